@@ -1,0 +1,39 @@
+//! Appends audit events, inside the transaction of the change they record.
+
+use sqlx::{Any, Executor};
+
+use crate::db::now_ms;
+use crate::error::AppError;
+use crate::tenancy::NodeId;
+use crate::users::UserId;
+
+pub struct AuditEvent<'a> {
+    /// The real person acting.
+    pub actor: Option<UserId>,
+    /// Whom the event is about or whom the actor acted as, when not the actor.
+    pub subject: Option<UserId>,
+    pub node: Option<NodeId>,
+    pub action: &'a str,
+    pub details: serde_json::Value,
+    pub address: &'a str,
+}
+
+pub async fn record<'e>(
+    db: impl Executor<'e, Database = Any>,
+    event: AuditEvent<'_>,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO audit_events (occurred_at, actor_user_id, subject_user_id, node_id, \
+         action, details, address) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(now_ms())
+    .bind(event.actor.map(|u| u.0))
+    .bind(event.subject.map(|u| u.0))
+    .bind(event.node.map(|n| n.0))
+    .bind(event.action)
+    .bind(event.details.to_string())
+    .bind(event.address)
+    .execute(db)
+    .await?;
+    Ok(())
+}

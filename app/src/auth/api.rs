@@ -1,0 +1,141 @@
+//! Server functions for signing in and out and changing one's password.
+
+use leptos::prelude::*;
+
+use super::CurrentUser;
+use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::error::FieldErrors;
+
+/// Public: who is signed in, if anyone.
+#[server]
+pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
+    use super::guard;
+    let state = crate::request::state()?;
+    match guard::signed_in(&state).await {
+        Ok(actor) => Ok(Some(CurrentUser {
+            id: actor.user.id,
+            name: actor.user.name,
+            email: actor.user.email,
+            must_change_password: actor.user.must_change_password,
+        })),
+        Err(AppError::Unauthenticated) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+/// Public: signs in with email and password (throttled), then goes to `next`.
+#[server]
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    use super::session;
+    use crate::request::{set_cookie, Client};
+
+    let state = crate::request::state()?;
+    let client = Client::current(&state)?;
+    let mut errors = FieldErrors::default();
+    if email.trim().is_empty() {
+        errors.add("email", "Enter your email address.");
+    }
+    if password.is_empty() {
+        errors.add("password", "Enter your password.");
+    }
+    errors.into_result()?;
+
+    let user = session::authenticate(&state, &client, &email, password).await?;
+    let previous = client.cookie(session::cookie_name(&state.settings));
+    let token = session::open_session(&state, &user, &client, previous).await?;
+    set_cookie(&session::session_cookie(&state.settings, &token))?;
+    leptos_axum::redirect(crate::paths::safe_next(next.as_deref()));
+    Ok(())
+}
+
+/// Signed in: ends the current session.
+#[server]
+pub async fn sign_out() -> Result<(), AppError> {
+    use super::{guard, session};
+    use crate::request::{set_cookie, Client};
+
+    let state = crate::request::state()?;
+    let client = Client::current(&state)?;
+    match guard::signed_in(&state).await {
+        Ok(actor) => session::close_session(&state, &actor.user, &client).await?,
+        Err(AppError::Unauthenticated) => {}
+        Err(error) => return Err(error),
+    }
+    set_cookie(&session::expired_cookie(&state.settings))?;
+    leptos_axum::redirect(crate::paths::LOGIN);
+    Ok(())
+}
+
+/// Signed in (a temporary password is enough): replaces the actor's own password
+/// and ends their other sessions.
+#[server]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+) -> Result<(), AppError> {
+    use super::{guard, password::new_password_problem, session};
+    use crate::audit::repo::{record, AuditEvent};
+    use crate::request::Client;
+    use crate::users::repo::{find_by_id, set_password};
+
+    let state = crate::request::state()?;
+    let actor = guard::signed_in(&state).await?;
+    let client = Client::current(&state)?;
+
+    let mut errors = FieldErrors::default();
+    if current_password.is_empty() {
+        errors.add("current_password", "Enter your current password.");
+    }
+    if let Some(problem) = new_password_problem(&new_password) {
+        errors.add("new_password", problem);
+    } else if new_password == current_password {
+        errors.add(
+            "new_password",
+            "Choose a password different from the current one.",
+        );
+    }
+    if confirm_password != new_password {
+        errors.add("confirm_password", "The two new passwords do not match.");
+    }
+    errors.into_result()?;
+
+    let stored = find_by_id(state.db.pool(), actor.user.id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if !state
+        .passwords
+        .verify(current_password, stored.password_hash)
+        .await?
+    {
+        return Err(AppError::field(
+            "current_password",
+            "That is not your current password.",
+        ));
+    }
+    let hash = state.passwords.hash(new_password).await?;
+
+    let mut tx = state.db.begin().await?;
+    set_password(&mut *tx, actor.user.id, &hash, false).await?;
+    session::end_other_sessions(&mut *tx, actor.user.id, &actor.user.token_hash).await?;
+    record(
+        &mut *tx,
+        AuditEvent {
+            actor: Some(actor.user.id),
+            subject: None,
+            node: None,
+            action: "auth.password_changed",
+            details: serde_json::json!({ "was_temporary": actor.user.must_change_password }),
+            address: &client.address,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    leptos_axum::redirect(crate::paths::HOME);
+    Ok(())
+}

@@ -1,0 +1,206 @@
+//! The authorization core: who is asking, and what they may do where. Every server
+//! function starts here. Access is inherited down the tree and denied by default.
+
+use super::roles::{Permission, PermissionSet};
+use super::session::{self, SessionUser};
+use crate::db::Db;
+use crate::error::AppError;
+use crate::request::Client;
+use crate::state::AppState;
+use crate::tenancy::{repo::ancestors, NodeId};
+use crate::users::repo::{memberships_of, MembershipRecord};
+
+/// A signed-in person and their memberships; holding one proves authentication.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    pub user: SessionUser,
+    pub memberships: Vec<MembershipRecord>,
+}
+
+/// The signed-in actor, even one who must still replace a temporary password.
+/// Only the password change itself (and sign-out) should accept that.
+pub async fn signed_in(state: &AppState) -> Result<Actor, AppError> {
+    let client = Client::current(state)?;
+    let token = client
+        .cookie(session::cookie_name(&state.settings))
+        .filter(|token| !token.is_empty())
+        .ok_or(AppError::Unauthenticated)?;
+    let user = session::resolve(state, token).await?;
+    let memberships = memberships_of(state.db.pool(), user.id).await?;
+    Ok(Actor { user, memberships })
+}
+
+/// The signed-in actor, ready to work.
+pub async fn actor(state: &AppState) -> Result<Actor, AppError> {
+    let actor = signed_in(state).await?;
+    if actor.user.must_change_password {
+        return Err(AppError::forbidden(
+            "Choose a new password before you continue.",
+        ));
+    }
+    Ok(actor)
+}
+
+impl Actor {
+    pub async fn permissions_at(&self, db: &Db, node: NodeId) -> Result<PermissionSet, AppError> {
+        let path = ancestors(db.pool(), node).await?;
+        Ok(effective_permissions(&self.memberships, &path))
+    }
+
+    /// Refuses unless the actor holds `permission` at `node`. A node the actor holds
+    /// nothing at is reported as not found, exactly like one that does not exist.
+    pub async fn require(
+        &self,
+        db: &Db,
+        permission: Permission,
+        node: NodeId,
+    ) -> Result<(), AppError> {
+        check(self.permissions_at(db, node).await?, permission)
+    }
+}
+
+fn check(held: PermissionSet, permission: Permission) -> Result<(), AppError> {
+    if held == PermissionSet::NONE {
+        Err(AppError::NotFound)
+    } else if held.contains(permission) {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "You do not have permission to do that here.",
+        ))
+    }
+}
+
+/// What memberships grant at a node, given the node's path to the root (the node
+/// itself included): the union of the roles held at any node on that path.
+pub fn effective_permissions(
+    memberships: &[MembershipRecord],
+    path_to_root: &[NodeId],
+) -> PermissionSet {
+    memberships
+        .iter()
+        .filter(|membership| path_to_root.contains(&membership.node_id))
+        .fold(PermissionSet::NONE, |held, membership| {
+            held.union(membership.roles.permissions())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::roles::{Role, RoleSet};
+    use crate::tenancy::NodeKind;
+
+    // platform 1 → partner 2 → group 3 → sub-group 4 → client 5; partner 6 → client 7
+    const PLATFORM: NodeId = NodeId(1);
+    const PARTNER: NodeId = NodeId(2);
+    const GROUP: NodeId = NodeId(3);
+    const SUB_GROUP: NodeId = NodeId(4);
+    const CLIENT: NodeId = NodeId(5);
+    const OTHER_PARTNER: NodeId = NodeId(6);
+    const OTHER_CLIENT: NodeId = NodeId(7);
+
+    fn path(node: NodeId) -> Vec<NodeId> {
+        match node.0 {
+            1 => vec![PLATFORM],
+            2 => vec![PARTNER, PLATFORM],
+            3 => vec![GROUP, PARTNER, PLATFORM],
+            4 => vec![SUB_GROUP, GROUP, PARTNER, PLATFORM],
+            5 => vec![CLIENT, SUB_GROUP, GROUP, PARTNER, PLATFORM],
+            6 => vec![OTHER_PARTNER, PLATFORM],
+            7 => vec![OTHER_CLIENT, OTHER_PARTNER, PLATFORM],
+            _ => vec![],
+        }
+    }
+
+    fn member(node: NodeId, roles: &[Role]) -> MembershipRecord {
+        MembershipRecord {
+            node_id: node,
+            node_name: format!("node {}", node.0),
+            node_kind: NodeKind::Group,
+            roles: RoleSet::new(roles.iter().copied()),
+        }
+    }
+
+    fn can(
+        memberships: &[MembershipRecord],
+        permission: Permission,
+        node: NodeId,
+    ) -> Result<(), AppError> {
+        check(effective_permissions(memberships, &path(node)), permission)
+    }
+
+    #[test]
+    fn roles_are_inherited_by_every_node_below() {
+        let admin = [member(GROUP, &[Role::AccountAdmin])];
+        assert_eq!(can(&admin, Permission::ManageClients, GROUP), Ok(()));
+        assert_eq!(can(&admin, Permission::ManageClients, SUB_GROUP), Ok(()));
+        assert_eq!(can(&admin, Permission::ManageClients, CLIENT), Ok(()));
+    }
+
+    #[test]
+    fn nothing_is_inherited_upward() {
+        let sub_group_admin = [member(SUB_GROUP, &[Role::AccountAdmin])];
+        assert_eq!(
+            can(&sub_group_admin, Permission::ViewNodes, GROUP),
+            Err(AppError::NotFound)
+        );
+        assert_eq!(
+            can(&sub_group_admin, Permission::ViewNodes, PARTNER),
+            Err(AppError::NotFound)
+        );
+    }
+
+    #[test]
+    fn deny_by_default() {
+        assert_eq!(
+            can(&[], Permission::ViewNodes, CLIENT),
+            Err(AppError::NotFound)
+        );
+        let viewer = [member(PARTNER, &[Role::User])];
+        assert!(matches!(
+            can(&viewer, Permission::ManageClients, CLIENT),
+            Err(AppError::Forbidden(_))
+        ));
+        assert_eq!(
+            can(&viewer, Permission::ViewNodes, NodeId(99)),
+            Err(AppError::NotFound)
+        );
+    }
+
+    #[test]
+    fn a_partner_admin_never_sees_another_partners_nodes() {
+        let partner_admin = [member(PARTNER, &[Role::AccountAdmin])];
+        for node in [OTHER_PARTNER, OTHER_CLIENT, PLATFORM] {
+            assert_eq!(
+                can(&partner_admin, Permission::ViewNodes, node),
+                Err(AppError::NotFound)
+            );
+        }
+    }
+
+    #[test]
+    fn roles_held_at_several_nodes_add_up() {
+        let memberships = [
+            member(PARTNER, &[Role::User]),
+            member(SUB_GROUP, &[Role::MessagingAgent]),
+        ];
+        assert_eq!(
+            can(&memberships, Permission::ViewAccountMessages, CLIENT),
+            Ok(())
+        );
+        assert!(can(&memberships, Permission::ViewAccountMessages, GROUP).is_err());
+        assert_eq!(
+            can(&memberships, Permission::ViewAccountCalls, GROUP),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn platform_admin_may_do_everything_everywhere() {
+        let admin = [member(PLATFORM, &[Role::PlatformAdmin])];
+        for node in [PARTNER, CLIENT, OTHER_CLIENT] {
+            assert_eq!(can(&admin, Permission::ManageNodes, node), Ok(()));
+        }
+    }
+}

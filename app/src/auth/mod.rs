@@ -1,0 +1,52 @@
+//! Signing in and out, sessions, passwords, and the authorization core.
+
+pub mod api;
+pub mod login_page;
+pub mod password_page;
+pub mod roles;
+
+#[cfg(feature = "ssr")]
+pub mod guard;
+#[cfg(feature = "ssr")]
+pub mod password;
+#[cfg(feature = "ssr")]
+pub mod session;
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+use crate::users::UserId;
+
+/// What the browser knows about the signed-in person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: UserId,
+    pub name: String,
+    pub email: String,
+    pub must_change_password: bool,
+}
+
+impl CurrentUser {
+    pub fn initials(&self) -> String {
+        self.name
+            .split_whitespace()
+            .filter_map(|word| word.chars().next())
+            .take(2)
+            .collect::<String>()
+            .to_uppercase()
+    }
+}
+
+pub type CurrentUserResource = Resource<Result<Option<CurrentUser>, AppError>>;
+
+/// Loads the signed-in user once per page load, before the page streams, so that
+/// redirects to the sign-in page are real HTTP redirects.
+pub fn provide_current_user() {
+    let user: CurrentUserResource = Resource::new_blocking(|| (), |_| api::get_current_user());
+    provide_context(user);
+}
+
+pub fn use_current_user() -> CurrentUserResource {
+    expect_context::<CurrentUserResource>()
+}

@@ -1,0 +1,84 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+use super::api::ChangePassword;
+use super::{use_current_user, CurrentUser};
+use crate::components::field::{action_error, field_error, FormAlert, TextField};
+use crate::components::logo::Logo;
+use crate::error::ErrorPanel;
+use crate::paths;
+
+#[component]
+pub fn ChangePasswordPage() -> impl IntoView {
+    let user = use_current_user();
+    view! {
+        <Title text="Change password" />
+        <main class="auth-page">
+            <Suspense>
+                {move || Suspend::new(async move {
+                    match user.await {
+                        Ok(Some(user)) => view! { <ChangePasswordForm user /> }.into_any(),
+                        Ok(None) => {
+                            view! { <Redirect path=paths::login_then(paths::CHANGE_PASSWORD) /> }
+                                .into_any()
+                        }
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </main>
+    }
+}
+
+#[component]
+fn ChangePasswordForm(user: CurrentUser) -> impl IntoView {
+    let change = ServerAction::<ChangePassword>::new();
+    let error = action_error(change);
+    let forced = user.must_change_password;
+    view! {
+        <div class="auth-card">
+            <Logo />
+            <h1>"Change your password"</h1>
+            {if forced {
+                view! {
+                    <p class="notice">
+                        "You signed in with a temporary password. Choose your own to continue."
+                    </p>
+                }
+                    .into_any()
+            } else {
+                view! { <p class="muted">"Signed in as " {user.email.clone()}</p> }.into_any()
+            }}
+            <ActionForm action=change attr:class="stack">
+                <FormAlert error />
+                <TextField
+                    label="Current password"
+                    name="current_password"
+                    input_type="password"
+                    autocomplete="current-password"
+                    error=field_error(error, "current_password")
+                />
+                <TextField
+                    label="New password"
+                    name="new_password"
+                    input_type="password"
+                    autocomplete="new-password"
+                    hint="At least 10 characters. A few unrelated words make a strong passphrase."
+                    error=field_error(error, "new_password")
+                />
+                <TextField
+                    label="Confirm new password"
+                    name="confirm_password"
+                    input_type="password"
+                    autocomplete="new-password"
+                    error=field_error(error, "confirm_password")
+                />
+                <button type="submit" class="button primary wide" disabled=change.pending()>
+                    "Change password"
+                </button>
+            </ActionForm>
+            {(!forced).then(|| view! { <a class="back-link" href=paths::HOME>"Back to Switchboard"</a> })}
+        </div>
+    }
+}

@@ -1,0 +1,334 @@
+//! Sign-in and sessions. A session is an opaque random token in an HttpOnly cookie;
+//! the database keeps only its SHA-256, so every server process sharing the database
+//! shares the sessions, and a copy of the table opens none of them.
+
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use crate::audit::repo::{record, AuditEvent};
+use crate::auth::password::random_token;
+use crate::db::{flag, now_ms};
+use crate::error::{AppError, FieldErrors};
+use crate::request::Client;
+use crate::state::{AppState, Settings, SignInLimits};
+use crate::users::repo::{find_by_email, record_sign_in, UserRecord};
+use crate::users::{normalize_email, UserId, UserStatus};
+
+pub const WRONG_CREDENTIALS: &str = "Email or password is incorrect.";
+
+/// The signed-in person behind a valid session.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionUser {
+    pub id: UserId,
+    pub name: String,
+    pub email: String,
+    pub must_change_password: bool,
+    pub token_hash: String,
+}
+
+pub fn cookie_name(settings: &Settings) -> &'static str {
+    // `__Host-` makes browsers refuse the cookie unless Secure, host-only and Path=/.
+    if settings.secure_cookies {
+        "__Host-switchboard_session"
+    } else {
+        "switchboard_session"
+    }
+}
+
+pub fn session_cookie(settings: &Settings, token: &str) -> String {
+    cookie_with(settings, token, settings.session_lifetime_ms / 1000)
+}
+
+pub fn expired_cookie(settings: &Settings) -> String {
+    cookie_with(settings, "", 0)
+}
+
+fn cookie_with(settings: &Settings, value: &str, max_age_seconds: i64) -> String {
+    let secure = if settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}",
+        cookie_name(settings)
+    )
+}
+
+pub fn hash_token(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// Checks an email and password, throttled per account and per client address.
+/// Unknown emails cost the same time and get the same answer as wrong passwords.
+pub async fn authenticate(
+    state: &AppState,
+    client: &Client,
+    email: &str,
+    password: String,
+) -> Result<UserRecord, AppError> {
+    let email = normalize_email(email);
+    let now = now_ms();
+    let limits = state.settings.sign_in_limits;
+    check_throttle(state, &limits, &email, &client.address, now).await?;
+
+    let user = find_by_email(state.db.pool(), &email).await?;
+    let stored_hash = user.as_ref().and_then(|u| u.password_hash.clone());
+    let password_matches = state.passwords.verify(password, stored_hash).await?;
+
+    match user {
+        Some(user) if password_matches => {
+            sqlx::query("DELETE FROM sign_in_failures WHERE email_normalized = $1")
+                .bind(&email)
+                .execute(state.db.pool())
+                .await?;
+            if user.status == UserStatus::Active {
+                Ok(user)
+            } else {
+                // Said only to someone who knows the password.
+                Err(AppError::forbidden(
+                    "This account is not active. Ask your administrator to enable it.",
+                ))
+            }
+        }
+        _ => {
+            record_failure(state, &limits, &email, &client.address, now).await?;
+            Err(AppError::Validation(FieldErrors::one(
+                FieldErrors::FORM,
+                WRONG_CREDENTIALS,
+            )))
+        }
+    }
+}
+
+async fn check_throttle(
+    state: &AppState,
+    limits: &SignInLimits,
+    email: &str,
+    address: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let since = now - limits.window_ms;
+    for (column, value, limit) in [
+        ("email_normalized", email, limits.per_account),
+        ("address", address, limits.per_address),
+    ] {
+        let row = sqlx::query(&format!(
+            "SELECT COUNT(*) AS failures, MIN(failed_at) AS oldest FROM sign_in_failures \
+             WHERE {column} = $1 AND failed_at > $2"
+        ))
+        .bind(value)
+        .bind(since)
+        .fetch_one(state.db.pool())
+        .await?;
+        let failures: i64 = row.try_get("failures")?;
+        if failures >= limit {
+            let oldest: Option<i64> = row.try_get("oldest")?;
+            let wait_ms = oldest.unwrap_or(now) + limits.window_ms - now;
+            return Err(AppError::TooManyAttempts {
+                retry_after_minutes: (wait_ms.max(0) + 59_999) / 60_000,
+            });
+        }
+    }
+    Ok(())
+}
+
+async fn record_failure(
+    state: &AppState,
+    limits: &SignInLimits,
+    email: &str,
+    address: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    sqlx::query("DELETE FROM sign_in_failures WHERE failed_at <= $1")
+        .bind(now - limits.window_ms)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO sign_in_failures (email_normalized, address, failed_at) VALUES ($1, $2, $3)",
+    )
+    .bind(email)
+    .bind(address)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Starts a session for `user` and returns its token. The session the browser had
+/// before, if any, ends: the id always changes at sign-in.
+pub async fn open_session(
+    state: &AppState,
+    user: &UserRecord,
+    client: &Client,
+    previous_token: Option<&str>,
+) -> Result<String, AppError> {
+    let token = random_token();
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    if let Some(previous) = previous_token {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(hash_token(previous))
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, \
+         address, user_agent) VALUES ($1, $2, $3, $3, $4, $5, $6)",
+    )
+    .bind(hash_token(&token))
+    .bind(user.id.0)
+    .bind(now)
+    .bind(now + state.settings.session_lifetime_ms)
+    .bind(&client.address)
+    .bind(&client.user_agent)
+    .execute(&mut *tx)
+    .await?;
+    record_sign_in(&mut *tx, user.id).await?;
+    record(
+        &mut *tx,
+        AuditEvent {
+            actor: Some(user.id),
+            subject: None,
+            node: None,
+            action: "auth.sign_in",
+            details: json!({ "user_agent": client.user_agent }),
+            address: &client.address,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// The user behind `token`, if the session exists, is neither idle nor past its
+/// lifetime, and the user is active. Dead sessions are deleted on sight.
+pub async fn resolve(state: &AppState, token: &str) -> Result<SessionUser, AppError> {
+    let token_hash = hash_token(token);
+    let row = sqlx::query(
+        "SELECT s.user_id, s.last_seen_at, s.expires_at, u.name, u.email, u.status, \
+         u.must_change_password FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.token_hash = $1",
+    )
+    .bind(&token_hash)
+    .fetch_optional(state.db.pool())
+    .await?
+    .ok_or(AppError::Unauthenticated)?;
+
+    let now = now_ms();
+    let last_seen: i64 = row.try_get("last_seen_at")?;
+    let expires_at: i64 = row.try_get("expires_at")?;
+    let status: String = row.try_get("status")?;
+    let alive = now < expires_at
+        && now - last_seen < state.settings.session_idle_ms
+        && status == UserStatus::Active.key();
+    if !alive {
+        delete_session(state, &token_hash).await?;
+        return Err(AppError::Unauthenticated);
+    }
+    // One write a minute at most keeps the idle clock honest without a write per request.
+    if now - last_seen > 60_000 {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(now)
+            .bind(&token_hash)
+            .execute(state.db.pool())
+            .await?;
+    }
+    Ok(SessionUser {
+        id: UserId(row.try_get("user_id")?),
+        name: row.try_get("name")?,
+        email: row.try_get("email")?,
+        must_change_password: flag(row.try_get("must_change_password")?),
+        token_hash,
+    })
+}
+
+async fn delete_session(state: &AppState, token_hash: &str) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(state.db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Ends the session behind `token` (sign-out).
+pub async fn close_session(
+    state: &AppState,
+    user: &SessionUser,
+    client: &Client,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(&user.token_hash)
+        .execute(&mut *tx)
+        .await?;
+    record(
+        &mut *tx,
+        AuditEvent {
+            actor: Some(user.id),
+            subject: None,
+            node: None,
+            action: "auth.sign_out",
+            details: json!({}),
+            address: &client.address,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Ends every session of `user` but the one with `keep_token_hash`.
+pub async fn end_other_sessions<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    user: UserId,
+    keep_token_hash: &str,
+) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+        .bind(user.0)
+        .bind(keep_token_hash)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_http_only_lax_and_secure_unless_local() {
+        let secure = Settings::default();
+        let cookie = session_cookie(&secure, "abc");
+        assert!(
+            cookie.starts_with("__Host-switchboard_session=abc; Path=/; HttpOnly; SameSite=Lax")
+        );
+        assert!(cookie.ends_with("; Secure"));
+
+        let local = Settings {
+            secure_cookies: false,
+            ..Settings::default()
+        };
+        assert_eq!(
+            expired_cookie(&local),
+            "switchboard_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"
+        );
+    }
+
+    #[test]
+    fn token_hashes_are_hex_sha256() {
+        let hash = hash_token("token");
+        assert_eq!(hash.len(), 64);
+        assert_ne!(hash, hash_token("other"));
+    }
+}

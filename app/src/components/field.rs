@@ -1,0 +1,68 @@
+//! Form fields that show their own validation message, and the form-level alert.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// A labelled input whose error message sits right under it.
+#[component]
+pub fn TextField(
+    #[prop(into)] label: String,
+    #[prop(into)] name: String,
+    #[prop(into, default = "text".into())] input_type: String,
+    #[prop(into, optional)] autocomplete: Option<String>,
+    #[prop(into, optional)] hint: Option<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional)] autofocus: bool,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let message_id = format!("{id}-message");
+    view! {
+        <div class="field" class:has-error=move || error.read().is_some()>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                type=input_type
+                name=name
+                autocomplete=autocomplete
+                autofocus=autofocus
+                aria-invalid=move || error.read().is_some().then_some("true")
+                aria-describedby=message_id.clone()
+            />
+            <p class="field-message" id=message_id>
+                {move || error.get().or_else(|| hint.clone())}
+            </p>
+        </div>
+    }
+}
+
+/// The message of a form's failed submission that belongs to no single field.
+#[component]
+pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .and_then(|error| error.form_message())
+            .map(|message| {
+                view! {
+                    <div class="form-alert" role="alert">
+                        {message}
+                    </div>
+                }
+            })
+    }
+}
+
+/// The error of an action's last submission, if it failed.
+pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(Result::err))
+}
+
+/// The message for one field of an action's form.
+pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
+    Signal::derive(move || error.get().and_then(|error| error.message_for(field)))
+}

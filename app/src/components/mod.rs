@@ -1,0 +1,4 @@
+//! Feature-free widgets shared by every page.
+
+pub mod field;
+pub mod logo;

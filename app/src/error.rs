@@ -1,0 +1,184 @@
+//! The one error type of the app. It crosses the wire to the browser, so it carries
+//! only what a user may read; the causes of internal errors stay in the server log.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Please sign in to continue.")]
+    Unauthenticated,
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("That page or record does not exist, or you do not have access to it.")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{}", .0.summary())]
+    Validation(FieldErrors),
+    #[error("Too many attempts. Try again in {retry_after_minutes} minute(s).")]
+    TooManyAttempts { retry_after_minutes: i64 },
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+    #[error("Could not reach Switchboard. Check your connection and try again.")]
+    Network,
+}
+
+impl AppError {
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Self::Forbidden(message.into())
+    }
+
+    /// A validation error on one field.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        Self::Validation(FieldErrors::one(field, message))
+    }
+
+    /// The message to show next to `field`, if this error is about that field.
+    pub fn message_for(&self, field: &str) -> Option<String> {
+        match self {
+            Self::Validation(errors) => errors.get(field).map(str::to_string),
+            _ => None,
+        }
+    }
+
+    /// The message for the form as a whole: everything not tied to one of its fields.
+    pub fn form_message(&self) -> Option<String> {
+        match self {
+            Self::Validation(errors) => errors.get(FieldErrors::FORM).map(str::to_string),
+            other => Some(other.to_string()),
+        }
+    }
+
+    /// Logs an internal failure on the server and returns the masked error.
+    #[cfg(feature = "ssr")]
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        tracing::error!(%cause, "internal error");
+        Self::Internal
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::internal(error)
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Request(_) => Self::Network,
+            #[cfg(feature = "ssr")]
+            other => Self::internal(other),
+            #[cfg(not(feature = "ssr"))]
+            _ => Self::Internal,
+        }
+    }
+}
+
+/// Validation messages keyed by form field name; [`FieldErrors::FORM`] is the form itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldErrors(Vec<(String, String)>);
+
+impl FieldErrors {
+    pub const FORM: &'static str = "";
+
+    pub fn one(field: &str, message: impl Into<String>) -> Self {
+        let mut errors = Self::default();
+        errors.add(field, message);
+        errors
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push((field.to_string(), message.into()));
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, message)| message.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok` when nothing was added, so validation can end with `errors.into_result()?`.
+    pub fn into_result(self) -> Result<(), AppError> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self))
+        }
+    }
+
+    fn summary(&self) -> String {
+        match self.0.as_slice() {
+            [(_, message)] => message.clone(),
+            _ => "Please correct the highlighted fields.".to_string(),
+        }
+    }
+}
+
+/// A full-page view of an error, for error boundaries and failed page loads.
+#[component]
+pub fn ErrorPanel(error: AppError) -> impl IntoView {
+    let sign_in = matches!(error, AppError::Unauthenticated);
+    view! {
+        <section class="error-panel" role="alert">
+            <h2>"We could not show this page"</h2>
+            <p>{error.to_string()}</p>
+            {sign_in.then(|| view! { <a class="button" href=crate::paths::LOGIN>"Sign in"</a> })}
+        </section>
+    }
+}
+
+/// Shows the first `AppError` caught by an `ErrorBoundary`.
+pub fn error_fallback(errors: ArcRwSignal<Errors>) -> impl IntoView {
+    move || {
+        let error = errors
+            .read()
+            .iter()
+            .find_map(|(_, error)| error.downcast_ref::<AppError>().cloned())
+            .unwrap_or(AppError::Internal);
+        view! { <ErrorPanel error /> }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_messages_are_found_by_name() {
+        let mut errors = FieldErrors::default();
+        errors.add("email", "Enter your email address.");
+        errors.add(FieldErrors::FORM, "Email or password is incorrect.");
+        let error = AppError::Validation(errors);
+        assert_eq!(
+            error.message_for("email").as_deref(),
+            Some("Enter your email address.")
+        );
+        assert_eq!(error.message_for("password"), None);
+        assert_eq!(
+            error.form_message().as_deref(),
+            Some("Email or password is incorrect.")
+        );
+        assert_eq!(error.to_string(), "Please correct the highlighted fields.");
+    }
+
+    #[test]
+    fn non_validation_errors_are_form_messages() {
+        assert_eq!(
+            AppError::Unauthenticated.form_message().as_deref(),
+            Some("Please sign in to continue.")
+        );
+        assert_eq!(FieldErrors::default().into_result(), Ok(()));
+    }
+}

@@ -1,0 +1,119 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::api::get_home;
+use super::{HomeView, Place};
+use crate::auth::use_current_user;
+use crate::error::error_fallback;
+use crate::tenancy::{NodeKind, SubtreeCounts};
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let home = Resource::new(|| (), |_| get_home());
+    view! {
+        <Suspense fallback=|| view! { <div class="page-loading">"Loading…"</div> }>
+            <ErrorBoundary fallback=error_fallback>
+                {move || Suspend::new(async move { home.await.map(|home| view! { <Home home /> }) })}
+            </ErrorBoundary>
+        </Suspense>
+    }
+}
+
+#[component]
+fn Home(home: HomeView) -> impl IntoView {
+    let user = use_current_user();
+    let first_name = move || {
+        user.get()
+            .and_then(Result::ok)
+            .flatten()
+            .and_then(|user| user.name.split_whitespace().next().map(str::to_string))
+            .unwrap_or_default()
+    };
+    let summary = home
+        .places
+        .first()
+        .and_then(|place| place.below.map(|c| (place.kind, c)));
+    let empty = home.places.is_empty();
+    view! {
+        <Title text=home.title.clone() />
+        <header class="page-header">
+            <p class="eyebrow">"Welcome back, " {first_name}</p>
+            <h1>{home.title.clone()}</h1>
+        </header>
+        {summary.map(|(kind, counts)| view! { <StatCards kind counts /> })}
+        {empty
+            .then(|| {
+                view! {
+                    <section class="card empty-state">
+                        <h2>"No access yet"</h2>
+                        <p>
+                            "Your account has no roles anywhere yet. Ask your administrator to give you access."
+                        </p>
+                    </section>
+                }
+            })}
+        <section class="places" aria-labelledby="places-heading">
+            <h2 id="places-heading" class="section-title" class:hidden=empty>
+                "Where you have access"
+            </h2>
+            <ul class="place-list">
+                {home.places.into_iter().map(|place| view! { <PlaceCard place /> }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn StatCards(kind: NodeKind, counts: SubtreeCounts) -> impl IntoView {
+    let cards = [
+        (kind == NodeKind::Platform, "Partners", counts.partners),
+        (kind != NodeKind::Client, "Groups", counts.groups),
+        (kind != NodeKind::Client, "Client accounts", counts.clients),
+    ];
+    view! {
+        <section class="stat-grid" aria-label="Totals">
+            {cards
+                .into_iter()
+                .filter(|(shown, _, _)| *shown)
+                .map(|(_, label, value)| {
+                    view! {
+                        <div class="stat-card">
+                            <span class="stat-value">{value}</span>
+                            <span class="stat-label">{label}</span>
+                        </div>
+                    }
+                })
+                .collect_view()}
+        </section>
+    }
+}
+
+#[component]
+fn PlaceCard(place: Place) -> impl IntoView {
+    let path = place.path.join(" › ");
+    view! {
+        <li class="card place-card">
+            <div class="place-head">
+                <div>
+                    <h3>{place.name}</h3>
+                    <p class="muted breadcrumb">{path}</p>
+                </div>
+                <span class=format!("badge kind-{}", place.kind.key())>{place.kind.label()}</span>
+            </div>
+            <ul class="role-list" aria-label="Your roles here">
+                {place
+                    .roles
+                    .into_iter()
+                    .map(|role| {
+                        view! {
+                            <li class="role">
+                                <span class="role-name">{role.label()}</span>
+                                <span class="role-description">{role.description()}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </li>
+    }
+}

@@ -1,0 +1,83 @@
+//! The home page: each person's starting point, shaped by where they hold roles.
+
+pub mod api;
+pub mod home_page;
+
+use serde::{Deserialize, Serialize};
+
+use crate::auth::roles::Role;
+use crate::tenancy::{NodeId, NodeKind, SubtreeCounts};
+
+/// A node where the signed-in person holds roles directly.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Place {
+    pub node: NodeId,
+    pub name: String,
+    pub kind: NodeKind,
+    /// Names of the ancestors, from the top.
+    pub path: Vec<String>,
+    pub roles: Vec<Role>,
+    /// Only for people who may see the nodes below.
+    pub below: Option<SubtreeCounts>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HomeView {
+    pub title: String,
+    pub places: Vec<Place>,
+}
+
+impl HomeView {
+    pub fn new(places: Vec<Place>) -> Self {
+        Self {
+            title: home_title(&places),
+            places,
+        }
+    }
+}
+
+fn home_title(places: &[Place]) -> String {
+    match places {
+        [] => "Welcome".to_string(),
+        [only] if only.kind == NodeKind::Platform => "Platform overview".to_string(),
+        [only] => only.name.clone(),
+        _ => "Your workspaces".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place(name: &str, kind: NodeKind) -> Place {
+        Place {
+            node: NodeId(1),
+            name: name.into(),
+            kind,
+            path: vec![],
+            roles: vec![],
+            below: None,
+        }
+    }
+
+    #[test]
+    fn title_names_the_one_place_or_sums_up_several() {
+        assert_eq!(HomeView::new(vec![]).title, "Welcome");
+        assert_eq!(
+            HomeView::new(vec![place("Switchboard", NodeKind::Platform)]).title,
+            "Platform overview"
+        );
+        assert_eq!(
+            HomeView::new(vec![place("Harbor Dental", NodeKind::Client)]).title,
+            "Harbor Dental"
+        );
+        assert_eq!(
+            HomeView::new(vec![
+                place("East", NodeKind::Group),
+                place("West", NodeKind::Group)
+            ])
+            .title,
+            "Your workspaces"
+        );
+    }
+}

@@ -1,0 +1,132 @@
+//! The app shell: sidebar navigation on desktop, a compact top bar on phones, the user
+//! menu, and the slot where the impersonation banner will sit above everything.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::hooks::use_location;
+
+use crate::auth::api::SignOut;
+use crate::auth::{use_current_user, CurrentUser};
+use crate::components::logo::Logo;
+use crate::error::ErrorPanel;
+use crate::paths;
+
+/// Wraps every signed-in page; sends everyone else to the sign-in page.
+#[component]
+pub fn AppShell() -> impl IntoView {
+    let user = use_current_user();
+    let location = use_location();
+    view! {
+        <Suspense fallback=|| view! { <div class="page-loading">"Loading…"</div> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(user)) if user.must_change_password => {
+                        view! { <Redirect path=paths::CHANGE_PASSWORD /> }.into_any()
+                    }
+                    Ok(Some(user)) => view! { <ShellFrame user /> }.into_any(),
+                    Ok(None) => {
+                        let here = format!(
+                            "{}{}",
+                            location.pathname.get_untracked(),
+                            location.search.get_untracked(),
+                        );
+                        view! { <Redirect path=paths::login_then(&here) /> }.into_any()
+                    }
+                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ShellFrame(user: CurrentUser) -> impl IntoView {
+    view! {
+        <div class="app">
+            <div class="session-banner-slot" aria-live="polite"></div>
+            <aside class="sidebar">
+                <a class="sidebar-brand" href=paths::HOME>
+                    <Logo />
+                </a>
+                <MainNav />
+            </aside>
+            <header class="topbar">
+                <details class="mobile-menu">
+                    <summary role="button" aria-label="Menu">
+                        <span class="hamburger" aria-hidden="true"></span>
+                    </summary>
+                    <div class="mobile-menu-panel">
+                        <MainNav />
+                    </div>
+                </details>
+                <a class="topbar-brand" href=paths::HOME>
+                    <Logo />
+                </a>
+                <UserMenu user />
+            </header>
+            <main class="content" id="content">
+                <Outlet />
+            </main>
+        </div>
+    }
+}
+
+#[component]
+fn MainNav() -> impl IntoView {
+    view! {
+        <nav class="main-nav" aria-label="Main">
+            <A href=paths::HOME exact=true>
+                <span class="nav-icon" aria-hidden="true">"⌂"</span>
+                "Home"
+            </A>
+        </nav>
+    }
+}
+
+/// The signed-in person, with their account actions. A `<details>` element, so it
+/// opens before (and without) JavaScript.
+#[component]
+fn UserMenu(user: CurrentUser) -> impl IntoView {
+    let sign_out = ServerAction::<SignOut>::new();
+    let initials = user.initials();
+    view! {
+        <details class="user-menu">
+            <summary role="button" aria-haspopup="menu">
+                <span class="avatar" aria-hidden="true">{initials}</span>
+                <span class="user-menu-name">{user.name.clone()}</span>
+                <span class="chevron" aria-hidden="true"></span>
+            </summary>
+            <div class="user-menu-panel">
+                <div class="user-menu-who">
+                    <strong>{user.name.clone()}</strong>
+                    <span class="muted">{user.email.clone()}</span>
+                </div>
+                <a href=paths::CHANGE_PASSWORD>"Change password"</a>
+                <ActionForm action=sign_out>
+                    <button type="submit" class="link-button">"Sign out"</button>
+                </ActionForm>
+            </div>
+        </details>
+    }
+}
+
+/// The page for addresses that match no route, served with status 404.
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Page not found" />
+        <main class="auth-page">
+            <div class="auth-card">
+                <Logo />
+                <h1>"Page not found"</h1>
+                <p class="muted">"There is nothing at this address. It may have moved, or the link may be mistyped."</p>
+                <a class="button primary wide" href=paths::HOME>"Go to your home page"</a>
+            </div>
+        </main>
+    }
+}

@@ -1,0 +1,74 @@
+//! Switchboard's application: pages, components and server functions, shared by the
+//! server (feature `ssr`) and the browser (feature `hydrate`).
+
+pub mod audit;
+pub mod auth;
+pub mod components;
+pub mod error;
+pub mod home;
+pub mod layout;
+pub mod paths;
+pub mod tenancy;
+pub mod users;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod request;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{ParentRoute, Route, Router, Routes},
+    path,
+};
+
+use crate::auth::{login_page::LoginPage, password_page::ChangePasswordPage};
+use crate::home::home_page::HomePage;
+use crate::layout::{AppShell, NotFoundPage};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Providers and the route table; pages live in their feature folders.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    auth::provide_current_user();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/switchboard.css" />
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Switchboard".to_string() } else { format!("{page} · Switchboard") }
+        } />
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/login") view=LoginPage />
+                <Route path=path!("/change-password") view=ChangePasswordPage />
+                <ParentRoute path=path!("") view=AppShell>
+                    <Route path=path!("") view=HomePage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,59 @@
+//! The one place that knows the app's URLs.
+
+pub const HOME: &str = "/";
+pub const LOGIN: &str = "/login";
+pub const CHANGE_PASSWORD: &str = "/change-password";
+
+/// The sign-in page, returning to `next` afterwards.
+pub fn login_then(next: &str) -> String {
+    if next == HOME || !is_local_path(next) {
+        LOGIN.to_string()
+    } else {
+        format!("{LOGIN}?next={}", encode_query_value(next))
+    }
+}
+
+/// Where to go after signing in: only paths on this site, never another origin.
+pub fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(path) if is_local_path(path) => path,
+        _ => HOME,
+    }
+}
+
+fn is_local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
+}
+
+fn encode_query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_kept_only_for_local_paths() {
+        assert_eq!(safe_next(Some("/clients?q=a")), "/clients?q=a");
+        assert_eq!(safe_next(Some("//evil.example")), HOME);
+        assert_eq!(safe_next(Some("https://evil.example")), HOME);
+        assert_eq!(safe_next(Some("/\\evil.example")), HOME);
+        assert_eq!(safe_next(None), HOME);
+    }
+
+    #[test]
+    fn login_link_carries_the_page_to_return_to() {
+        assert_eq!(login_then("/"), "/login");
+        assert_eq!(login_then("/a b?x=1"), "/login?next=/a%20b%3Fx%3D1");
+    }
+}

@@ -1,0 +1,81 @@
+//! Server-side access to the current request from inside server functions and pages.
+
+use http::request::Parts;
+use http::{header, HeaderValue};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| AppError::internal("AppState missing from context"))
+}
+
+fn parts() -> Result<Parts, AppError> {
+    use_context::<Parts>().ok_or_else(|| AppError::internal("request parts missing from context"))
+}
+
+/// Facts about the client that sent the current request.
+#[derive(Clone, Debug, Default)]
+pub struct Client {
+    pub address: String,
+    pub user_agent: String,
+    cookies: Vec<(String, String)>,
+}
+
+impl Client {
+    pub fn current(state: &AppState) -> Result<Self, AppError> {
+        Ok(Self::from_parts(
+            &parts()?,
+            state.settings.trust_forwarded_for,
+        ))
+    }
+
+    pub fn from_parts(parts: &Parts, trust_forwarded_for: bool) -> Self {
+        let header_text = |name: header::HeaderName| {
+            parts
+                .headers
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let forwarded = trust_forwarded_for
+            .then(|| header_text(header::HeaderName::from_static("x-forwarded-for")))
+            .and_then(|list| list.split(',').next().map(|a| a.trim().to_string()))
+            .filter(|address| !address.is_empty());
+        let connected = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip().to_string());
+        let cookies = parts
+            .headers
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|line| line.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .map(|(name, value)| (name.to_string(), value.to_string()))
+            .collect();
+        Self {
+            address: forwarded.or(connected).unwrap_or_else(|| "unknown".into()),
+            user_agent: header_text(header::USER_AGENT).chars().take(300).collect(),
+            cookies,
+        }
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies
+            .iter()
+            .find(|(cookie, _)| cookie == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+/// Adds a `Set-Cookie` header to the current response.
+pub fn set_cookie(cookie: &str) -> Result<(), AppError> {
+    let value = HeaderValue::from_str(cookie).map_err(AppError::internal)?;
+    expect_context::<ResponseOptions>().append_header(header::SET_COOKIE, value);
+    Ok(())
+}

@@ -1,0 +1,51 @@
+//! What every request can reach on the server: the database, the settings and the
+//! password hasher. Provided as Leptos context to pages and server functions.
+
+use crate::auth::password::Passwords;
+use crate::db::Db;
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: Db,
+    pub settings: Settings,
+    pub passwords: Passwords,
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Cookies carry `Secure` (and the `__Host-` prefix) unless serving plain local http.
+    pub secure_cookies: bool,
+    /// Use the first address of `X-Forwarded-For`: only behind a trusted proxy.
+    pub trust_forwarded_for: bool,
+    /// A session ends after this long without a request.
+    pub session_idle_ms: i64,
+    /// A session ends this long after sign-in, however active.
+    pub session_lifetime_ms: i64,
+    pub sign_in_limits: SignInLimits,
+}
+
+/// Failed sign-ins allowed in a sliding window, per account and per client address.
+/// Attempts past the limit are refused until older failures leave the window, so
+/// nobody is ever locked out for good.
+#[derive(Clone, Copy, Debug)]
+pub struct SignInLimits {
+    pub window_ms: i64,
+    pub per_account: i64,
+    pub per_address: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            secure_cookies: true,
+            trust_forwarded_for: false,
+            session_idle_ms: 60 * 60 * 1000,
+            session_lifetime_ms: 12 * 60 * 60 * 1000,
+            sign_in_limits: SignInLimits {
+                window_ms: 15 * 60 * 1000,
+                per_account: 5,
+                per_address: 30,
+            },
+        }
+    }
+}

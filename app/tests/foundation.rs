@@ -1,0 +1,349 @@
+//! Migrations, the tree, users, concurrency: the storage foundation on both databases.
+
+mod common;
+
+use app::auth::guard::Actor;
+use app::auth::roles::{Permission, Role, RoleSet};
+use app::auth::session::SessionUser;
+use app::error::AppError;
+use app::tenancy::repo::{
+    ancestors, descendants, ensure_child, ensure_platform, insert_node, path_names, subtree_counts,
+};
+use app::tenancy::{NodeId, NodeKind, SubtreeCounts};
+use app::users::repo::{find_by_email, insert_user, memberships_of, set_membership, NewUser};
+use app::users::{UserId, UserStatus};
+use common::on_every_database;
+
+struct Tree {
+    platform: NodeId,
+    partner: NodeId,
+    group: NodeId,
+    sub_group: NodeId,
+    client: NodeId,
+    other_partner: NodeId,
+    other_client: NodeId,
+}
+
+async fn build_tree(db: &app::db::Db) -> Tree {
+    let mut conn = db.pool().acquire().await.unwrap();
+    let platform = ensure_platform(&mut conn).await.unwrap();
+    let partner = insert_node(&mut conn, Some(platform), NodeKind::Partner, "Northwind")
+        .await
+        .unwrap();
+    let group = insert_node(&mut conn, Some(partner), NodeKind::Group, "East")
+        .await
+        .unwrap();
+    let sub_group = insert_node(&mut conn, Some(group), NodeKind::Group, "Boston")
+        .await
+        .unwrap();
+    let client = insert_node(
+        &mut conn,
+        Some(sub_group),
+        NodeKind::Client,
+        "Harbor Dental",
+    )
+    .await
+    .unwrap();
+    let other_partner = insert_node(&mut conn, Some(platform), NodeKind::Partner, "Bluebird")
+        .await
+        .unwrap();
+    let other_client = insert_node(
+        &mut conn,
+        Some(other_partner),
+        NodeKind::Client,
+        "Pacific Realty",
+    )
+    .await
+    .unwrap();
+    Tree {
+        platform,
+        partner,
+        group,
+        sub_group,
+        client,
+        other_partner,
+        other_client,
+    }
+}
+
+async fn add_user(db: &app::db::Db, email: &str) -> UserId {
+    insert_user(
+        db.pool(),
+        NewUser {
+            email,
+            name: "Test User",
+            language: "en",
+            status: UserStatus::Active,
+            password_hash: None,
+            must_change_password: false,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_fresh_database_comes_up_empty_and_migrated() {
+    on_every_database(|db| async move {
+        db.migrate().await.expect("migrating twice is harmless");
+        for table in [
+            "nodes",
+            "node_paths",
+            "users",
+            "memberships",
+            "sessions",
+            "audit_events",
+        ] {
+            let rows: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+            assert_eq!(rows, 0, "{table} starts empty");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_closure_table_answers_subtree_and_ancestor_questions() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        assert_eq!(
+            ancestors(db.pool(), tree.client).await.unwrap(),
+            vec![
+                tree.client,
+                tree.sub_group,
+                tree.group,
+                tree.partner,
+                tree.platform
+            ]
+        );
+        assert_eq!(
+            path_names(db.pool(), tree.client).await.unwrap(),
+            vec!["Switchboard", "Northwind", "East", "Boston"]
+        );
+        let below: Vec<NodeId> = descendants(db.pool(), tree.partner)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|node| node.id)
+            .collect();
+        assert_eq!(below, vec![tree.group, tree.sub_group, tree.client]);
+        assert_eq!(
+            subtree_counts(db.pool(), tree.platform).await.unwrap(),
+            SubtreeCounts {
+                partners: 2,
+                groups: 2,
+                clients: 2
+            }
+        );
+        assert_eq!(
+            subtree_counts(db.pool(), tree.other_partner).await.unwrap(),
+            SubtreeCounts {
+                partners: 0,
+                groups: 0,
+                clients: 1
+            }
+        );
+        assert!(ancestors(db.pool(), NodeId(999_999))
+            .await
+            .unwrap()
+            .is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn ensure_child_finds_instead_of_duplicating() {
+    on_every_database(|db| async move {
+        let mut conn = db.pool().acquire().await.unwrap();
+        let platform = ensure_platform(&mut conn).await.unwrap();
+        assert_eq!(ensure_platform(&mut conn).await.unwrap(), platform);
+        let first = ensure_child(&mut conn, platform, NodeKind::Partner, "Northwind")
+            .await
+            .unwrap();
+        let again = ensure_child(&mut conn, platform, NodeKind::Partner, "Northwind")
+            .await
+            .unwrap();
+        assert_eq!(first, again);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn emails_are_unique_across_the_platform_ignoring_case() {
+    on_every_database(|db| async move {
+        add_user(&db, "Nora.North@Northwind.test").await;
+        let clash = insert_user(
+            db.pool(),
+            NewUser {
+                email: " nora.north@NORTHWIND.test ",
+                name: "Someone Else",
+                language: "fr",
+                status: UserStatus::Invited,
+                password_hash: None,
+                must_change_password: false,
+            },
+        )
+        .await;
+        assert_eq!(
+            clash.unwrap_err().message_for("email").as_deref(),
+            Some("That email address already belongs to a user.")
+        );
+        let found = find_by_email(db.pool(), "NORA.north@northwind.TEST")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.email, "Nora.North@Northwind.test");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn memberships_are_replaced_not_duplicated() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let user = add_user(&db, "a@x.test").await;
+        let mut conn = db.pool().acquire().await.unwrap();
+        set_membership(&mut conn, user, tree.group, &RoleSet::new([Role::User]))
+            .await
+            .unwrap();
+        set_membership(
+            &mut conn,
+            user,
+            tree.group,
+            &RoleSet::new([Role::AccountAdmin, Role::MessagingAgent]),
+        )
+        .await
+        .unwrap();
+        let memberships = memberships_of(db.pool(), user).await.unwrap();
+        assert_eq!(memberships.len(), 1);
+        assert_eq!(
+            memberships[0].roles.roles(),
+            &[Role::AccountAdmin, Role::MessagingAgent]
+        );
+        assert_eq!(memberships[0].node_name, "East");
+    })
+    .await;
+}
+
+async fn actor_with(db: &app::db::Db, email: &str, node: NodeId, roles: &[Role]) -> Actor {
+    let user = add_user(db, email).await;
+    let mut conn = db.pool().acquire().await.unwrap();
+    set_membership(&mut conn, user, node, &RoleSet::new(roles.iter().copied()))
+        .await
+        .unwrap();
+    Actor {
+        user: SessionUser {
+            id: user,
+            name: "Test User".into(),
+            email: email.into(),
+            must_change_password: false,
+            token_hash: String::new(),
+        },
+        memberships: memberships_of(db.pool(), user).await.unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn access_is_inherited_down_the_real_tree_and_never_across_partners() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let partner_admin = actor_with(
+            &db,
+            "admin@northwind.test",
+            tree.partner,
+            &[Role::AccountAdmin],
+        )
+        .await;
+        for node in [tree.partner, tree.group, tree.sub_group, tree.client] {
+            assert_eq!(
+                partner_admin
+                    .require(&db, Permission::ManageClients, node)
+                    .await,
+                Ok(())
+            );
+        }
+        for node in [
+            tree.platform,
+            tree.other_partner,
+            tree.other_client,
+            NodeId(424_242),
+        ] {
+            assert_eq!(
+                partner_admin
+                    .require(&db, Permission::ViewNodes, node)
+                    .await,
+                Err(AppError::NotFound)
+            );
+        }
+
+        let branch_viewer =
+            actor_with(&db, "viewer@northwind.test", tree.sub_group, &[Role::User]).await;
+        assert_eq!(
+            branch_viewer
+                .require(&db, Permission::ViewNodes, tree.client)
+                .await,
+            Ok(())
+        );
+        assert_eq!(
+            branch_viewer
+                .require(&db, Permission::ViewNodes, tree.group)
+                .await,
+            Err(AppError::NotFound)
+        );
+        assert!(matches!(
+            branch_viewer
+                .require(&db, Permission::ManageClients, tree.client)
+                .await,
+            Err(AppError::Forbidden(_))
+        ));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn fifty_concurrent_writers_never_see_a_locked_database() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let writers = (0..50).map(|n| {
+            let db = db.clone();
+            tokio::spawn(async move {
+                // Read, then write, in one transaction: the pattern that fails with
+                // "database is locked" when SQLite transactions begin DEFERRED.
+                let mut tx = db.begin().await?;
+                let before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM nodes")
+                    .fetch_one(&mut *tx)
+                    .await?;
+                insert_node(
+                    &mut tx,
+                    Some(tree.group),
+                    NodeKind::Client,
+                    &format!("Client {n} after {before}"),
+                )
+                .await?;
+                tx.commit().await?;
+                Ok::<(), AppError>(())
+            })
+        });
+        let results = futures_join_all(writers).await;
+        let failures: Vec<_> = results.into_iter().filter(|r| r.is_err()).collect();
+        assert!(failures.is_empty(), "{failures:?}");
+        assert_eq!(
+            subtree_counts(db.pool(), tree.group).await.unwrap().clients,
+            51,
+            "every writer's row is there"
+        );
+    })
+    .await;
+}
+
+async fn futures_join_all(
+    handles: impl Iterator<Item = tokio::task::JoinHandle<Result<(), AppError>>>,
+) -> Vec<Result<(), AppError>> {
+    let mut results = Vec::new();
+    for handle in handles {
+        results.push(handle.await.expect("writer task"));
+    }
+    results
+}

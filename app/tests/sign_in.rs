@@ -1,0 +1,250 @@
+//! Sign-in, sessions and throttling against a real database, on both backends.
+
+mod common;
+
+use std::net::SocketAddr;
+
+use app::auth::password::Passwords;
+use app::auth::session::{
+    authenticate, close_session, hash_token, open_session, resolve, WRONG_CREDENTIALS,
+};
+use app::db::Db;
+use app::error::AppError;
+use app::request::Client;
+use app::state::{AppState, Settings};
+use app::users::repo::{insert_user, NewUser, UserRecord};
+use app::users::UserStatus;
+use common::on_every_database;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+fn state(db: Db) -> AppState {
+    AppState {
+        db,
+        settings: Settings::default(),
+        passwords: Passwords::new(2),
+    }
+}
+
+fn client_at(address: &str) -> Client {
+    let socket: SocketAddr = format!("{address}:4000").parse().unwrap();
+    let (parts, ()) = http::Request::builder()
+        .header(http::header::USER_AGENT, "integration-test")
+        .extension(axum::extract::ConnectInfo(socket))
+        .body(())
+        .unwrap()
+        .into_parts();
+    Client::from_parts(&parts, false)
+}
+
+async fn add_user(state: &AppState, email: &str, status: UserStatus) {
+    insert_user(
+        state.db.pool(),
+        NewUser {
+            email,
+            name: "Nora North",
+            language: "en",
+            status,
+            password_hash: Some(state.passwords.hash(PASSWORD.into()).await.unwrap()),
+            must_change_password: false,
+        },
+    )
+    .await
+    .unwrap();
+}
+
+async fn signed_in_user(state: &AppState, email: &str) -> UserRecord {
+    authenticate(state, &client_at("198.51.100.1"), email, PASSWORD.into())
+        .await
+        .expect("correct credentials")
+}
+
+fn wrong_credentials() -> AppError {
+    AppError::Validation(app::error::FieldErrors::one("", WRONG_CREDENTIALS))
+}
+
+#[tokio::test]
+async fn right_password_signs_in_and_wrong_or_unknown_get_the_same_answer() {
+    on_every_database(|db| async move {
+        let state = state(db);
+        add_user(&state, "nora@northwind.test", UserStatus::Active).await;
+        let client = client_at("198.51.100.1");
+
+        let user = authenticate(&state, &client, " NORA@northwind.test", PASSWORD.into())
+            .await
+            .unwrap();
+        assert_eq!(user.email, "nora@northwind.test");
+
+        let wrong = authenticate(&state, &client, "nora@northwind.test", "nope".into()).await;
+        let unknown = authenticate(&state, &client, "nobody@northwind.test", PASSWORD.into()).await;
+        assert_eq!(wrong.unwrap_err(), wrong_credentials());
+        assert_eq!(unknown.unwrap_err(), wrong_credentials());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_disabled_user_cannot_sign_in() {
+    on_every_database(|db| async move {
+        let state = state(db);
+        add_user(&state, "gone@northwind.test", UserStatus::Disabled).await;
+        let refused = authenticate(
+            &state,
+            &client_at("198.51.100.1"),
+            "gone@northwind.test",
+            PASSWORD.into(),
+        )
+        .await;
+        assert!(matches!(refused, Err(AppError::Forbidden(_))));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_session_resolves_until_signed_out_and_its_id_rotates_at_sign_in() {
+    on_every_database(|db| async move {
+        let state = state(db);
+        add_user(&state, "nora@northwind.test", UserStatus::Active).await;
+        let user = signed_in_user(&state, "nora@northwind.test").await;
+        let client = client_at("198.51.100.1");
+
+        let first = open_session(&state, &user, &client, None).await.unwrap();
+        let session_user = resolve(&state, &first).await.unwrap();
+        assert_eq!(session_user.id, user.id);
+        assert_eq!(session_user.token_hash, hash_token(&first));
+
+        let second = open_session(&state, &user, &client, Some(&first)).await.unwrap();
+        assert_ne!(first, second);
+        assert_eq!(resolve(&state, &first).await, Err(AppError::Unauthenticated));
+
+        let current = resolve(&state, &second).await.unwrap();
+        close_session(&state, &current, &client).await.unwrap();
+        assert_eq!(resolve(&state, &second).await, Err(AppError::Unauthenticated));
+
+        let signed_in_events: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'auth.sign_in' AND actor_user_id = $1",
+        )
+        .bind(user.id.0)
+        .fetch_one(state.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(signed_in_events, 2, "every sign-in is audited");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sessions_end_when_idle_too_long_past_their_lifetime_or_when_the_user_is_disabled() {
+    on_every_database(|db| async move {
+        let state = state(db);
+        add_user(&state, "nora@northwind.test", UserStatus::Active).await;
+        let user = signed_in_user(&state, "nora@northwind.test").await;
+        let client = client_at("198.51.100.1");
+        let now = app::db::now_ms();
+
+        let idle = open_session(&state, &user, &client, None).await.unwrap();
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(now - state.settings.session_idle_ms - 1_000)
+            .bind(hash_token(&idle))
+            .execute(state.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(resolve(&state, &idle).await, Err(AppError::Unauthenticated));
+        let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE token_hash = $1")
+            .bind(hash_token(&idle))
+            .fetch_one(state.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(left, 0, "a dead session is deleted on sight");
+
+        let old = open_session(&state, &user, &client, None).await.unwrap();
+        sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_hash = $2")
+            .bind(now - 1)
+            .bind(hash_token(&old))
+            .execute(state.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(resolve(&state, &old).await, Err(AppError::Unauthenticated));
+
+        let live = open_session(&state, &user, &client, None).await.unwrap();
+        assert!(resolve(&state, &live).await.is_ok());
+        sqlx::query("UPDATE users SET status = 'disabled' WHERE id = $1")
+            .bind(user.id.0)
+            .execute(state.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(resolve(&state, &live).await, Err(AppError::Unauthenticated));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn failed_sign_ins_are_limited_per_account_and_per_address_but_never_for_good() {
+    on_every_database(|db| async move {
+        let state = state(db);
+        let limits = state.settings.sign_in_limits;
+        add_user(&state, "nora@northwind.test", UserStatus::Active).await;
+        add_user(&state, "hana@harbor.test", UserStatus::Active).await;
+        let attacker = client_at("203.0.113.9");
+
+        for _ in 0..limits.per_account {
+            let wrong =
+                authenticate(&state, &attacker, "nora@northwind.test", "guess".into()).await;
+            assert_eq!(wrong.unwrap_err(), wrong_credentials());
+        }
+        // Past the limit even the right password waits, from any address.
+        let throttled = authenticate(
+            &state,
+            &client_at("198.51.100.1"),
+            "nora@northwind.test",
+            PASSWORD.into(),
+        )
+        .await;
+        assert!(matches!(
+            throttled,
+            Err(AppError::TooManyAttempts {
+                retry_after_minutes: 15
+            })
+        ));
+        // Other accounts are not affected by one account's limit.
+        assert!(
+            authenticate(&state, &attacker, "hana@harbor.test", PASSWORD.into())
+                .await
+                .is_ok()
+        );
+
+        // Once the failures leave the window, the account opens again by itself.
+        sqlx::query("UPDATE sign_in_failures SET failed_at = failed_at - $1")
+            .bind(limits.window_ms)
+            .execute(state.db.pool())
+            .await
+            .unwrap();
+        assert!(
+            authenticate(&state, &attacker, "nora@northwind.test", PASSWORD.into())
+                .await
+                .is_ok()
+        );
+
+        // One address spraying many accounts is limited too.
+        for n in 0..limits.per_address {
+            let _ = authenticate(
+                &state,
+                &attacker,
+                &format!("user{n}@spray.test"),
+                "guess".into(),
+            )
+            .await;
+        }
+        let sprayed = authenticate(&state, &attacker, "hana@harbor.test", PASSWORD.into()).await;
+        assert!(matches!(sprayed, Err(AppError::TooManyAttempts { .. })));
+        assert!(authenticate(
+            &state,
+            &client_at("198.51.100.1"),
+            "hana@harbor.test",
+            PASSWORD.into()
+        )
+        .await
+        .is_ok());
+    })
+    .await;
+}

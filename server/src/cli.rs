@@ -1,0 +1,130 @@
+//! Command line and configuration: flags, each with an environment variable.
+
+use std::net::SocketAddr;
+
+use app::auth::password::{generate_password, Passwords};
+use app::db::Db;
+use app::state::{AppState, Settings};
+use clap::{Args, Parser, Subcommand};
+
+use crate::{seed, serve};
+
+pub type CliResult = Result<(), Box<dyn std::error::Error>>;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "switchboard",
+    version,
+    about = "The partner portal of a communications platform"
+)]
+pub struct Cli {
+    /// sqlite:… (embedded, the default) or postgres://… to share one database between processes.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/switchboard.db?mode=rwc",
+        global = true
+    )]
+    database_url: String,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the web server (the default). Migrations run first.
+    Serve(ServeArgs),
+    /// Bring the database schema up to date, then exit.
+    Migrate,
+    /// Create a platform admin with a one-time password that must be changed at first sign-in.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "Platform Admin")]
+        name: String,
+    },
+    /// Create demo data: partners, nested groups, client accounts and users of every role.
+    Seed(seed::SeedArgs),
+}
+
+#[derive(Args, Debug, Default)]
+pub struct ServeArgs {
+    /// Address to listen on; defaults to LEPTOS_SITE_ADDR, then 127.0.0.1:3000.
+    #[arg(long, env = "SWITCHBOARD_ADDR")]
+    pub addr: Option<SocketAddr>,
+    /// Send cookies without `Secure`, for plain http on a local machine only.
+    #[arg(long, env = "SWITCHBOARD_INSECURE_COOKIES")]
+    pub insecure_cookies: bool,
+    /// Take the client address from X-Forwarded-For (only behind a trusted proxy).
+    #[arg(long, env = "SWITCHBOARD_TRUST_PROXY")]
+    pub trust_proxy: bool,
+    /// Minutes without a request after which a session ends.
+    #[arg(long, env = "SWITCHBOARD_SESSION_IDLE_MINUTES", default_value_t = 60)]
+    pub session_idle_minutes: i64,
+    /// Hours after sign-in after which a session ends, however active.
+    #[arg(long, env = "SWITCHBOARD_SESSION_HOURS", default_value_t = 12)]
+    pub session_hours: i64,
+}
+
+impl ServeArgs {
+    fn settings(&self) -> Settings {
+        Settings {
+            secure_cookies: !self.insecure_cookies,
+            trust_forwarded_for: self.trust_proxy,
+            session_idle_ms: self.session_idle_minutes * 60_000,
+            session_lifetime_ms: self.session_hours * 3_600_000,
+            ..Settings::default()
+        }
+    }
+}
+
+pub async fn run(cli: Cli) -> CliResult {
+    let db = Db::connect(&cli.database_url).await?;
+    let result = match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Serve(args) => {
+            db.migrate().await?;
+            let state = AppState {
+                db: db.clone(),
+                settings: args.settings(),
+                passwords: Passwords::new(hashing_threads()),
+            };
+            serve::serve(state, args.addr).await
+        }
+        Command::Migrate => {
+            db.migrate().await?;
+            println!("Database is up to date.");
+            Ok(())
+        }
+        Command::CreateAdmin { email, name } => {
+            db.migrate().await?;
+            create_admin(&db, &email, &name).await
+        }
+        Command::Seed(args) => {
+            db.migrate().await?;
+            seed::seed(&db, &Passwords::new(hashing_threads()), args).await
+        }
+    };
+    db.close().await;
+    result
+}
+
+/// Password hashing takes a core each; leave one for everything else.
+fn hashing_threads() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get().saturating_sub(1).max(1))
+        .unwrap_or(1)
+}
+
+async fn create_admin(db: &Db, email: &str, name: &str) -> CliResult {
+    if let Some(problem) = app::users::email_problem(email) {
+        return Err(problem.into());
+    }
+    let password = generate_password();
+    let hash = Passwords::new(1).hash(password.clone()).await?;
+    seed::create_platform_admin(db, email, name, hash).await?;
+    println!("Created platform admin {email}.");
+    println!("One-time password: {password}");
+    println!("It must be changed at first sign-in.");
+    Ok(())
+}

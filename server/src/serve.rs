@@ -1,0 +1,100 @@
+//! The web server: Leptos pages and server functions, static files, health check,
+//! and the security layers around them.
+
+use std::net::SocketAddr;
+
+use app::state::AppState;
+use app::{shell, App};
+use axum::routing::get;
+use axum::Router;
+use http::StatusCode;
+use leptos::config::get_configuration;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tower_http::compression::CompressionLayer;
+
+use crate::cli::CliResult;
+use crate::security::{refuse_cross_site, security_headers, CspNonce};
+
+pub async fn serve(state: AppState, addr: Option<SocketAddr>) -> CliResult {
+    let mut leptos_options = get_configuration(None)?.leptos_options;
+    if let Some(addr) = addr {
+        leptos_options.site_addr = addr;
+    }
+    let addr = leptos_options.site_addr;
+    let app = router(state, leptos_options);
+
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    println!("Switchboard is running at http://{addr}");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    Ok(())
+}
+
+pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_request_context(&state)
+    };
+    let db = state.db.clone();
+    Router::new()
+        .route(
+            "/healthz",
+            get(move || {
+                let db = db.clone();
+                async move {
+                    if db.is_reachable().await {
+                        (StatusCode::OK, "ok")
+                    } else {
+                        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+                    }
+                }
+            }),
+        )
+        .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            context, shell,
+        ))
+        .with_state(leptos_options)
+        .layer(axum::middleware::from_fn(refuse_cross_site))
+        .layer(axum::middleware::from_fn(security_headers))
+        .layer(CompressionLayer::new())
+}
+
+/// What every page render and server function can reach.
+fn provide_request_context(state: &AppState) {
+    provide_context(state.clone());
+    let nonce = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+    if let Some(CspNonce(nonce)) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(nonce));
+    }
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+}
