@@ -98,3 +98,169 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::auth::api::SignIn;
+    use app::auth::password::Passwords;
+    use app::db::Db;
+    use app::state::Settings;
+    use app::users::repo::{insert_user, NewUser};
+    use app::users::UserStatus;
+    use axum::body::{to_bytes, Body};
+    use http::{header, Request, Response};
+    use leptos::server_fn::ServerFn;
+    use tower::ServiceExt;
+
+    async fn test_router(dir: &tempfile::TempDir) -> Router {
+        let url = format!("sqlite://{}/serve.db?mode=rwc", dir.path().display());
+        let db = Db::connect(&url).await.unwrap();
+        db.migrate().await.unwrap();
+        let state = AppState {
+            db,
+            settings: Settings {
+                secure_cookies: false,
+                ..Settings::default()
+            },
+            passwords: Passwords::new(1),
+        };
+        insert_user(
+            state.db.pool(),
+            NewUser {
+                email: "nora@northwind.test",
+                name: "Nora North",
+                language: "en",
+                status: UserStatus::Active,
+                password_hash: Some(
+                    state
+                        .passwords
+                        .hash("a long enough secret".into())
+                        .await
+                        .unwrap(),
+                ),
+                must_change_password: false,
+            },
+        )
+        .await
+        .unwrap();
+        let options = LeptosOptions::builder().output_name("switchboard").build();
+        router(state, options)
+    }
+
+    fn sign_in_request(site: &str, password: &str) -> Request<Body> {
+        Request::post(SignIn::PATH)
+            .header("sec-fetch-site", site)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "email=nora%40northwind.test&password={}",
+                password.replace(' ', "+")
+            )))
+            .unwrap()
+    }
+
+    /// A browser navigation: redirects are answered with 302 only to those.
+    fn page_request(path: &str) -> http::request::Builder {
+        Request::get(path).header(header::ACCEPT, "text/html")
+    }
+
+    async fn body_text(response: Response<Body>) -> String {
+        String::from_utf8(
+            to_bytes(response.into_body(), 1 << 20)
+                .await
+                .unwrap()
+                .to_vec(),
+        )
+        .unwrap()
+    }
+
+    #[tokio::test]
+    async fn health_reports_a_reachable_database() {
+        let dir = tempfile::tempdir().unwrap();
+        let response = test_router(&dir)
+            .await
+            .oneshot(Request::get("/healthz").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+
+    #[tokio::test]
+    async fn a_cross_site_sign_in_is_refused_before_it_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let response = test_router(&dir)
+            .await
+            .oneshot(sign_in_request("cross-site", "a long enough secret"))
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        assert!(response.headers().get(header::SET_COOKIE).is_none());
+    }
+
+    #[tokio::test]
+    async fn signing_in_sets_a_session_cookie_that_opens_the_home_page() {
+        let dir = tempfile::tempdir().unwrap();
+        let router = test_router(&dir).await;
+
+        let signed_out = router
+            .clone()
+            .oneshot(page_request("/").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(signed_out.status(), StatusCode::FOUND);
+        assert_eq!(signed_out.headers()[header::LOCATION], "/login");
+
+        let wrong = router
+            .clone()
+            .oneshot(sign_in_request("same-origin", "not the secret"))
+            .await
+            .unwrap();
+        assert!(wrong.headers().get(header::SET_COOKIE).is_none());
+        assert!(body_text(wrong)
+            .await
+            .contains("Email or password is incorrect."));
+
+        let right = router
+            .clone()
+            .oneshot(sign_in_request("same-origin", "a long enough secret"))
+            .await
+            .unwrap();
+        let cookie = right.headers()[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(cookie.contains("HttpOnly; SameSite=Lax"), "{cookie}");
+        let session = cookie.split(';').next().unwrap().to_string();
+
+        let home = router
+            .oneshot(
+                page_request("/")
+                    .header(header::COOKIE, session)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(home.status(), StatusCode::OK);
+        let csp = home.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let page = body_text(home).await;
+        assert!(
+            page.contains("Nora North"),
+            "the shell names the signed-in user"
+        );
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .unwrap()
+            .split('\'')
+            .next()
+            .unwrap();
+        assert!(
+            page.contains(&format!("nonce=\"{nonce}\"")),
+            "inline scripts carry the CSP nonce"
+        );
+    }
+}
