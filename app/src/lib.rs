@@ -22,7 +22,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 use crate::auth::{login_page::LoginPage, password_page::ChangePasswordPage};
@@ -62,11 +62,17 @@ pub fn App() -> impl IntoView {
             if page.is_empty() { "Switchboard".to_string() } else { format!("{page} · Switchboard") }
         } />
         <Router>
+            // In-order streaming puts suspended content in place as it streams, so
+            // pages read and work before the wasm arrives, and with JavaScript off.
             <Routes fallback=NotFoundPage>
-                <Route path=path!("/login") view=LoginPage />
-                <Route path=path!("/change-password") view=ChangePasswordPage />
-                <ParentRoute path=path!("") view=AppShell>
-                    <Route path=path!("") view=HomePage />
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::InOrder />
+                <Route
+                    path=path!("/change-password")
+                    view=ChangePasswordPage
+                    ssr=SsrMode::InOrder
+                />
+                <ParentRoute path=path!("") view=AppShell ssr=SsrMode::InOrder>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::InOrder />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use app::auth::password::{generate_password, Passwords};
 use app::db::Db;
 use app::state::{AppState, Settings};
+use clap::builder::FalseyValueParser;
 use clap::{Args, Parser, Subcommand};
 
 use crate::{seed, serve};
@@ -54,10 +55,10 @@ pub struct ServeArgs {
     #[arg(long, env = "SWITCHBOARD_ADDR")]
     pub addr: Option<SocketAddr>,
     /// Send cookies without `Secure`, for plain http on a local machine only.
-    #[arg(long, env = "SWITCHBOARD_INSECURE_COOKIES")]
+    #[arg(long, env = "SWITCHBOARD_INSECURE_COOKIES", value_parser = FalseyValueParser::new())]
     pub insecure_cookies: bool,
     /// Take the client address from X-Forwarded-For (only behind a trusted proxy).
-    #[arg(long, env = "SWITCHBOARD_TRUST_PROXY")]
+    #[arg(long, env = "SWITCHBOARD_TRUST_PROXY", value_parser = FalseyValueParser::new())]
     pub trust_proxy: bool,
     /// Minutes without a request after which a session ends.
     #[arg(long, env = "SWITCHBOARD_SESSION_IDLE_MINUTES", default_value_t = 60)]

@@ -3,32 +3,41 @@ use leptos::prelude::*;
 use super::HomeView;
 use crate::error::AppError;
 
-/// Signed in: the actor's own places; counts below a place only where they may view nodes.
+/// Signed in: the actor's own places; counts below a place only where they may view
+/// nodes. Client accounts are shown without the tree above them: a client's view
+/// never names the platform or the partner's internal groups.
 #[server]
 pub async fn get_home() -> Result<HomeView, AppError> {
     use super::Place;
     use crate::auth::{guard, roles::Permission};
     use crate::tenancy::repo::{path_names, subtree_counts};
+    use crate::tenancy::NodeKind;
 
     let state = crate::request::state()?;
     let actor = guard::actor(&state).await?;
     let pool = state.db.pool();
     let mut places = Vec::with_capacity(actor.memberships.len());
     for membership in &actor.memberships {
+        let is_client = membership.node_kind == NodeKind::Client;
         let may_view = membership
             .roles
             .permissions()
             .contains(Permission::ViewNodes);
-        let below = if may_view {
+        let below = if may_view && !is_client {
             Some(subtree_counts(pool, membership.node_id).await?)
         } else {
             None
+        };
+        let path = if is_client {
+            Vec::new()
+        } else {
+            path_names(pool, membership.node_id).await?
         };
         places.push(Place {
             node: membership.node_id,
             name: membership.node_name.clone(),
             kind: membership.node_kind,
-            path: path_names(pool, membership.node_id).await?,
+            path,
             roles: membership.roles.roles().to_vec(),
             below,
         });

@@ -1,6 +1,7 @@
 //! The app shell: sidebar navigation on desktop, a compact top bar on phones, the user
 //! menu, and the slot where the impersonation banner will sit above everything.
 
+use leptos::html::Details;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Outlet, Redirect, A};
@@ -42,6 +43,20 @@ pub fn AppShell() -> impl IntoView {
 
 #[component]
 fn ShellFrame(user: CurrentUser) -> impl IntoView {
+    let nav_menu = NodeRef::<Details>::new();
+    let user_menu = NodeRef::<Details>::new();
+    // Menus close when the page changes, and only one is open at a time.
+    let location = use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        close(nav_menu);
+        close(user_menu);
+    });
+    let keep_one_open = move |opened: NodeRef<Details>, other: NodeRef<Details>| {
+        if opened.get_untracked().is_some_and(|menu| menu.open()) {
+            close(other);
+        }
+    };
     view! {
         <div class="app">
             <div class="session-banner-slot" aria-live="polite"></div>
@@ -52,7 +67,11 @@ fn ShellFrame(user: CurrentUser) -> impl IntoView {
                 <MainNav />
             </aside>
             <header class="topbar">
-                <details class="mobile-menu">
+                <details
+                    class="mobile-menu"
+                    node_ref=nav_menu
+                    on:toggle=move |_| keep_one_open(nav_menu, user_menu)
+                >
                     <summary role="button" aria-label="Menu">
                         <span class="hamburger" aria-hidden="true"></span>
                     </summary>
@@ -63,7 +82,7 @@ fn ShellFrame(user: CurrentUser) -> impl IntoView {
                 <a class="topbar-brand" href=paths::HOME>
                     <Logo />
                 </a>
-                <UserMenu user />
+                <UserMenu user menu=user_menu on_toggle=move || keep_one_open(user_menu, nav_menu) />
             </header>
             <main class="content" id="content">
                 <Outlet />
@@ -86,12 +105,22 @@ fn MainNav() -> impl IntoView {
 
 /// The signed-in person, with their account actions. A `<details>` element, so it
 /// opens before (and without) JavaScript.
+fn close(menu: NodeRef<Details>) {
+    if let Some(menu) = menu.get_untracked() {
+        menu.set_open(false);
+    }
+}
+
 #[component]
-fn UserMenu(user: CurrentUser) -> impl IntoView {
+fn UserMenu(
+    user: CurrentUser,
+    menu: NodeRef<Details>,
+    on_toggle: impl Fn() + 'static,
+) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     let initials = user.initials();
     view! {
-        <details class="user-menu">
+        <details class="user-menu" node_ref=menu on:toggle=move |_| on_toggle()>
             <summary role="button" aria-haspopup="menu">
                 <span class="avatar" aria-hidden="true">{initials}</span>
                 <span class="user-menu-name">{user.name.clone()}</span>
