@@ -1,0 +1,62 @@
+import { expect, type Page } from '@playwright/test';
+
+export const PASSWORD = process.env.E2E_PASSWORD ?? 'e2e-Password-2026!';
+
+/** Demo users created by `switchboard seed --demo`. */
+export const USERS = {
+  platformAdmin: { email: 'admin@switchboard.test', name: 'Paula Platform', home: 'Platform overview' },
+  partnerAdmin: { email: 'admin@northwind.test', name: 'Nora North', home: 'Northwind Telecom' },
+  clientAdmin: { email: 'client.admin@harbor-dental.test', name: 'Hana Harbor', home: 'Harbor Dental' },
+} as const;
+
+export class LoginPage {
+  constructor(private readonly page: Page) {}
+
+  async open() {
+    await this.page.goto('/login');
+    await expect(this.page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+  }
+
+  async signIn(email: string, password: string = PASSWORD) {
+    await this.page.getByLabel('Email').fill(email);
+    await this.page.getByLabel('Password').fill(password);
+    await this.page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  alert() {
+    return this.page.getByRole('alert');
+  }
+}
+
+export class AppShell {
+  constructor(private readonly page: Page) {}
+
+  heading() {
+    return this.page.getByRole('heading', { level: 1 });
+  }
+
+  userMenu(name: string) {
+    return this.page.getByRole('button', { name: new RegExp(`^${name}`) });
+  }
+
+  async signOut(name: string) {
+    await this.userMenu(name).click();
+    await this.page.getByRole('button', { name: 'Sign out' }).click();
+  }
+
+  mainNavigation() {
+    return this.page.getByRole('navigation', { name: 'Main' });
+  }
+}
+
+/** Errors a broken hydration or a CSP violation would print; expected failed requests aside. */
+export function collectConsoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      errors.push(message.text());
+    }
+  });
+  page.on('pageerror', (error) => errors.push(String(error)));
+  return errors;
+}

@@ -1,0 +1,119 @@
+import { expect, test } from '@playwright/test';
+import { AppShell, collectConsoleErrors, LoginPage, PASSWORD, USERS } from '../pages/login-page';
+
+for (const user of Object.values(USERS)) {
+  test(`${user.name} signs in, sees their home page and signs out`, async ({ page }, testInfo) => {
+    const errors = collectConsoleErrors(page);
+    const login = new LoginPage(page);
+    const shell = new AppShell(page);
+
+    await login.open();
+    await page.screenshot({ path: `screenshots/${testInfo.project.name}-login.png` });
+    await login.signIn(user.email);
+
+    await expect(page).toHaveURL('/');
+    await expect(shell.heading()).toHaveText(user.home);
+    await expect(shell.userMenu(user.name)).toBeVisible();
+    await page.screenshot({
+      path: `screenshots/${testInfo.project.name}-home-${user.email.split('@')[0]}.png`,
+      fullPage: true,
+    });
+
+    await shell.signOut(user.name);
+    await expect(page).toHaveURL('/login');
+    await page.goto('/');
+    await expect(page).toHaveURL('/login');
+    expect(errors).toEqual([]);
+  });
+}
+
+test('a wrong password is refused with a clear message and the email is kept', async ({ page }, testInfo) => {
+  const login = new LoginPage(page);
+  await login.open();
+  await login.signIn(USERS.partnerAdmin.email, 'not-the-password');
+
+  await expect(login.alert()).toHaveText('Email or password is incorrect.');
+  await expect(page.getByLabel('Email')).toHaveValue(USERS.partnerAdmin.email);
+  await expect(page).toHaveURL(/\/login/);
+  await page.screenshot({ path: `screenshots/${testInfo.project.name}-login-error.png` });
+});
+
+test('signed-out visitors are sent to sign in, and back where they were going after', async ({ page }) => {
+  await page.goto('/');
+  await expect(page).toHaveURL('/login');
+
+  await page.goto('/change-password');
+  await expect(page).toHaveURL('/login?next=/change-password');
+  await new LoginPage(page).signIn(USERS.partnerAdmin.email);
+  await expect(page).toHaveURL('/change-password');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Change your password');
+});
+
+test('an unknown address shows a page-not-found page', async ({ page }) => {
+  const response = await page.goto('/no-such-page');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
+});
+
+test('a temporary password must be replaced before anything else', async ({ page }, testInfo) => {
+  const email = `temp.${testInfo.project.name}@switchboard.test`;
+  const temporary = process.env[`TEMP_PASSWORD_${testInfo.project.name.toUpperCase()}`];
+  expect(temporary, 'scripts/e2e.sh creates the temporary-password admins').toBeTruthy();
+  const login = new LoginPage(page);
+  await login.open();
+  await login.signIn(email, temporary);
+
+  await expect(page).toHaveURL('/change-password');
+  await expect(page.getByText('You signed in with a temporary password')).toBeVisible();
+  await page.goto('/');
+  await expect(page).toHaveURL('/change-password');
+
+  await page.getByLabel('Current password').fill(temporary!);
+  await page.getByLabel('New password', { exact: true }).fill('short');
+  await page.getByLabel('Confirm new password').fill('different');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page.getByText('Use at least 10 characters')).toBeVisible();
+  await expect(page.getByText('The two new passwords do not match.')).toBeVisible();
+  await page.screenshot({ path: `screenshots/${testInfo.project.name}-change-password-errors.png`, fullPage: true });
+
+  await page.getByLabel('New password', { exact: true }).fill('plum orchard lantern river');
+  await page.getByLabel('Confirm new password').fill('plum orchard lantern river');
+  await page.getByRole('button', { name: 'Change password' }).click();
+  await expect(page).toHaveURL('/');
+  await expect(new AppShell(page).heading()).toHaveText('Platform overview');
+});
+
+test('the navigation fits the screen: sidebar on desktop, menu on phones', async ({ page, isMobile }) => {
+  const login = new LoginPage(page);
+  const shell = new AppShell(page);
+  await login.open();
+  await login.signIn(USERS.partnerAdmin.email);
+  await expect(shell.heading()).toHaveText(USERS.partnerAdmin.home);
+
+  if (isMobile) {
+    await expect(shell.mainNavigation()).toBeHidden();
+    await page.getByRole('button', { name: 'Menu' }).click();
+  }
+  await expect(shell.mainNavigation()).toBeVisible();
+  await expect(shell.mainNavigation().getByRole('link', { name: 'Home' })).toHaveAttribute('aria-current', 'page');
+});
+
+test.describe('with JavaScript off', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the sign-in form still works, wrong password included', async ({ page }) => {
+    const login = new LoginPage(page);
+    const shell = new AppShell(page);
+    await login.open();
+
+    await login.signIn(USERS.clientAdmin.email, 'not-the-password');
+    await expect(login.alert()).toHaveText('Email or password is incorrect.');
+
+    await login.signIn(USERS.clientAdmin.email, PASSWORD);
+    await expect(page).toHaveURL('/');
+    await expect(shell.heading()).toHaveText(USERS.clientAdmin.home);
+
+    await shell.signOut(USERS.clientAdmin.name);
+    await expect(page).toHaveURL('/login');
+  });
+});
