@@ -18,6 +18,25 @@ pub struct AuditEvent<'a> {
     pub address: &'a str,
 }
 
+impl<'a> AuditEvent<'a> {
+    /// Something a user did to their own account (signing in, changing a password).
+    pub fn about_self(
+        user: UserId,
+        action: &'a str,
+        details: serde_json::Value,
+        address: &'a str,
+    ) -> Self {
+        Self {
+            actor: Some(user),
+            subject: None,
+            node: None,
+            action,
+            details,
+            address,
+        }
+    }
+}
+
 pub async fn record<'e>(
     db: impl Executor<'e, Database = Any>,
     event: AuditEvent<'_>,

@@ -125,14 +125,12 @@ pub async fn change_password(
     session::end_other_sessions(&mut *tx, actor.user.id, &actor.user.token_hash).await?;
     record(
         &mut *tx,
-        AuditEvent {
-            actor: Some(actor.user.id),
-            subject: None,
-            node: None,
-            action: "auth.password_changed",
-            details: serde_json::json!({ "was_temporary": actor.user.must_change_password }),
-            address: &client.address,
-        },
+        AuditEvent::about_self(
+            actor.user.id,
+            "auth.password_changed",
+            serde_json::json!({ "was_temporary": actor.user.must_change_password }),
+            &client.address,
+        ),
     )
     .await?;
     tx.commit().await?;

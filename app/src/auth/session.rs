@@ -197,14 +197,12 @@ pub async fn open_session(
     record_sign_in(&mut *tx, user.id).await?;
     record(
         &mut *tx,
-        AuditEvent {
-            actor: Some(user.id),
-            subject: None,
-            node: None,
-            action: "auth.sign_in",
-            details: json!({ "user_agent": client.user_agent }),
-            address: &client.address,
-        },
+        AuditEvent::about_self(
+            user.id,
+            "auth.sign_in",
+            json!({ "user_agent": client.user_agent }),
+            &client.address,
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -274,14 +272,7 @@ pub async fn close_session(
         .await?;
     record(
         &mut *tx,
-        AuditEvent {
-            actor: Some(user.id),
-            subject: None,
-            node: None,
-            action: "auth.sign_out",
-            details: json!({}),
-            address: &client.address,
-        },
+        AuditEvent::about_self(user.id, "auth.sign_out", json!({}), &client.address),
     )
     .await?;
     tx.commit().await?;
