@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 
 if [ -z "${TEST_POSTGRES_URL:-}" ] && command -v pg_ctlcluster >/dev/null 2>&1; then
-  pg_ctlcluster --skip-systemctl-redirect 15 main start 2>/dev/null || true
+  pg_ctlcluster --skip-systemctl-redirect 15 main start >/dev/null 2>&1 || true
   for _ in $(seq 1 20); do
     pg_isready -q -h 127.0.0.1 && break
     sleep 0.5
@@ -15,6 +15,9 @@ DO $$ BEGIN
   END IF;
 END $$;
 SQL
+    # Databases a crashed earlier run left behind (each test drops its own).
+    su postgres -c "psql -qtAc \"SELECT datname FROM pg_database WHERE datname LIKE 'switchboard_test_%'\"" |
+      while read -r stale; do su postgres -c "dropdb --if-exists $stale"; done
     export TEST_POSTGRES_URL="postgres://switchboard_test:switchboard_test@127.0.0.1:5432/postgres"
   fi
 fi

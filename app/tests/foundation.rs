@@ -347,3 +347,63 @@ async fn futures_join_all(
     }
     results
 }
+
+#[tokio::test]
+async fn moving_a_subtree_keeps_every_path_exact() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let mut conn = db.pool().acquire().await.unwrap();
+        // East (with Boston and Harbor Dental below) moves under Bluebird.
+        app::tenancy::repo::move_subtree(&mut conn, tree.group, tree.other_partner)
+            .await
+            .unwrap();
+
+        assert_eq!(
+            ancestors(&mut *conn, tree.client).await.unwrap(),
+            vec![
+                tree.client,
+                tree.sub_group,
+                tree.group,
+                tree.other_partner,
+                tree.platform
+            ]
+        );
+        assert!(descendants(&mut *conn, tree.partner)
+            .await
+            .unwrap()
+            .is_empty());
+        assert_eq!(
+            subtree_counts(&mut *conn, tree.other_partner)
+                .await
+                .unwrap(),
+            SubtreeCounts {
+                partners: 0,
+                groups: 2,
+                clients: 2
+            }
+        );
+        let parent: Option<i64> = sqlx::query_scalar("SELECT parent_id FROM nodes WHERE id = $1")
+            .bind(tree.group.0)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(parent, Some(tree.other_partner.0));
+        // Every node keeps exactly one path per ancestor, itself included.
+        let paths: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM node_paths")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        assert_eq!(paths, 1 + 2 + 3 + 4 + 5 + 2 + 3);
+        assert!(
+            app::tenancy::repo::is_within(&mut *conn, tree.client, tree.other_partner)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !app::tenancy::repo::is_within(&mut *conn, tree.other_partner, tree.client)
+                .await
+                .unwrap()
+        );
+    })
+    .await;
+}

@@ -179,3 +179,55 @@ pub async fn ensure_child(
         None => insert_node(conn, Some(parent), kind, name).await,
     }
 }
+
+/// Whether `node` lies in the subtree of `root` (a node is in its own subtree).
+pub async fn is_within<'e>(
+    db: impl Executor<'e, Database = Any>,
+    node: NodeId,
+    root: NodeId,
+) -> Result<bool, AppError> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT depth FROM node_paths WHERE ancestor_id = $1 AND descendant_id = $2",
+    )
+    .bind(root.0)
+    .bind(node.0)
+    .fetch_optional(db)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Re-hangs `node` and everything below it under `new_parent`, keeping the closure
+/// table exact. The caller has checked that `new_parent` is not inside the subtree.
+pub async fn move_subtree(
+    conn: &mut AnyConnection,
+    node: NodeId,
+    new_parent: NodeId,
+) -> Result<(), AppError> {
+    // Forget every path from outside the subtree into it...
+    sqlx::query(
+        "DELETE FROM node_paths \
+         WHERE descendant_id IN (SELECT descendant_id FROM node_paths WHERE ancestor_id = $1) \
+         AND ancestor_id NOT IN (SELECT descendant_id FROM node_paths WHERE ancestor_id = $1)",
+    )
+    .bind(node.0)
+    .execute(&mut *conn)
+    .await?;
+    // ...then join every ancestor of the new parent to every node of the subtree.
+    sqlx::query(
+        "INSERT INTO node_paths (ancestor_id, descendant_id, depth) \
+         SELECT above.ancestor_id, below.descendant_id, above.depth + below.depth + 1 \
+         FROM node_paths above CROSS JOIN node_paths below \
+         WHERE above.descendant_id = $1 AND below.ancestor_id = $2",
+    )
+    .bind(new_parent.0)
+    .bind(node.0)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("UPDATE nodes SET parent_id = $1, updated_at = $2 WHERE id = $3")
+        .bind(new_parent.0)
+        .bind(now_ms())
+        .bind(node.0)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
