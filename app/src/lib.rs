@@ -28,6 +28,7 @@ use leptos_router::{
 use crate::auth::{login_page::LoginPage, password_page::ChangePasswordPage};
 use crate::home::home_page::HomePage;
 use crate::layout::{AppShell, NotFoundPage};
+use crate::tenancy::groups_page::GroupsPage;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -73,6 +74,7 @@ pub fn App() -> impl IntoView {
                 />
                 <ParentRoute path=path!("") view=AppShell ssr=SsrMode::InOrder>
                     <Route path=path!("") view=HomePage ssr=SsrMode::InOrder />
+                    <Route path=path!("/groups") view=GroupsPage ssr=SsrMode::InOrder />
                 </ParentRoute>
             </Routes>
         </Router>

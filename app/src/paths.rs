@@ -4,6 +4,17 @@ pub const HOME: &str = "/";
 pub const LOGIN: &str = "/login";
 pub const CHANGE_PASSWORD: &str = "/change-password";
 
+pub const GROUPS: &str = "/groups";
+
+/// The groups page with the node at the end of `path` (dot-separated ids) selected.
+pub fn groups_at(path: &str) -> String {
+    if path.is_empty() {
+        GROUPS.to_string()
+    } else {
+        format!("{GROUPS}?path={path}")
+    }
+}
+
 /// The sign-in page, returning to `next` afterwards.
 pub fn login_then(next: &str) -> String {
     if next == HOME || !is_local_path(next) {

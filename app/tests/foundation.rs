@@ -1,86 +1,18 @@
 //! Migrations, the tree, users, concurrency: the storage foundation on both databases.
 
 mod common;
+mod fixtures;
 
-use app::auth::guard::Actor;
 use app::auth::roles::{Permission, Role, RoleSet};
-use app::auth::session::SessionUser;
 use app::error::AppError;
 use app::tenancy::repo::{
     ancestors, descendants, ensure_child, ensure_platform, insert_node, path_names, subtree_counts,
 };
 use app::tenancy::{NodeId, NodeKind, SubtreeCounts};
 use app::users::repo::{find_by_email, insert_user, memberships_of, set_membership, NewUser};
-use app::users::{UserId, UserStatus};
+use app::users::UserStatus;
 use common::on_every_database;
-
-struct Tree {
-    platform: NodeId,
-    partner: NodeId,
-    group: NodeId,
-    sub_group: NodeId,
-    client: NodeId,
-    other_partner: NodeId,
-    other_client: NodeId,
-}
-
-async fn build_tree(db: &app::db::Db) -> Tree {
-    let mut conn = db.pool().acquire().await.unwrap();
-    let platform = ensure_platform(&mut conn).await.unwrap();
-    let partner = insert_node(&mut conn, Some(platform), NodeKind::Partner, "Northwind")
-        .await
-        .unwrap();
-    let group = insert_node(&mut conn, Some(partner), NodeKind::Group, "East")
-        .await
-        .unwrap();
-    let sub_group = insert_node(&mut conn, Some(group), NodeKind::Group, "Boston")
-        .await
-        .unwrap();
-    let client = insert_node(
-        &mut conn,
-        Some(sub_group),
-        NodeKind::Client,
-        "Harbor Dental",
-    )
-    .await
-    .unwrap();
-    let other_partner = insert_node(&mut conn, Some(platform), NodeKind::Partner, "Bluebird")
-        .await
-        .unwrap();
-    let other_client = insert_node(
-        &mut conn,
-        Some(other_partner),
-        NodeKind::Client,
-        "Pacific Realty",
-    )
-    .await
-    .unwrap();
-    Tree {
-        platform,
-        partner,
-        group,
-        sub_group,
-        client,
-        other_partner,
-        other_client,
-    }
-}
-
-async fn add_user(db: &app::db::Db, email: &str) -> UserId {
-    insert_user(
-        db.pool(),
-        NewUser {
-            email,
-            name: "Test User",
-            language: "en",
-            status: UserStatus::Active,
-            password_hash: None,
-            must_change_password: false,
-        },
-    )
-    .await
-    .unwrap()
-}
+use fixtures::{actor_with, add_user, build_tree};
 
 #[tokio::test]
 async fn a_fresh_database_comes_up_empty_and_migrated() {
@@ -225,24 +157,6 @@ async fn memberships_are_replaced_not_duplicated() {
         assert_eq!(memberships[0].node_name, "East");
     })
     .await;
-}
-
-async fn actor_with(db: &app::db::Db, email: &str, node: NodeId, roles: &[Role]) -> Actor {
-    let user = add_user(db, email).await;
-    let mut conn = db.pool().acquire().await.unwrap();
-    set_membership(&mut conn, user, node, &RoleSet::new(roles.iter().copied()))
-        .await
-        .unwrap();
-    Actor {
-        user: SessionUser {
-            id: user,
-            name: "Test User".into(),
-            email: email.into(),
-            must_change_password: false,
-            token_hash: String::new(),
-        },
-        memberships: memberships_of(db.pool(), user).await.unwrap(),
-    }
 }
 
 #[tokio::test]

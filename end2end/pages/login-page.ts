@@ -23,6 +23,12 @@ export class LoginPage {
     await this.page.getByRole('button', { name: 'Sign in' }).click();
   }
 
+  /** Signs in with the right password and waits for the home page. */
+  async signInAs(email: string) {
+    await this.signIn(email);
+    await expect(this.page).toHaveURL('/');
+  }
+
   alert() {
     return this.page.getByRole('alert');
   }

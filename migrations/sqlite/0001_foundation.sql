@@ -73,12 +73,13 @@ CREATE TABLE sign_in_failures (
 CREATE INDEX sign_in_failures_email ON sign_in_failures (email_normalized, failed_at);
 CREATE INDEX sign_in_failures_address ON sign_in_failures (address, failed_at);
 
+-- Audit history outlives what it describes: node_id is deliberately not a foreign key.
 CREATE TABLE audit_events (
     id               INTEGER PRIMARY KEY AUTOINCREMENT,
     occurred_at      INTEGER NOT NULL,
     actor_user_id    INTEGER REFERENCES users(id),
     subject_user_id  INTEGER REFERENCES users(id),
-    node_id          INTEGER REFERENCES nodes(id),
+    node_id          INTEGER,
     action           TEXT    NOT NULL,
     details          TEXT    NOT NULL,
     address          TEXT    NOT NULL

@@ -56,3 +56,20 @@ pub async fn record<'e>(
     .await?;
     Ok(())
 }
+
+/// Who made the latest recorded change at `node`, and what it was.
+pub async fn last_change<'e>(
+    db: impl Executor<'e, Database = Any>,
+    node: NodeId,
+) -> Result<Option<(String, String)>, AppError> {
+    use sqlx::Row;
+    let row = sqlx::query(
+        "SELECT u.name, e.action FROM audit_events e JOIN users u ON u.id = e.actor_user_id \
+         WHERE e.node_id = $1 ORDER BY e.id DESC LIMIT 1",
+    )
+    .bind(node.0)
+    .fetch_optional(db)
+    .await?;
+    row.map(|row| Ok((row.try_get("name")?, row.try_get("action")?)))
+        .transpose()
+}

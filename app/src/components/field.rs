@@ -14,8 +14,12 @@ pub fn TextField(
     #[prop(into, optional)] hint: Option<String>,
     #[prop(into)] error: Signal<Option<String>>,
     #[prop(optional)] autofocus: bool,
+    #[prop(into, optional)] value: Option<String>,
+    /// Needed when two forms on one page have a field of the same name.
+    #[prop(into, optional)]
+    id: Option<String>,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = id.unwrap_or_else(|| format!("field-{name}"));
     let message_id = format!("{id}-message");
     view! {
         <div class="field" class:has-error=move || error.read().is_some()>
@@ -26,6 +30,7 @@ pub fn TextField(
                 name=name
                 autocomplete=autocomplete
                 autofocus=autofocus
+                value=value
                 aria-invalid=move || error.read().is_some().then_some("true")
                 aria-describedby=message_id.clone()
             />

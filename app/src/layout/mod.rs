@@ -99,6 +99,10 @@ fn MainNav() -> impl IntoView {
                 <span class="nav-icon" aria-hidden="true">"⌂"</span>
                 "Home"
             </A>
+            <A href=paths::GROUPS>
+                <span class="nav-icon" aria-hidden="true">"⋔"</span>
+                "Groups"
+            </A>
         </nav>
     }
 }

@@ -1,5 +1,10 @@
 //! The tenancy tree (PRODUCT.md §1): platform → partners → groups (any depth) → clients.
 
+pub mod api;
+pub mod group_tree;
+#[cfg(feature = "ssr")]
+pub mod groups;
+pub mod groups_page;
 #[cfg(feature = "ssr")]
 pub mod repo;
 
@@ -63,4 +68,57 @@ pub struct SubtreeCounts {
     pub partners: i64,
     pub groups: i64,
     pub clients: i64,
+}
+
+/// A partner or group as the tree shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TreeNode {
+    pub id: NodeId,
+    pub parent_id: Option<NodeId>,
+    pub kind: NodeKind,
+    pub name: String,
+    pub version: i64,
+    /// Partners and groups directly below: whether the node can be expanded.
+    pub child_groups: i64,
+    /// Client accounts anywhere below.
+    pub clients: i64,
+}
+
+/// The visible part of the tree: the roots, and the children of every open node.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TreeSnapshot {
+    pub roots: Vec<TreeNode>,
+    pub children: Vec<(NodeId, Vec<TreeNode>)>,
+}
+
+/// One partner or group with what the viewer may do to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupView {
+    pub node: TreeNode,
+    /// Names from the top of the viewer's tree down to the node's parent.
+    pub path: Vec<String>,
+    pub can_manage: bool,
+    /// Where the group may move; empty unless the viewer may move it.
+    pub move_targets: Vec<MoveTarget>,
+}
+
+/// A place a group may move to, labelled with its path below the partner.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoveTarget {
+    pub id: NodeId,
+    pub label: String,
+}
+
+pub const MAX_GROUP_NAME: usize = 80;
+
+/// A readable reason why `name` cannot name a group, if it cannot.
+pub fn group_name_problem(name: &str) -> Option<String> {
+    let length = name.trim().chars().count();
+    if length == 0 {
+        Some("Enter a name for the group.".into())
+    } else if length > MAX_GROUP_NAME {
+        Some(format!("Use at most {MAX_GROUP_NAME} characters."))
+    } else {
+        None
+    }
 }

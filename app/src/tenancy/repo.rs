@@ -3,7 +3,7 @@
 
 use sqlx::{Any, AnyConnection, Executor, Row};
 
-use super::{Node, NodeId, NodeKind, SubtreeCounts};
+use super::{Node, NodeId, NodeKind, SubtreeCounts, TreeNode};
 use crate::db::now_ms;
 use crate::error::AppError;
 
@@ -230,4 +230,160 @@ pub async fn move_subtree(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+const TREE_NODE_COLUMNS: &str = "n.id, n.parent_id, n.kind, n.name, n.version, \
+     (SELECT COUNT(*) FROM nodes c WHERE c.parent_id = n.id AND c.kind <> 'client') AS child_groups, \
+     (SELECT COUNT(*) FROM node_paths p JOIN nodes d ON d.id = p.descendant_id \
+      WHERE p.ancestor_id = n.id AND d.kind = 'client') AS clients";
+
+fn tree_node_from_row(row: &sqlx::any::AnyRow) -> Result<TreeNode, AppError> {
+    let node = node_from_row(row)?;
+    Ok(TreeNode {
+        id: node.id,
+        parent_id: node.parent_id,
+        kind: node.kind,
+        name: node.name,
+        version: node.version,
+        child_groups: row.try_get("child_groups")?,
+        clients: row.try_get("clients")?,
+    })
+}
+
+pub async fn tree_node<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: NodeId,
+) -> Result<Option<TreeNode>, AppError> {
+    sqlx::query(&format!(
+        "SELECT {TREE_NODE_COLUMNS} FROM nodes n WHERE n.id = $1"
+    ))
+    .bind(id.0)
+    .fetch_optional(db)
+    .await?
+    .as_ref()
+    .map(tree_node_from_row)
+    .transpose()
+}
+
+/// The partners and groups directly below `parent`, by name.
+pub async fn child_tree_nodes<'e>(
+    db: impl Executor<'e, Database = Any>,
+    parent: NodeId,
+) -> Result<Vec<TreeNode>, AppError> {
+    sqlx::query(&format!(
+        "SELECT {TREE_NODE_COLUMNS} FROM nodes n \
+         WHERE n.parent_id = $1 AND n.kind <> 'client' ORDER BY lower(n.name), n.id"
+    ))
+    .bind(parent.0)
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(tree_node_from_row)
+    .collect()
+}
+
+/// The partner a node belongs to (itself, for a partner).
+pub async fn partner_of<'e>(
+    db: impl Executor<'e, Database = Any>,
+    node: NodeId,
+) -> Result<Option<NodeId>, AppError> {
+    let id: Option<i64> = sqlx::query_scalar(
+        "SELECT n.id FROM node_paths p JOIN nodes n ON n.id = p.ancestor_id \
+         WHERE p.descendant_id = $1 AND n.kind = 'partner'",
+    )
+    .bind(node.0)
+    .fetch_optional(db)
+    .await?;
+    Ok(id.map(NodeId))
+}
+
+/// Whether another child of `parent` already has this name, ignoring case.
+pub async fn sibling_has_name<'e>(
+    db: impl Executor<'e, Database = Any>,
+    parent: NodeId,
+    name: &str,
+    except: Option<NodeId>,
+) -> Result<bool, AppError> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM nodes WHERE parent_id = $1 AND lower(name) = lower($2) AND id <> $3",
+    )
+    .bind(parent.0)
+    .bind(name)
+    .bind(except.map(|n| n.0).unwrap_or(-1))
+    .fetch_optional(db)
+    .await?;
+    Ok(found.is_some())
+}
+
+/// Renames a node if it is still at `version`; false when it has changed since.
+pub async fn rename_node<'e>(
+    db: impl Executor<'e, Database = Any>,
+    node: NodeId,
+    name: &str,
+    version: i64,
+) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "UPDATE nodes SET name = $1, version = version + 1, updated_at = $2 \
+         WHERE id = $3 AND version = $4",
+    )
+    .bind(name)
+    .bind(now_ms())
+    .bind(node.0)
+    .bind(version)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Takes a version step for a change made elsewhere (a move); false when stale.
+pub async fn bump_version<'e>(
+    db: impl Executor<'e, Database = Any>,
+    node: NodeId,
+    version: i64,
+) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "UPDATE nodes SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3",
+    )
+    .bind(now_ms())
+    .bind(node.0)
+    .bind(version)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// What still hangs on a node: nodes below it and people with roles at it.
+pub async fn dependents<'e>(
+    db: impl Executor<'e, Database = Any>,
+    node: NodeId,
+) -> Result<(i64, i64, i64), AppError> {
+    let row = sqlx::query(
+        "SELECT \
+         (SELECT COUNT(*) FROM nodes WHERE parent_id = $1 AND kind <> 'client') AS groups, \
+         (SELECT COUNT(*) FROM nodes WHERE parent_id = $1 AND kind = 'client') AS clients, \
+         (SELECT COUNT(*) FROM memberships WHERE node_id = $1) AS members",
+    )
+    .bind(node.0)
+    .fetch_one(db)
+    .await?;
+    Ok((
+        row.try_get("groups")?,
+        row.try_get("clients")?,
+        row.try_get("members")?,
+    ))
+}
+
+/// Deletes a leaf node (its paths go with it) if it is still at `version`; false when
+/// it has changed since.
+pub async fn delete_node<'e>(
+    db: impl Executor<'e, Database = Any>,
+    node: NodeId,
+    version: i64,
+) -> Result<bool, AppError> {
+    let done = sqlx::query("DELETE FROM nodes WHERE id = $1 AND version = $2")
+        .bind(node.0)
+        .bind(version)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }

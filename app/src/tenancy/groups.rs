@@ -1,0 +1,443 @@
+//! Groups and sub-groups of a partner: listing the tree, and creating, renaming, moving
+//! and deleting groups. Each function authorizes first, changes inside one transaction
+//! with its audit event, and refuses stale versions with a Conflict.
+
+use serde_json::json;
+
+use super::repo::{
+    bump_version, child_tree_nodes, delete_node, dependents, descendants, insert_node, is_within,
+    move_subtree, partner_of, path_names, rename_node, sibling_has_name, tree_node,
+};
+use super::{group_name_problem, GroupView, MoveTarget, NodeId, NodeKind, TreeNode, TreeSnapshot};
+use crate::audit::repo::{last_change, record, AuditEvent};
+use crate::auth::guard::Actor;
+use crate::auth::roles::Permission;
+use crate::db::Db;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The highest nodes the actor may view: where the tree starts for them.
+pub async fn tree_roots(state: &AppState, actor: &Actor) -> Result<Vec<TreeNode>, AppError> {
+    let viewable: Vec<NodeId> = actor
+        .memberships
+        .iter()
+        .filter(|m| m.roles.permissions().contains(Permission::ViewNodes))
+        .map(|m| m.node_id)
+        .collect();
+    let mut roots = Vec::new();
+    for &node in &viewable {
+        let mut covered = false;
+        for &other in &viewable {
+            if other != node && is_within(state.db.pool(), node, other).await? {
+                covered = true;
+                break;
+            }
+        }
+        if !covered {
+            if let Some(root) = tree_node(state.db.pool(), node).await? {
+                roots.push(root);
+            }
+        }
+    }
+    Ok(roots)
+}
+
+/// The roots and the children of every open node: roots are open unless `closed`
+/// says otherwise, other nodes when `open` names them. Nodes the actor may not see,
+/// or that no longer exist, are left out rather than failing the whole tree.
+pub async fn tree_snapshot(
+    state: &AppState,
+    actor: &Actor,
+    open: &[NodeId],
+    closed: &[NodeId],
+) -> Result<TreeSnapshot, AppError> {
+    let roots = tree_roots(state, actor).await?;
+    let mut expand: Vec<NodeId> = roots.iter().map(|root| root.id).collect();
+    expand.extend(open.iter().copied());
+    expand.retain(|id| !closed.contains(id));
+    expand.dedup();
+    let mut snapshot = TreeSnapshot {
+        roots,
+        children: Vec::new(),
+    };
+    for node in expand {
+        match children(state, actor, node).await {
+            Ok(list) => snapshot.children.push((node, list)),
+            Err(AppError::NotFound | AppError::Forbidden(_)) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(snapshot)
+}
+
+/// The partners and groups directly below `parent`.
+pub async fn children(
+    state: &AppState,
+    actor: &Actor,
+    parent: NodeId,
+) -> Result<Vec<TreeNode>, AppError> {
+    actor
+        .require(&state.db, Permission::ViewNodes, parent)
+        .await?;
+    child_tree_nodes(state.db.pool(), parent).await
+}
+
+/// One partner or group, for its detail panel.
+pub async fn group(state: &AppState, actor: &Actor, node: NodeId) -> Result<TreeNode, AppError> {
+    actor
+        .require(&state.db, Permission::ViewNodes, node)
+        .await?;
+    tree_node(state.db.pool(), node)
+        .await?
+        .filter(|n| n.kind != NodeKind::Client)
+        .ok_or(AppError::NotFound)
+}
+
+/// One partner or group with its path and whether the actor may change it.
+pub async fn group_view(
+    state: &AppState,
+    actor: &Actor,
+    node: NodeId,
+) -> Result<GroupView, AppError> {
+    let found = group(state, actor, node).await?;
+    let can_manage = actor
+        .permissions_at(&state.db, node)
+        .await?
+        .contains(Permission::ManageNodes);
+    let move_targets = if can_manage && found.kind == NodeKind::Group {
+        move_targets(state, actor, node).await?
+    } else {
+        Vec::new()
+    };
+    Ok(GroupView {
+        can_manage,
+        path: path_names(state.db.pool(), node).await?,
+        node: found,
+        move_targets,
+    })
+}
+
+/// Where `node` may move: the partner and its groups outside the node's own subtree,
+/// each with its path below the partner, in tree order.
+pub async fn move_targets(
+    state: &AppState,
+    actor: &Actor,
+    node: NodeId,
+) -> Result<Vec<MoveTarget>, AppError> {
+    let group = managed_group(state, actor, node).await?;
+    let partner = partner_of(state.db.pool(), node)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let partner_node = tree_node(state.db.pool(), partner)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut targets = vec![MoveTarget {
+        id: partner,
+        label: partner_node.name.clone(),
+    }];
+    let mut labels = std::collections::HashMap::from([(partner, partner_node.name)]);
+    for candidate in descendants(state.db.pool(), partner).await? {
+        if candidate.kind != NodeKind::Group {
+            continue;
+        }
+        let parent_label = candidate
+            .parent_id
+            .and_then(|parent| labels.get(&parent).cloned())
+            .unwrap_or_default();
+        let label = format!("{parent_label} › {}", candidate.name);
+        labels.insert(candidate.id, label.clone());
+        let inside = is_within(state.db.pool(), candidate.id, node).await?;
+        if !inside && Some(candidate.id) != group.parent_id {
+            targets.push(MoveTarget {
+                id: candidate.id,
+                label,
+            });
+        }
+    }
+    if group.parent_id == Some(partner) {
+        targets.remove(0);
+    }
+    targets.sort_by_key(|target| target.label.to_lowercase());
+    Ok(targets)
+}
+
+fn valid_name(name: &str) -> Result<String, AppError> {
+    match group_name_problem(name) {
+        Some(problem) => Err(AppError::field("name", problem)),
+        None => Ok(name.trim().to_string()),
+    }
+}
+
+async fn refuse_duplicate_name(
+    db: &Db,
+    parent: NodeId,
+    name: &str,
+    except: Option<NodeId>,
+) -> Result<(), AppError> {
+    if sibling_has_name(db.pool(), parent, name, except).await? {
+        Err(AppError::field(
+            "name",
+            "Another group here already has that name.",
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// A group the actor may manage: partners and the platform are managed elsewhere.
+async fn managed_group(
+    state: &AppState,
+    actor: &Actor,
+    node: NodeId,
+) -> Result<TreeNode, AppError> {
+    actor
+        .require(&state.db, Permission::ManageNodes, node)
+        .await?;
+    match tree_node(state.db.pool(), node).await? {
+        Some(group) if group.kind == NodeKind::Group => Ok(group),
+        Some(_) => Err(AppError::forbidden("Only groups can be changed here.")),
+        None => Err(AppError::NotFound),
+    }
+}
+
+/// The Conflict for a record changed since the actor loaded it, naming who changed it.
+async fn stale(db: &Db, node: NodeId) -> AppError {
+    match last_change(db.pool(), node).await {
+        Ok(change) => AppError::Conflict(stale_message(change)),
+        Err(error) => error,
+    }
+}
+
+fn stale_message(last_change: Option<(String, String)>) -> String {
+    let reload = "Reload to see the current version.";
+    match last_change {
+        Some((who, action)) => {
+            let what = match action.as_str() {
+                "group.renamed" => "renamed this group",
+                "group.moved" => "moved this group",
+                _ => "changed this group",
+            };
+            format!("{who} {what} since you opened it. {reload}")
+        }
+        None => format!("This group changed since you opened it. {reload}"),
+    }
+}
+
+pub async fn create_group(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    parent: NodeId,
+    name: &str,
+) -> Result<TreeNode, AppError> {
+    actor
+        .require(&state.db, Permission::ManageNodes, parent)
+        .await?;
+    let name = valid_name(name)?;
+    let parent_node = tree_node(state.db.pool(), parent)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !matches!(parent_node.kind, NodeKind::Partner | NodeKind::Group) {
+        return Err(AppError::forbidden(
+            "Groups belong under a partner or another group.",
+        ));
+    }
+    refuse_duplicate_name(&state.db, parent, &name, None).await?;
+
+    let mut tx = state.db.begin().await?;
+    let id = insert_node(&mut tx, Some(parent), NodeKind::Group, &name).await?;
+    record(
+        &mut *tx,
+        AuditEvent {
+            actor: Some(actor.user.id),
+            subject: None,
+            node: Some(id),
+            action: "group.created",
+            details: json!({ "after": { "name": name, "parent": parent.0 } }),
+            address,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    tree_node(state.db.pool(), id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn rename_group(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    node: NodeId,
+    name: &str,
+    version: i64,
+) -> Result<TreeNode, AppError> {
+    let group = managed_group(state, actor, node).await?;
+    let name = valid_name(name)?;
+    if let Some(parent) = group.parent_id {
+        refuse_duplicate_name(&state.db, parent, &name, Some(node)).await?;
+    }
+    let mut tx = state.db.begin().await?;
+    if !rename_node(&mut *tx, node, &name, version).await? {
+        drop(tx);
+        return Err(stale(&state.db, node).await);
+    }
+    record(
+        &mut *tx,
+        AuditEvent {
+            actor: Some(actor.user.id),
+            subject: None,
+            node: Some(node),
+            action: "group.renamed",
+            details: json!({ "before": { "name": group.name }, "after": { "name": name } }),
+            address,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    tree_node(state.db.pool(), node)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn move_group(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    node: NodeId,
+    new_parent: NodeId,
+    version: i64,
+) -> Result<TreeNode, AppError> {
+    let group = managed_group(state, actor, node).await?;
+    actor
+        .require(&state.db, Permission::ManageNodes, new_parent)
+        .await?;
+    let target = tree_node(state.db.pool(), new_parent)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !matches!(target.kind, NodeKind::Partner | NodeKind::Group) {
+        return Err(AppError::field(
+            "new_parent",
+            "Choose a partner or a group to move into.",
+        ));
+    }
+    if is_within(state.db.pool(), new_parent, node).await? {
+        return Err(AppError::field(
+            "new_parent",
+            "A group cannot move into itself or into one of its own sub-groups.",
+        ));
+    }
+    if partner_of(state.db.pool(), new_parent).await? != partner_of(state.db.pool(), node).await? {
+        return Err(AppError::field(
+            "new_parent",
+            "Groups can only move within their partner.",
+        ));
+    }
+    refuse_duplicate_name(&state.db, new_parent, &group.name, Some(node)).await?;
+
+    let mut tx = state.db.begin().await?;
+    if !bump_version(&mut *tx, node, version).await? {
+        drop(tx);
+        return Err(stale(&state.db, node).await);
+    }
+    move_subtree(&mut tx, node, new_parent).await?;
+    record(
+        &mut *tx,
+        AuditEvent {
+            actor: Some(actor.user.id),
+            subject: None,
+            node: Some(node),
+            action: "group.moved",
+            details: json!({
+                "before": { "parent": group.parent_id.map(|p| p.0) },
+                "after": { "parent": new_parent.0 },
+            }),
+            address,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    tree_node(state.db.pool(), node)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn delete_group(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    node: NodeId,
+    version: i64,
+) -> Result<(), AppError> {
+    let group = managed_group(state, actor, node).await?;
+    let mut tx = state.db.begin().await?;
+    let (groups, clients, members) = dependents(&mut *tx, node).await?;
+    if let Some(reason) = deletion_refusal(groups, clients, members) {
+        return Err(AppError::Conflict(reason));
+    }
+    if !delete_node(&mut *tx, node, version).await? {
+        drop(tx);
+        return Err(stale(&state.db, node).await);
+    }
+    record(
+        &mut *tx,
+        AuditEvent {
+            actor: Some(actor.user.id),
+            subject: None,
+            node: Some(node),
+            action: "group.deleted",
+            details: json!({ "before": { "name": group.name, "parent": group.parent_id.map(|p| p.0) } }),
+            address,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Why a group with these dependents cannot be deleted, if it cannot.
+pub fn deletion_refusal(groups: i64, clients: i64, members: i64) -> Option<String> {
+    let plural = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut holds = Vec::new();
+    if groups > 0 {
+        holds.push(plural(groups, "sub-group", "sub-groups"));
+    }
+    if clients > 0 {
+        holds.push(plural(clients, "client account", "client accounts"));
+    }
+    if members > 0 {
+        holds.push(plural(members, "user with access", "users with access"));
+    }
+    (!holds.is_empty()).then(|| {
+        format!(
+            "This group still holds {}. Move or remove them first: nothing is deleted along with a group.",
+            holds.join(" and ")
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{deletion_refusal, stale_message};
+
+    #[test]
+    fn stale_copies_name_who_changed_what() {
+        assert_eq!(
+            stale_message(Some(("Nora North".into(), "group.moved".into()))),
+            "Nora North moved this group since you opened it. Reload to see the current version."
+        );
+        assert!(stale_message(None).starts_with("This group changed"));
+    }
+
+    #[test]
+    fn deletion_refusals_say_what_is_still_there() {
+        assert_eq!(deletion_refusal(0, 0, 0), None);
+        assert_eq!(
+            deletion_refusal(1, 3, 0).unwrap(),
+            "This group still holds 1 sub-group and 3 client accounts. Move or remove them first: nothing is deleted along with a group."
+        );
+        assert!(deletion_refusal(0, 0, 2)
+            .unwrap()
+            .contains("2 users with access"));
+    }
+}

@@ -1,0 +1,281 @@
+//! The groups page: the tree on one side, the selected group and its actions on the
+//! other. The selected path lives in the URL, so a view can be bookmarked and shared.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use super::api::{CreateGroup, DeleteGroup, MoveGroup, RenameGroup};
+use super::group_tree::{format_path, parse_path, GroupTree, TreeState};
+use super::{GroupView, MoveTarget, NodeKind, TreeNode};
+use crate::components::field::{action_error, field_error, FormAlert, TextField};
+use crate::error::error_fallback;
+use crate::paths;
+
+#[component]
+pub fn GroupsPage() -> impl IntoView {
+    let query = use_query_map();
+    let selected_path = Signal::derive(move || parse_path(query.read().get("path").as_deref()));
+    let navigate = use_navigate();
+    let tree = TreeState::new(
+        selected_path,
+        Callback::new(move |path: Vec<_>| {
+            navigate(&paths::groups_at(&format_path(&path)), Default::default())
+        }),
+    );
+    provide_context(tree);
+    let selected = Memo::new(move |_| selected_path.get().last().copied());
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+
+    view! {
+        <Title text="Groups" />
+        <header class="page-header">
+            <h1>"Groups"</h1>
+            <p class="muted">
+                "Partners, groups and sub-groups. Access given at a group holds for everything below it."
+            </p>
+        </header>
+        // Drawn in the browser: hydrating the server-rendered tree failed in release
+        // builds (a mismatch not yet understood; see the issue notes).
+        {move || {
+            hydrated
+                .get()
+                .then(|| {
+                    view! {
+                        <div class="split">
+                            <section class="card tree-panel" aria-label="Group tree">
+                                <GroupTree />
+                            </section>
+                            <section class="card detail-panel" aria-live="polite">
+                                {move || match selected.get() {
+                                    Some(node) => view! { <GroupDetail node /> }.into_any(),
+                                    None => {
+                                        view! {
+                                            <p class="muted empty-detail">
+                                                "Select a group to see it, add sub-groups, rename, move or delete it."
+                                            </p>
+                                        }
+                                            .into_any()
+                                    }
+                                }}
+                            </section>
+                        </div>
+                    }
+                })
+        }}
+    }
+}
+
+#[component]
+fn GroupDetail(node: super::NodeId) -> impl IntoView {
+    let tree = expect_context::<TreeState>();
+    let group = Resource::new(
+        move || tree.revision.get(),
+        move |_| super::api::get_group(node),
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <ErrorBoundary fallback=error_fallback>
+                {move || Suspend::new(async move {
+                    group.await.map(|view| view! { <GroupPanel view /> })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn GroupPanel(view: GroupView) -> impl IntoView {
+    let GroupView {
+        node,
+        path,
+        can_manage,
+        move_targets,
+    } = view;
+    let is_group = node.kind == NodeKind::Group;
+    let may_hold_groups = matches!(node.kind, NodeKind::Partner | NodeKind::Group);
+    view! {
+        <div class="detail-head">
+            <div>
+                <p class="muted breadcrumb">{path.join(" › ")}</p>
+                <h2>{node.name.clone()}</h2>
+            </div>
+            <span class=format!("badge kind-{}", node.kind.key())>{node.kind.label()}</span>
+        </div>
+        <dl class="facts">
+            <div>
+                <dt>"Sub-groups"</dt>
+                <dd>{node.child_groups}</dd>
+            </div>
+            <div>
+                <dt>"Client accounts below"</dt>
+                <dd>{node.clients}</dd>
+            </div>
+        </dl>
+        {(!can_manage)
+            .then(|| view! { <p class="muted">"You can look at this group but not change it."</p> })}
+        {(can_manage && may_hold_groups).then(|| view! { <AddSubGroup parent=node.clone() /> })}
+        {(can_manage && is_group)
+            .then(|| {
+                view! {
+                    <RenameGroupForm group=node.clone() />
+                    <MoveGroupForm group=node.clone() targets=move_targets.clone() />
+                    <DeleteGroupForm group=node.clone() />
+                }
+            })}
+    }
+}
+
+/// After a successful change, every loaded part of the tree is fetched again.
+fn refresh_on_success<I, O>(action: ServerAction<I>, then: impl Fn(&O) + 'static)
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = crate::error::AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    let tree = expect_context::<TreeState>();
+    Effect::new(move |_| {
+        if let Some(Ok(output)) = action.value().get() {
+            tree.revision.update(|n| *n += 1);
+            then(&output);
+        }
+    });
+}
+
+#[component]
+fn AddSubGroup(parent: TreeNode) -> impl IntoView {
+    let create = ServerAction::<CreateGroup>::new();
+    let tree = expect_context::<TreeState>();
+    refresh_on_success(create, move |created: &TreeNode| {
+        let mut path = tree.selected_path.get_untracked();
+        path.push(created.id);
+        tree.on_select.run(path);
+    });
+    let error = action_error(create);
+    view! {
+        <ActionForm action=create attr:class="detail-form">
+            <h3>"Add a sub-group"</h3>
+            <FormAlert error />
+            <input type="hidden" name="parent" value=parent.id.0 />
+            <TextField
+                label="Sub-group name"
+                name="name"
+                id="new-group-name"
+                error=field_error(error, "name")
+            />
+            <button type="submit" class="button primary" disabled=create.pending()>
+                "Add sub-group"
+            </button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn RenameGroupForm(group: TreeNode) -> impl IntoView {
+    let rename = ServerAction::<RenameGroup>::new();
+    refresh_on_success(rename, |_: &TreeNode| {});
+    let error = action_error(rename);
+    view! {
+        <ActionForm action=rename attr:class="detail-form">
+            <h3>"Rename"</h3>
+            <ConflictAlert error />
+            <input type="hidden" name="node" value=group.id.0 />
+            <input type="hidden" name="version" value=group.version />
+            <TextField
+                label="Group name"
+                name="name"
+                id="group-name"
+                value=group.name
+                error=field_error(error, "name")
+            />
+            <button type="submit" class="button" disabled=rename.pending()>
+                "Rename group"
+            </button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn MoveGroupForm(group: TreeNode, targets: Vec<MoveTarget>) -> impl IntoView {
+    let move_action = ServerAction::<MoveGroup>::new();
+    refresh_on_success(move_action, |_: &TreeNode| {});
+    let error = action_error(move_action);
+    let message = field_error(error, "new_parent");
+    view! {
+        <ActionForm action=move_action attr:class="detail-form">
+            <h3>"Move"</h3>
+            <ConflictAlert error />
+            <input type="hidden" name="node" value=group.id.0 />
+            <input type="hidden" name="version" value=group.version />
+            <div class="field" class:has-error=move || message.read().is_some()>
+                <label for="field-new_parent">"Move into"</label>
+                <select
+                    id="field-new_parent"
+                    name="new_parent"
+                    aria-describedby="field-new_parent-message"
+                >
+                    {targets
+                        .into_iter()
+                        .map(|target| view! { <option value=target.id.0>{target.label}</option> })
+                        .collect_view()}
+                </select>
+                <p class="field-message" id="field-new_parent-message">{move || message.get()}</p>
+            </div>
+            <button type="submit" class="button" disabled=move_action.pending()>
+                "Move group"
+            </button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn DeleteGroupForm(group: TreeNode) -> impl IntoView {
+    let delete = ServerAction::<DeleteGroup>::new();
+    let tree = expect_context::<TreeState>();
+    refresh_on_success(delete, move |_: &()| {
+        let mut path = tree.selected_path.get_untracked();
+        path.pop();
+        tree.on_select.run(path);
+    });
+    let error = action_error(delete);
+    view! {
+        <ActionForm action=delete attr:class="detail-form danger-zone">
+            <h3>"Delete"</h3>
+            <p class="muted">"Only an empty group can be deleted: nothing is ever deleted along with it."</p>
+            <ConflictAlert error />
+            <input type="hidden" name="node" value=group.id.0 />
+            <input type="hidden" name="version" value=group.version />
+            <button type="submit" class="button danger" disabled=delete.pending()>
+                "Delete group"
+            </button>
+        </ActionForm>
+    }
+}
+
+/// A form-level error with, for conflicts, a way to load the current version.
+#[component]
+fn ConflictAlert(error: Signal<Option<crate::error::AppError>>) -> impl IntoView {
+    let tree = expect_context::<TreeState>();
+    let conflict = move || matches!(error.get(), Some(crate::error::AppError::Conflict(_)));
+    view! {
+        <FormAlert error />
+        {move || {
+            conflict()
+                .then(|| {
+                    view! {
+                        <button
+                            type="button"
+                            class="button"
+                            on:click=move |_| tree.revision.update(|n| *n += 1)
+                        >
+                            "Reload"
+                        </button>
+                    }
+                })
+        }}
+    }
+}
