@@ -96,6 +96,14 @@ test('the navigation fits the screen: sidebar on desktop, menu on phones', async
   }
   await expect(shell.mainNavigation()).toBeVisible();
   await expect(shell.mainNavigation().getByRole('link', { name: 'Home' })).toHaveAttribute('aria-current', 'page');
+  await expect(shell.mainNavigation().getByRole('link', { name: 'Groups' })).toBeVisible();
+});
+
+test('client users are not offered the partner tools', async ({ page }) => {
+  const login = new LoginPage(page);
+  await login.open();
+  await login.signInAs(USERS.clientAdmin.email);
+  await expect(page.getByRole('link', { name: 'Groups' })).toHaveCount(0);
 });
 
 test.describe('with JavaScript off', () => {

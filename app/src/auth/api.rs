@@ -12,8 +12,14 @@ use crate::error::FieldErrors;
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
     use super::guard;
     let state = crate::request::state()?;
+    use super::roles::Permission;
+    use crate::tenancy::NodeKind;
     match guard::signed_in(&state).await {
         Ok(actor) => Ok(Some(CurrentUser {
+            sees_groups: actor.memberships.iter().any(|m| {
+                m.node_kind != NodeKind::Client
+                    && m.roles.permissions().contains(Permission::ViewNodes)
+            }),
             id: actor.user.id,
             name: actor.user.name,
             email: actor.user.email,

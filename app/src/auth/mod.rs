@@ -25,6 +25,8 @@ pub struct CurrentUser {
     pub name: String,
     pub email: String,
     pub must_change_password: bool,
+    /// Holds a role that sees partners and groups, so the groups page has something.
+    pub sees_groups: bool,
 }
 
 impl CurrentUser {

@@ -64,7 +64,7 @@ fn ShellFrame(user: CurrentUser) -> impl IntoView {
                 <a class="sidebar-brand" href=paths::HOME>
                     <Logo />
                 </a>
-                <MainNav />
+                <MainNav sees_groups=user.sees_groups />
             </aside>
             <header class="topbar">
                 <details
@@ -76,7 +76,7 @@ fn ShellFrame(user: CurrentUser) -> impl IntoView {
                         <span class="hamburger" aria-hidden="true"></span>
                     </summary>
                     <div class="mobile-menu-panel">
-                        <MainNav />
+                        <MainNav sees_groups=user.sees_groups />
                     </div>
                 </details>
                 <a class="topbar-brand" href=paths::HOME>
@@ -92,17 +92,22 @@ fn ShellFrame(user: CurrentUser) -> impl IntoView {
 }
 
 #[component]
-fn MainNav() -> impl IntoView {
+fn MainNav(sees_groups: bool) -> impl IntoView {
     view! {
         <nav class="main-nav" aria-label="Main">
             <A href=paths::HOME exact=true>
                 <span class="nav-icon" aria-hidden="true">"⌂"</span>
                 "Home"
             </A>
-            <A href=paths::GROUPS>
-                <span class="nav-icon" aria-hidden="true">"⋔"</span>
-                "Groups"
-            </A>
+            {sees_groups
+                .then(|| {
+                    view! {
+                        <A href=paths::GROUPS>
+                            <span class="nav-icon" aria-hidden="true">"⋔"</span>
+                            "Groups"
+                        </A>
+                    }
+                })}
         </nav>
     }
 }
