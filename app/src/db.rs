@@ -147,3 +147,85 @@ pub fn violates(error: &sqlx::Error, constraint: &str) -> bool {
         _ => false,
     }
 }
+
+/// A value bound to a query assembled at run time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Param {
+    Int(i64),
+    Text(String),
+}
+
+/// SQL assembled from optional parts, with `$n` placeholders numbered as values are
+/// bound: both databases accept them, and no value is ever spliced into the text.
+#[derive(Debug, Default)]
+pub struct SqlBuilder {
+    text: String,
+    params: Vec<Param>,
+}
+
+impl SqlBuilder {
+    pub fn new(text: &str) -> Self {
+        Self {
+            text: text.to_string(),
+            params: Vec::new(),
+        }
+    }
+
+    pub fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    /// Binds `value` and returns its placeholder, to be pushed where it belongs.
+    pub fn bind(&mut self, value: Param) -> String {
+        self.params.push(value);
+        format!("${}", self.params.len())
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn query(&self) -> sqlx::query::Query<'_, Any, sqlx::any::AnyArguments<'_>> {
+        self.params
+            .iter()
+            .fold(sqlx::query(&self.text), |query, param| match param {
+                Param::Int(value) => query.bind(*value),
+                Param::Text(value) => query.bind(value.as_str()),
+            })
+    }
+}
+
+/// `text` as a LIKE pattern matching it anywhere, with its own `%`, `_` and `\` taken
+/// literally (the query says `ESCAPE '\'`).
+pub fn contains_pattern(text: &str) -> String {
+    let mut pattern = String::from("%");
+    for ch in text.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(ch);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_in_binding_order() {
+        let mut sql = SqlBuilder::new("SELECT 1 WHERE a = ");
+        let first = sql.bind(Param::Int(1));
+        sql.push(&first).push(" AND b = ");
+        let second = sql.bind(Param::Text("x".into()));
+        sql.push(&second);
+        assert_eq!(sql.text(), "SELECT 1 WHERE a = $1 AND b = $2");
+    }
+
+    #[test]
+    fn like_patterns_take_wildcards_literally() {
+        assert_eq!(contains_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
+}

@@ -3,9 +3,11 @@
 
 pub mod audit;
 pub mod auth;
+pub mod clients;
 pub mod components;
 pub mod error;
 pub mod home;
+pub mod keyed;
 pub mod layout;
 pub mod paths;
 pub mod tenancy;
@@ -25,7 +27,12 @@ use leptos_router::{
     path, SsrMode,
 };
 
-use crate::auth::{login_page::LoginPage, password_page::ChangePasswordPage};
+use crate::auth::{
+    activation_page::ActivationPage, login_page::LoginPage, password_page::ChangePasswordPage,
+};
+use crate::clients::{
+    client_page::ClientPage, directory_page::DirectoryPage, new_client_page::NewClientPage,
+};
 use crate::home::home_page::HomePage;
 use crate::layout::{AppShell, NotFoundPage};
 use crate::tenancy::groups_page::GroupsPage;
@@ -72,9 +79,13 @@ pub fn App() -> impl IntoView {
                     view=ChangePasswordPage
                     ssr=SsrMode::InOrder
                 />
+                <Route path=path!("/activate") view=ActivationPage ssr=SsrMode::InOrder />
                 <ParentRoute path=path!("") view=AppShell ssr=SsrMode::InOrder>
                     <Route path=path!("") view=HomePage ssr=SsrMode::InOrder />
                     <Route path=path!("/groups") view=GroupsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/clients") view=DirectoryPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/clients/new") view=NewClientPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/clients/:id") view=ClientPage ssr=SsrMode::InOrder />
                 </ParentRoute>
             </Routes>
         </Router>

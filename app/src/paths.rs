@@ -5,6 +5,45 @@ pub const LOGIN: &str = "/login";
 pub const CHANGE_PASSWORD: &str = "/change-password";
 
 pub const GROUPS: &str = "/groups";
+pub const CLIENTS: &str = "/clients";
+pub const NEW_CLIENT: &str = "/clients/new";
+pub const ACTIVATE: &str = "/activate";
+
+/// The directory showing `query`.
+pub fn clients_with(query: &crate::clients::directory::DirectoryQuery) -> String {
+    let query = query.to_query_string();
+    if query.is_empty() {
+        CLIENTS.to_string()
+    } else {
+        format!("{CLIENTS}?{query}")
+    }
+}
+
+pub const CLIENTS_EXPORT: &str = "/clients/export.csv";
+
+/// The CSV export of every client matching `query`'s filters.
+pub fn clients_export(query: &crate::clients::directory::DirectoryQuery) -> String {
+    let query = query.first_page().to_query_string();
+    if query.is_empty() {
+        CLIENTS_EXPORT.to_string()
+    } else {
+        format!("{CLIENTS_EXPORT}?{query}")
+    }
+}
+
+pub fn client(id: crate::tenancy::NodeId) -> String {
+    format!("{CLIENTS}/{}", id.0)
+}
+
+/// The add-client form with `group` chosen.
+pub fn new_client_in(group: crate::tenancy::NodeId) -> String {
+    format!("{NEW_CLIENT}?group={}", group.0)
+}
+
+/// Where a new user sets their first password.
+pub fn activation(token: &str) -> String {
+    format!("{ACTIVATE}?token={}", encode_query_value(token))
+}
 
 /// The groups page with the node at the end of `path` (dot-separated ids) selected.
 pub fn groups_at(path: &str) -> String {
@@ -36,7 +75,7 @@ fn is_local_path(path: &str) -> bool {
     path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
 }
 
-fn encode_query_value(value: &str) -> String {
+pub fn encode_query_value(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         match byte {

@@ -79,3 +79,17 @@ pub fn set_cookie(cookie: &str) -> Result<(), AppError> {
     expect_context::<ResponseOptions>().append_header(header::SET_COOKIE, value);
     Ok(())
 }
+
+/// Sends a browser that posted a form without JavaScript on to `path` after success;
+/// the hydrated app gets the server function's result instead and shows it in place.
+pub fn redirect_plain_form(path: &str) -> Result<(), AppError> {
+    let plain_form = parts()?
+        .headers
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if plain_form {
+        leptos_axum::redirect(path);
+    }
+    Ok(())
+}

@@ -98,7 +98,7 @@ test('a stale copy is refused and the conflict is shown', async ({ browser }, te
   await expect(first.groups.detailHeading()).toHaveText(`${name} by first`);
 
   await second.groups.rename(`${name} by second`);
-  await expect(second.page.getByRole('alert')).toContainText('Nora North renamed this group since you opened it');
+  await expect(second.page.getByRole('alert')).toContainText('Nora North renamed this group just now, after you opened it');
   await second.page.screenshot({ path: `screenshots/${testInfo.project.name}-groups-conflict.png`, fullPage: true });
   await second.page.getByRole('button', { name: 'Reload' }).click();
   await expect(second.groups.detailHeading()).toHaveText(`${name} by first`);

@@ -4,11 +4,15 @@
 
 use std::time::Instant;
 
-use app::auth::password::{generate_password, Passwords};
+use app::auth::password::{generate_password, random_token, Passwords};
 use app::auth::roles::{Role, RoleSet};
+use app::clients::repo::{add_credit_entry, insert_client, NewClientRecord, NewCreditEntry};
+use app::clients::{ClientStatus, CompanyInfo, CreditKind, EntryType, Feature, TIME_ZONES};
 use app::db::Db;
-use app::tenancy::repo::{ensure_child, ensure_platform};
-use app::tenancy::{NodeId, NodeKind};
+use app::tenancy::repo::{
+    ensure_child, ensure_partner_settings, ensure_platform, find_child, insert_node,
+};
+use app::tenancy::{NodeId, NodeKind, PartnerSettings};
 use app::users::repo::{find_by_email, insert_user, set_membership, NewUser};
 use app::users::UserStatus;
 use clap::Args;
@@ -112,6 +116,27 @@ pub async fn seed(db: &Db, passwords: &Passwords, args: SeedArgs) -> CliResult {
 
     let northwind =
         ensure_child(&mut conn, platform, NodeKind::Partner, "Northwind Telecom").await?;
+    ensure_partner_settings(
+        &mut conn,
+        &PartnerSettings {
+            partner: northwind,
+            product_name: "Northwind Connect".into(),
+            logo_url: String::new(),
+            primary_colour: "#0f766e".into(),
+            accent_colour: "#f59e0b".into(),
+            support_email: "support@northwind.test".into(),
+            grantable_features: vec![
+                Feature::Voice,
+                Feature::Sms,
+                Feature::Chat,
+                Feature::CallTracking,
+                Feature::CallRecording,
+            ],
+            domains: vec!["portal.northwind.test".into()],
+            version: 1,
+        },
+    )
+    .await?;
     add_user(
         &mut conn,
         passwords,
@@ -149,7 +174,7 @@ pub async fn seed(db: &Db, passwords: &Passwords, args: SeedArgs) -> CliResult {
     .await?;
     let seattle = ensure_child(&mut conn, west, NodeKind::Group, "Seattle").await?;
 
-    let harbor = ensure_child(&mut conn, back_bay, NodeKind::Client, "Harbor Dental").await?;
+    let harbor = ensure_client(&mut conn, back_bay, northwind, &harbor_dental()).await?;
     for demo in [
         user(
             "client.admin@harbor-dental.test",
@@ -182,6 +207,26 @@ pub async fn seed(db: &Db, passwords: &Passwords, args: SeedArgs) -> CliResult {
     }
 
     let bluebird = ensure_child(&mut conn, platform, NodeKind::Partner, "Bluebird Voice").await?;
+    ensure_partner_settings(
+        &mut conn,
+        &PartnerSettings {
+            partner: bluebird,
+            product_name: "Bluebird Portal".into(),
+            logo_url: String::new(),
+            primary_colour: "#1d4ed8".into(),
+            accent_colour: "#f97316".into(),
+            support_email: "help@bluebird.test".into(),
+            grantable_features: vec![
+                Feature::Voice,
+                Feature::Sms,
+                Feature::Transcription,
+                Feature::ApiAccess,
+            ],
+            domains: vec!["my.bluebird.test".into()],
+            version: 1,
+        },
+    )
+    .await?;
     add_user(
         &mut conn,
         passwords,
@@ -196,23 +241,29 @@ pub async fn seed(db: &Db, passwords: &Passwords, args: SeedArgs) -> CliResult {
     let business = ensure_child(&mut conn, bluebird, NodeKind::Group, "Business").await?;
 
     let client_groups = [
-        east,
-        boston,
-        back_bay,
-        west,
-        seattle,
-        residential,
-        pacific,
-        business,
+        (east, northwind),
+        (boston, northwind),
+        (back_bay, northwind),
+        (west, northwind),
+        (seattle, northwind),
+        (residential, bluebird),
+        (pacific, bluebird),
+        (business, bluebird),
     ];
     for index in 0..40 {
-        let group = client_groups[index % client_groups.len()];
-        ensure_child(&mut conn, group, NodeKind::Client, &client_name(index)).await?;
+        let (group, partner) = client_groups[index % client_groups.len()];
+        ensure_client(
+            &mut conn,
+            group,
+            partner,
+            &demo_client(index, client_name(index)),
+        )
+        .await?;
     }
     drop(conn);
 
     if args.clients > 0 {
-        add_bulk_clients(db, &client_groups, args.clients).await?;
+        add_bulk_world(db, [northwind, bluebird], args.clients).await?;
     }
 
     print_logins(&password, &created_users);
@@ -257,24 +308,214 @@ async fn add_user(
     Ok(())
 }
 
-/// Adds generated clients in batches of one transaction each, showing progress.
-/// Numbering continues after those a previous run added.
-async fn add_bulk_clients(db: &Db, groups: &[NodeId], how_many: usize) -> CliResult {
-    const BATCH: usize = 2_000;
+/// A client account to seed, with its credits.
+struct DemoClient {
+    company: CompanyInfo,
+    status: ClientStatus,
+    tags: Vec<String>,
+    features: Vec<Feature>,
+    seat_limit: i64,
+    sms: i64,
+    voice: i64,
+}
+
+fn harbor_dental() -> DemoClient {
+    DemoClient {
+        company: CompanyInfo {
+            name: "Harbor Dental".into(),
+            contact_name: "Hana Harbor".into(),
+            email: "office@harbor-dental.test".into(),
+            phone: "+1 617 555 0100".into(),
+            address: "12 Atlantic Ave, Boston MA".into(),
+            time_zone: "America/New_York".into(),
+        },
+        status: ClientStatus::Active,
+        tags: vec!["dental".into(), "vip".into()],
+        features: vec![Feature::Voice, Feature::Sms, Feature::CallRecording],
+        seat_limit: 10,
+        sms: 2_500,
+        voice: 1_200,
+    }
+}
+
+const CONTACTS: [&str; 10] = [
+    "Ava Stone",
+    "Ben Ortiz",
+    "Chloé Martin",
+    "Dev Patel",
+    "Emma Lee",
+    "Farid Haddad",
+    "Grace Kim",
+    "Hugo Petit",
+    "Iris Novak",
+    "Jon Berg",
+];
+const TAGS: [&str; 6] = [
+    "vip",
+    "trial",
+    "priority",
+    "seasonal",
+    "legacy",
+    "multi-site",
+];
+
+/// A varied, deterministic client account: statuses, tags, features and credits differ
+/// from one index to the next, and some accounts run low on credit.
+fn demo_client(index: usize, name: String) -> DemoClient {
+    let slug: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let status = match index % 10 {
+        0 => ClientStatus::Suspended,
+        3 | 7 => ClientStatus::Pending,
+        _ => ClientStatus::Active,
+    };
+    let tags = (0..index % 3)
+        .map(|i| TAGS[(index + i * 2) % TAGS.len()].to_string())
+        .collect();
+    let features = [
+        Feature::Voice,
+        Feature::Sms,
+        Feature::Chat,
+        Feature::CallRecording,
+    ]
+    .into_iter()
+    .enumerate()
+    .filter(|(bit, _)| *bit < 2 || (index >> bit) & 1 == 1)
+    .map(|(_, feature)| feature)
+    .collect();
+    DemoClient {
+        company: CompanyInfo {
+            contact_name: CONTACTS[index % CONTACTS.len()].to_string(),
+            email: format!("office{}@{}.test", index + 1, slug.trim_matches('-')),
+            phone: format!("+1 {} 555 {:04}", 200 + index % 700, index % 10_000),
+            address: format!("{} Main Street", 1 + index % 400),
+            time_zone: TIME_ZONES[index % 8].to_string(),
+            name,
+        },
+        status,
+        tags,
+        features,
+        seat_limit: 3 + (index % 5) as i64 * 5,
+        sms: ((index * 137) % 5_000) as i64,
+        voice: ((index * 89) % 3_000) as i64,
+    }
+}
+
+/// The client named like `client` in `group`, created with its initial credits if new.
+/// Features are kept to what the partner grants.
+async fn ensure_client(
+    conn: &mut AnyConnection,
+    group: NodeId,
+    partner: NodeId,
+    client: &DemoClient,
+) -> Result<NodeId, Box<dyn std::error::Error>> {
+    if let Some(existing) =
+        find_child(&mut *conn, group, NodeKind::Client, &client.company.name).await?
+    {
+        return Ok(existing);
+    }
+    Ok(add_client(conn, group, partner, client).await?)
+}
+
+async fn add_client(
+    conn: &mut AnyConnection,
+    group: NodeId,
+    partner: NodeId,
+    client: &DemoClient,
+) -> Result<NodeId, app::error::AppError> {
+    let grantable = app::clients::repo::grantable_features(&mut *conn, partner).await?;
+    let features: Vec<Feature> = client
+        .features
+        .iter()
+        .copied()
+        .filter(|feature| grantable.contains(feature))
+        .collect();
+    let id = insert_client(
+        conn,
+        NewClientRecord {
+            group,
+            partner,
+            company: &client.company,
+            status: client.status,
+            seat_limit: client.seat_limit,
+            features: &features,
+            tags: &client.tags,
+            sso_token: &random_token(),
+        },
+    )
+    .await?;
+    for (credit, amount) in [
+        (CreditKind::Sms, client.sms),
+        (CreditKind::Voice, client.voice),
+    ] {
+        if amount > 0 {
+            add_credit_entry(
+                conn,
+                NewCreditEntry {
+                    client: id,
+                    credit,
+                    entry_type: EntryType::Grant,
+                    amount,
+                    note: "Initial credits",
+                    actor: None,
+                },
+            )
+            .await?;
+        }
+    }
+    Ok(id)
+}
+
+/// A large world for benchmarks: a group for every ten clients, nested ten to a
+/// parent under both partners, and `how_many` clients spread over them, added in
+/// batches of one transaction each with progress shown. Numbering continues after
+/// what a previous run added.
+async fn add_bulk_world(db: &Db, partners: [NodeId; 2], how_many: usize) -> CliResult {
+    const BATCH: usize = 1_000;
+    const TOP_GROUPS: usize = 20;
     let started = Instant::now();
-    let existing: i64 =
+    let first: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM nodes WHERE kind = 'client' AND name LIKE '% #%'")
             .fetch_one(db.pool())
             .await?;
-    let first = existing as usize;
+    let first = first as usize;
+
+    let group_count = (how_many / 10).max(TOP_GROUPS);
+    let mut groups: Vec<(NodeId, NodeId)> = Vec::with_capacity(group_count);
+    let mut tx = db.begin().await?;
+    for number in 0..group_count {
+        let (parent, partner) = if number < TOP_GROUPS {
+            let partner = partners[number % 2];
+            (partner, partner)
+        } else {
+            groups[(number - TOP_GROUPS) / 10]
+        };
+        let name = format!("Area {} #{}", number + 1, first + number + 1);
+        let id = insert_node(&mut tx, Some(parent), NodeKind::Group, &name).await?;
+        groups.push((id, partner));
+        if number % BATCH == BATCH - 1 {
+            tx.commit().await?;
+            tx = db.begin().await?;
+            eprint!("\rAdded {} of {group_count} groups", number + 1);
+        }
+    }
+    tx.commit().await?;
+    eprintln!(
+        "\rAdded {group_count} groups in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
     let mut done = 0;
     while done < how_many {
         let batch_end = (done + BATCH).min(how_many);
         let mut tx = db.begin().await?;
         for number in first + done..first + batch_end {
-            let group = groups[number % groups.len()];
+            let (group, partner) = groups[number % groups.len()];
             let name = format!("{} #{}", client_name(number), number + 1);
-            app::tenancy::repo::insert_node(&mut tx, Some(group), NodeKind::Client, &name).await?;
+            add_client(&mut tx, group, partner, &demo_client(number, name)).await?;
         }
         tx.commit().await?;
         done = batch_end;

@@ -56,6 +56,16 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
                 }
             }),
         )
+        .route(
+            app::paths::CLIENTS_EXPORT,
+            get({
+                let state = state.clone();
+                move |request: axum::extract::Request| {
+                    let (parts, _) = request.into_parts();
+                    app::clients::export::export_clients(state.clone(), parts)
+                }
+            }),
+        )
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())

@@ -57,19 +57,103 @@ pub async fn record<'e>(
     Ok(())
 }
 
-/// Who made the latest recorded change at `node`, and what it was.
-pub async fn last_change<'e>(
+/// The Conflict for a record at `node` changed since the actor loaded it: who changed
+/// it, what they did and how long ago, from the latest audit event there.
+pub async fn stale_conflict<'e>(
     db: impl Executor<'e, Database = Any>,
     node: NodeId,
-) -> Result<Option<(String, String)>, AppError> {
+    noun: &str,
+) -> AppError {
     use sqlx::Row;
-    let row = sqlx::query(
-        "SELECT u.name, e.action FROM audit_events e JOIN users u ON u.id = e.actor_user_id \
+    let latest = sqlx::query(
+        "SELECT u.name, e.action, e.occurred_at FROM audit_events e \
+         JOIN users u ON u.id = e.actor_user_id \
          WHERE e.node_id = $1 ORDER BY e.id DESC LIMIT 1",
     )
     .bind(node.0)
     .fetch_optional(db)
-    .await?;
-    row.map(|row| Ok((row.try_get("name")?, row.try_get("action")?)))
-        .transpose()
+    .await;
+    let change = match latest {
+        Ok(row) => row.and_then(|row| {
+            Some(LastChange {
+                who: row.try_get("name").ok()?,
+                action: row.try_get("action").ok()?,
+                at: row.try_get("occurred_at").ok()?,
+            })
+        }),
+        Err(error) => return error.into(),
+    };
+    AppError::Conflict(stale_message(change, noun, now_ms()))
+}
+
+pub struct LastChange {
+    pub who: String,
+    pub action: String,
+    pub at: i64,
+}
+
+pub fn stale_message(change: Option<LastChange>, noun: &str, now: i64) -> String {
+    let reload = "Reload to see the current version.";
+    match change {
+        Some(LastChange { who, action, at }) => format!(
+            "{who} {} this {noun} {}, after you opened it. {reload}",
+            past_tense(&action),
+            ago(now - at)
+        ),
+        None => format!("This {noun} changed since you opened it. {reload}"),
+    }
+}
+
+/// What an audited action did, as a verb: "Nora North *renamed* this group".
+fn past_tense(action: &str) -> &'static str {
+    match action.rsplit('.').next().unwrap_or_default() {
+        "renamed" => "renamed",
+        "moved" => "moved",
+        "activated" => "activated",
+        "suspended" => "suspended",
+        "features_changed" => "changed the features and seats of",
+        "company_updated" => "edited the company details of",
+        "operator_status_set" => "changed the operator status of",
+        _ => "changed",
+    }
+}
+
+/// How long ago something happened, as people say it.
+pub fn ago(elapsed_ms: i64) -> String {
+    let minutes = elapsed_ms.max(0) / 60_000;
+    match minutes {
+        0 => "just now".to_string(),
+        1 => "1 minute ago".to_string(),
+        2..=59 => format!("{minutes} minutes ago"),
+        60..=119 => "1 hour ago".to_string(),
+        120..=2879 => format!("{} hours ago", minutes / 60),
+        _ => format!("{} days ago", minutes / 1440),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stale_copies_name_who_changed_what_and_when() {
+        let change = LastChange {
+            who: "Nora North".into(),
+            action: "group.moved".into(),
+            at: 1_000,
+        };
+        assert_eq!(
+            stale_message(Some(change), "group", 1_000 + 3 * 60_000),
+            "Nora North moved this group 3 minutes ago, after you opened it. Reload to see the current version."
+        );
+        assert!(stale_message(None, "client account", 0).starts_with("This client account changed"));
+    }
+
+    #[test]
+    fn elapsed_time_reads_naturally() {
+        assert_eq!(ago(5_000), "just now");
+        assert_eq!(ago(61_000), "1 minute ago");
+        assert_eq!(ago(3 * 3_600_000), "3 hours ago");
+        assert_eq!(ago(3 * 86_400_000), "3 days ago");
+    }
 }

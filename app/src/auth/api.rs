@@ -143,3 +143,32 @@ pub async fn change_password(
     leptos_axum::redirect(crate::paths::HOME);
     Ok(())
 }
+
+/// Public, with a live activation link: who the link is for.
+#[server]
+pub async fn get_activation(token: String) -> Result<String, AppError> {
+    let state = crate::request::state()?;
+    let user = super::activation::link_owner(&state, &token).await?;
+    Ok(user.email)
+}
+
+/// Public, with a live activation link: sets the first password and signs in.
+#[server]
+pub async fn activate_account(
+    token: String,
+    new_password: String,
+    confirm_password: String,
+) -> Result<(), AppError> {
+    use super::{activation, session};
+    use crate::request::{set_cookie, Client};
+
+    let state = crate::request::state()?;
+    let client = Client::current(&state)?;
+    let user =
+        activation::activate(&state, &client, &token, new_password, &confirm_password).await?;
+    let previous = client.cookie(session::cookie_name(&state.settings));
+    let token = session::open_session(&state, &user, &client, previous).await?;
+    set_cookie(&session::session_cookie(&state.settings, &token))?;
+    leptos_axum::redirect(crate::paths::HOME);
+    Ok(())
+}

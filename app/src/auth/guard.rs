@@ -20,7 +20,11 @@ pub struct Actor {
 /// The signed-in actor, even one who must still replace a temporary password.
 /// Only the password change itself (and sign-out) should accept that.
 pub async fn signed_in(state: &AppState) -> Result<Actor, AppError> {
-    let client = Client::current(state)?;
+    signed_in_client(state, &Client::current(state)?).await
+}
+
+/// The signed-in actor behind a request's cookies, for handlers outside Leptos.
+pub async fn signed_in_client(state: &AppState, client: &Client) -> Result<Actor, AppError> {
     let token = client
         .cookie(session::cookie_name(&state.settings))
         .filter(|token| !token.is_empty())
@@ -32,13 +36,26 @@ pub async fn signed_in(state: &AppState) -> Result<Actor, AppError> {
 
 /// The signed-in actor, ready to work.
 pub async fn actor(state: &AppState) -> Result<Actor, AppError> {
-    let actor = signed_in(state).await?;
+    ready(signed_in(state).await?)
+}
+
+/// Refuses an actor who must still replace a temporary password.
+pub fn ready(actor: Actor) -> Result<Actor, AppError> {
     if actor.user.must_change_password {
         return Err(AppError::forbidden(
             "Choose a new password before you continue.",
         ));
     }
     Ok(actor)
+}
+
+/// What a server function needs from its request: the state, the actor and the
+/// client's address (for the audit log).
+pub async fn request_actor() -> Result<(AppState, Actor, String), AppError> {
+    let state = crate::request::state()?;
+    let actor = actor(&state).await?;
+    let address = Client::current(&state)?.address;
+    Ok((state, actor, address))
 }
 
 impl Actor {

@@ -1,10 +1,13 @@
 //! Signing in and out, sessions, passwords, and the authorization core.
 
+pub mod activation_page;
 pub mod api;
 pub mod login_page;
 pub mod password_page;
 pub mod roles;
 
+#[cfg(feature = "ssr")]
+pub mod activation;
 #[cfg(feature = "ssr")]
 pub mod guard;
 #[cfg(feature = "ssr")]

@@ -41,6 +41,49 @@ pub fn TextField(
     }
 }
 
+/// A labelled select whose error message sits right under it; `options` are
+/// (value, label) pairs.
+#[component]
+pub fn SelectField(
+    #[prop(into)] label: String,
+    #[prop(into)] name: String,
+    options: Vec<(String, String)>,
+    #[prop(optional_no_strip)] selected: Option<String>,
+    #[prop(into, optional)] placeholder: Option<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(into, optional)] id: Option<String>,
+) -> impl IntoView {
+    let id = id.unwrap_or_else(|| format!("field-{name}"));
+    let message_id = format!("{id}-message");
+    view! {
+        <div class="field" class:has-error=move || error.read().is_some()>
+            <label for=id.clone()>{label}</label>
+            <select
+                id=id
+                name=name
+                aria-invalid=move || error.read().is_some().then_some("true")
+                aria-describedby=message_id.clone()
+            >
+                {placeholder.map(|text| view! { <option value="">{text}</option> })}
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        let is_selected = selected.as_deref() == Some(value.as_str());
+                        view! {
+                            <option value=value selected=is_selected>
+                                {text}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <p class="field-message" id=message_id>
+                {move || error.get()}
+            </p>
+        </div>
+    }
+}
+
 /// The message of a form's failed submission that belongs to no single field.
 #[component]
 pub fn FormAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoView {
@@ -70,4 +113,27 @@ where
 /// The message for one field of an action's form.
 pub fn field_error(error: Signal<Option<AppError>>, field: &'static str) -> Signal<Option<String>> {
     Signal::derive(move || error.get().and_then(|error| error.message_for(field)))
+}
+
+/// A form-level error with, for a conflict (someone saved first), a way to load the
+/// current version.
+#[component]
+pub fn ConflictAlert(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    on_reload: Callback<()>,
+) -> impl IntoView {
+    let conflict = move || matches!(error.get(), Some(AppError::Conflict(_)));
+    view! {
+        <FormAlert error />
+        {move || {
+            conflict()
+                .then(|| {
+                    view! {
+                        <button type="button" class="button" on:click=move |_| on_reload.run(())>
+                            "Reload"
+                        </button>
+                    }
+                })
+        }}
+    }
 }

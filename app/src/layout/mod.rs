@@ -102,6 +102,10 @@ fn MainNav(sees_groups: bool) -> impl IntoView {
             {sees_groups
                 .then(|| {
                     view! {
+                        <A href=paths::CLIENTS>
+                            <span class="nav-icon" aria-hidden="true">"☰"</span>
+                            "Clients"
+                        </A>
                         <A href=paths::GROUPS>
                             <span class="nav-icon" aria-hidden="true">"⋔"</span>
                             "Groups"

@@ -5,21 +5,12 @@ use leptos::prelude::*;
 use super::{GroupView, NodeId, TreeNode, TreeSnapshot};
 use crate::error::AppError;
 
-#[cfg(feature = "ssr")]
-async fn context() -> Result<(crate::state::AppState, crate::auth::guard::Actor, String), AppError>
-{
-    let state = crate::request::state()?;
-    let actor = crate::auth::guard::actor(&state).await?;
-    let address = crate::request::Client::current(&state)?.address;
-    Ok((state, actor, address))
-}
-
 /// Signed in: the visible tree, with the children of the `open` nodes (dot-separated
 /// ids) and of the roots not `closed`; ViewNodes is checked at every node expanded.
 #[server]
 pub async fn list_tree(open: String, closed: String) -> Result<TreeSnapshot, AppError> {
     use super::group_tree::parse_path;
-    let (state, actor, _) = context().await?;
+    let (state, actor, _) = crate::auth::guard::request_actor().await?;
     let open = parse_path(Some(&open));
     let closed = parse_path(Some(&closed));
     super::groups::tree_snapshot(&state, &actor, &open, &closed).await
@@ -28,21 +19,21 @@ pub async fn list_tree(open: String, closed: String) -> Result<TreeSnapshot, App
 /// ViewNodes at `node`.
 #[server]
 pub async fn get_group(node: NodeId) -> Result<GroupView, AppError> {
-    let (state, actor, _) = context().await?;
+    let (state, actor, _) = crate::auth::guard::request_actor().await?;
     super::groups::group_view(&state, &actor, node).await
 }
 
 /// ManageNodes at `parent`.
 #[server]
 pub async fn create_group(parent: NodeId, name: String) -> Result<TreeNode, AppError> {
-    let (state, actor, address) = context().await?;
+    let (state, actor, address) = crate::auth::guard::request_actor().await?;
     super::groups::create_group(&state, &actor, &address, parent, &name).await
 }
 
 /// ManageNodes at `node`.
 #[server]
 pub async fn rename_group(node: NodeId, name: String, version: i64) -> Result<TreeNode, AppError> {
-    let (state, actor, address) = context().await?;
+    let (state, actor, address) = crate::auth::guard::request_actor().await?;
     super::groups::rename_group(&state, &actor, &address, node, &name, version).await
 }
 
@@ -53,13 +44,13 @@ pub async fn move_group(
     new_parent: NodeId,
     version: i64,
 ) -> Result<TreeNode, AppError> {
-    let (state, actor, address) = context().await?;
+    let (state, actor, address) = crate::auth::guard::request_actor().await?;
     super::groups::move_group(&state, &actor, &address, node, new_parent, version).await
 }
 
 /// ManageNodes at `node`.
 #[server]
 pub async fn delete_group(node: NodeId, version: i64) -> Result<(), AppError> {
-    let (state, actor, address) = context().await?;
+    let (state, actor, address) = crate::auth::guard::request_actor().await?;
     super::groups::delete_group(&state, &actor, &address, node, version).await
 }

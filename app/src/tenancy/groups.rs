@@ -5,11 +5,11 @@
 use serde_json::json;
 
 use super::repo::{
-    bump_version, child_tree_nodes, delete_node, dependents, descendants, insert_node, is_within,
+    bump_version, child_tree_nodes, delete_node, dependents, groups_below, insert_node, is_within,
     move_subtree, partner_of, path_names, rename_node, sibling_has_name, tree_node,
 };
 use super::{group_name_problem, GroupView, MoveTarget, NodeId, NodeKind, TreeNode, TreeSnapshot};
-use crate::audit::repo::{last_change, record, AuditEvent};
+use crate::audit::repo::{record, stale_conflict, AuditEvent};
 use crate::auth::guard::Actor;
 use crate::auth::roles::Permission;
 use crate::db::Db;
@@ -117,8 +117,8 @@ pub async fn group_view(
     })
 }
 
-/// Where `node` may move: the partner and its groups outside the node's own subtree,
-/// each with its path below the partner, in tree order.
+/// Where `node` may move: the partner and its groups outside the node's own subtree
+/// and other than its current parent, each with its path below the partner.
 pub async fn move_targets(
     state: &AppState,
     actor: &Actor,
@@ -128,37 +128,46 @@ pub async fn move_targets(
     let partner = partner_of(state.db.pool(), node)
         .await?
         .ok_or(AppError::NotFound)?;
-    let partner_node = tree_node(state.db.pool(), partner)
+    let mut own_subtree: Vec<NodeId> = groups_below(state.db.pool(), node)
         .await?
-        .ok_or(AppError::NotFound)?;
-    let mut targets = vec![MoveTarget {
-        id: partner,
-        label: partner_node.name.clone(),
-    }];
-    let mut labels = std::collections::HashMap::from([(partner, partner_node.name)]);
-    for candidate in descendants(state.db.pool(), partner).await? {
-        if candidate.kind != NodeKind::Group {
+        .iter()
+        .map(|below| below.id)
+        .collect();
+    own_subtree.push(node);
+    own_subtree.extend(group.parent_id);
+    let mut targets = group_choices(&state.db, &[partner]).await?;
+    targets.retain(|target| !own_subtree.contains(&target.id));
+    Ok(targets)
+}
+
+/// Each root and the partners and groups below it, labelled with their path from the
+/// root ("Northwind › East › Boston"), sorted by label.
+pub async fn group_choices(db: &Db, roots: &[NodeId]) -> Result<Vec<MoveTarget>, AppError> {
+    let mut choices = Vec::new();
+    for &root in roots {
+        let Some(root_node) = tree_node(db.pool(), root).await? else {
             continue;
-        }
-        let parent_label = candidate
-            .parent_id
-            .and_then(|parent| labels.get(&parent).cloned())
-            .unwrap_or_default();
-        let label = format!("{parent_label} › {}", candidate.name);
-        labels.insert(candidate.id, label.clone());
-        let inside = is_within(state.db.pool(), candidate.id, node).await?;
-        if !inside && Some(candidate.id) != group.parent_id {
-            targets.push(MoveTarget {
-                id: candidate.id,
+        };
+        let mut labels = std::collections::HashMap::from([(root, root_node.name.clone())]);
+        choices.push(MoveTarget {
+            id: root,
+            label: root_node.name,
+        });
+        for below in groups_below(db.pool(), root).await? {
+            let parent_label = below
+                .parent_id
+                .and_then(|parent| labels.get(&parent).cloned())
+                .unwrap_or_default();
+            let label = format!("{parent_label} › {}", below.name);
+            labels.insert(below.id, label.clone());
+            choices.push(MoveTarget {
+                id: below.id,
                 label,
             });
         }
     }
-    if group.parent_id == Some(partner) {
-        targets.remove(0);
-    }
-    targets.sort_by_key(|target| target.label.to_lowercase());
-    Ok(targets)
+    choices.sort_by_key(|choice| choice.label.to_lowercase());
+    Ok(choices)
 }
 
 fn valid_name(name: &str) -> Result<String, AppError> {
@@ -200,27 +209,8 @@ async fn managed_group(
     }
 }
 
-/// The Conflict for a record changed since the actor loaded it, naming who changed it.
 async fn stale(db: &Db, node: NodeId) -> AppError {
-    match last_change(db.pool(), node).await {
-        Ok(change) => AppError::Conflict(stale_message(change)),
-        Err(error) => error,
-    }
-}
-
-fn stale_message(last_change: Option<(String, String)>) -> String {
-    let reload = "Reload to see the current version.";
-    match last_change {
-        Some((who, action)) => {
-            let what = match action.as_str() {
-                "group.renamed" => "renamed this group",
-                "group.moved" => "moved this group",
-                _ => "changed this group",
-            };
-            format!("{who} {what} since you opened it. {reload}")
-        }
-        None => format!("This group changed since you opened it. {reload}"),
-    }
+    stale_conflict(db.pool(), node, "group").await
 }
 
 pub async fn create_group(
@@ -418,16 +408,7 @@ pub fn deletion_refusal(groups: i64, clients: i64, members: i64) -> Option<Strin
 
 #[cfg(test)]
 mod tests {
-    use super::{deletion_refusal, stale_message};
-
-    #[test]
-    fn stale_copies_name_who_changed_what() {
-        assert_eq!(
-            stale_message(Some(("Nora North".into(), "group.moved".into()))),
-            "Nora North moved this group since you opened it. Reload to see the current version."
-        );
-        assert!(stale_message(None).starts_with("This group changed"));
-    }
+    use super::deletion_refusal;
 
     #[test]
     fn deletion_refusals_say_what_is_still_there() {

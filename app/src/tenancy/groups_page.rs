@@ -256,26 +256,14 @@ fn DeleteGroupForm(group: TreeNode) -> impl IntoView {
     }
 }
 
-/// A form-level error with, for conflicts, a way to load the current version.
+/// The conflict alert of a form here: Reload fetches the tree and the group again.
 #[component]
 fn ConflictAlert(error: Signal<Option<crate::error::AppError>>) -> impl IntoView {
     let tree = expect_context::<TreeState>();
-    let conflict = move || matches!(error.get(), Some(crate::error::AppError::Conflict(_)));
     view! {
-        <FormAlert error />
-        {move || {
-            conflict()
-                .then(|| {
-                    view! {
-                        <button
-                            type="button"
-                            class="button"
-                            on:click=move |_| tree.revision.update(|n| *n += 1)
-                        >
-                            "Reload"
-                        </button>
-                    }
-                })
-        }}
+        <crate::components::field::ConflictAlert
+            error
+            on_reload=Callback::new(move |()| tree.revision.update(|n| *n += 1))
+        />
     }
 }

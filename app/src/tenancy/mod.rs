@@ -109,6 +109,21 @@ pub struct MoveTarget {
     pub label: String,
 }
 
+/// A partner's brand and what it may grant its clients (PRODUCT.md §7).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerSettings {
+    pub partner: NodeId,
+    pub product_name: String,
+    pub logo_url: String,
+    pub primary_colour: String,
+    pub accent_colour: String,
+    pub support_email: String,
+    pub grantable_features: Vec<crate::clients::Feature>,
+    /// Host names on which requests are rendered in this partner's brand.
+    pub domains: Vec<String>,
+    pub version: i64,
+}
+
 pub const MAX_GROUP_NAME: usize = 80;
 
 /// A readable reason why `name` cannot name a group, if it cannot.

@@ -133,6 +133,24 @@ pub async fn descendants<'e>(
     .collect()
 }
 
+/// The partners and groups strictly below `node`, parents before children.
+pub async fn groups_below<'e>(
+    db: impl Executor<'e, Database = Any>,
+    node: NodeId,
+) -> Result<Vec<Node>, AppError> {
+    sqlx::query(
+        "SELECT n.id, n.parent_id, n.kind, n.name, n.version FROM node_paths p \
+         JOIN nodes n ON n.id = p.descendant_id \
+         WHERE p.ancestor_id = $1 AND p.depth > 0 AND n.kind <> 'client' ORDER BY p.depth, n.name",
+    )
+    .bind(node.0)
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(node_from_row)
+    .collect()
+}
+
 pub async fn subtree_counts<'e>(
     db: impl Executor<'e, Database = Any>,
     node: NodeId,
@@ -386,4 +404,40 @@ pub async fn delete_node<'e>(
         .execute(db)
         .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Stores a partner's settings and branding domains unless it has settings already.
+pub async fn ensure_partner_settings(
+    conn: &mut AnyConnection,
+    settings: &super::PartnerSettings,
+) -> Result<(), AppError> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO partner_settings (partner_id, product_name, grantable_features, logo_url, \
+         primary_colour, accent_colour, support_email, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) ON CONFLICT (partner_id) DO NOTHING",
+    )
+    .bind(settings.partner.0)
+    .bind(&settings.product_name)
+    .bind(crate::clients::features_to_stored(
+        &settings.grantable_features,
+    ))
+    .bind(&settings.logo_url)
+    .bind(&settings.primary_colour)
+    .bind(&settings.accent_colour)
+    .bind(&settings.support_email)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    for domain in &settings.domains {
+        sqlx::query(
+            "INSERT INTO branding_domains (domain, partner_id) VALUES ($1, $2) \
+             ON CONFLICT (domain) DO NOTHING",
+        )
+        .bind(domain)
+        .bind(settings.partner.0)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
 }

@@ -1,0 +1,493 @@
+//! The client page: status, company details, features and seats, credits with their
+//! ledger, the SSO token, the operator status and the group. Every form carries the
+//! version it was drawn from; a stale save comes back as a conflict with Reload.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::api::{
+    get_client, AddClientCredits, ModifyClientFeatures, MoveClient, RevealSsoToken, RotateSsoToken,
+    SetClientStatus, SetOperatorStatus, UpdateClient,
+};
+use super::directory_page::format_date;
+use super::form::{CompanyFields, FeatureChoices};
+use super::{ClientStatus, ClientView, CreditEntry, CreditKind};
+use crate::components::field::{
+    action_error, field_error, ConflictAlert, FormAlert, SelectField, TextField,
+};
+use crate::error::{error_fallback, AppError};
+use crate::paths;
+use crate::tenancy::NodeId;
+
+/// Bumped after every successful change, so the page loads the client again.
+#[derive(Clone, Copy)]
+struct Revision(RwSignal<u32>);
+
+impl Revision {
+    fn bump(self) {
+        self.0.update(|n| *n += 1);
+    }
+
+    fn reload(self) -> Callback<()> {
+        Callback::new(move |()| self.bump())
+    }
+}
+
+#[component]
+pub fn ClientPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse().ok())
+            .map(NodeId)
+    });
+    let revision = Revision(RwSignal::new(0));
+    provide_context(revision);
+    let client = Resource::new(
+        move || (id.get(), revision.0.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_client(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <ErrorBoundary fallback=error_fallback>
+                {move || Suspend::new(async move {
+                    client.await.map(|client| view! { <ClientDetail client /> })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn ClientDetail(client: ClientView) -> impl IntoView {
+    let title = client.company.name.clone();
+    view! {
+        <Title text=title.clone() />
+        <header class="page-header with-actions">
+            <div>
+                <p class="muted breadcrumb">
+                    <a href=paths::CLIENTS>"Clients"</a>
+                    {client.path.iter().skip(1).map(|name| format!(" › {name}")).collect::<String>()}
+                </p>
+                <h1>
+                    {title}
+                    <span class=format!(
+                        "badge status-{}",
+                        client.status.key(),
+                    )>{client.status.label()}</span>
+                </h1>
+                <p class="muted">
+                    {format!(
+                        "Client #{} · added {}",
+                        client.id.0,
+                        format_date(client.created_at),
+                    )}
+                </p>
+            </div>
+            {client.can_manage.then(|| view! { <StatusForm client=client.clone() /> })}
+        </header>
+        <div class="client-grid">
+            <div class="client-main">
+                <CompanyCard client=client.clone() />
+                <CreditsCard client=client.clone() />
+            </div>
+            <div class="client-side">
+                <FeaturesCard client=client.clone() />
+                <OperatorStatusCard client=client.clone() />
+                {client
+                    .can_manage
+                    .then(|| {
+                        view! {
+                            <SsoTokenCard id=client.id />
+                            <MoveCard client=client.clone() />
+                        }
+                    })}
+            </div>
+        </div>
+    }
+}
+
+/// Runs `then` after each successful submission of `action`.
+fn on_success<I, O>(action: ServerAction<I>, then: impl Fn(&O) + 'static)
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(output)) = action.value().get() {
+            then(&output);
+        }
+    });
+}
+
+#[component]
+fn StatusForm(client: ClientView) -> impl IntoView {
+    let revision = expect_context::<Revision>();
+    let set_status = ServerAction::<SetClientStatus>::new();
+    on_success(set_status, move |_: &()| revision.bump());
+    let error = action_error(set_status);
+    let (target, label, class) = match client.status {
+        ClientStatus::Active => (ClientStatus::Suspended, "Suspend account", "button danger"),
+        ClientStatus::Pending | ClientStatus::Suspended => {
+            (ClientStatus::Active, "Activate account", "button primary")
+        }
+    };
+    view! {
+        <ActionForm action=set_status attr:class="header-actions status-form">
+            <input type="hidden" name="id" value=client.id.0 />
+            <input type="hidden" name="version" value=client.version />
+            <input type="hidden" name="status" value=target.key() />
+            <button type="submit" class=class disabled=set_status.pending()>
+                {label}
+            </button>
+            <ConflictAlert error on_reload=revision.reload() />
+        </ActionForm>
+    }
+}
+
+#[component]
+fn CompanyCard(client: ClientView) -> impl IntoView {
+    let revision = expect_context::<Revision>();
+    let update = ServerAction::<UpdateClient>::new();
+    on_success(update, move |_: &()| revision.bump());
+    let error = action_error(update);
+    let company = client.company.clone();
+    view! {
+        <section class="card client-card" aria-labelledby="company-heading">
+            <h2 id="company-heading">"Company"</h2>
+            {if client.can_manage {
+                view! {
+                    <ActionForm action=update attr:class="stack">
+                        <ConflictAlert error on_reload=revision.reload() />
+                        <input type="hidden" name="id" value=client.id.0 />
+                        <input type="hidden" name="version" value=client.version />
+                        <CompanyFields company tags=client.tags.clone() error />
+                        <div class="form-actions">
+                            <button type="submit" class="button primary" disabled=update.pending()>
+                                "Save company details"
+                            </button>
+                        </div>
+                    </ActionForm>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <dl class="facts">
+                        <Fact term="Contact" value=company.contact_name />
+                        <Fact term="Email" value=company.email />
+                        <Fact term="Phone" value=company.phone />
+                        <Fact term="Address" value=company.address />
+                        <Fact term="Time zone" value=company.time_zone />
+                        <Fact term="Tags" value=client.tags.join(", ") />
+                    </dl>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Fact(term: &'static str, value: String) -> impl IntoView {
+    view! {
+        <div>
+            <dt>{term}</dt>
+            <dd>{if value.is_empty() { "—".to_string() } else { value }}</dd>
+        </div>
+    }
+}
+
+#[component]
+fn FeaturesCard(client: ClientView) -> impl IntoView {
+    let revision = expect_context::<Revision>();
+    let modify = ServerAction::<ModifyClientFeatures>::new();
+    on_success(modify, move |_: &()| revision.bump());
+    let error = action_error(modify);
+    let seats = format!("{} of {} seats used", client.seats_used, client.seat_limit);
+    view! {
+        <section class="card client-card" aria-labelledby="features-heading">
+            <h2 id="features-heading">"Features and seats"</h2>
+            <p class="seat-meter">{seats}</p>
+            {if client.can_manage {
+                view! {
+                    <ActionForm action=modify attr:class="stack">
+                        <ConflictAlert error on_reload=revision.reload() />
+                        <input type="hidden" name="id" value=client.id.0 />
+                        <input type="hidden" name="version" value=client.version />
+                        <FeatureChoices
+                            offered=client.grantable_features.clone()
+                            checked=client.features.clone()
+                            error=field_error(error, "features")
+                        />
+                        <TextField
+                            label="User seats"
+                            name="seat_limit"
+                            input_type="number"
+                            value=client.seat_limit.to_string()
+                            hint=format!("At least {}: the users already here.", client.seats_used.max(1))
+                            error=field_error(error, "seat_limit")
+                        />
+                        <button type="submit" class="button" disabled=modify.pending()>
+                            "Save features and seats"
+                        </button>
+                    </ActionForm>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <ul class="feature-list">
+                        {client
+                            .features
+                            .iter()
+                            .map(|feature| view! { <li>{feature.label()}</li> })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn CreditsCard(client: ClientView) -> impl IntoView {
+    let revision = expect_context::<Revision>();
+    let top_up = ServerAction::<AddClientCredits>::new();
+    on_success(top_up, move |_: &i64| revision.bump());
+    let error = action_error(top_up);
+    let credit_options = CreditKind::ALL
+        .iter()
+        .map(|credit| (credit.key().to_string(), credit.label().to_string()))
+        .collect();
+    view! {
+        <section class="card client-card" aria-labelledby="credits-heading">
+            <h2 id="credits-heading">"Credits"</h2>
+            <div class="balances">
+                <Balance label="SMS credits" amount=client.sms_balance />
+                <Balance label="Voice credits" amount=client.voice_balance />
+            </div>
+            {client
+                .can_manage
+                .then(|| {
+                    view! {
+                        <ActionForm action=top_up attr:class="inline-form">
+                            <FormAlert error />
+                            <input type="hidden" name="id" value=client.id.0 />
+                            <SelectField
+                                label="Credit"
+                                name="credit"
+                                id="top-up-credit"
+                                options=credit_options
+                                error=field_error(error, "credit")
+                            />
+                            <TextField
+                                label="Amount"
+                                name="amount"
+                                id="top-up-amount"
+                                input_type="number"
+                                error=field_error(error, "amount")
+                            />
+                            <TextField
+                                label="Note"
+                                name="note"
+                                id="top-up-note"
+                                error=field_error(error, "note")
+                            />
+                            <button type="submit" class="button" disabled=top_up.pending()>
+                                "Add credits"
+                            </button>
+                        </ActionForm>
+                    }
+                })}
+            <Ledger entries=client.ledger.clone() />
+        </section>
+    }
+}
+
+#[component]
+fn Balance(label: &'static str, amount: i64) -> impl IntoView {
+    view! {
+        <div class="balance" class:low=amount < super::LOW_CREDIT>
+            <span class="muted">{label}</span>
+            <strong>{amount}</strong>
+        </div>
+    }
+}
+
+#[component]
+fn Ledger(entries: Vec<CreditEntry>) -> impl IntoView {
+    if entries.is_empty() {
+        return view! { <p class="muted">"No credit movements yet."</p> }.into_any();
+    }
+    view! {
+        <div class="table-scroll">
+            <table class="data-table ledger">
+                <caption class="muted">"Latest movements"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Date"</th>
+                        <th scope="col">"Credit"</th>
+                        <th scope="col">"Entry"</th>
+                        <th scope="col" class="numeric">"Amount"</th>
+                        <th scope="col" class="numeric">"Balance"</th>
+                        <th scope="col">"Note"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {entries
+                        .into_iter()
+                        .map(|entry| {
+                            let amount = if entry.amount > 0 {
+                                format!("+{}", entry.amount)
+                            } else {
+                                entry.amount.to_string()
+                            };
+                            let by = entry.actor_name.map(|name| format!(" · {name}")).unwrap_or_default();
+                            view! {
+                                <tr>
+                                    <td data-label="Date">{format_date(entry.created_at)}</td>
+                                    <td data-label="Credit">{entry.credit.label()}</td>
+                                    <td data-label="Entry">{entry.entry_type.label()}</td>
+                                    <td data-label="Amount" class="numeric">{amount}</td>
+                                    <td data-label="Balance" class="numeric">{entry.balance_after}</td>
+                                    <td data-label="Note">{entry.note} <span class="muted">{by}</span></td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn OperatorStatusCard(client: ClientView) -> impl IntoView {
+    let revision = expect_context::<Revision>();
+    let set = ServerAction::<SetOperatorStatus>::new();
+    on_success(set, move |_: &()| revision.bump());
+    let error = action_error(set);
+    let current = client.operator_status.clone();
+    view! {
+        <section class="card client-card" aria-labelledby="operator-heading">
+            <h2 id="operator-heading">"Status for operators"</h2>
+            {if client.can_edit_content {
+                view! {
+                    <ActionForm action=set attr:class="stack">
+                        <ConflictAlert error on_reload=revision.reload() />
+                        <input type="hidden" name="id" value=client.id.0 />
+                        <input type="hidden" name="version" value=client.version />
+                        <TextField
+                            label="What operators should know right now"
+                            name="operator_status"
+                            value=current
+                            error=field_error(error, "operator_status")
+                        />
+                        <button type="submit" class="button" disabled=set.pending()>
+                            "Update status"
+                        </button>
+                    </ActionForm>
+                }
+                    .into_any()
+            } else {
+                let text = if current.is_empty() {
+                    "The client has not set a status.".to_string()
+                } else {
+                    current
+                };
+                view! { <p class="operator-status">{text}</p> }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn SsoTokenCard(id: NodeId) -> impl IntoView {
+    let reveal = ServerAction::<RevealSsoToken>::new();
+    let rotate = ServerAction::<RotateSsoToken>::new();
+    let shown = RwSignal::new(None::<String>);
+    on_success(reveal, move |token: &String| shown.set(Some(token.clone())));
+    on_success(rotate, move |token: &String| shown.set(Some(token.clone())));
+    let reveal_error = action_error(reveal);
+    let rotate_error = action_error(rotate);
+    view! {
+        <section class="card client-card" aria-labelledby="sso-heading">
+            <h2 id="sso-heading">"SSO token"</h2>
+            <p class="muted">
+                "The partner's systems sign login links with this token. Revealing and rotating it are recorded."
+            </p>
+            <code class="secret-value" aria-label="SSO token">
+                {move || shown.get().unwrap_or_else(|| "•".repeat(24))}
+            </code>
+            <ActionForm action=reveal attr:class="inline-form">
+                <FormAlert error=reveal_error />
+                <input type="hidden" name="id" value=id.0 />
+                <button type="submit" class="button" disabled=reveal.pending()>
+                    "Reveal token"
+                </button>
+            </ActionForm>
+            <ActionForm action=rotate attr:class="stack rotate-form">
+                <FormAlert error=Signal::derive(move || {
+                    rotate_error.get().filter(|error| error.message_for("confirm").is_none())
+                }) />
+                <input type="hidden" name="id" value=id.0 />
+                <div
+                    class="field"
+                    class:has-error=move || field_error(rotate_error, "confirm").read().is_some()
+                >
+                    <label class="checkbox">
+                        <input type="checkbox" name="confirm" value="yes" />
+                        "Replace the token: links signed with the current one stop working"
+                    </label>
+                    <p class="field-message">{move || field_error(rotate_error, "confirm").get()}</p>
+                </div>
+                <button type="submit" class="button danger" disabled=rotate.pending()>
+                    "Rotate token"
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
+
+#[component]
+fn MoveCard(client: ClientView) -> impl IntoView {
+    let revision = expect_context::<Revision>();
+    let move_action = ServerAction::<MoveClient>::new();
+    on_success(move_action, move |_: &()| revision.bump());
+    let error = action_error(move_action);
+    let targets = client
+        .move_targets
+        .iter()
+        .map(|target| (target.id.0.to_string(), target.label.clone()))
+        .collect();
+    view! {
+        <section class="card client-card" aria-labelledby="move-heading">
+            <h2 id="move-heading">"Group"</h2>
+            <ActionForm action=move_action attr:class="stack">
+                <ConflictAlert error on_reload=revision.reload() />
+                <input type="hidden" name="id" value=client.id.0 />
+                <input type="hidden" name="version" value=client.version />
+                <SelectField
+                    label="Move to"
+                    name="group"
+                    id="move-client-group"
+                    options=targets
+                    placeholder="Choose a group"
+                    error=field_error(error, "group")
+                />
+                <button type="submit" class="button" disabled=move_action.pending()>
+                    "Move client"
+                </button>
+            </ActionForm>
+        </section>
+    }
+}

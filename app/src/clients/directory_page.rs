@@ -1,0 +1,359 @@
+//! The client directory: the group tree to pick a subtree, filters, a sortable table
+//! and keyset pages. Everything the viewer chose is in the URL.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use super::api::list_clients;
+use super::directory::{DirectoryQuery, SortKey};
+use super::{ClientRow, ClientStatus, DirectoryPage, Feature, LOW_CREDIT};
+use crate::error::error_fallback;
+use crate::paths;
+use crate::tenancy::group_tree::{GroupTree, TreeState};
+
+#[component]
+pub fn DirectoryPage() -> impl IntoView {
+    let params = use_query_map();
+    let query = Memo::new(move |_| {
+        let params = params.read();
+        DirectoryQuery::from_params(|key| params.get(key))
+    });
+    let page = Resource::new(move || query.get(), list_clients);
+
+    let navigate = use_navigate();
+    let tree = TreeState::new(
+        Signal::derive(move || query.read().under.clone()),
+        Callback::new(move |path| {
+            let chosen = DirectoryQuery {
+                under: path,
+                ..query.get_untracked().first_page()
+            };
+            navigate(&paths::clients_with(&chosen), Default::default())
+        }),
+    );
+    provide_context(tree);
+    // The tree is drawn in the browser only, as on the groups page.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
+
+    view! {
+        <Title text="Clients" />
+        <div class="directory">
+            <aside class="card tree-panel directory-tree" aria-label="Filter by group">
+                <a
+                    class="tree-all"
+                    class:selected=move || query.read().under.is_empty()
+                    href=move || {
+                        paths::clients_with(
+                            &DirectoryQuery {
+                                under: Vec::new(),
+                                ..query.get().first_page()
+                            },
+                        )
+                    }
+                >
+                    "All client accounts"
+                </a>
+                {move || hydrated.get().then(|| view! { <GroupTree /> })}
+            </aside>
+            <section class="directory-main">
+                <Transition fallback=|| {
+                    view! { <p class="muted">"Loading client accounts…"</p> }
+                }>
+                    <ErrorBoundary fallback=error_fallback>
+                        {move || Suspend::new(async move {
+                            page.await
+                                .map(|page| {
+                                    view! { <DirectoryView page query=query.get_untracked() /> }
+                                })
+                        })}
+                    </ErrorBoundary>
+                </Transition>
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn DirectoryView(page: DirectoryPage, query: DirectoryQuery) -> impl IntoView {
+    let DirectoryPage {
+        rows,
+        next,
+        previous,
+        scope,
+        can_add,
+    } = page;
+    let add_href = query
+        .scope()
+        .map(paths::new_client_in)
+        .unwrap_or_else(|| paths::NEW_CLIENT.to_string());
+    let empty = rows.is_empty();
+    view! {
+        <header class="page-header with-actions">
+            <div>
+                <h1>"Clients"</h1>
+                <p class="muted">{scope}</p>
+            </div>
+            <div class="header-actions">
+                <a class="button" href=paths::clients_export(&query) download="clients.csv">
+                    "Export CSV"
+                </a>
+                {can_add.then(|| view! { <a class="button primary" href=add_href>"Add client"</a> })}
+            </div>
+        </header>
+        <Filters query=query.clone() />
+        {if empty {
+            view! { <EmptyState query=query.clone() can_add /> }.into_any()
+        } else {
+            view! { <ClientTable rows query=query.clone() /> }.into_any()
+        }}
+        <nav class="pager" aria-label="Pages">
+            {(previous.is_some() || query.after.is_some() || query.before.is_some())
+                .then(|| {
+                    view! {
+                        <a class="button" href=paths::clients_with(&query.first_page())>
+                            "First page"
+                        </a>
+                    }
+                })}
+            {previous
+                .map(|cursor| {
+                    view! {
+                        <a class="button" rel="prev" href=paths::clients_with(&query.page_before(&cursor))>
+                            "← Previous"
+                        </a>
+                    }
+                })}
+            {next
+                .map(|cursor| {
+                    view! {
+                        <a class="button" rel="next" href=paths::clients_with(&query.page_after(&cursor))>
+                            "Next →"
+                        </a>
+                    }
+                })}
+        </nav>
+    }
+}
+
+/// A plain GET form: it works before hydration, and the router takes it over after.
+#[component]
+fn Filters(query: DirectoryQuery) -> impl IntoView {
+    let has_filters = query.is_filtered();
+    let cleared = DirectoryQuery {
+        under: query.under.clone(),
+        ..DirectoryQuery::default()
+    };
+    view! {
+        <Form method="get" action=paths::CLIENTS attr:class="card filters" attr:role="search">
+            <div class="field search-field">
+                <label for="filter-q">"Search"</label>
+                <input
+                    id="filter-q"
+                    type="search"
+                    name="q"
+                    value=query.search.clone()
+                    placeholder="Company, contact, email, phone or id"
+                />
+            </div>
+            <div class="field">
+                <label for="filter-status">"Status"</label>
+                <select id="filter-status" name="status">
+                    <option value="">"Any status"</option>
+                    {ClientStatus::ALL
+                        .iter()
+                        .map(|status| {
+                            view! {
+                                <option value=status.key() selected=query.status == Some(*status)>
+                                    {status.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-feature">"Feature"</label>
+                <select id="filter-feature" name="feature">
+                    <option value="">"Any feature"</option>
+                    {Feature::ALL
+                        .iter()
+                        .map(|feature| {
+                            view! {
+                                <option value=feature.key() selected=query.feature == Some(*feature)>
+                                    {feature.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-tag">"Tag"</label>
+                <input id="filter-tag" name="tag" value=query.tag.clone() />
+            </div>
+            <label class="checkbox">
+                <input type="checkbox" name="low" value="1" checked=query.low_credit />
+                {format!("Low credit (under {LOW_CREDIT})")}
+            </label>
+            {(!query.under.is_empty())
+                .then(|| {
+                    view! {
+                        <input
+                            type="hidden"
+                            name="under"
+                            value=crate::tenancy::group_tree::format_path(&query.under)
+                        />
+                    }
+                })}
+            {(query.sort != SortKey::Name)
+                .then(|| view! { <input type="hidden" name="sort" value=query.sort.key() /> })}
+            {query.descending.then(|| view! { <input type="hidden" name="desc" value="1" /> })}
+            <div class="filter-actions">
+                <button type="submit" class="button primary">"Apply"</button>
+                {has_filters
+                    .then(|| {
+                        view! {
+                            <a class="button" href=paths::clients_with(&cleared)>"Clear filters"</a>
+                        }
+                    })}
+            </div>
+        </Form>
+    }
+}
+
+#[component]
+fn EmptyState(query: DirectoryQuery, can_add: bool) -> impl IntoView {
+    if query.is_filtered() {
+        let cleared = DirectoryQuery {
+            under: query.under.clone(),
+            ..DirectoryQuery::default()
+        };
+        view! {
+            <div class="card empty-state">
+                <h2>"No client accounts match"</h2>
+                <p class="muted">"Nothing here matches these filters. Try fewer or different ones."</p>
+                <a class="button" href=paths::clients_with(&cleared)>"Clear filters"</a>
+            </div>
+        }
+        .into_any()
+    } else if query.after.is_some() || query.before.is_some() {
+        view! {
+            <div class="card empty-state">
+                <h2>"No more client accounts"</h2>
+                <a class="button" href=paths::clients_with(&query.first_page())>"First page"</a>
+            </div>
+        }
+        .into_any()
+    } else {
+        view! {
+            <div class="card empty-state">
+                <h2>"No client accounts here yet"</h2>
+                <p class="muted">"Client accounts added to this group or below it will be listed here."</p>
+                {can_add.then(|| view! { <a class="button primary" href=paths::NEW_CLIENT>"Add client"</a> })}
+            </div>
+        }
+        .into_any()
+    }
+}
+
+#[component]
+fn ClientTable(rows: Vec<ClientRow>, query: DirectoryQuery) -> impl IntoView {
+    let header = move |sort: SortKey, class: &'static str| {
+        let active = query.sort == sort;
+        let (arrow, aria) = match (active, query.descending) {
+            (false, _) => ("", "none"),
+            (true, false) => (" ▲", "ascending"),
+            (true, true) => (" ▼", "descending"),
+        };
+        view! {
+            <th scope="col" class=class aria-sort=aria>
+                <a href=paths::clients_with(&query.sorted_by(sort))>{sort.label()} {arrow}</a>
+            </th>
+        }
+    };
+    view! {
+        <div class="card table-card">
+            <table class="data-table clients-table">
+                <thead>
+                    <tr>
+                        {header(SortKey::Name, "")}
+                        <th scope="col">"Contact"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Tags"</th>
+                        {header(SortKey::SmsCredit, "numeric")}
+                        {header(SortKey::VoiceCredit, "numeric")}
+                        {header(SortKey::Created, "numeric")}
+                    </tr>
+                </thead>
+                <tbody>{rows.into_iter().map(client_row).collect_view()}</tbody>
+            </table>
+        </div>
+    }
+}
+
+fn client_row(row: ClientRow) -> impl IntoView {
+    let low = |balance: i64| {
+        if balance < LOW_CREDIT {
+            "numeric low"
+        } else {
+            "numeric"
+        }
+    };
+    view! {
+        <tr>
+            <td data-label="Company">
+                <a class="row-title" href=paths::client(row.id)>{row.name}</a>
+                <span class="muted small">{row.group_name} " · #" {row.id.0}</span>
+            </td>
+            <td data-label="Contact">
+                {row.contact_name}
+                <span class="muted small">{row.email}</span>
+                <span class="muted small">{row.phone}</span>
+            </td>
+            <td data-label="Status">
+                <span class=format!("badge status-{}", row.status.key())>{row.status.label()}</span>
+            </td>
+            <td data-label="Tags">
+                {row
+                    .tags
+                    .into_iter()
+                    .map(|tag| view! { <span class="tag">{tag}</span> })
+                    .collect_view()}
+            </td>
+            <td data-label="SMS" class=low(row.sms_balance)>{row.sms_balance}</td>
+            <td data-label="Voice" class=low(row.voice_balance)>{row.voice_balance}</td>
+            <td data-label="Added" class="numeric">{format_date(row.created_at)}</td>
+        </tr>
+    }
+}
+
+/// A date as YYYY-MM-DD (UTC), the same on the server and in the browser.
+pub fn format_date(ms: i64) -> String {
+    // Days since the epoch to a civil date (Howard Hinnant's algorithm).
+    let days = ms.div_euclid(86_400_000);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_date;
+
+    #[test]
+    fn dates_are_civil_utc_dates() {
+        assert_eq!(format_date(0), "1970-01-01");
+        assert_eq!(format_date(951_782_400_000), "2000-02-29");
+        assert_eq!(format_date(1_795_823_999_000), "2026-11-27");
+    }
+}

@@ -1,0 +1,114 @@
+//! Form parts shared by adding a client and editing one.
+
+use leptos::prelude::*;
+
+use super::{CompanyInfo, Feature, TIME_ZONES};
+use crate::components::field::{field_error, SelectField, TextField};
+use crate::error::AppError;
+
+/// Company name, contact, email, phone, address, time zone and tags.
+#[component]
+pub fn CompanyFields(
+    company: CompanyInfo,
+    tags: Vec<String>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let time_zones = TIME_ZONES
+        .iter()
+        .map(|zone| (zone.to_string(), zone.replace('_', " ")))
+        .collect();
+    let time_zone = if company.time_zone.is_empty() {
+        "America/New_York".to_string()
+    } else {
+        company.time_zone
+    };
+    view! {
+        <div class="form-grid">
+            <TextField
+                label="Company name"
+                name="name"
+                value=company.name
+                autocomplete="organization"
+                error=field_error(error, "name")
+            />
+            <TextField
+                label="Contact name"
+                name="contact_name"
+                value=company.contact_name
+                autocomplete="name"
+                hint="Becomes the account's first Client Admin."
+                error=field_error(error, "contact_name")
+            />
+            <TextField
+                label="Email"
+                name="email"
+                input_type="email"
+                value=company.email
+                autocomplete="email"
+                error=field_error(error, "email")
+            />
+            <TextField
+                label="Phone"
+                name="phone"
+                input_type="tel"
+                value=company.phone
+                autocomplete="tel"
+                error=field_error(error, "phone")
+            />
+            <TextField
+                label="Address"
+                name="address"
+                value=company.address
+                autocomplete="street-address"
+                error=field_error(error, "address")
+            />
+            <SelectField
+                label="Time zone"
+                name="time_zone"
+                options=time_zones
+                selected=Some(time_zone)
+                error=field_error(error, "time_zone")
+            />
+            <TextField
+                label="Tags"
+                name="tags"
+                value=tags.join(", ")
+                hint="Separate tags with commas, like: dental, vip."
+                error=field_error(error, "tags")
+            />
+        </div>
+    }
+}
+
+/// A checkbox per feature the partner may grant, posted as `features[]`.
+#[component]
+pub fn FeatureChoices(
+    offered: Vec<Feature>,
+    checked: Vec<Feature>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    let empty = offered.is_empty();
+    view! {
+        <fieldset class="field choices" class:has-error=move || error.read().is_some()>
+            <legend>"Enabled features"</legend>
+            {offered
+                .into_iter()
+                .map(|feature| {
+                    view! {
+                        <label class="checkbox">
+                            <input
+                                type="checkbox"
+                                name="features[]"
+                                value=feature.key()
+                                checked=checked.contains(&feature)
+                            />
+                            {feature.label()}
+                        </label>
+                    }
+                })
+                .collect_view()}
+            {empty.then(|| view! { <p class="muted">"This partner grants no features yet."</p> })}
+            <p class="field-message">{move || error.get()}</p>
+        </fieldset>
+    }
+}

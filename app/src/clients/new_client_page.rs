@@ -1,0 +1,185 @@
+//! Add New Client: company, group, tags, features, seats, credits and how the first
+//! Client Admin gets a password. A plain form that works before hydration.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::api::{get_client_form, CreateClient};
+use super::form::{CompanyFields, FeatureChoices};
+use super::{ClientFormOptions, CompanyInfo, CreatedClient, PasswordChoice};
+use crate::components::field::{action_error, field_error, FormAlert, SelectField, TextField};
+use crate::error::error_fallback;
+use crate::paths;
+
+#[component]
+pub fn NewClientPage() -> impl IntoView {
+    let query = use_query_map();
+    let options = Resource::new(|| (), |_| get_client_form());
+    let create = ServerAction::<CreateClient>::new();
+    view! {
+        <Title text="Add client" />
+        <header class="page-header">
+            <p class="muted breadcrumb">
+                <a href=paths::CLIENTS>"Clients"</a>
+                " › Add client"
+            </p>
+            <h1>"Add a client account"</h1>
+        </header>
+        {move || match create.value().get() {
+            Some(Ok(created)) => view! { <Created created /> }.into_any(),
+            _ => {
+                view! {
+                    <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                        <ErrorBoundary fallback=error_fallback>
+                            {move || Suspend::new(async move {
+                                let group = query.read_untracked().get("group");
+                                options.await.map(|options| view! { <NewClientForm options group create /> })
+                            })}
+                        </ErrorBoundary>
+                    </Suspense>
+                }
+                    .into_any()
+            }
+        }}
+    }
+}
+
+#[component]
+fn NewClientForm(
+    options: ClientFormOptions,
+    group: Option<String>,
+    create: ServerAction<CreateClient>,
+) -> impl IntoView {
+    let error = action_error(create);
+    let groups = options
+        .groups
+        .into_iter()
+        .map(|group| (group.id.0.to_string(), group.label))
+        .collect();
+    view! {
+        <ActionForm action=create attr:class="card form-card stack">
+            <FormAlert error />
+            <section class="form-section">
+                <h2>"Company"</h2>
+                <CompanyFields company=CompanyInfo::default() tags=Vec::new() error />
+            </section>
+            <section class="form-section">
+                <h2>"Account"</h2>
+                <div class="form-grid">
+                    <SelectField
+                        label="Group"
+                        name="group"
+                        options=groups
+                        selected=group
+                        placeholder="Choose a group"
+                        error=field_error(error, "group")
+                    />
+                    <TextField
+                        label="User seats"
+                        name="seat_limit"
+                        input_type="number"
+                        value="5"
+                        hint="How many users the account may have."
+                        error=field_error(error, "seat_limit")
+                    />
+                    <TextField
+                        label="Initial SMS credits"
+                        name="sms_credits"
+                        input_type="number"
+                        value="0"
+                        error=field_error(error, "sms_credits")
+                    />
+                    <TextField
+                        label="Initial voice credits"
+                        name="voice_credits"
+                        input_type="number"
+                        value="0"
+                        error=field_error(error, "voice_credits")
+                    />
+                </div>
+                <FeatureChoices
+                    offered=options.features
+                    checked=Vec::new()
+                    error=field_error(error, "features")
+                />
+            </section>
+            <section class="form-section">
+                <h2>"First sign-in"</h2>
+                <PasswordChoices error=field_error(error, "password_choice") />
+            </section>
+            <div class="form-actions">
+                <button type="submit" class="button primary" disabled=create.pending()>
+                    "Add client"
+                </button>
+                <a class="button" href=paths::CLIENTS>"Cancel"</a>
+            </div>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn PasswordChoices(error: Signal<Option<String>>) -> impl IntoView {
+    view! {
+        <fieldset class="field choices" class:has-error=move || error.read().is_some()>
+            <legend>"How does the Client Admin get a password?"</legend>
+            {PasswordChoice::ALL
+                .iter()
+                .map(|choice| {
+                    view! {
+                        <label class="radio">
+                            <input
+                                type="radio"
+                                name="password_choice"
+                                value=choice.key()
+                                checked=*choice == PasswordChoice::ActivationLink
+                            />
+                            {choice.label()}
+                        </label>
+                    }
+                })
+                .collect_view()}
+            <p class="field-message">{move || error.get()}</p>
+        </fieldset>
+    }
+}
+
+/// Shown once after adding: the secret the Client Admin needs, which is not kept.
+#[component]
+fn Created(created: CreatedClient) -> impl IntoView {
+    let origin = window().location().origin().unwrap_or_default();
+    view! {
+        <section class="card form-card stack" role="status">
+            <h2>"Client account added"</h2>
+            <p>
+                "The first Client Admin signs in as " <strong>{created.admin_email.clone()}</strong>
+                "."
+            </p>
+            {created
+                .activation_link
+                .map(|link| {
+                    view! {
+                        <div class="secret">
+                            <p>"Send them this activation link (valid for 7 days, single use):"</p>
+                            <code class="secret-value">{format!("{origin}{link}")}</code>
+                        </div>
+                    }
+                })}
+            {created
+                .temporary_password
+                .map(|password| {
+                    view! {
+                        <div class="secret">
+                            <p>"Their temporary password, to be changed at first sign-in:"</p>
+                            <code class="secret-value">{password}</code>
+                        </div>
+                    }
+                })}
+            <p class="muted">"This is shown only once: copy it now."</p>
+            <div class="form-actions">
+                <a class="button primary" href=paths::client(created.id)>"Open the client account"</a>
+                <a class="button" href=paths::NEW_CLIENT rel="external">"Add another"</a>
+            </div>
+        </section>
+    }
+}

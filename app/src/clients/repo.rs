@@ -1,0 +1,643 @@
+//! Client accounts in the database: the `clients` row beside each client node, its tags
+//! and features, the credit ledger, and the directory query.
+
+use std::collections::HashMap;
+
+use sqlx::{Any, AnyConnection, Executor, Row};
+
+use super::directory::{parse_cursor, CursorValue, DirectoryQuery, SortKey};
+use super::{
+    features_from_stored, ClientRow, ClientStatus, CompanyInfo, CreditEntry, CreditKind, EntryType,
+    Feature, LOW_CREDIT,
+};
+use crate::db::{contains_pattern, now_ms, Param, SqlBuilder};
+use crate::error::AppError;
+use crate::tenancy::repo::insert_node;
+use crate::tenancy::{NodeId, NodeKind};
+use crate::users::UserId;
+
+/// A client account as stored, without its SSO token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientRecord {
+    pub id: NodeId,
+    pub partner_id: NodeId,
+    pub group_id: NodeId,
+    pub company: CompanyInfo,
+    pub status: ClientStatus,
+    pub seat_limit: i64,
+    pub sms_balance: i64,
+    pub voice_balance: i64,
+    pub operator_status: String,
+    pub version: i64,
+    pub created_at: i64,
+}
+
+pub struct NewClientRecord<'a> {
+    pub group: NodeId,
+    pub partner: NodeId,
+    pub company: &'a CompanyInfo,
+    pub status: ClientStatus,
+    pub seat_limit: i64,
+    pub features: &'a [Feature],
+    pub tags: &'a [String],
+    pub sso_token: &'a str,
+}
+
+/// What the directory search looks through, folded to lower case; phone numbers also
+/// without their punctuation, so "555 0100" finds "(555) 010-0".
+pub fn search_text(company: &CompanyInfo) -> String {
+    let digits: String = company.phone.chars().filter(char::is_ascii_digit).collect();
+    format!(
+        "{} | {} | {} | {} | {digits}",
+        company.name, company.contact_name, company.email, company.phone
+    )
+    .to_lowercase()
+}
+
+fn status_from(row: &sqlx::any::AnyRow) -> Result<ClientStatus, AppError> {
+    let key: String = row.try_get("status")?;
+    ClientStatus::from_key(&key).ok_or_else(|| AppError::internal(format!("unknown status {key}")))
+}
+
+pub async fn insert_client(
+    conn: &mut AnyConnection,
+    client: NewClientRecord<'_>,
+) -> Result<NodeId, AppError> {
+    let company = client.company;
+    let id = insert_node(conn, Some(client.group), NodeKind::Client, &company.name).await?;
+    sqlx::query(
+        "INSERT INTO clients (node_id, partner_id, name_key, contact_name, email, phone, address, \
+         time_zone, status, seat_limit, sso_token, search_text, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $13)",
+    )
+    .bind(id.0)
+    .bind(client.partner.0)
+    .bind(company.name.to_lowercase())
+    .bind(&company.contact_name)
+    .bind(&company.email)
+    .bind(&company.phone)
+    .bind(&company.address)
+    .bind(&company.time_zone)
+    .bind(client.status.key())
+    .bind(client.seat_limit)
+    .bind(client.sso_token)
+    .bind(search_text(company))
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?;
+    replace_tags(conn, id, client.tags).await?;
+    replace_features(conn, id, client.features).await?;
+    Ok(id)
+}
+
+async fn replace_tags(
+    conn: &mut AnyConnection,
+    id: NodeId,
+    tags: &[String],
+) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM client_tags WHERE client_id = $1")
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await?;
+    for tag in tags {
+        sqlx::query("INSERT INTO client_tags (client_id, tag) VALUES ($1, $2)")
+            .bind(id.0)
+            .bind(tag)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+async fn replace_features(
+    conn: &mut AnyConnection,
+    id: NodeId,
+    features: &[Feature],
+) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM client_features WHERE client_id = $1")
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await?;
+    for feature in features {
+        sqlx::query("INSERT INTO client_features (client_id, feature) VALUES ($1, $2)")
+            .bind(id.0)
+            .bind(feature.key())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn client_record<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: NodeId,
+) -> Result<Option<ClientRecord>, AppError> {
+    let row = sqlx::query(
+        "SELECT c.node_id, c.partner_id, n.parent_id, n.name, c.contact_name, c.email, c.phone, \
+         c.address, c.time_zone, c.status, c.seat_limit, c.sms_balance, c.voice_balance, \
+         c.operator_status, c.version, c.created_at \
+         FROM clients c JOIN nodes n ON n.id = c.node_id WHERE c.node_id = $1",
+    )
+    .bind(id.0)
+    .fetch_optional(db)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    Ok(Some(ClientRecord {
+        id: NodeId(row.try_get("node_id")?),
+        partner_id: NodeId(row.try_get("partner_id")?),
+        group_id: NodeId(row.try_get("parent_id")?),
+        company: CompanyInfo {
+            name: row.try_get("name")?,
+            contact_name: row.try_get("contact_name")?,
+            email: row.try_get("email")?,
+            phone: row.try_get("phone")?,
+            address: row.try_get("address")?,
+            time_zone: row.try_get("time_zone")?,
+        },
+        status: status_from(&row)?,
+        seat_limit: row.try_get("seat_limit")?,
+        sms_balance: row.try_get("sms_balance")?,
+        voice_balance: row.try_get("voice_balance")?,
+        operator_status: row.try_get("operator_status")?,
+        version: row.try_get("version")?,
+        created_at: row.try_get("created_at")?,
+    }))
+}
+
+pub async fn tags_of<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: NodeId,
+) -> Result<Vec<String>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT tag FROM client_tags WHERE client_id = $1 ORDER BY tag")
+            .bind(id.0)
+            .fetch_all(db)
+            .await?,
+    )
+}
+
+pub async fn features_of<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: NodeId,
+) -> Result<Vec<Feature>, AppError> {
+    let keys: Vec<String> =
+        sqlx::query_scalar("SELECT feature FROM client_features WHERE client_id = $1")
+            .bind(id.0)
+            .fetch_all(db)
+            .await?;
+    Ok(features_from_stored(&keys.join(",")))
+}
+
+/// People with access given at the client account itself: the seats in use.
+pub async fn seats_used<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: NodeId,
+) -> Result<i64, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE node_id = $1")
+            .bind(id.0)
+            .fetch_one(db)
+            .await?,
+    )
+}
+
+/// The features a partner may grant to its clients.
+pub async fn grantable_features<'e>(
+    db: impl Executor<'e, Database = Any>,
+    partner: NodeId,
+) -> Result<Vec<Feature>, AppError> {
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT grantable_features FROM partner_settings WHERE partner_id = $1")
+            .bind(partner.0)
+            .fetch_optional(db)
+            .await?;
+    Ok(stored
+        .map(|stored| features_from_stored(&stored))
+        .unwrap_or_default())
+}
+
+/// Saves a client's company details if `version` is still current; false when stale.
+pub async fn update_company(
+    conn: &mut AnyConnection,
+    id: NodeId,
+    company: &CompanyInfo,
+    tags: &[String],
+    version: i64,
+) -> Result<bool, AppError> {
+    let now = now_ms();
+    let updated = sqlx::query(
+        "UPDATE clients SET name_key = $1, contact_name = $2, email = $3, phone = $4, \
+         address = $5, time_zone = $6, search_text = $7, version = version + 1, updated_at = $8 \
+         WHERE node_id = $9 AND version = $10",
+    )
+    .bind(company.name.to_lowercase())
+    .bind(&company.contact_name)
+    .bind(&company.email)
+    .bind(&company.phone)
+    .bind(&company.address)
+    .bind(&company.time_zone)
+    .bind(search_text(company))
+    .bind(now)
+    .bind(id.0)
+    .bind(version)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if updated == 0 {
+        return Ok(false);
+    }
+    sqlx::query("UPDATE nodes SET name = $1, updated_at = $2 WHERE id = $3")
+        .bind(&company.name)
+        .bind(now)
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await?;
+    replace_tags(conn, id, tags).await?;
+    Ok(true)
+}
+
+/// Takes a version step for a change stored elsewhere (a move); false when stale.
+pub async fn bump_version<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: NodeId,
+    version: i64,
+) -> Result<bool, AppError> {
+    let updated = sqlx::query(
+        "UPDATE clients SET version = version + 1, updated_at = $1 \
+         WHERE node_id = $2 AND version = $3",
+    )
+    .bind(now_ms())
+    .bind(id.0)
+    .bind(version)
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok(updated == 1)
+}
+
+pub async fn set_status<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: NodeId,
+    status: ClientStatus,
+    version: i64,
+) -> Result<bool, AppError> {
+    let updated = sqlx::query(
+        "UPDATE clients SET status = $1, version = version + 1, updated_at = $2 \
+         WHERE node_id = $3 AND version = $4",
+    )
+    .bind(status.key())
+    .bind(now_ms())
+    .bind(id.0)
+    .bind(version)
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok(updated == 1)
+}
+
+pub async fn set_operator_status<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: NodeId,
+    text: &str,
+    version: i64,
+) -> Result<bool, AppError> {
+    let updated = sqlx::query(
+        "UPDATE clients SET operator_status = $1, version = version + 1, updated_at = $2 \
+         WHERE node_id = $3 AND version = $4",
+    )
+    .bind(text)
+    .bind(now_ms())
+    .bind(id.0)
+    .bind(version)
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok(updated == 1)
+}
+
+pub async fn set_features_and_seats(
+    conn: &mut AnyConnection,
+    id: NodeId,
+    features: &[Feature],
+    seat_limit: i64,
+    version: i64,
+) -> Result<bool, AppError> {
+    let updated = sqlx::query(
+        "UPDATE clients SET seat_limit = $1, version = version + 1, updated_at = $2 \
+         WHERE node_id = $3 AND version = $4",
+    )
+    .bind(seat_limit)
+    .bind(now_ms())
+    .bind(id.0)
+    .bind(version)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if updated == 0 {
+        return Ok(false);
+    }
+    replace_features(conn, id, features).await?;
+    Ok(true)
+}
+
+pub struct NewCreditEntry<'a> {
+    pub client: NodeId,
+    pub credit: CreditKind,
+    pub entry_type: EntryType,
+    /// Positive for grants and top-ups, negative for usage.
+    pub amount: i64,
+    pub note: &'a str,
+    pub actor: Option<UserId>,
+}
+
+/// Appends a ledger entry and moves the balance with it; `None`, and nothing written,
+/// when the entry would take the balance below zero. The guarded UPDATE takes the row
+/// lock on PostgreSQL (SQLite writers are serialized by `BEGIN IMMEDIATE`), so
+/// concurrent usage cannot overdraw.
+pub async fn add_credit_entry(
+    conn: &mut AnyConnection,
+    entry: NewCreditEntry<'_>,
+) -> Result<Option<i64>, AppError> {
+    let column = match entry.credit {
+        CreditKind::Sms => "sms_balance",
+        CreditKind::Voice => "voice_balance",
+    };
+    let balance: Option<i64> = sqlx::query_scalar(&format!(
+        "UPDATE clients SET {column} = {column} + $1 \
+         WHERE node_id = $2 AND {column} + $1 >= 0 RETURNING {column}"
+    ))
+    .bind(entry.amount)
+    .bind(entry.client.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(balance) = balance else {
+        return Ok(None);
+    };
+    sqlx::query(
+        "INSERT INTO credit_entries (client_id, credit, entry_type, amount, balance_after, note, \
+         actor_user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(entry.client.0)
+    .bind(entry.credit.key())
+    .bind(entry.entry_type.key())
+    .bind(entry.amount)
+    .bind(balance)
+    .bind(entry.note)
+    .bind(entry.actor.map(|user| user.0))
+    .bind(now_ms())
+    .execute(&mut *conn)
+    .await?;
+    Ok(Some(balance))
+}
+
+/// The newest `limit` ledger entries of a client, both credits.
+pub async fn ledger<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: NodeId,
+    limit: i64,
+) -> Result<Vec<CreditEntry>, AppError> {
+    let rows = sqlx::query(
+        "SELECT e.id, e.credit, e.entry_type, e.amount, e.balance_after, e.note, e.created_at, \
+         u.name AS actor_name FROM credit_entries e LEFT JOIN users u ON u.id = e.actor_user_id \
+         WHERE e.client_id = $1 ORDER BY e.id DESC LIMIT $2",
+    )
+    .bind(id.0)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let credit: String = row.try_get("credit")?;
+            let entry_type: String = row.try_get("entry_type")?;
+            Ok(CreditEntry {
+                id: row.try_get("id")?,
+                credit: CreditKind::from_key(&credit)
+                    .ok_or_else(|| AppError::internal(format!("unknown credit {credit}")))?,
+                entry_type: EntryType::from_key(&entry_type)
+                    .ok_or_else(|| AppError::internal(format!("unknown entry {entry_type}")))?,
+                amount: row.try_get("amount")?,
+                balance_after: row.try_get("balance_after")?,
+                note: row.try_get("note")?,
+                actor_name: row.try_get("actor_name")?,
+                created_at: row.try_get("created_at")?,
+            })
+        })
+        .collect()
+}
+
+/// The sum of a client's ledger entries of one credit: what its balance must equal.
+pub async fn ledger_sum<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: NodeId,
+    credit: CreditKind,
+) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM credit_entries \
+         WHERE client_id = $1 AND credit = $2",
+    )
+    .bind(id.0)
+    .bind(credit.key())
+    .fetch_one(db)
+    .await?)
+}
+
+pub async fn sso_token<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: NodeId,
+) -> Result<Option<String>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT sso_token FROM clients WHERE node_id = $1")
+            .bind(id.0)
+            .fetch_optional(db)
+            .await?,
+    )
+}
+
+pub async fn set_sso_token<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: NodeId,
+    token: &str,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE clients SET sso_token = $1, updated_at = $2 WHERE node_id = $3")
+        .bind(token)
+        .bind(now_ms())
+        .bind(id.0)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// One page of the directory under any of `scopes` (whole subtrees), plus whether more
+/// rows lie beyond it in the direction of travel. Keyset pagination: the page starts
+/// after (or ends before) the cursor's row, so no query scans the rows it skips.
+pub async fn directory_rows<'e>(
+    db: impl Executor<'e, Database = Any>,
+    scopes: &[NodeId],
+    query: &DirectoryQuery,
+    page_size: usize,
+) -> Result<(Vec<ClientRow>, bool), AppError> {
+    if scopes.is_empty() {
+        return Ok((Vec::new(), false));
+    }
+    let backwards = query.before.is_some();
+    let (sort_column, is_text) = match query.sort {
+        SortKey::Name => ("c.name_key", true),
+        SortKey::Created => ("c.created_at", false),
+        SortKey::SmsCredit => ("c.sms_balance", false),
+        SortKey::VoiceCredit => ("c.voice_balance", false),
+    };
+    // Walking backwards reverses the order; rows are put back in order below.
+    let ascending = query.descending == backwards;
+    let mut sql = SqlBuilder::new(
+        "SELECT c.node_id, n.name, g.name AS group_name, c.contact_name, c.email, c.phone, \
+         c.status, c.sms_balance, c.voice_balance, c.created_at \
+         FROM clients c JOIN nodes n ON n.id = c.node_id JOIN nodes g ON g.id = n.parent_id \
+         WHERE ",
+    );
+    let scope_list: Vec<String> = scopes
+        .iter()
+        .map(|scope| sql.bind(Param::Int(scope.0)))
+        .collect();
+    sql.push(&format!(
+        "EXISTS (SELECT 1 FROM node_paths p WHERE p.descendant_id = c.node_id \
+         AND p.ancestor_id IN ({}))",
+        scope_list.join(", ")
+    ));
+    if let Some(status) = query.status {
+        let value = sql.bind(Param::Text(status.key().into()));
+        sql.push(&format!(" AND c.status = {value}"));
+    }
+    if let Some(tag) = &query.tag {
+        let value = sql.bind(Param::Text(tag.clone()));
+        sql.push(&format!(
+            " AND EXISTS (SELECT 1 FROM client_tags t WHERE t.client_id = c.node_id AND t.tag = {value})"
+        ));
+    }
+    if let Some(feature) = query.feature {
+        let value = sql.bind(Param::Text(feature.key().into()));
+        sql.push(&format!(
+            " AND EXISTS (SELECT 1 FROM client_features f WHERE f.client_id = c.node_id AND f.feature = {value})"
+        ));
+    }
+    if query.low_credit {
+        let value = sql.bind(Param::Int(LOW_CREDIT));
+        sql.push(&format!(
+            " AND (c.sms_balance < {value} OR c.voice_balance < {value})"
+        ));
+    }
+    let search = query.search.trim().to_lowercase();
+    if !search.is_empty() {
+        let pattern = sql.bind(Param::Text(contains_pattern(&search)));
+        match search.trim_start_matches('#').parse::<i64>() {
+            Ok(id) => {
+                let id = sql.bind(Param::Int(id));
+                sql.push(&format!(
+                    " AND (c.search_text LIKE {pattern} ESCAPE '\\' OR c.node_id = {id})"
+                ));
+            }
+            Err(_) => {
+                sql.push(&format!(" AND c.search_text LIKE {pattern} ESCAPE '\\'"));
+            }
+        }
+    }
+    let cursor = query
+        .after
+        .as_deref()
+        .or(query.before.as_deref())
+        .and_then(|cursor| parse_cursor(cursor, query.sort));
+    if let Some((value, id)) = cursor {
+        let value = match value {
+            CursorValue::Text(text) if is_text => sql.bind(Param::Text(text)),
+            CursorValue::Number(number) if !is_text => sql.bind(Param::Int(number)),
+            _ => return Err(AppError::internal("cursor of another sort")),
+        };
+        let id = sql.bind(Param::Int(id.0));
+        let comparison = if ascending { ">" } else { "<" };
+        sql.push(&format!(
+            " AND ({sort_column}, c.node_id) {comparison} ({value}, {id})"
+        ));
+    }
+    let direction = if ascending { "ASC" } else { "DESC" };
+    let limit = sql.bind(Param::Int(page_size as i64 + 1));
+    sql.push(&format!(
+        " ORDER BY {sort_column} {direction}, c.node_id {direction} LIMIT {limit}"
+    ));
+
+    let fetched = sql.query().fetch_all(db).await?;
+    let more = fetched.len() > page_size;
+    let mut rows = fetched
+        .iter()
+        .take(page_size)
+        .map(|row| {
+            Ok(ClientRow {
+                id: NodeId(row.try_get("node_id")?),
+                name: row.try_get("name")?,
+                group_name: row.try_get("group_name")?,
+                contact_name: row.try_get("contact_name")?,
+                email: row.try_get("email")?,
+                phone: row.try_get("phone")?,
+                status: status_from(row)?,
+                tags: Vec::new(),
+                sms_balance: row.try_get("sms_balance")?,
+                voice_balance: row.try_get("voice_balance")?,
+                created_at: row.try_get("created_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    if backwards {
+        rows.reverse();
+    }
+    Ok((rows, more))
+}
+
+/// Fills in the tags of directory rows with one query.
+pub async fn attach_tags<'e>(
+    db: impl Executor<'e, Database = Any>,
+    rows: &mut [ClientRow],
+) -> Result<(), AppError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut sql = SqlBuilder::new("SELECT client_id, tag FROM client_tags WHERE client_id IN (");
+    let ids: Vec<String> = rows
+        .iter()
+        .map(|row| sql.bind(Param::Int(row.id.0)))
+        .collect();
+    sql.push(&ids.join(", ")).push(") ORDER BY tag");
+    let mut tags: HashMap<i64, Vec<String>> = HashMap::new();
+    for row in sql.query().fetch_all(db).await? {
+        tags.entry(row.try_get("client_id")?)
+            .or_default()
+            .push(row.try_get("tag")?);
+    }
+    for row in rows {
+        row.tags = tags.remove(&row.id.0).unwrap_or_default();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_text_holds_every_searchable_field_and_bare_phone_digits() {
+        let company = CompanyInfo {
+            name: "Harbor Dental".into(),
+            contact_name: "Hana Harbor".into(),
+            email: "Hana@Harbor.test".into(),
+            phone: "+1 (617) 555-0100".into(),
+            ..CompanyInfo::default()
+        };
+        let text = search_text(&company);
+        for needle in [
+            "harbor dental",
+            "hana harbor",
+            "hana@harbor.test",
+            "(617) 555",
+            "16175550100",
+        ] {
+            assert!(text.contains(needle), "{needle} not in {text}");
+        }
+    }
+}

@@ -1,0 +1,885 @@
+//! Client accounts: each function authorizes first, validates, changes the database in
+//! one transaction together with its audit event, and refuses stale versions.
+
+use serde_json::json;
+
+use super::directory::{cursor_of, DirectoryQuery, PAGE_SIZE};
+use super::repo::{
+    self, add_credit_entry, attach_tags, client_record, directory_rows, features_of,
+    grantable_features, insert_client, ledger, seats_used, tags_of, ClientRecord, NewClientRecord,
+    NewCreditEntry,
+};
+use super::{
+    parse_tags, ClientFormOptions, ClientStatus, ClientView, CompanyForm, CompanyInfo,
+    CreatedClient, CreditKind, DirectoryPage, EntryType, Feature, NewClientForm, PasswordChoice,
+    MAX_CREDIT_GRANT, MAX_SEATS, TIME_ZONES,
+};
+use crate::audit::repo::{record, stale_conflict, AuditEvent};
+use crate::auth::guard::Actor;
+use crate::auth::password::{generate_password, random_token};
+use crate::auth::roles::{Permission, Role, RoleSet};
+use crate::db::Db;
+use crate::error::{AppError, FieldErrors};
+use crate::state::AppState;
+use crate::tenancy::groups::{group_choices, tree_roots};
+use crate::tenancy::repo::{groups_below, move_subtree, partner_of, path_names, tree_node};
+use crate::tenancy::{NodeId, NodeKind};
+use crate::users::repo::{insert_user, set_membership, NewUser};
+use crate::users::{email_problem, UserStatus};
+
+const MAX_NAME: usize = 120;
+const MAX_TEXT: usize = 200;
+const MAX_TAGS: usize = 10;
+const MAX_TAG: usize = 30;
+const MAX_OPERATOR_STATUS: usize = 280;
+const LEDGER_SHOWN: i64 = 50;
+
+/// Where the directory looks for the actor: under the chosen group (which they must be
+/// allowed to view) or everywhere they may view; with a label for people.
+pub async fn directory_scopes(
+    state: &AppState,
+    actor: &Actor,
+    query: &DirectoryQuery,
+) -> Result<(Vec<NodeId>, String), AppError> {
+    match query.scope() {
+        Some(node) => {
+            actor
+                .require(&state.db, Permission::ViewNodes, node)
+                .await?;
+            let mut path = path_names(state.db.pool(), node).await?;
+            path.extend(tree_node(state.db.pool(), node).await?.map(|n| n.name));
+            Ok((vec![node], path.join(" › ")))
+        }
+        None => {
+            let roots = tree_roots(state, actor).await?;
+            if roots.is_empty() {
+                return Err(AppError::forbidden(
+                    "You do not have access to any client accounts.",
+                ));
+            }
+            let label = roots
+                .iter()
+                .map(|root| root.name.clone())
+                .collect::<Vec<_>>()
+                .join(", ");
+            Ok((roots.into_iter().map(|root| root.id).collect(), label))
+        }
+    }
+}
+
+/// The directory page the actor asked for.
+pub async fn directory(
+    state: &AppState,
+    actor: &Actor,
+    query: &DirectoryQuery,
+) -> Result<DirectoryPage, AppError> {
+    let (scopes, scope) = directory_scopes(state, actor, query).await?;
+    let (mut rows, more) = directory_rows(state.db.pool(), &scopes, query, PAGE_SIZE).await?;
+    attach_tags(state.db.pool(), &mut rows).await?;
+    let first = rows.first().map(|row| cursor_of(row, query.sort));
+    let last = rows.last().map(|row| cursor_of(row, query.sort));
+    let (next, previous) = if query.before.is_some() {
+        (last, if more { first } else { None })
+    } else {
+        (
+            if more { last } else { None },
+            query.after.as_ref().and(first),
+        )
+    };
+    Ok(DirectoryPage {
+        rows,
+        next,
+        previous,
+        scope,
+        can_add: !manageable_roots(actor).is_empty(),
+    })
+}
+
+/// The partners and groups (or the platform) where the actor may add clients.
+fn manageable_roots(actor: &Actor) -> Vec<NodeId> {
+    actor
+        .memberships
+        .iter()
+        .filter(|m| m.roles.permissions().contains(Permission::ManageClients))
+        .filter(|m| m.node_kind != NodeKind::Client)
+        .map(|m| m.node_id)
+        .collect()
+}
+
+pub async fn form_options(state: &AppState, actor: &Actor) -> Result<ClientFormOptions, AppError> {
+    let roots = manageable_roots(actor);
+    if roots.is_empty() {
+        return Err(AppError::forbidden(
+            "You do not have permission to add client accounts.",
+        ));
+    }
+    let mut partners = Vec::new();
+    let mut holds_no_clients = Vec::new();
+    for &root in &roots {
+        match partner_of(state.db.pool(), root).await? {
+            Some(partner) => partners.push(partner),
+            // The platform holds partners, not clients.
+            None => {
+                holds_no_clients.push(root);
+                partners.extend(
+                    groups_below(state.db.pool(), root)
+                        .await?
+                        .into_iter()
+                        .filter(|node| node.kind == NodeKind::Partner)
+                        .map(|node| node.id),
+                );
+            }
+        }
+    }
+    partners.sort();
+    partners.dedup();
+    let mut groups = group_choices(&state.db, &roots).await?;
+    groups.retain(|group| !holds_no_clients.contains(&group.id));
+    let mut features = Vec::new();
+    for partner in partners {
+        features.extend(grantable_features(state.db.pool(), partner).await?);
+    }
+    features.sort();
+    features.dedup();
+    Ok(ClientFormOptions { groups, features })
+}
+
+fn check_length(errors: &mut FieldErrors, field: &str, value: &str, label: &str, max: usize) {
+    let length = value.chars().count();
+    if length == 0 {
+        errors.add(field, format!("Enter the {label}."));
+    } else if length > max {
+        errors.add(field, format!("Use at most {max} characters."));
+    }
+}
+
+/// A phone number as people write it: digits with spaces, dashes, dots, brackets and a
+/// leading +; between 7 and 15 digits.
+pub fn phone_problem(phone: &str) -> Option<&'static str> {
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let allowed = phone
+        .chars()
+        .enumerate()
+        .all(|(i, c)| c.is_ascii_digit() || " -.()".contains(c) || (c == '+' && i == 0));
+    if phone.is_empty() {
+        Some("Enter a phone number.")
+    } else if !allowed || !(7..=15).contains(&digits) {
+        Some("Enter a phone number of 7 to 15 digits, like +1 617 555 0100.")
+    } else {
+        None
+    }
+}
+
+/// The company details and tags of a form, each field checked.
+pub fn validate_company(
+    form: &CompanyForm,
+    errors: &mut FieldErrors,
+) -> (CompanyInfo, Vec<String>) {
+    let company = CompanyInfo {
+        name: form.name.trim().to_string(),
+        contact_name: form.contact_name.trim().to_string(),
+        email: form.email.trim().to_string(),
+        phone: form.phone.trim().to_string(),
+        address: form.address.trim().to_string(),
+        time_zone: form.time_zone.trim().to_string(),
+    };
+    check_length(errors, "name", &company.name, "company name", MAX_NAME);
+    check_length(
+        errors,
+        "contact_name",
+        &company.contact_name,
+        "contact's name",
+        MAX_NAME,
+    );
+    if let Some(problem) = email_problem(&company.email) {
+        errors.add("email", problem);
+    }
+    if let Some(problem) = phone_problem(&company.phone) {
+        errors.add("phone", problem);
+    }
+    if company.address.chars().count() > MAX_TEXT {
+        errors.add("address", format!("Use at most {MAX_TEXT} characters."));
+    }
+    if !TIME_ZONES.contains(&company.time_zone.as_str()) {
+        errors.add("time_zone", "Choose a time zone from the list.");
+    }
+    let tags = parse_tags(&form.tags);
+    if tags.len() > MAX_TAGS {
+        errors.add("tags", format!("Use at most {MAX_TAGS} tags."));
+    } else if tags.iter().any(|tag| tag.chars().count() > MAX_TAG) {
+        errors.add("tags", format!("Keep each tag under {MAX_TAG} characters."));
+    }
+    (company, tags)
+}
+
+/// A whole number in `range`, or the field's error.
+fn whole_number(
+    errors: &mut FieldErrors,
+    field: &str,
+    text: &str,
+    range: std::ops::RangeInclusive<i64>,
+) -> i64 {
+    let text = text.trim();
+    if text.is_empty() && *range.start() == 0 {
+        return 0;
+    }
+    match text.parse::<i64>() {
+        Ok(value) if range.contains(&value) => value,
+        Ok(_) | Err(_) => {
+            errors.add(
+                field,
+                format!(
+                    "Enter a whole number from {} to {}.",
+                    range.start(),
+                    range.end()
+                ),
+            );
+            0
+        }
+    }
+}
+
+/// Features as checked, each one the partner may grant.
+fn grantable(errors: &mut FieldErrors, keys: &[String], allowed: &[Feature]) -> Vec<Feature> {
+    let mut features = Vec::new();
+    for key in keys {
+        match Feature::from_key(key) {
+            Some(feature) if allowed.contains(&feature) => features.push(feature),
+            Some(feature) => errors.add(
+                "features",
+                format!(
+                    "{} is not among the features this partner may grant.",
+                    feature.label()
+                ),
+            ),
+            None => errors.add("features", "Choose features from the list."),
+        }
+    }
+    features.sort();
+    features.dedup();
+    features
+}
+
+/// Where a new client goes: a partner or group the actor may add clients to.
+async fn client_home(
+    state: &AppState,
+    actor: &Actor,
+    group: &str,
+) -> Result<(NodeId, NodeId), AppError> {
+    let group = group
+        .trim()
+        .parse()
+        .map(NodeId)
+        .map_err(|_| AppError::field("group", "Choose a group for the client."))?;
+    actor
+        .require(&state.db, Permission::ManageClients, group)
+        .await?;
+    let node = tree_node(state.db.pool(), group)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !matches!(node.kind, NodeKind::Partner | NodeKind::Group) {
+        return Err(AppError::field(
+            "group",
+            "Client accounts belong in a partner or one of its groups.",
+        ));
+    }
+    let partner = partner_of(state.db.pool(), group)
+        .await?
+        .ok_or_else(|| AppError::field("group", "Choose a group for the client."))?;
+    Ok((group, partner))
+}
+
+pub async fn create_client(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    form: &NewClientForm,
+) -> Result<CreatedClient, AppError> {
+    let (group, partner) = client_home(state, actor, &form.group).await?;
+    let allowed = grantable_features(state.db.pool(), partner).await?;
+
+    let mut errors = FieldErrors::default();
+    let (company, tags) = validate_company(&form.company, &mut errors);
+    let features = grantable(&mut errors, &form.features, &allowed);
+    let seat_limit = whole_number(&mut errors, "seat_limit", &form.seat_limit, 1..=MAX_SEATS);
+    let sms = whole_number(
+        &mut errors,
+        "sms_credits",
+        &form.sms_credits,
+        0..=MAX_CREDIT_GRANT,
+    );
+    let voice = whole_number(
+        &mut errors,
+        "voice_credits",
+        &form.voice_credits,
+        0..=MAX_CREDIT_GRANT,
+    );
+    let choice = PasswordChoice::from_key(&form.password_choice);
+    if choice.is_none() {
+        errors.add(
+            "password_choice",
+            "Choose how the client's first user gets a password.",
+        );
+    }
+    errors.into_result()?;
+    let choice = choice.ok_or(AppError::Internal)?;
+
+    let temporary_password = (choice == PasswordChoice::TemporaryPassword).then(generate_password);
+    let password_hash = match &temporary_password {
+        Some(password) => Some(state.passwords.hash(password.clone()).await?),
+        None => None,
+    };
+    let activation_token = (choice == PasswordChoice::ActivationLink).then(random_token);
+
+    let mut tx = state.db.begin().await?;
+    let id = insert_client(
+        &mut tx,
+        NewClientRecord {
+            group,
+            partner,
+            company: &company,
+            status: ClientStatus::Pending,
+            seat_limit,
+            features: &features,
+            tags: &tags,
+            sso_token: &random_token(),
+        },
+    )
+    .await?;
+    for (credit, amount) in [(CreditKind::Sms, sms), (CreditKind::Voice, voice)] {
+        if amount > 0 {
+            add_credit_entry(
+                &mut tx,
+                NewCreditEntry {
+                    client: id,
+                    credit,
+                    entry_type: EntryType::Grant,
+                    amount,
+                    note: "Initial credits",
+                    actor: Some(actor.user.id),
+                },
+            )
+            .await?;
+        }
+    }
+    let admin = insert_user(
+        &mut *tx,
+        NewUser {
+            email: &company.email,
+            name: &company.contact_name,
+            language: "en",
+            status: if activation_token.is_some() {
+                UserStatus::Invited
+            } else {
+                UserStatus::Active
+            },
+            password_hash,
+            must_change_password: temporary_password.is_some(),
+        },
+    )
+    .await?;
+    set_membership(&mut tx, admin, id, &RoleSet::new([Role::ClientAdmin])).await?;
+    if let Some(token) = &activation_token {
+        crate::auth::activation::store_token(&mut *tx, admin, token).await?;
+    }
+    record(
+        &mut *tx,
+        AuditEvent {
+            actor: Some(actor.user.id),
+            subject: Some(admin),
+            node: Some(id),
+            action: "client.created",
+            details: json!({ "after": {
+                "company": company, "group": group.0, "tags": tags,
+                "features": features, "seat_limit": seat_limit,
+                "sms_credits": sms, "voice_credits": voice,
+                "password": choice.key(),
+            }}),
+            address,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(CreatedClient {
+        id,
+        admin_email: company.email,
+        activation_link: activation_token.map(|token| crate::paths::activation(&token)),
+        temporary_password,
+    })
+}
+
+/// The client `id` after checking the actor holds `permission` there.
+async fn authorized_client(
+    state: &AppState,
+    actor: &Actor,
+    permission: Permission,
+    id: NodeId,
+) -> Result<ClientRecord, AppError> {
+    actor.require(&state.db, permission, id).await?;
+    client_record(state.db.pool(), id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+async fn stale(db: &Db, id: NodeId) -> AppError {
+    stale_conflict(db.pool(), id, "client account").await
+}
+
+pub async fn client_view(
+    state: &AppState,
+    actor: &Actor,
+    id: NodeId,
+) -> Result<ClientView, AppError> {
+    let client = authorized_client(state, actor, Permission::ViewNodes, id).await?;
+    let held = actor.permissions_at(&state.db, id).await?;
+    let can_manage = held.contains(Permission::ManageClients);
+    let can_edit_content = held.contains(Permission::ManageAccountContent);
+    let pool = state.db.pool();
+    let move_targets = if can_manage {
+        let mut targets = group_choices(&state.db, &[client.partner_id]).await?;
+        targets.retain(|target| target.id != client.group_id);
+        targets
+    } else {
+        Vec::new()
+    };
+    Ok(ClientView {
+        id,
+        path: path_names(pool, id).await?,
+        group_id: client.group_id,
+        status: client.status,
+        tags: tags_of(pool, id).await?,
+        features: features_of(pool, id).await?,
+        grantable_features: grantable_features(pool, client.partner_id).await?,
+        seat_limit: client.seat_limit,
+        seats_used: seats_used(pool, id).await?,
+        sms_balance: client.sms_balance,
+        voice_balance: client.voice_balance,
+        ledger: ledger(pool, id, LEDGER_SHOWN).await?,
+        operator_status: client.operator_status,
+        version: client.version,
+        created_at: client.created_at,
+        company: client.company,
+        can_manage,
+        can_edit_content,
+        move_targets,
+    })
+}
+
+pub async fn update_company(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    id: NodeId,
+    form: &CompanyForm,
+    version: i64,
+) -> Result<(), AppError> {
+    let client = authorized_client(state, actor, Permission::ManageClients, id).await?;
+    let mut errors = FieldErrors::default();
+    let (company, tags) = validate_company(form, &mut errors);
+    errors.into_result()?;
+    let before_tags = tags_of(state.db.pool(), id).await?;
+    let mut tx = state.db.begin().await?;
+    if !repo::update_company(&mut tx, id, &company, &tags, version).await? {
+        drop(tx);
+        return Err(stale(&state.db, id).await);
+    }
+    record(
+        &mut *tx,
+        AuditEvent {
+            actor: Some(actor.user.id),
+            subject: None,
+            node: Some(id),
+            action: "client.company_updated",
+            details: json!({
+                "before": { "company": client.company, "tags": before_tags },
+                "after": { "company": company, "tags": tags },
+            }),
+            address,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn set_status(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    id: NodeId,
+    status: ClientStatus,
+    version: i64,
+) -> Result<(), AppError> {
+    let client = authorized_client(state, actor, Permission::ManageClients, id).await?;
+    if status == ClientStatus::Pending {
+        return Err(AppError::forbidden(
+            "An account can be activated or suspended, not made pending again.",
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    if !repo::set_status(&mut *tx, id, status, version).await? {
+        drop(tx);
+        return Err(stale(&state.db, id).await);
+    }
+    let action = match status {
+        ClientStatus::Suspended => "client.suspended",
+        _ => "client.activated",
+    };
+    record(
+        &mut *tx,
+        AuditEvent {
+            actor: Some(actor.user.id),
+            subject: None,
+            node: Some(id),
+            action,
+            details: json!({ "before": { "status": client.status.key() }, "after": { "status": status.key() } }),
+            address,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn modify_features(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    id: NodeId,
+    feature_keys: &[String],
+    seat_limit: &str,
+    version: i64,
+) -> Result<(), AppError> {
+    let client = authorized_client(state, actor, Permission::ManageClients, id).await?;
+    let allowed = grantable_features(state.db.pool(), client.partner_id).await?;
+    let before = features_of(state.db.pool(), id).await?;
+    let mut errors = FieldErrors::default();
+    let features = grantable(&mut errors, feature_keys, &allowed);
+    let seats = whole_number(&mut errors, "seat_limit", seat_limit, 1..=MAX_SEATS);
+    errors.into_result()?;
+
+    let mut tx = state.db.begin().await?;
+    // Counted inside the transaction, so a user added meanwhile is not left seatless.
+    let used = seats_used(&mut *tx, id).await?;
+    if seats < used {
+        return Err(AppError::field(
+            "seat_limit",
+            format!("{used} users already hold seats here: the limit cannot go below {used}."),
+        ));
+    }
+    if !repo::set_features_and_seats(&mut tx, id, &features, seats, version).await? {
+        drop(tx);
+        return Err(stale(&state.db, id).await);
+    }
+    record(
+        &mut *tx,
+        AuditEvent {
+            actor: Some(actor.user.id),
+            subject: None,
+            node: Some(id),
+            action: "client.features_changed",
+            details: json!({
+                "before": { "features": before, "seat_limit": client.seat_limit },
+                "after": { "features": features, "seat_limit": seats },
+            }),
+            address,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn top_up(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    id: NodeId,
+    credit: CreditKind,
+    amount: &str,
+    note: &str,
+) -> Result<i64, AppError> {
+    authorized_client(state, actor, Permission::ManageClients, id).await?;
+    let mut errors = FieldErrors::default();
+    let amount = whole_number(&mut errors, "amount", amount, 1..=MAX_CREDIT_GRANT);
+    let note = note.trim();
+    if note.chars().count() > MAX_TEXT {
+        errors.add("note", format!("Use at most {MAX_TEXT} characters."));
+    }
+    errors.into_result()?;
+    let mut tx = state.db.begin().await?;
+    let balance = add_credit_entry(
+        &mut tx,
+        NewCreditEntry {
+            client: id,
+            credit,
+            entry_type: EntryType::TopUp,
+            amount,
+            note: if note.is_empty() { "Top-up" } else { note },
+            actor: Some(actor.user.id),
+        },
+    )
+    .await?
+    .ok_or(AppError::Internal)?;
+    record(
+        &mut *tx,
+        AuditEvent {
+            actor: Some(actor.user.id),
+            subject: None,
+            node: Some(id),
+            action: "client.credits_added",
+            details: json!({ "after": { "credit": credit.key(), "amount": amount, "balance": balance, "note": note } }),
+            address,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(balance)
+}
+
+/// Debits usage from a client's ledger, refusing what the balance cannot cover. Called
+/// by the platform's ingestion of calls and messages, not by people.
+pub async fn record_usage(
+    db: &Db,
+    id: NodeId,
+    credit: CreditKind,
+    amount: i64,
+    note: &str,
+) -> Result<i64, AppError> {
+    let mut tx = db.begin().await?;
+    let balance = add_credit_entry(
+        &mut tx,
+        NewCreditEntry {
+            client: id,
+            credit,
+            entry_type: EntryType::Usage,
+            amount: -amount.abs(),
+            note,
+            actor: None,
+        },
+    )
+    .await?;
+    match balance {
+        Some(balance) => {
+            tx.commit().await?;
+            Ok(balance)
+        }
+        None => Err(AppError::Conflict(format!(
+            "Not enough {} left for this usage.",
+            credit.label().to_lowercase()
+        ))),
+    }
+}
+
+/// Shows the SSO token; every reveal is recorded.
+pub async fn reveal_sso_token(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    id: NodeId,
+) -> Result<String, AppError> {
+    authorized_client(state, actor, Permission::ManageClients, id).await?;
+    let mut tx = state.db.begin().await?;
+    let token = repo::sso_token(&mut *tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    record(
+        &mut *tx,
+        AuditEvent {
+            actor: Some(actor.user.id),
+            subject: None,
+            node: Some(id),
+            action: "client.sso_token_revealed",
+            details: json!({}),
+            address,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// Replaces the SSO token: links signed with the old one stop working at once.
+pub async fn rotate_sso_token(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    id: NodeId,
+    confirmed: bool,
+) -> Result<String, AppError> {
+    authorized_client(state, actor, Permission::ManageClients, id).await?;
+    if !confirmed {
+        return Err(AppError::field(
+            "confirm",
+            "Tick the box to confirm: links signed with the current token stop working.",
+        ));
+    }
+    let token = random_token();
+    let mut tx = state.db.begin().await?;
+    repo::set_sso_token(&mut *tx, id, &token).await?;
+    record(
+        &mut *tx,
+        AuditEvent {
+            actor: Some(actor.user.id),
+            subject: None,
+            node: Some(id),
+            action: "client.sso_token_rotated",
+            details: json!({}),
+            address,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// Moves a client account to another group of the same partner.
+pub async fn move_client(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    id: NodeId,
+    group: &str,
+    version: i64,
+) -> Result<(), AppError> {
+    let client = authorized_client(state, actor, Permission::ManageClients, id).await?;
+    let (group, partner) = client_home(state, actor, group).await?;
+    if partner != client.partner_id {
+        return Err(AppError::field(
+            "group",
+            "A client account can only move within its partner.",
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    // A move is a change of the client record too: stale copies must not win.
+    if !repo::bump_version(&mut *tx, id, version).await? {
+        drop(tx);
+        return Err(stale(&state.db, id).await);
+    }
+    move_subtree(&mut tx, id, group).await?;
+    record(
+        &mut *tx,
+        AuditEvent {
+            actor: Some(actor.user.id),
+            subject: None,
+            node: Some(id),
+            action: "client.moved",
+            details: json!({ "before": { "group": client.group_id.0 }, "after": { "group": group.0 } }),
+            address,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The client's own status text for the operators who answer its calls.
+pub async fn set_operator_status(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    id: NodeId,
+    text: &str,
+    version: i64,
+) -> Result<(), AppError> {
+    let client = authorized_client(state, actor, Permission::ManageAccountContent, id).await?;
+    let text = text.trim();
+    if text.chars().count() > MAX_OPERATOR_STATUS {
+        return Err(AppError::field(
+            "operator_status",
+            format!("Use at most {MAX_OPERATOR_STATUS} characters."),
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    if !repo::set_operator_status(&mut *tx, id, text, version).await? {
+        drop(tx);
+        return Err(stale(&state.db, id).await);
+    }
+    record(
+        &mut *tx,
+        AuditEvent {
+            actor: Some(actor.user.id),
+            subject: None,
+            node: Some(id),
+            action: "client.operator_status_set",
+            details: json!({ "before": { "operator_status": client.operator_status }, "after": { "operator_status": text } }),
+            address,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phone_numbers_are_checked_as_people_write_them() {
+        assert_eq!(phone_problem("+1 (617) 555-0100"), None);
+        assert_eq!(phone_problem("617.555.0100"), None);
+        assert!(phone_problem("").is_some());
+        assert!(phone_problem("555-01").is_some());
+        assert!(phone_problem("617 555 0100 ext 4").is_some());
+        assert!(phone_problem("1+617 555 0100").is_some());
+    }
+
+    #[test]
+    fn every_bad_company_field_gets_its_own_message() {
+        let mut errors = FieldErrors::default();
+        validate_company(
+            &CompanyForm {
+                name: " ".into(),
+                email: "nope".into(),
+                time_zone: "Mars/Olympus".into(),
+                tags: "a,b,c,d,e,f,g,h,i,j,k".into(),
+                ..CompanyForm::default()
+            },
+            &mut errors,
+        );
+        for field in [
+            "name",
+            "contact_name",
+            "email",
+            "phone",
+            "time_zone",
+            "tags",
+        ] {
+            assert!(errors.get(field).is_some(), "no message for {field}");
+        }
+        assert_eq!(errors.get("address"), None);
+    }
+
+    #[test]
+    fn numbers_outside_their_range_are_refused() {
+        let mut errors = FieldErrors::default();
+        assert_eq!(whole_number(&mut errors, "sms", "", 0..=10), 0);
+        assert_eq!(whole_number(&mut errors, "sms", " 7 ", 0..=10), 7);
+        assert!(errors.is_empty());
+        whole_number(&mut errors, "seats", "", 1..=10);
+        whole_number(&mut errors, "sms", "-1", 0..=10);
+        assert_eq!(
+            errors.get("seats"),
+            Some("Enter a whole number from 1 to 10.")
+        );
+        assert!(errors.get("sms").is_some());
+    }
+
+    #[test]
+    fn only_grantable_features_pass() {
+        let mut errors = FieldErrors::default();
+        let features = grantable(
+            &mut errors,
+            &["sms".into(), "voice".into(), "sms".into()],
+            &[Feature::Voice, Feature::Sms],
+        );
+        assert_eq!(features, vec![Feature::Voice, Feature::Sms]);
+        assert!(errors.is_empty());
+        grantable(&mut errors, &["transcription".into()], &[Feature::Voice]);
+        assert_eq!(
+            errors.get("features"),
+            Some("Transcription is not among the features this partner may grant.")
+        );
+    }
+}

@@ -1,0 +1,31 @@
+//! Enums stored and sent as stable text keys, each with a label for people.
+
+/// Declares a fieldless enum with `ALL`, `key()`, `from_key()` and `label()`: the key is
+/// what the database, URLs, forms and serde hold; the label is what people read.
+#[macro_export]
+macro_rules! keyed_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident { $( $(#[$variant_meta:meta])* $variant:ident = ($key:literal, $label:literal) ),+ $(,)? }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        pub enum $name { $( $(#[$variant_meta])* #[serde(rename = $key)] $variant ),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[ $( $name::$variant ),+ ];
+
+            pub fn key(self) -> &'static str {
+                match self { $( $name::$variant => $key ),+ }
+            }
+
+            pub fn from_key(key: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|value| value.key() == key)
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $( $name::$variant => $label ),+ }
+            }
+        }
+    };
+}

@@ -1,0 +1,940 @@
+//! Client accounts on both databases: adding, the directory's filters and keyset pages,
+//! the credit ledger under concurrency, stale saves, the SSO token, activation links,
+//! and who may call what.
+
+mod common;
+mod fixtures;
+
+use app::auth::activation::activate;
+use app::auth::password::Passwords;
+use app::auth::roles::Role;
+use app::clients::directory::{DirectoryQuery, SortKey};
+use app::clients::repo::{
+    add_credit_entry, client_record, directory_rows, ledger_sum, sso_token, NewCreditEntry,
+};
+use app::clients::service::{
+    client_view, create_client, directory, modify_features, move_client, record_usage,
+    reveal_sso_token, rotate_sso_token, set_operator_status, set_status, top_up, update_company,
+};
+use app::clients::{
+    ClientStatus, CompanyForm, CompanyInfo, CreditKind, EntryType, Feature, NewClientForm,
+};
+use app::db::Db;
+use app::error::AppError;
+use app::request::Client;
+use app::state::{AppState, Settings};
+use app::tenancy::NodeId;
+use app::users::repo::{find_by_email, set_membership};
+use app::users::UserStatus;
+use common::on_every_database;
+use fixtures::{actor_with, add_user, build_tree, company};
+
+const ADDRESS: &str = "198.51.100.7";
+
+fn state(db: Db) -> AppState {
+    AppState {
+        db,
+        settings: Settings::default(),
+        passwords: Passwords::new(2),
+    }
+}
+
+fn form_of(company: &CompanyInfo, tags: &str) -> CompanyForm {
+    CompanyForm {
+        name: company.name.clone(),
+        contact_name: company.contact_name.clone(),
+        email: company.email.clone(),
+        phone: company.phone.clone(),
+        address: company.address.clone(),
+        time_zone: company.time_zone.clone(),
+        tags: tags.into(),
+    }
+}
+
+fn new_client(name: &str, group: NodeId, password_choice: &str) -> NewClientForm {
+    NewClientForm {
+        company: form_of(&company(name), "VIP, dental"),
+        group: group.0.to_string(),
+        features: vec!["sms".into(), "voice".into()],
+        seat_limit: "3".into(),
+        sms_credits: "500".into(),
+        voice_credits: "".into(),
+        password_choice: password_choice.into(),
+    }
+}
+
+async fn count(db: &Db, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(db.pool()).await.unwrap()
+}
+
+#[tokio::test]
+async fn a_client_is_added_with_its_first_admin_credits_and_an_audit_event() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let admin = actor_with(
+            &state.db,
+            "admin@northwind.test",
+            tree.partner,
+            &[Role::AccountAdmin],
+        )
+        .await;
+
+        let created = create_client(
+            &state,
+            &admin,
+            ADDRESS,
+            &new_client("Cedar Law", tree.group, "temporary_password"),
+        )
+        .await
+        .unwrap();
+        let password = created
+            .temporary_password
+            .clone()
+            .expect("a temporary password");
+        assert_eq!(created.activation_link, None);
+
+        let view = client_view(&state, &admin, created.id).await.unwrap();
+        assert_eq!(view.company.name, "Cedar Law");
+        assert_eq!(view.status, ClientStatus::Pending);
+        assert_eq!(view.tags, vec!["dental", "vip"]);
+        assert_eq!(view.features, vec![Feature::Voice, Feature::Sms]);
+        assert_eq!((view.seat_limit, view.seats_used), (3, 1));
+        assert_eq!((view.sms_balance, view.voice_balance), (500, 0));
+        assert_eq!(view.ledger.len(), 1);
+        assert_eq!(view.ledger[0].entry_type, EntryType::Grant);
+        assert_eq!(
+            ledger_sum(state.db.pool(), created.id, CreditKind::Sms)
+                .await
+                .unwrap(),
+            500
+        );
+
+        let first_user = find_by_email(state.db.pool(), "office@cedar-law.test")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(first_user.must_change_password);
+        assert_eq!(first_user.status, UserStatus::Active);
+        assert!(state
+            .passwords
+            .verify(password, first_user.password_hash)
+            .await
+            .unwrap());
+        let audited = count(
+            &state.db,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'client.created'",
+        )
+        .await;
+        assert_eq!(audited, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_activation_link_sets_the_first_password_once() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let admin = actor_with(
+            &state.db,
+            "admin@northwind.test",
+            tree.partner,
+            &[Role::AccountAdmin],
+        )
+        .await;
+        let created = create_client(
+            &state,
+            &admin,
+            ADDRESS,
+            &new_client("Maple Realty", tree.group, "activation_link"),
+        )
+        .await
+        .unwrap();
+        let link = created.activation_link.expect("an activation link");
+        let token = link.split("token=").nth(1).unwrap().to_string();
+        let invited = find_by_email(state.db.pool(), "office@maple-realty.test")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(invited.status, UserStatus::Invited);
+
+        let client = Client::default();
+        let mismatch = activate(
+            &state,
+            &client,
+            &token,
+            "a long passphrase here".into(),
+            "another",
+        )
+        .await;
+        assert!(matches!(mismatch, Err(e) if e.message_for("confirm_password").is_some()));
+        let user = activate(
+            &state,
+            &client,
+            &token,
+            "a long passphrase here".into(),
+            "a long passphrase here",
+        )
+        .await
+        .unwrap();
+        assert_eq!(user.status, UserStatus::Active);
+        assert!(!user.must_change_password);
+        let again = activate(
+            &state,
+            &client,
+            &token,
+            "another passphrase 2".into(),
+            "another passphrase 2",
+        )
+        .await;
+        assert!(matches!(again, Err(AppError::Forbidden(_))));
+        let forged = activate(
+            &state,
+            &client,
+            "forged",
+            "another passphrase 2".into(),
+            "another passphrase 2",
+        )
+        .await;
+        assert!(matches!(forged, Err(AppError::Forbidden(_))));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_field_by_field_and_nothing_is_written() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let admin = actor_with(
+            &state.db,
+            "admin@northwind.test",
+            tree.partner,
+            &[Role::AccountAdmin],
+        )
+        .await;
+        let before = count(&state.db, "SELECT COUNT(*) FROM clients").await;
+
+        let mut form = new_client("", tree.group, "");
+        form.company.email = "not-an-email".into();
+        form.features = vec!["transcription".into()];
+        form.seat_limit = "0".into();
+        form.sms_credits = "-5".into();
+        match create_client(&state, &admin, ADDRESS, &form).await {
+            Err(AppError::Validation(errors)) => {
+                for field in [
+                    "name",
+                    "email",
+                    "features",
+                    "seat_limit",
+                    "sms_credits",
+                    "password_choice",
+                ] {
+                    assert!(errors.get(field).is_some(), "no message for {field}");
+                }
+            }
+            other => panic!("expected field errors, got {other:?}"),
+        }
+
+        // The contact's email already belongs to someone: a field error, and the
+        // client written before the clash is rolled back with it.
+        add_user(&state.db, "office@oak-dental.test").await;
+        let clash = create_client(
+            &state,
+            &admin,
+            ADDRESS,
+            &new_client("Oak Dental", tree.group, "activation_link"),
+        )
+        .await;
+        assert!(matches!(clash, Err(e) if e.message_for("email").is_some()));
+        assert_eq!(
+            count(&state.db, "SELECT COUNT(*) FROM clients").await,
+            before
+        );
+        assert_eq!(
+            count(&state.db, "SELECT COUNT(*) FROM credit_entries").await,
+            0
+        );
+
+        let into_a_client = create_client(
+            &state,
+            &admin,
+            ADDRESS,
+            &new_client("Pine Co", tree.client, "activation_link"),
+        )
+        .await;
+        assert!(matches!(into_a_client, Err(e) if e.message_for("group").is_some()));
+    })
+    .await;
+}
+
+/// Clients with known attributes, for checking the directory against a plain filter.
+struct Seeded {
+    id: NodeId,
+    name: String,
+    status: ClientStatus,
+    tag: Option<&'static str>,
+    feature: bool,
+    sms: i64,
+    voice: i64,
+    in_sub_group: bool,
+}
+
+async fn seed_directory(db: &Db, tree: &fixtures::Tree) -> Vec<Seeded> {
+    let mut seeded = vec![Seeded {
+        id: tree.client,
+        name: "Harbor Dental".into(),
+        status: ClientStatus::Active,
+        tag: None,
+        feature: false,
+        sms: 0,
+        voice: 0,
+        in_sub_group: true,
+    }];
+    let mut conn = db.pool().acquire().await.unwrap();
+    for index in 0..23usize {
+        let name = format!(
+            "{} Client {index:02}",
+            ["Alder", "birch", "Cedar", "dogwood"][index % 4]
+        );
+        let in_sub_group = index % 3 == 0;
+        let group = if in_sub_group {
+            tree.sub_group
+        } else {
+            tree.group
+        };
+        let mut info = company(&name);
+        info.phone = format!("+1 (617) 555-{:04}", 1000 + index);
+        let status = [
+            ClientStatus::Active,
+            ClientStatus::Pending,
+            ClientStatus::Suspended,
+        ][index % 3];
+        let tag = (index % 4 == 1).then_some("vip");
+        let feature = index % 2 == 0;
+        let id = app::clients::repo::insert_client(
+            &mut conn,
+            app::clients::repo::NewClientRecord {
+                group,
+                partner: tree.partner,
+                company: &info,
+                status,
+                seat_limit: 5,
+                features: if feature { &[Feature::Sms] } else { &[] },
+                tags: &tag.map(|t| vec![t.to_string()]).unwrap_or_default(),
+                sso_token: "token",
+            },
+        )
+        .await
+        .unwrap();
+        // Several clients share a balance, so ties are broken by id.
+        let sms = ((index * 37) % 5) as i64 * 60;
+        let voice = if index % 2 == 0 { 150 } else { 0 };
+        for (credit, amount) in [(CreditKind::Sms, sms), (CreditKind::Voice, voice)] {
+            if amount > 0 {
+                add_credit_entry(
+                    &mut conn,
+                    NewCreditEntry {
+                        client: id,
+                        credit,
+                        entry_type: EntryType::Grant,
+                        amount,
+                        note: "",
+                        actor: None,
+                    },
+                )
+                .await
+                .unwrap();
+            }
+        }
+        seeded.push(Seeded {
+            id,
+            name,
+            status,
+            tag,
+            feature,
+            sms,
+            voice,
+            in_sub_group,
+        });
+    }
+    seeded
+}
+
+/// Every row of `query`, walking pages of `size` forward, then back from the end.
+async fn walk(
+    db: &Db,
+    scopes: &[NodeId],
+    query: &DirectoryQuery,
+    size: usize,
+) -> (Vec<NodeId>, Vec<NodeId>) {
+    use app::clients::directory::cursor_of;
+    let mut forward = Vec::new();
+    let mut page = query.first_page();
+    let last_rows = loop {
+        let (rows, more) = directory_rows(db.pool(), scopes, &page, size)
+            .await
+            .unwrap();
+        assert!(rows.len() <= size);
+        forward.extend(rows.iter().map(|row| row.id));
+        match rows.last() {
+            Some(last) if more => page = query.page_after(&cursor_of(last, query.sort)),
+            _ => break rows,
+        }
+    };
+    let mut backward: Vec<NodeId> = last_rows.iter().rev().map(|row| row.id).collect();
+    let mut cursor = last_rows.first().map(|row| cursor_of(row, query.sort));
+    while let Some(before) = cursor {
+        let (rows, more) = directory_rows(db.pool(), scopes, &query.page_before(&before), size)
+            .await
+            .unwrap();
+        backward.extend(rows.iter().rev().map(|row| row.id));
+        cursor = if more {
+            rows.first().map(|row| cursor_of(row, query.sort))
+        } else {
+            None
+        };
+    }
+    backward.reverse();
+    (forward, backward)
+}
+
+#[tokio::test]
+async fn directory_filters_and_keyset_pages_return_exactly_the_right_rows() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let seeded = seed_directory(&db, &tree).await;
+        let everything = DirectoryQuery::default();
+
+        let check = |query: DirectoryQuery, scope: NodeId, keep: Box<dyn Fn(&Seeded) -> bool>| {
+            let db = db.clone();
+            let seeded = &seeded;
+            async move {
+                let mut expected: Vec<&Seeded> = seeded.iter().filter(|s| keep(s)).collect();
+                match query.sort {
+                    SortKey::Name => expected.sort_by_key(|s| (s.name.to_lowercase(), s.id)),
+                    SortKey::SmsCredit => expected.sort_by_key(|s| (s.sms, s.id)),
+                    _ => unreachable!(),
+                }
+                if query.descending {
+                    expected.reverse();
+                }
+                let expected: Vec<NodeId> = expected.iter().map(|s| s.id).collect();
+                for size in [1, 4, 50] {
+                    let (forward, backward) = walk(&db, &[scope], &query, size).await;
+                    assert_eq!(forward, expected, "forward, pages of {size}, {query:?}");
+                    assert_eq!(backward, expected, "backward, pages of {size}, {query:?}");
+                }
+            }
+        };
+
+        // The partner's scope holds the seeded clients and the fixture's Harbor Dental.
+        check(everything.clone(), tree.group, Box::new(|_| true)).await;
+        check(
+            DirectoryQuery {
+                descending: true,
+                ..everything.clone()
+            },
+            tree.group,
+            Box::new(|_| true),
+        )
+        .await;
+        check(
+            DirectoryQuery {
+                sort: SortKey::SmsCredit,
+                ..everything.clone()
+            },
+            tree.group,
+            Box::new(|_| true),
+        )
+        .await;
+        check(
+            DirectoryQuery {
+                sort: SortKey::SmsCredit,
+                descending: true,
+                ..everything.clone()
+            },
+            tree.group,
+            Box::new(|_| true),
+        )
+        .await;
+        check(
+            everything.clone(),
+            tree.sub_group,
+            Box::new(|s| s.in_sub_group),
+        )
+        .await;
+        check(
+            DirectoryQuery {
+                status: Some(ClientStatus::Pending),
+                ..everything.clone()
+            },
+            tree.group,
+            Box::new(|s| s.status == ClientStatus::Pending),
+        )
+        .await;
+        check(
+            DirectoryQuery {
+                tag: Some("vip".into()),
+                ..everything.clone()
+            },
+            tree.group,
+            Box::new(|s| s.tag == Some("vip")),
+        )
+        .await;
+        check(
+            DirectoryQuery {
+                feature: Some(Feature::Sms),
+                ..everything.clone()
+            },
+            tree.group,
+            Box::new(|s| s.feature),
+        )
+        .await;
+        check(
+            DirectoryQuery {
+                low_credit: true,
+                ..everything.clone()
+            },
+            tree.group,
+            Box::new(|s| s.sms < 100 || s.voice < 100),
+        )
+        .await;
+        check(
+            DirectoryQuery {
+                search: "CEDAR".into(),
+                status: Some(ClientStatus::Active),
+                ..everything.clone()
+            },
+            tree.group,
+            Box::new(|s| s.name.starts_with("Cedar") && s.status == ClientStatus::Active),
+        )
+        .await;
+        // Phone numbers are found by their digits alone, whatever the punctuation.
+        check(
+            DirectoryQuery {
+                search: "5551007".into(),
+                ..everything.clone()
+            },
+            tree.group,
+            Box::new(|s| s.name.ends_with("07")),
+        )
+        .await;
+        // Wildcards in a search are taken literally.
+        check(
+            DirectoryQuery {
+                search: "%".into(),
+                ..everything.clone()
+            },
+            tree.group,
+            Box::new(|_| false),
+        )
+        .await;
+        let by_id = seeded[5].id;
+        check(
+            DirectoryQuery {
+                search: format!("#{}", by_id.0),
+                ..everything.clone()
+            },
+            tree.group,
+            Box::new(move |s| s.id == by_id),
+        )
+        .await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_directory_shows_only_what_the_viewer_may_see() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let names = |page: app::clients::DirectoryPage| {
+            page.rows.into_iter().map(|r| r.name).collect::<Vec<_>>()
+        };
+        let platform = actor_with(
+            &state.db,
+            "root@switchboard.test",
+            tree.platform,
+            &[Role::PlatformAdmin],
+        )
+        .await;
+        let all = directory(&state, &platform, &DirectoryQuery::default())
+            .await
+            .unwrap();
+        assert_eq!(names(all), vec!["Harbor Dental", "Pacific Realty"]);
+
+        let other = actor_with(
+            &state.db,
+            "admin@bluebird.test",
+            tree.other_partner,
+            &[Role::AccountAdmin],
+        )
+        .await;
+        let theirs = directory(&state, &other, &DirectoryQuery::default())
+            .await
+            .unwrap();
+        assert_eq!(names(theirs), vec!["Pacific Realty"]);
+        assert!(client_view(&state, &other, tree.other_client).await.is_ok());
+        assert_eq!(
+            client_view(&state, &other, tree.client).await,
+            Err(AppError::NotFound)
+        );
+        let snooping = DirectoryQuery {
+            under: vec![tree.partner],
+            ..DirectoryQuery::default()
+        };
+        assert_eq!(
+            directory(&state, &other, &snooping).await,
+            Err(AppError::NotFound)
+        );
+
+        let client_user = actor_with(
+            &state.db,
+            "desk@harbor.test",
+            tree.client,
+            &[Role::ClientUser],
+        )
+        .await;
+        assert!(matches!(
+            directory(&state, &client_user, &DirectoryQuery::default()).await,
+            Err(AppError::Forbidden(_))
+        ));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn credits_never_go_below_zero_under_concurrent_usage() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let admin = actor_with(
+            &state.db,
+            "admin@northwind.test",
+            tree.partner,
+            &[Role::AccountAdmin],
+        )
+        .await;
+        top_up(
+            &state,
+            &admin,
+            ADDRESS,
+            tree.client,
+            CreditKind::Voice,
+            "100",
+            "Starter",
+        )
+        .await
+        .unwrap();
+
+        let attempts: Vec<_> = (0..30)
+            .map(|i| {
+                let db = state.db.clone();
+                tokio::spawn(async move {
+                    record_usage(&db, tree.client, CreditKind::Voice, 7, &format!("call {i}")).await
+                })
+            })
+            .collect();
+        let mut used = 0;
+        for attempt in attempts {
+            match attempt.await.unwrap() {
+                Ok(balance) => {
+                    assert!(balance >= 0);
+                    used += 7;
+                }
+                Err(AppError::Conflict(message)) => {
+                    assert!(message.contains("voice credits"), "{message}")
+                }
+                Err(other) => panic!("unexpected {other:?}"),
+            }
+        }
+        assert_eq!(used, 98, "14 calls of 7 fit in 100 credits");
+        let client = client_record(state.db.pool(), tree.client)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(client.voice_balance, 2);
+        assert_eq!(
+            ledger_sum(state.db.pool(), tree.client, CreditKind::Voice)
+                .await
+                .unwrap(),
+            2
+        );
+        assert!(matches!(
+            top_up(&state, &admin, ADDRESS, tree.client, CreditKind::Sms, "0", "").await,
+            Err(e) if e.message_for("amount").is_some()
+        ));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn stale_saves_are_refused_naming_who_changed_what() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let first = actor_with(
+            &state.db,
+            "first@northwind.test",
+            tree.partner,
+            &[Role::AccountAdmin],
+        )
+        .await;
+        let second = actor_with(
+            &state.db,
+            "second@northwind.test",
+            tree.partner,
+            &[Role::AccountAdmin],
+        )
+        .await;
+        let loaded = client_view(&state, &second, tree.client).await.unwrap();
+
+        let mut changed = loaded.company.clone();
+        changed.phone = "+1 617 555 0199".into();
+        update_company(
+            &state,
+            &first,
+            ADDRESS,
+            tree.client,
+            &form_of(&changed, "vip"),
+            loaded.version,
+        )
+        .await
+        .unwrap();
+
+        let mut mine = loaded.company.clone();
+        mine.contact_name = "Somebody Else".into();
+        match update_company(
+            &state,
+            &second,
+            ADDRESS,
+            tree.client,
+            &form_of(&mine, ""),
+            loaded.version,
+        )
+        .await
+        {
+            Err(AppError::Conflict(message)) => assert!(
+                message.starts_with(
+                    "Test User edited the company details of this client account just now"
+                ),
+                "{message}"
+            ),
+            other => panic!("expected a conflict, got {other:?}"),
+        }
+        let stored = client_record(state.db.pool(), tree.client)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(stored.company.phone, "+1 617 555 0199");
+        assert_eq!(stored.company.contact_name, loaded.company.contact_name);
+
+        let stale = loaded.version;
+        assert!(matches!(
+            set_status(
+                &state,
+                &second,
+                ADDRESS,
+                tree.client,
+                ClientStatus::Suspended,
+                stale
+            )
+            .await,
+            Err(AppError::Conflict(_))
+        ));
+        assert!(matches!(
+            modify_features(&state, &second, ADDRESS, tree.client, &[], "5", stale).await,
+            Err(AppError::Conflict(_))
+        ));
+        assert!(matches!(
+            move_client(
+                &state,
+                &second,
+                ADDRESS,
+                tree.client,
+                &tree.group.0.to_string(),
+                stale
+            )
+            .await,
+            Err(AppError::Conflict(_))
+        ));
+        let client_admin = actor_with(
+            &state.db,
+            "boss@harbor.test",
+            tree.client,
+            &[Role::ClientAdmin],
+        )
+        .await;
+        assert!(matches!(
+            set_operator_status(
+                &state,
+                &client_admin,
+                ADDRESS,
+                tree.client,
+                "Closed today",
+                stale
+            )
+            .await,
+            Err(AppError::Conflict(_))
+        ));
+
+        let fresh = client_view(&state, &second, tree.client)
+            .await
+            .unwrap()
+            .version;
+        set_status(
+            &state,
+            &second,
+            ADDRESS,
+            tree.client,
+            ClientStatus::Suspended,
+            fresh,
+        )
+        .await
+        .unwrap();
+        move_client(
+            &state,
+            &second,
+            ADDRESS,
+            tree.client,
+            &tree.group.0.to_string(),
+            fresh + 1,
+        )
+        .await
+        .unwrap();
+        let moved = client_record(state.db.pool(), tree.client)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (moved.status, moved.group_id),
+            (ClientStatus::Suspended, tree.group)
+        );
+        let to_other_partner = move_client(
+            &state,
+            &second,
+            ADDRESS,
+            tree.client,
+            &tree.other_partner.0.to_string(),
+            moved.version,
+        )
+        .await;
+        assert_eq!(to_other_partner, Err(AppError::NotFound));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn features_stay_within_the_grantable_set_and_seats_above_the_users() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let admin = actor_with(&state.db, "admin@northwind.test", tree.partner, &[Role::AccountAdmin]).await;
+        for email in ["a@harbor.test", "b@harbor.test"] {
+            let user = add_user(&state.db, email).await;
+            let mut conn = state.db.pool().acquire().await.unwrap();
+            set_membership(&mut conn, user, tree.client, &app::auth::roles::RoleSet::new([Role::ClientUser])).await.unwrap();
+        }
+        let version = client_view(&state, &admin, tree.client).await.unwrap().version;
+        let too_few = modify_features(&state, &admin, ADDRESS, tree.client, &["chat".into()], "1", version).await;
+        assert!(matches!(too_few, Err(e) if e.message_for("seat_limit") == Some("2 users already hold seats here: the limit cannot go below 2.".into())));
+        let not_grantable = modify_features(&state, &admin, ADDRESS, tree.client, &["transcription".into()], "2", version).await;
+        assert!(matches!(not_grantable, Err(e) if e.message_for("features").is_some()));
+        modify_features(&state, &admin, ADDRESS, tree.client, &["chat".into(), "voice".into()], "2", version).await.unwrap();
+        let view = client_view(&state, &admin, tree.client).await.unwrap();
+        assert_eq!((view.features, view.seat_limit, view.seats_used), (vec![Feature::Voice, Feature::Chat], 2, 2));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_sso_token_is_revealed_and_rotated_on_the_record() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let admin = actor_with(&state.db, "admin@northwind.test", tree.partner, &[Role::AccountAdmin]).await;
+        assert_eq!(reveal_sso_token(&state, &admin, ADDRESS, tree.client).await.unwrap(), "test-sso-token");
+        let unconfirmed = rotate_sso_token(&state, &admin, ADDRESS, tree.client, false).await;
+        assert!(matches!(unconfirmed, Err(e) if e.message_for("confirm").is_some()));
+        let rotated = rotate_sso_token(&state, &admin, ADDRESS, tree.client, true).await.unwrap();
+        assert_ne!(rotated, "test-sso-token");
+        assert!(rotated.len() >= 40);
+        assert_eq!(sso_token(state.db.pool(), tree.client).await.unwrap(), Some(rotated));
+        let audited = count(
+            &state.db,
+            "SELECT COUNT(*) FROM audit_events WHERE action IN ('client.sso_token_revealed', 'client.sso_token_rotated')",
+        )
+        .await;
+        assert_eq!(audited, 2);
+    })
+    .await;
+}
+
+/// What a role may do to Northwind's client: see it, manage it, set its operator status.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Outcome {
+    Allowed,
+    Forbidden,
+    NotFound,
+}
+
+fn outcome<T: std::fmt::Debug>(result: &Result<T, AppError>) -> Outcome {
+    match result {
+        Ok(_) => Outcome::Allowed,
+        // Refused for bad input means it got past the authorization check.
+        Err(AppError::Validation(_)) | Err(AppError::Conflict(_)) => Outcome::Allowed,
+        Err(AppError::Forbidden(_)) => Outcome::Forbidden,
+        Err(AppError::NotFound) => Outcome::NotFound,
+        Err(other) => panic!("unexpected {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn every_client_function_checks_the_actors_rights_at_the_client() {
+    use Outcome::{Allowed as A, Forbidden as F, NotFound as N};
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        // role, where it is held, then: view, manage, operator status, create here.
+        let matrix = [
+            (Role::PlatformAdmin, tree.platform, [A, A, A, A]),
+            (Role::AccountAdmin, tree.partner, [A, A, F, A]),
+            (Role::AccountAdmin, tree.other_partner, [N, N, N, N]),
+            (Role::AccountAdmin, tree.sub_group, [A, A, F, A]),
+            (Role::User, tree.group, [A, F, F, F]),
+            (Role::MessagingAgent, tree.partner, [A, F, F, F]),
+            (Role::AccountManager, tree.client, [A, F, A, N]),
+            (Role::ClientAdmin, tree.client, [A, F, A, N]),
+            (Role::ClientUser, tree.client, [F, F, F, N]),
+            (Role::SupportAgent, tree.platform, [F, F, F, F]),
+        ];
+        for (index, (role, node, expected)) in matrix.into_iter().enumerate() {
+            let actor = actor_with(&state.db, &format!("actor{index}@matrix.test"), node, &[role]).await;
+            let version = client_record(state.db.pool(), tree.client).await.unwrap().unwrap().version;
+            let view = outcome(&client_view(&state, &actor, tree.client).await);
+            let manage = [
+                outcome(&update_company(&state, &actor, ADDRESS, tree.client, &CompanyForm::default(), version).await),
+                outcome(&set_status(&state, &actor, ADDRESS, tree.client, ClientStatus::Active, version + 100).await),
+                outcome(&modify_features(&state, &actor, ADDRESS, tree.client, &[], "0", version).await),
+                outcome(&top_up(&state, &actor, ADDRESS, tree.client, CreditKind::Sms, "x", "").await),
+                outcome(&reveal_sso_token(&state, &actor, ADDRESS, tree.client).await),
+                outcome(&rotate_sso_token(&state, &actor, ADDRESS, tree.client, false).await),
+                outcome(&move_client(&state, &actor, ADDRESS, tree.client, &tree.sub_group.0.to_string(), version + 100).await),
+            ];
+            let content = outcome(&set_operator_status(&state, &actor, ADDRESS, tree.client, "", version + 100).await);
+            let mut form = new_client("", tree.sub_group, "");
+            form.company = CompanyForm::default();
+            let create = outcome(&create_client(&state, &actor, ADDRESS, &form).await);
+            for (what, got) in manage.iter().enumerate() {
+                assert_eq!(*got, expected[1], "{role:?} at {node:?}: manage function {what}");
+            }
+            assert_eq!([view, expected[1], content, create], expected, "{role:?} at {node:?}");
+        }
+        // Nothing changed: every call above was refused or failed validation.
+        let audited = count(&state.db, "SELECT COUNT(*) FROM audit_events WHERE action LIKE 'client.%' AND action <> 'client.sso_token_revealed'").await;
+        assert_eq!(audited, 0);
+    })
+    .await;
+}
