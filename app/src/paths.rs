@@ -8,6 +8,7 @@ pub const GROUPS: &str = "/groups";
 pub const CLIENTS: &str = "/clients";
 pub const NEW_CLIENT: &str = "/clients/new";
 pub const ACTIVATE: &str = "/activate";
+pub const SSO_LOGIN: &str = "/sso/login";
 
 /// The directory showing `query`.
 pub fn clients_with(query: &crate::clients::directory::DirectoryQuery) -> String {

@@ -8,6 +8,7 @@ mod fixtures;
 use app::auth::activation::activate;
 use app::auth::password::Passwords;
 use app::auth::roles::Role;
+use app::auth::sso::{redeem, SsoLink};
 use app::clients::directory::{DirectoryQuery, SortKey};
 use app::clients::repo::{
     add_credit_entry, client_record, directory_rows, ledger_sum, sso_token, NewCreditEntry,
@@ -935,6 +936,104 @@ async fn every_client_function_checks_the_actors_rights_at_the_client() {
         // Nothing changed: every call above was refused or failed validation.
         let audited = count(&state.db, "SELECT COUNT(*) FROM audit_events WHERE action LIKE 'client.%' AND action <> 'client.sso_token_revealed'").await;
         assert_eq!(audited, 0);
+    })
+    .await;
+}
+
+fn sso_link(client: NodeId, email: &str, expires_in: i64, nonce: &str, token: &str) -> SsoLink {
+    let mut link = SsoLink {
+        client: client.0,
+        email: email.into(),
+        expires: app::db::now_ms() / 1000 + expires_in,
+        nonce: nonce.into(),
+        signature: String::new(),
+    };
+    link.signature = link.sign(token);
+    link
+}
+
+#[tokio::test]
+async fn a_signed_sso_link_signs_its_user_in_once_before_it_expires() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let member = actor_with(
+            &state.db,
+            "hana@harbor.test",
+            tree.client,
+            &[Role::ClientAdmin],
+        )
+        .await;
+        actor_with(
+            &state.db,
+            "pat@pacific.test",
+            tree.other_client,
+            &[Role::ClientAdmin],
+        )
+        .await;
+        let token = "test-sso-token";
+
+        let good = sso_link(tree.client, "hana@harbor.test", 120, "nonce-0001", token);
+        assert_eq!(redeem(&state, &good).await.unwrap().id, member.user.id);
+        assert!(
+            matches!(redeem(&state, &good).await, Err(AppError::Forbidden(_))),
+            "single use"
+        );
+
+        let refused = [
+            sso_link(tree.client, "hana@harbor.test", -1, "nonce-0002", token),
+            sso_link(tree.client, "hana@harbor.test", 3_600, "nonce-0003", token),
+            sso_link(
+                tree.client,
+                "hana@harbor.test",
+                120,
+                "nonce-0004",
+                "wrong-token",
+            ),
+            sso_link(tree.client, "pat@pacific.test", 120, "nonce-0005", token),
+            sso_link(tree.client, "nobody@harbor.test", 120, "nonce-0006", token),
+            sso_link(
+                NodeId(999_999),
+                "hana@harbor.test",
+                120,
+                "nonce-0007",
+                token,
+            ),
+        ];
+        for link in refused {
+            assert!(
+                matches!(redeem(&state, &link).await, Err(AppError::Forbidden(_))),
+                "{link:?}"
+            );
+        }
+        let mut tampered = sso_link(tree.client, "hana@harbor.test", 120, "nonce-0008", token);
+        tampered.email = "pat@pacific.test".into();
+        assert!(matches!(
+            redeem(&state, &tampered).await,
+            Err(AppError::Forbidden(_))
+        ));
+
+        // Rotating the token kills links signed with the old one.
+        let admin = actor_with(
+            &state.db,
+            "admin@northwind.test",
+            tree.partner,
+            &[Role::AccountAdmin],
+        )
+        .await;
+        let new_token = rotate_sso_token(&state, &admin, ADDRESS, tree.client, true)
+            .await
+            .unwrap();
+        let old = sso_link(tree.client, "hana@harbor.test", 120, "nonce-0009", token);
+        assert!(redeem(&state, &old).await.is_err());
+        let fresh = sso_link(
+            tree.client,
+            "hana@harbor.test",
+            120,
+            "nonce-0010",
+            &new_token,
+        );
+        assert!(redeem(&state, &fresh).await.is_ok());
     })
     .await;
 }

@@ -47,6 +47,17 @@ enum Command {
     },
     /// Create demo data: partners, nested groups, client accounts and users of every role.
     Seed(seed::SeedArgs),
+    /// Print a signed SSO login link for a user of a client account, as a partner's
+    /// system would make one with the client's SSO token.
+    SsoLink {
+        #[arg(long)]
+        client: i64,
+        #[arg(long)]
+        email: String,
+        /// How long the link stays valid.
+        #[arg(long, default_value_t = 300)]
+        seconds: i64,
+    },
 }
 
 #[derive(Args, Debug, Default)]
@@ -105,6 +116,11 @@ pub async fn run(cli: Cli) -> CliResult {
             db.migrate().await?;
             seed::seed(&db, &Passwords::new(hashing_threads()), args).await
         }
+        Command::SsoLink {
+            client,
+            email,
+            seconds,
+        } => sso_link(&db, client, email, seconds).await,
     };
     db.close().await;
     result
@@ -127,5 +143,21 @@ async fn create_admin(db: &Db, email: &str, name: &str) -> CliResult {
     println!("Created platform admin {email}.");
     println!("One-time password: {password}");
     println!("It must be changed at first sign-in.");
+    Ok(())
+}
+
+async fn sso_link(db: &Db, client: i64, email: String, seconds: i64) -> CliResult {
+    use app::auth::sso::{SsoLink, MAX_LIFETIME_SECONDS};
+    let token = app::clients::repo::sso_token(db.pool(), app::tenancy::NodeId(client))
+        .await?
+        .ok_or("no client account has that id")?;
+    let link = SsoLink {
+        client,
+        email,
+        expires: app::db::now_ms() / 1000 + seconds.clamp(1, MAX_LIFETIME_SECONDS),
+        nonce: app::auth::password::random_token(),
+        signature: String::new(),
+    };
+    println!("{}", link.to_path(&token));
     Ok(())
 }

@@ -66,6 +66,16 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
                 }
             }),
         )
+        .route(
+            app::paths::SSO_LOGIN,
+            get({
+                let state = state.clone();
+                move |request: axum::extract::Request| {
+                    let (parts, _) = request.into_parts();
+                    app::auth::sso::sign_in_with_link(state.clone(), parts)
+                }
+            }),
+        )
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())

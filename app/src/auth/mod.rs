@@ -14,6 +14,8 @@ pub mod guard;
 pub mod password;
 #[cfg(feature = "ssr")]
 pub mod session;
+#[cfg(feature = "ssr")]
+pub mod sso;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -57,10 +57,7 @@ fn cookie_with(settings: &Settings, value: &str, max_age_seconds: i64) -> String
 }
 
 pub fn hash_token(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// Checks an email and password, throttled per account and per client address.

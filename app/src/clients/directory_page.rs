@@ -208,9 +208,26 @@ fn Filters(query: DirectoryQuery) -> impl IntoView {
                         />
                     }
                 })}
-            {(query.sort != SortKey::Name)
-                .then(|| view! { <input type="hidden" name="sort" value=query.sort.key() /> })}
-            {query.descending.then(|| view! { <input type="hidden" name="desc" value="1" /> })}
+            // Column headers sort on a desktop; a phone shows no header row, so these.
+            <div class="field sort-controls">
+                <label for="filter-sort">"Sort by"</label>
+                <select id="filter-sort" name="sort">
+                    {SortKey::ALL
+                        .iter()
+                        .map(|sort| {
+                            view! {
+                                <option value=sort.key() selected=query.sort == *sort>
+                                    {sort.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <label class="checkbox sort-controls">
+                <input type="checkbox" name="desc" value="1" checked=query.descending />
+                "Reverse order"
+            </label>
             <div class="filter-actions">
                 <button type="submit" class="button primary">"Apply"</button>
                 {has_filters

@@ -1,0 +1,205 @@
+import { expect, test, type Page } from '@playwright/test';
+import { ClientPage, DirectoryPage, NewClientPage } from '../pages/clients-page';
+import { collectConsoleErrors, LoginPage, USERS } from '../pages/login-page';
+
+async function signIn(page: Page, email: string = USERS.partnerAdmin.email) {
+  const login = new LoginPage(page);
+  await login.open();
+  await login.signInAs(email);
+}
+
+test('an admin adds a client with features and credits, then finds it by search and by tree', async ({ page }, testInfo) => {
+  const errors = collectConsoleErrors(page);
+  const project = testInfo.project.name;
+  const name = `Juniper Vet ${project}`;
+  await signIn(page);
+
+  const form = new NewClientPage(page);
+  await form.open();
+  await form.fill({
+    name,
+    contact: 'Julia Juniper',
+    email: `julia.${project}@juniper-vet.test`,
+    phone: '+1 206 555 0142',
+    group: 'Northwind Telecom › West Region › Seattle',
+    tags: 'vet, Pilot',
+    features: ['Voice', 'SMS'],
+    seats: '4',
+    sms: '750',
+    voice: '300',
+    temporaryPassword: true,
+  });
+  await page.screenshot({ path: `screenshots/${project}-new-client.png`, fullPage: true });
+  await form.submit();
+  await expect(page.getByRole('heading', { name: 'Client account added' })).toBeVisible();
+  await expect(page.getByText(`julia.${project}@juniper-vet.test`)).toBeVisible();
+  await expect(page.locator('.secret-value')).toHaveText(/^[A-Za-z0-9]{5}(-[A-Za-z0-9]{5}){3}$/);
+  await page.screenshot({ path: `screenshots/${project}-client-added.png`, fullPage: true });
+
+  await page.getByRole('link', { name: 'Open the client account' }).click();
+  const client = new ClientPage(page);
+  await expect(client.heading()).toContainText(name);
+  await expect(client.status()).toHaveText('Pending');
+  await expect(client.section('Credits').getByText('750', { exact: true })).toBeVisible();
+  await expect(client.section('Features and seats')).toContainText('1 of 4 seats used');
+
+  const directory = new DirectoryPage(page);
+  await directory.open();
+  await directory.search('juniper vet');
+  await expect(page).toHaveURL(/q=juniper(\+|%20)vet/);
+  await expect(directory.row(name)).toBeVisible();
+  await expect(directory.row(name)).toContainText('pilot');
+
+  await directory.open();
+  await directory.treeItem('West Region').locator('.tree-row').first().click();
+  await expect(page).toHaveURL(/under=\d+\.\d+/);
+  await expect(page.getByText('Switchboard › Northwind Telecom › West Region')).toBeVisible();
+  await directory.search(project);
+  await expect(directory.row(name)).toBeVisible();
+  expect(errors).toEqual([]);
+});
+
+test('a field with bad input says why, and keeps what was typed', async ({ page }) => {
+  await signIn(page);
+  const form = new NewClientPage(page);
+  await form.open();
+  await form.fill({
+    name: 'Typo Plumbing',
+    contact: 'Tom Typo',
+    email: 'tom@typo',
+    phone: '12',
+    group: 'Northwind Telecom › East Region',
+    features: [],
+  });
+  await form.submit();
+  await expect(page.getByText('Enter an email address like name@example.com.')).toBeVisible();
+  await expect(page.getByText(/Enter a phone number of 7 to 15 digits/)).toBeVisible();
+  await expect(page.getByLabel('Company name')).toHaveValue('Typo Plumbing');
+  await expect(page.getByLabel('Email')).toHaveValue('tom@typo');
+});
+
+test('an admin modifies features, reveals and rotates the SSO token, suspends and activates', async ({ page }, testInfo) => {
+  const errors = collectConsoleErrors(page);
+  const project = testInfo.project.name;
+  await signIn(page);
+  // Each project works on its own client: the two run at the same time.
+  await new DirectoryPage(page).open(project === 'desktop' ? '?q=granite' : '?q=riverside');
+  const link = page.getByRole('table').getByRole('link', { name: /^(Granite|Riverside)/ }).first();
+  const name = (await link.textContent()) ?? '';
+  await link.click();
+  const client = new ClientPage(page);
+  await expect(client.heading()).toContainText(name);
+  await page.screenshot({ path: `screenshots/${project}-client.png`, fullPage: true });
+
+  await client.saveFeatures({ Voice: true, Chat: true }, '12');
+  await expect(client.section('Features and seats')).toContainText('0 of 12 seats used');
+  await expect(client.section('Features and seats').getByRole('checkbox', { name: 'Chat' })).toBeChecked();
+  await client.saveFeatures({ Chat: false }, '0');
+  await expect(client.section('Features and seats').getByText('Enter a whole number from 1 to 10000.')).toBeVisible();
+  await expect(client.section('Features and seats').getByLabel('User seats')).toHaveValue('0');
+
+  const sso = client.section('SSO token');
+  await expect(sso.getByLabel('SSO token')).toHaveText(/^•+$/);
+  await sso.getByRole('button', { name: 'Reveal token' }).click();
+  await expect(sso.getByLabel('SSO token')).toHaveText(/^[A-Za-z0-9_-]{43}$/);
+  const revealed = await sso.getByLabel('SSO token').textContent();
+  await sso.getByRole('button', { name: 'Rotate token' }).click();
+  await expect(sso.getByText(/Tick the box to confirm/)).toBeVisible();
+  await sso.getByRole('checkbox', { name: /Replace the token/ }).check();
+  await sso.getByRole('button', { name: 'Rotate token' }).click();
+  await expect(sso.getByLabel('SSO token')).not.toHaveText(revealed ?? '');
+  await expect(sso.getByLabel('SSO token')).toHaveText(/^[A-Za-z0-9_-]{43}$/);
+
+  const toggle = page.getByRole('button', { name: /^(Suspend|Activate) account$/ });
+  if ((await toggle.textContent()) === 'Activate account') {
+    await toggle.click();
+    await expect(client.status()).toHaveText('Active');
+  }
+  await page.getByRole('button', { name: 'Suspend account' }).click();
+  await expect(client.status()).toHaveText('Suspended');
+  await page.getByRole('button', { name: 'Activate account' }).click();
+  await expect(client.status()).toHaveText('Active');
+  expect(errors).toEqual([]);
+});
+
+test('two admins editing one client: the second save is refused and shown', async ({ browser }, testInfo) => {
+  const mobile = testInfo.project.name === 'mobile' ? { viewport: { width: 390, height: 844 } } : {};
+  const contexts = await Promise.all([browser.newContext(mobile), browser.newContext(mobile)]);
+  const [first, second] = await Promise.all(contexts.map((context) => context.newPage()));
+  for (const page of [first, second]) {
+    await signIn(page);
+    await new DirectoryPage(page).open(testInfo.project.name === 'desktop' ? '?q=bayview' : '?q=evergreen');
+  }
+  // Both open the same client account (one per project: the projects run at once).
+  const name = await first.getByRole('table').getByRole('link', { name: /^(Bayview|Evergreen)/ }).first().textContent();
+  for (const page of [first, second]) {
+    await page.getByRole('link', { name: name ?? '', exact: true }).click();
+    await expect(new ClientPage(page).heading()).toContainText(name ?? '');
+  }
+  const company = (page: Page) => new ClientPage(page).section('Company');
+  await company(first).getByLabel('Address').fill('1 First Street');
+  await company(first).getByRole('button', { name: 'Save company details' }).click();
+  await expect(company(first).getByLabel('Address')).toHaveValue('1 First Street');
+
+  await company(second).getByLabel('Address').fill('2 Second Street');
+  await company(second).getByRole('button', { name: 'Save company details' }).click();
+  await expect(company(second).getByRole('alert')).toContainText(
+    'Nora North edited the company details of this client account just now, after you opened it.',
+  );
+  await company(second).getByRole('button', { name: 'Reload' }).click();
+  await expect(company(second).getByLabel('Address')).toHaveValue('1 First Street');
+  await Promise.all(contexts.map((context) => context.close()));
+});
+
+test('the directory filters, sorts and pages through the URL', async ({ page }) => {
+  await signIn(page, USERS.platformAdmin.email);
+  const directory = new DirectoryPage(page);
+  await directory.open('?status=suspended');
+  await expect(page.getByLabel('Status')).toHaveValue('suspended');
+  const statuses = directory.table().locator('tbody .badge');
+  await expect(statuses.first()).toHaveText('Suspended');
+  expect(new Set(await statuses.allTextContents())).toEqual(new Set(['Suspended']));
+
+  await directory.open('?q=zzz-nothing-matches');
+  await expect(page.getByRole('heading', { name: 'No client accounts match' })).toBeVisible();
+  await page.getByRole('link', { name: 'Clear filters' }).first().click();
+  await expect(directory.table()).toBeVisible();
+
+  const csv = await page.request.get('/clients/export.csv?status=suspended');
+  expect(csv.status()).toBe(200);
+  const lines = (await csv.text()).trim().split('\n');
+  expect(lines[0]).toBe('id,company,group,contact,email,phone,status,tags,sms_credits,voice_credits,added');
+  expect(lines.length).toBeGreaterThan(1);
+  expect(lines.slice(1).every((line) => line.includes(',suspended,'))).toBe(true);
+});
+
+test('the group tree is usable from the keyboard in the directory', async ({ page }) => {
+  await signIn(page);
+  const directory = new DirectoryPage(page);
+  await directory.open();
+  const tree = directory.tree();
+  await expect(tree).toBeVisible();
+  await tree.focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(directory.treeItem('Northwind Telecom')).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(directory.treeItem('East Region')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/under=\d+\.\d+/);
+  await expect(directory.treeItem('East Region')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByText('Switchboard › Northwind Telecom › East Region')).toBeVisible();
+  // Every client listed now lies in the East Region.
+  await expect(directory.table().getByRole('link', { name: 'Harbor Dental', exact: true })).toBeVisible();
+});
+
+test('someone from another partner cannot open a client by its id', async ({ page }) => {
+  await signIn(page);
+  await new DirectoryPage(page).open('?q=harbor%20dental');
+  const href = await page.getByRole('link', { name: 'Harbor Dental', exact: true }).getAttribute('href');
+  await page.context().clearCookies();
+  const login = new LoginPage(page);
+  await login.open();
+  await login.signInAs('admin@bluebird.test');
+  await page.goto(href ?? '/clients/0');
+  await expect(page.getByText('That page or record does not exist, or you do not have access to it.')).toBeVisible();
+});
