@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import { hydrated } from './login-page';
 
 /** The client directory. */
 export class DirectoryPage {
@@ -7,6 +8,7 @@ export class DirectoryPage {
   async open(query = '') {
     await this.page.goto(`/clients${query}`);
     await expect(this.page.getByRole('heading', { level: 1, name: 'Clients' })).toBeVisible();
+    await hydrated(this.page);
   }
 
   async search(text: string) {
@@ -52,6 +54,7 @@ export class NewClientPage {
   async open() {
     await this.page.goto('/clients/new');
     await expect(this.page.getByRole('heading', { level: 1, name: 'Add a client account' })).toBeVisible();
+    await hydrated(this.page);
   }
 
   async fill(client: NewClient) {

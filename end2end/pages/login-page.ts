@@ -9,12 +9,24 @@ export const USERS = {
   clientAdmin: { email: 'client.admin@harbor-dental.test', name: 'Hana Harbor', home: 'Harbor Dental' },
 } as const;
 
+/** Waits until the page has hydrated: before that, forms post without JavaScript. */
+export async function hydrated(page: Page) {
+  await expect(page.locator('html[data-hydrated]')).toHaveCount(1);
+}
+
 export class LoginPage {
-  constructor(private readonly page: Page) {}
+  /** `javaScript: false` for a browser without it: nothing will hydrate then. */
+  constructor(
+    private readonly page: Page,
+    private readonly options = { javaScript: true },
+  ) {}
 
   async open() {
     await this.page.goto('/login');
     await expect(this.page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+    if (this.options.javaScript) {
+      await hydrated(this.page);
+    }
   }
 
   async signIn(email: string, password: string = PASSWORD) {

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { AppShell, collectConsoleErrors, LoginPage, PASSWORD, USERS } from '../pages/login-page';
+import { AppShell, collectConsoleErrors, hydrated, LoginPage, PASSWORD, USERS } from '../pages/login-page';
 
 for (const user of Object.values(USERS)) {
   test(`${user.name} signs in, sees their home page and signs out`, async ({ page }, testInfo) => {
@@ -44,6 +44,7 @@ test('signed-out visitors are sent to sign in, and back where they were going af
 
   await page.goto('/change-password');
   await expect(page).toHaveURL('/login?next=/change-password');
+  await hydrated(page);
   await new LoginPage(page).signIn(USERS.partnerAdmin.email);
   await expect(page).toHaveURL('/change-password');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Change your password');
@@ -110,7 +111,7 @@ test.describe('with JavaScript off', () => {
   test.use({ javaScriptEnabled: false });
 
   test('the sign-in form still works, wrong password included', async ({ page }) => {
-    const login = new LoginPage(page);
+    const login = new LoginPage(page, { javaScript: false });
     const shell = new AppShell(page);
     await login.open();
 

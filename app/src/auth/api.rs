@@ -91,8 +91,8 @@ pub async fn change_password(
     use crate::users::repo::{find_by_id, set_password};
 
     let state = crate::request::state()?;
-    let actor = guard::signed_in(&state).await?;
     let client = Client::current(&state)?;
+    let actor = guard::signed_in(&state).await?;
 
     let mut errors = FieldErrors::default();
     if current_password.is_empty() {

@@ -52,10 +52,12 @@ pub fn ready(actor: Actor) -> Result<Actor, AppError> {
 /// What a server function needs from its request: the state, the actor and the
 /// client's address (for the audit log).
 pub async fn request_actor() -> Result<(AppState, Actor, String), AppError> {
+    // Read the request before the first await: while a page renders on the server,
+    // the request's context is not reachable from a resource after it awaited.
     let state = crate::request::state()?;
-    let actor = actor(&state).await?;
-    let address = Client::current(&state)?.address;
-    Ok((state, actor, address))
+    let client = Client::current(&state)?;
+    let actor = ready(signed_in_client(&state, &client).await?)?;
+    Ok((state, actor, client.address))
 }
 
 impl Actor {

@@ -59,7 +59,20 @@ pub fn ClientPage() -> impl IntoView {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             <ErrorBoundary fallback=error_fallback>
                 {move || Suspend::new(async move {
-                    client.await.map(|client| view! { <ClientDetail client /> })
+                    client
+                        .await
+                        .map(|client| {
+                            // Keyed by the revision, so each reload draws new forms: redrawing
+                            // the old ones in place would keep what was typed in them.
+                            let loaded = revision.0.get_untracked();
+                            view! {
+                                <For
+                                    each=move || [(loaded, client.clone())]
+                                    key=|(loaded, _)| *loaded
+                                    children=|(_, client)| view! { <ClientDetail client /> }
+                                />
+                            }
+                        })
                 })}
             </ErrorBoundary>
         </Transition>

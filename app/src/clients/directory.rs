@@ -21,7 +21,10 @@ keyed_enum! {
 pub const PAGE_SIZE: usize = 50;
 pub const MAX_SEARCH: usize = 100;
 
+/// Every field has a default: an empty list or `None` is left out when the query is
+/// sent to the server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct DirectoryQuery {
     pub search: String,
     /// The chosen group as its path from the top of the viewer's tree, as the tree

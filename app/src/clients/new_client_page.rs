@@ -17,6 +17,16 @@ pub fn NewClientPage() -> impl IntoView {
     let query = use_query_map();
     let options = Resource::new(|| (), |_| get_client_form());
     let create = ServerAction::<CreateClient>::new();
+    // Only success replaces the form: after a refusal it stays, with what was typed.
+    // Set from an effect, which runs after the form has drawn the action's result:
+    // swapping the form out in that same pass would leave its fields reading signals
+    // already disposed.
+    let created = RwSignal::new(None::<CreatedClient>);
+    Effect::new(move |_| {
+        if let Some(Ok(client)) = create.value().get() {
+            created.set(Some(client));
+        }
+    });
     view! {
         <Title text="Add client" />
         <header class="page-header">
@@ -26,9 +36,9 @@ pub fn NewClientPage() -> impl IntoView {
             </p>
             <h1>"Add a client account"</h1>
         </header>
-        {move || match create.value().get() {
-            Some(Ok(created)) => view! { <Created created /> }.into_any(),
-            _ => {
+        {move || match created.get() {
+            Some(created) => view! { <Created created /> }.into_any(),
+            None => {
                 view! {
                     <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                         <ErrorBoundary fallback=error_fallback>

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Benchmarks of the client directory at scale (100k clients unless BENCH_CLIENTS says
+# otherwise) on SQLite and on PostgreSQL. Prints figures; fails only if something breaks.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$SWITCHBOARD_ROOT"
+
+"$SWITCHBOARD_ROOT/scripts/setup.sh"
+step "Release build"
+cargo leptos build --release
+step_done
+source "$SWITCHBOARD_ROOT/scripts/postgres.sh"
+step "Benchmark"
+SWITCHBOARD_BIN="$CARGO_TARGET_DIR/release/switchboard" cargo bench -p server --bench directory
+step_done

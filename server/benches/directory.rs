@@ -1,0 +1,389 @@
+//! The client directory at scale (issue 3): a world of `BENCH_CLIENTS` clients (100k by
+//! default) and a group per ten clients, on SQLite and, when `TEST_POSTGRES_URL` is set,
+//! on PostgreSQL. Prints the directory query's p50/p95 (several filters), the subtree
+//! listing, the access check, and the SSR directory page's throughput as a ratio to the
+//! plain `/healthz` route of the same server, measured in the same run.
+//!
+//! Run by `scripts/bench.sh`, which builds the release binary first. Figures only: no
+//! assertion here can fail on a slow machine.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use app::auth::guard::Actor;
+use app::auth::password::Passwords;
+use app::auth::roles::Permission;
+use app::clients::directory::{DirectoryQuery, SortKey, PAGE_SIZE};
+use app::clients::repo::directory_rows;
+use app::clients::{ClientStatus, Feature};
+use app::db::Db;
+use app::request::Client;
+use app::state::{AppState, Settings};
+use app::tenancy::repo::groups_below;
+use app::tenancy::NodeId;
+use app::users::repo::{find_by_email, memberships_of};
+use http_body_util::{BodyExt, Empty};
+use hyper::body::Bytes;
+use hyper_util::rt::TokioIo;
+
+const PASSWORD: &str = "bench-Password-2026!";
+const SAMPLES: usize = 300;
+const PARTNER_ADMIN: &str = "admin@northwind.test";
+
+fn binary() -> PathBuf {
+    std::env::var_os("SWITCHBOARD_BIN")
+        .map(PathBuf::from)
+        .expect("SWITCHBOARD_BIN names the release binary (scripts/bench.sh sets it)")
+}
+
+#[tokio::main]
+async fn main() {
+    let clients: usize = std::env::var("BENCH_CLIENTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100_000);
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let sqlite = format!("sqlite://{}/bench.db?mode=rwc", dir.path().display());
+    run(&sqlite, "SQLite", clients, 3931).await;
+    if let Ok(admin_url) = std::env::var("TEST_POSTGRES_URL") {
+        let (url, name) = fresh_postgres(&admin_url).await;
+        run(&url, "PostgreSQL", clients, 3932).await;
+        drop_postgres(&admin_url, &name).await;
+    }
+}
+
+async fn run(url: &str, backend: &str, clients: usize, port: u16) {
+    println!("\n== {backend}: {clients} clients ==");
+    let started = Instant::now();
+    let status = Command::new(binary())
+        .args(["seed", "--demo", "--password", PASSWORD, "--clients"])
+        .arg(clients.to_string())
+        .env("DATABASE_URL", url)
+        .stdout(Stdio::null())
+        .status()
+        .expect("run switchboard seed");
+    assert!(status.success(), "seeding failed");
+    println!("seeded in {:.0} s", started.elapsed().as_secs_f64());
+
+    let db = Db::connect(url).await.expect("connect");
+    analyze(&db).await;
+    let counts: (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM clients), (SELECT COUNT(*) FROM nodes WHERE kind = 'group')",
+    )
+    .fetch_one(db.pool())
+    .await
+    .expect("count");
+    println!("{} clients, {} groups", counts.0, counts.1);
+
+    let actor = actor(&db, PARTNER_ADMIN).await;
+    let partner = actor.memberships[0].node_id;
+    queries(&db, partner).await;
+    subtree(&db, partner).await;
+    access(&db, &actor).await;
+    throughput(&db, url, port).await;
+    db.close().await;
+}
+
+/// Fresh statistics, as a database in service would have.
+async fn analyze(db: &Db) {
+    sqlx::query("ANALYZE")
+        .execute(db.pool())
+        .await
+        .expect("analyze");
+}
+
+async fn actor(db: &Db, email: &str) -> Actor {
+    let user = find_by_email(db.pool(), email)
+        .await
+        .expect("query")
+        .expect("demo user");
+    Actor {
+        memberships: memberships_of(db.pool(), user.id)
+            .await
+            .expect("memberships"),
+        user: app::auth::session::SessionUser {
+            id: user.id,
+            name: user.name,
+            email: user.email,
+            must_change_password: false,
+            token_hash: String::new(),
+        },
+    }
+}
+
+fn percentiles(mut samples: Vec<Duration>) -> (f64, f64) {
+    samples.sort();
+    let at =
+        |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize].as_secs_f64() * 1e3;
+    (at(0.50), at(0.95))
+}
+
+async fn time<F, Fut>(mut run: F) -> (f64, f64)
+where
+    F: FnMut(usize) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for i in 0..20 {
+        run(i).await;
+    }
+    let mut samples = Vec::with_capacity(SAMPLES);
+    for i in 0..SAMPLES {
+        let started = Instant::now();
+        run(i).await;
+        samples.push(started.elapsed());
+    }
+    percentiles(samples)
+}
+
+async fn queries(db: &Db, partner: NodeId) {
+    let base = DirectoryQuery::default();
+    let cases = [
+        ("first page, by company", base.clone()),
+        (
+            "by SMS credit, descending",
+            DirectoryQuery {
+                sort: SortKey::SmsCredit,
+                descending: true,
+                ..base.clone()
+            },
+        ),
+        (
+            "status suspended",
+            DirectoryQuery {
+                status: Some(ClientStatus::Suspended),
+                ..base.clone()
+            },
+        ),
+        (
+            "tag vip",
+            DirectoryQuery {
+                tag: Some("vip".into()),
+                ..base.clone()
+            },
+        ),
+        (
+            "feature chat",
+            DirectoryQuery {
+                feature: Some(Feature::Chat),
+                ..base.clone()
+            },
+        ),
+        (
+            "low credit",
+            DirectoryQuery {
+                low_credit: true,
+                ..base.clone()
+            },
+        ),
+        (
+            "search 'harbor'",
+            DirectoryQuery {
+                search: "harbor".into(),
+                ..base.clone()
+            },
+        ),
+    ];
+    println!("directory query (partner scope, {PAGE_SIZE} rows):  p50 ms   p95 ms");
+    for (label, query) in cases {
+        // Later pages too: keyset pages cost the same wherever they start.
+        let (first, _) = directory_rows(db.pool(), &[partner], &query, PAGE_SIZE)
+            .await
+            .expect("page");
+        let deep = first
+            .last()
+            .map(|row| query.page_after(&app::clients::directory::cursor_of(row, query.sort)));
+        let (p50, p95) = time(|i| {
+            let query = if i % 2 == 1 {
+                deep.clone().unwrap_or(query.clone())
+            } else {
+                query.clone()
+            };
+            async move {
+                directory_rows(db.pool(), &[partner], &query, PAGE_SIZE)
+                    .await
+                    .expect("page");
+            }
+        })
+        .await;
+        println!("  {label:<40} {p50:>7.2} {p95:>8.2}");
+    }
+    // A group deep in the tree: its subtree is small.
+    let group: i64 =
+        sqlx::query_scalar("SELECT id FROM nodes WHERE kind = 'group' ORDER BY id DESC LIMIT 1")
+            .fetch_one(db.pool())
+            .await
+            .expect("a group");
+    let (p50, p95) = time(|_| async move {
+        directory_rows(
+            db.pool(),
+            &[NodeId(group)],
+            &DirectoryQuery::default(),
+            PAGE_SIZE,
+        )
+        .await
+        .expect("page");
+    })
+    .await;
+    println!(
+        "  {:<40} {p50:>7.2} {p95:>8.2}",
+        "one small group's subtree"
+    );
+}
+
+async fn subtree(db: &Db, partner: NodeId) {
+    let size = groups_below(db.pool(), partner)
+        .await
+        .expect("groups")
+        .len();
+    let (p50, p95) = time(|_| async move {
+        groups_below(db.pool(), partner).await.expect("groups");
+    })
+    .await;
+    println!("subtree listing (all {size} groups of a partner): p50 {p50:.2} ms, p95 {p95:.2} ms");
+}
+
+async fn access(db: &Db, actor: &Actor) {
+    let clients: Vec<i64> =
+        sqlx::query_scalar("SELECT node_id FROM clients ORDER BY node_id DESC LIMIT 100")
+            .fetch_all(db.pool())
+            .await
+            .expect("clients");
+    let (p50, p95) = time(|i| {
+        let client = NodeId(clients[i % clients.len()]);
+        async move {
+            let _ = actor.require(db, Permission::ViewNodes, client).await;
+        }
+    })
+    .await;
+    println!("access check (permission at a client):  p50 {p50:.3} ms, p95 {p95:.3} ms");
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Requests per second on `path` from `connections` keep-alive connections for `span`.
+async fn requests_per_second(port: u16, path: &str, cookie: &str, span: Duration) -> f64 {
+    let connections = 8;
+    let deadline = Instant::now() + span;
+    let mut tasks = Vec::new();
+    for _ in 0..connections {
+        let path = path.to_string();
+        let cookie = cookie.to_string();
+        tasks.push(tokio::spawn(async move {
+            let stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .expect("connect");
+            let (mut sender, connection) =
+                hyper::client::conn::http1::handshake(TokioIo::new(stream))
+                    .await
+                    .expect("handshake");
+            tokio::spawn(connection);
+            let mut done = 0u64;
+            while Instant::now() < deadline {
+                let request = http::Request::get(&path)
+                    .header(http::header::HOST, format!("127.0.0.1:{port}"))
+                    .header(http::header::COOKIE, &cookie)
+                    .header(http::header::ACCEPT, "text/html")
+                    .body(Empty::<Bytes>::new())
+                    .expect("request");
+                let response = sender.send_request(request).await.expect("response");
+                assert!(
+                    response.status().is_success(),
+                    "{path}: {}",
+                    response.status()
+                );
+                response.into_body().collect().await.expect("body");
+                done += 1;
+            }
+            done
+        }));
+    }
+    let mut total = 0;
+    for task in tasks {
+        total += task.await.expect("worker");
+    }
+    total as f64 / span.as_secs_f64()
+}
+
+async fn throughput(db: &Db, url: &str, port: u16) {
+    let server = Server(
+        Command::new(binary())
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+            .env("DATABASE_URL", url)
+            .env("SWITCHBOARD_INSECURE_COOKIES", "1")
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("start switchboard serve"),
+    );
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let settings = Settings {
+        secure_cookies: false,
+        ..Settings::default()
+    };
+    let state = AppState {
+        db: db.clone(),
+        settings: settings.clone(),
+        passwords: Passwords::new(1),
+    };
+    let user = find_by_email(db.pool(), PARTNER_ADMIN)
+        .await
+        .expect("query")
+        .expect("demo user");
+    let token = app::auth::session::open_session(&state, &user, &Client::default(), None)
+        .await
+        .expect("session");
+    let cookie = format!("{}={token}", app::auth::session::cookie_name(&settings));
+
+    let span = Duration::from_secs(5);
+    requests_per_second(port, "/clients", &cookie, Duration::from_secs(1)).await;
+    let plain = requests_per_second(port, "/healthz", &cookie, span).await;
+    let page = requests_per_second(port, "/clients", &cookie, span).await;
+    println!(
+        "throughput: /healthz {plain:.0} req/s, SSR /clients {page:.0} req/s: ratio {:.3} (target ≥ 0.15)",
+        page / plain
+    );
+    drop(server);
+}
+
+async fn fresh_postgres(admin_url: &str) -> (String, String) {
+    let admin = Db::connect(admin_url)
+        .await
+        .expect("reach TEST_POSTGRES_URL");
+    let name = format!("switchboard_bench_{}", std::process::id());
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(admin.pool())
+        .await
+        .expect("create bench database");
+    admin.close().await;
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(base, _)| base)
+        .unwrap_or(admin_url);
+    (format!("{base}/{name}"), name)
+}
+
+async fn drop_postgres(admin_url: &str, name: &str) {
+    let admin = Db::connect(admin_url)
+        .await
+        .expect("reach TEST_POSTGRES_URL");
+    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        .execute(admin.pool())
+        .await;
+    admin.close().await;
+}
