@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks of the client directory at scale (100k clients unless BENCH_CLIENTS says
-# otherwise) on SQLite and on PostgreSQL. Prints figures; fails only if something breaks.
+# otherwise) on SQLite and on PostgreSQL (BENCH_SQLITE_ONLY=1 skips PostgreSQL). Prints
+# figures; fails only if something breaks.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$SWITCHBOARD_ROOT"
@@ -9,7 +10,9 @@ cd "$SWITCHBOARD_ROOT"
 step "Release build"
 cargo leptos build --release
 step_done
-source "$SWITCHBOARD_ROOT/scripts/postgres.sh"
+if [ "${BENCH_SQLITE_ONLY:-0}" != 1 ]; then
+  source "$SWITCHBOARD_ROOT/scripts/postgres.sh"
+fi
 step "Benchmark"
 SWITCHBOARD_BIN="$CARGO_TARGET_DIR/release/switchboard" cargo bench -p server --bench directory
 step_done

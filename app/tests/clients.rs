@@ -11,7 +11,8 @@ use app::auth::roles::Role;
 use app::auth::sso::{redeem, SsoLink};
 use app::clients::directory::{DirectoryQuery, SortKey};
 use app::clients::repo::{
-    add_credit_entry, client_record, directory_rows, ledger_sum, sso_token, NewCreditEntry,
+    add_credit_entry, client_record, directory_rows_shaped, ledger_sum, sso_token, NewCreditEntry,
+    ScopeShape,
 };
 use app::clients::service::{
     client_view, create_client, directory, modify_features, move_client, record_usage,
@@ -369,12 +370,13 @@ async fn walk(
     scopes: &[NodeId],
     query: &DirectoryQuery,
     size: usize,
+    shape: ScopeShape,
 ) -> (Vec<NodeId>, Vec<NodeId>) {
     use app::clients::directory::cursor_of;
     let mut forward = Vec::new();
     let mut page = query.first_page();
     let last_rows = loop {
-        let (rows, more) = directory_rows(db.pool(), scopes, &page, size)
+        let (rows, more) = directory_rows_shaped(db, scopes, &page, size, shape)
             .await
             .unwrap();
         assert!(rows.len() <= size);
@@ -387,9 +389,10 @@ async fn walk(
     let mut backward: Vec<NodeId> = last_rows.iter().rev().map(|row| row.id).collect();
     let mut cursor = last_rows.first().map(|row| cursor_of(row, query.sort));
     while let Some(before) = cursor {
-        let (rows, more) = directory_rows(db.pool(), scopes, &query.page_before(&before), size)
-            .await
-            .unwrap();
+        let (rows, more) =
+            directory_rows_shaped(db, scopes, &query.page_before(&before), size, shape)
+                .await
+                .unwrap();
         backward.extend(rows.iter().rev().map(|row| row.id));
         cursor = if more {
             rows.first().map(|row| cursor_of(row, query.sort))
@@ -422,10 +425,18 @@ async fn directory_filters_and_keyset_pages_return_exactly_the_right_rows() {
                     expected.reverse();
                 }
                 let expected: Vec<NodeId> = expected.iter().map(|s| s.id).collect();
-                for size in [1, 4, 50] {
-                    let (forward, backward) = walk(&db, &[scope], &query, size).await;
-                    assert_eq!(forward, expected, "forward, pages of {size}, {query:?}");
-                    assert_eq!(backward, expected, "backward, pages of {size}, {query:?}");
+                for shape in [ScopeShape::Small, ScopeShape::Large] {
+                    for size in [1, 4, 50] {
+                        let (forward, backward) = walk(&db, &[scope], &query, size, shape).await;
+                        assert_eq!(
+                            forward, expected,
+                            "forward, {shape:?}, pages of {size}, {query:?}"
+                        );
+                        assert_eq!(
+                            backward, expected,
+                            "backward, {shape:?}, pages of {size}, {query:?}"
+                        );
+                    }
                 }
             }
         };

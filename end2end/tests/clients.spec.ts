@@ -173,7 +173,7 @@ test('the directory filters, sorts and pages through the URL', async ({ page }) 
   expect(lines.slice(1).every((line) => line.includes(',suspended,'))).toBe(true);
 });
 
-test('the group tree is usable from the keyboard in the directory', async ({ page }) => {
+test('the group tree is usable from the keyboard in the directory', async ({ page }, testInfo) => {
   await signIn(page);
   const directory = new DirectoryPage(page);
   await directory.open();
@@ -190,6 +190,7 @@ test('the group tree is usable from the keyboard in the directory', async ({ pag
   await expect(page.getByText('Switchboard › Northwind Telecom › East Region')).toBeVisible();
   // Every client listed now lies in the East Region.
   await expect(directory.table().getByRole('link', { name: 'Harbor Dental', exact: true })).toBeVisible();
+  await page.screenshot({ path: `screenshots/${testInfo.project.name}-directory.png`, fullPage: true });
 });
 
 test('someone from another partner cannot open a client by its id', async ({ page }) => {

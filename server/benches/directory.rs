@@ -187,7 +187,7 @@ async fn queries(db: &Db, partner: NodeId) {
     println!("directory query (partner scope, {PAGE_SIZE} rows):  p50 ms   p95 ms");
     for (label, query) in cases {
         // Later pages too: keyset pages cost the same wherever they start.
-        let (first, _) = directory_rows(db.pool(), &[partner], &query, PAGE_SIZE)
+        let (first, _) = directory_rows(db, &[partner], &query, PAGE_SIZE)
             .await
             .expect("page");
         let deep = first
@@ -200,7 +200,7 @@ async fn queries(db: &Db, partner: NodeId) {
                 query.clone()
             };
             async move {
-                directory_rows(db.pool(), &[partner], &query, PAGE_SIZE)
+                directory_rows(db, &[partner], &query, PAGE_SIZE)
                     .await
                     .expect("page");
             }
@@ -215,14 +215,9 @@ async fn queries(db: &Db, partner: NodeId) {
             .await
             .expect("a group");
     let (p50, p95) = time(|_| async move {
-        directory_rows(
-            db.pool(),
-            &[NodeId(group)],
-            &DirectoryQuery::default(),
-            PAGE_SIZE,
-        )
-        .await
-        .expect("page");
+        directory_rows(db, &[NodeId(group)], &DirectoryQuery::default(), PAGE_SIZE)
+            .await
+            .expect("page");
     })
     .await;
     println!(

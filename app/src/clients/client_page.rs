@@ -245,7 +245,7 @@ fn FeaturesCard(client: ClientView) -> impl IntoView {
                             name="seat_limit"
                             input_type="number"
                             value=client.seat_limit.to_string()
-                            hint=format!("At least {}: the users already here.", client.seats_used.max(1))
+                            hint=seat_hint(client.seats_used)
                             error=field_error(error, "seat_limit")
                         />
                         <button type="submit" class="button" disabled=modify.pending()>
@@ -267,6 +267,14 @@ fn FeaturesCard(client: ClientView) -> impl IntoView {
                     .into_any()
             }}
         </section>
+    }
+}
+
+fn seat_hint(used: i64) -> String {
+    match used {
+        0 => "How many users the account may have.".to_string(),
+        1 => "1 user holds a seat now: the limit cannot go lower.".to_string(),
+        _ => format!("{used} users hold seats now: the limit cannot go lower."),
     }
 }
 
@@ -366,7 +374,7 @@ fn Ledger(entries: Vec<CreditEntry>) -> impl IntoView {
                             let by = entry.actor_name.map(|name| format!(" · {name}")).unwrap_or_default();
                             view! {
                                 <tr>
-                                    <td data-label="Date">{format_date(entry.created_at)}</td>
+                                    <td data-label="Date" class="date">{format_date(entry.created_at)}</td>
                                     <td data-label="Credit">{entry.credit.label()}</td>
                                     <td data-label="Entry">{entry.entry_type.label()}</td>
                                     <td data-label="Amount" class="numeric">{amount}</td>
@@ -441,7 +449,7 @@ fn SsoTokenCard(id: NodeId) -> impl IntoView {
             <code class="secret-value" aria-label="SSO token">
                 {move || shown.get().unwrap_or_else(|| "•".repeat(24))}
             </code>
-            <ActionForm action=reveal attr:class="inline-form">
+            <ActionForm action=reveal attr:class="stack">
                 <FormAlert error=reveal_error />
                 <input type="hidden" name="id" value=id.0 />
                 <button type="submit" class="button" disabled=reveal.pending()>

@@ -77,8 +77,7 @@ fn stream_csv(state: AppState, scopes: Vec<NodeId>, query: DirectoryQuery) -> Re
             let Some(page) = page else {
                 return Ok::<_, AppError>(None);
             };
-            let (mut rows, more) =
-                directory_rows(state.db.pool(), &scopes, &page, EXPORT_PAGE).await?;
+            let (mut rows, more) = directory_rows(&state.db, &scopes, &page, EXPORT_PAGE).await?;
             attach_tags(state.db.pool(), &mut rows).await?;
             let next = match rows.last() {
                 Some(last) if more => Some(page.page_after(&cursor_of(last, page.sort))),

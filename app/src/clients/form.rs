@@ -12,6 +12,9 @@ pub fn CompanyFields(
     company: CompanyInfo,
     tags: Vec<String>,
     error: Signal<Option<AppError>>,
+    /// On the add form, the contact becomes the account's first Client Admin.
+    #[prop(optional)]
+    new_account: bool,
 ) -> impl IntoView {
     let time_zones = TIME_ZONES
         .iter()
@@ -36,7 +39,7 @@ pub fn CompanyFields(
                 name="contact_name"
                 value=company.contact_name
                 autocomplete="name"
-                hint="Becomes the account's first Client Admin."
+                hint=if new_account { "Becomes the account's first Client Admin." } else { "" }
                 error=field_error(error, "contact_name")
             />
             <TextField

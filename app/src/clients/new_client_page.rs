@@ -72,11 +72,11 @@ fn NewClientForm(
             <FormAlert error />
             <section class="form-section">
                 <h2>"Company"</h2>
-                <CompanyFields company=CompanyInfo::default() tags=Vec::new() error />
+                <CompanyFields company=CompanyInfo::default() tags=Vec::new() error new_account=true />
             </section>
             <section class="form-section">
                 <h2>"Account"</h2>
-                <div class="form-grid">
+                <div class="wide-field">
                     <SelectField
                         label="Group"
                         name="group"
@@ -85,6 +85,8 @@ fn NewClientForm(
                         placeholder="Choose a group"
                         error=field_error(error, "group")
                     />
+                </div>
+                <div class="form-grid">
                     <TextField
                         label="User seats"
                         name="seat_limit"

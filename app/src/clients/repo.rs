@@ -10,7 +10,7 @@ use super::{
     features_from_stored, ClientRow, ClientStatus, CompanyInfo, CreditEntry, CreditKind, EntryType,
     Feature, LOW_CREDIT,
 };
-use crate::db::{contains_pattern, now_ms, Param, SqlBuilder};
+use crate::db::{contains_pattern, now_ms, Db, Param, SqlBuilder};
 use crate::error::AppError;
 use crate::tenancy::repo::insert_node;
 use crate::tenancy::{NodeId, NodeKind};
@@ -467,11 +467,28 @@ pub async fn set_sso_token<'e>(
     Ok(())
 }
 
+/// Subtrees up to this many nodes are listed by reading them whole and sorting.
+const SMALL_SCOPE: i64 = 2_000;
+
+/// How many nodes the subtrees of `scopes` hold, counted only up to just past
+/// [`SMALL_SCOPE`]: enough to choose how to list them.
+async fn subtree_size(db: &Db, scopes: &[NodeId]) -> Result<i64, AppError> {
+    let mut sql =
+        SqlBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM node_paths WHERE ancestor_id IN (");
+    let list: Vec<String> = scopes
+        .iter()
+        .map(|scope| sql.bind(Param::Int(scope.0)))
+        .collect();
+    let limit = sql.bind(Param::Int(SMALL_SCOPE + 1));
+    sql.push(&format!("{}) LIMIT {limit}) AS counted", list.join(", ")));
+    Ok(sql.query().fetch_one(db.pool()).await?.try_get(0)?)
+}
+
 /// One page of the directory under any of `scopes` (whole subtrees), plus whether more
 /// rows lie beyond it in the direction of travel. Keyset pagination: the page starts
 /// after (or ends before) the cursor's row, so no query scans the rows it skips.
-pub async fn directory_rows<'e>(
-    db: impl Executor<'e, Database = Any>,
+pub async fn directory_rows(
+    db: &Db,
     scopes: &[NodeId],
     query: &DirectoryQuery,
     page_size: usize,
@@ -479,6 +496,32 @@ pub async fn directory_rows<'e>(
     if scopes.is_empty() {
         return Ok((Vec::new(), false));
     }
+    let shape = if subtree_size(db, scopes).await? <= SMALL_SCOPE {
+        ScopeShape::Small
+    } else {
+        ScopeShape::Large
+    };
+    directory_rows_shaped(db, scopes, query, page_size, shape).await
+}
+
+/// How [`directory_rows_shaped`] reaches the clients of a scope.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScopeShape {
+    /// Read the whole subtree from the closure table, then sort it.
+    Small,
+    /// Walk the clients in sort order, keeping those inside the subtree.
+    Large,
+}
+
+/// [`directory_rows`] with the query shape chosen by the caller (tests run both).
+pub async fn directory_rows_shaped(
+    db: &Db,
+    scopes: &[NodeId],
+    query: &DirectoryQuery,
+    page_size: usize,
+    shape: ScopeShape,
+) -> Result<(Vec<ClientRow>, bool), AppError> {
+    let small_scope = shape == ScopeShape::Small;
     let backwards = query.before.is_some();
     let (sort_column, is_text) = match query.sort {
         SortKey::Name => ("c.name_key", true),
@@ -488,21 +531,37 @@ pub async fn directory_rows<'e>(
     };
     // Walking backwards reverses the order; rows are put back in order below.
     let ascending = query.descending == backwards;
-    let mut sql = SqlBuilder::new(
-        "SELECT c.node_id, n.name, g.name AS group_name, c.contact_name, c.email, c.phone, \
-         c.status, c.sms_balance, c.voice_balance, c.created_at \
-         FROM clients c JOIN nodes n ON n.id = c.node_id JOIN nodes g ON g.id = n.parent_id \
-         WHERE ",
-    );
+    // Two shapes: a small subtree is read from the closure table and sorted (at most
+    // SMALL_SCOPE rows); for a large one the planner may walk the sort's index, check
+    // each row's place in the tree and stop after one page. Selective filters on a
+    // large scope are still slow on SQLite (see the benchmark).
+    let columns = "SELECT c.node_id, n.name, g.name AS group_name, c.contact_name, c.email, \
+                   c.phone, c.status, c.sms_balance, c.voice_balance, c.created_at";
+    let mut sql = if small_scope {
+        SqlBuilder::new(&format!(
+            "{columns} FROM node_paths p CROSS JOIN clients c \
+             JOIN nodes n ON n.id = c.node_id JOIN nodes g ON g.id = n.parent_id \
+             WHERE c.node_id = p.descendant_id AND "
+        ))
+    } else {
+        SqlBuilder::new(&format!(
+            "{columns} FROM clients c \
+             JOIN nodes n ON n.id = c.node_id JOIN nodes g ON g.id = n.parent_id WHERE "
+        ))
+    };
     let scope_list: Vec<String> = scopes
         .iter()
         .map(|scope| sql.bind(Param::Int(scope.0)))
         .collect();
-    sql.push(&format!(
-        "EXISTS (SELECT 1 FROM node_paths p WHERE p.descendant_id = c.node_id \
-         AND p.ancestor_id IN ({}))",
-        scope_list.join(", ")
-    ));
+    if small_scope {
+        sql.push(&format!("p.ancestor_id IN ({})", scope_list.join(", ")));
+    } else {
+        sql.push(&format!(
+            "EXISTS (SELECT 1 FROM node_paths p WHERE p.descendant_id = c.node_id \
+             AND p.ancestor_id IN ({}))",
+            scope_list.join(", ")
+        ));
+    }
     if let Some(status) = query.status {
         let value = sql.bind(Param::Text(status.key().into()));
         sql.push(&format!(" AND c.status = {value}"));
@@ -563,7 +622,7 @@ pub async fn directory_rows<'e>(
         " ORDER BY {sort_column} {direction}, c.node_id {direction} LIMIT {limit}"
     ));
 
-    let fetched = sql.query().fetch_all(db).await?;
+    let fetched = sql.query().fetch_all(db.pool()).await?;
     let more = fetched.len() > page_size;
     let mut rows = fetched
         .iter()

@@ -21,8 +21,8 @@ use crate::auth::roles::{Permission, Role, RoleSet};
 use crate::db::Db;
 use crate::error::{AppError, FieldErrors};
 use crate::state::AppState;
-use crate::tenancy::groups::{group_choices, tree_roots};
-use crate::tenancy::repo::{groups_below, move_subtree, partner_of, path_names, tree_node};
+use crate::tenancy::groups::{group_choices, root_memberships};
+use crate::tenancy::repo::{get_node, groups_below, move_subtree, partner_of, path_names};
 use crate::tenancy::{NodeId, NodeKind};
 use crate::users::repo::{insert_user, set_membership, NewUser};
 use crate::users::{email_problem, UserStatus};
@@ -47,11 +47,13 @@ pub async fn directory_scopes(
                 .require(&state.db, Permission::ViewNodes, node)
                 .await?;
             let mut path = path_names(state.db.pool(), node).await?;
-            path.extend(tree_node(state.db.pool(), node).await?.map(|n| n.name));
+            path.extend(get_node(state.db.pool(), node).await?.map(|n| n.name));
             Ok((vec![node], path.join(" › ")))
         }
         None => {
-            let roots = tree_roots(state, actor).await?;
+            // Names from the memberships: counting what lies below each root would
+            // cost a scan of the subtree on every page.
+            let roots = root_memberships(state, actor).await?;
             if roots.is_empty() {
                 return Err(AppError::forbidden(
                     "You do not have access to any client accounts.",
@@ -59,10 +61,10 @@ pub async fn directory_scopes(
             }
             let label = roots
                 .iter()
-                .map(|root| root.name.clone())
+                .map(|root| root.node_name.clone())
                 .collect::<Vec<_>>()
                 .join(", ");
-            Ok((roots.into_iter().map(|root| root.id).collect(), label))
+            Ok((roots.iter().map(|root| root.node_id).collect(), label))
         }
     }
 }
@@ -74,7 +76,7 @@ pub async fn directory(
     query: &DirectoryQuery,
 ) -> Result<DirectoryPage, AppError> {
     let (scopes, scope) = directory_scopes(state, actor, query).await?;
-    let (mut rows, more) = directory_rows(state.db.pool(), &scopes, query, PAGE_SIZE).await?;
+    let (mut rows, more) = directory_rows(&state.db, &scopes, query, PAGE_SIZE).await?;
     attach_tags(state.db.pool(), &mut rows).await?;
     let first = rows.first().map(|row| cursor_of(row, query.sort));
     let last = rows.last().map(|row| cursor_of(row, query.sort));
@@ -274,7 +276,7 @@ async fn client_home(
     actor
         .require(&state.db, Permission::ManageClients, group)
         .await?;
-    let node = tree_node(state.db.pool(), group)
+    let node = get_node(state.db.pool(), group)
         .await?
         .ok_or(AppError::NotFound)?;
     if !matches!(node.kind, NodeKind::Partner | NodeKind::Group) {

@@ -15,28 +15,43 @@ use crate::auth::roles::Permission;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::users::repo::MembershipRecord;
 
-/// The highest nodes the actor may view: where the tree starts for them.
-pub async fn tree_roots(state: &AppState, actor: &Actor) -> Result<Vec<TreeNode>, AppError> {
-    let viewable: Vec<NodeId> = actor
+/// The highest nodes the actor may view: where the tree starts for them, as the
+/// memberships that grant it (which carry the node's name).
+pub async fn root_memberships<'a>(
+    state: &AppState,
+    actor: &'a Actor,
+) -> Result<Vec<&'a MembershipRecord>, AppError> {
+    let viewable: Vec<&MembershipRecord> = actor
         .memberships
         .iter()
         .filter(|m| m.roles.permissions().contains(Permission::ViewNodes))
-        .map(|m| m.node_id)
         .collect();
     let mut roots = Vec::new();
-    for &node in &viewable {
+    for &membership in &viewable {
         let mut covered = false;
         for &other in &viewable {
-            if other != node && is_within(state.db.pool(), node, other).await? {
+            if other.node_id != membership.node_id
+                && is_within(state.db.pool(), membership.node_id, other.node_id).await?
+            {
                 covered = true;
                 break;
             }
         }
         if !covered {
-            if let Some(root) = tree_node(state.db.pool(), node).await? {
-                roots.push(root);
-            }
+            roots.push(membership);
+        }
+    }
+    Ok(roots)
+}
+
+/// The highest nodes the actor may view, with their counts, as the tree shows them.
+pub async fn tree_roots(state: &AppState, actor: &Actor) -> Result<Vec<TreeNode>, AppError> {
+    let mut roots = Vec::new();
+    for membership in root_memberships(state, actor).await? {
+        if let Some(root) = tree_node(state.db.pool(), membership.node_id).await? {
+            roots.push(root);
         }
     }
     Ok(roots)
