@@ -19,6 +19,24 @@ pub struct AuditEvent<'a> {
 }
 
 impl<'a> AuditEvent<'a> {
+    /// A change `actor` made at `node`.
+    pub fn at_node(
+        actor: UserId,
+        node: NodeId,
+        action: &'a str,
+        details: serde_json::Value,
+        address: &'a str,
+    ) -> Self {
+        Self {
+            actor: Some(actor),
+            subject: None,
+            node: Some(node),
+            action,
+            details,
+            address,
+        }
+    }
+
     /// Something a user did to their own account (signing in, changing a password).
     pub fn about_self(
         user: UserId,

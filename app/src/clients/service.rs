@@ -487,17 +487,16 @@ pub async fn update_company(
     }
     record(
         &mut *tx,
-        AuditEvent {
-            actor: Some(actor.user.id),
-            subject: None,
-            node: Some(id),
-            action: "client.company_updated",
-            details: json!({
+        AuditEvent::at_node(
+            actor.user.id,
+            id,
+            "client.company_updated",
+            json!({
                 "before": { "company": client.company, "tags": before_tags },
                 "after": { "company": company, "tags": tags },
             }),
             address,
-        },
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -529,14 +528,7 @@ pub async fn set_status(
     };
     record(
         &mut *tx,
-        AuditEvent {
-            actor: Some(actor.user.id),
-            subject: None,
-            node: Some(id),
-            action,
-            details: json!({ "before": { "status": client.status.key() }, "after": { "status": status.key() } }),
-            address,
-        },
+        AuditEvent::at_node(actor.user.id, id, action, json!({ "before": { "status": client.status.key() }, "after": { "status": status.key() } }), address),
     )
     .await?;
     tx.commit().await?;
@@ -575,17 +567,16 @@ pub async fn modify_features(
     }
     record(
         &mut *tx,
-        AuditEvent {
-            actor: Some(actor.user.id),
-            subject: None,
-            node: Some(id),
-            action: "client.features_changed",
-            details: json!({
+        AuditEvent::at_node(
+            actor.user.id,
+            id,
+            "client.features_changed",
+            json!({
                 "before": { "features": before, "seat_limit": client.seat_limit },
                 "after": { "features": features, "seat_limit": seats },
             }),
             address,
-        },
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -625,14 +616,7 @@ pub async fn top_up(
     .ok_or(AppError::Internal)?;
     record(
         &mut *tx,
-        AuditEvent {
-            actor: Some(actor.user.id),
-            subject: None,
-            node: Some(id),
-            action: "client.credits_added",
-            details: json!({ "after": { "credit": credit.key(), "amount": amount, "balance": balance, "note": note } }),
-            address,
-        },
+        AuditEvent::at_node(actor.user.id, id, "client.credits_added", json!({ "after": { "credit": credit.key(), "amount": amount, "balance": balance, "note": note } }), address),
     )
     .await?;
     tx.commit().await?;
@@ -687,14 +671,13 @@ pub async fn reveal_sso_token(
         .ok_or(AppError::NotFound)?;
     record(
         &mut *tx,
-        AuditEvent {
-            actor: Some(actor.user.id),
-            subject: None,
-            node: Some(id),
-            action: "client.sso_token_revealed",
-            details: json!({}),
+        AuditEvent::at_node(
+            actor.user.id,
+            id,
+            "client.sso_token_revealed",
+            json!({}),
             address,
-        },
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -721,14 +704,13 @@ pub async fn rotate_sso_token(
     repo::set_sso_token(&mut *tx, id, &token).await?;
     record(
         &mut *tx,
-        AuditEvent {
-            actor: Some(actor.user.id),
-            subject: None,
-            node: Some(id),
-            action: "client.sso_token_rotated",
-            details: json!({}),
+        AuditEvent::at_node(
+            actor.user.id,
+            id,
+            "client.sso_token_rotated",
+            json!({}),
             address,
-        },
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -761,14 +743,13 @@ pub async fn move_client(
     move_subtree(&mut tx, id, group).await?;
     record(
         &mut *tx,
-        AuditEvent {
-            actor: Some(actor.user.id),
-            subject: None,
-            node: Some(id),
-            action: "client.moved",
-            details: json!({ "before": { "group": client.group_id.0 }, "after": { "group": group.0 } }),
+        AuditEvent::at_node(
+            actor.user.id,
+            id,
+            "client.moved",
+            json!({ "before": { "group": client.group_id.0 }, "after": { "group": group.0 } }),
             address,
-        },
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -799,14 +780,7 @@ pub async fn set_operator_status(
     }
     record(
         &mut *tx,
-        AuditEvent {
-            actor: Some(actor.user.id),
-            subject: None,
-            node: Some(id),
-            action: "client.operator_status_set",
-            details: json!({ "before": { "operator_status": client.operator_status }, "after": { "operator_status": text } }),
-            address,
-        },
+        AuditEvent::at_node(actor.user.id, id, "client.operator_status_set", json!({ "before": { "operator_status": client.operator_status }, "after": { "operator_status": text } }), address),
     )
     .await?;
     tx.commit().await?;

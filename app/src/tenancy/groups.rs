@@ -253,14 +253,13 @@ pub async fn create_group(
     let id = insert_node(&mut tx, Some(parent), NodeKind::Group, &name).await?;
     record(
         &mut *tx,
-        AuditEvent {
-            actor: Some(actor.user.id),
-            subject: None,
-            node: Some(id),
-            action: "group.created",
-            details: json!({ "after": { "name": name, "parent": parent.0 } }),
+        AuditEvent::at_node(
+            actor.user.id,
+            id,
+            "group.created",
+            json!({ "after": { "name": name, "parent": parent.0 } }),
             address,
-        },
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -289,14 +288,13 @@ pub async fn rename_group(
     }
     record(
         &mut *tx,
-        AuditEvent {
-            actor: Some(actor.user.id),
-            subject: None,
-            node: Some(node),
-            action: "group.renamed",
-            details: json!({ "before": { "name": group.name }, "after": { "name": name } }),
+        AuditEvent::at_node(
+            actor.user.id,
+            node,
+            "group.renamed",
+            json!({ "before": { "name": group.name }, "after": { "name": name } }),
             address,
-        },
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -348,17 +346,16 @@ pub async fn move_group(
     move_subtree(&mut tx, node, new_parent).await?;
     record(
         &mut *tx,
-        AuditEvent {
-            actor: Some(actor.user.id),
-            subject: None,
-            node: Some(node),
-            action: "group.moved",
-            details: json!({
+        AuditEvent::at_node(
+            actor.user.id,
+            node,
+            "group.moved",
+            json!({
                 "before": { "parent": group.parent_id.map(|p| p.0) },
                 "after": { "parent": new_parent.0 },
             }),
             address,
-        },
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -386,14 +383,13 @@ pub async fn delete_group(
     }
     record(
         &mut *tx,
-        AuditEvent {
-            actor: Some(actor.user.id),
-            subject: None,
-            node: Some(node),
-            action: "group.deleted",
-            details: json!({ "before": { "name": group.name, "parent": group.parent_id.map(|p| p.0) } }),
+        AuditEvent::at_node(
+            actor.user.id,
+            node,
+            "group.deleted",
+            json!({ "before": { "name": group.name, "parent": group.parent_id.map(|p| p.0) } }),
             address,
-        },
+        ),
     )
     .await?;
     tx.commit().await?;
