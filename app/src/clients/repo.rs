@@ -90,23 +90,37 @@ pub async fn insert_client(
     Ok(id)
 }
 
+/// Makes `values` the client's whole set in `table` (its tags or its features).
+async fn replace_set(
+    conn: &mut AnyConnection,
+    table: &str,
+    column: &str,
+    id: NodeId,
+    values: &[&str],
+) -> Result<(), AppError> {
+    sqlx::query(&format!("DELETE FROM {table} WHERE client_id = $1"))
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await?;
+    for value in values {
+        sqlx::query(&format!(
+            "INSERT INTO {table} (client_id, {column}) VALUES ($1, $2)"
+        ))
+        .bind(id.0)
+        .bind(value)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 async fn replace_tags(
     conn: &mut AnyConnection,
     id: NodeId,
     tags: &[String],
 ) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM client_tags WHERE client_id = $1")
-        .bind(id.0)
-        .execute(&mut *conn)
-        .await?;
-    for tag in tags {
-        sqlx::query("INSERT INTO client_tags (client_id, tag) VALUES ($1, $2)")
-            .bind(id.0)
-            .bind(tag)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
+    let tags: Vec<&str> = tags.iter().map(String::as_str).collect();
+    replace_set(conn, "client_tags", "tag", id, &tags).await
 }
 
 async fn replace_features(
@@ -114,18 +128,8 @@ async fn replace_features(
     id: NodeId,
     features: &[Feature],
 ) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM client_features WHERE client_id = $1")
-        .bind(id.0)
-        .execute(&mut *conn)
-        .await?;
-    for feature in features {
-        sqlx::query("INSERT INTO client_features (client_id, feature) VALUES ($1, $2)")
-            .bind(id.0)
-            .bind(feature.key())
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
+    let keys: Vec<&str> = features.iter().map(|feature| feature.key()).collect();
+    replace_set(conn, "client_features", "feature", id, &keys).await
 }
 
 pub async fn client_record<'e>(
