@@ -5,7 +5,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{get_activation, ActivateAccount};
-use crate::components::field::{action_error, field_error, FormAlert, TextField};
+use super::password_page::NewPasswordFields;
+use crate::components::field::{action_error, FormAlert};
 use crate::components::logo::Logo;
 use crate::error::ErrorPanel;
 
@@ -42,21 +43,7 @@ fn ActivationForm(email: String, token: String) -> impl IntoView {
         <ActionForm action=activate attr:class="stack">
             <FormAlert error />
             <input type="hidden" name="token" value=token />
-            <TextField
-                label="New password"
-                name="new_password"
-                input_type="password"
-                autocomplete="new-password"
-                hint="At least 10 characters. A few unrelated words make a strong passphrase."
-                error=field_error(error, "new_password")
-            />
-            <TextField
-                label="Confirm new password"
-                name="confirm_password"
-                input_type="password"
-                autocomplete="new-password"
-                error=field_error(error, "confirm_password")
-            />
+            <NewPasswordFields error />
             <button type="submit" class="button primary wide" disabled=activate.pending()>
                 "Activate and sign in"
             </button>

@@ -59,26 +59,35 @@ fn ChangePasswordForm(user: CurrentUser) -> impl IntoView {
                     autocomplete="current-password"
                     error=field_error(error, "current_password")
                 />
-                <TextField
-                    label="New password"
-                    name="new_password"
-                    input_type="password"
-                    autocomplete="new-password"
-                    hint="At least 10 characters. A few unrelated words make a strong passphrase."
-                    error=field_error(error, "new_password")
-                />
-                <TextField
-                    label="Confirm new password"
-                    name="confirm_password"
-                    input_type="password"
-                    autocomplete="new-password"
-                    error=field_error(error, "confirm_password")
-                />
+                <NewPasswordFields error />
                 <button type="submit" class="button primary wide" disabled=change.pending()>
                     "Change password"
                 </button>
             </ActionForm>
             {(!forced).then(|| view! { <a class="back-link" href=paths::HOME>"Back to Switchboard"</a> })}
         </div>
+    }
+}
+
+/// A new password and its confirmation, each with its own message: shared by changing
+/// a password and by activating an account.
+#[component]
+pub fn NewPasswordFields(error: Signal<Option<crate::error::AppError>>) -> impl IntoView {
+    view! {
+        <TextField
+            label="New password"
+            name="new_password"
+            input_type="password"
+            autocomplete="new-password"
+            hint="At least 10 characters. A few unrelated words make a strong passphrase."
+            error=field_error(error, "new_password")
+        />
+        <TextField
+            label="Confirm new password"
+            name="confirm_password"
+            input_type="password"
+            autocomplete="new-password"
+            error=field_error(error, "confirm_password")
+        />
     }
 }
