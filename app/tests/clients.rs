@@ -11,8 +11,8 @@ use app::auth::roles::Role;
 use app::auth::sso::{redeem, SsoLink};
 use app::clients::directory::{DirectoryQuery, SortKey};
 use app::clients::repo::{
-    add_credit_entry, client_record, directory_rows_shaped, ledger_sum, sso_token, NewCreditEntry,
-    ScopeShape,
+    add_credit_entry, client_record, directory_rows_driven, ledger_sum, sso_token, Driver,
+    NewCreditEntry,
 };
 use app::clients::service::{
     client_view, create_client, directory, modify_features, move_client, record_usage,
@@ -29,7 +29,7 @@ use app::tenancy::NodeId;
 use app::users::repo::{find_by_email, set_membership};
 use app::users::UserStatus;
 use common::on_every_database;
-use fixtures::{actor_with, add_user, build_tree, company};
+use fixtures::{actor_with, add_user, assert_counts_exact, build_tree, company};
 
 const ADDRESS: &str = "198.51.100.7";
 
@@ -370,13 +370,13 @@ async fn walk(
     scopes: &[NodeId],
     query: &DirectoryQuery,
     size: usize,
-    shape: ScopeShape,
+    driver: Driver,
 ) -> (Vec<NodeId>, Vec<NodeId>) {
     use app::clients::directory::cursor_of;
     let mut forward = Vec::new();
     let mut page = query.first_page();
     let last_rows = loop {
-        let (rows, more) = directory_rows_shaped(db, scopes, &page, size, shape)
+        let (rows, more) = directory_rows_driven(db, scopes, &page, size, driver)
             .await
             .unwrap();
         assert!(rows.len() <= size);
@@ -390,7 +390,7 @@ async fn walk(
     let mut cursor = last_rows.first().map(|row| cursor_of(row, query.sort));
     while let Some(before) = cursor {
         let (rows, more) =
-            directory_rows_shaped(db, scopes, &query.page_before(&before), size, shape)
+            directory_rows_driven(db, scopes, &query.page_before(&before), size, driver)
                 .await
                 .unwrap();
         backward.extend(rows.iter().rev().map(|row| row.id));
@@ -425,16 +425,16 @@ async fn directory_filters_and_keyset_pages_return_exactly_the_right_rows() {
                     expected.reverse();
                 }
                 let expected: Vec<NodeId> = expected.iter().map(|s| s.id).collect();
-                for shape in [ScopeShape::Small, ScopeShape::Large] {
+                for driver in Driver::candidates(&query) {
                     for size in [1, 4, 50] {
-                        let (forward, backward) = walk(&db, &[scope], &query, size, shape).await;
+                        let (forward, backward) = walk(&db, &[scope], &query, size, driver).await;
                         assert_eq!(
                             forward, expected,
-                            "forward, {shape:?}, pages of {size}, {query:?}"
+                            "forward, {driver:?}, pages of {size}, {query:?}"
                         );
                         assert_eq!(
                             backward, expected,
-                            "backward, {shape:?}, pages of {size}, {query:?}"
+                            "backward, {driver:?}, pages of {size}, {query:?}"
                         );
                     }
                 }
@@ -511,6 +511,28 @@ async fn directory_filters_and_keyset_pages_return_exactly_the_right_rows() {
             },
             tree.group,
             Box::new(|s| s.sms < 100 || s.voice < 100),
+        )
+        .await;
+        // Filters started from platform-wide sets still keep to the scope.
+        check(
+            DirectoryQuery {
+                tag: Some("vip".into()),
+                low_credit: true,
+                ..everything.clone()
+            },
+            tree.sub_group,
+            Box::new(|s| s.in_sub_group && s.tag == Some("vip") && (s.sms < 100 || s.voice < 100)),
+        )
+        .await;
+        check(
+            DirectoryQuery {
+                status: Some(ClientStatus::Active),
+                feature: Some(Feature::Sms),
+                descending: true,
+                ..everything.clone()
+            },
+            tree.sub_group,
+            Box::new(|s| s.in_sub_group && s.status == ClientStatus::Active && s.feature),
         )
         .await;
         check(
@@ -824,6 +846,7 @@ async fn stale_saves_are_refused_naming_who_changed_what() {
             (moved.status, moved.group_id),
             (ClientStatus::Suspended, tree.group)
         );
+        assert_counts_exact(&state.db).await;
         let to_other_partner = move_client(
             &state,
             &second,

@@ -12,7 +12,7 @@ use app::tenancy::{NodeId, NodeKind, SubtreeCounts};
 use app::users::repo::{find_by_email, insert_user, memberships_of, set_membership, NewUser};
 use app::users::UserStatus;
 use common::on_every_database;
-use fixtures::{actor_with, add_user, build_tree};
+use fixtures::{actor_with, add_user, assert_counts_exact, build_tree};
 
 #[tokio::test]
 async fn a_fresh_database_comes_up_empty_and_migrated() {
@@ -308,6 +308,7 @@ async fn moving_a_subtree_keeps_every_path_exact() {
             .await
             .unwrap();
         assert_eq!(paths, 1 + 2 + 3 + 4 + 5 + 2 + 3);
+        assert_counts_exact(&db).await;
         assert!(
             app::tenancy::repo::is_within(&mut *conn, tree.client, tree.other_partner)
                 .await

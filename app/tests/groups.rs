@@ -14,7 +14,7 @@ use app::tenancy::groups::{
 };
 use app::tenancy::repo::ancestors;
 use common::on_every_database;
-use fixtures::{actor_with, build_tree};
+use fixtures::{actor_with, assert_counts_exact, build_tree};
 
 const ADDRESS: &str = "198.51.100.7";
 
@@ -86,6 +86,7 @@ async fn groups_are_created_renamed_moved_and_deleted_with_an_audit_trail() {
             group(&state, &admin, tree.group).await,
             Err(AppError::NotFound)
         );
+        assert_counts_exact(&state.db).await;
 
         let actions: Vec<String> = sqlx::query_scalar(
             "SELECT action FROM audit_events WHERE actor_user_id = $1 ORDER BY id",

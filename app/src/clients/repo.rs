@@ -471,21 +471,109 @@ pub async fn set_sso_token<'e>(
     Ok(())
 }
 
-/// Subtrees up to this many nodes are listed by reading them whole and sorting.
-const SMALL_SCOPE: i64 = 2_000;
+/// A starting set of at most this many clients is read whole and sorted; past it the
+/// directory walks the sort's index instead.
+const SMALL_SET: i64 = 2_000;
 
-/// How many nodes the subtrees of `scopes` hold, counted only up to just past
-/// [`SMALL_SCOPE`]: enough to choose how to list them.
-async fn subtree_size(db: &Db, scopes: &[NodeId]) -> Result<i64, AppError> {
-    let mut sql =
-        SqlBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM node_paths WHERE ancestor_id IN (");
-    let list: Vec<String> = scopes
-        .iter()
-        .map(|scope| sql.bind(Param::Int(scope.0)))
-        .collect();
-    let limit = sql.bind(Param::Int(SMALL_SCOPE + 1));
-    sql.push(&format!("{}) LIMIT {limit}) AS counted", list.join(", ")));
+/// Where a directory query starts: the set of clients it reads first, before the
+/// other conditions and the sort. Every driver returns the same rows; they differ in
+/// cost, which depends on how many clients the starting set holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Driver {
+    /// Every client of the scope's subtrees, from the closure table.
+    Subtree,
+    /// The clients carrying the filtered tag.
+    Tag,
+    /// The clients with the filtered feature enabled.
+    Feature,
+    /// The clients in the filtered status.
+    Status,
+    /// The clients low on either credit (a partial index).
+    LowCredit,
+    /// Clients in sort order, keeping those that match, stopping after one page: for
+    /// when every starting set is large, where matches are common.
+    Walk,
+}
+
+impl Driver {
+    /// The drivers that can answer `query`.
+    pub fn candidates(query: &DirectoryQuery) -> Vec<Driver> {
+        let mut drivers = vec![Driver::Subtree, Driver::Walk];
+        if query.tag.is_some() {
+            drivers.push(Driver::Tag);
+        }
+        if query.feature.is_some() {
+            drivers.push(Driver::Feature);
+        }
+        if query.status.is_some() {
+            drivers.push(Driver::Status);
+        }
+        if query.low_credit {
+            drivers.push(Driver::LowCredit);
+        }
+        drivers
+    }
+}
+
+/// The rows that start the query under `driver` and the condition tying them to `c`.
+fn driver_source(driver: Driver, query: &DirectoryQuery, sql: &mut SqlBuilder) -> Option<String> {
+    Some(match driver {
+        Driver::Subtree | Driver::Walk => return None,
+        Driver::Tag => {
+            let tag = sql.bind(Param::Text(query.tag.clone()?));
+            format!("(SELECT client_id AS id FROM client_tags WHERE tag = {tag})")
+        }
+        Driver::Feature => {
+            let feature = sql.bind(Param::Text(query.feature?.key().into()));
+            format!("(SELECT client_id AS id FROM client_features WHERE feature = {feature})")
+        }
+        Driver::Status => {
+            let status = sql.bind(Param::Text(query.status?.key().into()));
+            format!("(SELECT node_id AS id FROM clients WHERE status = {status})")
+        }
+        Driver::LowCredit => format!(
+            "(SELECT node_id AS id FROM clients WHERE {})",
+            low_credit("clients")
+        ),
+    })
+}
+
+/// Low on either credit, with the bound written out (not bound as a parameter) so
+/// that the planner can use the partial index `clients_low_credit`.
+fn low_credit(table: &str) -> String {
+    format!("{table}.sms_balance < {LOW_CREDIT} OR {table}.voice_balance < {LOW_CREDIT}")
+}
+
+/// How many rows `driver` starts from, counted only up to just past [`SMALL_SET`].
+async fn driver_size(
+    db: &Db,
+    driver: Driver,
+    scopes: &[NodeId],
+    query: &DirectoryQuery,
+) -> Result<i64, AppError> {
+    if driver == Driver::Walk {
+        return Ok(i64::MAX);
+    }
+    let mut sql = SqlBuilder::new("");
+    let counted = match driver_source(driver, query, &mut sql) {
+        Some(source) => {
+            let limit = sql.bind(Param::Int(SMALL_SET + 1));
+            format!("SELECT COUNT(*) FROM (SELECT 1 FROM {source} AS d LIMIT {limit}) AS counted")
+        }
+        None => format!(
+            "SELECT CAST(COALESCE(SUM(clients_below), 0) AS BIGINT) FROM nodes WHERE id IN ({})",
+            bind_ids(&mut sql, scopes)
+        ),
+    };
+    sql.push(&counted);
     Ok(sql.query().fetch_one(db.pool()).await?.try_get(0)?)
+}
+
+fn bind_ids(sql: &mut SqlBuilder, ids: &[NodeId]) -> String {
+    ids.iter()
+        .map(|id| sql.bind(Param::Int(id.0)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// One page of the directory under any of `scopes` (whole subtrees), plus whether more
@@ -500,32 +588,24 @@ pub async fn directory_rows(
     if scopes.is_empty() {
         return Ok((Vec::new(), false));
     }
-    let shape = if subtree_size(db, scopes).await? <= SMALL_SCOPE {
-        ScopeShape::Small
-    } else {
-        ScopeShape::Large
-    };
-    directory_rows_shaped(db, scopes, query, page_size, shape).await
+    let mut best = (Driver::Walk, SMALL_SET);
+    for driver in Driver::candidates(query) {
+        let size = driver_size(db, driver, scopes, query).await?;
+        if size <= best.1 {
+            best = (driver, size);
+        }
+    }
+    directory_rows_driven(db, scopes, query, page_size, best.0).await
 }
 
-/// How [`directory_rows_shaped`] reaches the clients of a scope.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ScopeShape {
-    /// Read the whole subtree from the closure table, then sort it.
-    Small,
-    /// Walk the clients in sort order, keeping those inside the subtree.
-    Large,
-}
-
-/// [`directory_rows`] with the query shape chosen by the caller (tests run both).
-pub async fn directory_rows_shaped(
+/// [`directory_rows`] started from the set the caller chooses (tests run them all).
+pub async fn directory_rows_driven(
     db: &Db,
     scopes: &[NodeId],
     query: &DirectoryQuery,
     page_size: usize,
-    shape: ScopeShape,
+    driver: Driver,
 ) -> Result<(Vec<ClientRow>, bool), AppError> {
-    let small_scope = shape == ScopeShape::Small;
     let backwards = query.before.is_some();
     let (sort_column, is_text) = match query.sort {
         SortKey::Name => ("c.name_key", true),
@@ -535,73 +615,71 @@ pub async fn directory_rows_shaped(
     };
     // Walking backwards reverses the order; rows are put back in order below.
     let ascending = query.descending == backwards;
-    // Two shapes: a small subtree is read from the closure table and sorted (at most
-    // SMALL_SCOPE rows); for a large one the planner may walk the sort's index, check
-    // each row's place in the tree and stop after one page. Selective filters on a
-    // large scope are still slow on SQLite (see the benchmark).
     let columns = "SELECT c.node_id, n.name, g.name AS group_name, c.contact_name, c.email, \
                    c.phone, c.status, c.sms_balance, c.voice_balance, c.created_at";
-    let mut sql = if small_scope {
-        SqlBuilder::new(&format!(
-            "{columns} FROM node_paths p CROSS JOIN clients c \
-             JOIN nodes n ON n.id = c.node_id JOIN nodes g ON g.id = n.parent_id \
-             WHERE c.node_id = p.descendant_id AND "
-        ))
-    } else {
-        SqlBuilder::new(&format!(
-            "{columns} FROM clients c \
-             JOIN nodes n ON n.id = c.node_id JOIN nodes g ON g.id = n.parent_id WHERE "
-        ))
+    let joins = "JOIN nodes n ON n.id = c.node_id JOIN nodes g ON g.id = n.parent_id";
+    // CROSS JOIN keeps SQLite from reordering: the starting set is the outer loop.
+    let mut sql = SqlBuilder::new("");
+    let (from, mut conditions) = match (driver, driver_source(driver, query, &mut sql)) {
+        (_, Some(source)) => (
+            format!("FROM {source} AS d CROSS JOIN clients c {joins}"),
+            vec!["c.node_id = d.id".to_string()],
+        ),
+        (Driver::Subtree, None) => (
+            format!("FROM node_paths p CROSS JOIN clients c {joins}"),
+            vec![
+                "c.node_id = p.descendant_id".to_string(),
+                format!("p.ancestor_id IN ({})", bind_ids(&mut sql, scopes)),
+            ],
+        ),
+        (_, None) => (format!("FROM clients c {joins}"), Vec::new()),
     };
-    let scope_list: Vec<String> = scopes
-        .iter()
-        .map(|scope| sql.bind(Param::Int(scope.0)))
-        .collect();
-    if small_scope {
-        sql.push(&format!("p.ancestor_id IN ({})", scope_list.join(", ")));
-    } else {
-        sql.push(&format!(
+    if driver != Driver::Subtree {
+        conditions.push(format!(
             "EXISTS (SELECT 1 FROM node_paths p WHERE p.descendant_id = c.node_id \
              AND p.ancestor_id IN ({}))",
-            scope_list.join(", ")
+            bind_ids(&mut sql, scopes)
         ));
     }
+    // A walk must follow the sort's index. Written plainly, the status and low-credit
+    // conditions would let SQLite read every match through their own indexes and sort
+    // them all, so on a walk they are written in forms no index serves.
+    let walk = driver == Driver::Walk;
     if let Some(status) = query.status {
         let value = sql.bind(Param::Text(status.key().into()));
-        sql.push(&format!(" AND c.status = {value}"));
+        let column = if walk { "c.status || ''" } else { "c.status" };
+        conditions.push(format!("{column} = {value}"));
     }
-    if let Some(tag) = &query.tag {
+    if let Some(tag) = query.tag.as_ref().filter(|_| driver != Driver::Tag) {
         let value = sql.bind(Param::Text(tag.clone()));
-        sql.push(&format!(
-            " AND EXISTS (SELECT 1 FROM client_tags t WHERE t.client_id = c.node_id AND t.tag = {value})"
+        conditions.push(format!(
+            "EXISTS (SELECT 1 FROM client_tags t WHERE t.client_id = c.node_id AND t.tag = {value})"
         ));
     }
-    if let Some(feature) = query.feature {
+    if let Some(feature) = query.feature.filter(|_| driver != Driver::Feature) {
         let value = sql.bind(Param::Text(feature.key().into()));
-        sql.push(&format!(
-            " AND EXISTS (SELECT 1 FROM client_features f WHERE f.client_id = c.node_id AND f.feature = {value})"
+        conditions.push(format!(
+            "EXISTS (SELECT 1 FROM client_features f WHERE f.client_id = c.node_id AND f.feature = {value})"
         ));
     }
-    if query.low_credit {
-        let value = sql.bind(Param::Int(LOW_CREDIT));
-        sql.push(&format!(
-            " AND (c.sms_balance < {value} OR c.voice_balance < {value})"
-        ));
+    if query.low_credit && driver != Driver::LowCredit {
+        if walk {
+            let bound = sql.bind(Param::Int(LOW_CREDIT));
+            conditions.push(format!(
+                "(c.sms_balance < {bound} OR c.voice_balance < {bound})"
+            ));
+        } else {
+            conditions.push(format!("({})", low_credit("c")));
+        }
     }
     let search = query.search.trim().to_lowercase();
     if !search.is_empty() {
         let pattern = sql.bind(Param::Text(contains_pattern(&search)));
-        match search.trim_start_matches('#').parse::<i64>() {
-            Ok(id) => {
-                let id = sql.bind(Param::Int(id));
-                sql.push(&format!(
-                    " AND (c.search_text LIKE {pattern} ESCAPE '\\' OR c.node_id = {id})"
-                ));
-            }
-            Err(_) => {
-                sql.push(&format!(" AND c.search_text LIKE {pattern} ESCAPE '\\'"));
-            }
-        }
+        let by_text = format!("c.search_text LIKE {pattern} ESCAPE '\\'");
+        conditions.push(match search.trim_start_matches('#').parse::<i64>() {
+            Ok(id) => format!("({by_text} OR c.node_id = {})", sql.bind(Param::Int(id))),
+            Err(_) => by_text,
+        });
     }
     let cursor = query
         .after
@@ -616,14 +694,15 @@ pub async fn directory_rows_shaped(
         };
         let id = sql.bind(Param::Int(id.0));
         let comparison = if ascending { ">" } else { "<" };
-        sql.push(&format!(
-            " AND ({sort_column}, c.node_id) {comparison} ({value}, {id})"
+        conditions.push(format!(
+            "({sort_column}, c.node_id) {comparison} ({value}, {id})"
         ));
     }
     let direction = if ascending { "ASC" } else { "DESC" };
     let limit = sql.bind(Param::Int(page_size as i64 + 1));
     sql.push(&format!(
-        " ORDER BY {sort_column} {direction}, c.node_id {direction} LIMIT {limit}"
+        "{columns} {from} WHERE {} ORDER BY {sort_column} {direction}, c.node_id {direction} LIMIT {limit}",
+        conditions.join(" AND ")
     ));
 
     let fetched = sql.query().fetch_all(db.pool()).await?;

@@ -377,7 +377,7 @@ pub async fn delete_group(
     if let Some(reason) = deletion_refusal(groups, clients, members) {
         return Err(AppError::Conflict(reason));
     }
-    if !delete_node(&mut *tx, node, version).await? {
+    if !delete_node(&mut tx, node, version).await? {
         drop(tx);
         return Err(stale(&state.db, node).await);
     }

@@ -46,7 +46,66 @@ pub async fn insert_node(
     .bind(parent.map(|p| p.0).unwrap_or(-1))
     .execute(&mut *conn)
     .await?;
+    if let Some(parent) = parent {
+        add_to_counts_from(conn, parent, Weight::of_kind(kind), 1).await?;
+    }
     Ok(NodeId(id))
+}
+
+/// What a node and its subtree add to the counts of the nodes above it.
+#[derive(Clone, Copy, Debug)]
+struct Weight {
+    groups: i64,
+    clients: i64,
+}
+
+impl Weight {
+    fn of_kind(kind: NodeKind) -> Weight {
+        Weight {
+            groups: i64::from(kind == NodeKind::Group),
+            clients: i64::from(kind == NodeKind::Client),
+        }
+    }
+
+    async fn of_subtree(conn: &mut AnyConnection, node: NodeId) -> Result<Weight, AppError> {
+        let row = sqlx::query("SELECT kind, groups_below, clients_below FROM nodes WHERE id = $1")
+            .bind(node.0)
+            .fetch_one(&mut *conn)
+            .await?;
+        let kind: String = row.try_get("kind")?;
+        let own = NodeKind::from_key(&kind)
+            .map(Weight::of_kind)
+            .unwrap_or(Weight {
+                groups: 0,
+                clients: 0,
+            });
+        Ok(Weight {
+            groups: own.groups + row.try_get::<i64, _>("groups_below")?,
+            clients: own.clients + row.try_get::<i64, _>("clients_below")?,
+        })
+    }
+}
+
+/// Adds `sign` × `weight` to the counts of `node` and every node above it.
+async fn add_to_counts_from(
+    conn: &mut AnyConnection,
+    node: NodeId,
+    weight: Weight,
+    sign: i64,
+) -> Result<(), AppError> {
+    if weight.groups == 0 && weight.clients == 0 {
+        return Ok(());
+    }
+    sqlx::query(
+        "UPDATE nodes SET groups_below = groups_below + $1, clients_below = clients_below + $2 \
+         WHERE id IN (SELECT ancestor_id FROM node_paths WHERE descendant_id = $3)",
+    )
+    .bind(sign * weight.groups)
+    .bind(sign * weight.clients)
+    .bind(node.0)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 pub async fn get_node<'e>(
@@ -155,26 +214,23 @@ pub async fn subtree_counts<'e>(
     db: impl Executor<'e, Database = Any>,
     node: NodeId,
 ) -> Result<SubtreeCounts, AppError> {
-    let rows = sqlx::query(
-        "SELECT n.kind, COUNT(*) AS how_many FROM node_paths p \
-         JOIN nodes n ON n.id = p.descendant_id \
-         WHERE p.ancestor_id = $1 AND p.depth > 0 GROUP BY n.kind",
+    // Partners hang only from the platform root, so counting children finds them all.
+    let row = sqlx::query(
+        "SELECT n.groups_below, n.clients_below, \
+         (SELECT COUNT(*) FROM nodes c WHERE c.parent_id = n.id AND c.kind = 'partner') AS partners \
+         FROM nodes n WHERE n.id = $1",
     )
     .bind(node.0)
-    .fetch_all(db)
+    .fetch_optional(db)
     .await?;
-    let mut counts = SubtreeCounts::default();
-    for row in rows {
-        let kind: String = row.try_get("kind")?;
-        let how_many: i64 = row.try_get("how_many")?;
-        match NodeKind::from_key(&kind) {
-            Some(NodeKind::Partner) => counts.partners = how_many,
-            Some(NodeKind::Group) => counts.groups = how_many,
-            Some(NodeKind::Client) => counts.clients = how_many,
-            _ => {}
-        }
-    }
-    Ok(counts)
+    let Some(row) = row else {
+        return Ok(SubtreeCounts::default());
+    };
+    Ok(SubtreeCounts {
+        partners: row.try_get("partners")?,
+        groups: row.try_get("groups_below")?,
+        clients: row.try_get("clients_below")?,
+    })
 }
 
 /// The platform root, created on first use.
@@ -221,6 +277,14 @@ pub async fn move_subtree(
     node: NodeId,
     new_parent: NodeId,
 ) -> Result<(), AppError> {
+    let weight = Weight::of_subtree(conn, node).await?;
+    let old_parent: Option<i64> = sqlx::query_scalar("SELECT parent_id FROM nodes WHERE id = $1")
+        .bind(node.0)
+        .fetch_one(&mut *conn)
+        .await?;
+    if let Some(old_parent) = old_parent {
+        add_to_counts_from(conn, NodeId(old_parent), weight, -1).await?;
+    }
     // Forget every path from outside the subtree into it...
     sqlx::query(
         "DELETE FROM node_paths \
@@ -247,13 +311,13 @@ pub async fn move_subtree(
         .bind(node.0)
         .execute(&mut *conn)
         .await?;
+    add_to_counts_from(conn, new_parent, weight, 1).await?;
     Ok(())
 }
 
 const TREE_NODE_COLUMNS: &str = "n.id, n.parent_id, n.kind, n.name, n.version, \
      (SELECT COUNT(*) FROM nodes c WHERE c.parent_id = n.id AND c.kind <> 'client') AS child_groups, \
-     (SELECT COUNT(*) FROM node_paths p JOIN nodes d ON d.id = p.descendant_id \
-      WHERE p.ancestor_id = n.id AND d.kind = 'client') AS clients";
+     n.clients_below AS clients";
 
 fn tree_node_from_row(row: &sqlx::any::AnyRow) -> Result<TreeNode, AppError> {
     let node = node_from_row(row)?;
@@ -393,17 +457,26 @@ pub async fn dependents<'e>(
 
 /// Deletes a leaf node (its paths go with it) if it is still at `version`; false when
 /// it has changed since.
-pub async fn delete_node<'e>(
-    db: impl Executor<'e, Database = Any>,
+pub async fn delete_node(
+    conn: &mut AnyConnection,
     node: NodeId,
     version: i64,
 ) -> Result<bool, AppError> {
-    let done = sqlx::query("DELETE FROM nodes WHERE id = $1 AND version = $2")
-        .bind(node.0)
-        .bind(version)
-        .execute(db)
-        .await?;
-    Ok(done.rows_affected() == 1)
+    let deleted =
+        sqlx::query("DELETE FROM nodes WHERE id = $1 AND version = $2 RETURNING parent_id, kind")
+            .bind(node.0)
+            .bind(version)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some(deleted) = deleted else {
+        return Ok(false);
+    };
+    let parent: Option<i64> = deleted.try_get("parent_id")?;
+    let kind: String = deleted.try_get("kind")?;
+    if let (Some(parent), Some(kind)) = (parent, NodeKind::from_key(&kind)) {
+        add_to_counts_from(conn, NodeId(parent), Weight::of_kind(kind), -1).await?;
+    }
+    Ok(true)
 }
 
 /// Stores a partner's settings and branding domains unless it has settings already.
