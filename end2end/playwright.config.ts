@@ -11,6 +11,8 @@ const chromium = {
     '--disable-component-update',
     '--disable-sync',
     '--no-first-run',
+    // Branding domains of the demo partners (portal.northwind.test, …) reach the test server.
+    '--host-resolver-rules=MAP *.test 127.0.0.1',
   ],
 };
 

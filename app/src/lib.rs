@@ -35,7 +35,9 @@ use crate::clients::{
 };
 use crate::home::home_page::HomePage;
 use crate::layout::{AppShell, NotFoundPage};
+use crate::tenancy::brand::BrandStylesheet;
 use crate::tenancy::groups_page::GroupsPage;
+use crate::tenancy::settings_page::PartnerSettingsPage;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -62,6 +64,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     auth::provide_current_user();
+    tenancy::brand::provide_brand();
     // Marks the page as interactive, for people's tools and the browser tests alike.
     Effect::new(|_| {
         if let Some(root) = document().document_element() {
@@ -73,8 +76,10 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/switchboard.css" />
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
         <Title formatter=|page: String| {
-            if page.is_empty() { "Switchboard".to_string() } else { format!("{page} · Switchboard") }
+            let product = tenancy::brand::current_brand().product_name;
+            if page.is_empty() { product } else { format!("{page} · {product}") }
         } />
+        <BrandStylesheet />
         <Router>
             // In-order streaming puts suspended content in place as it streams, so
             // pages read and work before the wasm arrives, and with JavaScript off.
@@ -92,6 +97,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clients") view=DirectoryPage ssr=SsrMode::InOrder />
                     <Route path=path!("/clients/new") view=NewClientPage ssr=SsrMode::InOrder />
                     <Route path=path!("/clients/:id") view=ClientPage ssr=SsrMode::InOrder />
+                    <Route
+                        path=path!("/partners/:id/settings")
+                        view=PartnerSettingsPage
+                        ssr=SsrMode::InOrder
+                    />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -9,6 +9,18 @@ pub const CLIENTS: &str = "/clients";
 pub const NEW_CLIENT: &str = "/clients/new";
 pub const ACTIVATE: &str = "/activate";
 pub const SSO_LOGIN: &str = "/sso/login";
+/// The route of a partner's colour stylesheet (axum's syntax).
+pub const BRAND_STYLESHEET_ROUTE: &str = "/brand/{partner}/colours.css";
+
+/// A partner's colour stylesheet; the version makes a new address for new colours.
+pub fn brand_stylesheet(partner: crate::tenancy::NodeId, version: i64) -> String {
+    format!("/brand/{}/colours.css?v={version}", partner.0)
+}
+
+/// A partner's settings page.
+pub fn partner_settings(partner: crate::tenancy::NodeId) -> String {
+    format!("/partners/{}/settings", partner.0)
+}
 
 /// The directory showing `query`.
 pub fn clients_with(query: &crate::clients::directory::DirectoryQuery) -> String {

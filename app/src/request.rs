@@ -12,6 +12,22 @@ pub fn state() -> Result<AppState, AppError> {
     use_context::<AppState>().ok_or_else(|| AppError::internal("AppState missing from context"))
 }
 
+/// The host the request was sent to, as the browser wrote it (port included).
+pub fn host() -> Result<String, AppError> {
+    let parts = parts()?;
+    let from_header = parts
+        .headers
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok());
+    Ok(parts
+        .uri
+        .authority()
+        .map(|authority| authority.as_str())
+        .or(from_header)
+        .unwrap_or_default()
+        .to_string())
+}
+
 fn parts() -> Result<Parts, AppError> {
     use_context::<Parts>().ok_or_else(|| AppError::internal("request parts missing from context"))
 }

@@ -1,18 +1,22 @@
-//! The group tree's functions on both databases: behaviour, stale versions, refusals,
-//! and who may call what.
+//! The group tree's and the partner settings' functions on both databases: behaviour,
+//! stale versions, refusals, and who may call what.
 
 mod common;
 mod fixtures;
 
 use app::auth::password::Passwords;
 use app::auth::roles::Role;
+use app::clients::Feature;
 use app::db::Db;
 use app::error::AppError;
 use app::state::{AppState, Settings};
+use app::tenancy::brand::Brand;
 use app::tenancy::groups::{
     children, create_group, delete_group, group, move_group, rename_group, tree_roots,
 };
 use app::tenancy::repo::ancestors;
+use app::tenancy::settings::{brand_for, settings_view, update_settings};
+use app::tenancy::PartnerSettingsForm;
 use common::on_every_database;
 use fixtures::{actor_with, assert_counts_exact, build_tree};
 
@@ -297,16 +301,28 @@ async fn the_tree_starts_where_each_actor_may_look() {
     .await;
 }
 
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Outcome {
+    Allowed,
+    NotFound,
+    Forbidden,
+}
+
+/// How far a call got: refusals for bad input or a stale version come after the
+/// authorization check, so they count as allowed.
+fn outcome<T: std::fmt::Debug>(result: &Result<T, AppError>) -> Outcome {
+    match result {
+        Ok(_) | Err(AppError::Validation(_)) | Err(AppError::Conflict(_)) => Outcome::Allowed,
+        Err(AppError::Forbidden(_)) => Outcome::Forbidden,
+        Err(AppError::NotFound) => Outcome::NotFound,
+        Err(other) => panic!("unexpected {other:?}"),
+    }
+}
+
 /// Every function of the group tree × every kind of actor. `Ok` means allowed;
 /// strangers get NotFound (nothing to see), viewers without the right get Forbidden.
 #[tokio::test]
 async fn authorization_matrix_of_the_group_tree() {
-    #[derive(Clone, Copy, Debug, PartialEq)]
-    enum Outcome {
-        Allowed,
-        NotFound,
-        Forbidden,
-    }
     use Outcome::*;
 
     on_every_database(|db| async move {
@@ -457,6 +473,222 @@ async fn authorization_matrix_of_the_group_tree() {
             ];
             assert_eq!(got, expected, "{who}");
         }
+    })
+    .await;
+}
+
+fn settings_form(product: &str, domains: &str) -> PartnerSettingsForm {
+    PartnerSettingsForm {
+        product_name: product.into(),
+        logo_url: "https://cdn.northwind.test/logo.svg".into(),
+        primary_colour: "#0F766E".into(),
+        accent_colour: "#f59e0b".into(),
+        support_email: "help@northwind.test".into(),
+        domains: domains.into(),
+        features: vec!["sms".into(), "voice".into()],
+    }
+}
+
+#[tokio::test]
+async fn partner_settings_are_validated_versioned_and_audited() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let admin = actor_with(&state.db, "admin@northwind.test", tree.partner, &[Role::AccountAdmin]).await;
+        let other = actor_with(&state.db, "admin@bluebird.test", tree.other_partner, &[Role::AccountAdmin]).await;
+        let loaded = settings_view(&state, &admin, tree.partner).await.unwrap();
+        assert_eq!((loaded.partner_name.as_str(), loaded.settings.version), ("Northwind", 1));
+
+        update_settings(&state, &other, ADDRESS, tree.other_partner, &settings_form("Bluebird Portal", "my.bluebird.test"), 1)
+            .await
+            .unwrap();
+        let mut wrong = settings_form(" ", "portal.northwind.test\nhttps://bad.test");
+        wrong.logo_url = "http://cdn.northwind.test/logo.svg".into();
+        wrong.primary_colour = "teal".into();
+        wrong.support_email = "help".into();
+        wrong.features.push("teleport".into());
+        let refused = update_settings(&state, &admin, ADDRESS, tree.partner, &wrong, 1).await;
+        for field in ["product_name", "logo_url", "primary_colour", "support_email", "domains", "features"] {
+            assert!(refused.as_ref().is_err_and(|e| e.message_for(field).is_some()), "{field}: {refused:?}");
+        }
+        let taken = update_settings(&state, &admin, ADDRESS, tree.partner, &settings_form("Northwind Connect", "portal.northwind.test\nMY.bluebird.test"), 1).await;
+        assert!(is_field_error(taken, "domains"));
+
+        update_settings(&state, &admin, ADDRESS, tree.partner, &settings_form("Northwind Connect", "Portal.Northwind.test, app.northwind.test"), 1)
+            .await
+            .unwrap();
+        let saved = settings_view(&state, &admin, tree.partner).await.unwrap().settings;
+        assert_eq!(saved.product_name, "Northwind Connect");
+        assert_eq!(saved.primary_colour, "#0f766e");
+        assert_eq!(saved.domains, vec!["app.northwind.test", "portal.northwind.test"]);
+        assert_eq!(saved.grantable_features, vec![Feature::Voice, Feature::Sms]);
+        assert_eq!(saved.version, 2);
+
+        let stale = update_settings(&state, &admin, ADDRESS, tree.partner, &settings_form("Old copy", ""), 1).await;
+        assert!(matches!(stale, Err(AppError::Conflict(_))), "{stale:?}");
+        let details: String = sqlx::query_scalar(
+            "SELECT details FROM audit_events WHERE action = 'partner.settings_changed' AND node_id = $1",
+        )
+        .bind(tree.partner.0)
+        .fetch_one(state.db.pool())
+        .await
+        .unwrap();
+        let details: serde_json::Value = serde_json::from_str(&details).unwrap();
+        assert_eq!(details["before"]["product_name"], "Test Brand");
+        assert_eq!(details["after"]["product_name"], "Northwind Connect");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn pages_take_the_brand_of_their_people_then_of_their_address() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let admin = actor_with(
+            &state.db,
+            "admin@northwind.test",
+            tree.partner,
+            &[Role::AccountAdmin],
+        )
+        .await;
+        let other = actor_with(
+            &state.db,
+            "admin@bluebird.test",
+            tree.other_partner,
+            &[Role::AccountAdmin],
+        )
+        .await;
+        update_settings(
+            &state,
+            &admin,
+            ADDRESS,
+            tree.partner,
+            &settings_form("Northwind Connect", "portal.northwind.test"),
+            1,
+        )
+        .await
+        .unwrap();
+        update_settings(
+            &state,
+            &other,
+            ADDRESS,
+            tree.other_partner,
+            &settings_form("Bluebird Portal", "my.bluebird.test"),
+            1,
+        )
+        .await
+        .unwrap();
+        let client = actor_with(
+            &state.db,
+            "hana@harbor.test",
+            tree.client,
+            &[Role::ClientAdmin],
+        )
+        .await;
+        let root = actor_with(
+            &state.db,
+            "root@switchboard.test",
+            tree.platform,
+            &[Role::PlatformAdmin],
+        )
+        .await;
+
+        let product = |actor: Option<&app::auth::guard::Actor>, host: &'static str| {
+            let state = state.clone();
+            let actor = actor.cloned();
+            async move { brand_for(&state, host, actor.as_ref()).await.unwrap() }
+        };
+        let signed_out = product(None, "My.Bluebird.test:8443").await;
+        assert_eq!(signed_out.product_name, "Bluebird Portal");
+        assert_eq!(
+            signed_out.stylesheet,
+            Some(format!("/brand/{}/colours.css?v=2", tree.other_partner.0))
+        );
+        assert_eq!(product(None, "switchboard.test").await, Brand::platform());
+        // A client of Northwind sees Northwind's brand, even on Bluebird's address.
+        assert_eq!(
+            product(Some(&client), "my.bluebird.test")
+                .await
+                .product_name,
+            "Northwind Connect"
+        );
+        assert_eq!(
+            product(Some(&admin), "switchboard.test").await.product_name,
+            "Northwind Connect"
+        );
+        // Platform staff have no partner: the address decides.
+        assert_eq!(
+            product(Some(&root), "my.bluebird.test").await.product_name,
+            "Bluebird Portal"
+        );
+        assert_eq!(
+            product(Some(&root), "localhost:3000").await,
+            Brand::platform()
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn partner_settings_check_the_actors_rights_at_the_partner() {
+    use Outcome::{Allowed as A, Forbidden as F, NotFound as N};
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let matrix = [
+            (Role::PlatformAdmin, tree.platform, A),
+            (Role::AccountAdmin, tree.partner, A),
+            (Role::AccountAdmin, tree.other_partner, N),
+            (Role::AccountAdmin, tree.sub_group, N),
+            (Role::User, tree.group, N),
+            (Role::MessagingAgent, tree.partner, F),
+            (Role::AccountManager, tree.client, N),
+            (Role::ClientAdmin, tree.client, N),
+            (Role::ClientUser, tree.client, N),
+            (Role::SupportAgent, tree.platform, F),
+        ];
+        for (index, (role, node, expected)) in matrix.into_iter().enumerate() {
+            let actor = actor_with(
+                &state.db,
+                &format!("actor{index}@matrix.test"),
+                node,
+                &[role],
+            )
+            .await;
+            let view = outcome(&settings_view(&state, &actor, tree.partner).await);
+            // A stale version: allowed callers get a conflict and nothing changes.
+            let update = outcome(
+                &update_settings(
+                    &state,
+                    &actor,
+                    ADDRESS,
+                    tree.partner,
+                    &settings_form("Changed", ""),
+                    99,
+                )
+                .await,
+            );
+            assert_eq!([view, update], [expected, expected], "{role:?} at {node:?}");
+        }
+        let not_a_partner = actor_with(
+            &state.db,
+            "root@matrix.test",
+            tree.platform,
+            &[Role::PlatformAdmin],
+        )
+        .await;
+        assert_eq!(
+            settings_view(&state, &not_a_partner, tree.group).await,
+            Err(AppError::NotFound)
+        );
+        let changed: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'partner.settings_changed'",
+        )
+        .fetch_one(state.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(changed, 0);
     })
     .await;
 }

@@ -76,6 +76,15 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
                 }
             }),
         )
+        .route(
+            app::paths::BRAND_STYLESHEET_ROUTE,
+            get({
+                let state = state.clone();
+                move |axum::extract::Path(partner): axum::extract::Path<i64>| {
+                    app::tenancy::settings::colours_stylesheet(state.clone(), partner)
+                }
+            }),
+        )
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();
             move || shell(options.clone())
@@ -92,6 +101,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
 /// What every page render and server function can reach.
 fn provide_request_context(state: &AppState) {
     provide_context(state.clone());
+    app::auth::guard::provide_actor_of_request();
     let nonce = use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
     if let Some(CspNonce(nonce)) = nonce {

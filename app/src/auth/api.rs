@@ -20,6 +20,16 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
                 m.node_kind != NodeKind::Client
                     && m.roles.permissions().contains(Permission::ViewNodes)
             }),
+            settings_of: actor
+                .memberships
+                .iter()
+                .find(|m| {
+                    m.node_kind == NodeKind::Partner
+                        && m.roles
+                            .permissions()
+                            .contains(Permission::ManagePartnerSettings)
+                })
+                .map(|m| m.node_id),
             id: actor.user.id,
             name: actor.user.name,
             email: actor.user.email,

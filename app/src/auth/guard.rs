@@ -1,6 +1,8 @@
 //! The authorization core: who is asking, and what they may do where. Every server
 //! function starts here. Access is inherited down the tree and denied by default.
 
+use leptos::prelude::{provide_context, use_context};
+
 use super::roles::{Permission, PermissionSet};
 use super::session::{self, SessionUser};
 use crate::db::Db;
@@ -20,7 +22,33 @@ pub struct Actor {
 /// The signed-in actor, even one who must still replace a temporary password.
 /// Only the password change itself (and sign-out) should accept that.
 pub async fn signed_in(state: &AppState) -> Result<Actor, AppError> {
-    signed_in_client(state, &Client::current(state)?).await
+    let client = Client::current(state)?;
+    remembered(state, &client, use_context::<ActorOfRequest>()).await
+}
+
+async fn remembered(
+    state: &AppState,
+    client: &Client,
+    memo: Option<ActorOfRequest>,
+) -> Result<Actor, AppError> {
+    match memo {
+        Some(memo) => memo
+            .0
+            .get_or_init(|| signed_in_client(state, client))
+            .await
+            .clone(),
+        None => signed_in_client(state, client).await,
+    }
+}
+
+/// The actor of one request, looked up once: a page's shell and each of its
+/// resources ask who is signed in, and the answer cannot change within a request.
+#[derive(Clone, Default)]
+pub struct ActorOfRequest(std::sync::Arc<tokio::sync::OnceCell<Result<Actor, AppError>>>);
+
+/// Gives the request being handled its own [`ActorOfRequest`].
+pub fn provide_actor_of_request() {
+    provide_context(ActorOfRequest::default());
 }
 
 /// The signed-in actor behind a request's cookies, for handlers outside Leptos.
@@ -56,7 +84,8 @@ pub async fn request_actor() -> Result<(AppState, Actor, String), AppError> {
     // the request's context is not reachable from a resource after it awaited.
     let state = crate::request::state()?;
     let client = Client::current(&state)?;
-    let actor = ready(signed_in_client(&state, &client).await?)?;
+    let memo = use_context::<ActorOfRequest>();
+    let actor = ready(remembered(&state, &client, memo).await?)?;
     Ok((state, actor, client.address))
 }
 

@@ -32,6 +32,8 @@ pub struct CurrentUser {
     pub must_change_password: bool,
     /// Holds a role that sees partners and groups, so the groups page has something.
     pub sees_groups: bool,
+    /// The partner whose settings they may change, for the navigation's link.
+    pub settings_of: Option<crate::tenancy::NodeId>,
 }
 
 impl CurrentUser {

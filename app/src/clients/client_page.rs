@@ -16,23 +16,10 @@ use super::{ClientStatus, ClientView, CreditEntry, CreditKind};
 use crate::components::field::{
     action_error, field_error, ConflictAlert, FormAlert, SelectField, TextField,
 };
+use crate::components::revision::{on_success, Revision};
 use crate::error::{error_fallback, AppError};
 use crate::paths;
 use crate::tenancy::NodeId;
-
-/// Bumped after every successful change, so the page loads the client again.
-#[derive(Clone, Copy)]
-struct Revision(RwSignal<u32>);
-
-impl Revision {
-    fn bump(self) {
-        self.0.update(|n| *n += 1);
-    }
-
-    fn reload(self) -> Callback<()> {
-        Callback::new(move |()| self.bump())
-    }
-}
 
 #[component]
 pub fn ClientPage() -> impl IntoView {
@@ -44,7 +31,7 @@ pub fn ClientPage() -> impl IntoView {
             .and_then(|id| id.parse().ok())
             .map(NodeId)
     });
-    let revision = Revision(RwSignal::new(0));
+    let revision = Revision::new();
     provide_context(revision);
     let client = Resource::new(
         move || (id.get(), revision.0.get()),
@@ -62,16 +49,7 @@ pub fn ClientPage() -> impl IntoView {
                     client
                         .await
                         .map(|client| {
-                            // Keyed by the revision, so each reload draws new forms: redrawing
-                            // the old ones in place would keep what was typed in them.
-                            let loaded = revision.0.get_untracked();
-                            view! {
-                                <For
-                                    each=move || [(loaded, client.clone())]
-                                    key=|(loaded, _)| *loaded
-                                    children=|(_, client)| view! { <ClientDetail client /> }
-                                />
-                            }
+                            revision.draw(client, |client| view! { <ClientDetail client /> })
                         })
                 })}
             </ErrorBoundary>
@@ -129,18 +107,6 @@ fn ClientDetail(client: ClientView) -> impl IntoView {
 }
 
 /// Runs `then` after each successful submission of `action`.
-fn on_success<I, O>(action: ServerAction<I>, then: impl Fn(&O) + 'static)
-where
-    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
-    O: Clone + Send + Sync + 'static,
-{
-    Effect::new(move |_| {
-        if let Some(Ok(output)) = action.value().get() {
-            then(&output);
-        }
-    });
-}
-
 #[component]
 fn StatusForm(client: ClientView) -> impl IntoView {
     let revision = expect_context::<Revision>();

@@ -4,7 +4,7 @@
 use axum::body::Body;
 use axum::response::{IntoResponse, Response};
 use futures::stream::{self, StreamExt};
-use http::{header, request::Parts, StatusCode};
+use http::{header, request::Parts};
 
 use super::directory::{cursor_of, DirectoryQuery};
 use super::repo::{attach_tags, directory_rows};
@@ -48,7 +48,7 @@ pub async fn export_clients(state: AppState, parts: Parts) -> Response {
     };
     match scopes.await {
         Ok((scopes, _)) => stream_csv(state, scopes, query),
-        Err(error) => refusal(error),
+        Err(error) => error.into_response(),
     }
 }
 
@@ -56,16 +56,6 @@ fn query_params(parts: &Parts) -> Vec<(String, String)> {
     axum::extract::Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
         .map(|query| query.0)
         .unwrap_or_default()
-}
-
-fn refusal(error: AppError) -> Response {
-    let status = match error {
-        AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-        AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-        AppError::NotFound => StatusCode::NOT_FOUND,
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    };
-    (status, error.to_string()).into_response()
 }
 
 fn stream_csv(state: AppState, scopes: Vec<NodeId>, query: DirectoryQuery) -> Response {

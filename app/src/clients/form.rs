@@ -89,11 +89,12 @@ pub fn FeatureChoices(
     offered: Vec<Feature>,
     checked: Vec<Feature>,
     error: Signal<Option<String>>,
+    #[prop(into, default = "Enabled features".into())] legend: String,
 ) -> impl IntoView {
     let empty = offered.is_empty();
     view! {
         <fieldset class="field choices" class:has-error=move || error.read().is_some()>
-            <legend>"Enabled features"</legend>
+            <legend>{legend}</legend>
             {offered
                 .into_iter()
                 .map(|feature| {

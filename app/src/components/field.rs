@@ -41,6 +41,37 @@ pub fn TextField(
     }
 }
 
+/// A labelled multi-line input whose error message sits right under it.
+#[component]
+pub fn TextAreaField(
+    #[prop(into)] label: String,
+    #[prop(into)] name: String,
+    #[prop(into, optional)] hint: Option<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(into, optional)] value: String,
+    #[prop(default = 3)] rows: u32,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let message_id = format!("{id}-message");
+    view! {
+        <div class="field" class:has-error=move || error.read().is_some()>
+            <label for=id.clone()>{label}</label>
+            <textarea
+                id=id
+                name=name
+                rows=rows
+                aria-invalid=move || error.read().is_some().then_some("true")
+                aria-describedby=message_id.clone()
+            >
+                {value}
+            </textarea>
+            <p class="field-message" id=message_id>
+                {move || error.get().or_else(|| hint.clone())}
+            </p>
+        </div>
+    }
+}
+
 /// A labelled select whose error message sits right under it; `options` are
 /// (value, label) pairs.
 #[component]

@@ -12,31 +12,38 @@ use crate::auth::{use_current_user, CurrentUser};
 use crate::components::logo::Logo;
 use crate::error::ErrorPanel;
 use crate::paths;
+use crate::tenancy::NodeId;
 
 /// Wraps every signed-in page; sends everyone else to the sign-in page.
 #[component]
 pub fn AppShell() -> impl IntoView {
     let user = use_current_user();
+    let signed_in = Memo::new(move |_| user.get());
     let location = use_location();
     view! {
+        // Through a memo: the user resource reports its value more than once while the
+        // server renders, and each report used to build the page (and fetch its data)
+        // again.
         <Suspense fallback=|| view! { <div class="page-loading">"Loading…"</div> }>
-            {move || Suspend::new(async move {
-                match user.await {
-                    Ok(Some(user)) if user.must_change_password => {
-                        view! { <Redirect path=paths::CHANGE_PASSWORD /> }.into_any()
-                    }
-                    Ok(Some(user)) => view! { <ShellFrame user /> }.into_any(),
-                    Ok(None) => {
-                        let here = format!(
-                            "{}{}",
-                            location.pathname.get_untracked(),
-                            location.search.get_untracked(),
-                        );
-                        view! { <Redirect path=paths::login_then(&here) /> }.into_any()
-                    }
-                    Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                }
-            })}
+            {move || {
+                signed_in
+                    .get()
+                    .map(|user| match user {
+                        Ok(Some(user)) if user.must_change_password => {
+                            view! { <Redirect path=paths::CHANGE_PASSWORD /> }.into_any()
+                        }
+                        Ok(Some(user)) => view! { <ShellFrame user /> }.into_any(),
+                        Ok(None) => {
+                            let here = format!(
+                                "{}{}",
+                                location.pathname.get_untracked(),
+                                location.search.get_untracked(),
+                            );
+                            view! { <Redirect path=paths::login_then(&here) /> }.into_any()
+                        }
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    })
+            }}
         </Suspense>
     }
 }
@@ -64,7 +71,7 @@ fn ShellFrame(user: CurrentUser) -> impl IntoView {
                 <a class="sidebar-brand" href=paths::HOME>
                     <Logo />
                 </a>
-                <MainNav sees_groups=user.sees_groups />
+                <MainNav sees_groups=user.sees_groups settings_of=user.settings_of />
             </aside>
             <header class="topbar">
                 <details
@@ -75,8 +82,9 @@ fn ShellFrame(user: CurrentUser) -> impl IntoView {
                     <summary role="button" aria-label="Menu">
                         <span class="hamburger" aria-hidden="true"></span>
                     </summary>
-                    <div class="mobile-menu-panel">
-                        <MainNav sees_groups=user.sees_groups />
+                    // Following a link closes the menu, whenever the page itself changes.
+                    <div class="mobile-menu-panel" on:click=move |_| close(nav_menu)>
+                        <MainNav sees_groups=user.sees_groups settings_of=user.settings_of />
                     </div>
                 </details>
                 <a class="topbar-brand" href=paths::HOME>
@@ -92,7 +100,7 @@ fn ShellFrame(user: CurrentUser) -> impl IntoView {
 }
 
 #[component]
-fn MainNav(sees_groups: bool) -> impl IntoView {
+fn MainNav(sees_groups: bool, settings_of: Option<NodeId>) -> impl IntoView {
     view! {
         <nav class="main-nav" aria-label="Main">
             <A href=paths::HOME exact=true>
@@ -109,6 +117,15 @@ fn MainNav(sees_groups: bool) -> impl IntoView {
                         <A href=paths::GROUPS>
                             <span class="nav-icon" aria-hidden="true">"⋔"</span>
                             "Groups"
+                        </A>
+                    }
+                })}
+            {settings_of
+                .map(|partner| {
+                    view! {
+                        <A href=paths::partner_settings(partner)>
+                            <span class="nav-icon" aria-hidden="true">"⚙"</span>
+                            "Settings"
                         </A>
                     }
                 })}

@@ -2,7 +2,8 @@
 
 use leptos::prelude::*;
 
-use super::{GroupView, NodeId, TreeNode, TreeSnapshot};
+use super::brand::Brand;
+use super::{GroupView, NodeId, PartnerSettingsForm, PartnerSettingsView, TreeNode, TreeSnapshot};
 use crate::error::AppError;
 
 /// Signed in: the visible tree, with the children of the `open` nodes (dot-separated
@@ -53,4 +54,36 @@ pub async fn move_group(
 pub async fn delete_group(node: NodeId, version: i64) -> Result<(), AppError> {
     let (state, actor, address) = crate::auth::guard::request_actor().await?;
     super::groups::delete_group(&state, &actor, &address, node, version).await
+}
+
+/// ManagePartnerSettings at `partner`.
+#[server]
+pub async fn get_partner_settings(partner: NodeId) -> Result<PartnerSettingsView, AppError> {
+    let (state, actor, _) = crate::auth::guard::request_actor().await?;
+    super::settings::settings_view(&state, &actor, partner).await
+}
+
+/// ManagePartnerSettings at `partner`.
+#[server]
+pub async fn update_partner_settings(
+    partner: NodeId,
+    version: i64,
+    #[server(flatten)] form: PartnerSettingsForm,
+) -> Result<(), AppError> {
+    let (state, actor, address) = crate::auth::guard::request_actor().await?;
+    super::settings::update_settings(&state, &actor, &address, partner, &form, version).await?;
+    crate::request::redirect_plain_form(&crate::paths::partner_settings(partner))
+}
+
+/// Public: the brand the current page is shown in.
+#[server]
+pub async fn get_brand() -> Result<Brand, AppError> {
+    let state = crate::request::state()?;
+    let host = crate::request::host()?;
+    let actor = match crate::auth::guard::signed_in(&state).await {
+        Ok(actor) => Some(actor),
+        Err(AppError::Unauthenticated) => None,
+        Err(error) => return Err(error),
+    };
+    super::settings::brand_for(&state, &host, actor.as_ref()).await
 }

@@ -115,6 +115,14 @@ fn GroupPanel(view: GroupView) -> impl IntoView {
         </dl>
         {(!can_manage)
             .then(|| view! { <p class="muted">"You can look at this group but not change it."</p> })}
+        {(can_manage && node.kind == NodeKind::Partner)
+            .then(|| {
+                view! {
+                    <a class="button" href=crate::paths::partner_settings(node.id)>
+                        "Partner settings"
+                    </a>
+                }
+            })}
         {(can_manage && may_hold_groups).then(|| view! { <AddSubGroup parent=node.clone() /> })}
         {(can_manage && is_group)
             .then(|| {

@@ -1,12 +1,16 @@
 //! The tenancy tree (PRODUCT.md §1): platform → partners → groups (any depth) → clients.
 
 pub mod api;
+pub mod brand;
 pub mod group_tree;
 #[cfg(feature = "ssr")]
 pub mod groups;
 pub mod groups_page;
 #[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod settings;
+pub mod settings_page;
 
 use serde::{Deserialize, Serialize};
 
@@ -122,6 +126,28 @@ pub struct PartnerSettings {
     /// Host names on which requests are rendered in this partner's brand.
     pub domains: Vec<String>,
     pub version: i64,
+}
+
+/// The partner settings form as posted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerSettingsForm {
+    pub product_name: String,
+    pub logo_url: String,
+    pub primary_colour: String,
+    pub accent_colour: String,
+    pub support_email: String,
+    /// Host names, one per line.
+    pub domains: String,
+    /// Keys of the features clients may be given, posted as `features[]`.
+    #[serde(default)]
+    pub features: Vec<String>,
+}
+
+/// A partner's settings as its settings page shows them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PartnerSettingsView {
+    pub partner_name: String,
+    pub settings: PartnerSettings,
 }
 
 pub const MAX_GROUP_NAME: usize = 80;

@@ -1,0 +1,64 @@
+//! Pages that edit a record reload it after each change: a revision counter their
+//! resource depends on, and actions that bump it when they succeed.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// Bumped after every successful change, so the page loads its record again.
+#[derive(Clone, Copy)]
+pub struct Revision(pub RwSignal<u32>);
+
+impl Revision {
+    pub fn new() -> Self {
+        Self(RwSignal::new(0))
+    }
+
+    pub fn bump(self) {
+        self.0.update(|n| *n += 1);
+    }
+
+    pub fn reload(self) -> Callback<()> {
+        Callback::new(move |()| self.bump())
+    }
+
+    /// Draws the `record` just loaded, anew for each revision: redrawn in place, the
+    /// old forms would keep what was typed in them.
+    pub fn draw<T, V>(
+        self,
+        record: T,
+        draw: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+    ) -> impl IntoView
+    where
+        T: Clone + Send + Sync + 'static,
+        V: IntoView + 'static,
+    {
+        let loaded = self.0.get_untracked();
+        view! {
+            <For
+                each=move || [(loaded, record.clone())]
+                key=|(loaded, _)| *loaded
+                children=move |(_, record)| draw(record)
+            />
+        }
+    }
+}
+
+impl Default for Revision {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Runs `then` with the output of each successful run of `action`.
+pub fn on_success<I, O>(action: ServerAction<I>, then: impl Fn(&O) + 'static)
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(output)) = action.value().get() {
+            then(&output);
+        }
+    });
+}

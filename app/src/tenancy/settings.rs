@@ -1,0 +1,227 @@
+//! Partner settings (PRODUCT.md §2, §7): the features a partner may grant its clients,
+//! and its brand, which every page its people and its clients see is shown in.
+
+use axum::response::{IntoResponse, Response};
+use http::{header, StatusCode};
+
+use serde_json::json;
+
+use super::brand::{
+    colour_problem, colour_stylesheet, domain_problem, host_without_port, logo_problem,
+    parse_domains, Brand, MAX_DOMAINS, MAX_PRODUCT_NAME,
+};
+use super::repo::{
+    domains_of_others, get_node, partner_of, partner_of_domain, partner_settings,
+    update_partner_settings,
+};
+use super::{NodeId, NodeKind, PartnerSettings, PartnerSettingsForm, PartnerSettingsView};
+use crate::audit::repo::{record, stale_conflict, AuditEvent};
+use crate::auth::guard::Actor;
+use crate::auth::roles::Permission;
+use crate::clients::Feature;
+use crate::error::{AppError, FieldErrors};
+use crate::state::AppState;
+use crate::users::email_problem;
+
+/// A partner's settings, for those who may change them.
+pub async fn settings_view(
+    state: &AppState,
+    actor: &Actor,
+    partner: NodeId,
+) -> Result<PartnerSettingsView, AppError> {
+    actor
+        .require(&state.db, Permission::ManagePartnerSettings, partner)
+        .await?;
+    let node = get_node(state.db.pool(), partner)
+        .await?
+        .filter(|node| node.kind == NodeKind::Partner)
+        .ok_or(AppError::NotFound)?;
+    let mut conn = state.db.pool().acquire().await?;
+    let settings = partner_settings(&mut conn, partner)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(PartnerSettingsView {
+        partner_name: node.name,
+        settings,
+    })
+}
+
+/// Checks a settings form field by field.
+pub fn validate_settings(
+    partner: NodeId,
+    form: &PartnerSettingsForm,
+    errors: &mut FieldErrors,
+) -> PartnerSettings {
+    let settings = PartnerSettings {
+        partner,
+        product_name: form.product_name.trim().to_string(),
+        logo_url: form.logo_url.trim().to_string(),
+        primary_colour: form.primary_colour.trim().to_lowercase(),
+        accent_colour: form.accent_colour.trim().to_lowercase(),
+        support_email: form.support_email.trim().to_string(),
+        grantable_features: Vec::new(),
+        domains: parse_domains(&form.domains),
+        version: 0,
+    };
+    let name_length = settings.product_name.chars().count();
+    if name_length == 0 {
+        errors.add("product_name", "Enter the product name your clients see.");
+    } else if name_length > MAX_PRODUCT_NAME {
+        errors.add(
+            "product_name",
+            format!("Use at most {MAX_PRODUCT_NAME} characters."),
+        );
+    }
+    if let Some(problem) = logo_problem(&settings.logo_url) {
+        errors.add("logo_url", problem);
+    }
+    for (field, colour) in [
+        ("primary_colour", &settings.primary_colour),
+        ("accent_colour", &settings.accent_colour),
+    ] {
+        if let Some(problem) = colour_problem(colour) {
+            errors.add(field, problem);
+        }
+    }
+    if let Some(problem) = email_problem(&settings.support_email) {
+        errors.add("support_email", problem);
+    }
+    if settings.domains.len() > MAX_DOMAINS {
+        errors.add("domains", format!("Use at most {MAX_DOMAINS} domains."));
+    } else if let Some(problem) = settings.domains.iter().find_map(|d| domain_problem(d)) {
+        errors.add("domains", problem);
+    }
+    let mut features = Vec::new();
+    for key in &form.features {
+        match Feature::from_key(key) {
+            Some(feature) if !features.contains(&feature) => features.push(feature),
+            Some(_) => {}
+            None => errors.add("features", "Choose features from the list."),
+        }
+    }
+    features.sort();
+    PartnerSettings {
+        grantable_features: features,
+        ..settings
+    }
+}
+
+/// Saves a partner's settings if `version` is still current.
+pub async fn update_settings(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    partner: NodeId,
+    form: &PartnerSettingsForm,
+    version: i64,
+) -> Result<(), AppError> {
+    let before = settings_view(state, actor, partner).await?.settings;
+    let mut errors = FieldErrors::default();
+    let settings = validate_settings(partner, form, &mut errors);
+    errors.into_result()?;
+
+    let mut tx = state.db.begin().await?;
+    let taken = domains_of_others(&mut *tx, partner, &settings.domains).await?;
+    if let Some(domain) = taken.first() {
+        return Err(AppError::field(
+            "domains",
+            format!("{domain} already brands another partner."),
+        ));
+    }
+    if !update_partner_settings(&mut tx, &settings, version).await? {
+        drop(tx);
+        return Err(stale_conflict(state.db.pool(), partner, "partner's settings").await);
+    }
+    record(
+        &mut *tx,
+        AuditEvent::at_node(
+            actor.user.id,
+            partner,
+            "partner.settings_changed",
+            json!({
+                "before": changed_fields(&before),
+                "after": changed_fields(&settings),
+            }),
+            address,
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn changed_fields(settings: &PartnerSettings) -> serde_json::Value {
+    json!({
+        "product_name": settings.product_name,
+        "logo_url": settings.logo_url,
+        "primary_colour": settings.primary_colour,
+        "accent_colour": settings.accent_colour,
+        "support_email": settings.support_email,
+        "grantable_features": settings.grantable_features,
+        "domains": settings.domains,
+    })
+}
+
+/// The brand of a page: a signed-in person's own partner's, whichever address they
+/// came by (so clients never see another brand); otherwise the brand of the domain
+/// the request was sent to; otherwise the platform's.
+pub async fn brand_for(
+    state: &AppState,
+    host: &str,
+    actor: Option<&Actor>,
+) -> Result<Brand, AppError> {
+    let own = match actor {
+        Some(actor) => own_partner(state, actor).await?,
+        None => None,
+    };
+    let partner = match own {
+        Some(partner) => Some(partner),
+        None => partner_of_domain(state.db.pool(), &host_without_port(host)).await?,
+    };
+    let Some(partner) = partner else {
+        return Ok(Brand::platform());
+    };
+    let mut conn = state.db.pool().acquire().await?;
+    Ok(match partner_settings(&mut conn, partner).await? {
+        Some(settings) => Brand {
+            stylesheet: Some(crate::paths::brand_stylesheet(partner, settings.version)),
+            product_name: settings.product_name,
+            logo_url: settings.logo_url,
+            support_email: settings.support_email,
+        },
+        None => Brand::platform(),
+    })
+}
+
+/// The one partner all of `actor`'s memberships lie in, if there is one.
+async fn own_partner(state: &AppState, actor: &Actor) -> Result<Option<NodeId>, AppError> {
+    let mut found = None;
+    for membership in &actor.memberships {
+        match partner_of(state.db.pool(), membership.node_id).await? {
+            Some(partner) if found.is_none_or(|seen| seen == partner) => found = Some(partner),
+            _ => return Ok(None),
+        }
+    }
+    Ok(found)
+}
+
+/// GET /brand/{partner}/colours.css: public, like the pages it colours. Versioned
+/// addresses, so browsers may keep it for good.
+pub async fn colours_stylesheet(state: AppState, partner: i64) -> Response {
+    let mut conn = match state.db.pool().acquire().await {
+        Ok(conn) => conn,
+        Err(error) => return AppError::from(error).into_response(),
+    };
+    match partner_settings(&mut conn, NodeId(partner)).await {
+        Ok(Some(settings)) => (
+            [
+                (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            colour_stylesheet(&settings.primary_colour, &settings.accent_colour),
+        )
+            .into_response(),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => error.into_response(),
+    }
+}

@@ -1,0 +1,153 @@
+//! A partner's settings: what its clients may be given, and its brand.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::api::{get_partner_settings, UpdatePartnerSettings};
+use super::brand::MAX_DOMAINS;
+use super::{NodeId, PartnerSettingsView};
+use crate::clients::form::FeatureChoices;
+use crate::clients::Feature;
+use crate::components::field::{
+    action_error, field_error, ConflictAlert, TextAreaField, TextField,
+};
+use crate::components::revision::{on_success, Revision};
+use crate::error::{error_fallback, AppError};
+
+#[component]
+pub fn PartnerSettingsPage() -> impl IntoView {
+    let params = use_params_map();
+    let partner = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse().ok())
+            .map(NodeId)
+    });
+    let revision = Revision::new();
+    provide_context(revision);
+    // Outside the form, which is drawn anew after each save.
+    let saved = RwSignal::new(false);
+    let settings = Resource::new(
+        move || (partner.get(), revision.0.get()),
+        |(partner, _)| async move {
+            match partner {
+                Some(partner) => get_partner_settings(partner).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Title text="Partner settings" />
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <ErrorBoundary fallback=error_fallback>
+                {move || Suspend::new(async move {
+                    settings
+                        .await
+                        .map(|view| {
+                            revision.draw(view, move |view| view! { <SettingsForm view saved /> })
+                        })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn SettingsForm(view: PartnerSettingsView, saved: RwSignal<bool>) -> impl IntoView {
+    let revision = expect_context::<Revision>();
+    let update = ServerAction::<UpdatePartnerSettings>::new();
+    on_success(update, move |_: &()| {
+        saved.set(true);
+        revision.bump();
+    });
+    let error = action_error(update);
+    let settings = view.settings;
+    view! {
+        <header class="page-header">
+            <p class="eyebrow">{view.partner_name}</p>
+            <h1>"Partner settings"</h1>
+            <p class="muted">
+                "Your clients see your brand on every page, and on the addresses below."
+            </p>
+        </header>
+        <ActionForm action=update attr:class="settings-form stack">
+            <ConflictAlert error on_reload=revision.reload() />
+            <input type="hidden" name="partner" value=settings.partner.0 />
+            <input type="hidden" name="version" value=settings.version />
+            <section class="card stack" aria-labelledby="brand-heading">
+                <h2 id="brand-heading">"Brand"</h2>
+                <div class="form-grid">
+                    <TextField
+                        label="Product name"
+                        name="product_name"
+                        value=settings.product_name
+                        hint="Shown in the header and the browser tab, instead of Switchboard."
+                        error=field_error(error, "product_name")
+                    />
+                    <TextField
+                        label="Support email"
+                        name="support_email"
+                        input_type="email"
+                        value=settings.support_email
+                        error=field_error(error, "support_email")
+                    />
+                    <TextField
+                        label="Logo address"
+                        name="logo_url"
+                        input_type="url"
+                        value=settings.logo_url
+                        hint="An https:// address of an image; empty shows the product mark."
+                        error=field_error(error, "logo_url")
+                    />
+                    <div class="colour-pair">
+                        <TextField
+                            label="Primary colour"
+                            name="primary_colour"
+                            input_type="color"
+                            value=settings.primary_colour
+                            error=field_error(error, "primary_colour")
+                        />
+                        <TextField
+                            label="Accent colour"
+                            name="accent_colour"
+                            input_type="color"
+                            value=settings.accent_colour
+                            error=field_error(error, "accent_colour")
+                        />
+                    </div>
+                </div>
+                <TextAreaField
+                    label="Branding domains"
+                    name="domains"
+                    value=settings.domains.join("\n")
+                    hint=format!(
+                        "One host name per line, up to {MAX_DOMAINS}, like portal.example.com. Pages opened there show your brand.",
+                    )
+                    error=field_error(error, "domains")
+                />
+            </section>
+            <section class="card stack" aria-labelledby="features-heading">
+                <h2 id="features-heading">"Features for clients"</h2>
+                <p class="muted">
+                    "Clients can be given only these. Taking one away leaves it on for the clients that have it."
+                </p>
+                <FeatureChoices
+                    offered=Feature::ALL.to_vec()
+                    checked=settings.grantable_features
+                    legend="Features you may grant"
+                    error=field_error(error, "features")
+                />
+            </section>
+            <div class="form-actions">
+                <button type="submit" class="button primary" disabled=update.pending()>
+                    "Save settings"
+                </button>
+                <p class="muted" role="status">
+                    {move || saved.get().then_some("Settings saved.")}
+                </p>
+            </div>
+        </ActionForm>
+    }
+}
