@@ -62,7 +62,21 @@ impl Db {
                         })
                     })
             }
-            Backend::Postgres => AnyPoolOptions::new().max_connections(16),
+            // A directory query is fast only when planned for its values: the filter's
+            // selectivity and the LIMIT decide between walking an index and sorting.
+            // After five runs of a prepared statement PostgreSQL may switch to one
+            // generic plan, which for these sorted every match (1 s instead of 3 ms).
+            Backend::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            conn.execute("SET plan_cache_mode = force_custom_plan")
+                                .await
+                                .map(|_| ())
+                        })
+                    })
+            }
         };
         let pool = options.connect(url).await?;
         Ok(Self { pool, backend })

@@ -11,14 +11,23 @@ use std::process::ExitCode;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
         )
         .init();
-    match cli::run(cli::Cli::parse()).await {
+    // Leptos's server rendering nests deep futures, which unoptimized (debug) builds
+    // keep on the stack: more than tokio's default 2 MiB a worker.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(16 << 20)
+        .build();
+    let outcome = match runtime {
+        Ok(runtime) => runtime.block_on(cli::run(cli::Cli::parse())),
+        Err(error) => Err(error.into()),
+    };
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("switchboard: {error}");

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use app::state::AppState;
 use app::{shell, App};
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use axum::Router;
 use http::StatusCode;
 use leptos::config::get_configuration;
@@ -24,7 +25,13 @@ pub async fn serve(state: AppState, addr: Option<SocketAddr>) -> CliResult {
     let addr = leptos_options.site_addr;
     let app = router(state, leptos_options);
 
-    let listener = tokio::net::TcpListener::bind(addr).await?;
+    // Pages stream in several writes: without TCP_NODELAY, Nagle's algorithm holds the
+    // later ones back until the browser's delayed ACK, some 40 ms a page.
+    let listener = tokio::net::TcpListener::bind(addr).await?.tap_io(|stream| {
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::warn!(%error, "TCP_NODELAY not set");
+        }
+    });
     println!("Switchboard is running at http://{addr}");
     axum::serve(
         listener,

@@ -54,10 +54,14 @@ fn ShellFrame(user: CurrentUser) -> impl IntoView {
     let user_menu = NodeRef::<Details>::new();
     // Menus close when the page changes, and only one is open at a time.
     let location = use_location();
-    Effect::new(move |_| {
+    // Not on the first run: that comes with hydration, and would shut a menu opened
+    // before the app had loaded.
+    Effect::new(move |ran_before: Option<()>| {
         location.pathname.track();
-        close(nav_menu);
-        close(user_menu);
+        if ran_before.is_some() {
+            close(nav_menu);
+            close(user_menu);
+        }
     });
     let keep_one_open = move |opened: NodeRef<Details>, other: NodeRef<Details>| {
         if opened.get_untracked().is_some_and(|menu| menu.open()) {
