@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use super::api::{
     get_client, AddClientCredits, ModifyClientFeatures, MoveClient, RevealSsoToken, RotateSsoToken,
@@ -19,18 +18,11 @@ use crate::components::field::{
 use crate::components::revision::{on_success, Revision};
 use crate::error::{error_fallback, AppError};
 use crate::paths;
-use crate::tenancy::NodeId;
+use crate::tenancy::{use_node_id_param, NodeId};
 
 #[component]
 pub fn ClientPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse().ok())
-            .map(NodeId)
-    });
+    let id = use_node_id_param();
     let revision = Revision::new();
     provide_context(revision);
     let client = Resource::new(

@@ -18,6 +18,19 @@ use serde::{Deserialize, Serialize};
 #[serde(transparent)]
 pub struct NodeId(pub i64);
 
+/// The node named by the page's `:id` route segment, if it names one.
+pub fn use_node_id_param() -> leptos::prelude::Memo<Option<NodeId>> {
+    use leptos::prelude::*;
+    let params = leptos_router::hooks::use_params_map();
+    Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse().ok())
+            .map(NodeId)
+    })
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum NodeKind {
     Platform,

@@ -2,11 +2,10 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use super::api::{get_partner_settings, UpdatePartnerSettings};
 use super::brand::MAX_DOMAINS;
-use super::{NodeId, PartnerSettingsView};
+use super::{use_node_id_param, PartnerSettingsView};
 use crate::clients::form::FeatureChoices;
 use crate::clients::Feature;
 use crate::components::field::{
@@ -17,14 +16,7 @@ use crate::error::{error_fallback, AppError};
 
 #[component]
 pub fn PartnerSettingsPage() -> impl IntoView {
-    let params = use_params_map();
-    let partner = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse().ok())
-            .map(NodeId)
-    });
+    let partner = use_node_id_param();
     let revision = Revision::new();
     provide_context(revision);
     // Outside the form, which is drawn anew after each save.
