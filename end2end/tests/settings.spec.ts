@@ -56,6 +56,7 @@ test('a page opened on a branding domain wears that partner brand', async ({ pag
   await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
   await expect(page.locator('.logo-name')).toContainText('Bluebird Portal');
   await expect(page).toHaveTitle(/Bluebird Portal/);
+  await page.screenshot({ path: `screenshots/${test.info().project.name}-branded-sign-in.png` });
 
   await page.goto('/login');
   await expect(page.locator('.logo-name')).toHaveText('Switchboard');

@@ -27,7 +27,7 @@ pub fn LoginPage() -> impl IntoView {
             <div class="auth-card">
                 <Logo />
                 <h1>"Sign in"</h1>
-                <p class="muted">"Partner portal for resellers, their clients and support."</p>
+                <p class="muted">"Use the email address your account was set up with."</p>
                 <ActionForm action=sign_in attr:class="stack">
                     <FormAlert error />
                     <input type="hidden" name="next" prop:value=next />
