@@ -4,6 +4,7 @@
 mod common;
 mod fixtures;
 
+use app::auth::guard::Actor;
 use app::auth::password::Passwords;
 use app::auth::roles::Role;
 use app::clients::Feature;
@@ -489,13 +490,31 @@ fn settings_form(product: &str, domains: &str) -> PartnerSettingsForm {
     }
 }
 
+/// The Account Admins of Northwind and of Bluebird.
+async fn partner_admins(state: &AppState, tree: &fixtures::Tree) -> (Actor, Actor) {
+    let admin = actor_with(
+        &state.db,
+        "admin@northwind.test",
+        tree.partner,
+        &[Role::AccountAdmin],
+    )
+    .await;
+    let other = actor_with(
+        &state.db,
+        "admin@bluebird.test",
+        tree.other_partner,
+        &[Role::AccountAdmin],
+    )
+    .await;
+    (admin, other)
+}
+
 #[tokio::test]
 async fn partner_settings_are_validated_versioned_and_audited() {
     on_every_database(|db| async move {
         let tree = build_tree(&db).await;
         let state = state(db);
-        let admin = actor_with(&state.db, "admin@northwind.test", tree.partner, &[Role::AccountAdmin]).await;
-        let other = actor_with(&state.db, "admin@bluebird.test", tree.other_partner, &[Role::AccountAdmin]).await;
+        let (admin, other) = partner_admins(&state, &tree).await;
         let loaded = settings_view(&state, &admin, tree.partner).await.unwrap();
         assert_eq!((loaded.partner_name.as_str(), loaded.settings.version), ("Northwind", 1));
 
@@ -545,20 +564,7 @@ async fn pages_take_the_brand_of_their_people_then_of_their_address() {
     on_every_database(|db| async move {
         let tree = build_tree(&db).await;
         let state = state(db);
-        let admin = actor_with(
-            &state.db,
-            "admin@northwind.test",
-            tree.partner,
-            &[Role::AccountAdmin],
-        )
-        .await;
-        let other = actor_with(
-            &state.db,
-            "admin@bluebird.test",
-            tree.other_partner,
-            &[Role::AccountAdmin],
-        )
-        .await;
+        let (admin, other) = partner_admins(&state, &tree).await;
         update_settings(
             &state,
             &admin,
@@ -594,7 +600,7 @@ async fn pages_take_the_brand_of_their_people_then_of_their_address() {
         )
         .await;
 
-        let product = |actor: Option<&app::auth::guard::Actor>, host: &'static str| {
+        let product = |actor: Option<&Actor>, host: &'static str| {
             let state = state.clone();
             let actor = actor.cloned();
             async move { brand_for(&state, host, actor.as_ref()).await.unwrap() }
