@@ -12,7 +12,7 @@ use app::auth::sso::{redeem, SsoLink};
 use app::clients::directory::{DirectoryQuery, SortKey};
 use app::clients::repo::{
     add_credit_entry, client_record, directory_rows_driven, ledger_sum, sso_token, Driver,
-    NewCreditEntry,
+    NewCreditEntry, Scope,
 };
 use app::clients::service::{
     client_view, create_client, directory, modify_features, move_client, record_usage,
@@ -367,7 +367,7 @@ async fn seed_directory(db: &Db, tree: &fixtures::Tree) -> Vec<Seeded> {
 /// Every row of `query`, walking pages of `size` forward, then back from the end.
 async fn walk(
     db: &Db,
-    scopes: &[NodeId],
+    scope: &Scope,
     query: &DirectoryQuery,
     size: usize,
     driver: Driver,
@@ -376,7 +376,7 @@ async fn walk(
     let mut forward = Vec::new();
     let mut page = query.first_page();
     let last_rows = loop {
-        let (rows, more) = directory_rows_driven(db, scopes, &page, size, driver)
+        let (rows, more) = directory_rows_driven(db, scope, &page, size, driver)
             .await
             .unwrap();
         assert!(rows.len() <= size);
@@ -390,7 +390,7 @@ async fn walk(
     let mut cursor = last_rows.first().map(|row| cursor_of(row, query.sort));
     while let Some(before) = cursor {
         let (rows, more) =
-            directory_rows_driven(db, scopes, &query.page_before(&before), size, driver)
+            directory_rows_driven(db, scope, &query.page_before(&before), size, driver)
                 .await
                 .unwrap();
         backward.extend(rows.iter().rev().map(|row| row.id));
@@ -425,9 +425,10 @@ async fn directory_filters_and_keyset_pages_return_exactly_the_right_rows() {
                     expected.reverse();
                 }
                 let expected: Vec<NodeId> = expected.iter().map(|s| s.id).collect();
-                for driver in Driver::candidates(&query) {
+                let scope = Scope::resolve(&db, &[scope]).await.unwrap();
+                for driver in Driver::candidates(&query, &scope) {
                     for size in [1, 4, 50] {
-                        let (forward, backward) = walk(&db, &[scope], &query, size, driver).await;
+                        let (forward, backward) = walk(&db, &scope, &query, size, driver).await;
                         assert_eq!(
                             forward, expected,
                             "forward, {driver:?}, pages of {size}, {query:?}"
@@ -443,6 +444,26 @@ async fn directory_filters_and_keyset_pages_return_exactly_the_right_rows() {
 
         // The partner's scope holds the seeded clients and the fixture's Harbor Dental.
         check(everything.clone(), tree.group, Box::new(|_| true)).await;
+        // The partner's whole tree, read through the clients' partner column, and the
+        // platform's, which spans two partners.
+        check(
+            DirectoryQuery {
+                tag: Some("vip".into()),
+                ..everything.clone()
+            },
+            tree.partner,
+            Box::new(|s| s.tag == Some("vip")),
+        )
+        .await;
+        check(
+            DirectoryQuery {
+                status: Some(ClientStatus::Pending),
+                ..everything.clone()
+            },
+            tree.platform,
+            Box::new(|s| s.status == ClientStatus::Pending),
+        )
+        .await;
         check(
             DirectoryQuery {
                 descending: true,
@@ -575,6 +596,155 @@ async fn directory_filters_and_keyset_pages_return_exactly_the_right_rows() {
             Box::new(move |s| s.id == by_id),
         )
         .await;
+    })
+    .await;
+}
+
+/// The stored facets of every client equal a fresh reading of its row, tags and
+/// features, and on SQLite the search index agrees with the clients table.
+async fn assert_facets_exact(db: &Db) {
+    let query = |sql: &'static str| async move {
+        let mut rows: Vec<(i64, String, i64, String)> =
+            sqlx::query_as(sql).fetch_all(db.pool()).await.unwrap();
+        rows.sort();
+        rows
+    };
+    let stored = query("SELECT client_id, facet, partner_id, name_key FROM client_facets").await;
+    let fresh = query(
+        "SELECT node_id, 'status:' || status, partner_id, name_key FROM clients \
+         UNION ALL SELECT c.node_id, 'tag:' || t.tag, c.partner_id, c.name_key \
+         FROM client_tags t JOIN clients c ON c.node_id = t.client_id \
+         UNION ALL SELECT c.node_id, 'feature:' || f.feature, c.partner_id, c.name_key \
+         FROM client_features f JOIN clients c ON c.node_id = f.client_id \
+         UNION ALL SELECT node_id, 'credit:low', partner_id, name_key FROM clients \
+         WHERE sms_balance < 100 OR voice_balance < 100",
+    )
+    .await;
+    assert_eq!(stored, fresh);
+    if db.backend() == app::db::Backend::Sqlite {
+        sqlx::query(
+            "INSERT INTO client_search (client_search, rank) VALUES ('integrity-check', 1)",
+        )
+        .execute(db.pool())
+        .await
+        .expect("the search index matches the clients table");
+    }
+}
+
+/// The ids every driver lists for `query` in `node`'s subtree, after checking that the
+/// drivers agree.
+async fn listed(db: &Db, node: NodeId, query: &DirectoryQuery) -> Vec<NodeId> {
+    let scope = Scope::resolve(db, &[node]).await.unwrap();
+    let mut lists = Vec::new();
+    for driver in Driver::candidates(query, &scope) {
+        let (forward, backward) = walk(db, &scope, query, 50, driver).await;
+        assert_eq!(forward, backward, "{driver:?}");
+        lists.push((driver, forward));
+    }
+    let (_, first) = lists[0].clone();
+    for (driver, list) in lists {
+        assert_eq!(list, first, "{driver:?} disagrees on {query:?}");
+    }
+    first
+}
+
+#[tokio::test]
+async fn the_directory_follows_every_change_to_a_client() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let admin = actor_with(
+            &state.db,
+            "admin@northwind.test",
+            tree.partner,
+            &[Role::AccountAdmin],
+        )
+        .await;
+        let client = tree.client;
+        let low = DirectoryQuery {
+            low_credit: true,
+            ..DirectoryQuery::default()
+        };
+        assert_eq!(listed(&state.db, tree.partner, &low).await, vec![client]);
+        for credit in [CreditKind::Sms, CreditKind::Voice] {
+            top_up(&state, &admin, ADDRESS, client, credit, "150", "")
+                .await
+                .unwrap();
+        }
+        assert_eq!(listed(&state.db, tree.partner, &low).await, vec![]);
+        record_usage(&state.db, client, CreditKind::Voice, 60, "calls")
+            .await
+            .unwrap();
+        assert_eq!(listed(&state.db, tree.partner, &low).await, vec![client]);
+        assert_facets_exact(&state.db).await;
+
+        let version = client_view(&state, &admin, client).await.unwrap().version;
+        let mut renamed = company("Zephyr Dental");
+        renamed.email = "desk@zephyr.test".into();
+        update_company(
+            &state,
+            &admin,
+            ADDRESS,
+            client,
+            &form_of(&renamed, "vip"),
+            version,
+        )
+        .await
+        .unwrap();
+        let vip = DirectoryQuery {
+            tag: Some("vip".into()),
+            ..DirectoryQuery::default()
+        };
+        assert_eq!(listed(&state.db, tree.partner, &vip).await, vec![client]);
+        let by_email = |search: &str| DirectoryQuery {
+            search: search.into(),
+            ..DirectoryQuery::default()
+        };
+        assert_eq!(
+            listed(&state.db, tree.partner, &by_email("zephyr.test")).await,
+            vec![client]
+        );
+        assert_eq!(
+            listed(&state.db, tree.partner, &by_email("harbor")).await,
+            vec![]
+        );
+
+        set_status(
+            &state,
+            &admin,
+            ADDRESS,
+            client,
+            ClientStatus::Suspended,
+            version + 1,
+        )
+        .await
+        .unwrap();
+        let suspended_vip = DirectoryQuery {
+            status: Some(ClientStatus::Suspended),
+            ..vip.clone()
+        };
+        assert_eq!(
+            listed(&state.db, tree.group, &suspended_vip).await,
+            vec![client]
+        );
+        modify_features(
+            &state,
+            &admin,
+            ADDRESS,
+            client,
+            &["chat".into()],
+            "5",
+            version + 2,
+        )
+        .await
+        .unwrap();
+        let chat = DirectoryQuery {
+            feature: Some(Feature::Chat),
+            ..suspended_vip
+        };
+        assert_eq!(listed(&state.db, tree.partner, &chat).await, vec![client]);
+        assert_eq!(listed(&state.db, tree.other_partner, &chat).await, vec![]);
+        assert_facets_exact(&state.db).await;
     })
     .await;
 }

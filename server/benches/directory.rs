@@ -185,9 +185,24 @@ async fn queries(db: &Db, partner: NodeId) {
             },
         ),
         (
-            "search 'harbor'",
+            "search 'harbor' (6% of clients)",
             DirectoryQuery {
                 search: "harbor".into(),
+                ..base.clone()
+            },
+        ),
+        (
+            "search one email address",
+            DirectoryQuery {
+                search: "office12345@".into(),
+                ..base.clone()
+            },
+        ),
+        (
+            "suspended and trial (no client is both)",
+            DirectoryQuery {
+                status: Some(ClientStatus::Suspended),
+                tag: Some("trial".into()),
                 ..base.clone()
             },
         ),

@@ -10,7 +10,7 @@ use super::{
     features_from_stored, ClientRow, ClientStatus, CompanyInfo, CreditEntry, CreditKind, EntryType,
     Feature, LOW_CREDIT,
 };
-use crate::db::{contains_pattern, now_ms, Db, Param, SqlBuilder};
+use crate::db::{contains_pattern, now_ms, Backend, Db, Param, SqlBuilder};
 use crate::error::AppError;
 use crate::tenancy::repo::insert_node;
 use crate::tenancy::{NodeId, NodeKind};
@@ -87,6 +87,7 @@ pub async fn insert_client(
     .await?;
     replace_tags(conn, id, client.tags).await?;
     replace_features(conn, id, client.features).await?;
+    refresh_facets(conn, id).await?;
     Ok(id)
 }
 
@@ -257,6 +258,7 @@ pub async fn update_company(
         .execute(&mut *conn)
         .await?;
     replace_tags(conn, id, tags).await?;
+    refresh_facets(conn, id).await?;
     Ok(true)
 }
 
@@ -279,8 +281,8 @@ pub async fn bump_version<'e>(
     Ok(updated == 1)
 }
 
-pub async fn set_status<'e>(
-    db: impl Executor<'e, Database = Any>,
+pub async fn set_status(
+    conn: &mut AnyConnection,
     id: NodeId,
     status: ClientStatus,
     version: i64,
@@ -293,10 +295,14 @@ pub async fn set_status<'e>(
     .bind(now_ms())
     .bind(id.0)
     .bind(version)
-    .execute(db)
+    .execute(&mut *conn)
     .await?
     .rows_affected();
-    Ok(updated == 1)
+    if updated == 0 {
+        return Ok(false);
+    }
+    refresh_facets(conn, id).await?;
+    Ok(true)
 }
 
 pub async fn set_operator_status<'e>(
@@ -341,6 +347,7 @@ pub async fn set_features_and_seats(
         return Ok(false);
     }
     replace_features(conn, id, features).await?;
+    refresh_facets(conn, id).await?;
     Ok(true)
 }
 
@@ -366,17 +373,25 @@ pub async fn add_credit_entry(
         CreditKind::Sms => "sms_balance",
         CreditKind::Voice => "voice_balance",
     };
-    let balance: Option<i64> = sqlx::query_scalar(&format!(
+    let balances: Option<(i64, i64)> = sqlx::query_as(&format!(
         "UPDATE clients SET {column} = {column} + $1 \
-         WHERE node_id = $2 AND {column} + $1 >= 0 RETURNING {column}"
+         WHERE node_id = $2 AND {column} + $1 >= 0 RETURNING sms_balance, voice_balance"
     ))
     .bind(entry.amount)
     .bind(entry.client.0)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some(balance) = balance else {
+    let Some((sms, voice)) = balances else {
         return Ok(None);
     };
+    let (balance, other) = match entry.credit {
+        CreditKind::Sms => (sms, voice),
+        CreditKind::Voice => (voice, sms),
+    };
+    let low = |balance: i64| balance < LOW_CREDIT || other < LOW_CREDIT;
+    if low(balance) != low(balance - entry.amount) {
+        refresh_facets(conn, entry.client).await?;
+    }
     sqlx::query(
         "INSERT INTO credit_entries (client_id, credit, entry_type, amount, balance_after, note, \
          actor_user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -472,8 +487,135 @@ pub async fn set_sso_token<'e>(
 }
 
 /// A starting set of at most this many clients is read whole and sorted; past it the
-/// directory walks the sort's index instead.
+/// directory walks an index in sort order instead.
 const SMALL_SET: i64 = 2_000;
+
+/// A directory filter whose clients `client_facets` lists, per partner, in company-name
+/// order (migration 0004). Its key there is a prefix naming the filter and a value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Facet {
+    LowCredit,
+    Tag(String),
+    Feature(Feature),
+    Status(ClientStatus),
+}
+
+const STATUS_FACET: &str = "status:";
+const TAG_FACET: &str = "tag:";
+const FEATURE_FACET: &str = "feature:";
+const LOW_CREDIT_FACET: &str = "credit:low";
+
+impl Facet {
+    /// The facets `query` filters on, those likeliest to be selective first.
+    pub fn of(query: &DirectoryQuery) -> Vec<Facet> {
+        let mut facets = Vec::new();
+        if query.low_credit {
+            facets.push(Facet::LowCredit);
+        }
+        facets.extend(query.tag.clone().map(Facet::Tag));
+        facets.extend(query.feature.map(Facet::Feature));
+        facets.extend(query.status.map(Facet::Status));
+        facets
+    }
+
+    fn key(&self) -> String {
+        match self {
+            Facet::LowCredit => LOW_CREDIT_FACET.into(),
+            Facet::Tag(tag) => format!("{TAG_FACET}{tag}"),
+            Facet::Feature(feature) => format!("{FEATURE_FACET}{}", feature.key()),
+            Facet::Status(status) => format!("{STATUS_FACET}{}", status.key()),
+        }
+    }
+
+    /// The same filter as a condition on the client `c`.
+    fn condition(&self, sql: &mut SqlBuilder) -> String {
+        match self {
+            Facet::LowCredit => {
+                let bound = sql.bind(Param::Int(LOW_CREDIT));
+                format!("(c.sms_balance < {bound} OR c.voice_balance < {bound})")
+            }
+            Facet::Tag(tag) => format!(
+                "EXISTS (SELECT 1 FROM client_tags t WHERE t.client_id = c.node_id AND t.tag = {})",
+                sql.bind(Param::Text(tag.clone()))
+            ),
+            Facet::Feature(feature) => format!(
+                "EXISTS (SELECT 1 FROM client_features f WHERE f.client_id = c.node_id \
+                 AND f.feature = {})",
+                sql.bind(Param::Text(feature.key().into()))
+            ),
+            Facet::Status(status) => {
+                format!("c.status = {}", sql.bind(Param::Text(status.key().into())))
+            }
+        }
+    }
+}
+
+/// Rewrites the facets of client `id` from its row, tags and features: called in the
+/// transaction of every change to any of them.
+pub async fn refresh_facets(conn: &mut AnyConnection, id: NodeId) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM client_facets WHERE client_id = $1")
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query(&format!(
+        "INSERT INTO client_facets (client_id, facet, partner_id, name_key) \
+         SELECT c.node_id, f.facet, c.partner_id, c.name_key FROM clients c JOIN (\
+           SELECT node_id AS client_id, '{STATUS_FACET}' || status AS facet \
+           FROM clients WHERE node_id = $1 \
+           UNION ALL SELECT client_id, '{TAG_FACET}' || tag FROM client_tags WHERE client_id = $1 \
+           UNION ALL SELECT client_id, '{FEATURE_FACET}' || feature \
+           FROM client_features WHERE client_id = $1 \
+           UNION ALL SELECT node_id, '{LOW_CREDIT_FACET}' FROM clients \
+           WHERE node_id = $1 AND (sms_balance < $2 OR voice_balance < $2)\
+         ) f ON f.client_id = c.node_id"
+    ))
+    .bind(id.0)
+    .bind(LOW_CREDIT)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// The subtrees a directory query lists, and the one partner they all lie in, if so.
+#[derive(Clone, Debug)]
+pub struct Scope {
+    pub nodes: Vec<NodeId>,
+    pub partner: Option<NodeId>,
+}
+
+impl Scope {
+    pub async fn resolve(db: &Db, nodes: &[NodeId]) -> Result<Scope, AppError> {
+        let mut sql = SqlBuilder::new("");
+        let ids = bind_ids(&mut sql, nodes);
+        sql.push(&format!(
+            "SELECT p.ancestor_id FROM node_paths p JOIN nodes a ON a.id = p.ancestor_id \
+             WHERE a.kind = 'partner' AND p.descendant_id IN ({ids})"
+        ));
+        let partners: Vec<i64> = sql
+            .query()
+            .fetch_all(db.pool())
+            .await?
+            .iter()
+            .map(|row| row.try_get(0))
+            .collect::<Result<_, _>>()?;
+        // Every node has at most one partner above it (or is one).
+        let one_partner =
+            partners.len() == nodes.len() && partners.windows(2).all(|w| w[0] == w[1]);
+        Ok(Scope {
+            nodes: nodes.to_vec(),
+            partner: partners
+                .first()
+                .filter(|_| one_partner)
+                .map(|&id| NodeId(id)),
+        })
+    }
+
+    /// True when the scope is exactly one partner's whole tree, which the partner
+    /// column of a client answers without the closure table.
+    fn is_whole_partner(&self) -> bool {
+        self.partner.is_some_and(|partner| self.nodes == [partner])
+    }
+}
 
 /// Where a directory query starts: the set of clients it reads first, before the
 /// other conditions and the sort. Every driver returns the same rows; they differ in
@@ -482,88 +624,112 @@ const SMALL_SET: i64 = 2_000;
 pub enum Driver {
     /// Every client of the scope's subtrees, from the closure table.
     Subtree,
-    /// The clients carrying the filtered tag.
-    Tag,
-    /// The clients with the filtered feature enabled.
-    Feature,
-    /// The clients in the filtered status.
-    Status,
-    /// The clients low on either credit (a partial index).
-    LowCredit,
+    /// The clients of the query's facet at this index of [`Facet::of`].
+    Facet(usize),
+    /// The clients containing the search text, from the trigram index.
+    Search,
     /// Clients in sort order, keeping those that match, stopping after one page: for
     /// when every starting set is large, where matches are common.
     Walk,
+    /// The clients of the query's first facet in the partner's company-name order: a
+    /// walk that meets only clients of that facet (sorted by name, in one partner).
+    FacetWalk,
 }
 
 impl Driver {
-    /// The drivers that can answer `query`.
-    pub fn candidates(query: &DirectoryQuery) -> Vec<Driver> {
+    /// The drivers that can answer `query` in `scope`.
+    pub fn candidates(query: &DirectoryQuery, scope: &Scope) -> Vec<Driver> {
+        let facets = Facet::of(query);
         let mut drivers = vec![Driver::Subtree, Driver::Walk];
-        if query.tag.is_some() {
-            drivers.push(Driver::Tag);
+        drivers.extend((0..facets.len()).map(Driver::Facet));
+        if search_phrase(query).is_some() {
+            drivers.push(Driver::Search);
         }
-        if query.feature.is_some() {
-            drivers.push(Driver::Feature);
-        }
-        if query.status.is_some() {
-            drivers.push(Driver::Status);
-        }
-        if query.low_credit {
-            drivers.push(Driver::LowCredit);
+        if !facets.is_empty() && query.sort == SortKey::Name && scope.partner.is_some() {
+            drivers.push(Driver::FacetWalk);
         }
         drivers
     }
+
+    /// The facet whose clients this driver reads: its condition needs no checking.
+    fn facet(self, facets: &[Facet]) -> Option<&Facet> {
+        match self {
+            Driver::Facet(index) => facets.get(index),
+            Driver::FacetWalk => facets.first(),
+            _ => None,
+        }
+    }
 }
 
-/// The rows that start the query under `driver` and the condition tying them to `c`.
-fn driver_source(driver: Driver, query: &DirectoryQuery, sql: &mut SqlBuilder) -> Option<String> {
-    Some(match driver {
-        Driver::Subtree | Driver::Walk => return None,
-        Driver::Tag => {
-            let tag = sql.bind(Param::Text(query.tag.clone()?));
-            format!("(SELECT client_id AS id FROM client_tags WHERE tag = {tag})")
-        }
-        Driver::Feature => {
-            let feature = sql.bind(Param::Text(query.feature?.key().into()));
-            format!("(SELECT client_id AS id FROM client_features WHERE feature = {feature})")
-        }
-        Driver::Status => {
-            let status = sql.bind(Param::Text(query.status?.key().into()));
-            format!("(SELECT node_id AS id FROM clients WHERE status = {status})")
-        }
-        Driver::LowCredit => format!(
-            "(SELECT node_id AS id FROM clients WHERE {})",
-            low_credit("clients")
-        ),
-    })
+/// The search text when it is long enough for the trigram index (three characters).
+fn search_phrase(query: &DirectoryQuery) -> Option<String> {
+    let search = query.search.trim().to_lowercase();
+    (search.chars().count() >= 3).then_some(search)
 }
 
-/// Low on either credit, with the bound written out (not bound as a parameter) so
-/// that the planner can use the partial index `clients_low_credit`.
-fn low_credit(table: &str) -> String {
-    format!("{table}.sms_balance < {LOW_CREDIT} OR {table}.voice_balance < {LOW_CREDIT}")
+/// The rows that start the query under a driver that reads a whole set, as a
+/// subquery of client ids; `None` for the others.
+fn driver_source(
+    db: &Db,
+    driver: Driver,
+    query: &DirectoryQuery,
+    scope: &Scope,
+    sql: &mut SqlBuilder,
+) -> Option<String> {
+    match driver {
+        Driver::Facet(index) => {
+            let facet = sql.bind(Param::Text(Facet::of(query).get(index)?.key()));
+            let partner = scope.partner.map_or(String::new(), |partner| {
+                format!(" AND partner_id = {}", sql.bind(Param::Int(partner.0)))
+            });
+            Some(format!(
+                "(SELECT client_id AS id FROM client_facets WHERE facet = {facet}{partner})"
+            ))
+        }
+        Driver::Search => {
+            let search = search_phrase(query)?;
+            let matches = match db.backend() {
+                Backend::Sqlite => format!(
+                    "SELECT rowid AS id FROM client_search WHERE client_search MATCH {}",
+                    sql.bind(Param::Text(format!("\"{}\"", search.replace('"', "\"\""))))
+                ),
+                Backend::Postgres => format!(
+                    "SELECT node_id AS id FROM clients WHERE search_text LIKE {} ESCAPE '\\'",
+                    sql.bind(Param::Text(contains_pattern(&search)))
+                ),
+            };
+            // A search for "#id" also finds the client of that id.
+            Some(match searched_id(&search) {
+                Some(id) => format!("({matches} UNION SELECT {})", sql.bind(Param::Int(id))),
+                None => format!("({matches})"),
+            })
+        }
+        Driver::Subtree | Driver::Walk | Driver::FacetWalk => None,
+    }
+}
+
+fn searched_id(search: &str) -> Option<i64> {
+    search.trim_start_matches('#').parse().ok()
 }
 
 /// How many rows `driver` starts from, counted only up to just past [`SMALL_SET`].
 async fn driver_size(
     db: &Db,
     driver: Driver,
-    scopes: &[NodeId],
+    scope: &Scope,
     query: &DirectoryQuery,
 ) -> Result<i64, AppError> {
-    if driver == Driver::Walk {
-        return Ok(i64::MAX);
-    }
     let mut sql = SqlBuilder::new("");
-    let counted = match driver_source(driver, query, &mut sql) {
-        Some(source) => {
+    let counted = match (driver, driver_source(db, driver, query, scope, &mut sql)) {
+        (_, Some(source)) => {
             let limit = sql.bind(Param::Int(SMALL_SET + 1));
             format!("SELECT COUNT(*) FROM (SELECT 1 FROM {source} AS d LIMIT {limit}) AS counted")
         }
-        None => format!(
+        (Driver::Subtree, None) => format!(
             "SELECT CAST(COALESCE(SUM(clients_below), 0) AS BIGINT) FROM nodes WHERE id IN ({})",
-            bind_ids(&mut sql, scopes)
+            bind_ids(&mut sql, &scope.nodes)
         ),
+        (_, None) => return Ok(i64::MAX),
     };
     sql.push(&counted);
     Ok(sql.query().fetch_one(db.pool()).await?.try_get(0)?)
@@ -588,97 +754,104 @@ pub async fn directory_rows(
     if scopes.is_empty() {
         return Ok((Vec::new(), false));
     }
-    let mut best = (Driver::Walk, SMALL_SET);
-    for driver in Driver::candidates(query) {
-        let size = driver_size(db, driver, scopes, query).await?;
+    let scope = Scope::resolve(db, scopes).await?;
+    let candidates = Driver::candidates(query, &scope);
+    let walk = if candidates.contains(&Driver::FacetWalk) {
+        Driver::FacetWalk
+    } else {
+        Driver::Walk
+    };
+    let mut best = (walk, SMALL_SET);
+    for driver in candidates {
+        let size = driver_size(db, driver, &scope, query).await?;
         if size <= best.1 {
             best = (driver, size);
         }
     }
-    directory_rows_driven(db, scopes, query, page_size, best.0).await
+    directory_rows_driven(db, &scope, query, page_size, best.0).await
 }
 
 /// [`directory_rows`] started from the set the caller chooses (tests run them all).
 pub async fn directory_rows_driven(
     db: &Db,
-    scopes: &[NodeId],
+    scope: &Scope,
     query: &DirectoryQuery,
     page_size: usize,
     driver: Driver,
 ) -> Result<(Vec<ClientRow>, bool), AppError> {
     let backwards = query.before.is_some();
-    let (sort_column, is_text) = match query.sort {
-        SortKey::Name => ("c.name_key", true),
-        SortKey::Created => ("c.created_at", false),
-        SortKey::SmsCredit => ("c.sms_balance", false),
-        SortKey::VoiceCredit => ("c.voice_balance", false),
+    let is_text = query.sort == SortKey::Name;
+    let (sort_column, id_column) = match (driver, query.sort) {
+        (Driver::FacetWalk, _) => ("d.name_key", "d.client_id"),
+        (_, SortKey::Name) => ("c.name_key", "c.node_id"),
+        (_, SortKey::Created) => ("c.created_at", "c.node_id"),
+        (_, SortKey::SmsCredit) => ("c.sms_balance", "c.node_id"),
+        (_, SortKey::VoiceCredit) => ("c.voice_balance", "c.node_id"),
     };
     // Walking backwards reverses the order; rows are put back in order below.
     let ascending = query.descending == backwards;
     let columns = "SELECT c.node_id, n.name, g.name AS group_name, c.contact_name, c.email, \
                    c.phone, c.status, c.sms_balance, c.voice_balance, c.created_at";
     let joins = "JOIN nodes n ON n.id = c.node_id JOIN nodes g ON g.id = n.parent_id";
+    let facets = Facet::of(query);
     // CROSS JOIN keeps SQLite from reordering: the starting set is the outer loop.
     let mut sql = SqlBuilder::new("");
-    let (from, mut conditions) = match (driver, driver_source(driver, query, &mut sql)) {
-        (_, Some(source)) => (
-            format!("FROM {source} AS d CROSS JOIN clients c {joins}"),
-            vec!["c.node_id = d.id".to_string()],
-        ),
-        (Driver::Subtree, None) => (
-            format!("FROM node_paths p CROSS JOIN clients c {joins}"),
-            vec![
-                "c.node_id = p.descendant_id".to_string(),
-                format!("p.ancestor_id IN ({})", bind_ids(&mut sql, scopes)),
-            ],
-        ),
-        (_, None) => (format!("FROM clients c {joins}"), Vec::new()),
+    let mut conditions = Vec::new();
+    let from = match (driver, driver_source(db, driver, query, scope, &mut sql)) {
+        (_, Some(source)) => {
+            conditions.push("c.node_id = d.id".to_string());
+            format!("FROM {source} AS d CROSS JOIN clients c {joins}")
+        }
+        (Driver::Subtree, None) => {
+            conditions.push("c.node_id = p.descendant_id".to_string());
+            conditions.push(format!(
+                "p.ancestor_id IN ({})",
+                bind_ids(&mut sql, &scope.nodes)
+            ));
+            format!("FROM node_paths p CROSS JOIN clients c {joins}")
+        }
+        (Driver::FacetWalk, None) => {
+            let facet = facets
+                .first()
+                .ok_or_else(|| AppError::internal("no facet to walk"))?;
+            let partner = scope
+                .partner
+                .ok_or_else(|| AppError::internal("no partner"))?;
+            conditions.push(format!("d.facet = {}", sql.bind(Param::Text(facet.key()))));
+            conditions.push(format!(
+                "d.partner_id = {}",
+                sql.bind(Param::Int(partner.0))
+            ));
+            conditions.push("c.node_id = d.client_id".to_string());
+            format!("FROM client_facets d CROSS JOIN clients c {joins}")
+        }
+        (_, None) => format!("FROM clients c {joins}"),
     };
-    if driver != Driver::Subtree {
+    if let Some(partner) = scope.partner.filter(|_| driver != Driver::FacetWalk) {
+        // Lets a walk by company name follow the partner's own name index.
+        conditions.push(format!(
+            "c.partner_id = {}",
+            sql.bind(Param::Int(partner.0))
+        ));
+    }
+    if driver != Driver::Subtree && !scope.is_whole_partner() {
         conditions.push(format!(
             "EXISTS (SELECT 1 FROM node_paths p WHERE p.descendant_id = c.node_id \
              AND p.ancestor_id IN ({}))",
-            bind_ids(&mut sql, scopes)
+            bind_ids(&mut sql, &scope.nodes)
         ));
     }
-    // A walk must follow the sort's index. Written plainly, the status and low-credit
-    // conditions would let SQLite read every match through their own indexes and sort
-    // them all, so on a walk they are written in forms no index serves.
-    let walk = driver == Driver::Walk;
-    if let Some(status) = query.status {
-        let value = sql.bind(Param::Text(status.key().into()));
-        let column = if walk { "c.status || ''" } else { "c.status" };
-        conditions.push(format!("{column} = {value}"));
-    }
-    if let Some(tag) = query.tag.as_ref().filter(|_| driver != Driver::Tag) {
-        let value = sql.bind(Param::Text(tag.clone()));
-        conditions.push(format!(
-            "EXISTS (SELECT 1 FROM client_tags t WHERE t.client_id = c.node_id AND t.tag = {value})"
-        ));
-    }
-    if let Some(feature) = query.feature.filter(|_| driver != Driver::Feature) {
-        let value = sql.bind(Param::Text(feature.key().into()));
-        conditions.push(format!(
-            "EXISTS (SELECT 1 FROM client_features f WHERE f.client_id = c.node_id AND f.feature = {value})"
-        ));
-    }
-    if query.low_credit && driver != Driver::LowCredit {
-        if walk {
-            let bound = sql.bind(Param::Int(LOW_CREDIT));
-            conditions.push(format!(
-                "(c.sms_balance < {bound} OR c.voice_balance < {bound})"
-            ));
-        } else {
-            conditions.push(format!("({})", low_credit("c")));
-        }
+    let driving = driver.facet(&facets);
+    for facet in facets.iter().filter(|facet| Some(*facet) != driving) {
+        conditions.push(facet.condition(&mut sql));
     }
     let search = query.search.trim().to_lowercase();
     if !search.is_empty() {
         let pattern = sql.bind(Param::Text(contains_pattern(&search)));
         let by_text = format!("c.search_text LIKE {pattern} ESCAPE '\\'");
-        conditions.push(match search.trim_start_matches('#').parse::<i64>() {
-            Ok(id) => format!("({by_text} OR c.node_id = {})", sql.bind(Param::Int(id))),
-            Err(_) => by_text,
+        conditions.push(match searched_id(&search) {
+            Some(id) => format!("({by_text} OR c.node_id = {})", sql.bind(Param::Int(id))),
+            None => by_text,
         });
     }
     let cursor = query
@@ -695,13 +868,14 @@ pub async fn directory_rows_driven(
         let id = sql.bind(Param::Int(id.0));
         let comparison = if ascending { ">" } else { "<" };
         conditions.push(format!(
-            "({sort_column}, c.node_id) {comparison} ({value}, {id})"
+            "({sort_column}, {id_column}) {comparison} ({value}, {id})"
         ));
     }
     let direction = if ascending { "ASC" } else { "DESC" };
     let limit = sql.bind(Param::Int(page_size as i64 + 1));
     sql.push(&format!(
-        "{columns} {from} WHERE {} ORDER BY {sort_column} {direction}, c.node_id {direction} LIMIT {limit}",
+        "{columns} {from} WHERE {} ORDER BY {sort_column} {direction}, {id_column} {direction} \
+         LIMIT {limit}",
         conditions.join(" AND ")
     ));
 
