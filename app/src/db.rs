@@ -1,6 +1,9 @@
 //! The database: one pool and one set of SQL for SQLite and PostgreSQL, through sqlx's
 //! `Any` driver. The few real differences between the two live here:
 //! - schema DDL (identity columns), in `migrations/sqlite` and `migrations/postgres`;
+//! - SQLite reads the database through a memory map, which all connections share
+//!   with the OS cache (each connection's own page cache is 2 MB, and a directory
+//!   query over a large partner read through it went to the OS for most pages);
 //! - SQLite write transactions begin `IMMEDIATE`, so concurrent writers queue on
 //!   `busy_timeout` instead of failing with "database is locked" on lock upgrade;
 //! - flags are 0/1 integers on both (the `Any` driver reads no SQLite booleans), and
@@ -55,7 +58,8 @@ impl Db {
                         Box::pin(async move {
                             conn.execute(
                                 "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000; \
-                                 PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                                 PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
+                                 PRAGMA mmap_size = 1073741824;",
                             )
                             .await
                             .map(|_| ())

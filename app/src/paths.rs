@@ -9,6 +9,8 @@ pub const CLIENTS: &str = "/clients";
 pub const NEW_CLIENT: &str = "/clients/new";
 pub const ACTIVATE: &str = "/activate";
 pub const SSO_LOGIN: &str = "/sso/login";
+/// Where a refused sign-in link lands: the sign-in page, saying why.
+pub const SSO_LINK_REFUSED_PAGE: &str = "/login?link=refused";
 /// The route of a partner's colour stylesheet (axum's syntax).
 pub const BRAND_STYLESHEET_ROUTE: &str = "/brand/{partner}/colours.css";
 

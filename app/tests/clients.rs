@@ -11,8 +11,8 @@ use app::auth::roles::Role;
 use app::auth::sso::{redeem, SsoLink};
 use app::clients::directory::{DirectoryQuery, SortKey};
 use app::clients::repo::{
-    add_credit_entry, client_record, directory_rows_driven, ledger_sum, sso_token, Driver,
-    NewCreditEntry, Scope,
+    add_credit_entry, client_record, directory_rows, directory_rows_driven, ledger_sum, sso_token,
+    Driver, NewCreditEntry, Scope,
 };
 use app::clients::service::{
     client_view, create_client, directory, modify_features, move_client, record_usage,
@@ -425,6 +425,9 @@ async fn directory_filters_and_keyset_pages_return_exactly_the_right_rows() {
                     expected.reverse();
                 }
                 let expected: Vec<NodeId> = expected.iter().map(|s| s.id).collect();
+                let (chosen, _) = directory_rows(&db, &[scope], &query, 50).await.unwrap();
+                let chosen: Vec<NodeId> = chosen.iter().map(|row| row.id).collect();
+                assert_eq!(chosen, expected, "the chosen driver, {query:?}");
                 let scope = Scope::resolve(&db, &[scope]).await.unwrap();
                 for driver in Driver::candidates(&query, &scope) {
                     for size in [1, 4, 50] {
@@ -639,11 +642,16 @@ async fn listed(db: &Db, node: NodeId, query: &DirectoryQuery) -> Vec<NodeId> {
     for driver in Driver::candidates(query, &scope) {
         let (forward, backward) = walk(db, &scope, query, 50, driver).await;
         assert_eq!(forward, backward, "{driver:?}");
-        lists.push((driver, forward));
+        lists.push((format!("{driver:?}"), forward));
     }
+    let (chosen, _) = directory_rows(db, &[node], query, 50).await.unwrap();
+    lists.push((
+        "the chosen driver".into(),
+        chosen.iter().map(|row| row.id).collect(),
+    ));
     let (_, first) = lists[0].clone();
     for (driver, list) in lists {
-        assert_eq!(list, first, "{driver:?} disagrees on {query:?}");
+        assert_eq!(list, first, "{driver} disagrees on {query:?}");
     }
     first
 }

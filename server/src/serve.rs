@@ -223,6 +223,31 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_refused_sign_in_link_lands_on_the_sign_in_page_saying_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let router = test_router(&dir).await;
+        let forged = "/sso/login?client=1&email=nora%40northwind.test&expires=4000000000\
+                      &nonce=n0nce&signature=00";
+        let refused = router
+            .clone()
+            .oneshot(page_request(forged).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert!(refused.headers().get(header::SET_COOKIE).is_none());
+        let location = refused.headers()[header::LOCATION]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert_eq!(location, app::paths::SSO_LINK_REFUSED_PAGE);
+        let page = router
+            .oneshot(page_request(&location).body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        assert!(body_text(page).await.contains(app::auth::SSO_LINK_REFUSED));
+    }
+
+    #[tokio::test]
     async fn a_cross_site_sign_in_is_refused_before_it_runs() {
         let dir = tempfile::tempdir().unwrap();
         let response = test_router(&dir)

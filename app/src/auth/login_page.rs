@@ -3,9 +3,10 @@ use leptos_meta::Title;
 use leptos_router::{components::Redirect, hooks::use_query_map};
 
 use super::api::SignIn;
-use super::use_current_user;
+use super::{use_current_user, SSO_LINK_REFUSED};
 use crate::components::field::{action_error, field_error, FormAlert, TextField};
 use crate::components::logo::Logo;
+use crate::components::support::SupportLink;
 use crate::paths;
 
 #[component]
@@ -14,6 +15,7 @@ pub fn LoginPage() -> impl IntoView {
     let sign_in = ServerAction::<SignIn>::new();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
+    let link_refused = move || query.read().get("link").as_deref() == Some("refused");
     let error = action_error(sign_in);
 
     view! {
@@ -29,6 +31,9 @@ pub fn LoginPage() -> impl IntoView {
                 <h1>"Sign in"</h1>
                 <p class="muted">"Use the email address your account was set up with."</p>
                 <ActionForm action=sign_in attr:class="stack">
+                    <Show when=link_refused>
+                        <div class="form-alert" role="alert">{SSO_LINK_REFUSED}</div>
+                    </Show>
                     <FormAlert error />
                     <input type="hidden" name="next" prop:value=next />
                     <TextField
@@ -50,6 +55,7 @@ pub fn LoginPage() -> impl IntoView {
                         {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
                     </button>
                 </ActionForm>
+                <SupportLink lead="Trouble signing in? Write to" />
             </div>
         </main>
     }

@@ -23,6 +23,11 @@ use serde::{Deserialize, Serialize};
 use crate::error::AppError;
 use crate::users::UserId;
 
+/// Why a signed sign-in link (PRODUCT.md §2) did not sign anyone in: one reason for
+/// every refusal, so a link's failure tells a guesser nothing.
+pub const SSO_LINK_REFUSED: &str =
+    "This sign-in link is not valid: it may have expired or been used already.";
+
 /// What the browser knows about the signed-in person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {

@@ -7,7 +7,7 @@
 
 use axum::response::{IntoResponse, Redirect, Response};
 use hmac::{Hmac, Mac};
-use http::{header, request::Parts, StatusCode};
+use http::{header, request::Parts};
 use serde::Deserialize;
 use sha2::Sha256;
 
@@ -33,7 +33,7 @@ pub struct SsoLink {
     pub signature: String,
 }
 
-const REFUSED: &str = "This sign-in link is not valid: it may have expired or been used already.";
+use super::SSO_LINK_REFUSED as REFUSED;
 
 impl SsoLink {
     fn message(&self) -> String {
@@ -155,7 +155,13 @@ pub async fn sign_in_with_link(state: AppState, parts: Parts) -> Response {
             Redirect::to(crate::paths::HOME),
         )
             .into_response(),
-        Err(error) => (StatusCode::FORBIDDEN, error.to_string()).into_response(),
+        // The sign-in page says why, in the brand of the address the link came to.
+        Err(error) => {
+            if !matches!(error, AppError::Forbidden(_)) {
+                tracing::warn!(%error, "signed sign-in link failed");
+            }
+            Redirect::to(crate::paths::SSO_LINK_REFUSED_PAGE).into_response()
+        }
     }
 }
 

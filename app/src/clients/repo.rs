@@ -712,27 +712,66 @@ fn searched_id(search: &str) -> Option<i64> {
     search.trim_start_matches('#').parse().ok()
 }
 
-/// How many rows `driver` starts from, counted only up to just past [`SMALL_SET`].
-async fn driver_size(
+/// A query counting the clients `driver` starts from, up to just past [`SMALL_SET`];
+/// `None` for the walks, which start from no set.
+fn size_query(
     db: &Db,
     driver: Driver,
     scope: &Scope,
     query: &DirectoryQuery,
-) -> Result<i64, AppError> {
-    let mut sql = SqlBuilder::new("");
-    let counted = match (driver, driver_source(db, driver, query, scope, &mut sql)) {
+    sql: &mut SqlBuilder,
+) -> Option<String> {
+    match (driver, driver_source(db, driver, query, scope, sql)) {
         (_, Some(source)) => {
             let limit = sql.bind(Param::Int(SMALL_SET + 1));
-            format!("SELECT COUNT(*) FROM (SELECT 1 FROM {source} AS d LIMIT {limit}) AS counted")
+            Some(format!(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM {source} AS d LIMIT {limit}) AS counted"
+            ))
         }
-        (Driver::Subtree, None) => format!(
+        (Driver::Subtree, None) => Some(format!(
             "SELECT CAST(COALESCE(SUM(clients_below), 0) AS BIGINT) FROM nodes WHERE id IN ({})",
-            bind_ids(&mut sql, &scope.nodes)
-        ),
-        (_, None) => return Ok(i64::MAX),
+            bind_ids(sql, &scope.nodes)
+        )),
+        (_, None) => None,
+    }
+}
+
+/// The driver for `query`: the walk in sort order when it keeps every row it meets;
+/// otherwise the smallest starting set if it is small (all sets counted in one
+/// query), else the walk.
+async fn choose_driver(db: &Db, scope: &Scope, query: &DirectoryQuery) -> Result<Driver, AppError> {
+    let candidates = Driver::candidates(query, scope);
+    let walk = if candidates.contains(&Driver::FacetWalk) {
+        Driver::FacetWalk
+    } else {
+        Driver::Walk
     };
-    sql.push(&counted);
-    Ok(sql.query().fetch_one(db.pool()).await?.try_get(0)?)
+    let walked_facets = usize::from(walk == Driver::FacetWalk);
+    let walk_skips_nothing = scope.is_whole_partner()
+        && query.search.trim().is_empty()
+        && Facet::of(query).len() == walked_facets;
+    if walk_skips_nothing {
+        return Ok(walk);
+    }
+    let mut sql = SqlBuilder::new("");
+    let mut counted = Vec::new();
+    let mut sizes = Vec::new();
+    for driver in candidates {
+        if let Some(size) = size_query(db, driver, scope, query, &mut sql) {
+            counted.push(driver);
+            sizes.push(format!("({size})"));
+        }
+    }
+    sql.push(&format!("SELECT {}", sizes.join(", ")));
+    let row = sql.query().fetch_one(db.pool()).await?;
+    let mut best = (walk, SMALL_SET);
+    for (index, driver) in counted.into_iter().enumerate() {
+        let size: i64 = row.try_get(index)?;
+        if size <= best.1 {
+            best = (driver, size);
+        }
+    }
+    Ok(best.0)
 }
 
 fn bind_ids(sql: &mut SqlBuilder, ids: &[NodeId]) -> String {
@@ -755,20 +794,8 @@ pub async fn directory_rows(
         return Ok((Vec::new(), false));
     }
     let scope = Scope::resolve(db, scopes).await?;
-    let candidates = Driver::candidates(query, &scope);
-    let walk = if candidates.contains(&Driver::FacetWalk) {
-        Driver::FacetWalk
-    } else {
-        Driver::Walk
-    };
-    let mut best = (walk, SMALL_SET);
-    for driver in candidates {
-        let size = driver_size(db, driver, &scope, query).await?;
-        if size <= best.1 {
-            best = (driver, size);
-        }
-    }
-    directory_rows_driven(db, &scope, query, page_size, best.0).await
+    let driver = choose_driver(db, &scope, query).await?;
+    directory_rows_driven(db, &scope, query, page_size, driver).await
 }
 
 /// [`directory_rows`] started from the set the caller chooses (tests run them all).
@@ -828,11 +855,15 @@ pub async fn directory_rows_driven(
         (_, None) => format!("FROM clients c {joins}"),
     };
     if let Some(partner) = scope.partner.filter(|_| driver != Driver::FacetWalk) {
-        // Lets a walk by company name follow the partner's own name index.
-        conditions.push(format!(
-            "c.partner_id = {}",
-            sql.bind(Param::Int(partner.0))
-        ));
+        // A walk by company name follows the partner's own name index; any other
+        // query only checks the partner (`+ 0` keeps that index from serving it,
+        // which would read the partner's every client to sort them).
+        let column = if driver == Driver::Walk && query.sort == SortKey::Name {
+            "c.partner_id"
+        } else {
+            "c.partner_id + 0"
+        };
+        conditions.push(format!("{column} = {}", sql.bind(Param::Int(partner.0))));
     }
     if driver != Driver::Subtree && !scope.is_whole_partner() {
         conditions.push(format!(

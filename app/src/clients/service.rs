@@ -518,7 +518,7 @@ pub async fn set_status(
         ));
     }
     let mut tx = state.db.begin().await?;
-    if !repo::set_status(&mut *tx, id, status, version).await? {
+    if !repo::set_status(&mut tx, id, status, version).await? {
         drop(tx);
         return Err(stale(&state.db, id).await);
     }

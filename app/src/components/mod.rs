@@ -3,3 +3,4 @@
 pub mod field;
 pub mod logo;
 pub mod revision;
+pub mod support;

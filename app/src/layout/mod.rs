@@ -10,6 +10,7 @@ use leptos_router::hooks::use_location;
 use crate::auth::api::SignOut;
 use crate::auth::{use_current_user, CurrentUser};
 use crate::components::logo::Logo;
+use crate::components::support::SupportLink;
 use crate::error::ErrorPanel;
 use crate::paths;
 use crate::tenancy::NodeId;
@@ -166,6 +167,7 @@ fn UserMenu(
                     <span class="muted">{user.email.clone()}</span>
                 </div>
                 <a href=paths::CHANGE_PASSWORD>"Change password"</a>
+                <SupportLink />
                 <ActionForm action=sign_out>
                     <button type="submit" class="link-button">"Sign out"</button>
                 </ActionForm>

@@ -54,6 +54,12 @@ fn SettingsForm(view: PartnerSettingsView, saved: RwSignal<bool>) -> impl IntoVi
         saved.set(true);
         revision.bump();
     });
+    // "Saved" speaks of the last save only: a new one clears it until it succeeds.
+    Effect::new(move |_| {
+        if update.pending().get() {
+            saved.set(false);
+        }
+    });
     let error = action_error(update);
     let settings = view.settings;
     view! {

@@ -1,0 +1,29 @@
+use leptos::prelude::*;
+
+use crate::tenancy::brand::BrandResource;
+
+/// The brand's support address as a mail link, where the brand has one: people ask
+/// the partner they know for help, never the platform behind it. With `lead`, a line
+/// of text ending in the address; without, a "Contact support" menu link.
+#[component]
+pub fn SupportLink(#[prop(optional)] lead: Option<&'static str>) -> impl IntoView {
+    let brand = expect_context::<BrandResource>();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let email = brand.await.ok()?.support_email;
+                if email.is_empty() {
+                    return None;
+                }
+                let href = format!("mailto:{email}");
+                Some(match lead {
+                    Some(lead) => {
+                        view! { <p class="muted">{lead} " " <a href=href>{email}</a></p> }
+                            .into_any()
+                    }
+                    None => view! { <a href=href>"Contact support"</a> }.into_any(),
+                })
+            })}
+        </Suspense>
+    }
+}
