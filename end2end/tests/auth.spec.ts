@@ -38,6 +38,15 @@ test('a wrong password is refused with a clear message and the email is kept', a
   await page.screenshot({ path: `screenshots/${testInfo.project.name}-login-error.png` });
 });
 
+test('a sign-in link that cannot be used lands on the sign-in page saying why', async ({ page }) => {
+  await page.goto('/sso/login?client=1&email=nobody%40example.com&expires=1&nonce=n&signature=00');
+  await expect(page).toHaveURL(/\/login\?link=refused$/);
+  await expect(page.getByRole('alert')).toHaveText(
+    'This sign-in link is not valid: it may have expired or been used already.',
+  );
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+});
+
 test('signed-out visitors are sent to sign in, and back where they were going after', async ({ page }) => {
   await page.goto('/');
   await expect(page).toHaveURL('/login');

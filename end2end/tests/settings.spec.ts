@@ -45,6 +45,11 @@ test('a partner admin rebrands the portal, with errors shown at their fields', a
     getComputedStyle(document.documentElement).getPropertyValue('--brand').trim(),
   );
   expect(brandColour).toBe('#7c3aed');
+  // Help comes from the partner: its support address is in the account menu.
+  await expect(page.getByRole('link', { name: 'Contact support', includeHidden: true })).toHaveAttribute(
+    'href',
+    `mailto:help@${partner.domain}`,
+  );
   await page.screenshot({ path: `screenshots/${project}-settings.png`, fullPage: true });
   expect(errors).toEqual([]);
 });
@@ -56,8 +61,12 @@ test('a page opened on a branding domain wears that partner brand', async ({ pag
   await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
   await expect(page.locator('.logo-name')).toContainText('Bluebird Portal');
   await expect(page).toHaveTitle(/Bluebird Portal/);
+  // The mobile project may be changing Bluebird's support address meanwhile.
+  await expect(page.getByText('Trouble signing in? Write to')).toBeVisible();
+  await expect(page.getByRole('link', { name: /^help@(my\.)?bluebird\.test$/ })).toBeVisible();
   await page.screenshot({ path: `screenshots/${test.info().project.name}-branded-sign-in.png` });
 
   await page.goto('/login');
   await expect(page.locator('.logo-name')).toHaveText('Switchboard');
+  await expect(page.getByText('Trouble signing in?')).toHaveCount(0);
 });
