@@ -311,6 +311,8 @@ async fn requests_per_second(port: u16, path: &str, cookie: &str, span: Duration
                     .header(http::header::ACCEPT, "text/html")
                     .body(Empty::<Bytes>::new())
                     .expect("request");
+                // The connection takes its own turn to be ready for the next request.
+                sender.ready().await.expect("connection ready");
                 let response = sender.send_request(request).await.expect("response");
                 assert!(
                     response.status().is_success(),
