@@ -46,10 +46,12 @@ test('a partner admin rebrands the portal, with errors shown at their fields', a
   );
   expect(brandColour).toBe('#7c3aed');
   // Help comes from the partner: its support address is in the account menu.
-  await expect(page.getByRole('link', { name: 'Contact support', includeHidden: true })).toHaveAttribute(
+  await page.locator('.user-menu summary').click();
+  await expect(page.getByRole('link', { name: 'Contact support' })).toHaveAttribute(
     'href',
     `mailto:help@${partner.domain}`,
   );
+  await page.screenshot({ path: `screenshots/${project}-account-menu.png` });
   await page.screenshot({ path: `screenshots/${project}-settings.png`, fullPage: true });
   expect(errors).toEqual([]);
 });
