@@ -156,12 +156,12 @@ pub async fn sign_in_with_link(state: AppState, parts: Parts) -> Response {
         )
             .into_response(),
         // The sign-in page says why, in the brand of the address the link came to.
-        Err(error) => {
-            if !matches!(error, AppError::Forbidden(_)) {
-                tracing::warn!(%error, "signed sign-in link failed");
-            }
+        Err(AppError::Forbidden(_)) => {
             Redirect::to(crate::paths::SSO_LINK_REFUSED_PAGE).into_response()
         }
+        // A failure of ours (already logged) is not the link's fault: calling the link
+        // invalid would send its user off to ask for another one.
+        Err(error) => error.into_response(),
     }
 }
 

@@ -579,8 +579,8 @@ pub async fn refresh_facets(conn: &mut AnyConnection, id: NodeId) -> Result<(), 
 /// The subtrees a directory query lists, and the one partner they all lie in, if so.
 #[derive(Clone, Debug)]
 pub struct Scope {
-    pub nodes: Vec<NodeId>,
-    pub partner: Option<NodeId>,
+    nodes: Vec<NodeId>,
+    partner: Option<NodeId>,
 }
 
 impl Scope {
