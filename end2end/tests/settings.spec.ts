@@ -36,6 +36,11 @@ test('a partner admin rebrands the portal, with errors shown at their fields', a
   await settings.save();
   await expect(page.getByRole('status')).toHaveText('Settings saved.');
   await expect(settings.field('Product name')).toHaveValue(product);
+  // "Saved" speaks of the last save only: a refused one takes it away.
+  await settings.field('Support email').fill('help@northwind');
+  await settings.save();
+  await expect(settings.fieldMessage('Support email')).toContainText('name@example.com');
+  await expect(page.getByRole('status')).toHaveText('');
 
   // The new brand shows at once after a reload: name, tab title and colours.
   await page.reload();
