@@ -64,7 +64,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     auth::provide_current_user();
-    tenancy::brand::provide_brand();
+    let brand = tenancy::brand::provide_brand();
     // Marks the page as interactive, for people's tools and the browser tests alike.
     Effect::new(|_| {
         if let Some(root) = document().document_element() {
@@ -75,8 +75,8 @@ pub fn App() -> impl IntoView {
     view! {
         <Stylesheet id="leptos" href="/pkg/switchboard.css" />
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
-        <Title formatter=|page: String| {
-            let product = tenancy::brand::current_brand().product_name;
+        <Title formatter=move |page: String| {
+            let product = tenancy::brand::product_name(&brand);
             if page.is_empty() { product } else { format!("{page} · {product}") }
         } />
         <BrandStylesheet />

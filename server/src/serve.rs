@@ -295,9 +295,10 @@ mod tests {
         let session = cookie.split(';').next().unwrap().to_string();
 
         let home = router
+            .clone()
             .oneshot(
                 page_request("/")
-                    .header(header::COOKIE, session)
+                    .header(header::COOKIE, &session)
                     .body(Body::empty())
                     .unwrap(),
             )
@@ -324,5 +325,20 @@ mod tests {
             page.contains(&format!("nonce=\"{nonce}\"")),
             "inline scripts carry the CSP nonce"
         );
+
+        // The page's title is in the head the server sends, with the brand's name:
+        // it names the tab before (and without) JavaScript.
+        let groups = router
+            .oneshot(
+                page_request("/groups")
+                    .header(header::COOKIE, &session)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert!(body_text(groups)
+            .await
+            .contains("<title>Groups · Switchboard</title>"));
     }
 }

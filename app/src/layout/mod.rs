@@ -11,46 +11,16 @@ use crate::auth::api::SignOut;
 use crate::auth::{use_current_user, CurrentUser};
 use crate::components::logo::Logo;
 use crate::components::support::SupportLink;
-use crate::error::ErrorPanel;
 use crate::paths;
-use crate::tenancy::NodeId;
 
 /// Wraps every signed-in page; sends everyone else to the sign-in page.
+///
+/// The page (the outlet) is built once, outside any `Suspense`: on the server a
+/// `Suspense` builds its children again each time it checks for pending data, and a
+/// page built inside it fetched and serialized its data up to three times. Only the
+/// parts that show the user wait for them.
 #[component]
 pub fn AppShell() -> impl IntoView {
-    let user = use_current_user();
-    let signed_in = Memo::new(move |_| user.get());
-    let location = use_location();
-    view! {
-        // Through a memo: the user resource reports its value more than once while the
-        // server renders, and each report used to build the page (and fetch its data)
-        // again.
-        <Suspense fallback=|| view! { <div class="page-loading">"Loading…"</div> }>
-            {move || {
-                signed_in
-                    .get()
-                    .map(|user| match user {
-                        Ok(Some(user)) if user.must_change_password => {
-                            view! { <Redirect path=paths::CHANGE_PASSWORD /> }.into_any()
-                        }
-                        Ok(Some(user)) => view! { <ShellFrame user /> }.into_any(),
-                        Ok(None) => {
-                            let here = format!(
-                                "{}{}",
-                                location.pathname.get_untracked(),
-                                location.search.get_untracked(),
-                            );
-                            view! { <Redirect path=paths::login_then(&here) /> }.into_any()
-                        }
-                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
-                    })
-            }}
-        </Suspense>
-    }
-}
-
-#[component]
-fn ShellFrame(user: CurrentUser) -> impl IntoView {
     let nav_menu = NodeRef::<Details>::new();
     let user_menu = NodeRef::<Details>::new();
     // Menus close when the page changes, and only one is open at a time.
@@ -70,13 +40,14 @@ fn ShellFrame(user: CurrentUser) -> impl IntoView {
         }
     };
     view! {
+        <SignedInGate />
         <div class="app">
             <div class="session-banner-slot" aria-live="polite"></div>
             <aside class="sidebar">
                 <a class="sidebar-brand" href=paths::HOME>
                     <Logo />
                 </a>
-                <MainNav sees_groups=user.sees_groups settings_of=user.settings_of />
+                <WithUser view=|user| view! { <MainNav user /> } />
             </aside>
             <header class="topbar">
                 <details
@@ -89,13 +60,13 @@ fn ShellFrame(user: CurrentUser) -> impl IntoView {
                     </summary>
                     // Following a link closes the menu, whenever the page itself changes.
                     <div class="mobile-menu-panel" on:click=move |_| close(nav_menu)>
-                        <MainNav sees_groups=user.sees_groups settings_of=user.settings_of />
+                        <WithUser view=|user| view! { <MainNav user /> } />
                     </div>
                 </details>
                 <a class="topbar-brand" href=paths::HOME>
                     <Logo />
                 </a>
-                <UserMenu user menu=user_menu on_toggle=move || keep_one_open(user_menu, nav_menu) />
+                <UserMenu menu=user_menu on_toggle=move || keep_one_open(user_menu, nav_menu) />
             </header>
             <main class="content" id="content">
                 <Outlet />
@@ -104,8 +75,65 @@ fn ShellFrame(user: CurrentUser) -> impl IntoView {
     }
 }
 
+/// Sends whoever may not see signed-in pages elsewhere: to the sign-in page, or to
+/// change a temporary password. As a redirect of the page's own response, since
+/// the user is known before the page starts streaming.
 #[component]
-fn MainNav(sees_groups: bool, settings_of: Option<NodeId>) -> impl IntoView {
+fn SignedInGate() -> impl IntoView {
+    let user = use_current_user();
+    let location = use_location();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(user)) if user.must_change_password => {
+                        Some(view! { <Redirect path=paths::CHANGE_PASSWORD /> }.into_any())
+                    }
+                    Ok(Some(_)) => None,
+                    Ok(None) => {
+                        let here = format!(
+                            "{}{}",
+                            location.pathname.get_untracked(),
+                            location.search.get_untracked(),
+                        );
+                        Some(view! { <Redirect path=paths::login_then(&here) /> }.into_any())
+                    }
+                    // The page under it reports the same failure where its content goes.
+                    Err(_) => None,
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Part of the shell that shows the signed-in user, drawn once they are known.
+///
+/// `view` must not hold a `Suspense`, resource or error boundary: the server may draw
+/// it more than once while the page streams, and each of those takes the next number
+/// of the ones the browser matches server data by, so the browser would look for the
+/// page's data under the wrong number and fail to hydrate.
+#[component]
+fn WithUser<V: IntoView + 'static>(
+    view: impl Fn(CurrentUser) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let user = use_current_user();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let view = view.clone();
+                Suspend::new(async move { user.await.ok().flatten().map(view) })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn MainNav(user: CurrentUser) -> impl IntoView {
+    let CurrentUser {
+        sees_groups,
+        settings_of,
+        ..
+    } = user;
     view! {
         <nav class="main-nav" aria-label="Main">
             <A href=paths::HOME exact=true>
@@ -138,34 +166,37 @@ fn MainNav(sees_groups: bool, settings_of: Option<NodeId>) -> impl IntoView {
     }
 }
 
-/// The signed-in person, with their account actions. A `<details>` element, so it
-/// opens before (and without) JavaScript.
 fn close(menu: NodeRef<Details>) {
     if let Some(menu) = menu.get_untracked() {
         menu.set_open(false);
     }
 }
 
+/// The signed-in person, with their account actions. A `<details>` element, so it
+/// opens before (and without) JavaScript.
 #[component]
-fn UserMenu(
-    user: CurrentUser,
-    menu: NodeRef<Details>,
-    on_toggle: impl Fn() + 'static,
-) -> impl IntoView {
+fn UserMenu(menu: NodeRef<Details>, on_toggle: impl Fn() + 'static) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
-    let initials = user.initials();
     view! {
         <details class="user-menu" node_ref=menu on:toggle=move |_| on_toggle()>
             <summary role="button" aria-haspopup="menu">
-                <span class="avatar" aria-hidden="true">{initials}</span>
-                <span class="user-menu-name">{user.name.clone()}</span>
+                <WithUser view=|user| {
+                    view! {
+                        <span class="avatar" aria-hidden="true">{user.initials()}</span>
+                        <span class="user-menu-name">{user.name}</span>
+                    }
+                } />
                 <span class="chevron" aria-hidden="true"></span>
             </summary>
             <div class="user-menu-panel">
-                <div class="user-menu-who">
-                    <strong>{user.name.clone()}</strong>
-                    <span class="muted">{user.email.clone()}</span>
-                </div>
+                <WithUser view=|user| {
+                    view! {
+                        <div class="user-menu-who">
+                            <strong>{user.name}</strong>
+                            <span class="muted">{user.email}</span>
+                        </div>
+                    }
+                } />
                 <a href=paths::CHANGE_PASSWORD>"Change password"</a>
                 <SupportLink />
                 <ActionForm action=sign_out>

@@ -37,18 +37,22 @@ impl Brand {
 pub type BrandResource = Resource<Result<Brand, AppError>>;
 
 /// Loads the page's brand once per page load, before the page streams.
-pub fn provide_brand() {
-    let brand: BrandResource = Resource::new_blocking(|| (), |_| get_brand());
-    provide_context(brand);
+pub fn provide_brand() -> ArcResource<Result<Brand, AppError>> {
+    let brand = ArcResource::new_blocking(|| (), |_| get_brand());
+    provide_context(BrandResource::from(brand.clone()));
+    brand
 }
 
-/// The page's brand as far as it is known; the platform's until then. For what may
-/// change after hydration only, like the tab's title: markup waits for the brand.
-pub fn current_brand() -> Brand {
-    use_context::<BrandResource>()
-        .and_then(|brand| brand.get())
+/// The product name of the page's brand as far as it is known; the platform's until
+/// then. For the tab's title only: markup waits for the brand. Takes the resource
+/// itself because the server writes the title after the page's reactive owner has
+/// let go of it.
+pub fn product_name(brand: &ArcResource<Result<Brand, AppError>>) -> String {
+    brand
+        .get()
         .and_then(Result::ok)
         .unwrap_or_else(Brand::platform)
+        .product_name
 }
 
 /// The brand's colour stylesheet, where it has one: a `<link>` in the body, since it
