@@ -10,6 +10,8 @@ port=${E2E_PORT:-3917}
 export DATABASE_URL="sqlite://$work/e2e.db?mode=rwc"
 export E2E_PASSWORD="e2e-Password-2026!"
 export BASE_URL="http://127.0.0.1:$port"
+# Email the server sends lands here, where the browser tests can open it.
+export SWITCHBOARD_MAIL_DIR="$work/mail"
 binary="$CARGO_TARGET_DIR/release/switchboard"
 
 "$binary" migrate

@@ -13,6 +13,8 @@ export PATH="$SWITCHBOARD_ROOT/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export CARGO_TARGET_DIR="${SWITCHBOARD_TARGET_DIR:-$HOME/.cache/switchboard/target}"
 export LEPTOS_SITE_ROOT="$CARGO_TARGET_DIR/site"
 export LEPTOS_ENV=PROD
+# The Python with aiosmtpd that the mail tests start an SMTP server with (setup.sh).
+export SWITCHBOARD_SMTPD_PYTHON="${SWITCHBOARD_SMTPD_PYTHON:-$HOME/.cache/switchboard/venv/bin/python}"
 
 step_started=0
 step() {

@@ -42,3 +42,11 @@ if [ ! -f "$stamp" ] || ! cmp -s end2end/package-lock.json "$stamp"; then
   cp end2end/package-lock.json "$stamp"
   step_done
 fi
+
+# A real SMTP server for the mail delivery tests (app/tests/mail.rs), in its own venv.
+if ! "$SWITCHBOARD_SMTPD_PYTHON" -c 'import aiosmtpd' 2>/dev/null; then
+  step "Installing aiosmtpd (the SMTP server the mail tests deliver to)"
+  python3 -m venv "$(dirname "$(dirname "$SWITCHBOARD_SMTPD_PYTHON")")"
+  "$SWITCHBOARD_SMTPD_PYTHON" -m pip install --quiet --disable-pip-version-check aiosmtpd==1.4.6
+  step_done
+fi

@@ -22,6 +22,9 @@ pub struct Settings {
     /// A session ends this long after sign-in, however active.
     pub session_lifetime_ms: i64,
     pub sign_in_limits: SignInLimits,
+    /// Where people reach the platform (scheme, host, port): the base of links in
+    /// email, and the scheme and port of links on a partner's branding domain.
+    pub public_url: String,
 }
 
 /// Failed sign-ins allowed in a sliding window, per account and per client address.
@@ -46,6 +49,7 @@ impl Default for Settings {
                 per_account: 5,
                 per_address: 30,
             },
+            public_url: "http://127.0.0.1:3000".into(),
         }
     }
 }

@@ -18,9 +18,7 @@ use app::clients::service::{
     client_view, create_client, directory, modify_features, move_client, record_usage,
     reveal_sso_token, rotate_sso_token, set_operator_status, set_status, top_up, update_company,
 };
-use app::clients::{
-    ClientStatus, CompanyForm, CompanyInfo, CreditKind, EntryType, Feature, NewClientForm,
-};
+use app::clients::{ClientStatus, CompanyForm, CreditKind, EntryType, Feature};
 use app::db::Db;
 use app::error::AppError;
 use app::request::Client;
@@ -29,7 +27,9 @@ use app::tenancy::NodeId;
 use app::users::repo::{find_by_email, set_membership};
 use app::users::UserStatus;
 use common::on_every_database;
-use fixtures::{actor_with, add_user, assert_counts_exact, build_tree, company};
+use fixtures::{
+    actor_with, add_user, assert_counts_exact, build_tree, company, form_of, new_client,
+};
 
 const ADDRESS: &str = "198.51.100.7";
 
@@ -38,30 +38,6 @@ fn state(db: Db) -> AppState {
         db,
         settings: Settings::default(),
         passwords: Passwords::new(2),
-    }
-}
-
-fn form_of(company: &CompanyInfo, tags: &str) -> CompanyForm {
-    CompanyForm {
-        name: company.name.clone(),
-        contact_name: company.contact_name.clone(),
-        email: company.email.clone(),
-        phone: company.phone.clone(),
-        address: company.address.clone(),
-        time_zone: company.time_zone.clone(),
-        tags: tags.into(),
-    }
-}
-
-fn new_client(name: &str, group: NodeId, password_choice: &str) -> NewClientForm {
-    NewClientForm {
-        company: form_of(&company(name), "VIP, dental"),
-        group: group.0.to_string(),
-        features: vec!["sms".into(), "voice".into()],
-        seat_limit: "3".into(),
-        sms_credits: "500".into(),
-        voice_credits: "".into(),
-        password_choice: password_choice.into(),
     }
 }
 

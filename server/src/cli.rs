@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 
 use app::auth::password::{generate_password, Passwords};
 use app::db::Db;
+use app::mail::delivery::{spawn_worker, Mailer};
 use app::state::{AppState, Settings};
 use clap::builder::FalseyValueParser;
 use clap::{Args, Parser, Subcommand};
@@ -77,6 +78,25 @@ pub struct ServeArgs {
     /// Hours after sign-in after which a session ends, however active.
     #[arg(long, env = "SWITCHBOARD_SESSION_HOURS", default_value_t = 12)]
     pub session_hours: i64,
+    /// Where people reach Switchboard, for links in email; defaults to http://ADDR.
+    /// Links on a partner's branding domain keep its scheme and port.
+    #[arg(long, env = "SWITCHBOARD_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Deliver email over SMTP: smtp://host:port (plain, or STARTTLS with
+    /// ?tls=required), smtps://user:password@host. Without it, email is written
+    /// to files in --mail-dir.
+    #[arg(long, env = "SWITCHBOARD_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// The address email comes from; the brand's product name is its display name.
+    #[arg(
+        long,
+        env = "SWITCHBOARD_MAIL_FROM",
+        default_value = "no-reply@localhost"
+    )]
+    pub mail_from: String,
+    /// Where email goes as .eml files when there is no --smtp-url.
+    #[arg(long, env = "SWITCHBOARD_MAIL_DIR", default_value = "data/mail")]
+    pub mail_dir: std::path::PathBuf,
 }
 
 impl ServeArgs {
@@ -86,7 +106,21 @@ impl ServeArgs {
             trust_forwarded_for: self.trust_proxy,
             session_idle_ms: self.session_idle_minutes * 60_000,
             session_lifetime_ms: self.session_hours * 3_600_000,
+            public_url: self.public_url.clone().unwrap_or_default(),
             ..Settings::default()
+        }
+    }
+
+    fn mailer(&self) -> Result<Mailer, String> {
+        match &self.smtp_url {
+            Some(url) => Mailer::smtp(url, &self.mail_from),
+            None => {
+                println!(
+                    "Email is written to {} (no --smtp-url).",
+                    self.mail_dir.display()
+                );
+                Mailer::files(self.mail_dir.clone(), &self.mail_from)
+            }
         }
     }
 }
@@ -96,6 +130,7 @@ pub async fn run(cli: Cli) -> CliResult {
     let result = match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
         Command::Serve(args) => {
             db.migrate().await?;
+            spawn_worker(db.clone(), args.mailer()?);
             let state = AppState {
                 db: db.clone(),
                 settings: args.settings(),

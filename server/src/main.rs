@@ -11,6 +11,12 @@ use std::process::ExitCode;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
+// Server rendering allocates and frees many small strings on every thread; glibc's
+// allocator spent a third of the directory page's time doing that (perf), mimalloc
+// far less.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(

@@ -17,12 +17,15 @@ use tower_http::compression::CompressionLayer;
 use crate::cli::CliResult;
 use crate::security::{refuse_cross_site, security_headers, CspNonce};
 
-pub async fn serve(state: AppState, addr: Option<SocketAddr>) -> CliResult {
+pub async fn serve(mut state: AppState, addr: Option<SocketAddr>) -> CliResult {
     let mut leptos_options = get_configuration(None)?.leptos_options;
     if let Some(addr) = addr {
         leptos_options.site_addr = addr;
     }
     let addr = leptos_options.site_addr;
+    if state.settings.public_url.is_empty() {
+        state.settings.public_url = format!("http://{addr}");
+    }
     let app = router(state, leptos_options);
 
     // Pages stream in several writes: without TCP_NODELAY, Nagle's algorithm holds the
@@ -201,24 +204,33 @@ mod tests {
         Request::get(path).header(header::ACCEPT, "text/html")
     }
 
+    /// A page that never finishes streaming fails the test instead of hanging it.
+    const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(30);
+
+    async fn send(router: &Router, request: Request<Body>) -> Response<Body> {
+        let path = request.uri().to_string();
+        tokio::time::timeout(ANSWER_WITHIN, router.clone().oneshot(request))
+            .await
+            .unwrap_or_else(|_| panic!("no answer to {path} within {ANSWER_WITHIN:?}"))
+            .unwrap()
+    }
+
     async fn body_text(response: Response<Body>) -> String {
-        String::from_utf8(
-            to_bytes(response.into_body(), 1 << 20)
-                .await
-                .unwrap()
-                .to_vec(),
-        )
-        .unwrap()
+        let body = tokio::time::timeout(ANSWER_WITHIN, to_bytes(response.into_body(), 1 << 20))
+            .await
+            .expect("the page finishes streaming")
+            .unwrap();
+        String::from_utf8(body.to_vec()).unwrap()
     }
 
     #[tokio::test]
     async fn health_reports_a_reachable_database() {
         let dir = tempfile::tempdir().unwrap();
-        let response = test_router(&dir)
-            .await
-            .oneshot(Request::get("/healthz").body(Body::empty()).unwrap())
-            .await
-            .unwrap();
+        let response = send(
+            &test_router(&dir).await,
+            Request::get("/healthz").body(Body::empty()).unwrap(),
+        )
+        .await;
         assert_eq!(response.status(), StatusCode::OK);
     }
 
@@ -228,21 +240,18 @@ mod tests {
         let router = test_router(&dir).await;
         let forged = "/sso/login?client=1&email=nora%40northwind.test&expires=4000000000\
                       &nonce=n0nce&signature=00";
-        let refused = router
-            .clone()
-            .oneshot(page_request(forged).body(Body::empty()).unwrap())
-            .await
-            .unwrap();
+        let refused = send(&router, page_request(forged).body(Body::empty()).unwrap()).await;
         assert!(refused.headers().get(header::SET_COOKIE).is_none());
         let location = refused.headers()[header::LOCATION]
             .to_str()
             .unwrap()
             .to_string();
         assert_eq!(location, app::paths::SSO_LINK_REFUSED_PAGE);
-        let page = router
-            .oneshot(page_request(&location).body(Body::empty()).unwrap())
-            .await
-            .unwrap();
+        let page = send(
+            &router,
+            page_request(&location).body(Body::empty()).unwrap(),
+        )
+        .await;
         assert_eq!(page.status(), StatusCode::OK);
         assert!(body_text(page).await.contains(app::auth::SSO_LINK_REFUSED));
     }
@@ -250,11 +259,11 @@ mod tests {
     #[tokio::test]
     async fn a_cross_site_sign_in_is_refused_before_it_runs() {
         let dir = tempfile::tempdir().unwrap();
-        let response = test_router(&dir)
-            .await
-            .oneshot(sign_in_request("cross-site", "a long enough secret"))
-            .await
-            .unwrap();
+        let response = send(
+            &test_router(&dir).await,
+            sign_in_request("cross-site", "a long enough secret"),
+        )
+        .await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
         assert!(response.headers().get(header::SET_COOKIE).is_none());
     }
@@ -264,29 +273,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let router = test_router(&dir).await;
 
-        let signed_out = router
-            .clone()
-            .oneshot(page_request("/").body(Body::empty()).unwrap())
-            .await
-            .unwrap();
+        let signed_out = send(&router, page_request("/").body(Body::empty()).unwrap()).await;
         assert_eq!(signed_out.status(), StatusCode::FOUND);
         assert_eq!(signed_out.headers()[header::LOCATION], "/login");
 
-        let wrong = router
-            .clone()
-            .oneshot(sign_in_request("same-origin", "not the secret"))
-            .await
-            .unwrap();
+        let wrong = send(&router, sign_in_request("same-origin", "not the secret")).await;
         assert!(wrong.headers().get(header::SET_COOKIE).is_none());
         assert!(body_text(wrong)
             .await
             .contains("Email or password is incorrect."));
 
-        let right = router
-            .clone()
-            .oneshot(sign_in_request("same-origin", "a long enough secret"))
-            .await
-            .unwrap();
+        let right = send(
+            &router,
+            sign_in_request("same-origin", "a long enough secret"),
+        )
+        .await;
         let cookie = right.headers()[header::SET_COOKIE]
             .to_str()
             .unwrap()
@@ -294,16 +295,14 @@ mod tests {
         assert!(cookie.contains("HttpOnly; SameSite=Lax"), "{cookie}");
         let session = cookie.split(';').next().unwrap().to_string();
 
-        let home = router
-            .clone()
-            .oneshot(
-                page_request("/")
-                    .header(header::COOKIE, &session)
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await
-            .unwrap();
+        let home = send(
+            &router,
+            page_request("/")
+                .header(header::COOKIE, &session)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
         assert_eq!(home.status(), StatusCode::OK);
         let csp = home.headers()[header::CONTENT_SECURITY_POLICY]
             .to_str()
@@ -328,15 +327,14 @@ mod tests {
 
         // The page's title is in the head the server sends, with the brand's name:
         // it names the tab before (and without) JavaScript.
-        let groups = router
-            .oneshot(
-                page_request("/groups")
-                    .header(header::COOKIE, &session)
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await
-            .unwrap();
+        let groups = send(
+            &router,
+            page_request("/groups")
+                .header(header::COOKIE, &session)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
         assert!(body_text(groups)
             .await
             .contains("<title>Groups · Switchboard</title>"));

@@ -165,7 +165,7 @@ fn Created(created: CreatedClient) -> impl IntoView {
             <h2>"Client account added"</h2>
             <p>
                 "The first Client Admin signs in as " <strong>{created.admin_email.clone()}</strong>
-                "."
+                ". An email with their username and the way in below is on its way to them."
             </p>
             {created
                 .activation_link
@@ -187,7 +187,7 @@ fn Created(created: CreatedClient) -> impl IntoView {
                         </div>
                     }
                 })}
-            <p class="muted">"This is shown only once: copy it now."</p>
+            <p class="muted">"This is shown only once: copy it now if you want to pass it on yourself."</p>
             <div class="form-actions">
                 <a class="button primary" href=paths::client(created.id)>"Open the client account"</a>
                 <a class="button" href=paths::NEW_CLIENT rel="external">"Add another"</a>

@@ -20,6 +20,9 @@ use crate::auth::password::{generate_password, random_token};
 use crate::auth::roles::{Permission, Role, RoleSet};
 use crate::db::Db;
 use crate::error::{AppError, FieldErrors};
+use crate::mail::brand_of_partner;
+use crate::mail::outbox::enqueue;
+use crate::mail::templates::{welcome, FirstAccess, Language, Welcome};
 use crate::state::AppState;
 use crate::tenancy::groups::{group_choices, root_memberships};
 use crate::tenancy::repo::{get_node, groups_below, move_subtree, partner_of, path_names};
@@ -33,6 +36,8 @@ const MAX_TAGS: usize = 10;
 const MAX_TAG: usize = 30;
 const MAX_OPERATOR_STATUS: usize = 280;
 const LEDGER_SHOWN: i64 = 50;
+/// The first Client Admin's language, until the form asks for one.
+const FIRST_ADMIN_LANGUAGE: &str = "en";
 
 /// Where the directory looks for the actor: under the chosen group (which they must be
 /// allowed to view) or everywhere they may view; with a label for people.
@@ -369,7 +374,7 @@ pub async fn create_client(
         NewUser {
             email: &company.email,
             name: &company.contact_name,
-            language: "en",
+            language: FIRST_ADMIN_LANGUAGE,
             status: if activation_token.is_some() {
                 UserStatus::Invited
             } else {
@@ -384,6 +389,22 @@ pub async fn create_client(
     if let Some(token) = &activation_token {
         crate::auth::activation::store_token(&mut *tx, admin, token).await?;
     }
+    let first_access = match (&activation_token, &temporary_password) {
+        (Some(token), _) => FirstAccess::ActivationLink(token),
+        (None, Some(password)) => FirstAccess::TemporaryPassword(password),
+        (None, None) => return Err(AppError::internal("no way in for the first admin")),
+    };
+    let brand = brand_of_partner(&mut tx, partner, &state.settings.public_url).await?;
+    let email = welcome(
+        &brand,
+        Language::from_code(FIRST_ADMIN_LANGUAGE),
+        &Welcome {
+            name: &company.contact_name,
+            email: &company.email,
+            first_access,
+        },
+    );
+    enqueue(&mut *tx, &email).await?;
     record(
         &mut *tx,
         AuditEvent {

@@ -1,0 +1,76 @@
+//! Email (PRODUCT.md §3): messages rendered in the recipient's language and in their
+//! partner's brand, written to the outbox in the transaction of the change that
+//! causes them, and delivered by a worker over SMTP (or into files, in development).
+
+pub mod delivery;
+pub mod outbox;
+pub mod templates;
+
+use sqlx::AnyConnection;
+
+use crate::error::AppError;
+use crate::tenancy::brand::PLATFORM_PRODUCT;
+use crate::tenancy::repo::partner_settings;
+use crate::tenancy::NodeId;
+use templates::MailBrand;
+
+/// The brand of messages for people of `partner`: its product name and colour, with
+/// links on its first branding domain; the platform's, at `public_url`, for a partner
+/// without branding.
+pub async fn brand_of_partner(
+    conn: &mut AnyConnection,
+    partner: NodeId,
+    public_url: &str,
+) -> Result<MailBrand, AppError> {
+    Ok(match partner_settings(conn, partner).await? {
+        Some(settings) => MailBrand {
+            site: settings
+                .domains
+                .first()
+                .map(|domain| site_on(public_url, domain))
+                .unwrap_or_else(|| public_url.trim_end_matches('/').to_string()),
+            product_name: settings.product_name,
+            primary_colour: settings.primary_colour,
+            support_email: settings.support_email,
+        },
+        None => MailBrand {
+            product_name: PLATFORM_PRODUCT.into(),
+            primary_colour: String::new(),
+            support_email: String::new(),
+            site: public_url.trim_end_matches('/').to_string(),
+        },
+    })
+}
+
+/// The address of the site on `domain`, with the scheme and port the platform is
+/// reached by at `public_url`: `https://portal.example.com`, or in development
+/// `http://portal.example.test:3000`.
+pub fn site_on(public_url: &str, domain: &str) -> String {
+    let (scheme, rest) = public_url
+        .split_once("://")
+        .unwrap_or(("https", public_url));
+    let authority = rest.split('/').next().unwrap_or_default();
+    let port = authority
+        .rsplit_once(':')
+        .filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit()))
+        .map(|(_, port)| format!(":{port}"))
+        .unwrap_or_default();
+    format!("{scheme}://{domain}{port}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::site_on;
+
+    #[test]
+    fn a_branding_domain_keeps_the_platforms_scheme_and_port() {
+        assert_eq!(
+            site_on("https://switchboard.example.com", "portal.northwind.com"),
+            "https://portal.northwind.com"
+        );
+        assert_eq!(
+            site_on("http://127.0.0.1:3000/", "portal.northwind.test"),
+            "http://portal.northwind.test:3000"
+        );
+    }
+}
