@@ -18,7 +18,9 @@ use app::clients::service::{
     client_view, create_client, directory, modify_features, move_client, record_usage,
     reveal_sso_token, rotate_sso_token, set_operator_status, set_status, top_up, update_company,
 };
-use app::clients::{ClientStatus, CompanyForm, CreditKind, EntryType, Feature};
+use app::clients::{
+    ClientStatus, CompanyForm, CompanyInfo, CreditKind, EntryType, Feature, NewClientForm,
+};
 use app::db::Db;
 use app::error::AppError;
 use app::request::Client;
@@ -27,9 +29,8 @@ use app::tenancy::NodeId;
 use app::users::repo::{find_by_email, set_membership};
 use app::users::UserStatus;
 use common::on_every_database;
-use fixtures::{
-    actor_with, add_user, assert_counts_exact, build_tree, company, form_of, new_client,
-};
+use fixtures::{actor_with, add_user, assert_counts_exact, build_tree, company};
+use sqlx::Row;
 
 const ADDRESS: &str = "198.51.100.7";
 
@@ -38,6 +39,32 @@ fn state(db: Db) -> AppState {
         db,
         settings: Settings::default(),
         passwords: Passwords::new(2),
+    }
+}
+
+/// The add-client form's company part for `company`.
+fn form_of(company: &CompanyInfo, tags: &str) -> CompanyForm {
+    CompanyForm {
+        name: company.name.clone(),
+        contact_name: company.contact_name.clone(),
+        email: company.email.clone(),
+        phone: company.phone.clone(),
+        address: company.address.clone(),
+        time_zone: company.time_zone.clone(),
+        tags: tags.into(),
+    }
+}
+
+/// A valid add-client form for a client named `name` in `group`.
+fn new_client(name: &str, group: NodeId, password_choice: &str) -> NewClientForm {
+    NewClientForm {
+        company: form_of(&company(name), "VIP, dental"),
+        group: group.0.to_string(),
+        features: vec!["sms".into(), "voice".into()],
+        seat_limit: "3".into(),
+        sms_credits: "500".into(),
+        voice_credits: "".into(),
+        password_choice: password_choice.into(),
     }
 }
 
@@ -1222,6 +1249,54 @@ async fn a_signed_sso_link_signs_its_user_in_once_before_it_expires() {
             &new_token,
         );
         assert!(redeem(&state, &fresh).await.is_ok());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_new_clients_first_admin_is_welcomed_by_email_in_the_partners_brand() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        sqlx::query("INSERT INTO branding_domains (domain, partner_id) VALUES ($1, $2)")
+            .bind("portal.northwind.test")
+            .bind(tree.partner.0)
+            .execute(db.pool())
+            .await
+            .unwrap();
+        let state = state(db.clone());
+        let admin = actor_with(
+            &db,
+            "admin@northwind.test",
+            tree.partner,
+            &[Role::AccountAdmin],
+        )
+        .await;
+        let form = new_client("Cedar Law", tree.group, "activation_link");
+        let created = create_client(&state, &admin, "127.0.0.1", &form)
+            .await
+            .unwrap();
+        let link = created.activation_link.unwrap();
+
+        let row =
+            sqlx::query("SELECT sender_name, subject, body_text FROM outbox WHERE recipient = $1")
+                .bind("office@cedar-law.test")
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        let sender: String = row.try_get("sender_name").unwrap();
+        let subject: String = row.try_get("subject").unwrap();
+        let text: String = row.try_get("body_text").unwrap();
+        assert_eq!(sender, "Test Brand");
+        assert_eq!(subject, "Your Test Brand account");
+        assert!(
+            text.contains(&format!("http://portal.northwind.test:3000{link}")),
+            "{text}"
+        );
+        assert!(text.contains("Username: office@cedar-law.test"), "{text}");
+        assert!(
+            !text.contains("Switchboard"),
+            "never the platform's brand: {text}"
+        );
     })
     .await;
 }

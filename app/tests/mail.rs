@@ -3,23 +3,17 @@
 //! their partner's brand.
 
 mod common;
-mod fixtures;
 
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use app::auth::password::Passwords;
-use app::auth::roles::Role;
-use app::clients::service::create_client;
 use app::db::{now_ms, Db};
 use app::mail::delivery::{deliver_due, Mailer};
 use app::mail::outbox::{enqueue, MAX_ATTEMPTS};
 use app::mail::templates::{welcome, Email, FirstAccess, Language, MailBrand, Welcome};
-use app::state::{AppState, Settings};
 use common::on_every_database;
-use fixtures::{actor_with, build_tree, new_client};
 use sqlx::Row;
 
 const FROM: &str = "no-reply@switchboard.test";
@@ -185,61 +179,6 @@ async fn two_workers_never_send_one_message_twice() {
         let count = recipients.len();
         recipients.dedup();
         assert_eq!((count, recipients.len()), (24, 24));
-    })
-    .await;
-}
-
-#[tokio::test]
-async fn a_new_clients_first_admin_is_welcomed_by_email_in_the_partners_brand() {
-    on_every_database(|db| async move {
-        let tree = build_tree(&db).await;
-        sqlx::query("INSERT INTO branding_domains (domain, partner_id) VALUES ($1, $2)")
-            .bind("portal.northwind.test")
-            .bind(tree.partner.0)
-            .execute(db.pool())
-            .await
-            .unwrap();
-        let state = AppState {
-            db: db.clone(),
-            settings: Settings {
-                public_url: "http://127.0.0.1:3000".into(),
-                ..Settings::default()
-            },
-            passwords: Passwords::new(1),
-        };
-        let admin = actor_with(
-            &db,
-            "admin@northwind.test",
-            tree.partner,
-            &[Role::AccountAdmin],
-        )
-        .await;
-        let form = new_client("Cedar Law", tree.group, "activation_link");
-        let created = create_client(&state, &admin, "127.0.0.1", &form)
-            .await
-            .unwrap();
-        let link = created.activation_link.unwrap();
-
-        let row =
-            sqlx::query("SELECT sender_name, subject, body_text FROM outbox WHERE recipient = $1")
-                .bind("office@cedar-law.test")
-                .fetch_one(db.pool())
-                .await
-                .unwrap();
-        let sender: String = row.try_get("sender_name").unwrap();
-        let subject: String = row.try_get("subject").unwrap();
-        let text: String = row.try_get("body_text").unwrap();
-        assert_eq!(sender, "Test Brand");
-        assert_eq!(subject, "Your Test Brand account");
-        assert!(
-            text.contains(&format!("http://portal.northwind.test:3000{link}")),
-            "{text}"
-        );
-        assert!(text.contains("Username: office@cedar-law.test"), "{text}");
-        assert!(
-            !text.contains("Switchboard"),
-            "never the platform's brand: {text}"
-        );
     })
     .await;
 }
