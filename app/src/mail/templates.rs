@@ -65,13 +65,14 @@ pub fn welcome(brand: &MailBrand, language: Language, welcome: &Welcome) -> Emai
             format!("Your {product} account"),
             format!("Hello {},", welcome.name),
             format!("An account has been opened for you on {product}."),
-            "Username",
+            "Username:",
         ),
         Language::French => (
             format!("Votre compte {product}"),
             format!("Bonjour {},", welcome.name),
             format!("Un compte a été ouvert pour vous sur {product}."),
-            "Identifiant",
+            // French sets a (non-breaking) space before a colon.
+            "Identifiant\u{a0}:",
         ),
     };
     let (instruction, button, link, password) = match (&welcome.first_access, language) {
@@ -91,24 +92,24 @@ pub fn welcome(brand: &MailBrand, language: Language, welcome: &Welcome) -> Emai
             "Sign in with this temporary password; you will choose your own right after.",
             "Sign in",
             paths::LOGIN.to_string(),
-            Some(("Temporary password", *password)),
+            Some(("Temporary password:", *password)),
         ),
         (FirstAccess::TemporaryPassword(password), Language::French) => (
             "Connectez-vous avec ce mot de passe temporaire ; vous choisirez le vôtre juste après.",
             "Se connecter",
             paths::LOGIN.to_string(),
-            Some(("Mot de passe temporaire", *password)),
+            Some(("Mot de passe temporaire\u{a0}:", *password)),
         ),
     };
     let url = format!("{}{link}", brand.site);
     let help = support_line(brand, language);
 
     let mut text = format!(
-        "{greeting}\n\n{created}\n\n{username_label}: {}\n",
+        "{greeting}\n\n{created}\n\n{username_label} {}\n",
         welcome.email
     );
     if let Some((label, password)) = password {
-        text.push_str(&format!("{label}: {password}\n"));
+        text.push_str(&format!("{label} {password}\n"));
     }
     text.push_str(&format!("\n{instruction}\n{url}\n"));
     if let Some(help) = &help {
@@ -116,13 +117,13 @@ pub fn welcome(brand: &MailBrand, language: Language, welcome: &Welcome) -> Emai
     }
 
     let mut details = format!(
-        "<p>{}: <strong>{}</strong></p>",
+        "<p>{} <strong>{}</strong></p>",
         username_label,
         escape(welcome.email)
     );
     if let Some((label, password)) = password {
         details.push_str(&format!(
-            "<p>{label}: <code style=\"font-size:16px\">{}</code></p>",
+            "<p>{label} <code style=\"font-size:16px\">{}</code></p>",
             escape(password)
         ));
     }
@@ -258,7 +259,9 @@ mod tests {
                 first_access: FirstAccess::TemporaryPassword("Ae5gC-x49ta"),
             },
         );
-        assert!(email.text.contains("Mot de passe temporaire: Ae5gC-x49ta"));
+        assert!(email
+            .text
+            .contains("Mot de passe temporaire\u{a0}: Ae5gC-x49ta"));
         assert!(email.text.contains("https://portal.northwind.com/login"));
         assert!(!email.text.contains("Écrivez"));
         assert_eq!(email.subject, "Votre compte Northwind <Connect>");
