@@ -8,6 +8,8 @@ pub const GROUPS: &str = "/groups";
 pub const CLIENTS: &str = "/clients";
 pub const NEW_CLIENT: &str = "/clients/new";
 pub const ACTIVATE: &str = "/activate";
+/// The pages shown without the signed-in shell (lib.rs routes them outside it).
+pub const PAGES_OUTSIDE_SHELL: [&str; 3] = [LOGIN, CHANGE_PASSWORD, ACTIVATE];
 pub const SSO_LOGIN: &str = "/sso/login";
 /// Where a refused sign-in link lands: the sign-in page, saying why.
 pub const SSO_LINK_REFUSED_PAGE: &str = "/login?link=refused";

@@ -53,6 +53,15 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
     };
     let db = state.db.clone();
     Router::new()
+        .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        // Only the pages above: signed-out visitors are redirected before rendering.
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            app::auth::page_gate::redirect_before_rendering,
+        ))
         .route(
             "/healthz",
             get(move || {
@@ -95,10 +104,6 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
                 }
             }),
         )
-        .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
-            let options = leptos_options.clone();
-            move || shell(options.clone())
-        })
         .fallback(leptos_axum::file_and_error_handler_with_context(
             context, shell,
         ))

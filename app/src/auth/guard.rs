@@ -32,11 +32,7 @@ async fn remembered(
     memo: Option<ActorOfRequest>,
 ) -> Result<Actor, AppError> {
     match memo {
-        Some(memo) => memo
-            .0
-            .get_or_init(|| signed_in_client(state, client))
-            .await
-            .clone(),
+        Some(memo) => memo.get(state, client).await,
         None => signed_in_client(state, client).await,
     }
 }
@@ -46,9 +42,22 @@ async fn remembered(
 #[derive(Clone, Default)]
 pub struct ActorOfRequest(std::sync::Arc<tokio::sync::OnceCell<Result<Actor, AppError>>>);
 
-/// Gives the request being handled its own [`ActorOfRequest`].
+impl ActorOfRequest {
+    /// The actor behind `client`'s cookies, looked up by the first call only.
+    pub async fn get(&self, state: &AppState, client: &Client) -> Result<Actor, AppError> {
+        self.0
+            .get_or_init(|| signed_in_client(state, client))
+            .await
+            .clone()
+    }
+}
+
+/// Gives the request being handled its [`ActorOfRequest`]: the one the page gate
+/// (`super::page_gate`) already looked up and put on the request, or a new one.
 pub fn provide_actor_of_request() {
-    provide_context(ActorOfRequest::default());
+    let known = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<ActorOfRequest>().cloned());
+    provide_context(known.unwrap_or_default());
 }
 
 /// The signed-in actor behind a request's cookies, for handlers outside Leptos.
