@@ -19,8 +19,9 @@ pub fn PartnerSettingsPage() -> impl IntoView {
     let partner = use_node_id_param();
     let revision = Revision::new();
     provide_context(revision);
-    // Outside the form, which is drawn anew after each save.
-    let saved = RwSignal::new(false);
+    // The revision a save was drawn in: outside the form, which is drawn anew after
+    // each save.
+    let saved = RwSignal::new(None::<u32>);
     let settings = Resource::new(
         move || (partner.get(), revision.0.get()),
         |(partner, _)| async move {
@@ -47,19 +48,23 @@ pub fn PartnerSettingsPage() -> impl IntoView {
 }
 
 #[component]
-fn SettingsForm(view: PartnerSettingsView, saved: RwSignal<bool>) -> impl IntoView {
+fn SettingsForm(view: PartnerSettingsView, saved: RwSignal<Option<u32>>) -> impl IntoView {
     let revision = expect_context::<Revision>();
+    let drawn = revision.0.get_untracked();
     let update = ServerAction::<UpdatePartnerSettings>::new();
     on_success(update, move |_: &()| {
-        saved.set(true);
         revision.bump();
+        saved.set(Some(revision.0.get_untracked()));
     });
     // "Saved" speaks of the last save only: a new one clears it until it succeeds.
     Effect::new(move |_| {
         if update.pending().get() {
-            saved.set(false);
+            saved.set(None);
         }
     });
+    // Said by the form drawn from the saved record, not by the one it replaces: what
+    // is typed before the new form is drawn would be lost.
+    let is_saved = move || saved.get() == Some(drawn);
     let error = action_error(update);
     let settings = view.settings;
     view! {
@@ -143,7 +148,7 @@ fn SettingsForm(view: PartnerSettingsView, saved: RwSignal<bool>) -> impl IntoVi
                     "Save settings"
                 </button>
                 <p class="muted" role="status">
-                    {move || saved.get().then_some("Settings saved.")}
+                    {move || is_saved().then_some("Settings saved.")}
                 </p>
             </div>
         </ActionForm>
