@@ -281,6 +281,19 @@ mod tests {
         let signed_out = send(&router, page_request("/").body(Body::empty()).unwrap()).await;
         assert_eq!(signed_out.status(), StatusCode::FOUND);
         assert_eq!(signed_out.headers()[header::LOCATION], "/login");
+        // Redirected before rendering, keeping where the visitor was going.
+        let deep = send(
+            &router,
+            page_request("/clients?status=active")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(deep.status(), StatusCode::FOUND);
+        assert_eq!(
+            deep.headers()[header::LOCATION],
+            "/login?next=/clients%3Fstatus%3Dactive"
+        );
 
         let wrong = send(&router, sign_in_request("same-origin", "not the secret")).await;
         assert!(wrong.headers().get(header::SET_COOKIE).is_none());

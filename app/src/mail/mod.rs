@@ -46,14 +46,15 @@ pub async fn brand_of_partner(
 /// reached by at `public_url`: `https://portal.example.com`, or in development
 /// `http://portal.example.test:3000`.
 pub fn site_on(public_url: &str, domain: &str) -> String {
-    let (scheme, rest) = public_url
-        .split_once("://")
-        .unwrap_or(("https", public_url));
-    let authority = rest.split('/').next().unwrap_or_default();
-    let port = authority
-        .rsplit_once(':')
-        .filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit()))
-        .map(|(_, port)| format!(":{port}"))
+    let uri: Option<http::Uri> = public_url.parse().ok();
+    let scheme = uri
+        .as_ref()
+        .and_then(http::Uri::scheme_str)
+        .unwrap_or("https");
+    let port = uri
+        .as_ref()
+        .and_then(http::Uri::port_u16)
+        .map(|port| format!(":{port}"))
         .unwrap_or_default();
     format!("{scheme}://{domain}{port}")
 }
