@@ -40,6 +40,7 @@ use crate::layout::{AppShell, NotFoundPage};
 use crate::tenancy::brand::BrandStylesheet;
 use crate::tenancy::groups_page::GroupsPage;
 use crate::tenancy::settings_page::PartnerSettingsPage;
+use crate::users::{invite_page::InvitePage, user_page::UserPage, users_page::UsersPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -99,6 +100,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clients") view=DirectoryPage ssr=SsrMode::InOrder />
                     <Route path=path!("/clients/new") view=NewClientPage ssr=SsrMode::InOrder />
                     <Route path=path!("/clients/:id") view=ClientPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/nodes/:id/users") view=UsersPage ssr=SsrMode::InOrder />
+                    <Route
+                        path=path!("/nodes/:id/users/invite")
+                        view=InvitePage
+                        ssr=SsrMode::InOrder
+                    />
+                    <Route
+                        path=path!("/nodes/:id/users/:user")
+                        view=UserPage
+                        ssr=SsrMode::InOrder
+                    />
                     <Route
                         path=path!("/partners/:id/settings")
                         view=PartnerSettingsPage

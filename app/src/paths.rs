@@ -52,6 +52,21 @@ pub fn client(id: crate::tenancy::NodeId) -> String {
     format!("{CLIENTS}/{}", id.0)
 }
 
+/// The people with access at a node.
+pub fn node_users(node: crate::tenancy::NodeId) -> String {
+    format!("/nodes/{}/users", node.0)
+}
+
+/// The invite form of a node.
+pub fn invite_at(node: crate::tenancy::NodeId) -> String {
+    format!("/nodes/{}/users/invite", node.0)
+}
+
+/// A user as seen at a node: their roles there and their account.
+pub fn node_user(node: crate::tenancy::NodeId, user: crate::users::UserId) -> String {
+    format!("/nodes/{}/users/{}", node.0, user.0)
+}
+
 /// The add-client form with `group` chosen.
 pub fn new_client_in(group: crate::tenancy::NodeId) -> String {
     format!("{NEW_CLIENT}?group={}", group.0)

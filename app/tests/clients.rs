@@ -4,6 +4,7 @@
 
 mod common;
 mod fixtures;
+mod tree_counts;
 
 use app::auth::activation::activate;
 use app::auth::password::Passwords;
@@ -29,8 +30,9 @@ use app::tenancy::NodeId;
 use app::users::repo::{find_by_email, set_membership};
 use app::users::UserStatus;
 use common::on_every_database;
-use fixtures::{actor_with, add_user, assert_counts_exact, build_tree, company};
+use fixtures::{actor_with, add_user, build_tree, company};
 use sqlx::Row;
+use tree_counts::assert_counts_exact;
 
 const ADDRESS: &str = "198.51.100.7";
 
@@ -1116,9 +1118,9 @@ async fn every_client_function_checks_the_actors_rights_at_the_client() {
         // role, where it is held, then: view, manage, operator status, create here.
         let matrix = [
             (Role::PlatformAdmin, tree.platform, [A, A, A, A]),
-            (Role::AccountAdmin, tree.partner, [A, A, F, A]),
+            (Role::AccountAdmin, tree.partner, [A, A, A, A]),
             (Role::AccountAdmin, tree.other_partner, [N, N, N, N]),
-            (Role::AccountAdmin, tree.sub_group, [A, A, F, A]),
+            (Role::AccountAdmin, tree.sub_group, [A, A, A, A]),
             (Role::User, tree.group, [A, F, F, F]),
             (Role::MessagingAgent, tree.partner, [A, F, F, F]),
             (Role::AccountManager, tree.client, [A, F, A, N]),

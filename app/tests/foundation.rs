@@ -2,6 +2,7 @@
 
 mod common;
 mod fixtures;
+mod tree_counts;
 
 use app::auth::roles::{Permission, Role, RoleSet};
 use app::error::AppError;
@@ -12,7 +13,8 @@ use app::tenancy::{NodeId, NodeKind, SubtreeCounts};
 use app::users::repo::{find_by_email, insert_user, memberships_of, set_membership, NewUser};
 use app::users::UserStatus;
 use common::on_every_database;
-use fixtures::{actor_with, add_user, assert_counts_exact, build_tree};
+use fixtures::{actor_with, add_user, build_tree};
+use tree_counts::assert_counts_exact;
 
 #[tokio::test]
 async fn a_fresh_database_comes_up_empty_and_migrated() {
@@ -108,10 +110,11 @@ async fn emails_are_unique_across_the_platform_ignoring_case() {
         add_user(&db, "Nora.North@Northwind.test").await;
         let clash = insert_user(
             db.pool(),
-            NewUser {
+            &NewUser {
                 email: " nora.north@NORTHWIND.test ",
                 name: "Someone Else",
                 language: "fr",
+                branding_domain: None,
                 status: UserStatus::Invited,
                 password_hash: None,
                 must_change_password: false,

@@ -3,6 +3,7 @@
 
 mod common;
 mod fixtures;
+mod tree_counts;
 
 use app::auth::guard::Actor;
 use app::auth::password::Passwords;
@@ -19,7 +20,8 @@ use app::tenancy::repo::ancestors;
 use app::tenancy::settings::{brand_for, settings_view, update_settings};
 use app::tenancy::PartnerSettingsForm;
 use common::on_every_database;
-use fixtures::{actor_with, assert_counts_exact, build_tree};
+use fixtures::{actor_with, build_tree};
+use tree_counts::assert_counts_exact;
 
 const ADDRESS: &str = "198.51.100.7";
 

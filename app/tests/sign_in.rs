@@ -40,10 +40,11 @@ fn client_at(address: &str) -> Client {
 async fn add_user(state: &AppState, email: &str, status: UserStatus) {
     insert_user(
         state.db.pool(),
-        NewUser {
+        &NewUser {
             email,
             name: "Nora North",
             language: "en",
+            branding_domain: None,
             status,
             password_hash: Some(state.passwords.hash(PASSWORD.into()).await.unwrap()),
             must_change_password: false,

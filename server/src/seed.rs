@@ -292,10 +292,11 @@ async fn add_user(
             created.push(demo.email);
             insert_user(
                 &mut *conn,
-                NewUser {
+                &NewUser {
                     email: demo.email,
                     name: demo.name,
                     language: demo.language,
+                    branding_domain: None,
                     status: UserStatus::Active,
                     password_hash: Some(passwords.hash(password.to_string()).await?),
                     must_change_password: false,
@@ -571,10 +572,11 @@ pub async fn create_platform_admin(db: &Db, email: &str, name: &str, hash: Strin
     let platform = ensure_platform(&mut tx).await?;
     let id = insert_user(
         &mut *tx,
-        NewUser {
+        &NewUser {
             email,
             name,
             language: "en",
+            branding_domain: None,
             status: UserStatus::Active,
             password_hash: Some(hash),
             must_change_password: true,

@@ -172,10 +172,11 @@ mod tests {
         };
         insert_user(
             state.db.pool(),
-            NewUser {
+            &NewUser {
                 email: "nora@northwind.test",
                 name: "Nora North",
                 language: "en",
+                branding_domain: None,
                 status: UserStatus::Active,
                 password_hash: Some(
                     state

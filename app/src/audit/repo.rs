@@ -82,13 +82,35 @@ pub async fn stale_conflict<'e>(
     node: NodeId,
     noun: &str,
 ) -> AppError {
+    latest_change_conflict(db, node, None, noun).await
+}
+
+/// The Conflict for a change about `subject` at `node` made since the actor loaded
+/// it (a user's roles there), from the latest audit event about them there.
+pub async fn stale_conflict_about<'e>(
+    db: impl Executor<'e, Database = Any>,
+    node: NodeId,
+    subject: UserId,
+    noun: &str,
+) -> AppError {
+    latest_change_conflict(db, node, Some(subject), noun).await
+}
+
+async fn latest_change_conflict<'e>(
+    db: impl Executor<'e, Database = Any>,
+    node: NodeId,
+    subject: Option<UserId>,
+    noun: &str,
+) -> AppError {
     use sqlx::Row;
     let latest = sqlx::query(
         "SELECT u.name, e.action, e.occurred_at FROM audit_events e \
          JOIN users u ON u.id = e.actor_user_id \
-         WHERE e.node_id = $1 ORDER BY e.id DESC LIMIT 1",
+         WHERE e.node_id = $1 AND ($2 IS NULL OR e.subject_user_id = $2) \
+         ORDER BY e.id DESC LIMIT 1",
     )
     .bind(node.0)
+    .bind(subject.map(|user| user.0))
     .fetch_optional(db)
     .await;
     let change = match latest {
@@ -132,6 +154,7 @@ fn past_tense(action: &str) -> &'static str {
         "features_changed" => "changed the features and seats of",
         "company_updated" => "edited the company details of",
         "operator_status_set" => "changed the operator status of",
+        "roles_changed" => "changed the roles of",
         _ => "changed",
     }
 }

@@ -12,35 +12,57 @@ use crate::error::{AppError, FieldErrors};
 use crate::request::Client;
 use crate::state::AppState;
 use crate::users::repo::{find_by_id, set_password, UserRecord};
-use crate::users::UserId;
+use crate::users::{normalize_email, UserId};
 
 pub const LINK_LIFETIME_MS: i64 = 7 * 24 * 60 * 60 * 1000;
 
 const DEAD_LINK: &str =
     "This activation link has expired or was already used. Ask your administrator for a new one.";
 
+/// Stores a new activation link for `user`, bound to the address it is sent to.
 pub async fn store_token<'e>(
     db: impl Executor<'e, Database = Any>,
     user: UserId,
+    email: &str,
     token: &str,
 ) -> Result<(), AppError> {
     sqlx::query(
-        "INSERT INTO user_tokens (token_hash, user_id, purpose, expires_at) \
-         VALUES ($1, $2, 'activation', $3)",
+        "INSERT INTO user_tokens (token_hash, user_id, purpose, email_normalized, expires_at) \
+         VALUES ($1, $2, 'activation', $3, $4)",
     )
     .bind(hash_token(token))
     .bind(user.0)
+    .bind(normalize_email(email))
     .bind(now_ms() + LINK_LIFETIME_MS)
     .execute(db)
     .await?;
     Ok(())
 }
 
-/// The user a live activation link belongs to.
+/// Kills every unused activation link of `user`: after a resend only the new one works.
+pub async fn kill_tokens<'e>(
+    db: impl Executor<'e, Database = Any>,
+    user: UserId,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE user_tokens SET used_at = $1 WHERE user_id = $2 AND purpose = 'activation' \
+         AND used_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(user.0)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The user a live activation link belongs to, while their address is still the one
+/// the link was sent to.
 pub async fn link_owner(state: &AppState, token: &str) -> Result<UserRecord, AppError> {
     let user: Option<i64> = sqlx::query_scalar(
-        "SELECT user_id FROM user_tokens WHERE token_hash = $1 AND purpose = 'activation' \
-         AND used_at IS NULL AND expires_at > $2",
+        "SELECT t.user_id FROM user_tokens t JOIN users u ON u.id = t.user_id \
+         WHERE t.token_hash = $1 AND t.purpose = 'activation' AND t.used_at IS NULL \
+         AND t.expires_at > $2 AND u.email_normalized = t.email_normalized \
+         AND u.status <> 'disabled'",
     )
     .bind(hash_token(token))
     .bind(now_ms())

@@ -30,6 +30,11 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
                             .contains(Permission::ManagePartnerSettings)
                 })
                 .map(|m| m.node_id),
+            users_of: actor
+                .memberships
+                .iter()
+                .find(|m| m.roles.permissions().manages_users_at(m.node_kind))
+                .map(|m| m.node_id),
             id: actor.user.id,
             name: actor.user.name,
             email: actor.user.email,

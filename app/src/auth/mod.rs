@@ -41,6 +41,8 @@ pub struct CurrentUser {
     pub sees_groups: bool,
     /// The partner whose settings they may change, for the navigation's link.
     pub settings_of: Option<crate::tenancy::NodeId>,
+    /// A node whose users they manage, for the navigation's link.
+    pub users_of: Option<crate::tenancy::NodeId>,
 }
 
 impl CurrentUser {

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::tenancy::NodeKind;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Role {
     PlatformAdmin,
@@ -76,6 +78,24 @@ impl PermissionSet {
     pub fn union(self, other: Self) -> Self {
         Self(self.0 | other.0)
     }
+
+    /// Whether every permission of `other` is in this set.
+    pub fn covers(self, other: Self) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// Whether these permissions at a node of `kind` let someone manage the users
+    /// there: partner staff with ManageUsers anywhere, an account's own admins at it.
+    pub fn manages_users_at(self, kind: NodeKind) -> bool {
+        self.contains(Permission::ManageUsers)
+            || (kind == NodeKind::Client && self.contains(Permission::ManageAccountUsers))
+    }
+
+    /// The permissions that give power over others: without what only describes the
+    /// holder's own service (a voice line, their own activity).
+    pub fn authority(self) -> Self {
+        Self(self.0 & !Self::of(&[Permission::UseVoice, Permission::ViewOwnActivity]).0)
+    }
 }
 
 impl Role {
@@ -142,11 +162,40 @@ impl Role {
         }
     }
 
+    /// Where in the tree the role can be held: client roles at client accounts,
+    /// partner staff roles from a partner down, the platform's at the platform.
+    pub fn fits(self, kind: NodeKind) -> bool {
+        match self {
+            Role::PlatformAdmin => kind == NodeKind::Platform,
+            Role::SupportAgent => matches!(kind, NodeKind::Platform | NodeKind::Partner),
+            Role::AccountAdmin | Role::User | Role::MessagingAgent => {
+                matches!(kind, NodeKind::Partner | NodeKind::Group | NodeKind::Client)
+            }
+            Role::AccountManager | Role::ClientAdmin | Role::ClientUser => kind == NodeKind::Client,
+        }
+    }
+
+    /// Where the role can be held, said to someone who cannot give it at a node.
+    pub fn where_it_fits(self) -> &'static str {
+        match self {
+            Role::PlatformAdmin => "Held at the platform only.",
+            Role::SupportAgent => "Held at the platform or a partner.",
+            Role::AccountAdmin | Role::User | Role::MessagingAgent => {
+                "Held at a partner, a group or a client account."
+            }
+            Role::AccountManager | Role::ClientAdmin | Role::ClientUser => {
+                "Held at a client account only."
+            }
+        }
+    }
+
     pub fn permissions(self) -> PermissionSet {
         use Permission::*;
         match self {
             Role::PlatformAdmin => PermissionSet::ALL,
             Role::SupportAgent => PermissionSet::of(&[OpenGrantedAccounts]),
+            // Everything below, accounts included, but a voice line of their own: an
+            // admin can give every role of the accounts they run (see grant_problem).
             Role::AccountAdmin => PermissionSet::of(&[
                 ViewNodes,
                 ManageNodes,
@@ -155,6 +204,13 @@ impl Role {
                 ManagePartnerSettings,
                 ViewAudit,
                 ImpersonateClients,
+                ViewAccountCalls,
+                ViewAccountMessages,
+                ReplyToMessages,
+                ManageAccountContent,
+                ManageAccountUsers,
+                GrantSupportAccess,
+                ViewAccessHistory,
             ]),
             Role::AccountManager => PermissionSet::of(&[
                 ViewNodes,
@@ -228,6 +284,36 @@ impl RoleSet {
             all.union(role.permissions())
         })
     }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Whether these roles at a client account take one of its seats: the roles that
+    /// come with a voice line do. An Account Manager alone takes none.
+    pub fn holds_seat(&self) -> bool {
+        self.permissions().contains(Permission::UseVoice)
+    }
+
+    /// The roles in one set and not the other, either way: what a change touches.
+    pub fn changed(&self, other: &RoleSet) -> Vec<Role> {
+        Role::ALL
+            .into_iter()
+            .filter(|role| self.contains(*role) != other.contains(*role))
+            .collect()
+    }
+}
+
+/// Why `role` cannot be given or taken away at a node of `kind` by someone holding
+/// `held` there, if it cannot: nobody hands out (or withdraws) more than they hold.
+pub fn grant_problem(role: Role, kind: NodeKind, held: PermissionSet) -> Option<&'static str> {
+    if !role.fits(kind) {
+        Some(role.where_it_fits())
+    } else if !held.covers(role.permissions().authority()) {
+        Some("You cannot grant a role with permissions you do not hold.")
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -271,6 +357,70 @@ mod tests {
         ] {
             assert!(!user.contains(denied), "{denied:?}");
         }
+    }
+
+    #[test]
+    fn nobody_grants_more_than_they_hold() {
+        let client_admin = Role::ClientAdmin.permissions();
+        assert_eq!(
+            grant_problem(Role::ClientUser, NodeKind::Client, client_admin),
+            None
+        );
+        assert!(grant_problem(Role::AccountAdmin, NodeKind::Client, client_admin).is_some());
+        // A voice line is a service, not a power: an admin without one gives it.
+        let account_admin = Role::AccountAdmin.permissions();
+        assert_eq!(
+            grant_problem(Role::ClientAdmin, NodeKind::Client, account_admin),
+            None
+        );
+        assert_eq!(
+            grant_problem(Role::User, NodeKind::Group, account_admin),
+            None
+        );
+        assert!(grant_problem(Role::SupportAgent, NodeKind::Partner, account_admin).is_some());
+        let manager = Role::AccountManager.permissions();
+        assert_eq!(
+            grant_problem(Role::ClientAdmin, NodeKind::Client, manager),
+            None
+        );
+        let view_only = Role::User.permissions();
+        assert!(grant_problem(Role::MessagingAgent, NodeKind::Client, view_only).is_some());
+        assert_eq!(
+            grant_problem(Role::ClientAdmin, NodeKind::Client, PermissionSet::ALL),
+            None
+        );
+    }
+
+    #[test]
+    fn roles_fit_only_their_part_of_the_tree() {
+        let all = PermissionSet::ALL;
+        assert!(grant_problem(Role::ClientUser, NodeKind::Group, all).is_some());
+        assert!(grant_problem(Role::PlatformAdmin, NodeKind::Partner, all).is_some());
+        assert_eq!(
+            grant_problem(Role::SupportAgent, NodeKind::Partner, all),
+            None
+        );
+        assert_eq!(
+            grant_problem(Role::AccountAdmin, NodeKind::Client, all),
+            None
+        );
+    }
+
+    #[test]
+    fn account_managers_take_no_seat() {
+        assert!(!RoleSet::new([Role::AccountManager]).holds_seat());
+        assert!(RoleSet::new([Role::AccountManager, Role::ClientUser]).holds_seat());
+        assert!(RoleSet::new([Role::ClientAdmin]).holds_seat());
+    }
+
+    #[test]
+    fn a_change_touches_the_roles_added_and_removed() {
+        let before = RoleSet::new([Role::User, Role::MessagingAgent]);
+        let after = RoleSet::new([Role::User, Role::AccountAdmin]);
+        assert_eq!(
+            before.changed(&after),
+            vec![Role::AccountAdmin, Role::MessagingAgent]
+        );
     }
 
     #[test]

@@ -75,7 +75,18 @@ fn ClientDetail(client: ClientView) -> impl IntoView {
                     )}
                 </p>
             </div>
-            {client.can_manage.then(|| view! { <StatusForm client=client.clone() /> })}
+            <div class="header-actions">
+                {client
+                    .can_manage_users
+                    .then(|| {
+                        view! {
+                            <a class="button" href=paths::node_users(client.id)>
+                                "Users"
+                            </a>
+                        }
+                    })}
+                {client.can_manage.then(|| view! { <StatusForm client=client.clone() /> })}
+            </div>
         </header>
         <div class="client-grid">
             <div class="client-main">

@@ -157,14 +157,6 @@ pub struct CompanyInfo {
     pub time_zone: String,
 }
 
-keyed_enum! {
-    /// How the first Client Admin gets a password.
-    pub enum PasswordChoice {
-        ActivationLink = ("activation_link", "The client sets it at first sign-in (activation link)"),
-        TemporaryPassword = ("temporary_password", "A generated temporary password, to be changed at first sign-in"),
-    }
-}
-
 /// The add-client form as posted: text as typed, checked on the server field by field.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewClientForm {
@@ -247,6 +239,8 @@ pub struct ClientView {
     pub can_manage: bool,
     /// The operator status text.
     pub can_edit_content: bool,
+    /// May see and manage the people of the account.
+    pub can_manage_users: bool,
     pub move_targets: Vec<MoveTarget>,
 }
 

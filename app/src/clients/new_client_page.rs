@@ -7,10 +7,11 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{get_client_form, CreateClient};
 use super::form::{CompanyFields, FeatureChoices};
-use super::{ClientFormOptions, CompanyInfo, CreatedClient, PasswordChoice};
+use super::{ClientFormOptions, CompanyInfo, CreatedClient};
 use crate::components::field::{action_error, field_error, FormAlert, SelectField, TextField};
 use crate::error::error_fallback;
 use crate::paths;
+use crate::users::form::PasswordChoices;
 
 #[component]
 pub fn NewClientPage() -> impl IntoView {
@@ -118,7 +119,10 @@ fn NewClientForm(
             </section>
             <section class="form-section">
                 <h2>"First sign-in"</h2>
-                <PasswordChoices error=field_error(error, "password_choice") />
+                <PasswordChoices
+                    legend="How does the Client Admin get a password?"
+                    error=field_error(error, "password_choice")
+                />
             </section>
             <div class="form-actions">
                 <button type="submit" class="button primary" disabled=create.pending()>
@@ -127,32 +131,6 @@ fn NewClientForm(
                 <a class="button" href=paths::CLIENTS>"Cancel"</a>
             </div>
         </ActionForm>
-    }
-}
-
-#[component]
-fn PasswordChoices(error: Signal<Option<String>>) -> impl IntoView {
-    view! {
-        <fieldset class="field choices" class:has-error=move || error.read().is_some()>
-            <legend>"How does the Client Admin get a password?"</legend>
-            {PasswordChoice::ALL
-                .iter()
-                .map(|choice| {
-                    view! {
-                        <label class="radio">
-                            <input
-                                type="radio"
-                                name="password_choice"
-                                value=choice.key()
-                                checked=*choice == PasswordChoice::ActivationLink
-                            />
-                            {choice.label()}
-                        </label>
-                    }
-                })
-                .collect_view()}
-            <p class="field-message">{move || error.get()}</p>
-        </fieldset>
     }
 }
 

@@ -11,24 +11,22 @@ use super::repo::{
 };
 use super::{
     parse_tags, ClientFormOptions, ClientStatus, ClientView, CompanyForm, CompanyInfo,
-    CreatedClient, CreditKind, DirectoryPage, EntryType, Feature, NewClientForm, PasswordChoice,
-    MAX_CREDIT_GRANT, MAX_SEATS, TIME_ZONES,
+    CreatedClient, CreditKind, DirectoryPage, EntryType, Feature, NewClientForm, MAX_CREDIT_GRANT,
+    MAX_SEATS, TIME_ZONES,
 };
 use crate::audit::repo::{record, stale_conflict, AuditEvent};
 use crate::auth::guard::Actor;
-use crate::auth::password::{generate_password, random_token};
+use crate::auth::password::random_token;
 use crate::auth::roles::{Permission, Role, RoleSet};
 use crate::db::Db;
 use crate::error::{AppError, FieldErrors};
-use crate::mail::brand_of_partner;
-use crate::mail::outbox::enqueue;
-use crate::mail::templates::{welcome, FirstAccess, Language, Welcome};
 use crate::state::AppState;
 use crate::tenancy::groups::{group_choices, root_memberships};
 use crate::tenancy::repo::{get_node, groups_below, move_subtree, partner_of, path_names};
 use crate::tenancy::{NodeId, NodeKind};
-use crate::users::repo::{insert_user, set_membership, NewUser};
-use crate::users::{email_problem, UserStatus};
+use crate::users::repo::{insert_user, set_membership};
+use crate::users::service::FirstAccessPlan;
+use crate::users::{email_problem, Language, PasswordChoice};
 
 const MAX_NAME: usize = 120;
 const MAX_TEXT: usize = 200;
@@ -37,7 +35,7 @@ const MAX_TAG: usize = 30;
 const MAX_OPERATOR_STATUS: usize = 280;
 const LEDGER_SHOWN: i64 = 50;
 /// The first Client Admin's language, until the form asks for one.
-const FIRST_ADMIN_LANGUAGE: &str = "en";
+const FIRST_ADMIN_LANGUAGE: Language = Language::English;
 
 /// Where the directory looks for the actor: under the chosen group (which they must be
 /// allowed to view) or everywhere they may view; with a label for people.
@@ -331,12 +329,13 @@ pub async fn create_client(
     errors.into_result()?;
     let choice = choice.ok_or(AppError::Internal)?;
 
-    let temporary_password = (choice == PasswordChoice::TemporaryPassword).then(generate_password);
-    let password_hash = match &temporary_password {
-        Some(password) => Some(state.passwords.hash(password.clone()).await?),
-        None => None,
-    };
-    let activation_token = (choice == PasswordChoice::ActivationLink).then(random_token);
+    let plan = FirstAccessPlan::prepare(state, choice).await?;
+    let admin_user = plan.new_user(
+        &company.email,
+        &company.contact_name,
+        FIRST_ADMIN_LANGUAGE,
+        None,
+    );
 
     let mut tx = state.db.begin().await?;
     let id = insert_client(
@@ -369,42 +368,10 @@ pub async fn create_client(
             .await?;
         }
     }
-    let admin = insert_user(
-        &mut *tx,
-        NewUser {
-            email: &company.email,
-            name: &company.contact_name,
-            language: FIRST_ADMIN_LANGUAGE,
-            status: if activation_token.is_some() {
-                UserStatus::Invited
-            } else {
-                UserStatus::Active
-            },
-            password_hash,
-            must_change_password: temporary_password.is_some(),
-        },
-    )
-    .await?;
+    let admin = insert_user(&mut *tx, &admin_user).await?;
     set_membership(&mut tx, admin, id, &RoleSet::new([Role::ClientAdmin])).await?;
-    if let Some(token) = &activation_token {
-        crate::auth::activation::store_token(&mut *tx, admin, token).await?;
-    }
-    let first_access = match (&activation_token, &temporary_password) {
-        (Some(token), _) => FirstAccess::ActivationLink(token),
-        (None, Some(password)) => FirstAccess::TemporaryPassword(password),
-        (None, None) => return Err(AppError::internal("no way in for the first admin")),
-    };
-    let brand = brand_of_partner(&mut tx, partner, &state.settings.public_url).await?;
-    let email = welcome(
-        &brand,
-        Language::from_code(FIRST_ADMIN_LANGUAGE),
-        &Welcome {
-            name: &company.contact_name,
-            email: &company.email,
-            first_access,
-        },
-    );
-    enqueue(&mut *tx, &email).await?;
+    plan.send_welcome(state, &mut tx, admin, partner, &admin_user)
+        .await?;
     record(
         &mut *tx,
         AuditEvent {
@@ -426,8 +393,8 @@ pub async fn create_client(
     Ok(CreatedClient {
         id,
         admin_email: company.email,
-        activation_link: activation_token.map(|token| crate::paths::activation(&token)),
-        temporary_password,
+        activation_link: plan.activation_link(),
+        temporary_password: plan.temporary_password,
     })
 }
 
@@ -484,6 +451,7 @@ pub async fn client_view(
         company: client.company,
         can_manage,
         can_edit_content,
+        can_manage_users: held.manages_users_at(NodeKind::Client),
         move_targets,
     })
 }

@@ -132,6 +132,7 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
     let CurrentUser {
         sees_groups,
         settings_of,
+        users_of,
         ..
     } = user;
     view! {
@@ -150,6 +151,15 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
                         <A href=paths::GROUPS>
                             <span class="nav-icon" aria-hidden="true">"⋔"</span>
                             "Groups"
+                        </A>
+                    }
+                })}
+            {users_of
+                .map(|node| {
+                    view! {
+                        <A href=paths::node_users(node)>
+                            <span class="nav-icon" aria-hidden="true">"☺"</span>
+                            "Users"
                         </A>
                     }
                 })}

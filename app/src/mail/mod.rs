@@ -15,18 +15,20 @@ use crate::tenancy::NodeId;
 use templates::MailBrand;
 
 /// The brand of messages for people of `partner`: its product name and colour, with
-/// links on its first branding domain; the platform's, at `public_url`, for a partner
+/// links on the branding domain chosen for them (`domain`, while it is still the
+/// partner's) or else its first; the platform's, at `public_url`, for a partner
 /// without branding.
 pub async fn brand_of_partner(
     conn: &mut AnyConnection,
     partner: NodeId,
+    domain: Option<&str>,
     public_url: &str,
 ) -> Result<MailBrand, AppError> {
     Ok(match partner_settings(conn, partner).await? {
         Some(settings) => MailBrand {
-            site: settings
-                .domains
-                .first()
+            site: domain
+                .and_then(|chosen| settings.domains.iter().find(|domain| *domain == chosen))
+                .or(settings.domains.first())
                 .map(|domain| site_on(public_url, domain))
                 .unwrap_or_else(|| public_url.trim_end_matches('/').to_string()),
             product_name: settings.product_name,

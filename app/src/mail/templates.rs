@@ -28,21 +28,7 @@ pub struct MailBrand {
     pub site: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Language {
-    English,
-    French,
-}
-
-impl Language {
-    /// From a user's stored language code; anything unknown reads as English.
-    pub fn from_code(code: &str) -> Language {
-        match code {
-            "fr" => Language::French,
-            _ => Language::English,
-        }
-    }
-}
+pub use crate::users::Language;
 
 /// A new account's first message: its username and how to get in, by a single-use
 /// link to choose a password or with a temporary password to change at sign-in.

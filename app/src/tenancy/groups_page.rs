@@ -115,12 +115,22 @@ fn GroupPanel(view: GroupView) -> impl IntoView {
         </dl>
         {(!can_manage)
             .then(|| view! { <p class="muted">"You can look at this group but not change it."</p> })}
-        {(can_manage && node.kind == NodeKind::Partner)
+        {can_manage
             .then(|| {
                 view! {
-                    <a class="button" href=crate::paths::partner_settings(node.id)>
-                        "Partner settings"
-                    </a>
+                    <div class="header-actions">
+                        <a class="button" href=crate::paths::node_users(node.id)>
+                            "Users"
+                        </a>
+                        {(node.kind == NodeKind::Partner)
+                            .then(|| {
+                                view! {
+                                    <a class="button" href=crate::paths::partner_settings(node.id)>
+                                        "Partner settings"
+                                    </a>
+                                }
+                            })}
+                    </div>
                 }
             })}
         {(can_manage && may_hold_groups).then(|| view! { <AddSubGroup parent=node.clone() /> })}

@@ -3,8 +3,8 @@
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 use super::{normalize_email, UserId, UserStatus};
-use crate::auth::roles::RoleSet;
-use crate::db::{flag, flag_value, now_ms, violates};
+use crate::auth::roles::{Role, RoleSet};
+use crate::db::{flag, flag_value, now_ms, violates, Tx};
 use crate::error::AppError;
 use crate::tenancy::{NodeId, NodeKind};
 
@@ -17,6 +17,10 @@ pub struct UserRecord {
     pub status: UserStatus,
     pub password_hash: Option<String>,
     pub must_change_password: bool,
+    pub language: String,
+    /// The branding domain chosen for their emails and links, if one was.
+    pub branding_domain: Option<String>,
+    pub last_sign_in_at: Option<i64>,
     pub version: i64,
 }
 
@@ -24,6 +28,7 @@ pub struct NewUser<'a> {
     pub email: &'a str,
     pub name: &'a str,
     pub language: &'a str,
+    pub branding_domain: Option<&'a str>,
     pub status: UserStatus,
     pub password_hash: Option<String>,
     pub must_change_password: bool,
@@ -38,7 +43,8 @@ pub struct MembershipRecord {
     pub roles: RoleSet,
 }
 
-const USER_COLUMNS: &str = "id, email, name, status, password_hash, must_change_password, version";
+const USER_COLUMNS: &str = "id, email, name, status, password_hash, must_change_password, \
+     language, branding_domain, last_sign_in_at, version";
 
 fn user_from_row(row: &sqlx::any::AnyRow) -> Result<UserRecord, AppError> {
     let status: String = row.try_get("status")?;
@@ -50,26 +56,30 @@ fn user_from_row(row: &sqlx::any::AnyRow) -> Result<UserRecord, AppError> {
             .ok_or_else(|| AppError::internal(format!("unknown user status {status}")))?,
         password_hash: row.try_get("password_hash")?,
         must_change_password: flag(row.try_get("must_change_password")?),
+        language: row.try_get("language")?,
+        branding_domain: row.try_get("branding_domain")?,
+        last_sign_in_at: row.try_get("last_sign_in_at")?,
         version: row.try_get("version")?,
     })
 }
 
 pub async fn insert_user<'e>(
     db: impl Executor<'e, Database = Any>,
-    user: NewUser<'_>,
+    user: &NewUser<'_>,
 ) -> Result<UserId, AppError> {
     let now = now_ms();
     let inserted = sqlx::query_scalar(
-        "INSERT INTO users (email, email_normalized, name, language, status, password_hash, \
-         must_change_password, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) RETURNING id",
+        "INSERT INTO users (email, email_normalized, name, language, branding_domain, status, \
+         password_hash, must_change_password, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9, $9) RETURNING id",
     )
     .bind(user.email.trim())
     .bind(normalize_email(user.email))
     .bind(user.name.trim())
     .bind(user.language)
+    .bind(user.branding_domain)
     .bind(user.status.key())
-    .bind(user.password_hash)
+    .bind(user.password_hash.clone())
     .bind(flag_value(user.must_change_password))
     .bind(now)
     .fetch_one(db)
@@ -77,14 +87,14 @@ pub async fn insert_user<'e>(
     match inserted {
         Ok(id) => Ok(UserId(id)),
         Err(error) if violates(&error, "users_email_unique") || is_unique_email_error(&error) => {
-            Err(AppError::field(
-                "email",
-                "That email address already belongs to a user.",
-            ))
+            Err(AppError::field("email", EMAIL_TAKEN))
         }
         Err(error) => Err(error.into()),
     }
 }
+
+pub const EMAIL_TAKEN: &str =
+    "That email address already belongs to a user. One address is one person on the whole platform.";
 
 /// SQLite names the column rather than the constraint in its message.
 fn is_unique_email_error(error: &sqlx::Error) -> bool {
@@ -160,14 +170,16 @@ pub async fn set_membership(
 ) -> Result<(), AppError> {
     let now = now_ms();
     sqlx::query(
-        "INSERT INTO memberships (user_id, node_id, roles, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, 1, $4, $4) \
+        "INSERT INTO memberships (user_id, node_id, roles, holds_seat, version, created_at, \
+         updated_at) VALUES ($1, $2, $3, $4, 1, $5, $5) \
          ON CONFLICT (user_id, node_id) DO UPDATE SET roles = excluded.roles, \
-         version = memberships.version + 1, updated_at = excluded.updated_at",
+         holds_seat = excluded.holds_seat, version = memberships.version + 1, \
+         updated_at = excluded.updated_at",
     )
     .bind(user.0)
     .bind(node.0)
     .bind(roles.to_stored())
+    .bind(flag_value(roles.holds_seat()))
     .bind(now)
     .execute(&mut *conn)
     .await?;
@@ -197,4 +209,229 @@ pub async fn memberships_of<'e>(
             })
         })
         .collect()
+}
+
+/// A membership as the role editor changes it: its roles and version.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Membership {
+    pub roles: RoleSet,
+    /// 0 when the user holds no roles here.
+    pub version: i64,
+}
+
+pub async fn membership_at<'e>(
+    db: impl Executor<'e, Database = Any>,
+    user: UserId,
+    node: NodeId,
+) -> Result<Membership, AppError> {
+    let row =
+        sqlx::query("SELECT roles, version FROM memberships WHERE user_id = $1 AND node_id = $2")
+            .bind(user.0)
+            .bind(node.0)
+            .fetch_optional(db)
+            .await?;
+    Ok(match row {
+        Some(row) => Membership {
+            roles: RoleSet::from_stored(&row.try_get::<String, _>("roles")?),
+            version: row.try_get("version")?,
+        },
+        None => Membership::default(),
+    })
+}
+
+/// Replaces `user`'s roles at `node` if their membership there is still at `version`
+/// (0: none yet); no roles removes the membership. False when someone changed it first.
+pub async fn replace_roles(
+    conn: &mut AnyConnection,
+    user: UserId,
+    node: NodeId,
+    roles: &RoleSet,
+    version: i64,
+) -> Result<bool, AppError> {
+    let now = now_ms();
+    let changed = match (version, roles.is_empty()) {
+        (0, true) => return Ok(true),
+        (0, false) => sqlx::query(
+            "INSERT INTO memberships (user_id, node_id, roles, holds_seat, version, created_at, \
+             updated_at) VALUES ($1, $2, $3, $4, 1, $5, $5) ON CONFLICT (user_id, node_id) DO NOTHING",
+        )
+        .bind(user.0)
+        .bind(node.0)
+        .bind(roles.to_stored())
+        .bind(flag_value(roles.holds_seat()))
+        .bind(now),
+        (_, true) => {
+            sqlx::query("DELETE FROM memberships WHERE user_id = $1 AND node_id = $2 AND version = $3")
+                .bind(user.0)
+                .bind(node.0)
+                .bind(version)
+        }
+        (_, false) => sqlx::query(
+            "UPDATE memberships SET roles = $1, holds_seat = $2, version = version + 1, \
+             updated_at = $3 WHERE user_id = $4 AND node_id = $5 AND version = $6",
+        )
+        .bind(roles.to_stored())
+        .bind(flag_value(roles.holds_seat()))
+        .bind(now)
+        .bind(user.0)
+        .bind(node.0)
+        .bind(version),
+    }
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    Ok(changed == 1)
+}
+
+/// A client account's seat limit and the seats taken, read under a lock on the
+/// account: concurrent invites into one account queue here, so none overfills it.
+pub async fn lock_seats(tx: &mut Tx, client: NodeId) -> Result<Option<(i64, i64)>, AppError> {
+    // An update that changes nothing still takes the row's write lock (PostgreSQL);
+    // SQLite's write transactions are serialized already (db.rs).
+    let limit: Option<i64> = sqlx::query_scalar(
+        "UPDATE clients SET seat_limit = seat_limit WHERE node_id = $1 RETURNING seat_limit",
+    )
+    .bind(client.0)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(limit) = limit else {
+        return Ok(None);
+    };
+    let used: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM memberships WHERE node_id = $1 AND holds_seat = 1",
+    )
+    .bind(client.0)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok(Some((limit, used)))
+}
+
+/// One membership of a user at a node on the way from the root to some node.
+#[derive(Clone, Debug)]
+pub struct MemberAlongPath {
+    pub user: UserRecord,
+    pub node_id: NodeId,
+    pub node_name: String,
+    /// How far above the node the membership is held: 0 at the node itself.
+    pub depth: i64,
+    pub roles: RoleSet,
+}
+
+/// Everyone holding roles at `node` or above it, nearest memberships first.
+pub async fn members_along_path<'e>(
+    db: impl Executor<'e, Database = Any>,
+    node: NodeId,
+) -> Result<Vec<MemberAlongPath>, AppError> {
+    let columns = USER_COLUMNS
+        .split(", ")
+        .map(|column| format!("u.{}", column.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let rows = sqlx::query(&format!(
+        "SELECT {columns}, m.node_id, m.roles, n.name AS node_name, p.depth \
+         FROM node_paths p JOIN memberships m ON m.node_id = p.ancestor_id \
+         JOIN users u ON u.id = m.user_id JOIN nodes n ON n.id = m.node_id \
+         WHERE p.descendant_id = $1 ORDER BY p.depth, u.id"
+    ))
+    .bind(node.0)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(MemberAlongPath {
+                user: user_from_row(row)?,
+                node_id: NodeId(row.try_get("node_id")?),
+                node_name: row.try_get("node_name")?,
+                depth: row.try_get("depth")?,
+                roles: RoleSet::from_stored(&row.try_get::<String, _>("roles")?),
+            })
+        })
+        .collect()
+}
+
+/// Active users other than `except` holding `role` directly at `node`.
+pub async fn others_holding<'e>(
+    db: impl Executor<'e, Database = Any>,
+    node: NodeId,
+    role: Role,
+    except: UserId,
+) -> Result<i64, AppError> {
+    let holders: Vec<String> = sqlx::query_scalar(
+        "SELECT m.roles FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.node_id = $1 AND m.user_id <> $2 AND u.status = 'active'",
+    )
+    .bind(node.0)
+    .bind(except.0)
+    .fetch_all(db)
+    .await?;
+    Ok(holders
+        .iter()
+        .filter(|roles| RoleSet::from_stored(roles).contains(role))
+        .count() as i64)
+}
+
+pub async fn set_status<'e>(
+    db: impl Executor<'e, Database = Any>,
+    user: UserId,
+    status: UserStatus,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE users SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3",
+    )
+    .bind(status.key())
+    .bind(now_ms())
+    .bind(user.0)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Makes a user who holds no roles anywhere any more into a new invitee: their row
+/// (and its history) stays, their old password and links do not.
+pub async fn reinvite<'e>(
+    db: impl Executor<'e, Database = Any>,
+    user: UserId,
+    invite: &NewUser<'_>,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE users SET email = $1, name = $2, language = $3, branding_domain = $4, \
+         status = $5, password_hash = $6, must_change_password = $7, version = version + 1, \
+         updated_at = $8 WHERE id = $9",
+    )
+    .bind(invite.email.trim())
+    .bind(invite.name.trim())
+    .bind(invite.language)
+    .bind(invite.branding_domain)
+    .bind(invite.status.key())
+    .bind(invite.password_hash.clone())
+    .bind(flag_value(invite.must_change_password))
+    .bind(now_ms())
+    .bind(user.0)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Whether the user holds roles anywhere.
+pub async fn has_memberships<'e>(
+    db: impl Executor<'e, Database = Any>,
+    user: UserId,
+) -> Result<bool, AppError> {
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE user_id = $1")
+        .bind(user.0)
+        .fetch_one(db)
+        .await?;
+    Ok(count > 0)
+}
+
+/// Ends every session of the user: they sign in again at their next request.
+pub async fn end_sessions<'e>(
+    db: impl Executor<'e, Database = Any>,
+    user: UserId,
+) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user.0)
+        .execute(db)
+        .await?;
+    Ok(())
 }

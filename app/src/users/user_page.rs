@@ -1,0 +1,304 @@
+//! One user at a node: the role editor (roles held here as checkboxes, roles from
+//! above read-only with their source) and what can be done to their account.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::api::{
+    get_node_user, RemoveUserAccess, ResendInvite, SetGeneratedPassword, SetUserEnabled,
+    SetUserRoles,
+};
+use super::form::{RoleCheckboxes, RoleChips};
+use super::{UserAtNode, UserId, UserStatus};
+use crate::components::field::{action_error, field_error, ConflictAlert, FormAlert};
+use crate::components::revision::{on_success, Revision};
+use crate::error::{error_fallback, AppError};
+use crate::paths;
+use crate::tenancy::{use_node_id_param, NodeId};
+
+#[component]
+pub fn UserPage() -> impl IntoView {
+    let node = use_node_id_param();
+    let params = use_params_map();
+    let user = Memo::new(move |_| {
+        params
+            .read()
+            .get("user")
+            .and_then(|id| id.parse().ok())
+            .map(UserId)
+    });
+    let revision = Revision::new();
+    provide_context(revision);
+    let record = Resource::new(
+        move || (node.get(), user.get(), revision.0.get()),
+        |(node, user, _)| async move {
+            match (node, user) {
+                (Some(node), Some(user)) => get_node_user(node, user).await,
+                _ => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <ErrorBoundary fallback=error_fallback>
+                {move || Suspend::new(async move {
+                    record
+                        .await
+                        .map(|record| revision.draw(record, |record| view! { <UserDetail record /> }))
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn UserDetail(record: UserAtNode) -> impl IntoView {
+    let user = &record.user;
+    let title = user.name.clone();
+    view! {
+        <Title text=title.clone() />
+        <header class="page-header">
+            <p class="muted breadcrumb">
+                <a href=paths::node_users(record.node.id)>
+                    {format!("Users of {}", record.node.name)}
+                </a>
+                {format!(" › {}", user.name)}
+            </p>
+            <h1>
+                {title}
+                <span class=format!("badge user-status-{}", user.status.key())>
+                    {user.status.label()}
+                </span>
+                {user
+                    .is_account_manager()
+                    .then(|| view! { <span class="badge account-manager">"Account Manager"</span> })}
+            </h1>
+            <p class="muted">
+                {user.email.clone()}
+                {user.last_sign_in.clone().map(|ago| format!(" · last signed in {ago}"))}
+            </p>
+        </header>
+        <div class="client-grid">
+            <div class="client-main">
+                <RoleEditor record=record.clone() />
+            </div>
+            <div class="client-side">
+                <InheritedCard record=record.clone() />
+                {record.can_manage_account.then(|| view! { <AccountCard record=record.clone() /> })}
+                <AccessCard record=record.clone() />
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn RoleEditor(record: UserAtNode) -> impl IntoView {
+    let revision = expect_context::<Revision>();
+    let save = ServerAction::<SetUserRoles>::new();
+    on_success(save, move |_: &()| revision.bump());
+    let error = action_error(save);
+    view! {
+        <section class="card client-card" aria-labelledby="roles-heading">
+            <h2 id="roles-heading">{format!("Roles at {}", record.node.name)}</h2>
+            <p class="muted">
+                "Changes take effect at their next click. You can give only roles whose permissions you hold here."
+            </p>
+            <ActionForm action=save attr:class="stack">
+                <ConflictAlert error on_reload=revision.reload() />
+                <input type="hidden" name="node" value=record.node.id.0 />
+                <input type="hidden" name="user" value=record.user.id.0 />
+                <input type="hidden" name="version" value=record.version />
+                <RoleCheckboxes
+                    choices=record.choices.clone()
+                    legend="Roles held here"
+                    error=field_error(error, "roles")
+                />
+                <div class="form-actions">
+                    <button type="submit" class="button primary" disabled=save.pending()>
+                        "Save roles"
+                    </button>
+                </div>
+            </ActionForm>
+        </section>
+    }
+}
+
+/// Roles from above, which this node cannot change: where each comes from.
+#[component]
+fn InheritedCard(record: UserAtNode) -> impl IntoView {
+    let inherited = record.user.inherited;
+    view! {
+        <section class="card client-card" aria-labelledby="inherited-heading">
+            <h2 id="inherited-heading">"Inherited from above"</h2>
+            {if inherited.is_empty() {
+                view! { <p class="muted">"None: every role they have here is given here."</p> }
+                    .into_any()
+            } else {
+                view! {
+                    <p class="muted">"Read-only here: change them where they are given."</p>
+                    <ul class="inherited-list">
+                        {inherited
+                            .into_iter()
+                            .map(|from| {
+                                view! {
+                                    <li>
+                                        <span class="inherited-source">{from.node_name}</span>
+                                        <RoleChips roles=from.roles />
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+        </section>
+    }
+}
+
+/// Disable or enable, invites and passwords: for admins of every place the user
+/// holds roles.
+#[component]
+fn AccountCard(record: UserAtNode) -> impl IntoView {
+    let node = record.node.id;
+    let user = record.user.id;
+    let disabled = record.user.status == UserStatus::Disabled;
+    view! {
+        <section class="card client-card stack" aria-labelledby="account-heading">
+            <h2 id="account-heading">"Account"</h2>
+            {record.user.invite_pending.then(|| view! { <ResendForm node user /> })}
+            <EnableForm node user enable=disabled />
+            {(!disabled).then(|| view! { <PasswordForm node user /> })}
+        </section>
+    }
+}
+
+#[component]
+fn ResendForm(node: NodeId, user: UserId) -> impl IntoView {
+    let resend = ServerAction::<ResendInvite>::new();
+    let error = action_error(resend);
+    let sent = move || matches!(resend.value().get(), Some(Ok(())));
+    view! {
+        <ActionForm action=resend attr:class="stack">
+            <FormAlert error />
+            <input type="hidden" name="node" value=node.0 />
+            <input type="hidden" name="user" value=user.0 />
+            <p class="muted">
+                "They have not come in yet. A new invite replaces the old link or temporary password."
+            </p>
+            <button type="submit" class="button" disabled=resend.pending()>
+                "Resend invite"
+            </button>
+            <p class="muted" role="status">
+                {move || sent().then_some("A new invite is on its way.")}
+            </p>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn EnableForm(node: NodeId, user: UserId, enable: bool) -> impl IntoView {
+    let revision = expect_context::<Revision>();
+    let toggle = ServerAction::<SetUserEnabled>::new();
+    on_success(toggle, move |_: &()| revision.bump());
+    let error = action_error(toggle);
+    let (label, class, note) = if enable {
+        (
+            "Enable account",
+            "button primary",
+            "Disabled: they cannot sign in.",
+        )
+    } else {
+        (
+            "Disable account",
+            "button danger",
+            "Disabling signs them out everywhere at once; their roles are kept.",
+        )
+    };
+    view! {
+        <ActionForm action=toggle attr:class="stack">
+            <FormAlert error />
+            <input type="hidden" name="node" value=node.0 />
+            <input type="hidden" name="user" value=user.0 />
+            <input type="hidden" name="enabled" value=enable.to_string() />
+            <p class="muted">{note}</p>
+            <button type="submit" class=class disabled=toggle.pending()>
+                {label}
+            </button>
+        </ActionForm>
+    }
+}
+
+/// A generated strong password, shown once; they must change it at next sign-in.
+#[component]
+fn PasswordForm(node: NodeId, user: UserId) -> impl IntoView {
+    let set = ServerAction::<SetGeneratedPassword>::new();
+    let error = action_error(set);
+    let password = move || set.value().get().and_then(Result::ok);
+    view! {
+        <ActionForm action=set attr:class="stack">
+            <FormAlert error />
+            <input type="hidden" name="node" value=node.0 />
+            <input type="hidden" name="user" value=user.0 />
+            <p class="muted">
+                "Set a generated strong password: they are signed out and must choose their own at next sign-in."
+            </p>
+            <button type="submit" class="button" disabled=set.pending()>
+                "Set a generated password"
+            </button>
+            {move || {
+                password()
+                    .map(|password| {
+                        view! {
+                            <div class="secret" role="status">
+                                <p>"Their new temporary password, shown only once:"</p>
+                                <code class="secret-value" aria-label="Generated password">
+                                    {password}
+                                </code>
+                            </div>
+                        }
+                    })
+            }}
+        </ActionForm>
+    }
+}
+
+/// Taking away the roles held here; for an invite not yet taken up, revoking it.
+#[component]
+fn AccessCard(record: UserAtNode) -> impl IntoView {
+    let remove = ServerAction::<RemoveUserAccess>::new();
+    let error = action_error(remove);
+    let node = record.node.id;
+    let navigate = leptos_router::hooks::use_navigate();
+    on_success(remove, move |_: &()| {
+        navigate(&paths::node_users(node), Default::default())
+    });
+    let (label, note) = if record.user.invite_pending {
+        (
+            "Revoke invite",
+            "The invite link stops working and they lose the roles given here.",
+        )
+    } else {
+        (
+            "Remove access here",
+            "They lose the roles given here at their next click; roles from above stay.",
+        )
+    };
+    (!record.user.roles.is_empty()).then(|| {
+        view! {
+            <section class="card client-card stack" aria-labelledby="access-heading">
+                <h2 id="access-heading">"Access here"</h2>
+                <ActionForm action=remove attr:class="stack">
+                    <FormAlert error />
+                    <input type="hidden" name="node" value=node.0 />
+                    <input type="hidden" name="user" value=record.user.id.0 />
+                    <p class="muted">{note}</p>
+                    <button type="submit" class="button danger" disabled=remove.pending()>
+                        {label}
+                    </button>
+                </ActionForm>
+            </section>
+        }
+    })
+}

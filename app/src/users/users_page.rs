@@ -1,0 +1,225 @@
+//! The people with access at a node: those given roles there and those who inherit
+//! them from above, with where from. Search and status filter by plain GET form.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+use super::api::list_node_users;
+use super::form::RoleChips;
+use super::{NodeSummary, NodeUser, NodeUsers, Seats, UserQuery, UserStatus};
+use crate::error::{error_fallback, AppError};
+use crate::paths;
+use crate::tenancy::{use_node_id_param, NodeKind};
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let node = use_node_id_param();
+    let params = use_query_map();
+    let query = Memo::new(move |_| {
+        let params = params.read();
+        UserQuery {
+            search: params.get("search").unwrap_or_default(),
+            status: params.get("status").unwrap_or_default(),
+        }
+    });
+    let users = Resource::new(
+        move || (node.get(), query.get()),
+        |(node, query)| async move {
+            match node {
+                Some(node) => list_node_users(node, query).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Title text="Users" />
+        <Transition fallback=|| view! { <p class="muted">"Loading users…"</p> }>
+            <ErrorBoundary fallback=error_fallback>
+                {move || Suspend::new(async move {
+                    users
+                        .await
+                        .map(|users| view! { <UsersView users query=query.get_untracked() /> })
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+#[component]
+fn UsersView(users: NodeUsers, query: UserQuery) -> impl IntoView {
+    let NodeUsers {
+        node,
+        users,
+        total,
+        seats,
+    } = users;
+    let filtered = users.len() != total;
+    view! {
+        <header class="page-header with-actions">
+            <div>
+                <p class="eyebrow">{format!("{} · {}", node.kind.label(), node.name)}</p>
+                <h1>"Users"</h1>
+                <p class="muted">{scope_note(&node)}</p>
+            </div>
+            <div class="header-actions">
+                {node_link(&node)}
+                <a class="button primary" href=paths::invite_at(node.id)>
+                    "Invite a user"
+                </a>
+            </div>
+        </header>
+        {seats.map(|seats| view! { <SeatMeter seats /> })}
+        <UserFilters node=node.clone() query=query.clone() />
+        <p class="muted" role="status">
+            {if filtered {
+                format!("{} of {total} people match.", users.len())
+            } else {
+                format!("{total} people have access here.")
+            }}
+        </p>
+        {if users.is_empty() {
+            view! { <p class="card empty-state">"Nobody matches these filters."</p> }.into_any()
+        } else {
+            view! {
+                <ul class="user-list">
+                    {users
+                        .into_iter()
+                        .map(|user| view! { <UserRow user node=node.clone() /> })
+                        .collect_view()}
+                </ul>
+            }
+                .into_any()
+        }}
+    }
+}
+
+fn scope_note(node: &NodeSummary) -> &'static str {
+    match node.kind {
+        NodeKind::Client => "People of this client account, and those who reach it from above.",
+        _ => "People given roles here reach everything below; those above reach it too.",
+    }
+}
+
+/// Back to the node itself, where it has a page.
+fn node_link(node: &NodeSummary) -> Option<impl IntoView> {
+    (node.kind == NodeKind::Client).then(|| {
+        view! {
+            <a class="button" href=paths::client(node.id)>
+                "Client account"
+            </a>
+        }
+    })
+}
+
+#[component]
+fn SeatMeter(seats: Seats) -> impl IntoView {
+    view! {
+        <p class="seat-meter">
+            {format!("{} of {} seats used", seats.used, seats.limit)}
+            <span class="muted">" · Account Managers take no seat."</span>
+        </p>
+    }
+}
+
+#[component]
+fn UserFilters(node: NodeSummary, query: UserQuery) -> impl IntoView {
+    let has_filters = query != UserQuery::default();
+    view! {
+        <Form method="get" action=paths::node_users(node.id) attr:class="card filters" attr:role="search">
+            <div class="field search-field">
+                <label for="users-search">"Search"</label>
+                <input
+                    id="users-search"
+                    type="search"
+                    name="search"
+                    value=query.search.clone()
+                    placeholder="Name or email"
+                />
+            </div>
+            <div class="field">
+                <label for="users-status">"Status"</label>
+                <select id="users-status" name="status">
+                    <option value="">"Any status"</option>
+                    {[UserStatus::Invited, UserStatus::Active, UserStatus::Disabled]
+                        .into_iter()
+                        .map(|status| {
+                            view! {
+                                <option value=status.key() selected=query.status == status.key()>
+                                    {status.label()}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="filter-actions">
+                <button type="submit" class="button primary">"Apply"</button>
+                {has_filters
+                    .then(|| {
+                        view! {
+                            <a class="button" href=paths::node_users(node.id)>"Clear filters"</a>
+                        }
+                    })}
+            </div>
+        </Form>
+    }
+}
+
+#[component]
+fn UserRow(user: NodeUser, node: NodeSummary) -> impl IntoView {
+    let account_manager = user.is_account_manager();
+    let last_sign_in = match (&user.last_sign_in, user.invite_pending) {
+        (_, true) => "Invite not taken up yet".to_string(),
+        (Some(ago), false) => format!("Last signed in {ago}"),
+        (None, false) => "Never signed in".to_string(),
+    };
+    view! {
+        <li class="card user-row">
+            <div class="user-who">
+                <a class="user-name" href=paths::node_user(node.id, user.id)>
+                    {user.name.clone()}
+                </a>
+                <span class="muted user-email">{user.email.clone()}</span>
+            </div>
+            <div class="user-badges">
+                <span class=format!("badge user-status-{}", user.status.key())>
+                    {user.status.label()}
+                </span>
+                {account_manager
+                    .then(|| {
+                        view! {
+                            <span class="badge account-manager" title="Admin of the account, no voice line">
+                                "Account Manager"
+                            </span>
+                        }
+                    })}
+            </div>
+            <div class="user-roles">
+                {(!user.roles.is_empty())
+                    .then(|| {
+                        view! {
+                            <p>
+                                <span class="muted">"Here: "</span>
+                                <RoleChips roles=user.roles.clone() />
+                            </p>
+                        }
+                    })}
+                {user
+                    .inherited
+                    .iter()
+                    .map(|inherited| {
+                        view! {
+                            <p class="inherited">
+                                <span class="muted">{format!("From {}: ", inherited.node_name)}</span>
+                                <RoleChips roles=inherited.roles.clone() />
+                            </p>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            <p class="muted user-seen">{last_sign_in}</p>
+        </li>
+    }
+}
