@@ -30,7 +30,9 @@ use leptos_router::{
 };
 
 use crate::auth::{
-    activation_page::ActivationPage, login_page::LoginPage, password_page::ChangePasswordPage,
+    link_page::{ActivationPage, ForgotPasswordPage, ResetPasswordPage},
+    login_page::LoginPage,
+    password_page::ChangePasswordPage,
 };
 use crate::clients::{
     client_page::ClientPage, directory_page::DirectoryPage, new_client_page::NewClientPage,
@@ -94,6 +96,16 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::InOrder
                 />
                 <Route path=path!("/activate") view=ActivationPage ssr=SsrMode::InOrder />
+                <Route
+                    path=path!("/forgot-password")
+                    view=ForgotPasswordPage
+                    ssr=SsrMode::InOrder
+                />
+                <Route
+                    path=path!("/reset-password")
+                    view=ResetPasswordPage
+                    ssr=SsrMode::InOrder
+                />
                 <ParentRoute path=path!("") view=AppShell ssr=SsrMode::InOrder>
                     <Route path=path!("") view=HomePage ssr=SsrMode::InOrder />
                     <Route path=path!("/groups") view=GroupsPage ssr=SsrMode::InOrder />

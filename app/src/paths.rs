@@ -8,8 +8,16 @@ pub const GROUPS: &str = "/groups";
 pub const CLIENTS: &str = "/clients";
 pub const NEW_CLIENT: &str = "/clients/new";
 pub const ACTIVATE: &str = "/activate";
+pub const FORGOT_PASSWORD: &str = "/forgot-password";
+pub const RESET_PASSWORD: &str = "/reset-password";
 /// The pages shown without the signed-in shell (lib.rs routes them outside it).
-pub const PAGES_OUTSIDE_SHELL: [&str; 3] = [LOGIN, CHANGE_PASSWORD, ACTIVATE];
+pub const PAGES_OUTSIDE_SHELL: [&str; 5] = [
+    LOGIN,
+    CHANGE_PASSWORD,
+    ACTIVATE,
+    FORGOT_PASSWORD,
+    RESET_PASSWORD,
+];
 pub const SSO_LOGIN: &str = "/sso/login";
 /// Where a refused sign-in link lands: the sign-in page, saying why.
 pub const SSO_LINK_REFUSED_PAGE: &str = "/login?link=refused";
@@ -75,6 +83,11 @@ pub fn new_client_in(group: crate::tenancy::NodeId) -> String {
 /// Where a new user sets their first password.
 pub fn activation(token: &str) -> String {
     format!("{ACTIVATE}?token={}", encode_query_value(token))
+}
+
+/// Where someone who asked to reset their password chooses a new one.
+pub fn password_reset(token: &str) -> String {
+    format!("{RESET_PASSWORD}?token={}", encode_query_value(token))
 }
 
 /// The groups page with the node at the end of `path` (dot-separated ids) selected.

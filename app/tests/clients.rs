@@ -6,10 +6,11 @@ mod common;
 mod fixtures;
 mod tree_counts;
 
-use app::auth::activation::activate;
+use app::auth::links::follow;
 use app::auth::password::Passwords;
 use app::auth::roles::Role;
 use app::auth::sso::{redeem, SsoLink};
+use app::auth::LinkPurpose;
 use app::clients::directory::{DirectoryQuery, SortKey};
 use app::clients::repo::{
     add_credit_entry, client_record, directory_rows, directory_rows_driven, ledger_sum, sso_token,
@@ -167,18 +168,20 @@ async fn an_activation_link_sets_the_first_password_once() {
         assert_eq!(invited.status, UserStatus::Invited);
 
         let client = Client::default();
-        let mismatch = activate(
+        let mismatch = follow(
             &state,
             &client,
+            LinkPurpose::Activation,
             &token,
             "a long passphrase here".into(),
             "another",
         )
         .await;
         assert!(matches!(mismatch, Err(e) if e.message_for("confirm_password").is_some()));
-        let user = activate(
+        let user = follow(
             &state,
             &client,
+            LinkPurpose::Activation,
             &token,
             "a long passphrase here".into(),
             "a long passphrase here",
@@ -187,18 +190,20 @@ async fn an_activation_link_sets_the_first_password_once() {
         .unwrap();
         assert_eq!(user.status, UserStatus::Active);
         assert!(!user.must_change_password);
-        let again = activate(
+        let again = follow(
             &state,
             &client,
+            LinkPurpose::Activation,
             &token,
             "another passphrase 2".into(),
             "another passphrase 2",
         )
         .await;
         assert!(matches!(again, Err(AppError::Forbidden(_))));
-        let forged = activate(
+        let forged = follow(
             &state,
             &client,
+            LinkPurpose::Activation,
             "forged",
             "another passphrase 2".into(),
             "another passphrase 2",

@@ -5,11 +5,12 @@
 mod common;
 mod fixtures;
 
-use app::auth::activation::activate;
 use app::auth::guard::Actor;
+use app::auth::links::{follow, send_password_reset};
 use app::auth::password::Passwords;
 use app::auth::roles::Role;
 use app::auth::session::{authenticate, open_session};
+use app::auth::LinkPurpose;
 use app::db::Db;
 use app::error::AppError;
 use app::request::Client;
@@ -607,9 +608,9 @@ async fn invite_links_work_once_expire_and_belong_to_the_address_they_were_sent_
             .await
             .unwrap();
         let token = token_mailed_to(&state.db, "una@northwind.test").await;
-        let una = activate(&state, &client, &token, passphrase.into(), passphrase).await.unwrap();
+        let una = follow(&state, &client, LinkPurpose::Activation, &token, passphrase.into(), passphrase).await.unwrap();
         assert_eq!(una.status, UserStatus::Active);
-        assert!(activate(&state, &client, &token, passphrase.into(), passphrase).await.is_err());
+        assert!(follow(&state, &client, LinkPurpose::Activation, &token, passphrase.into(), passphrase).await.is_err());
         sign_in_as(&state, "una@northwind.test", passphrase).await.unwrap();
 
         invite(&state, &p.partner_admin, ADDRESS, &invite_form(tree.group, "old@northwind.test", &[Role::User]))
@@ -617,7 +618,7 @@ async fn invite_links_work_once_expire_and_belong_to_the_address_they_were_sent_
             .unwrap();
         let expired = token_mailed_to(&state.db, "old@northwind.test").await;
         sqlx::query("UPDATE user_tokens SET expires_at = 0").execute(state.db.pool()).await.unwrap();
-        assert!(activate(&state, &client, &expired, passphrase.into(), passphrase).await.is_err());
+        assert!(follow(&state, &client, LinkPurpose::Activation, &expired, passphrase.into(), passphrase).await.is_err());
 
         invite(&state, &p.partner_admin, ADDRESS, &invite_form(tree.group, "moved@northwind.test", &[Role::User]))
             .await
@@ -627,7 +628,7 @@ async fn invite_links_work_once_expire_and_belong_to_the_address_they_were_sent_
             .execute(state.db.pool())
             .await
             .unwrap();
-        assert!(activate(&state, &client, &mailed, passphrase.into(), passphrase).await.is_err());
+        assert!(follow(&state, &client, LinkPurpose::Activation, &mailed, passphrase.into(), passphrase).await.is_err());
     })
     .await;
 }
@@ -662,20 +663,30 @@ async fn resending_an_invite_kills_the_old_link_and_revoking_it_kills_both() {
             .unwrap();
         let second = token_mailed_to(&state.db, "rita@harbor.test").await;
         assert_ne!(first, second);
-        assert!(
-            activate(&state, &client, &first, passphrase.into(), passphrase)
-                .await
-                .is_err()
-        );
+        assert!(follow(
+            &state,
+            &client,
+            LinkPurpose::Activation,
+            &first,
+            passphrase.into(),
+            passphrase
+        )
+        .await
+        .is_err());
 
         remove_access(&state, &p.client_admin, ADDRESS, tree.client, invited.user)
             .await
             .unwrap();
-        assert!(
-            activate(&state, &client, &second, passphrase.into(), passphrase)
-                .await
-                .is_err()
-        );
+        assert!(follow(
+            &state,
+            &client,
+            LinkPurpose::Activation,
+            &second,
+            passphrase.into(),
+            passphrase
+        )
+        .await
+        .is_err());
         let revoked = count(
             &state.db,
             "SELECT COUNT(*) FROM audit_events WHERE action = 'user.invite_revoked'",
@@ -962,6 +973,96 @@ async fn every_users_function_checks_the_actors_rights_at_the_node() {
         // Each allowed row made its five changes; the refused rows made none.
         let changes = count(&state.db, "SELECT COUNT(*) FROM audit_events WHERE action LIKE 'user.%' AND action <> 'user.invited'").await;
         assert_eq!(changes, allowed_rows * 5);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_by_a_mailed_link_that_ends_every_session() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let p = people(&state.db, &tree).await;
+        let client = Client::default();
+        let vic = p.east_viewer.user.id;
+        let old = "an old but decent passphrase";
+        let hash = state.passwords.hash(old.into()).await.unwrap();
+        app::users::repo::set_password(state.db.pool(), vic, &hash, false)
+            .await
+            .unwrap();
+        sign_in_as(&state, "vic@northwind.test", old).await.unwrap();
+        assert_eq!(sessions_of(&state.db, vic).await, 1);
+
+        send_password_reset(&state, &client, "VIC@Northwind.test")
+            .await
+            .unwrap();
+        // A second ask within the minute sends nothing more; an unknown address
+        // gets the same answer and no message.
+        send_password_reset(&state, &client, "vic@northwind.test")
+            .await
+            .unwrap();
+        send_password_reset(&state, &client, "nobody@northwind.test")
+            .await
+            .unwrap();
+        let mails = count(
+            &state.db,
+            "SELECT COUNT(*) FROM outbox WHERE purpose = 'password_reset'",
+        )
+        .await;
+        assert_eq!(mails, 1);
+        let token = token_mailed_to(&state.db, "vic@northwind.test").await;
+        assert!(
+            follow(
+                &state,
+                &client,
+                LinkPurpose::Activation,
+                &token,
+                "x".into(),
+                "x"
+            )
+            .await
+            .is_err(),
+            "a reset link is no activation link"
+        );
+
+        let common = follow(
+            &state,
+            &client,
+            LinkPurpose::PasswordReset,
+            &token,
+            "password123".into(),
+            "password123",
+        )
+        .await
+        .unwrap_err();
+        assert!(common.message_for("new_password").is_some(), "{common:?}");
+        let new = "a fresh passphrase for vic";
+        follow(
+            &state,
+            &client,
+            LinkPurpose::PasswordReset,
+            &token,
+            new.into(),
+            new,
+        )
+        .await
+        .unwrap();
+        assert_eq!(sessions_of(&state.db, vic).await, 0);
+        assert!(sign_in_as(&state, "vic@northwind.test", old).await.is_err());
+        sign_in_as(&state, "vic@northwind.test", new).await.unwrap();
+        assert!(
+            follow(
+                &state,
+                &client,
+                LinkPurpose::PasswordReset,
+                &token,
+                new.into(),
+                new
+            )
+            .await
+            .is_err(),
+            "the link works once"
+        );
     })
     .await;
 }

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::CurrentUser;
+use super::{CurrentUser, LinkPurpose};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::error::FieldErrors;
@@ -113,7 +113,9 @@ pub async fn change_password(
     if current_password.is_empty() {
         errors.add("current_password", "Enter your current password.");
     }
-    if let Some(problem) = new_password_problem(&new_password) {
+    if let Some(problem) =
+        new_password_problem(&new_password, &[&actor.user.email, &actor.user.name])
+    {
         errors.add("new_password", problem);
     } else if new_password == current_password {
         errors.add(
@@ -159,31 +161,53 @@ pub async fn change_password(
     Ok(())
 }
 
-/// Public, with a live activation link: who the link is for.
+/// Public, with a live link: whom the link is for.
 #[server]
-pub async fn get_activation(token: String) -> Result<String, AppError> {
+pub async fn get_link_owner(purpose: LinkPurpose, token: String) -> Result<String, AppError> {
     let state = crate::request::state()?;
-    let user = super::activation::link_owner(&state, &token).await?;
+    let user = super::links::link_owner(&state, purpose, &token).await?;
     Ok(user.email)
 }
 
-/// Public, with a live activation link: sets the first password and signs in.
+/// Public, with a live link: sets the password, ends other sessions and signs in.
 #[server]
-pub async fn activate_account(
+pub async fn follow_link(
+    purpose: LinkPurpose,
     token: String,
     new_password: String,
     confirm_password: String,
 ) -> Result<(), AppError> {
-    use super::{activation, session};
+    use super::{links, session};
     use crate::request::{set_cookie, Client};
 
     let state = crate::request::state()?;
     let client = Client::current(&state)?;
-    let user =
-        activation::activate(&state, &client, &token, new_password, &confirm_password).await?;
+    let user = links::follow(
+        &state,
+        &client,
+        purpose,
+        &token,
+        new_password,
+        &confirm_password,
+    )
+    .await?;
     let previous = client.cookie(session::cookie_name(&state.settings));
     let token = session::open_session(&state, &user, &client, previous).await?;
     set_cookie(&session::session_cookie(&state.settings, &token))?;
     leptos_axum::redirect(crate::paths::HOME);
     Ok(())
+}
+
+/// Public: mails a reset link to the account of `email`, if there is one. The answer
+/// is the same either way, so it tells nobody which addresses have accounts.
+#[server]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    use crate::request::Client;
+
+    if let Some(problem) = crate::users::email_problem(&email) {
+        return Err(AppError::field("email", problem));
+    }
+    let state = crate::request::state()?;
+    let client = Client::current(&state)?;
+    super::links::send_password_reset(&state, &client, &email).await
 }

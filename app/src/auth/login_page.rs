@@ -55,6 +55,7 @@ pub fn LoginPage() -> impl IntoView {
                         {move || if sign_in.pending().get() { "Signing in…" } else { "Sign in" }}
                     </button>
                 </ActionForm>
+                <a href=paths::FORGOT_PASSWORD>"Forgot your password?"</a>
                 <SupportLink lead="Trouble signing in? Write to" />
             </div>
         </main>

@@ -1,15 +1,15 @@
 //! Signing in and out, sessions, passwords, and the authorization core.
 
-pub mod activation_page;
 pub mod api;
+pub mod link_page;
 pub mod login_page;
 pub mod password_page;
 pub mod roles;
 
 #[cfg(feature = "ssr")]
-pub mod activation;
-#[cfg(feature = "ssr")]
 pub mod guard;
+#[cfg(feature = "ssr")]
+pub mod links;
 #[cfg(feature = "ssr")]
 pub mod page_gate;
 #[cfg(feature = "ssr")]
@@ -29,6 +29,15 @@ use crate::users::UserId;
 /// every refusal, so a link's failure tells a guesser nothing.
 pub const SSO_LINK_REFUSED: &str =
     "This sign-in link is not valid: it may have expired or been used already.";
+
+crate::keyed_enum! {
+    /// What a mailed single-use link is for (see `links`); the key is how the
+    /// database names it.
+    pub enum LinkPurpose {
+        Activation = ("activation", "A new account's first password"),
+        PasswordReset = ("password_reset", "A forgotten password"),
+    }
+}
 
 /// What the browser knows about the signed-in person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

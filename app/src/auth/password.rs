@@ -79,8 +79,14 @@ impl Passwords {
     }
 }
 
-/// A readable reason why `password` cannot be a new password, if it cannot.
-pub fn new_password_problem(password: &str) -> Option<String> {
+/// How much of a password the guessability check reads: its cost grows quickly with
+/// length, and a prefix this long that is easy to guess makes the whole weak enough.
+const GUESSABILITY_PREFIX: usize = 64;
+
+/// A readable reason why `password` cannot be a new password for someone known by
+/// `user_inputs` (their email, their name), if it cannot: too short, too long, or
+/// among the passwords guessed first (common ones, keyboard runs, their own name).
+pub fn new_password_problem(password: &str, user_inputs: &[&str]) -> Option<String> {
     let length = password.chars().count();
     if length < MIN_PASSWORD_LENGTH {
         Some(format!(
@@ -88,9 +94,36 @@ pub fn new_password_problem(password: &str) -> Option<String> {
         ))
     } else if length > MAX_PASSWORD_LENGTH {
         Some(format!("Use at most {MAX_PASSWORD_LENGTH} characters."))
+    } else if is_easily_guessed(password, user_inputs) {
+        Some(
+            "This password is among the first ones guessed (too common, or close to your name or email). \
+             Try a few unrelated words."
+                .to_string(),
+        )
     } else {
         None
     }
+}
+
+fn is_easily_guessed(password: &str, user_inputs: &[&str]) -> bool {
+    let prefix: String = password.chars().take(GUESSABILITY_PREFIX).collect();
+    // Whole inputs and their words: "nora.north@northwind.test" gives "nora",
+    // "north" and "northwind" too, each a guess an attacker would try.
+    let words: Vec<String> = user_inputs
+        .iter()
+        .flat_map(|input| {
+            let input = input.to_lowercase();
+            let parts: Vec<String> = input
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|part| part.chars().count() >= 3)
+                .map(str::to_string)
+                .collect();
+            std::iter::once(input).chain(parts)
+        })
+        .collect();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    // Score One: found within about a million guesses.
+    zxcvbn::zxcvbn(&prefix, &words).score() <= zxcvbn::Score::One
 }
 
 /// 256 random bits, URL-safe: session tokens and decoys.
@@ -150,15 +183,47 @@ mod tests {
     fn generated_passwords_are_long_and_differ() {
         let first = generate_password();
         assert_eq!(first.len(), 23);
-        assert!(new_password_problem(&first).is_none());
+        assert!(new_password_problem(&first, &[]).is_none());
         assert_ne!(first, generate_password());
     }
 
     #[test]
     fn short_passwords_are_refused_with_a_reason() {
-        assert!(new_password_problem("short")
+        assert!(new_password_problem("short", &[])
             .unwrap()
             .contains("at least 10"));
-        assert!(new_password_problem("four words make it").is_none());
+        assert!(new_password_problem("four words make it", &[]).is_none());
+    }
+
+    #[test]
+    fn very_common_passwords_are_refused_and_long_passphrases_accepted() {
+        for common in [
+            "password123",
+            "qwertyuiop",
+            "1234567890",
+            "iloveyou12",
+            "Password1!",
+        ] {
+            assert!(
+                new_password_problem(common, &[]).is_some(),
+                "{common} should be refused"
+            );
+        }
+        let own_name = new_password_problem(
+            "Nora.North@Northwind.test",
+            &["nora.north@northwind.test", "Nora North"],
+        );
+        assert!(own_name.is_some());
+        for passphrase in [
+            "correct horse battery staple",
+            "a long passphrase here",
+            "the kettle sings at seven in the morning while the cat sleeps on the warm windowsill of our old house",
+        ] {
+            assert_eq!(new_password_problem(passphrase, &[]), None, "{passphrase}");
+        }
+        let very_long = "word ".repeat(52);
+        assert!(new_password_problem(&very_long, &[])
+            .unwrap()
+            .contains("at most"));
     }
 }

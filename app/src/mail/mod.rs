@@ -12,6 +12,7 @@ use crate::error::AppError;
 use crate::tenancy::brand::PLATFORM_PRODUCT;
 use crate::tenancy::repo::partner_settings;
 use crate::tenancy::NodeId;
+use crate::users::repo::UserRecord;
 use templates::MailBrand;
 
 /// The brand of messages for people of `partner`: its product name and colour, with
@@ -25,6 +26,7 @@ pub async fn brand_of_partner(
     public_url: &str,
 ) -> Result<MailBrand, AppError> {
     Ok(match partner_settings(conn, partner).await? {
+        None => platform_brand(public_url),
         Some(settings) => MailBrand {
             site: domain
                 .and_then(|chosen| settings.domains.iter().find(|domain| *domain == chosen))
@@ -35,13 +37,46 @@ pub async fn brand_of_partner(
             primary_colour: settings.primary_colour,
             support_email: settings.support_email,
         },
-        None => MailBrand {
-            product_name: PLATFORM_PRODUCT.into(),
-            primary_colour: String::new(),
-            support_email: String::new(),
-            site: public_url.trim_end_matches('/').to_string(),
-        },
     })
+}
+
+fn platform_brand(public_url: &str) -> MailBrand {
+    MailBrand {
+        product_name: PLATFORM_PRODUCT.into(),
+        primary_colour: String::new(),
+        support_email: String::new(),
+        site: public_url.trim_end_matches('/').to_string(),
+    }
+}
+
+/// The brand of messages for `user`: their partner's (the one their roles are in),
+/// on the branding domain chosen for them; the platform's for the platform's staff.
+pub async fn brand_of_user(
+    conn: &mut AnyConnection,
+    user: &UserRecord,
+    public_url: &str,
+) -> Result<MailBrand, AppError> {
+    let partner: Option<i64> = sqlx::query_scalar(
+        "SELECT p.ancestor_id FROM memberships m \
+         JOIN node_paths p ON p.descendant_id = m.node_id \
+         JOIN nodes n ON n.id = p.ancestor_id AND n.kind = 'partner' \
+         WHERE m.user_id = $1 ORDER BY m.id LIMIT 1",
+    )
+    .bind(user.id.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    match partner {
+        Some(partner) => {
+            brand_of_partner(
+                conn,
+                NodeId(partner),
+                user.branding_domain.as_deref(),
+                public_url,
+            )
+            .await
+        }
+        None => Ok(platform_brand(public_url)),
+    }
 }
 
 /// The address of the site on `domain`, with the scheme and port the platform is

@@ -87,53 +87,138 @@ pub fn welcome(brand: &MailBrand, language: Language, welcome: &Welcome) -> Emai
             Some(("Mot de passe temporaire\u{a0}:", *password)),
         ),
     };
-    let url = format!("{}{link}", brand.site);
+    let mut details = vec![(username_label, welcome.email, false)];
+    details.extend(password.map(|(label, password)| (label, password, true)));
+    compose(
+        brand,
+        language,
+        Message {
+            recipient: welcome.email,
+            recipient_name: welcome.name,
+            subject,
+            paragraphs: vec![greeting, created],
+            details,
+            instruction: instruction.to_string(),
+            button,
+            link,
+            purpose: "welcome",
+        },
+    )
+}
+
+/// A link to choose a new password, for someone who asked for one.
+pub fn password_reset(
+    brand: &MailBrand,
+    language: Language,
+    name: &str,
+    email: &str,
+    token: &str,
+) -> Email {
+    let product = &brand.product_name;
+    let (subject, greeting, asked, instruction, button) = match language {
+        Language::English => (
+            format!("Reset your {product} password"),
+            format!("Hello {name},"),
+            "Someone asked to reset the password of your account. If it was not you, ignore this message: your password stays as it is.".to_string(),
+            "Choose a new password with this link. It works once, within 1 hour.",
+            "Choose a new password",
+        ),
+        Language::French => (
+            format!("Réinitialisez votre mot de passe {product}"),
+            format!("Bonjour {name},"),
+            "Quelqu'un a demandé à réinitialiser le mot de passe de votre compte. Si ce n'était pas vous, ignorez ce message\u{a0}: votre mot de passe reste le même.".to_string(),
+            "Choisissez un nouveau mot de passe avec ce lien. Il ne sert qu'une fois, pendant 1 heure.",
+            "Choisir un nouveau mot de passe",
+        ),
+    };
+    compose(
+        brand,
+        language,
+        Message {
+            recipient: email,
+            recipient_name: name,
+            subject,
+            paragraphs: vec![greeting, asked],
+            details: Vec::new(),
+            instruction: instruction.to_string(),
+            button,
+            link: paths::password_reset(token),
+            purpose: "password_reset",
+        },
+    )
+}
+
+/// What a message says, in the order every message says it: paragraphs, labelled
+/// details (a secret ones in a code font), then one link with its instruction.
+struct Message<'a> {
+    recipient: &'a str,
+    recipient_name: &'a str,
+    subject: String,
+    paragraphs: Vec<String>,
+    /// (label, value, whether the value is a secret to copy)
+    details: Vec<(&'a str, &'a str, bool)>,
+    instruction: String,
+    button: &'a str,
+    /// The link's path on the brand's site.
+    link: String,
+    purpose: &'a str,
+}
+
+fn compose(brand: &MailBrand, language: Language, message: Message) -> Email {
+    let url = format!("{}{}", brand.site, message.link);
     let help = support_line(brand, language);
 
-    let mut text = format!(
-        "{greeting}\n\n{created}\n\n{username_label} {}\n",
-        welcome.email
-    );
-    if let Some((label, password)) = password {
-        text.push_str(&format!("{label} {password}\n"));
+    let mut text = message.paragraphs.join("\n\n");
+    text.push('\n');
+    if !message.details.is_empty() {
+        text.push('\n');
     }
-    text.push_str(&format!("\n{instruction}\n{url}\n"));
+    for (label, value, _) in &message.details {
+        text.push_str(&format!("{label} {value}\n"));
+    }
+    text.push_str(&format!("\n{}\n{url}\n", message.instruction));
     if let Some(help) = &help {
         text.push_str(&format!("\n{help}\n"));
     }
 
-    let mut details = format!(
-        "<p>{} <strong>{}</strong></p>",
-        username_label,
-        escape(welcome.email)
-    );
-    if let Some((label, password)) = password {
-        details.push_str(&format!(
-            "<p>{label} <code style=\"font-size:16px\">{}</code></p>",
-            escape(password)
-        ));
-    }
+    let paragraphs: String = message
+        .paragraphs
+        .iter()
+        .map(|paragraph| format!("<p>{}</p>", escape(paragraph)))
+        .collect();
+    let details: String = message
+        .details
+        .iter()
+        .map(|(label, value, secret)| {
+            if *secret {
+                format!(
+                    "<p>{label} <code style=\"font-size:16px\">{}</code></p>",
+                    escape(value)
+                )
+            } else {
+                format!("<p>{label} <strong>{}</strong></p>", escape(value))
+            }
+        })
+        .collect();
     let html = page(
         brand,
         language,
         &format!(
-            "<p>{}</p><p>{}</p>{details}<p>{}</p>{}{}",
-            escape(&greeting),
-            escape(&created),
-            escape(instruction),
-            button_html(brand, button, &url),
+            "{paragraphs}{details}<p>{}</p>{}{}",
+            escape(&message.instruction),
+            button_html(brand, message.button, &url),
             help.map(|help| format!("<p style=\"color:#6b7280\">{}</p>", escape(&help)))
                 .unwrap_or_default(),
         ),
     );
     Email {
-        recipient: welcome.email.to_string(),
-        recipient_name: welcome.name.to_string(),
-        sender_name: product.clone(),
-        subject,
+        recipient: message.recipient.to_string(),
+        recipient_name: message.recipient_name.to_string(),
+        sender_name: brand.product_name.clone(),
+        subject: message.subject,
         text,
         html,
-        purpose: "welcome".into(),
+        purpose: message.purpose.into(),
     }
 }
 
@@ -232,6 +317,23 @@ mod tests {
             email.text.contains("Hello <b>Eve</b>,"),
             "plain text stays as typed"
         );
+    }
+
+    #[test]
+    fn a_reset_link_is_on_the_brands_site_in_the_users_language() {
+        let email = password_reset(
+            &brand("#112233"),
+            Language::French,
+            "Zoé",
+            "zoe@example.test",
+            "tok",
+        );
+        assert!(email.subject.starts_with("Réinitialisez"));
+        assert!(email
+            .text
+            .contains("https://portal.northwind.com/reset-password?token=tok"));
+        assert!(email.text.contains("Bonjour Zoé,"));
+        assert_eq!(email.purpose, "password_reset");
     }
 
     #[test]

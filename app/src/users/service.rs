@@ -14,10 +14,11 @@ use super::{
     UserStatus,
 };
 use crate::audit::repo::{ago, record, stale_conflict_about, AuditEvent};
-use crate::auth::activation::{kill_tokens, store_token};
 use crate::auth::guard::{effective_permissions, Actor};
+use crate::auth::links::{kill_tokens, store_token};
 use crate::auth::password::{generate_password, random_token};
 use crate::auth::roles::{grant_problem, PermissionSet, Role, RoleSet};
+use crate::auth::LinkPurpose;
 use crate::db::{now_ms, Tx};
 use crate::error::{AppError, FieldErrors};
 use crate::mail::brand_of_partner;
@@ -463,7 +464,14 @@ impl FirstAccessPlan {
         invite: &NewUser<'_>,
     ) -> Result<(), AppError> {
         if let Some(token) = &self.activation_token {
-            store_token(&mut **tx, user, invite.email, token).await?;
+            store_token(
+                &mut **tx,
+                user,
+                invite.email,
+                LinkPurpose::Activation,
+                token,
+            )
+            .await?;
         }
         let brand = brand_of_partner(
             tx,

@@ -1,0 +1,222 @@
+//! Single-use, expiring links mailed to a user: activating a new account and
+//! resetting a forgotten password. Following one sets a password, ends every other
+//! session of the user and signs them in. A link belongs to the address it was sent
+//! to: it dies if the user's address changes.
+
+use serde_json::json;
+use sqlx::{Any, Executor};
+
+use super::password::new_password_problem;
+use super::session::hash_token;
+use super::LinkPurpose;
+use crate::audit::repo::{record, AuditEvent};
+use crate::db::now_ms;
+use crate::error::{AppError, FieldErrors};
+use crate::request::Client;
+use crate::state::AppState;
+use crate::users::repo::{end_sessions, find_by_id, set_password, UserRecord};
+use crate::users::{normalize_email, UserId};
+
+impl LinkPurpose {
+    pub fn lifetime_ms(self) -> i64 {
+        match self {
+            LinkPurpose::Activation => 7 * 24 * 60 * 60 * 1000,
+            LinkPurpose::PasswordReset => 60 * 60 * 1000,
+        }
+    }
+
+    fn dead_link(self) -> &'static str {
+        match self {
+            LinkPurpose::Activation => {
+                "This activation link has expired or was already used. Ask your administrator for a new one."
+            }
+            LinkPurpose::PasswordReset => {
+                "This reset link has expired or was already used. Ask for a new one from the sign-in page."
+            }
+        }
+    }
+
+    fn audit_action(self) -> &'static str {
+        match self {
+            LinkPurpose::Activation => "auth.account_activated",
+            LinkPurpose::PasswordReset => "auth.password_reset",
+        }
+    }
+}
+
+/// Stores a new link for `user`, bound to the address it is sent to.
+pub async fn store_token<'e>(
+    db: impl Executor<'e, Database = Any>,
+    user: UserId,
+    email: &str,
+    purpose: LinkPurpose,
+    token: &str,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "INSERT INTO user_tokens (token_hash, user_id, purpose, email_normalized, expires_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(hash_token(token))
+    .bind(user.0)
+    .bind(purpose.key())
+    .bind(normalize_email(email))
+    .bind(now_ms() + purpose.lifetime_ms())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Kills every unused link of `user`: after a resend only the new one works.
+pub async fn kill_tokens<'e>(
+    db: impl Executor<'e, Database = Any>,
+    user: UserId,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE user_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+        .bind(now_ms())
+        .bind(user.0)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+/// Whether a `purpose` link was sent to `user` within the last `window_ms`.
+pub async fn sent_within<'e>(
+    db: impl Executor<'e, Database = Any>,
+    user: UserId,
+    purpose: LinkPurpose,
+    window_ms: i64,
+) -> Result<bool, AppError> {
+    let recent: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM user_tokens WHERE user_id = $1 AND purpose = $2 AND expires_at > $3",
+    )
+    .bind(user.0)
+    .bind(purpose.key())
+    .bind(now_ms() + purpose.lifetime_ms() - window_ms)
+    .fetch_one(db)
+    .await?;
+    Ok(recent > 0)
+}
+
+/// The user a live link belongs to, while their address is still the one the link
+/// was sent to and their account is not disabled.
+pub async fn link_owner(
+    state: &AppState,
+    purpose: LinkPurpose,
+    token: &str,
+) -> Result<UserRecord, AppError> {
+    let user: Option<i64> = sqlx::query_scalar(
+        "SELECT t.user_id FROM user_tokens t JOIN users u ON u.id = t.user_id \
+         WHERE t.token_hash = $1 AND t.purpose = $2 AND t.used_at IS NULL \
+         AND t.expires_at > $3 AND u.email_normalized = t.email_normalized \
+         AND u.status <> 'disabled'",
+    )
+    .bind(hash_token(token))
+    .bind(purpose.key())
+    .bind(now_ms())
+    .fetch_optional(state.db.pool())
+    .await?;
+    let dead = || AppError::forbidden(purpose.dead_link());
+    let user = user.ok_or_else(dead)?;
+    find_by_id(state.db.pool(), UserId(user))
+        .await?
+        .ok_or_else(dead)
+}
+
+/// Uses up the link, sets the user's password and ends their sessions; the caller
+/// then opens a new one.
+pub async fn follow(
+    state: &AppState,
+    client: &Client,
+    purpose: LinkPurpose,
+    token: &str,
+    new_password: String,
+    confirm_password: &str,
+) -> Result<UserRecord, AppError> {
+    let user = link_owner(state, purpose, token).await?;
+    let mut errors = FieldErrors::default();
+    if let Some(problem) = new_password_problem(&new_password, &[&user.email, &user.name]) {
+        errors.add("new_password", problem);
+    }
+    if confirm_password != new_password {
+        errors.add("confirm_password", "The two passwords do not match.");
+    }
+    errors.into_result()?;
+    let hash = state.passwords.hash(new_password).await?;
+
+    let mut tx = state.db.begin().await?;
+    // The guarded update makes the link single-use even when submitted twice at once.
+    let used = sqlx::query(
+        "UPDATE user_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = $3 \
+         AND used_at IS NULL AND expires_at > $1",
+    )
+    .bind(now_ms())
+    .bind(hash_token(token))
+    .bind(purpose.key())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if used != 1 {
+        return Err(AppError::forbidden(purpose.dead_link()));
+    }
+    kill_tokens(&mut *tx, user.id).await?;
+    end_sessions(&mut *tx, user.id).await?;
+    set_password(&mut *tx, user.id, &hash, false).await?;
+    sqlx::query("UPDATE users SET status = 'active' WHERE id = $1 AND status = 'invited'")
+        .bind(user.id.0)
+        .execute(&mut *tx)
+        .await?;
+    record(
+        &mut *tx,
+        AuditEvent::about_self(user.id, purpose.audit_action(), json!({}), &client.address),
+    )
+    .await?;
+    tx.commit().await?;
+    find_by_id(state.db.pool(), user.id)
+        .await?
+        .ok_or(AppError::Internal)
+}
+
+/// How soon someone may be sent another reset link: a mailbox is not to be flooded.
+const RESET_RESEND_WAIT_MS: i64 = 60 * 1000;
+
+/// Mails a reset link to the account of `email`, in its language and brand. Says
+/// nothing of whether the account exists: the caller answers the same either way.
+pub async fn send_password_reset(
+    state: &AppState,
+    client: &Client,
+    email: &str,
+) -> Result<(), AppError> {
+    let Some(user) = crate::users::repo::find_by_email(state.db.pool(), email).await? else {
+        return Ok(());
+    };
+    let purpose = LinkPurpose::PasswordReset;
+    if user.status == crate::users::UserStatus::Disabled
+        || sent_within(state.db.pool(), user.id, purpose, RESET_RESEND_WAIT_MS).await?
+    {
+        return Ok(());
+    }
+    let token = super::password::random_token();
+    let mut tx = state.db.begin().await?;
+    store_token(&mut *tx, user.id, &user.email, purpose, &token).await?;
+    let brand = crate::mail::brand_of_user(&mut tx, &user, &state.settings.public_url).await?;
+    let message = crate::mail::templates::password_reset(
+        &brand,
+        crate::users::Language::from_code(&user.language),
+        &user.name,
+        &user.email,
+        &token,
+    );
+    crate::mail::outbox::enqueue(&mut *tx, &message).await?;
+    record(
+        &mut *tx,
+        AuditEvent::about_self(
+            user.id,
+            "auth.password_reset_requested",
+            json!({}),
+            &client.address,
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
