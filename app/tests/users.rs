@@ -1066,3 +1066,42 @@ async fn a_forgotten_password_is_reset_by_a_mailed_link_that_ends_every_session(
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_platform_invites_its_own_staff_in_the_platforms_brand() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let p = people(&state.db, &tree).await;
+        invite(
+            &state,
+            &p.platform_admin,
+            ADDRESS,
+            &invite_form(tree.platform, "sue@platform.test", &[Role::SupportAgent]),
+        )
+        .await
+        .unwrap();
+        let (sender, body): (String, String) = sqlx::query_as(
+            "SELECT sender_name, body_text FROM outbox WHERE recipient = 'sue@platform.test'",
+        )
+        .fetch_one(state.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(sender, "Switchboard");
+        assert!(
+            body.contains("http://127.0.0.1:3000/activate?token="),
+            "{body}"
+        );
+        // A partner's admin gives no platform role, not even at their own partner.
+        let refused = invite(
+            &state,
+            &p.partner_admin,
+            ADDRESS,
+            &invite_form(tree.partner, "sid@northwind.test", &[Role::SupportAgent]),
+        )
+        .await
+        .unwrap_err();
+        assert!(refused.message_for("roles").is_some());
+    })
+    .await;
+}

@@ -10,8 +10,12 @@ export interface DeliveredEmail {
   html: string;
 }
 
-/** Waits for the server's mail worker to deliver a message to `recipient`. */
-export async function emailTo(recipient: string): Promise<DeliveredEmail> {
+/** Waits for the server's mail worker to deliver a message to `recipient` (the one
+ * that `which` picks, when they get several). */
+export async function emailTo(
+  recipient: string,
+  which: (email: DeliveredEmail) => boolean = () => true,
+): Promise<DeliveredEmail> {
   const folder = process.env.SWITCHBOARD_MAIL_DIR;
   expect(folder, 'scripts/e2e.sh sets SWITCHBOARD_MAIL_DIR').toBeTruthy();
   let found: DeliveredEmail | undefined;
@@ -22,7 +26,8 @@ export async function emailTo(recipient: string): Promise<DeliveredEmail> {
           .filter((entry) => entry.isFile() && entry.name.endsWith('.eml'))
           .map((entry) => readFileSync(join(folder!, entry.name), 'utf8'))
           .filter((raw) => header(raw, 'To').includes(`<${recipient}>`))
-          .map(parse)[0];
+          .map(parse)
+          .find(which);
         return found !== undefined;
       },
       { message: `an email to ${recipient}`, timeout: 15_000 },

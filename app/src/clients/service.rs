@@ -370,7 +370,7 @@ pub async fn create_client(
     }
     let admin = insert_user(&mut *tx, &admin_user).await?;
     set_membership(&mut tx, admin, id, &RoleSet::new([Role::ClientAdmin])).await?;
-    plan.send_welcome(state, &mut tx, admin, partner, &admin_user)
+    plan.send_welcome(state, &mut tx, admin, Some(partner), &admin_user)
         .await?;
     record(
         &mut *tx,

@@ -17,14 +17,17 @@ use templates::MailBrand;
 
 /// The brand of messages for people of `partner`: its product name and colour, with
 /// links on the branding domain chosen for them (`domain`, while it is still the
-/// partner's) or else its first; the platform's, at `public_url`, for a partner
-/// without branding.
+/// partner's) or else its first; the platform's, at `public_url`, for the platform's
+/// own people and a partner without branding.
 pub async fn brand_of_partner(
     conn: &mut AnyConnection,
-    partner: NodeId,
+    partner: Option<NodeId>,
     domain: Option<&str>,
     public_url: &str,
 ) -> Result<MailBrand, AppError> {
+    let Some(partner) = partner else {
+        return Ok(platform_brand(public_url));
+    };
     Ok(match partner_settings(conn, partner).await? {
         None => platform_brand(public_url),
         Some(settings) => MailBrand {
@@ -65,18 +68,8 @@ pub async fn brand_of_user(
     .bind(user.id.0)
     .fetch_optional(&mut *conn)
     .await?;
-    match partner {
-        Some(partner) => {
-            brand_of_partner(
-                conn,
-                NodeId(partner),
-                user.branding_domain.as_deref(),
-                public_url,
-            )
-            .await
-        }
-        None => Ok(platform_brand(public_url)),
-    }
+    let domain = user.branding_domain.as_deref();
+    brand_of_partner(conn, partner.map(NodeId), domain, public_url).await
 }
 
 /// The address of the site on `domain`, with the scheme and port the platform is

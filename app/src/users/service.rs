@@ -460,7 +460,7 @@ impl FirstAccessPlan {
         state: &AppState,
         tx: &mut Tx,
         user: UserId,
-        partner: NodeId,
+        partner: Option<NodeId>,
         invite: &NewUser<'_>,
     ) -> Result<(), AppError> {
         if let Some(token) = &self.activation_token {
@@ -539,11 +539,7 @@ pub async fn invite(
     form: &InviteForm,
 ) -> Result<Invited, AppError> {
     let node = managed_node_of_form(state, actor, &form.node).await?;
-    let partner = partner_of(state.db.pool(), node.summary.id)
-        .await?
-        .ok_or_else(|| {
-            AppError::forbidden("People are invited into a partner's part of the tree.")
-        })?;
+    let partner = partner_of(state.db.pool(), node.summary.id).await?;
     let domains = branding_domains(state, node.summary.id).await?;
 
     let mut errors = FieldErrors::default();
@@ -680,9 +676,7 @@ pub async fn resend_invite(
             "They have already signed in: there is no invite to resend.",
         ));
     }
-    let partner = partner_of(state.db.pool(), node.summary.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let partner = partner_of(state.db.pool(), node.summary.id).await?;
     let plan = FirstAccessPlan::prepare(state, PasswordChoice::ActivationLink).await?;
     let language = Language::from_code(&record_before.language);
     let invite = plan.new_user(

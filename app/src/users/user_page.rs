@@ -30,6 +30,8 @@ pub fn UserPage() -> impl IntoView {
     });
     let revision = Revision::new();
     provide_context(revision);
+    // Outside the redrawn page: the reload after a new password must not hide it.
+    provide_context(GeneratedPassword(RwSignal::new(None)));
     let record = Resource::new(
         move || (node.get(), user.get(), revision.0.get()),
         |(node, user, _)| async move {
@@ -165,7 +167,7 @@ fn AccountCard(record: UserAtNode) -> impl IntoView {
     let user = record.user.id;
     let disabled = record.user.status == UserStatus::Disabled;
     view! {
-        <section class="card client-card stack" aria-labelledby="account-heading">
+        <section class="card client-card account-actions" aria-labelledby="account-heading">
             <h2 id="account-heading">"Account"</h2>
             {record.user.invite_pending.then(|| view! { <ResendForm node user /> })}
             <EnableForm node user enable=disabled />
@@ -230,12 +232,22 @@ fn EnableForm(node: NodeId, user: UserId, enable: bool) -> impl IntoView {
     }
 }
 
+/// The password an admin just generated, until they leave the page.
+#[derive(Clone, Copy)]
+struct GeneratedPassword(RwSignal<Option<String>>);
+
 /// A generated strong password, shown once; they must change it at next sign-in.
 #[component]
 fn PasswordForm(node: NodeId, user: UserId) -> impl IntoView {
+    let revision = expect_context::<Revision>();
+    let GeneratedPassword(generated) = expect_context();
     let set = ServerAction::<SetGeneratedPassword>::new();
+    on_success(set, move |password: &String| {
+        generated.set(Some(password.clone()));
+        revision.bump();
+    });
     let error = action_error(set);
-    let password = move || set.value().get().and_then(Result::ok);
+    let password = move || generated.get();
     view! {
         <ActionForm action=set attr:class="stack">
             <FormAlert error />

@@ -73,10 +73,10 @@ fn UsersView(users: NodeUsers, query: UserQuery) -> impl IntoView {
         {seats.map(|seats| view! { <SeatMeter seats /> })}
         <UserFilters node=node.clone() query=query.clone() />
         <p class="muted" role="status">
-            {if filtered {
-                format!("{} of {total} people match.", users.len())
-            } else {
-                format!("{total} people have access here.")
+            {match (filtered, total) {
+                (true, _) => format!("{} of {total} match.", users.len()),
+                (false, 1) => "1 person has access here.".to_string(),
+                (false, _) => format!("{total} people have access here."),
             }}
         </p>
         {if users.is_empty() {
