@@ -57,41 +57,43 @@ fn UsersView(users: NodeUsers, query: UserQuery) -> impl IntoView {
     } = users;
     let filtered = users.len() != total;
     view! {
-        <header class="page-header with-actions">
-            <div>
-                <p class="eyebrow">{format!("{} · {}", node.kind.label(), node.name)}</p>
-                <h1>"Users"</h1>
-                <p class="muted">{scope_note(&node)}</p>
-            </div>
-            <div class="header-actions">
-                {node_link(&node)}
-                <a class="button primary" href=paths::invite_at(node.id)>
-                    "Invite a user"
-                </a>
-            </div>
-        </header>
-        {seats.map(|seats| view! { <SeatMeter seats /> })}
-        <UserFilters node=node.clone() query=query.clone() />
-        <p class="muted" role="status">
-            {match (filtered, total) {
-                (true, _) => format!("{} of {total} match.", users.len()),
-                (false, 1) => "1 person has access here.".to_string(),
-                (false, _) => format!("{total} people have access here."),
+        <div class="users-page">
+            <header class="page-header with-actions">
+                <div>
+                    <p class="eyebrow">{format!("{} · {}", node.kind.label(), node.name)}</p>
+                    <h1>"Users"</h1>
+                    <p class="muted">{scope_note(&node)}</p>
+                </div>
+                <div class="header-actions">
+                    {node_link(&node)}
+                    <a class="button primary" href=paths::invite_at(node.id)>
+                        "Invite a user"
+                    </a>
+                </div>
+            </header>
+            {seats.map(|seats| view! { <SeatMeter seats /> })}
+            <UserFilters node=node.clone() query=query.clone() />
+            <p class="muted" role="status">
+                {match (filtered, total) {
+                    (true, _) => format!("{} of {total} match.", users.len()),
+                    (false, 1) => "1 person has access here.".to_string(),
+                    (false, _) => format!("{total} people have access here."),
+                }}
+            </p>
+            {if users.is_empty() {
+                view! { <p class="card empty-state">"Nobody matches these filters."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="user-list">
+                        {users
+                            .into_iter()
+                            .map(|user| view! { <UserRow user node=node.clone() /> })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
             }}
-        </p>
-        {if users.is_empty() {
-            view! { <p class="card empty-state">"Nobody matches these filters."</p> }.into_any()
-        } else {
-            view! {
-                <ul class="user-list">
-                    {users
-                        .into_iter()
-                        .map(|user| view! { <UserRow user node=node.clone() /> })
-                        .collect_view()}
-                </ul>
-            }
-                .into_any()
-        }}
+        </div>
     }
 }
 
