@@ -123,7 +123,7 @@ async fn emails_are_unique_across_the_platform_ignoring_case() {
         .await;
         assert_eq!(
             clash.unwrap_err().message_for("email").as_deref(),
-            Some("That email address already belongs to a user.")
+            Some(app::users::repo::EMAIL_TAKEN)
         );
         let found = find_by_email(db.pool(), "NORA.north@northwind.TEST")
             .await
