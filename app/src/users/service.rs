@@ -90,14 +90,12 @@ fn people_at(node: &ManagedNode, actor: &Actor, members: Vec<MemberAlongPath>) -
     };
     let now = now_ms();
     let mut people: Vec<NodeUser> = Vec::new();
+    let mut index_of: std::collections::HashMap<UserId, usize> = Default::default();
     for member in members.into_iter().filter(|member| visible(member)) {
-        let index = match people.iter().position(|person| person.id == member.user.id) {
-            Some(index) => index,
-            None => {
-                people.push(person(&member.user, now));
-                people.len() - 1
-            }
-        };
+        let index = *index_of.entry(member.user.id).or_insert_with(|| {
+            people.push(person(&member.user, now));
+            people.len() - 1
+        });
         if member.depth == 0 {
             people[index].roles = member.roles;
         } else {
@@ -261,7 +259,7 @@ pub async fn user_at_node(
     })
 }
 
-/// Parses checked role keys, refusing any the actor may not give or take here.
+/// Parses the checked role keys; one not in the catalog is a field error.
 fn chosen_roles(errors: &mut FieldErrors, keys: &[String]) -> RoleSet {
     let mut roles = Vec::new();
     for key in keys {
@@ -282,7 +280,34 @@ fn check_changes(errors: &mut FieldErrors, node: &ManagedNode, before: &RoleSet,
     }
 }
 
-/// Refuses a change that would take the last seat-holder past the account's limit.
+/// Refuses to let the last active Account Admin of a partner drop that role themselves
+/// (the partner would be left with nobody to run it), as an error on `field`.
+async fn keep_last_admin(
+    tx: &mut Tx,
+    actor: &Actor,
+    node: &NodeSummary,
+    user: UserId,
+    (before, after): (&RoleSet, &RoleSet),
+    field: &str,
+) -> Result<(), AppError> {
+    let drops_admin = before.contains(Role::AccountAdmin) && !after.contains(Role::AccountAdmin);
+    if user == actor.user.id
+        && node.kind == NodeKind::Partner
+        && drops_admin
+        && others_holding(&mut **tx, node.id, Role::AccountAdmin, user).await? == 0
+    {
+        return Err(AppError::field(
+            field,
+            format!(
+                "You are the last Account Admin of {}: make someone else one first.",
+                node.name
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses a new seat-holder when every seat of the account is taken.
 async fn claim_seat(tx: &mut Tx, node: &NodeSummary) -> Result<(), AppError> {
     if node.kind != NodeKind::Client {
         return Ok(());
@@ -322,20 +347,15 @@ pub async fn set_roles(
     }
 
     let mut tx = state.db.begin().await?;
-    if user == actor.user.id
-        && node.summary.kind == NodeKind::Partner
-        && before.contains(Role::AccountAdmin)
-        && !after.contains(Role::AccountAdmin)
-        && others_holding(&mut *tx, node.summary.id, Role::AccountAdmin, user).await? == 0
-    {
-        return Err(AppError::field(
-            "roles",
-            format!(
-                "You are the last Account Admin of {}: make someone else one first.",
-                node.summary.name
-            ),
-        ));
-    }
+    keep_last_admin(
+        &mut tx,
+        actor,
+        &node.summary,
+        user,
+        (&before, &after),
+        "roles",
+    )
+    .await?;
     if after.holds_seat() && !before.holds_seat() {
         claim_seat(&mut tx, &node.summary).await?;
     }
@@ -728,16 +748,16 @@ pub async fn remove_access(
         .into_result()
         .map_err(|_| AppError::forbidden("They hold roles here that you cannot take away."))?;
     let mut tx = state.db.begin().await?;
-    if user == actor.user.id
-        && node.summary.kind == NodeKind::Partner
-        && person.roles.contains(Role::AccountAdmin)
-        && others_holding(&mut *tx, node.summary.id, Role::AccountAdmin, user).await? == 0
-    {
-        return Err(AppError::forbidden(format!(
-            "You are the last Account Admin of {}: make someone else one first.",
-            node.summary.name
-        )));
-    }
+    let change = (&person.roles, &RoleSet::default());
+    keep_last_admin(
+        &mut tx,
+        actor,
+        &node.summary,
+        user,
+        change,
+        FieldErrors::FORM,
+    )
+    .await?;
     let version = membership_at(&mut *tx, user, node.summary.id)
         .await?
         .version;
