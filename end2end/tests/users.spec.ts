@@ -102,6 +102,7 @@ test('the role editor shows roles from above read-only and saves the ones given 
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Account Manager');
   await users.roleBox('Messaging Agent').check();
   await page.getByRole('button', { name: 'Save roles' }).click();
+  await expect(page.getByText('Roles saved.')).toBeVisible();
   await page.reload();
   await expect(users.roleBox('Messaging Agent')).toBeChecked();
   await expect(users.roleBox('Account Manager')).toBeChecked();

@@ -50,6 +50,52 @@ impl Default for Revision {
     }
 }
 
+/// "Saved", for a form drawn anew after each save: the revision its last save led to,
+/// kept outside the form, so that the form drawn from the saved record says it (the
+/// one it replaces would lose what is typed before the new one is drawn).
+#[derive(Clone, Copy)]
+pub struct SavedAt(RwSignal<Option<u32>>);
+
+impl SavedAt {
+    pub fn new() -> Self {
+        Self(RwSignal::new(None))
+    }
+
+    /// Reloads the record after each successful run of `action` and remembers it; a
+    /// new submission forgets it until it succeeds. Called by the form drawn at each
+    /// revision.
+    pub fn track<I>(self, revision: Revision, action: ServerAction<I>)
+    where
+        I: leptos::server_fn::ServerFn<Output = (), Error = AppError>
+            + Clone
+            + Send
+            + Sync
+            + 'static,
+    {
+        on_success(action, move |_: &()| {
+            revision.bump();
+            self.0.set(Some(revision.0.get_untracked()));
+        });
+        Effect::new(move |_| {
+            if action.pending().get() {
+                self.0.set(None);
+            }
+        });
+    }
+
+    /// Whether the form being drawn now comes from the last save.
+    pub fn shown_in(self, revision: Revision) -> impl Fn() -> bool + Copy + Send + Sync {
+        let drawn = revision.0.get_untracked();
+        move || self.0.get() == Some(drawn)
+    }
+}
+
+impl Default for SavedAt {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Runs `then` with the output of each successful run of `action`.
 pub fn on_success<I, O>(action: ServerAction<I>, then: impl Fn(&O) + 'static)
 where

@@ -11,7 +11,7 @@ use crate::clients::Feature;
 use crate::components::field::{
     action_error, field_error, ConflictAlert, TextAreaField, TextField,
 };
-use crate::components::revision::{on_success, Revision};
+use crate::components::revision::{Revision, SavedAt};
 use crate::error::{error_fallback, AppError};
 
 #[component]
@@ -19,9 +19,7 @@ pub fn PartnerSettingsPage() -> impl IntoView {
     let partner = use_node_id_param();
     let revision = Revision::new();
     provide_context(revision);
-    // The revision a save was drawn in: outside the form, which is drawn anew after
-    // each save.
-    let saved = RwSignal::new(None::<u32>);
+    let saved = SavedAt::new();
     let settings = Resource::new(
         move || (partner.get(), revision.0.get()),
         |(partner, _)| async move {
@@ -48,23 +46,11 @@ pub fn PartnerSettingsPage() -> impl IntoView {
 }
 
 #[component]
-fn SettingsForm(view: PartnerSettingsView, saved: RwSignal<Option<u32>>) -> impl IntoView {
+fn SettingsForm(view: PartnerSettingsView, saved: SavedAt) -> impl IntoView {
     let revision = expect_context::<Revision>();
-    let drawn = revision.0.get_untracked();
     let update = ServerAction::<UpdatePartnerSettings>::new();
-    on_success(update, move |_: &()| {
-        revision.bump();
-        saved.set(Some(revision.0.get_untracked()));
-    });
-    // "Saved" speaks of the last save only: a new one clears it until it succeeds.
-    Effect::new(move |_| {
-        if update.pending().get() {
-            saved.set(None);
-        }
-    });
-    // Said by the form drawn from the saved record, not by the one it replaces: what
-    // is typed before the new form is drawn would be lost.
-    let is_saved = move || saved.get() == Some(drawn);
+    saved.track(revision, update);
+    let is_saved = saved.shown_in(revision);
     let error = action_error(update);
     let settings = view.settings;
     view! {

@@ -12,7 +12,7 @@ use super::api::{
 use super::form::{RoleCheckboxes, RoleChips};
 use super::{UserAtNode, UserId, UserStatus};
 use crate::components::field::{action_error, field_error, ConflictAlert, FormAlert};
-use crate::components::revision::{on_success, Revision};
+use crate::components::revision::{on_success, Revision, SavedAt};
 use crate::error::{error_fallback, AppError};
 use crate::paths;
 use crate::tenancy::{use_node_id_param, NodeId};
@@ -30,8 +30,9 @@ pub fn UserPage() -> impl IntoView {
     });
     let revision = Revision::new();
     provide_context(revision);
-    // Outside the redrawn page: the reload after a new password must not hide it.
+    // Outside the redrawn page: the reload after a save must not hide what it said.
     provide_context(GeneratedPassword(RwSignal::new(None)));
+    provide_context(SavedAt::new());
     let record = Resource::new(
         move || (node.get(), user.get(), revision.0.get()),
         |(node, user, _)| async move {
@@ -97,8 +98,10 @@ fn UserDetail(record: UserAtNode) -> impl IntoView {
 #[component]
 fn RoleEditor(record: UserAtNode) -> impl IntoView {
     let revision = expect_context::<Revision>();
+    let saved = expect_context::<SavedAt>();
     let save = ServerAction::<SetUserRoles>::new();
-    on_success(save, move |_: &()| revision.bump());
+    saved.track(revision, save);
+    let is_saved = saved.shown_in(revision);
     let error = action_error(save);
     view! {
         <section class="card client-card" aria-labelledby="roles-heading">
@@ -120,6 +123,9 @@ fn RoleEditor(record: UserAtNode) -> impl IntoView {
                     <button type="submit" class="button primary" disabled=save.pending()>
                         "Save roles"
                     </button>
+                    <p class="muted" role="status">
+                        {move || is_saved().then_some("Roles saved.")}
+                    </p>
                 </div>
             </ActionForm>
         </section>
