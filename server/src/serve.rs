@@ -358,4 +358,55 @@ mod tests {
             .await
             .contains("<title>Groups · Switchboard</title>"));
     }
+
+    #[tokio::test]
+    async fn a_temporary_password_is_changed_before_any_page_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let router = test_router(&dir).await;
+        let url = format!("sqlite://{}/serve.db", dir.path().display());
+        let db = Db::connect(&url).await.unwrap();
+        sqlx::query("UPDATE users SET must_change_password = 1")
+            .execute(db.pool())
+            .await
+            .unwrap();
+        db.close().await;
+
+        let signed_in = send(
+            &router,
+            sign_in_request("same-origin", "a long enough secret"),
+        )
+        .await;
+        let session = signed_in.headers()[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string();
+        for path in ["/", "/clients", "/nodes/1/users"] {
+            let page = send(
+                &router,
+                page_request(path)
+                    .header(header::COOKIE, &session)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+            assert_eq!(page.status(), StatusCode::FOUND, "{path}");
+            assert_eq!(
+                page.headers()[header::LOCATION],
+                app::paths::CHANGE_PASSWORD,
+                "{path}"
+            );
+        }
+        let change = send(
+            &router,
+            page_request(app::paths::CHANGE_PASSWORD)
+                .header(header::COOKIE, &session)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(change.status(), StatusCode::OK);
+    }
 }
