@@ -4,6 +4,7 @@
 
 mod common;
 mod fixtures;
+mod outcome;
 mod tree_counts;
 
 use app::auth::links::follow;
@@ -32,6 +33,7 @@ use app::users::repo::{find_by_email, set_membership};
 use app::users::UserStatus;
 use common::on_every_database;
 use fixtures::{actor_with, add_user, build_tree, company};
+use outcome::{outcome, Outcome};
 use sqlx::Row;
 use tree_counts::assert_counts_exact;
 
@@ -1093,25 +1095,6 @@ async fn the_sso_token_is_revealed_and_rotated_on_the_record() {
         assert_eq!(audited, 2);
     })
     .await;
-}
-
-/// What a role may do to Northwind's client: see it, manage it, set its operator status.
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Outcome {
-    Allowed,
-    Forbidden,
-    NotFound,
-}
-
-fn outcome<T: std::fmt::Debug>(result: &Result<T, AppError>) -> Outcome {
-    match result {
-        Ok(_) => Outcome::Allowed,
-        // Refused for bad input means it got past the authorization check.
-        Err(AppError::Validation(_)) | Err(AppError::Conflict(_)) => Outcome::Allowed,
-        Err(AppError::Forbidden(_)) => Outcome::Forbidden,
-        Err(AppError::NotFound) => Outcome::NotFound,
-        Err(other) => panic!("unexpected {other:?}"),
-    }
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 
 mod common;
 mod fixtures;
+mod outcome;
 
 use app::auth::guard::Actor;
 use app::auth::links::{follow, send_password_reset};
@@ -24,6 +25,7 @@ use app::users::service::{
 use app::users::{InviteForm, UserId, UserQuery, UserStatus};
 use common::on_every_database;
 use fixtures::{actor_with, build_tree, Tree};
+use outcome::{outcome, Outcome};
 
 const ADDRESS: &str = "198.51.100.9";
 
@@ -902,25 +904,6 @@ async fn bad_invites_are_explained_field_by_field_and_change_nothing() {
         );
     })
     .await;
-}
-
-/// What a call came to: allowed (or refused only for its input), forbidden, or not
-/// found (the node is outside the actor's view).
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Outcome {
-    Allowed,
-    Forbidden,
-    NotFound,
-}
-
-fn outcome<T: std::fmt::Debug>(result: &Result<T, AppError>) -> Outcome {
-    match result {
-        Ok(_) => Outcome::Allowed,
-        Err(AppError::Validation(_)) | Err(AppError::Conflict(_)) => Outcome::Allowed,
-        Err(AppError::Forbidden(_)) => Outcome::Forbidden,
-        Err(AppError::NotFound) => Outcome::NotFound,
-        Err(other) => panic!("unexpected {other:?}"),
-    }
 }
 
 #[tokio::test]

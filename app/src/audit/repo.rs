@@ -37,6 +37,25 @@ impl<'a> AuditEvent<'a> {
         }
     }
 
+    /// A change `actor` made at `node` to the account or roles of `subject`.
+    pub fn about_user(
+        actor: UserId,
+        subject: UserId,
+        node: NodeId,
+        action: &'a str,
+        details: serde_json::Value,
+        address: &'a str,
+    ) -> Self {
+        Self {
+            actor: Some(actor),
+            subject: Some(subject),
+            node: Some(node),
+            action,
+            details,
+            address,
+        }
+    }
+
     /// Something a user did to their own account (signing in, changing a password).
     pub fn about_self(
         user: UserId,

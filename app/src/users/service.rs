@@ -365,17 +365,17 @@ pub async fn set_roles(
     }
     record(
         &mut *tx,
-        AuditEvent {
-            actor: Some(actor.user.id),
-            subject: Some(user),
-            node: Some(node.summary.id),
-            action: "user.roles_changed",
-            details: json!({
+        AuditEvent::about_user(
+            actor.user.id,
+            user,
+            node.summary.id,
+            "user.roles_changed",
+            json!({
                 "before": { "roles": before.to_stored() },
                 "after": { "roles": after.to_stored() },
             }),
             address,
-        },
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -641,18 +641,18 @@ pub async fn invite(
     }
     record(
         &mut *tx,
-        AuditEvent {
-            actor: Some(actor.user.id),
-            subject: Some(user),
-            node: Some(node.summary.id),
+        AuditEvent::about_user(
+            actor.user.id,
+            user,
+            node.summary.id,
             action,
-            details: json!({ "after": {
+            json!({ "after": {
                 "email": form.email.trim(), "name": name, "language": language.key(),
                 "branding_domain": branding_domain, "roles": roles.to_stored(),
                 "password": is_new_account.then(|| choice.key()),
             }}),
             address,
-        },
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -712,14 +712,14 @@ pub async fn resend_invite(
         .await?;
     record(
         &mut *tx,
-        AuditEvent {
-            actor: Some(actor.user.id),
-            subject: Some(user),
-            node: Some(node.summary.id),
-            action: "user.invite_resent",
-            details: json!({}),
+        AuditEvent::about_user(
+            actor.user.id,
+            user,
+            node.summary.id,
+            "user.invite_resent",
+            json!({}),
             address,
-        },
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -768,18 +768,18 @@ pub async fn remove_access(
     }
     record(
         &mut *tx,
-        AuditEvent {
-            actor: Some(actor.user.id),
-            subject: Some(user),
-            node: Some(node.summary.id),
-            action: if person.invite_pending {
+        AuditEvent::about_user(
+            actor.user.id,
+            user,
+            node.summary.id,
+            if person.invite_pending {
                 "user.invite_revoked"
             } else {
                 "user.access_removed"
             },
-            details: json!({ "before": { "roles": person.roles.to_stored() } }),
+            json!({ "before": { "roles": person.roles.to_stored() } }),
             address,
-        },
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -814,21 +814,21 @@ pub async fn set_enabled(
     }
     record(
         &mut *tx,
-        AuditEvent {
-            actor: Some(actor.user.id),
-            subject: Some(user),
-            node: Some(node.summary.id),
-            action: if enabled {
+        AuditEvent::about_user(
+            actor.user.id,
+            user,
+            node.summary.id,
+            if enabled {
                 "user.enabled"
             } else {
                 "user.disabled"
             },
-            details: json!({
+            json!({
                 "before": { "status": record_before.status.key() },
                 "after": { "status": status.key() },
             }),
             address,
-        },
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -859,14 +859,14 @@ pub async fn set_generated_password(
     set_status(&mut *tx, user, UserStatus::Active).await?;
     record(
         &mut *tx,
-        AuditEvent {
-            actor: Some(actor.user.id),
-            subject: Some(user),
-            node: Some(node.summary.id),
-            action: "user.password_set",
-            details: json!({ "after": { "must_change_password": true } }),
+        AuditEvent::about_user(
+            actor.user.id,
+            user,
+            node.summary.id,
+            "user.password_set",
+            json!({ "after": { "must_change_password": true } }),
             address,
-        },
+        ),
     )
     .await?;
     tx.commit().await?;
