@@ -9,6 +9,7 @@ use super::api::{get_client_form, CreateClient};
 use super::form::{CompanyFields, FeatureChoices};
 use super::{ClientFormOptions, CompanyInfo, CreatedClient};
 use crate::components::field::{action_error, field_error, FormAlert, SelectField, TextField};
+use crate::components::secret::Secret;
 use crate::error::error_fallback;
 use crate::paths;
 use crate::users::form::PasswordChoices;
@@ -149,20 +150,20 @@ fn Created(created: CreatedClient) -> impl IntoView {
                 .activation_link
                 .map(|link| {
                     view! {
-                        <div class="secret">
-                            <p>"Send them this activation link (valid for 7 days, single use):"</p>
-                            <code class="secret-value">{format!("{origin}{link}")}</code>
-                        </div>
+                        <Secret
+                            lead="Send them this activation link (valid for 7 days, single use):"
+                            value=format!("{origin}{link}")
+                        />
                     }
                 })}
             {created
                 .temporary_password
                 .map(|password| {
                     view! {
-                        <div class="secret">
-                            <p>"Their temporary password, to be changed at first sign-in:"</p>
-                            <code class="secret-value">{password}</code>
-                        </div>
+                        <Secret
+                            lead="Their temporary password, to be changed at first sign-in:"
+                            value=password
+                        />
                     }
                 })}
             <p class="muted">"This is shown only once: copy it now if you want to pass it on yourself."</p>

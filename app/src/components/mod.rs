@@ -3,4 +3,5 @@
 pub mod field;
 pub mod logo;
 pub mod revision;
+pub mod secret;
 pub mod support;

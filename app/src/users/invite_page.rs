@@ -8,6 +8,7 @@ use super::api::{get_invite_options, InviteUser};
 use super::form::{PasswordChoices, RoleCheckboxes};
 use super::{InviteOptions, Invited, Language};
 use crate::components::field::{action_error, field_error, FormAlert, SelectField, TextField};
+use crate::components::secret::Secret;
 use crate::error::{error_fallback, AppError};
 use crate::paths;
 use crate::tenancy::use_node_id_param;
@@ -184,10 +185,10 @@ fn InviteSent(invited: Invited) -> impl IntoView {
                 .temporary_password
                 .map(|password| {
                     view! {
-                        <div class="secret">
-                            <p>"Their temporary password, to be changed at first sign-in:"</p>
-                            <code class="secret-value">{password}</code>
-                        </div>
+                        <Secret
+                            lead="Their temporary password, to be changed at first sign-in:"
+                            value=password
+                        />
                         <p class="muted">"This is shown only once: copy it now if you want to pass it on yourself."</p>
                     }
                 })}

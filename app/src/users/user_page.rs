@@ -13,6 +13,7 @@ use super::form::{RoleCheckboxes, RoleChips};
 use super::{UserAtNode, UserId, UserStatus};
 use crate::components::field::{action_error, field_error, ConflictAlert, FormAlert};
 use crate::components::revision::{on_success, Revision, SavedAt};
+use crate::components::secret::Secret;
 use crate::error::{error_fallback, AppError};
 use crate::paths;
 use crate::tenancy::{use_node_id_param, NodeId};
@@ -269,11 +270,12 @@ fn PasswordForm(node: NodeId, user: UserId) -> impl IntoView {
                 password()
                     .map(|password| {
                         view! {
-                            <div class="secret" role="status">
-                                <p>"Their new temporary password, shown only once:"</p>
-                                <code class="secret-value" aria-label="Generated password">
-                                    {password}
-                                </code>
+                            <div role="status">
+                                <Secret
+                                    lead="Their new temporary password, shown only once:"
+                                    value=password
+                                    label="Generated password"
+                                />
                             </div>
                         }
                     })
