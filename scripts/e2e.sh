@@ -12,6 +12,8 @@ export E2E_PASSWORD="e2e-Password-2026!"
 export BASE_URL="http://127.0.0.1:$port"
 # Email the server sends lands here, where the browser tests can open it.
 export SWITCHBOARD_MAIL_DIR="$work/mail"
+# And text messages here, as the SMS webhook would receive them.
+export SWITCHBOARD_SMS_DIR="$work/sms"
 binary="$CARGO_TARGET_DIR/release/switchboard"
 
 "$binary" migrate

@@ -33,6 +33,7 @@ use crate::auth::{
     link_page::{ActivationPage, ForgotPasswordPage, ResetPasswordPage},
     login_page::LoginPage,
     password_page::ChangePasswordPage,
+    verify_page::VerifyPage,
 };
 use crate::clients::{
     client_page::ClientPage, directory_page::DirectoryPage, new_client_page::NewClientPage,
@@ -95,6 +96,7 @@ pub fn App() -> impl IntoView {
                     view=ChangePasswordPage
                     ssr=SsrMode::InOrder
                 />
+                <Route path=path!("/verify") view=VerifyPage ssr=SsrMode::InOrder />
                 <Route path=path!("/activate") view=ActivationPage ssr=SsrMode::InOrder />
                 <Route
                     path=path!("/forgot-password")

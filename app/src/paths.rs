@@ -10,10 +10,12 @@ pub const NEW_CLIENT: &str = "/clients/new";
 pub const ACTIVATE: &str = "/activate";
 pub const FORGOT_PASSWORD: &str = "/forgot-password";
 pub const RESET_PASSWORD: &str = "/reset-password";
+pub const VERIFY: &str = "/verify";
 /// The pages shown without the signed-in shell (lib.rs routes them outside it).
-pub const PAGES_OUTSIDE_SHELL: [&str; 5] = [
+pub const PAGES_OUTSIDE_SHELL: [&str; 6] = [
     LOGIN,
     CHANGE_PASSWORD,
+    VERIFY,
     ACTIVATE,
     FORGOT_PASSWORD,
     RESET_PASSWORD,

@@ -1,18 +1,24 @@
-//! Email: written with the change that causes it, delivered once, retried with
-//! growing waits, and received by a real SMTP server in the recipient's language and
-//! their partner's brand.
+//! Email and text messages: written with the change that causes them, delivered
+//! once, retried with growing waits; email received by a real SMTP server in the
+//! recipient's language and their partner's brand, text messages by a provider's
+//! webhook.
 
 mod common;
 
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use app::db::{now_ms, Db};
-use app::mail::delivery::{deliver_due, Mailer};
+use app::mail::delivery::{deliver_due, Mailer, Senders};
 use app::mail::outbox::{enqueue, MAX_ATTEMPTS};
-use app::mail::templates::{welcome, Email, FirstAccess, Language, MailBrand, Welcome};
+use app::mail::sms::SmsSender;
+use app::mail::templates::{
+    verification_text, welcome, Email, FirstAccess, Language, MailBrand, Welcome,
+};
 use common::on_every_database;
 use sqlx::Row;
 
@@ -24,6 +30,15 @@ fn brand() -> MailBrand {
         primary_colour: "#7c3aed".into(),
         support_email: "help@northwind.test".into(),
         site: "http://portal.northwind.test:3000".into(),
+    }
+}
+
+/// Senders for tests of email alone: no text message is ever queued there.
+fn only_mail(mail: Mailer) -> Senders {
+    let unused = std::env::temp_dir().join("switchboard-tests-unused-sms");
+    Senders {
+        mail,
+        sms: SmsSender::files(unused).unwrap(),
     }
 }
 
@@ -73,7 +88,7 @@ async fn a_message_is_sent_once_and_only_if_its_change_was_committed() {
         let mut rolled_back = db.begin().await.unwrap();
         enqueue(
             &mut *rolled_back,
-            &message("gone@example.test", Language::English),
+            message("gone@example.test", Language::English),
         )
         .await
         .unwrap();
@@ -81,14 +96,14 @@ async fn a_message_is_sent_once_and_only_if_its_change_was_committed() {
         let mut committed = db.begin().await.unwrap();
         enqueue(
             &mut *committed,
-            &message("kept@example.test", Language::English),
+            message("kept@example.test", Language::English),
         )
         .await
         .unwrap();
         committed.commit().await.unwrap();
 
         let folder = tempfile::tempdir().unwrap();
-        let mailer = Mailer::files(folder.path().into(), FROM).unwrap();
+        let mailer = only_mail(Mailer::files(folder.path().into(), FROM).unwrap());
         assert_eq!(deliver_due(&db, &mailer).await.unwrap(), 1);
         assert_eq!(deliver_due(&db, &mailer).await.unwrap(), 0, "sent once");
 
@@ -105,11 +120,11 @@ async fn a_message_is_sent_once_and_only_if_its_change_was_committed() {
 #[tokio::test]
 async fn a_failed_delivery_waits_longer_each_time_and_is_given_up_at_last() {
     on_every_database(|db| async move {
-        enqueue(db.pool(), &message("later@example.test", Language::English))
+        enqueue(db.pool(), message("later@example.test", Language::English))
             .await
             .unwrap();
         // Nothing listens on the discard port: every attempt fails to connect.
-        let mailer = Mailer::smtp("smtp://127.0.0.1:9", FROM).unwrap();
+        let mailer = only_mail(Mailer::smtp("smtp://127.0.0.1:9", FROM).unwrap());
 
         let before = now_ms();
         assert_eq!(deliver_due(&db, &mailer).await.unwrap(), 0);
@@ -151,14 +166,14 @@ async fn two_workers_never_send_one_message_twice() {
         for n in 0..24 {
             enqueue(
                 db.pool(),
-                &message(&format!("n{n}@example.test"), Language::English),
+                message(&format!("n{n}@example.test"), Language::English),
             )
             .await
             .unwrap();
         }
         let (first, second) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        let a = Mailer::files(first.path().into(), FROM).unwrap();
-        let b = Mailer::files(second.path().into(), FROM).unwrap();
+        let a = only_mail(Mailer::files(first.path().into(), FROM).unwrap());
+        let b = only_mail(Mailer::files(second.path().into(), FROM).unwrap());
         loop {
             let (sent_a, sent_b) = tokio::join!(deliver_due(&db, &a), deliver_due(&db, &b));
             if sent_a.unwrap() + sent_b.unwrap() == 0 {
@@ -275,10 +290,12 @@ async fn a_french_user_receives_their_message_in_french_and_in_the_brand_over_sm
         let server = &server;
         async move {
             let to = format!("ada.{}@example.test", now_ms());
-            enqueue(db.pool(), &message(&to, Language::French))
+            enqueue(db.pool(), message(&to, Language::French))
                 .await
                 .unwrap();
-            let mailer = Mailer::smtp(&format!("smtp://127.0.0.1:{}", server.port), FROM).unwrap();
+            let mailer = only_mail(
+                Mailer::smtp(&format!("smtp://127.0.0.1:{}", server.port), FROM).unwrap(),
+            );
             assert_eq!(deliver_due(&db, &mailer).await.unwrap(), 1);
 
             let received = server.received();
@@ -295,6 +312,96 @@ async fn a_french_user_receives_their_message_in_french_and_in_the_brand_over_sm
             let html = mail["html"].as_str().unwrap();
             assert!(html.contains("lang=\"fr\""));
             assert!(html.contains("background:#7c3aed"), "the brand's colour");
+        }
+    })
+    .await;
+}
+
+/// An SMS provider's webhook on loopback: keeps each request's Authorization header
+/// and JSON, and answers with the status it is set to.
+struct Webhook {
+    url: String,
+    received: Arc<Mutex<Vec<(String, serde_json::Value)>>>,
+    answer: Arc<AtomicU16>,
+}
+
+async fn start_webhook() -> Webhook {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/sms", listener.local_addr().unwrap());
+    let received = Arc::new(Mutex::new(Vec::new()));
+    let answer = Arc::new(AtomicU16::new(202));
+    let receive = {
+        let (received, answer) = (received.clone(), answer.clone());
+        move |headers: http::HeaderMap, axum::Json(body): axum::Json<serde_json::Value>| async move {
+            let authorization = headers
+                .get(http::header::AUTHORIZATION)
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or_default()
+                .to_string();
+            received.lock().unwrap().push((authorization, body));
+            http::StatusCode::from_u16(answer.load(Ordering::SeqCst)).unwrap()
+        }
+    };
+    let app = axum::Router::new().route("/sms", axum::routing::post(receive));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    Webhook {
+        url,
+        received,
+        answer,
+    }
+}
+
+#[tokio::test]
+async fn a_text_message_goes_to_the_providers_webhook_and_is_retried_when_refused() {
+    let webhook = start_webhook().await;
+    on_every_database(|db| {
+        let webhook = &webhook;
+        async move {
+            let number = format!("+1555{:07}", now_ms() % 10_000_000);
+            let text = verification_text(&brand(), Language::English, "Ada", &number, "042917");
+            enqueue(db.pool(), text).await.unwrap();
+            let unused_mail = tempfile::tempdir().unwrap();
+            let senders = Senders {
+                mail: Mailer::files(unused_mail.path().into(), FROM).unwrap(),
+                sms: SmsSender::webhook(&webhook.url, Some("s3cret".into())).unwrap(),
+            };
+
+            webhook.answer.store(503, Ordering::SeqCst);
+            assert_eq!(deliver_due(&db, &senders).await.unwrap(), 0);
+            let (status, attempts, _, error) = outbox_rows(&db, &number).await.remove(0);
+            assert_eq!((status.as_str(), attempts), ("pending", 1));
+            assert!(error.contains("503"), "{error}");
+
+            webhook.answer.store(202, Ordering::SeqCst);
+            sqlx::query("UPDATE outbox SET next_attempt_at = 0")
+                .execute(db.pool())
+                .await
+                .unwrap();
+            assert_eq!(deliver_due(&db, &senders).await.unwrap(), 1);
+            assert_eq!(outbox_rows(&db, &number).await[0].0, "sent");
+
+            let requests: Vec<_> = webhook
+                .received
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|(_, body)| body["to"] == number.as_str())
+                .cloned()
+                .collect();
+            assert_eq!(requests.len(), 2, "refused once, then taken");
+            for (authorization, body) in &requests {
+                assert_eq!(authorization, "Bearer s3cret");
+                assert_eq!(
+                    body["body"],
+                    "042917 is your Northwind Connect verification code. It expires in 10 minutes."
+                );
+                assert_eq!(body["sender"], "Northwind Connect");
+                assert_eq!(body["purpose"], "verification_code");
+            }
+            assert_eq!(
+                requests[0].1["id"], requests[1].1["id"],
+                "a retry keeps its id"
+            );
         }
     })
     .await;

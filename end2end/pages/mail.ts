@@ -68,3 +68,36 @@ function part(raw: string, type: string): string {
   }
   return body;
 }
+
+/** One text message the server wrote to SWITCHBOARD_SMS_DIR (scripts/e2e.sh sets it),
+ * as the SMS webhook would receive it. */
+export interface DeliveredText {
+  id: string;
+  to: string;
+  body: string;
+  sender: string;
+  purpose: string;
+}
+
+/** Waits for the server's worker to deliver the latest text message to `number`. */
+export async function textTo(number: string): Promise<DeliveredText> {
+  const folder = process.env.SWITCHBOARD_SMS_DIR;
+  expect(folder, 'scripts/e2e.sh sets SWITCHBOARD_SMS_DIR').toBeTruthy();
+  let found: DeliveredText | undefined;
+  await expect
+    .poll(
+      () => {
+        const texts = readdirSync(folder!, { withFileTypes: true })
+          .filter((entry) => entry.isFile() && entry.name.endsWith('.json'))
+          .map((entry) => JSON.parse(readFileSync(join(folder!, entry.name), 'utf8')) as DeliveredText)
+          .filter((text) => text.to === number)
+          // Ids grow with each message: the latest is the one with the highest.
+          .sort((a, b) => Number(a.id.split('-').pop()) - Number(b.id.split('-').pop()));
+        found = texts.pop();
+        return found !== undefined;
+      },
+      { message: `a text message to ${number}`, timeout: 15_000 },
+    )
+    .toBe(true);
+  return found!;
+}

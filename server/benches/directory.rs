@@ -23,7 +23,7 @@ use app::request::Client;
 use app::state::{AppState, Settings};
 use app::tenancy::repo::groups_below;
 use app::tenancy::NodeId;
-use app::users::repo::{find_by_email, memberships_of};
+use app::users::repo::find_by_email;
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
@@ -99,18 +99,15 @@ async fn actor(db: &Db, email: &str) -> Actor {
         .await
         .expect("query")
         .expect("demo user");
-    Actor {
-        memberships: memberships_of(db.pool(), user.id)
-            .await
-            .expect("memberships"),
-        user: app::auth::session::SessionUser {
-            id: user.id,
-            name: user.name,
-            email: user.email,
-            must_change_password: false,
-            token_hash: String::new(),
-        },
-    }
+    let session = app::auth::session::SessionUser {
+        id: user.id,
+        name: user.name,
+        email: user.email,
+        must_change_password: false,
+        verified: Vec::new(),
+        token_hash: String::new(),
+    };
+    Actor::of(db, session).await.expect("memberships")
 }
 
 fn percentiles(mut samples: Vec<Duration>) -> (f64, f64) {

@@ -4,7 +4,8 @@ use std::net::SocketAddr;
 
 use app::auth::password::{generate_password, Passwords};
 use app::db::Db;
-use app::mail::delivery::{spawn_worker, Mailer};
+use app::mail::delivery::{spawn_worker, Mailer, Senders};
+use app::mail::sms::SmsSender;
 use app::state::{AppState, Settings};
 use clap::builder::FalseyValueParser;
 use clap::{Args, Parser, Subcommand};
@@ -97,6 +98,16 @@ pub struct ServeArgs {
     /// Where email goes as .eml files when there is no --smtp-url.
     #[arg(long, env = "SWITCHBOARD_MAIL_DIR", default_value = "data/mail")]
     pub mail_dir: std::path::PathBuf,
+    /// Send text messages through the SMS provider's webhook: each is POSTed as JSON
+    /// {id, to, body, sender, purpose}. Without it, they are written to --sms-dir.
+    #[arg(long, env = "SWITCHBOARD_SMS_WEBHOOK")]
+    pub sms_webhook: Option<String>,
+    /// Sent to the webhook as `Authorization: Bearer <token>`.
+    #[arg(long, env = "SWITCHBOARD_SMS_WEBHOOK_TOKEN", hide_env_values = true)]
+    pub sms_webhook_token: Option<String>,
+    /// Where text messages go as .json files when there is no --sms-webhook.
+    #[arg(long, env = "SWITCHBOARD_SMS_DIR", default_value = "data/sms")]
+    pub sms_dir: std::path::PathBuf,
 }
 
 impl ServeArgs {
@@ -111,17 +122,28 @@ impl ServeArgs {
         }
     }
 
-    fn mailer(&self) -> Result<Mailer, String> {
-        match &self.smtp_url {
-            Some(url) => Mailer::smtp(url, &self.mail_from),
+    fn senders(&self) -> Result<Senders, String> {
+        let mail = match &self.smtp_url {
+            Some(url) => Mailer::smtp(url, &self.mail_from)?,
             None => {
                 println!(
                     "Email is written to {} (no --smtp-url).",
                     self.mail_dir.display()
                 );
-                Mailer::files(self.mail_dir.clone(), &self.mail_from)
+                Mailer::files(self.mail_dir.clone(), &self.mail_from)?
             }
-        }
+        };
+        let sms = match &self.sms_webhook {
+            Some(url) => SmsSender::webhook(url, self.sms_webhook_token.clone())?,
+            None => {
+                println!(
+                    "Text messages are written to {} (no --sms-webhook).",
+                    self.sms_dir.display()
+                );
+                SmsSender::files(self.sms_dir.clone())?
+            }
+        };
+        Ok(Senders { mail, sms })
     }
 }
 
@@ -130,7 +152,7 @@ pub async fn run(cli: Cli) -> CliResult {
     let result = match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
         Command::Serve(args) => {
             db.migrate().await?;
-            spawn_worker(db.clone(), args.mailer()?);
+            spawn_worker(db.clone(), args.senders()?);
             let state = AppState {
                 db: db.clone(),
                 settings: args.settings(),

@@ -6,14 +6,19 @@ use std::time::Instant;
 
 use app::auth::password::{generate_password, random_token, Passwords};
 use app::auth::roles::{Role, RoleSet};
-use app::clients::repo::{add_credit_entry, insert_client, NewClientRecord, NewCreditEntry};
-use app::clients::{ClientStatus, CompanyInfo, CreditKind, EntryType, Feature, TIME_ZONES};
+use app::clients::repo::{
+    add_credit_entry, client_record, insert_client, set_verification, NewClientRecord,
+    NewCreditEntry,
+};
+use app::clients::{
+    ClientStatus, CompanyInfo, CreditKind, EntryType, Feature, VerificationPolicy, TIME_ZONES,
+};
 use app::db::Db;
 use app::tenancy::repo::{
     ensure_child, ensure_partner_settings, ensure_platform, find_child, insert_node,
 };
 use app::tenancy::{NodeId, NodeKind, PartnerSettings};
-use app::users::repo::{find_by_email, insert_user, set_membership, NewUser};
+use app::users::repo::{find_by_email, insert_user, mark_email_verified, set_membership, NewUser};
 use app::users::UserStatus;
 use clap::Args;
 use sqlx::AnyConnection;
@@ -175,6 +180,13 @@ pub async fn seed(db: &Db, passwords: &Passwords, args: SeedArgs) -> CliResult {
     let seattle = ensure_child(&mut conn, west, NodeKind::Group, "Seattle").await?;
 
     let harbor = ensure_client(&mut conn, back_bay, northwind, &harbor_dental()).await?;
+    // Harbor's Client Users verify both: the demo's front desk is asked for a mobile
+    // number at first sign-in.
+    let version = client_record(&mut *conn, harbor)
+        .await?
+        .ok_or("Harbor Dental is missing")?
+        .version;
+    set_verification(&mut *conn, harbor, VerificationPolicy::EmailAndSms, version).await?;
     for demo in [
         user(
             "client.admin@harbor-dental.test",
@@ -290,7 +302,7 @@ async fn add_user(
         Some(existing) => existing.id,
         None => {
             created.push(demo.email);
-            insert_user(
+            let id = insert_user(
                 &mut *conn,
                 &NewUser {
                     email: demo.email,
@@ -302,7 +314,10 @@ async fn add_user(
                     must_change_password: false,
                 },
             )
-            .await?
+            .await?;
+            // Demo addresses count as proved, as if each had followed their link.
+            mark_email_verified(&mut *conn, id).await?;
+            id
         }
     };
     set_membership(conn, id, node, &RoleSet::new(demo.roles.iter().copied())).await?;
@@ -547,7 +562,7 @@ fn print_logins(password: &str, created: &[&str]) {
         ),
         (
             "front.desk@harbor-dental.test",
-            "Client User of Harbor Dental (French)",
+            "Client User of Harbor Dental (French; verifies a mobile number first)",
         ),
         (
             "admin@bluebird.test",

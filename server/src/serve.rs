@@ -359,6 +359,102 @@ mod tests {
             .contains("<title>Groups · Switchboard</title>"));
     }
 
+    /// The session cookie of Nora, signed in with the right password.
+    async fn signed_in_session(router: &Router) -> String {
+        let signed_in = send(
+            router,
+            sign_in_request("same-origin", "a long enough secret"),
+        )
+        .await;
+        signed_in.headers()[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_string()
+    }
+
+    async fn assert_every_page_sends_to(router: &Router, session: &str, page: &str) {
+        for path in ["/", "/clients", "/nodes/1/users"] {
+            let response = send(
+                router,
+                page_request(path)
+                    .header(header::COOKIE, session)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+            assert_eq!(response.status(), StatusCode::FOUND, "{path}");
+            assert_eq!(response.headers()[header::LOCATION], page, "{path}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_client_user_verifies_before_any_page_opens() {
+        use app::auth::roles::{Role, RoleSet};
+        use app::clients::repo::{insert_client, NewClientRecord};
+        use app::clients::{ClientStatus, CompanyInfo};
+        use app::tenancy::{repo, NodeKind};
+
+        let dir = tempfile::tempdir().unwrap();
+        let router = test_router(&dir).await;
+        let url = format!("sqlite://{}/serve.db", dir.path().display());
+        let db = Db::connect(&url).await.unwrap();
+        let mut conn = db.pool().acquire().await.unwrap();
+        let platform = repo::ensure_platform(&mut conn).await.unwrap();
+        let partner = repo::insert_node(&mut conn, Some(platform), NodeKind::Partner, "Northwind")
+            .await
+            .unwrap();
+        let company = CompanyInfo {
+            name: "Harbor Dental".into(),
+            contact_name: "Hana".into(),
+            email: "office@harbor.test".into(),
+            phone: "+1 617 555 0100".into(),
+            address: String::new(),
+            time_zone: "UTC".into(),
+        };
+        let client = NewClientRecord {
+            group: partner,
+            partner,
+            company: &company,
+            status: ClientStatus::Active,
+            seat_limit: 2,
+            features: &[],
+            tags: &[],
+            sso_token: "token",
+        };
+        let account = insert_client(&mut conn, client).await.unwrap();
+        let nora = app::users::repo::find_by_email(&mut *conn, "nora@northwind.test")
+            .await
+            .unwrap()
+            .unwrap();
+        let roles = RoleSet::new([Role::ClientUser]);
+        app::users::repo::set_membership(&mut conn, nora.id, account, &roles)
+            .await
+            .unwrap();
+        drop(conn);
+        db.close().await;
+
+        let session = signed_in_session(&router).await;
+        assert_every_page_sends_to(&router, &session, app::paths::VERIFY).await;
+        let verify = send(
+            &router,
+            page_request(app::paths::VERIFY)
+                .header(header::COOKIE, &session)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(verify.status(), StatusCode::OK);
+        let page = body_text(verify).await;
+        assert!(page.contains("Verify your account"), "{page}");
+        assert!(
+            page.contains("nora@northwind.test"),
+            "the address the code goes to"
+        );
+    }
+
     #[tokio::test]
     async fn a_temporary_password_is_changed_before_any_page_opens() {
         let dir = tempfile::tempdir().unwrap();
@@ -371,34 +467,8 @@ mod tests {
             .unwrap();
         db.close().await;
 
-        let signed_in = send(
-            &router,
-            sign_in_request("same-origin", "a long enough secret"),
-        )
-        .await;
-        let session = signed_in.headers()[header::SET_COOKIE]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_string();
-        for path in ["/", "/clients", "/nodes/1/users"] {
-            let page = send(
-                &router,
-                page_request(path)
-                    .header(header::COOKIE, &session)
-                    .body(Body::empty())
-                    .unwrap(),
-            )
-            .await;
-            assert_eq!(page.status(), StatusCode::FOUND, "{path}");
-            assert_eq!(
-                page.headers()[header::LOCATION],
-                app::paths::CHANGE_PASSWORD,
-                "{path}"
-            );
-        }
+        let session = signed_in_session(&router).await;
+        assert_every_page_sends_to(&router, &session, app::paths::CHANGE_PASSWORD).await;
         let change = send(
             &router,
             page_request(app::paths::CHANGE_PASSWORD)

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::{CurrentUser, LinkPurpose};
+use super::{CurrentUser, LinkPurpose, VerificationStep, VerifyChannel};
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::error::FieldErrors;
@@ -38,7 +38,7 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
             id: actor.user.id,
             name: actor.user.name,
             email: actor.user.email,
-            must_change_password: actor.user.must_change_password,
+            obligation: actor.obligation,
         })),
         Err(AppError::Unauthenticated) => Ok(None),
         Err(error) => Err(error),
@@ -210,4 +210,40 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     let state = crate::request::state()?;
     let client = Client::current(&state)?;
     super::links::send_password_reset(&state, &client, &email).await
+}
+
+/// Signed in (after any temporary password is replaced): what the actor's client
+/// account asks them to verify, and how far they are.
+#[server]
+pub async fn get_verification() -> Result<Vec<VerificationStep>, AppError> {
+    let state = crate::request::state()?;
+    let actor = super::guard::signed_in(&state).await?;
+    super::verification::steps(&state, &actor).await
+}
+
+/// Signed in, with `channel` still to verify: sends a code there (for SMS, to `phone`).
+#[server]
+pub async fn send_verification_code(
+    channel: VerifyChannel,
+    #[server(default)] phone: String,
+) -> Result<(), AppError> {
+    use crate::request::Client;
+    let state = crate::request::state()?;
+    let client = Client::current(&state)?;
+    let actor = super::guard::signed_in(&state).await?;
+    super::verification::send_code(&state, &actor, &client.address, channel, &phone).await
+}
+
+/// Signed in, with `channel` still to verify: checks the code typed; once nothing is
+/// left to verify, goes on to the home page.
+#[server]
+pub async fn verify_code(channel: VerifyChannel, code: String) -> Result<(), AppError> {
+    use crate::request::Client;
+    let state = crate::request::state()?;
+    let client = Client::current(&state)?;
+    let actor = super::guard::signed_in(&state).await?;
+    if super::verification::check_code(&state, &actor, &client.address, channel, &code).await? {
+        leptos_axum::redirect(crate::paths::HOME);
+    }
+    Ok(())
 }

@@ -5,6 +5,7 @@ use leptos::prelude::{provide_context, use_context};
 
 use super::roles::{Permission, PermissionSet};
 use super::session::{self, SessionUser};
+use super::{verification, Obligation};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::request::Client;
@@ -17,10 +18,12 @@ use crate::users::repo::{memberships_of, MembershipRecord};
 pub struct Actor {
     pub user: SessionUser,
     pub memberships: Vec<MembershipRecord>,
+    /// What they must do before anything else, if anything.
+    pub obligation: Option<Obligation>,
 }
 
-/// The signed-in actor, even one who must still replace a temporary password.
-/// Only the password change itself (and sign-out) should accept that.
+/// The signed-in actor, even one with an [`Obligation`] still to meet. Only what
+/// meets it (changing the password, verifying) and signing out should accept that.
 pub async fn signed_in(state: &AppState) -> Result<Actor, AppError> {
     let client = Client::current(state)?;
     remembered(state, &client, use_context::<ActorOfRequest>()).await
@@ -67,8 +70,7 @@ pub async fn signed_in_client(state: &AppState, client: &Client) -> Result<Actor
         .filter(|token| !token.is_empty())
         .ok_or(AppError::Unauthenticated)?;
     let user = session::resolve(state, token).await?;
-    let memberships = memberships_of(state.db.pool(), user.id).await?;
-    Ok(Actor { user, memberships })
+    Actor::of(&state.db, user).await
 }
 
 /// The signed-in actor, ready to work.
@@ -76,14 +78,12 @@ pub async fn actor(state: &AppState) -> Result<Actor, AppError> {
     ready(signed_in(state).await?)
 }
 
-/// Refuses an actor who must still replace a temporary password.
+/// Refuses an actor with an [`Obligation`] still to meet.
 pub fn ready(actor: Actor) -> Result<Actor, AppError> {
-    if actor.user.must_change_password {
-        return Err(AppError::forbidden(
-            "Choose a new password before you continue.",
-        ));
+    match actor.obligation {
+        Some(obligation) => Err(AppError::forbidden(obligation.refusal())),
+        None => Ok(actor),
     }
-    Ok(actor)
 }
 
 /// What a server function needs from its request: the state, the actor and the
@@ -99,6 +99,26 @@ pub async fn request_actor() -> Result<(AppState, Actor, String), AppError> {
 }
 
 impl Actor {
+    /// The actor a session belongs to: their memberships and what they must do first.
+    pub async fn of(db: &Db, user: SessionUser) -> Result<Actor, AppError> {
+        let memberships = memberships_of(db.pool(), user.id).await?;
+        let obligation = if user.must_change_password {
+            Some(Obligation::ChangePassword)
+        } else if !verification::channels_due(db, &user, &memberships)
+            .await?
+            .is_empty()
+        {
+            Some(Obligation::Verify)
+        } else {
+            None
+        };
+        Ok(Actor {
+            user,
+            memberships,
+            obligation,
+        })
+    }
+
     pub async fn permissions_at(&self, db: &Db, node: NodeId) -> Result<PermissionSet, AppError> {
         let path = ancestors(db.pool(), node).await?;
         Ok(effective_permissions(&self.memberships, &path))

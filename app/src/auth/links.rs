@@ -1,6 +1,6 @@
 //! Single-use, expiring links mailed to a user: activating a new account and
 //! resetting a forgotten password. Following one sets a password, ends every other
-//! session of the user and signs them in. A link belongs to the address it was sent
+//! session of the user, counts as verifying their address and signs them in. A link belongs to the address it was sent
 //! to: it dies if the user's address changes.
 
 use serde_json::json;
@@ -14,7 +14,7 @@ use crate::db::now_ms;
 use crate::error::{AppError, FieldErrors};
 use crate::request::Client;
 use crate::state::AppState;
-use crate::users::repo::{end_sessions, find_by_id, set_password, UserRecord};
+use crate::users::repo::{end_sessions, find_by_id, mark_email_verified, set_password, UserRecord};
 use crate::users::{normalize_email, UserId};
 
 impl LinkPurpose {
@@ -165,6 +165,8 @@ pub async fn follow(
         .bind(user.id.0)
         .execute(&mut *tx)
         .await?;
+    // The link reached them at the address it is bound to: that proves the address.
+    mark_email_verified(&mut *tx, user.id).await?;
     record(
         &mut *tx,
         AuditEvent::about_self(user.id, purpose.audit_action(), json!({}), &client.address),
@@ -206,7 +208,7 @@ pub async fn send_password_reset(
         &user.email,
         &token,
     );
-    crate::mail::outbox::enqueue(&mut *tx, &message).await?;
+    crate::mail::outbox::enqueue(&mut *tx, message).await?;
     record(
         &mut *tx,
         AuditEvent::about_self(

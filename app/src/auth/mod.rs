@@ -5,6 +5,7 @@ pub mod link_page;
 pub mod login_page;
 pub mod password_page;
 pub mod roles;
+pub mod verify_page;
 
 #[cfg(feature = "ssr")]
 pub mod guard;
@@ -18,6 +19,8 @@ pub mod password;
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod sso;
+#[cfg(feature = "ssr")]
+pub mod verification;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -39,13 +42,61 @@ crate::keyed_enum! {
     }
 }
 
+crate::keyed_enum! {
+    /// Where a verification code is sent, proving the address or number is theirs.
+    pub enum VerifyChannel {
+        Email = ("email", "Email address"),
+        Sms = ("sms", "Mobile number"),
+    }
+}
+
+/// What a signed-in person must do before anything else; until then every page
+/// sends them to do it and every other server function refuses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Obligation {
+    /// Replace a temporary password.
+    ChangePassword,
+    /// Verify their email and/or mobile number, as their client account asks.
+    Verify,
+}
+
+impl Obligation {
+    /// The page where it is done.
+    pub fn page(self) -> &'static str {
+        match self {
+            Obligation::ChangePassword => crate::paths::CHANGE_PASSWORD,
+            Obligation::Verify => crate::paths::VERIFY,
+        }
+    }
+
+    pub fn refusal(self) -> &'static str {
+        match self {
+            Obligation::ChangePassword => "Choose a new password before you continue.",
+            Obligation::Verify => "Verify your account before you continue.",
+        }
+    }
+}
+
+/// One thing a client user's account asks them to verify, as the verification page
+/// shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VerificationStep {
+    pub channel: VerifyChannel,
+    /// Where the code goes: their address; for SMS the number of the code out, or
+    /// the one on file ('' when there is none).
+    pub destination: String,
+    pub verified: bool,
+    /// A code is out and can still be typed.
+    pub code_sent: bool,
+}
+
 /// What the browser knows about the signed-in person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {
     pub id: UserId,
     pub name: String,
     pub email: String,
-    pub must_change_password: bool,
+    pub obligation: Option<Obligation>,
     /// Holds a role that sees partners and groups, so the groups page has something.
     pub sees_groups: bool,
     /// The partner whose settings they may change, for the navigation's link.

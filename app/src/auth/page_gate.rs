@@ -1,6 +1,7 @@
 //! The server's half of the shell's gate (layout::SignedInGate): a browser asking for
 //! a page of the signed-in shell without a live session is sent to the sign-in page,
-//! and one with a temporary password to change it, before any page is rendered.
+//! and one with an obligation (a temporary password, a verification) to the page
+//! that meets it, before any page is rendered.
 //!
 //! The shell does the same in the browser. On the server, rendering a page only to
 //! answer with a redirect raced Leptos's streaming: now and then (2 in 80 runs of a
@@ -11,7 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::{header, Method, StatusCode};
 
-use super::guard::ActorOfRequest;
+use super::guard::{Actor, ActorOfRequest};
 use crate::error::AppError;
 use crate::paths;
 use crate::request::Client;
@@ -38,7 +39,10 @@ pub async fn redirect_before_rendering(
                 .map_or(paths::HOME, |path| path.as_str());
             Some(paths::login_then(here))
         }
-        Ok(actor) if actor.user.must_change_password => Some(paths::CHANGE_PASSWORD.to_string()),
+        Ok(Actor {
+            obligation: Some(obligation),
+            ..
+        }) => Some(obligation.page().to_string()),
         // Other failures are the page's to show.
         _ => None,
     };

@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 use super::api::ChangePassword;
-use super::{use_current_user, CurrentUser};
+use super::{use_current_user, CurrentUser, Obligation};
 use crate::components::field::{action_error, field_error, FormAlert, TextField};
 use crate::components::logo::Logo;
 use crate::error::ErrorPanel;
@@ -35,7 +35,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
 fn ChangePasswordForm(user: CurrentUser) -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let error = action_error(change);
-    let forced = user.must_change_password;
+    let forced = user.obligation == Some(Obligation::ChangePassword);
     view! {
         <div class="auth-card">
             <Logo />

@@ -24,6 +24,8 @@ pub struct SessionUser {
     pub name: String,
     pub email: String,
     pub must_change_password: bool,
+    /// What they have proved is theirs: their address, their mobile number.
+    pub verified: Vec<super::VerifyChannel>,
     pub token_hash: String,
 }
 
@@ -212,7 +214,8 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<SessionUser, AppEr
     let token_hash = hash_token(token);
     let row = sqlx::query(
         "SELECT s.user_id, s.last_seen_at, s.expires_at, u.name, u.email, u.status, \
-         u.must_change_password FROM sessions s JOIN users u ON u.id = s.user_id \
+         u.must_change_password, u.email_verified_at, u.phone_verified_at \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = $1",
     )
     .bind(&token_hash)
@@ -239,11 +242,21 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<SessionUser, AppEr
             .execute(state.db.pool())
             .await?;
     }
+    let mut verified = Vec::new();
+    for (column, channel) in [
+        ("email_verified_at", super::VerifyChannel::Email),
+        ("phone_verified_at", super::VerifyChannel::Sms),
+    ] {
+        if row.try_get::<Option<i64>, _>(column)?.is_some() {
+            verified.push(channel);
+        }
+    }
     Ok(SessionUser {
         id: UserId(row.try_get("user_id")?),
         name: row.try_get("name")?,
         email: row.try_get("email")?,
         must_change_password: flag(row.try_get("must_change_password")?),
+        verified,
         token_hash,
     })
 }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::directory::DirectoryQuery;
 use super::{
     ClientFormOptions, ClientStatus, ClientView, CompanyForm, CreatedClient, CreditKind,
-    DirectoryPage, NewClientForm,
+    DirectoryPage, NewClientForm, VerificationPolicy,
 };
 use crate::error::AppError;
 use crate::tenancy::NodeId;
@@ -132,6 +132,18 @@ pub async fn rotate_sso_token(
 pub async fn move_client(id: NodeId, group: String, version: i64) -> Result<(), AppError> {
     let (state, actor, address) = crate::auth::guard::request_actor().await?;
     super::service::move_client(&state, &actor, &address, id, &group, version).await?;
+    back_to_client(id)
+}
+
+/// ManageClients at the client.
+#[server]
+pub async fn set_client_verification(
+    id: NodeId,
+    version: i64,
+    verification: VerificationPolicy,
+) -> Result<(), AppError> {
+    let (state, actor, address) = crate::auth::guard::request_actor().await?;
+    super::service::set_verification(&state, &actor, &address, id, verification, version).await?;
     back_to_client(id)
 }
 

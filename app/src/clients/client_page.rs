@@ -7,11 +7,11 @@ use leptos_meta::Title;
 
 use super::api::{
     get_client, AddClientCredits, ModifyClientFeatures, MoveClient, RevealSsoToken, RotateSsoToken,
-    SetClientStatus, SetOperatorStatus, UpdateClient,
+    SetClientStatus, SetClientVerification, SetOperatorStatus, UpdateClient,
 };
 use super::directory_page::format_date;
 use super::form::{CompanyFields, FeatureChoices};
-use super::{ClientStatus, ClientView, CreditEntry, CreditKind};
+use super::{ClientStatus, ClientView, CreditEntry, CreditKind, VerificationPolicy};
 use crate::components::field::{
     action_error, field_error, ConflictAlert, FormAlert, SelectField, TextField,
 };
@@ -100,6 +100,7 @@ fn ClientDetail(client: ClientView) -> impl IntoView {
                     .can_manage
                     .then(|| {
                         view! {
+                            <VerificationCard client=client.clone() />
                             <SsoTokenCard id=client.id />
                             <MoveCard client=client.clone() />
                         }
@@ -396,6 +397,42 @@ fn OperatorStatusCard(client: ClientView) -> impl IntoView {
                 };
                 view! { <p class="operator-status">{text}</p> }.into_any()
             }}
+        </section>
+    }
+}
+
+/// What the account's Client Users verify before first access.
+#[component]
+fn VerificationCard(client: ClientView) -> impl IntoView {
+    let revision = expect_context::<Revision>();
+    let set = ServerAction::<SetClientVerification>::new();
+    on_success(set, move |_: &()| revision.bump());
+    let error = action_error(set);
+    let options = VerificationPolicy::ALL
+        .iter()
+        .map(|policy| (policy.key().to_string(), policy.label().to_string()))
+        .collect();
+    view! {
+        <section class="card client-card" aria-labelledby="verification-heading">
+            <h2 id="verification-heading">"Client User verification"</h2>
+            <p class="muted">
+                "What Client Users of this account confirm with a code before they first come in."
+            </p>
+            <ActionForm action=set attr:class="stack">
+                <ConflictAlert error on_reload=revision.reload() />
+                <input type="hidden" name="id" value=client.id.0 />
+                <input type="hidden" name="version" value=client.version />
+                <SelectField
+                    label="Verify"
+                    name="verification"
+                    options
+                    selected=Some(client.verification.key().to_string())
+                    error=field_error(error, "verification")
+                />
+                <button type="submit" class="button" disabled=set.pending()>
+                    "Save verification"
+                </button>
+            </ActionForm>
         </section>
     }
 }

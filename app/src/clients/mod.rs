@@ -16,6 +16,7 @@ pub mod service;
 
 use serde::{Deserialize, Serialize};
 
+use crate::auth::VerifyChannel;
 use crate::keyed_enum;
 use crate::tenancy::{MoveTarget, NodeId};
 
@@ -37,6 +38,25 @@ keyed_enum! {
         Pending = ("pending", "Pending"),
         Active = ("active", "Active"),
         Suspended = ("suspended", "Suspended"),
+    }
+}
+
+keyed_enum! {
+    /// What a client account asks its Client Users to verify before first access.
+    pub enum VerificationPolicy {
+        Email = ("email", "Email address"),
+        Sms = ("sms", "Mobile number, by SMS"),
+        EmailAndSms = ("email_and_sms", "Email address and mobile number"),
+    }
+}
+
+impl VerificationPolicy {
+    pub fn channels(self) -> &'static [VerifyChannel] {
+        match self {
+            VerificationPolicy::Email => &[VerifyChannel::Email],
+            VerificationPolicy::Sms => &[VerifyChannel::Sms],
+            VerificationPolicy::EmailAndSms => &[VerifyChannel::Email, VerifyChannel::Sms],
+        }
     }
 }
 
@@ -233,6 +253,7 @@ pub struct ClientView {
     pub voice_balance: i64,
     pub ledger: Vec<CreditEntry>,
     pub operator_status: String,
+    pub verification: VerificationPolicy,
     pub version: i64,
     pub created_at: i64,
     /// Company, status, features, credits, SSO token and group.

@@ -8,7 +8,7 @@ use sqlx::{Any, AnyConnection, Executor, Row};
 use super::directory::{parse_cursor, CursorValue, DirectoryQuery, SortKey};
 use super::{
     features_from_stored, ClientRow, ClientStatus, CompanyInfo, CreditEntry, CreditKind, EntryType,
-    Feature, LOW_CREDIT,
+    Feature, VerificationPolicy, LOW_CREDIT,
 };
 use crate::db::{contains_pattern, now_ms, Backend, Db, Param, SqlBuilder};
 use crate::error::AppError;
@@ -28,6 +28,7 @@ pub struct ClientRecord {
     pub sms_balance: i64,
     pub voice_balance: i64,
     pub operator_status: String,
+    pub verification: VerificationPolicy,
     pub version: i64,
     pub created_at: i64,
 }
@@ -140,7 +141,7 @@ pub async fn client_record<'e>(
     let row = sqlx::query(
         "SELECT c.node_id, c.partner_id, n.parent_id, n.name, c.contact_name, c.email, c.phone, \
          c.address, c.time_zone, c.status, c.seat_limit, c.sms_balance, c.voice_balance, \
-         c.operator_status, c.version, c.created_at \
+         c.operator_status, c.verification, c.version, c.created_at \
          FROM clients c JOIN nodes n ON n.id = c.node_id WHERE c.node_id = $1",
     )
     .bind(id.0)
@@ -164,6 +165,7 @@ pub async fn client_record<'e>(
         sms_balance: row.try_get("sms_balance")?,
         voice_balance: row.try_get("voice_balance")?,
         operator_status: row.try_get("operator_status")?,
+        verification: verification_from(&row.try_get::<String, _>("verification")?)?,
         version: row.try_get("version")?,
         created_at: row.try_get("created_at")?,
     }))
@@ -287,22 +289,67 @@ pub async fn set_status(
     status: ClientStatus,
     version: i64,
 ) -> Result<bool, AppError> {
-    let updated = sqlx::query(
-        "UPDATE clients SET status = $1, version = version + 1, updated_at = $2 \
-         WHERE node_id = $3 AND version = $4",
-    )
-    .bind(status.key())
-    .bind(now_ms())
-    .bind(id.0)
-    .bind(version)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if updated == 0 {
+    if !set_if_current(&mut *conn, id, version, "status", status.key()).await? {
         return Ok(false);
     }
     refresh_facets(conn, id).await?;
     Ok(true)
+}
+
+/// Sets one text column of a client's row while the row is still at `version`,
+/// taking a version step; false when stale. `column` is a name from this module.
+async fn set_if_current<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: NodeId,
+    version: i64,
+    column: &'static str,
+    value: &str,
+) -> Result<bool, AppError> {
+    let updated = sqlx::query(&format!(
+        "UPDATE clients SET {column} = $1, version = version + 1, updated_at = $2 \
+         WHERE node_id = $3 AND version = $4"
+    ))
+    .bind(value)
+    .bind(now_ms())
+    .bind(id.0)
+    .bind(version)
+    .execute(db)
+    .await?
+    .rows_affected();
+    Ok(updated == 1)
+}
+
+fn verification_from(key: &str) -> Result<VerificationPolicy, AppError> {
+    VerificationPolicy::from_key(key)
+        .ok_or_else(|| AppError::internal(format!("unknown verification policy {key}")))
+}
+
+/// What the client accounts `accounts` ask of their Client Users, each once.
+pub async fn verification_policies<'e>(
+    db: impl Executor<'e, Database = Any> + Copy,
+    accounts: &[NodeId],
+) -> Result<Vec<VerificationPolicy>, AppError> {
+    let mut policies = Vec::new();
+    for account in accounts {
+        let key: Option<String> =
+            sqlx::query_scalar("SELECT verification FROM clients WHERE node_id = $1")
+                .bind(account.0)
+                .fetch_optional(db)
+                .await?;
+        if let Some(key) = key {
+            policies.push(verification_from(&key)?);
+        }
+    }
+    Ok(policies)
+}
+
+pub async fn set_verification<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: NodeId,
+    policy: VerificationPolicy,
+    version: i64,
+) -> Result<bool, AppError> {
+    set_if_current(db, id, version, "verification", policy.key()).await
 }
 
 pub async fn set_operator_status<'e>(
@@ -311,18 +358,7 @@ pub async fn set_operator_status<'e>(
     text: &str,
     version: i64,
 ) -> Result<bool, AppError> {
-    let updated = sqlx::query(
-        "UPDATE clients SET operator_status = $1, version = version + 1, updated_at = $2 \
-         WHERE node_id = $3 AND version = $4",
-    )
-    .bind(text)
-    .bind(now_ms())
-    .bind(id.0)
-    .bind(version)
-    .execute(db)
-    .await?
-    .rows_affected();
-    Ok(updated == 1)
+    set_if_current(db, id, version, "operator_status", text).await
 }
 
 pub async fn set_features_and_seats(

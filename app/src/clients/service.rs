@@ -11,8 +11,8 @@ use super::repo::{
 };
 use super::{
     parse_tags, ClientFormOptions, ClientStatus, ClientView, CompanyForm, CompanyInfo,
-    CreatedClient, CreditKind, DirectoryPage, EntryType, Feature, NewClientForm, MAX_CREDIT_GRANT,
-    MAX_SEATS, TIME_ZONES,
+    CreatedClient, CreditKind, DirectoryPage, EntryType, Feature, NewClientForm,
+    VerificationPolicy, MAX_CREDIT_GRANT, MAX_SEATS, TIME_ZONES,
 };
 use crate::audit::repo::{record, stale_conflict, AuditEvent};
 use crate::auth::guard::Actor;
@@ -446,6 +446,7 @@ pub async fn client_view(
         voice_balance: client.voice_balance,
         ledger: ledger(pool, id, LEDGER_SHOWN).await?,
         operator_status: client.operator_status,
+        verification: client.verification,
         version: client.version,
         created_at: client.created_at,
         company: client.company,
@@ -739,6 +740,30 @@ pub async fn move_client(
             json!({ "before": { "group": client.group_id.0 }, "after": { "group": group.0 } }),
             address,
         ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What the account's Client Users must verify before first access.
+pub async fn set_verification(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    id: NodeId,
+    policy: VerificationPolicy,
+    version: i64,
+) -> Result<(), AppError> {
+    let client = authorized_client(state, actor, Permission::ManageClients, id).await?;
+    let mut tx = state.db.begin().await?;
+    if !repo::set_verification(&mut *tx, id, policy, version).await? {
+        drop(tx);
+        return Err(stale(&state.db, id).await);
+    }
+    record(
+        &mut *tx,
+        AuditEvent::at_node(actor.user.id, id, "client.verification_set", json!({ "before": { "verification": client.verification.key() }, "after": { "verification": policy.key() } }), address),
     )
     .await?;
     tx.commit().await?;

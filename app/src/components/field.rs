@@ -15,6 +15,9 @@ pub fn TextField(
     #[prop(into)] error: Signal<Option<String>>,
     #[prop(optional)] autofocus: bool,
     #[prop(into, optional)] value: Option<String>,
+    /// Which keyboard a phone shows: `numeric` for codes.
+    #[prop(into, optional)]
+    inputmode: Option<String>,
     /// Needed when two forms on one page have a field of the same name.
     #[prop(into, optional)]
     id: Option<String>,
@@ -28,6 +31,7 @@ pub fn TextField(
                 id=id
                 type=input_type
                 name=name
+                inputmode=inputmode
                 autocomplete=autocomplete
                 autofocus=autofocus
                 value=value

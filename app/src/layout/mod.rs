@@ -76,7 +76,7 @@ pub fn AppShell() -> impl IntoView {
 }
 
 /// Sends whoever may not see signed-in pages elsewhere: to the sign-in page, or to
-/// change a temporary password. As a redirect of the page's own response, since
+/// meet their obligation (change a temporary password, verify their account). As a redirect of the page's own response, since
 /// the user is known before the page starts streaming.
 #[component]
 fn SignedInGate() -> impl IntoView {
@@ -86,8 +86,8 @@ fn SignedInGate() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match user.await {
-                    Ok(Some(user)) if user.must_change_password => {
-                        Some(view! { <Redirect path=paths::CHANGE_PASSWORD /> }.into_any())
+                    Ok(Some(CurrentUser { obligation: Some(obligation), .. })) => {
+                        Some(view! { <Redirect path=obligation.page() /> }.into_any())
                     }
                     Ok(Some(_)) => None,
                     Ok(None) => {

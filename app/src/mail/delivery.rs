@@ -1,5 +1,6 @@
-//! Delivering the outbox: over SMTP in production, into `.eml` files in development,
-//! by a worker every server process runs.
+//! Delivering the outbox: email over SMTP and text messages through the SMS webhook
+//! in production, both into files in development, by a worker every server process
+//! runs.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -8,7 +9,8 @@ use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::file::AsyncFileTransport;
 use lettre::{Address, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-use super::outbox::{claim_due, mark_failed, mark_sent};
+use super::outbox::{claim_due, mark_failed, mark_sent, Outgoing};
+use super::sms::SmsSender;
 use super::templates::Email;
 use crate::db::Db;
 use crate::error::AppError;
@@ -106,19 +108,30 @@ fn sender_address(from: &str) -> Result<Address, String> {
         .map_err(|error| format!("sender address {from:?}: {error}"))
 }
 
+/// What the worker delivers with: one sender per channel.
+#[derive(Clone, Debug)]
+pub struct Senders {
+    pub mail: Mailer,
+    pub sms: SmsSender,
+}
+
 /// One pass: delivers what is due now, recording each success or failure. Returns
 /// how many were sent.
-pub async fn deliver_due(db: &Db, mailer: &Mailer) -> Result<usize, AppError> {
+pub async fn deliver_due(db: &Db, senders: &Senders) -> Result<usize, AppError> {
     let mut sent = 0;
-    for message in claim_due(db, BATCH).await? {
-        match mailer.send(&message.email).await {
+    for claimed in claim_due(db, BATCH).await? {
+        let outcome = match &claimed.message {
+            Outgoing::Email(email) => senders.mail.send(email).await,
+            Outgoing::Sms(sms) => senders.sms.send(claimed.id, sms).await,
+        };
+        match outcome {
             Ok(()) => {
-                mark_sent(db, message.id).await?;
+                mark_sent(db, claimed.id).await?;
                 sent += 1;
             }
             Err(error) => {
-                tracing::warn!(id = message.id, purpose = %message.email.purpose, %error, "email not delivered");
-                mark_failed(db, &message, &error).await?;
+                tracing::warn!(id = claimed.id, purpose = %claimed.message.purpose(), %error, "message not delivered");
+                mark_failed(db, &claimed, &error).await?;
             }
         }
     }
@@ -126,14 +139,14 @@ pub async fn deliver_due(db: &Db, mailer: &Mailer) -> Result<usize, AppError> {
 }
 
 /// Runs [`deliver_due`] every few seconds for as long as the server runs.
-pub fn spawn_worker(db: Db, mailer: Mailer) -> tokio::task::JoinHandle<()> {
+pub fn spawn_worker(db: Db, senders: Senders) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(POLL);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticks.tick().await;
-            if let Err(error) = deliver_due(&db, &mailer).await {
-                tracing::error!(%error, "email delivery pass failed");
+            if let Err(error) = deliver_due(&db, &senders).await {
+                tracing::error!(%error, "outbox delivery pass failed");
             }
         }
     })

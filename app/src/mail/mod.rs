@@ -1,9 +1,11 @@
-//! Email (PRODUCT.md §3): messages rendered in the recipient's language and in their
-//! partner's brand, written to the outbox in the transaction of the change that
-//! causes them, and delivered by a worker over SMTP (or into files, in development).
+//! Email and text messages (PRODUCT.md §3): rendered in the recipient's language and
+//! in their partner's brand, written to the outbox in the transaction of the change
+//! that causes them, and delivered by a worker over SMTP and the SMS provider's
+//! webhook (or into files, in development).
 
 pub mod delivery;
 pub mod outbox;
+pub mod sms;
 pub mod templates;
 
 use sqlx::AnyConnection;

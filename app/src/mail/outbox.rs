@@ -1,8 +1,10 @@
-//! The outbox table: messages written with the change that causes them, claimed by
-//! one worker at a time, retried with growing waits, given up after a while.
+//! The outbox table: email and text messages written with the change that causes
+//! them, claimed by one worker at a time, retried with growing waits, given up after
+//! a while.
 
 use sqlx::{Any, Executor, Row};
 
+use super::sms::Sms;
 use super::templates::Email;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
@@ -12,29 +14,78 @@ pub const MAX_ATTEMPTS: i64 = 10;
 /// How long a worker may hold a message it claimed before another may take it over.
 const CLAIM_MS: i64 = 5 * 60 * 1000;
 
-/// Writes `email` to the outbox; on `db` inside the change's transaction, so the
+/// Writes `message` to the outbox; on `db` inside the change's transaction, so the
 /// message exists exactly when the change does.
 pub async fn enqueue<'e>(
     db: impl Executor<'e, Database = Any>,
-    email: &Email,
+    message: impl Into<Outgoing>,
 ) -> Result<(), AppError> {
-    let now = now_ms();
+    let message = message.into();
+    let (channel, subject, html) = match &message {
+        Outgoing::Email(email) => ("email", email.subject.as_str(), email.html.as_str()),
+        Outgoing::Sms(_) => ("sms", "", ""),
+    };
+    let (recipient, recipient_name, sender_name, text) = match &message {
+        Outgoing::Email(Email {
+            recipient,
+            recipient_name,
+            sender_name,
+            text,
+            ..
+        })
+        | Outgoing::Sms(Sms {
+            recipient,
+            recipient_name,
+            sender_name,
+            text,
+            ..
+        }) => (recipient, recipient_name, sender_name, text),
+    };
     sqlx::query(
-        "INSERT INTO outbox (recipient, recipient_name, sender_name, subject, body_text, \
-         body_html, purpose, created_at, next_attempt_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+        "INSERT INTO outbox (channel, recipient, recipient_name, sender_name, subject, \
+         body_text, body_html, purpose, created_at, next_attempt_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
     )
-    .bind(&email.recipient)
-    .bind(&email.recipient_name)
-    .bind(&email.sender_name)
-    .bind(&email.subject)
-    .bind(&email.text)
-    .bind(&email.html)
-    .bind(&email.purpose)
-    .bind(now)
+    .bind(channel)
+    .bind(recipient)
+    .bind(recipient_name)
+    .bind(sender_name)
+    .bind(subject)
+    .bind(text)
+    .bind(html)
+    .bind(message.purpose())
+    .bind(now_ms())
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// What the outbox holds: an email or a text message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outgoing {
+    Email(Email),
+    Sms(Sms),
+}
+
+impl From<Email> for Outgoing {
+    fn from(email: Email) -> Self {
+        Outgoing::Email(email)
+    }
+}
+
+impl From<Sms> for Outgoing {
+    fn from(sms: Sms) -> Self {
+        Outgoing::Sms(sms)
+    }
+}
+
+impl Outgoing {
+    pub fn purpose(&self) -> &str {
+        match self {
+            Outgoing::Email(email) => &email.purpose,
+            Outgoing::Sms(sms) => &sms.purpose,
+        }
+    }
 }
 
 /// A message a worker has claimed.
@@ -42,7 +93,7 @@ pub async fn enqueue<'e>(
 pub struct Claimed {
     pub id: i64,
     pub attempts: i64,
-    pub email: Email,
+    pub message: Outgoing,
 }
 
 /// Up to `limit` messages due now that no other worker holds, each now held by the
@@ -63,8 +114,8 @@ pub async fn claim_due(db: &Db, limit: i64) -> Result<Vec<Claimed>, AppError> {
         let row = sqlx::query(
             "UPDATE outbox SET claimed_until = $1 \
              WHERE id = $2 AND status = 'pending' AND claimed_until <= $3 \
-             RETURNING recipient, recipient_name, sender_name, subject, body_text, \
-             body_html, purpose, attempts",
+             RETURNING channel, recipient, recipient_name, sender_name, subject, \
+             body_text, body_html, purpose, attempts",
         )
         .bind(now + CLAIM_MS)
         .bind(id)
@@ -75,19 +126,39 @@ pub async fn claim_due(db: &Db, limit: i64) -> Result<Vec<Claimed>, AppError> {
             claimed.push(Claimed {
                 id,
                 attempts: row.try_get("attempts")?,
-                email: Email {
-                    recipient: row.try_get("recipient")?,
-                    recipient_name: row.try_get("recipient_name")?,
-                    sender_name: row.try_get("sender_name")?,
-                    subject: row.try_get("subject")?,
-                    text: row.try_get("body_text")?,
-                    html: row.try_get("body_html")?,
-                    purpose: row.try_get("purpose")?,
-                },
+                message: outgoing_from_row(&row)?,
             });
         }
     }
     Ok(claimed)
+}
+
+fn outgoing_from_row(row: &sqlx::any::AnyRow) -> Result<Outgoing, AppError> {
+    let channel: String = row.try_get("channel")?;
+    let recipient = row.try_get("recipient")?;
+    let recipient_name = row.try_get("recipient_name")?;
+    let sender_name = row.try_get("sender_name")?;
+    let text = row.try_get("body_text")?;
+    let purpose = row.try_get("purpose")?;
+    Ok(if channel == "sms" {
+        Outgoing::Sms(Sms {
+            recipient,
+            recipient_name,
+            sender_name,
+            text,
+            purpose,
+        })
+    } else {
+        Outgoing::Email(Email {
+            recipient,
+            recipient_name,
+            sender_name,
+            subject: row.try_get("subject")?,
+            text,
+            html: row.try_get("body_html")?,
+            purpose,
+        })
+    })
 }
 
 pub async fn mark_sent(db: &Db, id: i64) -> Result<(), AppError> {

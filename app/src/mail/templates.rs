@@ -1,6 +1,7 @@
 //! The messages themselves: each in the recipient's language, in the brand of the
 //! partner they belong to, with links on that partner's branding domain.
 
+use super::sms::Sms;
 use crate::paths;
 
 /// A message ready for the outbox.
@@ -146,6 +147,76 @@ pub fn password_reset(
             purpose: "password_reset",
         },
     )
+}
+
+/// A code proving the address is the recipient's, to type on the verification page.
+pub fn verification_code(
+    brand: &MailBrand,
+    language: Language,
+    name: &str,
+    email: &str,
+    code: &str,
+) -> Email {
+    let product = &brand.product_name;
+    let (subject, greeting, why, label, instruction, button) = match language {
+        Language::English => (
+            format!("Your {product} verification code: {code}"),
+            format!("Hello {name},"),
+            format!("Here is the code that confirms this address is yours on {product}."),
+            "Code:",
+            "Type it on the verification page. It works once, within 10 minutes.",
+            "Open the verification page",
+        ),
+        Language::French => (
+            format!("Votre code de vérification {product}\u{a0}: {code}"),
+            format!("Bonjour {name},"),
+            format!("Voici le code qui confirme que cette adresse est la vôtre sur {product}."),
+            "Code\u{a0}:",
+            "Saisissez-le sur la page de vérification. Il ne sert qu'une fois, pendant 10 minutes.",
+            "Ouvrir la page de vérification",
+        ),
+    };
+    compose(
+        brand,
+        language,
+        Message {
+            recipient: email,
+            recipient_name: name,
+            subject,
+            paragraphs: vec![greeting, why],
+            details: vec![(label, code, true)],
+            instruction: instruction.to_string(),
+            button,
+            link: paths::VERIFY.to_string(),
+            purpose: "verification_code",
+        },
+    )
+}
+
+/// The same code by text message: short, named for the brand.
+pub fn verification_text(
+    brand: &MailBrand,
+    language: Language,
+    name: &str,
+    phone: &str,
+    code: &str,
+) -> Sms {
+    let product = &brand.product_name;
+    let text = match language {
+        Language::English => {
+            format!("{code} is your {product} verification code. It expires in 10 minutes.")
+        }
+        Language::French => {
+            format!("{code} est votre code de vérification {product}. Il expire dans 10 minutes.")
+        }
+    };
+    Sms {
+        recipient: phone.to_string(),
+        recipient_name: name.to_string(),
+        sender_name: product.clone(),
+        text,
+        purpose: "verification_code".into(),
+    }
 }
 
 /// What a message says, in the order every message says it: paragraphs, labelled
@@ -334,6 +405,32 @@ mod tests {
             .contains("https://portal.northwind.com/reset-password?token=tok"));
         assert!(email.text.contains("Bonjour Zoé,"));
         assert_eq!(email.purpose, "password_reset");
+    }
+
+    #[test]
+    fn a_verification_code_comes_by_email_and_by_text_in_the_users_language() {
+        let email = verification_code(
+            &brand("#112233"),
+            Language::French,
+            "Zoé",
+            "zoe@example.test",
+            "042917",
+        );
+        assert!(email.subject.ends_with("\u{a0}: 042917"));
+        assert!(email.text.contains("Code\u{a0}: 042917"));
+        assert!(email.text.contains("https://portal.northwind.com/verify"));
+        let sms = verification_text(
+            &brand("#112233"),
+            Language::English,
+            "Zoé",
+            "+33612345678",
+            "042917",
+        );
+        assert_eq!(
+            sms.text,
+            "042917 is your Northwind <Connect> verification code. It expires in 10 minutes."
+        );
+        assert_eq!(sms.recipient, "+33612345678");
     }
 
     #[test]

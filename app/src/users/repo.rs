@@ -20,6 +20,8 @@ pub struct UserRecord {
     pub language: String,
     /// The branding domain chosen for their emails and links, if one was.
     pub branding_domain: Option<String>,
+    /// Their mobile number in international form, once verified; '' before.
+    pub phone: String,
     pub last_sign_in_at: Option<i64>,
     pub version: i64,
 }
@@ -44,7 +46,7 @@ pub struct MembershipRecord {
 }
 
 const USER_COLUMNS: &str = "id, email, name, status, password_hash, must_change_password, \
-     language, branding_domain, last_sign_in_at, version";
+     language, branding_domain, phone, last_sign_in_at, version";
 
 fn user_from_row(row: &sqlx::any::AnyRow) -> Result<UserRecord, AppError> {
     let status: String = row.try_get("status")?;
@@ -58,6 +60,7 @@ fn user_from_row(row: &sqlx::any::AnyRow) -> Result<UserRecord, AppError> {
         must_change_password: flag(row.try_get("must_change_password")?),
         language: row.try_get("language")?,
         branding_domain: row.try_get("branding_domain")?,
+        phone: row.try_get("phone")?,
         last_sign_in_at: row.try_get("last_sign_in_at")?,
         version: row.try_get("version")?,
     })
@@ -142,6 +145,21 @@ pub async fn set_password<'e>(
     )
     .bind(password_hash)
     .bind(flag_value(must_change))
+    .bind(now_ms())
+    .bind(user.0)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Records that `user` proved their address (a mailed link reached them there).
+pub async fn mark_email_verified<'e>(
+    db: impl Executor<'e, Database = Any>,
+    user: UserId,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE users SET email_verified_at = $1 WHERE id = $2 AND email_verified_at IS NULL",
+    )
     .bind(now_ms())
     .bind(user.0)
     .execute(db)

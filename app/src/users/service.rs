@@ -509,7 +509,7 @@ impl FirstAccessPlan {
                 first_access: self.first_access()?,
             },
         );
-        enqueue(&mut **tx, &email).await
+        enqueue(&mut **tx, email).await
     }
 }
 

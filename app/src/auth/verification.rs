@@ -1,0 +1,368 @@
+//! Client users prove their email address and/or mobile number before first access
+//! (PRODUCT.md §3), as their client account's policy asks: a six-digit code sent
+//! there, good for ten minutes, one use and five tries, with at most one sent a
+//! minute. Following a mailed link (activation, password reset) proves the address
+//! too.
+
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use super::guard::Actor;
+use super::roles::Role;
+use super::session::SessionUser;
+use super::{Obligation, VerificationStep, VerifyChannel};
+use crate::audit::repo::{record, AuditEvent};
+use crate::clients::repo::verification_policies;
+use crate::db::{now_ms, Db};
+use crate::error::{AppError, FieldErrors};
+use crate::mail::{brand_of_user, outbox::enqueue, templates};
+use crate::state::AppState;
+use crate::users::repo::{find_by_id, MembershipRecord, UserRecord};
+use crate::users::{normalize_email, Language};
+
+pub const CODE_LIFETIME_MS: i64 = 10 * 60 * 1000;
+pub const MAX_ATTEMPTS: i64 = 5;
+pub const RESEND_WAIT_MS: i64 = 60 * 1000;
+
+/// What the client accounts of a Client User ask them to verify; nothing for anyone
+/// else, and without a query.
+pub async fn channels_asked(
+    db: &Db,
+    memberships: &[MembershipRecord],
+) -> Result<Vec<VerifyChannel>, AppError> {
+    let accounts: Vec<_> = memberships
+        .iter()
+        .filter(|membership| membership.roles.contains(Role::ClientUser))
+        .map(|membership| membership.node_id)
+        .collect();
+    if accounts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut asked: Vec<VerifyChannel> = verification_policies(db.pool(), &accounts)
+        .await?
+        .into_iter()
+        .flat_map(|policy| policy.channels().iter().copied())
+        .collect();
+    asked.sort();
+    asked.dedup();
+    Ok(asked)
+}
+
+/// What `user` still has to verify before they may go on.
+pub async fn channels_due(
+    db: &Db,
+    user: &SessionUser,
+    memberships: &[MembershipRecord],
+) -> Result<Vec<VerifyChannel>, AppError> {
+    let mut due = channels_asked(db, memberships).await?;
+    due.retain(|channel| !user.verified.contains(channel));
+    Ok(due)
+}
+
+/// The verification page's steps: each channel asked, where its code goes, whether
+/// it is done, and whether a code is out.
+pub async fn steps(state: &AppState, actor: &Actor) -> Result<Vec<VerificationStep>, AppError> {
+    let user = may_verify(state, actor).await?;
+    let now = now_ms();
+    let mut steps = Vec::new();
+    for channel in channels_asked(&state.db, &actor.memberships).await? {
+        let code_sent_to: Option<String> = sqlx::query_scalar(
+            "SELECT destination FROM verification_codes \
+             WHERE user_id = $1 AND channel = $2 AND expires_at > $3 AND attempts < $4",
+        )
+        .bind(user.id.0)
+        .bind(channel.key())
+        .bind(now)
+        .bind(MAX_ATTEMPTS)
+        .fetch_optional(state.db.pool())
+        .await?;
+        let destination = match channel {
+            VerifyChannel::Email => user.email.clone(),
+            VerifyChannel::Sms => code_sent_to.clone().unwrap_or_else(|| user.phone.clone()),
+        };
+        steps.push(VerificationStep {
+            channel,
+            destination,
+            verified: actor.user.verified.contains(&channel),
+            code_sent: code_sent_to.is_some(),
+        });
+    }
+    Ok(steps)
+}
+
+/// Sends a new code for `channel` (to `phone`, for SMS), replacing any earlier one.
+pub async fn send_code(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    channel: VerifyChannel,
+    phone: &str,
+) -> Result<(), AppError> {
+    let user = may_verify(state, actor).await?;
+    still_due(state, actor, channel).await?;
+    let destination = match channel {
+        VerifyChannel::Email => user.email.clone(),
+        VerifyChannel::Sms => {
+            mobile_number(phone).map_err(|problem| AppError::field("phone", problem))?
+        }
+    };
+    let code = new_code();
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    // One statement both replaces the code and keeps to one a minute, however many
+    // requests arrive at once.
+    let stored = sqlx::query(
+        "INSERT INTO verification_codes (user_id, channel, destination, code_hash, sent_at, \
+         expires_at, attempts) VALUES ($1, $2, $3, $4, $5, $6, 0) \
+         ON CONFLICT (user_id, channel) DO UPDATE SET destination = excluded.destination, \
+         code_hash = excluded.code_hash, sent_at = excluded.sent_at, \
+         expires_at = excluded.expires_at, attempts = 0 \
+         WHERE verification_codes.sent_at <= $7",
+    )
+    .bind(user.id.0)
+    .bind(channel.key())
+    .bind(&destination)
+    .bind(hash_code(&user, channel, &code))
+    .bind(now)
+    .bind(now + CODE_LIFETIME_MS)
+    .bind(now - RESEND_WAIT_MS)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if stored == 0 {
+        return Err(AppError::field(
+            FieldErrors::FORM,
+            "A code was sent less than a minute ago. Wait a moment before asking for another.",
+        ));
+    }
+    let brand = brand_of_user(&mut tx, &user, &state.settings.public_url).await?;
+    let language = Language::from_code(&user.language);
+    match channel {
+        VerifyChannel::Email => {
+            let email =
+                templates::verification_code(&brand, language, &user.name, &destination, &code);
+            enqueue(&mut *tx, email).await?;
+        }
+        VerifyChannel::Sms => {
+            let sms =
+                templates::verification_text(&brand, language, &user.name, &destination, &code);
+            enqueue(&mut *tx, sms).await?;
+        }
+    }
+    record(
+        &mut *tx,
+        AuditEvent::about_self(
+            user.id,
+            "auth.verification_code_sent",
+            json!({ "channel": channel.key(), "destination": destination }),
+            address,
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Checks a code typed for `channel`; the right one marks the address or number
+/// verified. Returns whether everything asked is now verified.
+pub async fn check_code(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    channel: VerifyChannel,
+    code: &str,
+) -> Result<bool, AppError> {
+    let user = may_verify(state, actor).await?;
+    still_due(state, actor, channel).await?;
+    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
+        return Err(AppError::field("code", "Enter the 6 digits of the code."));
+    }
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    // Counting the try before comparing keeps concurrent guesses within the limit.
+    let tried = sqlx::query(
+        "UPDATE verification_codes SET attempts = attempts + 1 \
+         WHERE user_id = $1 AND channel = $2 AND expires_at > $3 AND attempts < $4 \
+         RETURNING code_hash, destination, attempts",
+    )
+    .bind(user.id.0)
+    .bind(channel.key())
+    .bind(now)
+    .bind(MAX_ATTEMPTS)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(tried) = tried else {
+        return Err(AppError::field(
+            "code",
+            "This code has expired or was tried too many times. Send a new one.",
+        ));
+    };
+    let attempts: i64 = tried.try_get("attempts")?;
+    if tried.try_get::<String, _>("code_hash")? != hash_code(&user, channel, &code) {
+        tx.commit().await?;
+        let left = MAX_ATTEMPTS - attempts;
+        return Err(AppError::field(
+            "code",
+            if left > 0 {
+                format!("That is not the code we sent. {left} tries left.")
+            } else {
+                "That is not the code we sent, and it was the last try. Send a new one.".into()
+            },
+        ));
+    }
+    let destination: String = tried.try_get("destination")?;
+    sqlx::query("DELETE FROM verification_codes WHERE user_id = $1 AND channel = $2")
+        .bind(user.id.0)
+        .bind(channel.key())
+        .execute(&mut *tx)
+        .await?;
+    let marked = match channel {
+        // The code proves the address it was sent to, if it is still theirs.
+        VerifyChannel::Email => sqlx::query(
+            "UPDATE users SET email_verified_at = $1 WHERE id = $2 AND email_normalized = $3",
+        )
+        .bind(now)
+        .bind(user.id.0)
+        .bind(normalize_email(&destination)),
+        VerifyChannel::Sms => {
+            sqlx::query("UPDATE users SET phone = $3, phone_verified_at = $1 WHERE id = $2")
+                .bind(now)
+                .bind(user.id.0)
+                .bind(&destination)
+        }
+    }
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if marked != 1 {
+        return Err(AppError::field(
+            "code",
+            "Your email address changed since this code was sent. Send a new one.",
+        ));
+    }
+    let action = match channel {
+        VerifyChannel::Email => "auth.email_verified",
+        VerifyChannel::Sms => "auth.phone_verified",
+    };
+    record(
+        &mut *tx,
+        AuditEvent::about_self(
+            user.id,
+            action,
+            json!({ "destination": destination }),
+            address,
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    let remaining = channels_asked(&state.db, &actor.memberships)
+        .await?
+        .into_iter()
+        .filter(|due| *due != channel && !actor.user.verified.contains(due))
+        .count();
+    Ok(remaining == 0)
+}
+
+/// The actor's own record, for someone whose next step may be verifying: a temporary
+/// password is replaced first.
+async fn may_verify(state: &AppState, actor: &Actor) -> Result<UserRecord, AppError> {
+    if actor.obligation == Some(Obligation::ChangePassword) {
+        return Err(AppError::forbidden(Obligation::ChangePassword.refusal()));
+    }
+    find_by_id(state.db.pool(), actor.user.id)
+        .await?
+        .ok_or(AppError::Unauthenticated)
+}
+
+async fn still_due(
+    state: &AppState,
+    actor: &Actor,
+    channel: VerifyChannel,
+) -> Result<(), AppError> {
+    if channels_due(&state.db, &actor.user, &actor.memberships)
+        .await?
+        .contains(&channel)
+    {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "There is nothing to verify there: your account does not ask for it, or it is done.",
+        ))
+    }
+}
+
+/// A mobile number as SMS providers take it: `+`, the country code and the number,
+/// from what a person typed (spaces, dashes, dots and brackets allowed).
+pub fn mobile_number(typed: &str) -> Result<String, &'static str> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return Err("Enter your mobile number.");
+    }
+    if let Some(problem) = crate::clients::service::phone_problem(typed) {
+        return Err(problem);
+    }
+    if !typed.starts_with('+') {
+        return Err("Start with + and the country code, like +1 617 555 0100.");
+    }
+    let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
+    Ok(format!("+{digits}"))
+}
+
+/// Six random digits, each sequence equally likely.
+fn new_code() -> String {
+    // The largest multiple of a million a u32 holds: drawing below it keeps the
+    // remainders uniform.
+    const BOUND: u32 = 4_294_000_000;
+    loop {
+        let drawn = OsRng.next_u32();
+        if drawn < BOUND {
+            return format!("{:06}", drawn % 1_000_000);
+        }
+    }
+}
+
+/// Codes are kept hashed with whom and what they are for, so a copy of the table
+/// reveals no code that works elsewhere.
+fn hash_code(user: &UserRecord, channel: VerifyChannel, code: &str) -> String {
+    hex::encode(Sha256::digest(
+        format!("{}:{}:{code}", user.id.0, channel.key()).as_bytes(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_six_digits_and_vary() {
+        let codes: Vec<String> = (0..50).map(|_| new_code()).collect();
+        assert!(codes
+            .iter()
+            .all(|code| code.len() == 6 && code.chars().all(|c| c.is_ascii_digit())));
+        let mut distinct = codes.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert!(distinct.len() > 40, "50 draws from a million repeat rarely");
+    }
+
+    #[test]
+    fn mobile_numbers_need_the_country_code_and_keep_only_digits() {
+        assert_eq!(
+            mobile_number(" +1 (617) 555-0100 "),
+            Ok("+16175550100".into())
+        );
+        assert_eq!(
+            mobile_number("+33 6 12 34 56 78"),
+            Ok("+33612345678".into())
+        );
+        assert!(mobile_number("617 555 0100")
+            .unwrap_err()
+            .contains("country code"));
+        assert_eq!(mobile_number(""), Err("Enter your mobile number."));
+        assert!(mobile_number("+1 555").is_err());
+        assert!(mobile_number("+1 617 555 0100 x2").is_err());
+    }
+}

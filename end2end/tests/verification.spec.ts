@@ -1,0 +1,111 @@
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { ClientPage, NewClientPage } from '../pages/clients-page';
+import { AppShell, collectConsoleErrors, LoginPage, USERS } from '../pages/login-page';
+import { emailTo, textTo } from '../pages/mail';
+import { UsersPage } from '../pages/users-page';
+
+async function ownBrowser(browser: Browser, page: Page) {
+  const context = await browser.newContext({ viewport: page.viewportSize() ?? undefined });
+  return { context, page: await context.newPage() };
+}
+
+/** The step of the verification page for one channel. */
+function step(page: Page, heading: 'Email address' | 'Mobile number') {
+  return page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: heading }) });
+}
+
+/** A six-digit code that is not `code`. */
+function another(code: string) {
+  return `${(Number(code[0]) + 1) % 10}${code.slice(1)}`;
+}
+
+test('a client user must verify email and mobile before seeing anything', async ({ page, browser }, testInfo) => {
+  const project = testInfo.project.name;
+  const errors = collectConsoleErrors(page);
+  const clientName = `Quill Optics ${project}`;
+  const email = `quinn.${project}@quill-optics.test`;
+  const mobile = project === 'desktop' ? '+1 617 555 0142' : '+1 617 555 0143';
+
+  // The partner's admin opens a client account whose Client Users verify both.
+  const login = new LoginPage(page);
+  await login.open();
+  await login.signInAs(USERS.partnerAdmin.email);
+  const form = new NewClientPage(page);
+  await form.open();
+  await form.fill({
+    name: clientName,
+    contact: 'Quentin Quill',
+    email: `office.${project}@quill-optics.test`,
+    phone: '+1 206 555 0199',
+    group: 'Northwind Telecom › West Region › Seattle',
+    features: ['Voice'],
+    seats: '3',
+  });
+  await form.submit();
+  await page.getByRole('link', { name: 'Open the client account' }).click();
+  const client = new ClientPage(page);
+  await expect(client.heading()).toContainText(clientName);
+  const verification = client.section('Client User verification');
+  await expect(verification.getByLabel('Verify')).toHaveValue('email');
+  await verification.getByLabel('Verify').selectOption({ label: 'Email address and mobile number' });
+  await verification.getByRole('button', { name: 'Save verification' }).click();
+  await page.reload();
+  await expect(client.section('Client User verification').getByLabel('Verify')).toHaveValue('email_and_sms');
+  await client.section('Client User verification').screenshot({ path: `screenshots/${project}-client-verification.png` });
+
+  // They invite a Client User with a temporary password: the email is not proved.
+  await page.getByRole('main').getByRole('link', { name: 'Users', exact: true }).click();
+  const users = new UsersPage(page);
+  await users.expectOpen();
+  await users.invite({ email, name: `Quinn ${project}`, roles: ['Client User'] });
+  await page.getByRole('radio', { name: /temporary password/ }).check();
+  await page.getByRole('button', { name: 'Send invite' }).click();
+  const temporary = (await page.locator('.secret-value').textContent())!.trim();
+  expect(errors).toEqual([]);
+
+  // The client user changes the password, then is held at verification.
+  const quinn = await ownBrowser(browser, page);
+  const them = quinn.page;
+  const theirLogin = new LoginPage(them);
+  await theirLogin.open();
+  await theirLogin.signIn(email, temporary);
+  await expect(them).toHaveURL('/change-password');
+  await them.getByLabel('Current password').fill(temporary);
+  await them.getByLabel('New password', { exact: true }).fill(`quinn ${project} reads the small print`);
+  await them.getByLabel('Confirm new password').fill(`quinn ${project} reads the small print`);
+  await them.getByRole('button', { name: 'Change password' }).click();
+  await expect(them).toHaveURL('/verify');
+  await expect(them.getByRole('heading', { level: 1, name: 'Verify your account' })).toBeVisible();
+  await them.goto('/clients');
+  await expect(them).toHaveURL('/verify');
+  await expect(them.getByRole('heading', { level: 1, name: 'Verify your account' })).toBeVisible();
+  await them.screenshot({ path: `screenshots/${project}-verify.png`, fullPage: true });
+
+  // The email code: a wrong one is counted, the right one proves the address.
+  await step(them, 'Email address').getByRole('button', { name: 'Send code' }).click();
+  const mailed = await emailTo(email, (message) => message.subject.includes('verification code'));
+  const emailCode = mailed.subject.match(/(\d{6})$/)![1];
+  await step(them, 'Email address').getByLabel('Code from the email').fill(another(emailCode));
+  await step(them, 'Email address').getByRole('button', { name: 'Verify' }).click();
+  await expect(them.getByText('That is not the code we sent. 4 tries left.')).toBeVisible();
+  await them.screenshot({ path: `screenshots/${project}-verify-wrong-code.png`, fullPage: true });
+  await step(them, 'Email address').getByLabel('Code from the email').fill(emailCode);
+  await step(them, 'Email address').getByRole('button', { name: 'Verify' }).click();
+  await expect(them.getByText('Email address verified')).toBeVisible();
+
+  // The mobile number: it needs its country code; the texted code proves it.
+  const mobileStep = step(them, 'Mobile number');
+  await mobileStep.getByLabel('Mobile number').fill('617 555 0100');
+  await mobileStep.getByRole('button', { name: 'Send code' }).click();
+  await expect(mobileStep.getByText('Start with + and the country code')).toBeVisible();
+  await mobileStep.getByLabel('Mobile number').fill(mobile);
+  await mobileStep.getByRole('button', { name: 'Send code' }).click();
+  const texted = await textTo(mobile.replace(/ /g, ''));
+  expect(texted.body).toMatch(/^\d{6} is your Northwind Connect verification code\./);
+  await mobileStep.getByLabel('Code from the text message').fill(texted.body.slice(0, 6));
+  await them.screenshot({ path: `screenshots/${project}-verify-sms.png`, fullPage: true });
+  await mobileStep.getByRole('button', { name: 'Verify' }).click();
+  await expect(them).toHaveURL('/');
+  await expect(new AppShell(them).heading()).toContainText(clientName);
+  await quinn.context.close();
+});
