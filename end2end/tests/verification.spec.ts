@@ -101,11 +101,19 @@ test('a client user must verify email and mobile before seeing anything', async 
   await mobileStep.getByLabel('Mobile number').fill(mobile);
   await mobileStep.getByRole('button', { name: 'Send code' }).click();
   const texted = await textTo(mobile.replace(/ /g, ''));
-  expect(texted.body).toMatch(/^\d{6} is your Northwind Connect verification code\./);
+  // In the partner's brand (the settings test may have renamed it meanwhile).
+  expect(texted.body).toMatch(/^\d{6} is your Northwind Connect\b.* verification code\. It expires in 10 minutes\.$/);
   await mobileStep.getByLabel('Code from the text message').fill(texted.body.slice(0, 6));
   await them.screenshot({ path: `screenshots/${project}-verify-sms.png`, fullPage: true });
   await mobileStep.getByRole('button', { name: 'Verify' }).click();
   await expect(them).toHaveURL('/');
   await expect(new AppShell(them).heading()).toContainText(clientName);
   await quinn.context.close();
+
+  // Their admin sees what they proved.
+  await page.getByRole('link', { name: 'Open their roles' }).click();
+  const account = page.getByRole('region', { name: 'Account' });
+  await expect(account.getByText('Verified', { exact: true })).toBeVisible();
+  await expect(account.getByText(mobile.replace(/ /g, ''))).toBeVisible();
+  await account.screenshot({ path: `screenshots/${project}-user-verified.png` });
 });

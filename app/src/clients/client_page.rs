@@ -12,6 +12,7 @@ use super::api::{
 use super::directory_page::format_date;
 use super::form::{CompanyFields, FeatureChoices};
 use super::{ClientStatus, ClientView, CreditEntry, CreditKind, VerificationPolicy};
+use crate::components::fact::Fact;
 use crate::components::field::{
     action_error, field_error, ConflictAlert, FormAlert, SelectField, TextField,
 };
@@ -175,16 +176,6 @@ fn CompanyCard(client: ClientView) -> impl IntoView {
                     .into_any()
             }}
         </section>
-    }
-}
-
-#[component]
-fn Fact(term: &'static str, value: String) -> impl IntoView {
-    view! {
-        <div>
-            <dt>{term}</dt>
-            <dd>{if value.is_empty() { "—".to_string() } else { value }}</dd>
-        </div>
     }
 }
 

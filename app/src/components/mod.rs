@@ -1,5 +1,6 @@
 //! Feature-free widgets shared by every page.
 
+pub mod fact;
 pub mod field;
 pub mod logo;
 pub mod revision;

@@ -171,6 +171,10 @@ pub struct UserAtNode {
     /// passwords): it holds roles only where the viewer manages users.
     pub can_manage_account: bool,
     pub is_self: bool,
+    /// What they proved is theirs: their address, and the mobile number shown
+    /// ('' when none is).
+    pub email_verified: bool,
+    pub verified_phone: String,
 }
 
 /// What the invite form offers at a node.

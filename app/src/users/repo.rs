@@ -22,6 +22,10 @@ pub struct UserRecord {
     pub branding_domain: Option<String>,
     /// Their mobile number in international form, once verified; '' before.
     pub phone: String,
+    /// They proved their address (a code, or a mailed link followed).
+    pub email_verified: bool,
+    /// They proved `phone` with a texted code.
+    pub phone_verified: bool,
     pub last_sign_in_at: Option<i64>,
     pub version: i64,
 }
@@ -46,7 +50,8 @@ pub struct MembershipRecord {
 }
 
 const USER_COLUMNS: &str = "id, email, name, status, password_hash, must_change_password, \
-     language, branding_domain, phone, last_sign_in_at, version";
+     language, branding_domain, phone, email_verified_at, phone_verified_at, last_sign_in_at, \
+     version";
 
 fn user_from_row(row: &sqlx::any::AnyRow) -> Result<UserRecord, AppError> {
     let status: String = row.try_get("status")?;
@@ -61,6 +66,12 @@ fn user_from_row(row: &sqlx::any::AnyRow) -> Result<UserRecord, AppError> {
         language: row.try_get("language")?,
         branding_domain: row.try_get("branding_domain")?,
         phone: row.try_get("phone")?,
+        email_verified: row
+            .try_get::<Option<i64>, _>("email_verified_at")?
+            .is_some(),
+        phone_verified: row
+            .try_get::<Option<i64>, _>("phone_verified_at")?
+            .is_some(),
         last_sign_in_at: row.try_get("last_sign_in_at")?,
         version: row.try_get("version")?,
     })

@@ -249,11 +249,20 @@ pub async fn user_at_node(
     let node = managed_node(state, actor, node).await?;
     let person = person_at(state, actor, &node, user).await?;
     let membership = membership_at(state.db.pool(), user, node.summary.id).await?;
+    let record = find_by_id(state.db.pool(), user)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(UserAtNode {
         choices: role_choices(&node, Some(&person)),
         version: membership.version,
         can_manage_account: manages_account(state, actor, user).await?,
         is_self: user == actor.user.id,
+        email_verified: record.email_verified,
+        verified_phone: if record.phone_verified {
+            record.phone
+        } else {
+            String::new()
+        },
         user: person,
         node: node.summary,
     })

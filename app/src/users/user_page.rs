@@ -11,6 +11,7 @@ use super::api::{
 };
 use super::form::{RoleCheckboxes, RoleChips};
 use super::{UserAtNode, UserId, UserStatus};
+use crate::components::fact::Fact;
 use crate::components::field::{action_error, field_error, ConflictAlert, FormAlert};
 use crate::components::revision::{on_success, Revision, SavedAt};
 use crate::components::secret::Secret;
@@ -176,6 +177,14 @@ fn AccountCard(record: UserAtNode) -> impl IntoView {
     view! {
         <section class="card client-card account-actions" aria-labelledby="account-heading">
             <h2 id="account-heading">"Account"</h2>
+            <dl class="facts">
+                <Fact
+                    term="Email address"
+                    value=if record.email_verified { "Verified" } else { "Not verified yet" }
+                        .to_string()
+                />
+                <Fact term="Verified mobile number" value=record.verified_phone.clone() />
+            </dl>
             {record.user.invite_pending.then(|| view! { <ResendForm node user /> })}
             <EnableForm node user enable=disabled />
             {(!disabled).then(|| view! { <PasswordForm node user /> })}
