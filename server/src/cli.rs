@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 
+use app::audit::chain::ChainReport;
 use app::auth::password::{generate_password, Passwords};
 use app::db::Db;
 use app::mail::delivery::{spawn_worker, Mailer, Senders};
@@ -49,6 +50,11 @@ enum Command {
     },
     /// Create demo data: partners, nested groups, client accounts and users of every role.
     Seed(seed::SeedArgs),
+    /// The audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Print a signed SSO login link for a user of a client account, as a partner's
     /// system would make one with the client's SSO token.
     SsoLink {
@@ -60,6 +66,13 @@ enum Command {
         #[arg(long, default_value_t = 300)]
         seconds: i64,
     },
+}
+
+#[derive(Subcommand, Debug)]
+enum AuditCommand {
+    /// Walk the audit log's hash chain and say whether any event was changed or
+    /// removed; exits with an error where it is broken.
+    Verify,
 }
 
 #[derive(Args, Debug, Default)]
@@ -173,6 +186,9 @@ pub async fn run(cli: Cli) -> CliResult {
             db.migrate().await?;
             seed::seed(&db, &Passwords::new(hashing_threads()), args).await
         }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => audit_verify(&db).await,
         Command::SsoLink {
             client,
             email,
@@ -203,6 +219,48 @@ async fn create_admin(db: &Db, email: &str, name: &str) -> CliResult {
     Ok(())
 }
 
+async fn audit_verify(db: &Db) -> CliResult {
+    let report = app::audit::chain::verify(db).await?;
+    let (said, intact) = describe(&report);
+    println!("{said}");
+    if intact {
+        Ok(())
+    } else {
+        Err("the audit log was tampered with".into())
+    }
+}
+
+/// What `audit verify` says of a report, and whether the chain is whole.
+fn describe(report: &ChainReport) -> (String, bool) {
+    match report {
+        ChainReport::Intact {
+            unchained,
+            chained,
+            head,
+        } => {
+            let mut said = format!("Audit log intact: {chained} events chained.");
+            if *unchained > 0 {
+                said.push_str(&format!(
+                    " {unchained} earlier events were written before the chain and are not covered."
+                ));
+            }
+            if !head.is_empty() {
+                said.push_str(&format!(
+                    "\nLast hash: {head} (note it down: a later check proves nothing up to here was rewritten)."
+                ));
+            }
+            (said, true)
+        }
+        ChainReport::Broken { event: 0, problem } => {
+            (format!("Audit log BROKEN at its end: {problem}."), false)
+        }
+        ChainReport::Broken { event, problem } => (
+            format!("Audit log BROKEN at event #{event}: {problem}."),
+            false,
+        ),
+    }
+}
+
 async fn sso_link(db: &Db, client: i64, email: String, seconds: i64) -> CliResult {
     use app::auth::sso::{SsoLink, MAX_LIFETIME_SECONDS};
     let token = app::clients::repo::sso_token(db.pool(), app::tenancy::NodeId(client))
@@ -217,4 +275,32 @@ async fn sso_link(db: &Db, client: i64, email: String, seconds: i64) -> CliResul
     };
     println!("{}", link.to_path(&token));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_verdict_names_the_broken_event_or_the_last_hash() {
+        let intact = ChainReport::Intact {
+            unchained: 2,
+            chained: 40,
+            head: "ab12".into(),
+        };
+        let (said, whole) = describe(&intact);
+        assert!(whole);
+        assert!(said.starts_with("Audit log intact: 40 events chained. 2 earlier events"));
+        assert!(said.contains("Last hash: ab12"));
+        let broken = ChainReport::Broken {
+            event: 17,
+            problem: "what it says was changed after it was written".into(),
+        };
+        let (said, whole) = describe(&broken);
+        assert!(!whole);
+        assert_eq!(
+            said,
+            "Audit log BROKEN at event #17: what it says was changed after it was written."
+        );
+    }
 }

@@ -1,5 +1,7 @@
-//! The audit log (PRODUCT.md §5). This foundation records events; the viewer, the
-//! hash chain and exports come with the audit issue.
+//! The audit log (PRODUCT.md §5): events recorded in the transaction of the change
+//! they describe, in one hash chain that shows any edit or removal.
 
+#[cfg(feature = "ssr")]
+pub mod chain;
 #[cfg(feature = "ssr")]
 pub mod repo;

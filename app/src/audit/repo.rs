@@ -1,7 +1,9 @@
-//! Appends audit events, inside the transaction of the change they record.
+//! Appends audit events, inside the transaction of the change they record, and reads
+//! the latest change at a node for conflict messages.
 
-use sqlx::{Any, Executor};
+use sqlx::{Any, AnyConnection, Executor};
 
+use super::chain::{append, Chained};
 use crate::db::now_ms;
 use crate::error::AppError;
 use crate::tenancy::NodeId;
@@ -74,24 +76,23 @@ impl<'a> AuditEvent<'a> {
     }
 }
 
-pub async fn record<'e>(
-    db: impl Executor<'e, Database = Any>,
-    event: AuditEvent<'_>,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO audit_events (occurred_at, actor_user_id, subject_user_id, node_id, \
-         action, details, address) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+/// Appends `event` to the audit log's chain, inside the transaction of the change it
+/// records.
+pub async fn record(conn: &mut AnyConnection, event: AuditEvent<'_>) -> Result<(), AppError> {
+    let details = event.details.to_string();
+    append(
+        conn,
+        &Chained {
+            occurred_at: now_ms(),
+            actor: event.actor.map(|user| user.0),
+            subject: event.subject.map(|user| user.0),
+            node: event.node.map(|node| node.0),
+            action: event.action,
+            details: &details,
+            address: event.address,
+        },
     )
-    .bind(now_ms())
-    .bind(event.actor.map(|u| u.0))
-    .bind(event.subject.map(|u| u.0))
-    .bind(event.node.map(|n| n.0))
-    .bind(event.action)
-    .bind(event.details.to_string())
-    .bind(event.address)
-    .execute(db)
-    .await?;
-    Ok(())
+    .await
 }
 
 /// The Conflict for a record at `node` changed since the actor loaded it: who changed

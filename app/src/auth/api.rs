@@ -147,7 +147,7 @@ pub async fn change_password(
     set_password(&mut *tx, actor.user.id, &hash, false).await?;
     session::end_other_sessions(&mut *tx, actor.user.id, &actor.user.token_hash).await?;
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::about_self(
             actor.user.id,
             "auth.password_changed",

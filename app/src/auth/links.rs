@@ -168,7 +168,7 @@ pub async fn follow(
     // The link reached them at the address it is bound to: that proves the address.
     mark_email_verified(&mut *tx, user.id).await?;
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::about_self(user.id, purpose.audit_action(), json!({}), &client.address),
     )
     .await?;
@@ -210,7 +210,7 @@ pub async fn send_password_reset(
     );
     crate::mail::outbox::enqueue(&mut *tx, message).await?;
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::about_self(
             user.id,
             "auth.password_reset_requested",

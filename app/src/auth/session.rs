@@ -195,7 +195,7 @@ pub async fn open_session(
     .await?;
     record_sign_in(&mut *tx, user.id).await?;
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::about_self(
             user.id,
             "auth.sign_in",
@@ -281,7 +281,7 @@ pub async fn close_session(
         .execute(&mut *tx)
         .await?;
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::about_self(user.id, "auth.sign_out", json!({}), &client.address),
     )
     .await?;

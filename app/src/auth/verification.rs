@@ -152,7 +152,7 @@ pub async fn send_code(
         }
     }
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::about_self(
             user.id,
             "auth.verification_code_sent",
@@ -248,7 +248,7 @@ pub async fn check_code(
         VerifyChannel::Sms => "auth.phone_verified",
     };
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::about_self(
             user.id,
             action,

@@ -373,7 +373,7 @@ pub async fn create_client(
     plan.send_welcome(state, &mut tx, admin, Some(partner), &admin_user)
         .await?;
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent {
             actor: Some(actor.user.id),
             subject: Some(admin),
@@ -476,7 +476,7 @@ pub async fn update_company(
         return Err(stale(&state.db, id).await);
     }
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::at_node(
             actor.user.id,
             id,
@@ -517,7 +517,7 @@ pub async fn set_status(
         _ => "client.activated",
     };
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::at_node(actor.user.id, id, action, json!({ "before": { "status": client.status.key() }, "after": { "status": status.key() } }), address),
     )
     .await?;
@@ -556,7 +556,7 @@ pub async fn modify_features(
         return Err(stale(&state.db, id).await);
     }
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::at_node(
             actor.user.id,
             id,
@@ -605,7 +605,7 @@ pub async fn top_up(
     .await?
     .ok_or(AppError::Internal)?;
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::at_node(actor.user.id, id, "client.credits_added", json!({ "after": { "credit": credit.key(), "amount": amount, "balance": balance, "note": note } }), address),
     )
     .await?;
@@ -660,7 +660,7 @@ pub async fn reveal_sso_token(
         .await?
         .ok_or(AppError::NotFound)?;
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::at_node(
             actor.user.id,
             id,
@@ -693,7 +693,7 @@ pub async fn rotate_sso_token(
     let mut tx = state.db.begin().await?;
     repo::set_sso_token(&mut *tx, id, &token).await?;
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::at_node(
             actor.user.id,
             id,
@@ -732,7 +732,7 @@ pub async fn move_client(
     }
     move_subtree(&mut tx, id, group).await?;
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::at_node(
             actor.user.id,
             id,
@@ -762,7 +762,7 @@ pub async fn set_verification(
         return Err(stale(&state.db, id).await);
     }
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::at_node(actor.user.id, id, "client.verification_set", json!({ "before": { "verification": client.verification.key() }, "after": { "verification": policy.key() } }), address),
     )
     .await?;
@@ -793,7 +793,7 @@ pub async fn set_operator_status(
         return Err(stale(&state.db, id).await);
     }
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::at_node(actor.user.id, id, "client.operator_status_set", json!({ "before": { "operator_status": client.operator_status }, "after": { "operator_status": text } }), address),
     )
     .await?;

@@ -252,7 +252,7 @@ pub async fn create_group(
     let mut tx = state.db.begin().await?;
     let id = insert_node(&mut tx, Some(parent), NodeKind::Group, &name).await?;
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::at_node(
             actor.user.id,
             id,
@@ -287,7 +287,7 @@ pub async fn rename_group(
         return Err(stale(&state.db, node).await);
     }
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::at_node(
             actor.user.id,
             node,
@@ -345,7 +345,7 @@ pub async fn move_group(
     }
     move_subtree(&mut tx, node, new_parent).await?;
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::at_node(
             actor.user.id,
             node,
@@ -382,7 +382,7 @@ pub async fn delete_group(
         return Err(stale(&state.db, node).await);
     }
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::at_node(
             actor.user.id,
             node,

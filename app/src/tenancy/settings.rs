@@ -133,7 +133,7 @@ pub async fn update_settings(
         return Err(stale_conflict(state.db.pool(), partner, "partner's settings").await);
     }
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::at_node(
             actor.user.id,
             partner,

@@ -373,7 +373,7 @@ pub async fn set_roles(
         return Err(stale_conflict_about(state.db.pool(), node.summary.id, user, "user").await);
     }
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::about_user(
             actor.user.id,
             user,
@@ -649,7 +649,7 @@ pub async fn invite(
             .await?;
     }
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::about_user(
             actor.user.id,
             user,
@@ -720,7 +720,7 @@ pub async fn resend_invite(
     plan.send_welcome(state, &mut tx, user, partner, &invite)
         .await?;
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::about_user(
             actor.user.id,
             user,
@@ -776,7 +776,7 @@ pub async fn remove_access(
         end_sessions(&mut *tx, user).await?;
     }
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::about_user(
             actor.user.id,
             user,
@@ -822,7 +822,7 @@ pub async fn set_enabled(
         end_sessions(&mut *tx, user).await?;
     }
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::about_user(
             actor.user.id,
             user,
@@ -867,7 +867,7 @@ pub async fn set_generated_password(
     end_sessions(&mut *tx, user).await?;
     set_status(&mut *tx, user, UserStatus::Active).await?;
     record(
-        &mut *tx,
+        &mut tx,
         AuditEvent::about_user(
             actor.user.id,
             user,

@@ -1,0 +1,22 @@
+-- The audit log is append-only and tamper-evident (PRODUCT.md §5): each event carries
+-- the SHA-256 of what it says and of the event before it (app/src/audit/chain.rs).
+-- Events from before this migration keep an empty hash: the chain starts after them.
+ALTER TABLE audit_events ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_events ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+
+-- The end of the chain, kept with each event, so removing the last events shows too.
+-- Appending takes this row first, which puts concurrent appends in one order.
+CREATE TABLE audit_chain_head (
+    id         BIGINT  PRIMARY KEY CHECK (id = 1),
+    events     BIGINT  NOT NULL,
+    last_hash  TEXT    NOT NULL
+);
+INSERT INTO audit_chain_head (id, events, last_hash) VALUES (1, 0, '');
+
+CREATE FUNCTION audit_events_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'audit events are append-only';
+END
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER audit_events_append_only BEFORE UPDATE OR DELETE ON audit_events
+FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
