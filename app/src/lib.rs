@@ -14,6 +14,8 @@ pub mod tenancy;
 pub mod users;
 
 #[cfg(feature = "ssr")]
+pub mod csv_export;
+#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod mail;
@@ -29,6 +31,7 @@ use leptos_router::{
     path, SsrMode,
 };
 
+use crate::audit::audit_page::AuditLogPage;
 use crate::auth::{
     link_page::{ActivationPage, ForgotPasswordPage, ResetPasswordPage},
     login_page::LoginPage,
@@ -111,6 +114,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=AppShell ssr=SsrMode::InOrder>
                     <Route path=path!("") view=HomePage ssr=SsrMode::InOrder />
                     <Route path=path!("/groups") view=GroupsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/audit") view=AuditLogPage ssr=SsrMode::InOrder />
                     <Route path=path!("/clients") view=DirectoryPage ssr=SsrMode::InOrder />
                     <Route path=path!("/clients/new") view=NewClientPage ssr=SsrMode::InOrder />
                     <Route path=path!("/clients/:id") view=ClientPage ssr=SsrMode::InOrder />

@@ -46,6 +46,34 @@ pub fn clients_with(query: &crate::clients::directory::DirectoryQuery) -> String
     }
 }
 
+pub const AUDIT: &str = "/audit";
+
+/// The audit log viewer showing `query`.
+pub fn audit_with(query: &crate::audit::AuditQuery) -> String {
+    let query = query.to_query_string();
+    if query.is_empty() {
+        AUDIT.to_string()
+    } else {
+        format!("{AUDIT}?{query}")
+    }
+}
+
+pub const AUDIT_EXPORT: &str = "/audit/export.csv";
+
+/// The CSV of every event matching `query`'s filters.
+pub fn audit_export(query: &crate::audit::AuditQuery) -> String {
+    let query = crate::audit::AuditQuery {
+        before: String::new(),
+        ..query.clone()
+    }
+    .to_query_string();
+    if query.is_empty() {
+        AUDIT_EXPORT.to_string()
+    } else {
+        format!("{AUDIT_EXPORT}?{query}")
+    }
+}
+
 pub const CLIENTS_EXPORT: &str = "/clients/export.csv";
 
 /// The CSV export of every client matching `query`'s filters.

@@ -86,6 +86,16 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
             }),
         )
         .route(
+            app::paths::AUDIT_EXPORT,
+            get({
+                let state = state.clone();
+                move |request: axum::extract::Request| {
+                    let (parts, _) = request.into_parts();
+                    app::audit::export::export_audit(state.clone(), parts)
+                }
+            }),
+        )
+        .route(
             app::paths::SSO_LOGIN,
             get({
                 let state = state.clone();

@@ -1,7 +1,103 @@
 //! The audit log (PRODUCT.md §5): events recorded in the transaction of the change
-//! they describe, in one hash chain that shows any edit or removal.
+//! they describe, in one hash chain that shows any edit or removal, and read through
+//! the viewer at /audit.
 
+pub mod api;
+pub mod audit_page;
 #[cfg(feature = "ssr")]
 pub mod chain;
 #[cfg(feature = "ssr")]
+pub mod export;
+#[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use serde::{Deserialize, Serialize};
+
+use crate::paths::encode_query_value;
+use crate::tenancy::MoveTarget;
+
+/// The viewer's filters, as its address holds them: text as typed, checked on the
+/// server.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditQuery {
+    /// A node id: events there and below; empty for everywhere the viewer may look.
+    #[serde(default)]
+    pub under: String,
+    /// Part of the acting person's name or email.
+    #[serde(default)]
+    pub actor: String,
+    /// One action key, like `client.suspended`.
+    #[serde(default)]
+    pub action: String,
+    /// First and last day (YYYY-MM-DD, UTC), both included.
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    /// Show events older than this event id (the next page).
+    #[serde(default)]
+    pub before: String,
+}
+
+impl AuditQuery {
+    /// The filters in a request's parameters, read by `get`.
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
+        let get = |name: &str| get(name).unwrap_or_default();
+        AuditQuery {
+            under: get("under"),
+            actor: get("actor"),
+            action: get("action"),
+            from: get("from"),
+            to: get("to"),
+            before: get("before"),
+        }
+    }
+
+    /// The query string of these filters, empty ones left out.
+    pub fn to_query_string(&self) -> String {
+        [
+            ("under", &self.under),
+            ("actor", &self.actor),
+            ("action", &self.action),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("before", &self.before),
+        ]
+        .into_iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(name, value)| format!("{name}={}", encode_query_value(value)))
+        .collect::<Vec<_>>()
+        .join("&")
+    }
+}
+
+/// One event as the viewer shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// "2026-11-29 14:03:07 UTC"
+    pub when: String,
+    /// "Nora North <admin@northwind.test>", or "" for the system.
+    pub actor: String,
+    /// Whom it was about, when not the actor.
+    pub subject: String,
+    /// Where, as a path: "Northwind Telecom › East › Harbor Dental".
+    pub node: String,
+    pub action: String,
+    /// What changed (JSON as recorded).
+    pub details: String,
+    pub address: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    /// The query of the next, older page, if there is one.
+    pub older: Option<AuditQuery>,
+    /// Where the viewer may look: the subtree choices.
+    pub scopes: Vec<MoveTarget>,
+    /// The actions the log holds, for the filter.
+    pub actions: Vec<String>,
+}

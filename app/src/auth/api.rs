@@ -35,6 +35,10 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
                 .iter()
                 .find(|m| m.roles.permissions().manages_users_at(m.node_kind))
                 .map(|m| m.node_id),
+            reads_audit: actor
+                .memberships
+                .iter()
+                .any(|m| m.roles.permissions().contains(Permission::ViewAudit)),
             id: actor.user.id,
             name: actor.user.name,
             email: actor.user.email,

@@ -103,6 +103,8 @@ pub struct CurrentUser {
     pub settings_of: Option<crate::tenancy::NodeId>,
     /// A node whose users they manage, for the navigation's link.
     pub users_of: Option<crate::tenancy::NodeId>,
+    /// Holds ViewAudit somewhere: the audit log has something for them.
+    pub reads_audit: bool,
 }
 
 impl CurrentUser {

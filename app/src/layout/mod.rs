@@ -133,6 +133,7 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
         sees_groups,
         settings_of,
         users_of,
+        reads_audit,
         ..
     } = user;
     view! {
@@ -169,6 +170,15 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
                         <A href=paths::partner_settings(partner)>
                             <span class="nav-icon" aria-hidden="true">"⚙"</span>
                             "Settings"
+                        </A>
+                    }
+                })}
+            {reads_audit
+                .then(|| {
+                    view! {
+                        <A href=paths::AUDIT>
+                            <span class="nav-icon" aria-hidden="true">"≡"</span>
+                            "Audit log"
                         </A>
                     }
                 })}

@@ -1,0 +1,216 @@
+//! The audit log viewer (/audit): who did what, where, when and from which address,
+//! newest first, filtered by place, person, action and days, by plain GET form.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+use super::api::list_audit;
+use super::{AuditEntry, AuditPage, AuditQuery};
+use crate::error::{AppError, ErrorPanel};
+use crate::paths;
+
+#[component]
+pub fn AuditLogPage() -> impl IntoView {
+    let params = use_query_map();
+    let query = Memo::new(move |_| {
+        let params = params.read();
+        AuditQuery::from_params(|name| params.get(name))
+    });
+    let page = Resource::new(move || query.get(), list_audit);
+    view! {
+        <Title text="Audit log" />
+        <div class="audit-page">
+            <header class="page-header">
+                <h1>"Audit log"</h1>
+                <p class="muted">
+                    "Every change, sign-in and reveal, with who made it, where and from which address. Entries cannot be changed or removed."
+                </p>
+            </header>
+            <Transition fallback=|| view! { <p class="muted">"Loading the log…"</p> }>
+                {move || Suspend::new(async move {
+                    let query = query.get_untracked();
+                    match page.await {
+                        Ok(page) => view! { <AuditView page query /> }.into_any(),
+                        Err(error @ AppError::Validation(_)) => {
+                            view! {
+                                <AuditFilters
+                                    query
+                                    scopes=Vec::new()
+                                    actions=Vec::new()
+                                    error=Some(error)
+                                />
+                            }
+                                .into_any()
+                        }
+                        Err(error) => view! { <ErrorPanel error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+#[component]
+fn AuditView(page: AuditPage, query: AuditQuery) -> impl IntoView {
+    let AuditPage {
+        entries,
+        older,
+        scopes,
+        actions,
+    } = page;
+    view! {
+        <AuditFilters query scopes actions error=None />
+        {if entries.is_empty() {
+            view! { <p class="card empty-state">"No events match these filters."</p> }.into_any()
+        } else {
+            view! {
+                <ol class="audit-list">
+                    {entries.into_iter().map(|entry| view! { <Entry entry /> }).collect_view()}
+                </ol>
+            }
+                .into_any()
+        }}
+        {older
+            .map(|older| {
+                view! {
+                    <a class="button" href=paths::audit_with(&older)>
+                        "Older events"
+                    </a>
+                }
+            })}
+    }
+}
+
+#[component]
+fn AuditFilters(
+    query: AuditQuery,
+    scopes: Vec<crate::tenancy::MoveTarget>,
+    actions: Vec<String>,
+    error: Option<AppError>,
+) -> impl IntoView {
+    let message = move |field: &str| error.as_ref().and_then(|error| error.message_for(field));
+    let has_filters = AuditQuery {
+        before: String::new(),
+        ..query.clone()
+    } != AuditQuery::default();
+    view! {
+        <Form method="get" action=paths::AUDIT attr:class="card filters audit-filters" attr:role="search">
+            <FilterSelect
+                label="Place"
+                name="under"
+                any="Everywhere you can see"
+                options=scopes.into_iter().map(|scope| (scope.id.0.to_string(), scope.label)).collect()
+                selected=query.under.clone()
+                message=message("under")
+            />
+            <div class="field search-field">
+                <label for="audit-actor">"Person"</label>
+                <input
+                    id="audit-actor"
+                    type="search"
+                    name="actor"
+                    value=query.actor.clone()
+                    placeholder="Name or email of who acted"
+                />
+            </div>
+            <FilterSelect
+                label="Action"
+                name="action"
+                any="Any action"
+                options=actions.into_iter().map(|action| (action.clone(), action)).collect()
+                selected=query.action.clone()
+                message=None
+            />
+            <div class="field">
+                <label for="audit-from">"From"</label>
+                <input id="audit-from" type="date" name="from" value=query.from.clone() />
+                <p class="field-message">{message("from")}</p>
+            </div>
+            <div class="field">
+                <label for="audit-to">"To"</label>
+                <input id="audit-to" type="date" name="to" value=query.to.clone() />
+                <p class="field-message">{message("to")}</p>
+            </div>
+            <div class="filter-actions">
+                <button type="submit" class="button primary">
+                    "Apply"
+                </button>
+                <a class="button" href=paths::audit_export(&query) rel="external" download>
+                    "Export CSV"
+                </a>
+                {has_filters
+                    .then(|| view! { <a class="button" href=paths::AUDIT>"Clear filters"</a> })}
+            </div>
+        </Form>
+    }
+}
+
+/// A filter's select: "any" first, then `options` as (value, label) pairs.
+#[component]
+fn FilterSelect(
+    label: &'static str,
+    name: &'static str,
+    any: &'static str,
+    options: Vec<(String, String)>,
+    selected: String,
+    message: Option<String>,
+) -> impl IntoView {
+    let id = format!("audit-{name}");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name>
+                <option value="">{any}</option>
+                {options
+                    .into_iter()
+                    .map(|(value, text)| {
+                        let is_selected = value == selected;
+                        view! {
+                            <option value=value selected=is_selected>
+                                {text}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <p class="field-message">{message}</p>
+        </div>
+    }
+}
+
+#[component]
+fn Entry(entry: AuditEntry) -> impl IntoView {
+    let AuditEntry {
+        when,
+        actor,
+        subject,
+        node,
+        action,
+        details,
+        address,
+        ..
+    } = entry;
+    let actor = if actor.is_empty() {
+        "The system".to_string()
+    } else {
+        actor
+    };
+    view! {
+        <li class="card audit-entry">
+            <p class="audit-head">
+                <span class="badge">{action}</span>
+                <time>{when}</time>
+            </p>
+            <p>
+                <strong>{actor}</strong>
+                {(!subject.is_empty()).then(|| format!(" about {subject}"))}
+                {(!node.is_empty()).then(|| format!(" at {node}"))}
+            </p>
+            {(details != "{}").then(|| view! { <code class="audit-details">{details}</code> })}
+            {(!address.is_empty())
+                .then(|| view! { <p class="muted">{format!("From {address}")}</p> })}
+        </li>
+    }
+}

@@ -1,0 +1,282 @@
+//! Reading the audit log: the events of the subtrees where the viewer holds
+//! ViewAudit, filtered, newest first, a page at a time. Events tied to no node
+//! (signing in, one's own password) are the platform's to read.
+
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+
+use sqlx::Row;
+use time::macros::format_description;
+use time::{Date, OffsetDateTime};
+
+use super::{AuditEntry, AuditPage, AuditQuery};
+use crate::auth::guard::Actor;
+use crate::auth::roles::Permission;
+use crate::db::{contains_pattern, Param, SqlBuilder};
+use crate::error::{AppError, FieldErrors};
+use crate::state::AppState;
+use crate::tenancy::groups::group_choices;
+use crate::tenancy::repo::{get_node, path_names};
+use crate::tenancy::{NodeId, NodeKind};
+
+/// Events a page shows.
+pub const PAGE_SIZE: i64 = 50;
+const DAY_MS: i64 = 86_400_000;
+
+/// The filters, checked.
+#[derive(Clone)]
+pub struct Filters {
+    scope: Vec<NodeId>,
+    /// Events tied to no node are shown too.
+    unplaced: bool,
+    actor: String,
+    action: String,
+    from_ms: Option<i64>,
+    until_ms: Option<i64>,
+    pub before: Option<i64>,
+}
+
+/// The nodes whose subtrees the actor may read the log of, with their kinds.
+fn audit_roots(actor: &Actor) -> Vec<(NodeId, NodeKind)> {
+    actor
+        .memberships
+        .iter()
+        .filter(|m| m.roles.permissions().contains(Permission::ViewAudit))
+        .map(|m| (m.node_id, m.node_kind))
+        .collect()
+}
+
+pub async fn audit_page(
+    state: &AppState,
+    actor: &Actor,
+    query: &AuditQuery,
+) -> Result<AuditPage, AppError> {
+    let filters = checked_filters(state, actor, query).await?;
+    let mut entries = events(state, &filters, PAGE_SIZE + 1).await?;
+    let older = if entries.len() as i64 > PAGE_SIZE {
+        entries.truncate(PAGE_SIZE as usize);
+        entries.last().map(|last| AuditQuery {
+            before: last.id.to_string(),
+            ..query.clone()
+        })
+    } else {
+        None
+    };
+    let roots: Vec<NodeId> = audit_roots(actor).iter().map(|(node, _)| *node).collect();
+    Ok(AuditPage {
+        entries,
+        older,
+        scopes: group_choices(&state.db, &roots).await?,
+        actions: sqlx::query_scalar("SELECT DISTINCT action FROM audit_events ORDER BY action")
+            .fetch_all(state.db.pool())
+            .await?,
+    })
+}
+
+/// ViewAudit somewhere (and at the place chosen): the query's filters, checked.
+pub async fn checked_filters(
+    state: &AppState,
+    actor: &Actor,
+    query: &AuditQuery,
+) -> Result<Filters, AppError> {
+    let roots = audit_roots(actor);
+    if roots.is_empty() {
+        return Err(AppError::forbidden(
+            "You do not have permission to read the audit log.",
+        ));
+    }
+    check(state, actor, &roots, query).await
+}
+
+async fn check(
+    state: &AppState,
+    actor: &Actor,
+    roots: &[(NodeId, NodeKind)],
+    query: &AuditQuery,
+) -> Result<Filters, AppError> {
+    let mut errors = FieldErrors::default();
+    let from_ms = day_start(&mut errors, "from", &query.from);
+    let until_ms = day_start(&mut errors, "to", &query.to).map(|start| start + DAY_MS);
+    if let (Some(from), Some(until)) = (from_ms, until_ms) {
+        if until <= from {
+            errors.add("to", "The last day comes before the first.");
+        }
+    }
+    let under = match query.under.trim() {
+        "" => None,
+        typed => match typed.parse::<i64>() {
+            Ok(id) => Some(NodeId(id)),
+            Err(_) => {
+                errors.add("under", "Choose a place from the list.");
+                None
+            }
+        },
+    };
+    errors.into_result()?;
+    let (scope, unplaced) = match under {
+        Some(node) => {
+            actor
+                .require(&state.db, Permission::ViewAudit, node)
+                .await?;
+            let is_root_platform = roots
+                .iter()
+                .any(|(root, kind)| *root == node && *kind == NodeKind::Platform);
+            (vec![node], is_root_platform)
+        }
+        None => (
+            roots.iter().map(|(node, _)| *node).collect(),
+            roots.iter().any(|(_, kind)| *kind == NodeKind::Platform),
+        ),
+    };
+    Ok(Filters {
+        scope,
+        unplaced,
+        actor: query.actor.trim().to_lowercase(),
+        action: query.action.trim().to_string(),
+        from_ms,
+        until_ms,
+        before: query.before.trim().parse().ok(),
+    })
+}
+
+/// The first millisecond of a typed day (UTC); a field error when it is not a date.
+fn day_start(errors: &mut FieldErrors, field: &str, typed: &str) -> Option<i64> {
+    let typed = typed.trim();
+    if typed.is_empty() {
+        return None;
+    }
+    match Date::parse(typed, format_description!("[year]-[month]-[day]")) {
+        Ok(date) => Some(date.midnight().assume_utc().unix_timestamp() * 1000),
+        Err(_) => {
+            errors.add(field, "Enter a date like 2026-11-29.");
+            None
+        }
+    }
+}
+
+/// Up to `limit` events matching `filters`, newest first.
+pub async fn events(
+    state: &AppState,
+    filters: &Filters,
+    limit: i64,
+) -> Result<Vec<AuditEntry>, AppError> {
+    let mut sql = SqlBuilder::new(
+        "SELECT e.id, e.occurred_at, e.node_id, e.action, e.details, e.address, \
+         a.name AS actor_name, a.email AS actor_email, \
+         s.name AS subject_name, s.email AS subject_email \
+         FROM audit_events e \
+         LEFT JOIN users a ON a.id = e.actor_user_id \
+         LEFT JOIN users s ON s.id = e.subject_user_id \
+         WHERE (e.node_id IN (SELECT descendant_id FROM node_paths WHERE ancestor_id IN (",
+    );
+    for (n, node) in filters.scope.iter().enumerate() {
+        let placeholder = sql.bind(Param::Int(node.0));
+        sql.push(if n == 0 { "" } else { ", " }).push(&placeholder);
+    }
+    sql.push("))");
+    if filters.unplaced {
+        sql.push(" OR e.node_id IS NULL");
+    }
+    sql.push(")");
+    if !filters.actor.is_empty() {
+        let pattern = sql.bind(Param::Text(contains_pattern(&filters.actor)));
+        sql.push(&format!(
+            " AND (LOWER(a.name) LIKE {pattern} ESCAPE '\\' OR LOWER(a.email) LIKE {pattern} ESCAPE '\\')"
+        ));
+    }
+    if !filters.action.is_empty() {
+        let action = sql.bind(Param::Text(filters.action.clone()));
+        sql.push(&format!(" AND e.action = {action}"));
+    }
+    for (value, comparison) in [
+        (filters.from_ms, ">="),
+        (filters.until_ms, "<"),
+        (filters.before, "id<"),
+    ] {
+        if let Some(value) = value {
+            let placeholder = sql.bind(Param::Int(value));
+            match comparison {
+                "id<" => sql.push(&format!(" AND e.id < {placeholder}")),
+                _ => sql.push(&format!(" AND e.occurred_at {comparison} {placeholder}")),
+            };
+        }
+    }
+    let limit = sql.bind(Param::Int(limit));
+    sql.push(&format!(" ORDER BY e.id DESC LIMIT {limit}"));
+    let rows = sql.query().fetch_all(state.db.pool()).await?;
+    let mut places = HashMap::new();
+    for row in &rows {
+        if let Some(node) = row.try_get::<Option<i64>, _>("node_id")? {
+            if let Entry::Vacant(slot) = places.entry(node) {
+                slot.insert(place(state, NodeId(node)).await?);
+            }
+        }
+    }
+    let mut entries = Vec::with_capacity(rows.len());
+    for row in rows {
+        let node: Option<i64> = row.try_get("node_id")?;
+        let node = node.map(|node| places[&node].clone()).unwrap_or_default();
+        entries.push(AuditEntry {
+            id: row.try_get("id")?,
+            when: timestamp(row.try_get("occurred_at")?),
+            actor: person(row.try_get("actor_name")?, row.try_get("actor_email")?),
+            subject: person(row.try_get("subject_name")?, row.try_get("subject_email")?),
+            node,
+            action: row.try_get("action")?,
+            details: row.try_get("details")?,
+            address: row.try_get("address")?,
+        });
+    }
+    Ok(entries)
+}
+
+/// Where a node is, as people read it: its path below the platform, itself included.
+async fn place(state: &AppState, node: NodeId) -> Result<String, AppError> {
+    let mut names = path_names(state.db.pool(), node).await?;
+    if let Some(node) = get_node(state.db.pool(), node).await? {
+        names.push(node.name);
+    }
+    let below_platform = if names.len() > 1 {
+        &names[1..]
+    } else {
+        &names[..]
+    };
+    Ok(below_platform.join(" › "))
+}
+
+fn person(name: Option<String>, email: Option<String>) -> String {
+    match (name, email) {
+        (Some(name), Some(email)) => format!("{name} <{email}>"),
+        _ => String::new(),
+    }
+}
+
+/// "2026-11-29 14:03:07 UTC"
+fn timestamp(ms: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .ok()
+        .and_then(|at| {
+            at.format(format_description!(
+                "[year]-[month]-[day] [hour]:[minute]:[second] UTC"
+            ))
+            .ok()
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_checked_and_read_as_utc() {
+        let mut errors = FieldErrors::default();
+        assert_eq!(day_start(&mut errors, "from", "1970-01-02"), Some(DAY_MS));
+        assert_eq!(day_start(&mut errors, "from", ""), None);
+        assert!(errors.into_result().is_ok());
+        let mut errors = FieldErrors::default();
+        assert_eq!(day_start(&mut errors, "to", "29/11/2026"), None);
+        assert!(errors.into_result().is_err());
+        assert_eq!(timestamp(DAY_MS + 3_723_000), "1970-01-02 01:02:03 UTC");
+    }
+}
