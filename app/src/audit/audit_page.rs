@@ -8,6 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::list_audit;
 use super::{AuditEntry, AuditPage, AuditQuery};
+use crate::components::field::SelectField;
 use crate::error::{AppError, ErrorPanel};
 use crate::paths;
 
@@ -97,13 +98,13 @@ fn AuditFilters(
     } != AuditQuery::default();
     view! {
         <Form method="get" action=paths::AUDIT attr:class="card filters audit-filters" attr:role="search">
-            <FilterSelect
+            <SelectField
                 label="Place"
                 name="under"
-                any="Everywhere you can see"
+                placeholder="Everywhere you can see"
                 options=scopes.into_iter().map(|scope| (scope.id.0.to_string(), scope.label)).collect()
-                selected=query.under.clone()
-                message=message("under")
+                selected=Some(query.under.clone())
+                error=Signal::stored(message("under"))
             />
             <div class="field search-field">
                 <label for="audit-actor">"Person"</label>
@@ -115,13 +116,13 @@ fn AuditFilters(
                     placeholder="Name or email of who acted"
                 />
             </div>
-            <FilterSelect
+            <SelectField
                 label="Action"
                 name="action"
-                any="Any action"
+                placeholder="Any action"
                 options=actions.into_iter().map(|action| (action.clone(), action)).collect()
-                selected=query.action.clone()
-                message=None
+                selected=Some(query.action.clone())
+                error=Signal::stored(message("action"))
             />
             <div class="field">
                 <label for="audit-from">"From"</label>
@@ -144,39 +145,6 @@ fn AuditFilters(
                     .then(|| view! { <a class="button" href=paths::AUDIT>"Clear filters"</a> })}
             </div>
         </Form>
-    }
-}
-
-/// A filter's select: "any" first, then `options` as (value, label) pairs.
-#[component]
-fn FilterSelect(
-    label: &'static str,
-    name: &'static str,
-    any: &'static str,
-    options: Vec<(String, String)>,
-    selected: String,
-    message: Option<String>,
-) -> impl IntoView {
-    let id = format!("audit-{name}");
-    view! {
-        <div class="field">
-            <label for=id.clone()>{label}</label>
-            <select id=id name=name>
-                <option value="">{any}</option>
-                {options
-                    .into_iter()
-                    .map(|(value, text)| {
-                        let is_selected = value == selected;
-                        view! {
-                            <option value=value selected=is_selected>
-                                {text}
-                            </option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
-            <p class="field-message">{message}</p>
-        </div>
     }
 }
 
