@@ -48,6 +48,11 @@ async fn read(state: &AppState, actor: &Actor, query: AuditQuery) -> Result<Audi
     audit_page(state, actor, &query).await
 }
 
+/// An Account Admin at `node`: the role that reads the log of its subtree.
+async fn admin(db: &Db, email: &str, node: NodeId) -> Actor {
+    actor_with(db, email, node, &[Role::AccountAdmin]).await
+}
+
 /// The actions a reader sees with no filter, oldest first.
 async fn actions_seen(state: &AppState, actor: &Actor) -> Vec<String> {
     let page = read(state, actor, AuditQuery::default()).await.unwrap();
@@ -71,21 +76,9 @@ async fn each_reader_sees_the_events_of_their_own_subtrees() {
             &[Role::PlatformAdmin],
         )
         .await;
-        let partner = actor_with(
-            db,
-            "pat@northwind.test",
-            tree.partner,
-            &[Role::AccountAdmin],
-        )
-        .await;
-        let group = actor_with(db, "gus@northwind.test", tree.group, &[Role::AccountAdmin]).await;
-        let other = actor_with(
-            db,
-            "bo@bluebird.test",
-            tree.other_partner,
-            &[Role::AccountAdmin],
-        )
-        .await;
+        let partner = admin(db, "pat@northwind.test", tree.partner).await;
+        let group = admin(db, "gus@northwind.test", tree.group).await;
+        let other = admin(db, "bo@bluebird.test", tree.other_partner).await;
         let viewer = actor_with(db, "vic@northwind.test", tree.partner, &[Role::User]).await;
         let client_admin =
             actor_with(db, "cara@harbor.test", tree.client, &[Role::ClientAdmin]).await;
@@ -153,20 +146,8 @@ async fn filters_narrow_by_place_person_action_and_days_and_pages_go_back() {
         let tree = build_tree(&db).await;
         let state = state(db);
         let db = &state.db;
-        let partner = actor_with(
-            db,
-            "pat@northwind.test",
-            tree.partner,
-            &[Role::AccountAdmin],
-        )
-        .await;
-        let colleague = actor_with(
-            db,
-            "cleo@northwind.test",
-            tree.partner,
-            &[Role::AccountAdmin],
-        )
-        .await;
+        let partner = admin(db, "pat@northwind.test", tree.partner).await;
+        let colleague = admin(db, "cleo@northwind.test", tree.partner).await;
         for _ in 0..(PAGE_SIZE + 5) {
             event(db, &partner, Some(tree.client), "client.renamed").await;
         }
