@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Benchmarks of the client directory at scale (100k clients unless BENCH_CLIENTS says
-# otherwise) on SQLite and on PostgreSQL (BENCH_SQLITE_ONLY=1 skips PostgreSQL). Prints
-# figures; fails only if something breaks.
+# Benchmarks: the client directory at scale (100k clients unless BENCH_CLIENTS says
+# otherwise), and what live presence costs, on SQLite and on PostgreSQL
+# (BENCH_SQLITE_ONLY=1 skips PostgreSQL). Prints figures; fails only if something breaks.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$SWITCHBOARD_ROOT"
@@ -18,4 +18,5 @@ step "Benchmark"
 # the release one: the server measured is a copy of what cargo-leptos built.
 cp "$CARGO_TARGET_DIR/release/switchboard" "$CARGO_TARGET_DIR/switchboard-bench"
 SWITCHBOARD_BIN="$CARGO_TARGET_DIR/switchboard-bench" cargo bench -p server --bench directory
+SWITCHBOARD_BIN="$CARGO_TARGET_DIR/switchboard-bench" cargo bench -p server --bench presence
 step_done

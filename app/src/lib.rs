@@ -7,6 +7,7 @@ pub mod clients;
 pub mod components;
 pub mod error;
 pub mod home;
+pub mod impersonation;
 pub mod keyed;
 pub mod layout;
 pub mod paths;
@@ -42,6 +43,9 @@ use crate::clients::{
     client_page::ClientPage, directory_page::DirectoryPage, new_client_page::NewClientPage,
 };
 use crate::home::home_page::HomePage;
+use crate::impersonation::{
+    access_page::AccessHistoryPage, log_in_as_page::LogInAsPage, support_page::SupportPage,
+};
 use crate::layout::{AppShell, NotFoundPage};
 use crate::tenancy::brand::BrandStylesheet;
 use crate::tenancy::groups_page::GroupsPage;
@@ -118,6 +122,17 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/clients") view=DirectoryPage ssr=SsrMode::InOrder />
                     <Route path=path!("/clients/new") view=NewClientPage ssr=SsrMode::InOrder />
                     <Route path=path!("/clients/:id") view=ClientPage ssr=SsrMode::InOrder />
+                    <Route
+                        path=path!("/clients/:id/log-in-as")
+                        view=LogInAsPage
+                        ssr=SsrMode::InOrder
+                    />
+                    <Route
+                        path=path!("/clients/:id/access")
+                        view=AccessHistoryPage
+                        ssr=SsrMode::InOrder
+                    />
+                    <Route path=path!("/support") view=SupportPage ssr=SsrMode::InOrder />
                     <Route path=path!("/nodes/:id/users") view=UsersPage ssr=SsrMode::InOrder />
                     <Route
                         path=path!("/nodes/:id/users/invite")

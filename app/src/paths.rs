@@ -47,6 +47,36 @@ pub fn clients_with(query: &crate::clients::directory::DirectoryQuery) -> String
 }
 
 pub const AUDIT: &str = "/audit";
+/// The support agent's list of accounts that granted access.
+pub const SUPPORT: &str = "/support";
+
+/// Starting an impersonation in `account`, in `mode`, returning to `from` at Stop.
+pub fn log_in_as(account: crate::tenancy::NodeId, mode: &str, from: &str) -> String {
+    format!(
+        "{CLIENTS}/{}/log-in-as?mode={mode}&from={}",
+        account.0,
+        encode_query_value(from)
+    )
+}
+
+/// Starting to act as `user` in `account`, returning to `from` at Stop.
+pub fn log_in_as_user(
+    account: crate::tenancy::NodeId,
+    user: crate::users::UserId,
+    from: &str,
+) -> String {
+    format!(
+        "{CLIENTS}/{}/log-in-as?user={}&from={}",
+        account.0,
+        user.0,
+        encode_query_value(from)
+    )
+}
+
+/// Who came into `account` by impersonation.
+pub fn access_history(account: crate::tenancy::NodeId) -> String {
+    format!("{CLIENTS}/{}/access", account.0)
+}
 
 /// The audit log viewer showing `query`.
 pub fn audit_with(query: &crate::audit::AuditQuery) -> String {

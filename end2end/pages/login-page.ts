@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 
 export const PASSWORD = process.env.E2E_PASSWORD ?? 'e2e-Password-2026!';
 
@@ -8,6 +8,12 @@ export const USERS = {
   partnerAdmin: { email: 'admin@northwind.test', name: 'Nora North', home: 'Northwind Telecom' },
   clientAdmin: { email: 'client.admin@harbor-dental.test', name: 'Hana Harbor', home: 'Harbor Dental' },
 } as const;
+
+/** A second person at the same screen size as `page`: a browser context of their own. */
+export async function ownBrowser(browser: Browser, page: Page) {
+  const context = await browser.newContext({ viewport: page.viewportSize() ?? undefined });
+  return { context, page: await context.newPage() };
+}
 
 /** Waits until the page has hydrated: before that, forms post without JavaScript. */
 export async function hydrated(page: Page) {

@@ -1,13 +1,8 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { ClientPage, NewClientPage } from '../pages/clients-page';
-import { AppShell, collectConsoleErrors, LoginPage, USERS } from '../pages/login-page';
+import { AppShell, collectConsoleErrors, LoginPage, ownBrowser, USERS } from '../pages/login-page';
 import { emailTo, textTo } from '../pages/mail';
 import { UsersPage } from '../pages/users-page';
-
-async function ownBrowser(browser: Browser, page: Page) {
-  const context = await browser.newContext({ viewport: page.viewportSize() ?? undefined });
-  return { context, page: await context.newPage() };
-}
 
 /** The step of the verification page for one channel. */
 function step(page: Page, heading: 'Email address' | 'Mobile number') {

@@ -8,9 +8,10 @@
 //! Run by `scripts/bench.sh`, which builds the release binary first. Figures only: no
 //! assertion here can fail on a slow machine.
 
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+mod common;
 
 use app::auth::guard::Actor;
 use app::auth::password::Passwords;
@@ -28,15 +29,10 @@ use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
 
-const PASSWORD: &str = "bench-Password-2026!";
-const SAMPLES: usize = 300;
-const PARTNER_ADMIN: &str = "admin@northwind.test";
+use common::{binary, drop_postgres, fresh_postgres, time};
 
-fn binary() -> PathBuf {
-    std::env::var_os("SWITCHBOARD_BIN")
-        .map(PathBuf::from)
-        .expect("SWITCHBOARD_BIN names the release binary (scripts/bench.sh sets it)")
-}
+const PASSWORD: &str = "bench-Password-2026!";
+const PARTNER_ADMIN: &str = "admin@northwind.test";
 
 #[tokio::main]
 async fn main() {
@@ -106,32 +102,9 @@ async fn actor(db: &Db, email: &str) -> Actor {
         must_change_password: false,
         verified: Vec::new(),
         token_hash: String::new(),
+        impersonation: None,
     };
     Actor::of(db, session).await.expect("memberships")
-}
-
-fn percentiles(mut samples: Vec<Duration>) -> (f64, f64) {
-    samples.sort();
-    let at =
-        |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize].as_secs_f64() * 1e3;
-    (at(0.50), at(0.95))
-}
-
-async fn time<F, Fut>(mut run: F) -> (f64, f64)
-where
-    F: FnMut(usize) -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
-    for i in 0..20 {
-        run(i).await;
-    }
-    let mut samples = Vec::with_capacity(SAMPLES);
-    for i in 0..SAMPLES {
-        let started = Instant::now();
-        run(i).await;
-        samples.push(started.elapsed());
-    }
-    percentiles(samples)
 }
 
 async fn queries(db: &Db, partner: NodeId) {
@@ -382,31 +355,4 @@ async fn throughput(db: &Db, url: &str, port: u16) {
         page / plain_page
     );
     drop(server);
-}
-
-async fn fresh_postgres(admin_url: &str) -> (String, String) {
-    let admin = Db::connect(admin_url)
-        .await
-        .expect("reach TEST_POSTGRES_URL");
-    let name = format!("switchboard_bench_{}", std::process::id());
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(admin.pool())
-        .await
-        .expect("create bench database");
-    admin.close().await;
-    let base = admin_url
-        .rsplit_once('/')
-        .map(|(base, _)| base)
-        .unwrap_or(admin_url);
-    (format!("{base}/{name}"), name)
-}
-
-async fn drop_postgres(admin_url: &str, name: &str) {
-    let admin = Db::connect(admin_url)
-        .await
-        .expect("reach TEST_POSTGRES_URL");
-    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        .execute(admin.pool())
-        .await;
-    admin.close().await;
 }

@@ -14,6 +14,7 @@ use app::clients::{
     ClientStatus, CompanyInfo, CreditKind, EntryType, Feature, VerificationPolicy, TIME_ZONES,
 };
 use app::db::Db;
+use app::impersonation::repo::{insert_grant, live_grant};
 use app::tenancy::repo::{
     ensure_child, ensure_partner_settings, ensure_platform, find_child, insert_node,
 };
@@ -217,6 +218,7 @@ pub async fn seed(db: &Db, passwords: &Passwords, args: SeedArgs) -> CliResult {
         )
         .await?;
     }
+    grant_support_for_a_month(&mut conn, harbor, "client.admin@harbor-dental.test").await?;
 
     let bluebird = ensure_child(&mut conn, platform, NodeKind::Partner, "Bluebird Voice").await?;
     ensure_partner_settings(
@@ -538,6 +540,23 @@ async fn add_bulk_world(db: &Db, partners: [NodeId; 2], how_many: usize) -> CliR
         eprint!("\rAdded {done} of {how_many} client accounts");
     }
     eprintln!(" in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Harbor Dental lets support in, so the support agent's list has an account.
+async fn grant_support_for_a_month(
+    conn: &mut AnyConnection,
+    account: NodeId,
+    granted_by: &str,
+) -> CliResult {
+    let now = app::db::now_ms();
+    if live_grant(&mut *conn, account, now).await?.is_some() {
+        return Ok(());
+    }
+    let admin = find_by_email(&mut *conn, granted_by)
+        .await?
+        .ok_or("the granting admin is missing")?;
+    insert_grant(conn, account, admin.id, now, now + 30 * 86_400_000).await?;
     Ok(())
 }
 

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::list_audit;
 use super::{AuditEntry, AuditPage, AuditQuery};
-use crate::components::field::SelectField;
+use crate::components::field::{SearchField, SelectField};
 use crate::error::{AppError, ErrorPanel};
 use crate::paths;
 
@@ -106,16 +106,18 @@ fn AuditFilters(
                 selected=Some(query.under.clone())
                 error=Signal::stored(message("under"))
             />
-            <div class="field search-field">
-                <label for="audit-actor">"Person"</label>
-                <input
-                    id="audit-actor"
-                    type="search"
-                    name="actor"
-                    value=query.actor.clone()
-                    placeholder="Name or email of who acted"
-                />
-            </div>
+            <SearchField
+                label="Person"
+                name="actor"
+                value=query.actor.clone()
+                placeholder="Name or email of who acted"
+            />
+            <SearchField
+                label="About"
+                name="subject"
+                value=query.subject.clone()
+                placeholder="Whom it was about, or who was acted as"
+            />
             <SelectField
                 label="Action"
                 name="action"
@@ -124,6 +126,18 @@ fn AuditFilters(
                 selected=Some(query.action.clone())
                 error=Signal::stored(message("action"))
             />
+            <div class="field">
+                <label for="audit-impersonation">"Impersonation"</label>
+                <input
+                    id="audit-impersonation"
+                    type="search"
+                    inputmode="numeric"
+                    name="impersonation"
+                    value=query.impersonation.clone()
+                    placeholder="Its number"
+                />
+                <p class="field-message">{message("impersonation")}</p>
+            </div>
             <div class="field">
                 <label for="audit-from">"From"</label>
                 <input id="audit-from" type="date" name="from" value=query.from.clone() />
@@ -154,10 +168,12 @@ fn Entry(entry: AuditEntry) -> impl IntoView {
         when,
         actor,
         subject,
+        acting_as,
         node,
         action,
         details,
         address,
+        impersonation,
         ..
     } = entry;
     let actor = if actor.is_empty() {
@@ -173,12 +189,28 @@ fn Entry(entry: AuditEntry) -> impl IntoView {
             </p>
             <p>
                 <strong>{actor}</strong>
-                {(!subject.is_empty()).then(|| format!(" about {subject}"))}
+                {(!acting_as.is_empty()).then(|| format!(" as {acting_as}"))}
+                {(!subject.is_empty() && subject != acting_as)
+                    .then(|| format!(" about {subject}"))}
                 {(!node.is_empty()).then(|| format!(" at {node}"))}
             </p>
             {(details != "{}").then(|| view! { <code class="audit-details">{details}</code> })}
             {(!address.is_empty())
                 .then(|| view! { <p class="muted">{format!("From {address}")}</p> })}
+            {impersonation
+                .map(|id| {
+                    let timeline = AuditQuery {
+                        impersonation: id.to_string(),
+                        ..AuditQuery::default()
+                    };
+                    view! {
+                        <p class="audit-impersonation">
+                            <a href=paths::audit_with(&timeline)>
+                                {format!("Through impersonation #{id}: all it did")}
+                            </a>
+                        </p>
+                    }
+                })}
         </li>
     }
 }

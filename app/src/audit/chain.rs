@@ -21,6 +21,7 @@ pub struct Chained<'a> {
     pub occurred_at: i64,
     pub actor: Option<i64>,
     pub subject: Option<i64>,
+    pub impersonation: Option<i64>,
     pub node: Option<i64>,
     pub action: &'a str,
     /// The details exactly as stored (JSON text).
@@ -40,6 +41,7 @@ pub fn event_hash(previous: &str, event: &Chained) -> String {
         ("actor", event.actor),
         ("subject", event.subject),
         ("node", event.node),
+        ("impersonation", event.impersonation),
     ] {
         if let Some(value) = value {
             fields.push(serde_json::json!([name, value]));
@@ -64,8 +66,8 @@ pub async fn append(conn: &mut AnyConnection, event: &Chained<'_>) -> Result<(),
     let hash = event_hash(&previous, event);
     sqlx::query(
         "INSERT INTO audit_events (occurred_at, actor_user_id, subject_user_id, node_id, \
-         action, details, address, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         action, details, address, prev_hash, hash, impersonation_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(event.occurred_at)
     .bind(event.actor)
@@ -76,6 +78,7 @@ pub async fn append(conn: &mut AnyConnection, event: &Chained<'_>) -> Result<(),
     .bind(event.address)
     .bind(&previous)
     .bind(&hash)
+    .bind(event.impersonation)
     .execute(&mut *conn)
     .await?;
     sqlx::query("UPDATE audit_chain_head SET last_hash = $1 WHERE id = 1")
@@ -106,8 +109,8 @@ pub enum ChainReport {
 /// Walks every event in order, recomputing each hash.
 pub async fn verify(db: &Db) -> Result<ChainReport, AppError> {
     let mut rows = sqlx::query(
-        "SELECT id, occurred_at, actor_user_id, subject_user_id, node_id, action, details, \
-         address, prev_hash, hash FROM audit_events ORDER BY id",
+        "SELECT id, occurred_at, actor_user_id, subject_user_id, node_id, impersonation_id, \
+         action, details, address, prev_hash, hash FROM audit_events ORDER BY id",
     )
     .fetch(db.pool());
     let (mut unchained, mut chained, mut running) = (0_i64, 0_i64, String::new());
@@ -140,6 +143,7 @@ pub async fn verify(db: &Db) -> Result<ChainReport, AppError> {
             occurred_at: row.try_get("occurred_at")?,
             actor: row.try_get("actor_user_id")?,
             subject: row.try_get("subject_user_id")?,
+            impersonation: row.try_get("impersonation_id")?,
             node: row.try_get("node_id")?,
             action: &action,
             details: &details,
@@ -180,6 +184,7 @@ mod tests {
             occurred_at: 1_700_000_000_000,
             actor: Some(3),
             subject: None,
+            impersonation: None,
             node: Some(7),
             action: "client.renamed",
             details,
@@ -207,6 +212,15 @@ mod tests {
             first,
             event_hash("", &moved),
             "a value in another field differs"
+        );
+        let impersonated = Chained {
+            impersonation: Some(1),
+            ..event("{}")
+        };
+        assert_ne!(
+            first,
+            event_hash("", &impersonated),
+            "acting through an impersonation is covered"
         );
     }
 }

@@ -14,8 +14,17 @@ use crate::request::Client;
 use crate::state::AppState;
 
 const EXPORT_PAGE: i64 = 1_000;
-const HEADER: [&str; 8] = [
-    "id", "when", "actor", "subject", "place", "action", "details", "address",
+const HEADER: [&str; 10] = [
+    "id",
+    "when",
+    "actor",
+    "subject",
+    "place",
+    "action",
+    "details",
+    "address",
+    "impersonation",
+    "acting_as",
 ];
 
 /// GET /audit/export.csv?<viewer's filters>: ViewAudit, like the viewer.
@@ -57,7 +66,7 @@ pub async fn export_audit(state: AppState, parts: Parts) -> Response {
 }
 
 /// One event as a CSV record, in the order of [`HEADER`].
-fn record(entry: &AuditEntry) -> [String; 8] {
+fn record(entry: &AuditEntry) -> [String; 10] {
     [
         entry.id.to_string(),
         entry.when.clone(),
@@ -67,5 +76,10 @@ fn record(entry: &AuditEntry) -> [String; 8] {
         entry.action.clone(),
         entry.details.clone(),
         entry.address.clone(),
+        entry
+            .impersonation
+            .map(|id| id.to_string())
+            .unwrap_or_default(),
+        entry.acting_as.clone(),
     ]
 }

@@ -28,6 +28,9 @@ pub struct AuditQuery {
     /// Part of the acting person's name or email.
     #[serde(default)]
     pub actor: String,
+    /// Part of the name or email of whom it was about, or whom the actor acted as.
+    #[serde(default)]
+    pub subject: String,
     /// One action key, like `client.suspended`.
     #[serde(default)]
     pub action: String,
@@ -36,6 +39,9 @@ pub struct AuditQuery {
     pub from: String,
     #[serde(default)]
     pub to: String,
+    /// One impersonation's events: what was done through it, start to stop.
+    #[serde(default)]
+    pub impersonation: String,
     /// Show events older than this event id (the next page).
     #[serde(default)]
     pub before: String,
@@ -48,9 +54,11 @@ impl AuditQuery {
         AuditQuery {
             under: get("under"),
             actor: get("actor"),
+            subject: get("subject"),
             action: get("action"),
             from: get("from"),
             to: get("to"),
+            impersonation: get("impersonation"),
             before: get("before"),
         }
     }
@@ -60,9 +68,11 @@ impl AuditQuery {
         [
             ("under", &self.under),
             ("actor", &self.actor),
+            ("subject", &self.subject),
             ("action", &self.action),
             ("from", &self.from),
             ("to", &self.to),
+            ("impersonation", &self.impersonation),
             ("before", &self.before),
         ]
         .into_iter()
@@ -83,12 +93,16 @@ pub struct AuditEntry {
     pub actor: String,
     /// Whom it was about, when not the actor.
     pub subject: String,
+    /// Whom the actor acted as, through an impersonation in client mode.
+    pub acting_as: String,
     /// Where, as a path: "Northwind Telecom › East › Harbor Dental".
     pub node: String,
     pub action: String,
     /// What changed (JSON as recorded).
     pub details: String,
     pub address: String,
+    /// The impersonation it was done through, if any.
+    pub impersonation: Option<i64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,13 +6,33 @@ use sqlx::{Any, AnyConnection, Executor};
 use super::chain::{append, Chained};
 use crate::db::now_ms;
 use crate::error::AppError;
+use crate::impersonation::ImpersonationId;
 use crate::tenancy::NodeId;
 use crate::users::UserId;
+
+/// Who does something: the real person, and the impersonation they act through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Acting {
+    pub user: UserId,
+    pub impersonation: Option<ImpersonationId>,
+}
+
+impl From<UserId> for Acting {
+    fn from(user: UserId) -> Self {
+        Acting {
+            user,
+            impersonation: None,
+        }
+    }
+}
 
 pub struct AuditEvent<'a> {
     /// The real person acting.
     pub actor: Option<UserId>,
-    /// Whom the event is about or whom the actor acted as, when not the actor.
+    /// The impersonation they acted through, if any.
+    pub impersonation: Option<ImpersonationId>,
+    /// Whom the event is about, when not the actor (whom they acted as is the
+    /// impersonation's).
     pub subject: Option<UserId>,
     pub node: Option<NodeId>,
     pub action: &'a str,
@@ -23,14 +43,16 @@ pub struct AuditEvent<'a> {
 impl<'a> AuditEvent<'a> {
     /// A change `actor` made at `node`.
     pub fn at_node(
-        actor: UserId,
+        by: impl Into<Acting>,
         node: NodeId,
         action: &'a str,
         details: serde_json::Value,
         address: &'a str,
     ) -> Self {
+        let by = by.into();
         Self {
-            actor: Some(actor),
+            actor: Some(by.user),
+            impersonation: by.impersonation,
             subject: None,
             node: Some(node),
             action,
@@ -41,15 +63,17 @@ impl<'a> AuditEvent<'a> {
 
     /// A change `actor` made at `node` to the account or roles of `subject`.
     pub fn about_user(
-        actor: UserId,
+        by: impl Into<Acting>,
         subject: UserId,
         node: NodeId,
         action: &'a str,
         details: serde_json::Value,
         address: &'a str,
     ) -> Self {
+        let by = by.into();
         Self {
-            actor: Some(actor),
+            actor: Some(by.user),
+            impersonation: by.impersonation,
             subject: Some(subject),
             node: Some(node),
             action,
@@ -60,13 +84,15 @@ impl<'a> AuditEvent<'a> {
 
     /// Something a user did to their own account (signing in, changing a password).
     pub fn about_self(
-        user: UserId,
+        by: impl Into<Acting>,
         action: &'a str,
         details: serde_json::Value,
         address: &'a str,
     ) -> Self {
+        let by = by.into();
         Self {
-            actor: Some(user),
+            actor: Some(by.user),
+            impersonation: by.impersonation,
             subject: None,
             node: None,
             action,
@@ -86,6 +112,7 @@ pub async fn record(conn: &mut AnyConnection, event: AuditEvent<'_>) -> Result<(
             occurred_at: now_ms(),
             actor: event.actor.map(|user| user.0),
             subject: event.subject.map(|user| user.0),
+            impersonation: event.impersonation.map(|id| id.0),
             node: event.node.map(|node| node.0),
             action: event.action,
             details: &details,

@@ -30,9 +30,11 @@ pub struct Filters {
     /// Events tied to no node are shown too.
     unplaced: bool,
     actor: String,
+    subject: String,
     action: String,
     from_ms: Option<i64>,
     until_ms: Option<i64>,
+    impersonation: Option<i64>,
     pub before: Option<i64>,
 }
 
@@ -112,6 +114,19 @@ async fn check(
             }
         },
     };
+    let impersonation = match query.impersonation.trim() {
+        "" => None,
+        typed => {
+            let id = typed.trim_start_matches('#').parse::<i64>().ok();
+            if id.is_none() {
+                errors.add(
+                    "impersonation",
+                    "Use the number of an impersonation, like 12.",
+                );
+            }
+            id
+        }
+    };
     errors.into_result()?;
     let (scope, unplaced) = match under {
         Some(node) => {
@@ -132,9 +147,11 @@ async fn check(
         scope,
         unplaced,
         actor: query.actor.trim().to_lowercase(),
+        subject: query.subject.trim().to_lowercase(),
         action: query.action.trim().to_string(),
         from_ms,
         until_ms,
+        impersonation,
         before: query.before.trim().parse().ok(),
     })
 }
@@ -162,11 +179,15 @@ pub async fn events(
 ) -> Result<Vec<AuditEntry>, AppError> {
     let mut sql = SqlBuilder::new(
         "SELECT e.id, e.occurred_at, e.node_id, e.action, e.details, e.address, \
+         e.impersonation_id, \
          a.name AS actor_name, a.email AS actor_email, \
-         s.name AS subject_name, s.email AS subject_email \
+         s.name AS subject_name, s.email AS subject_email, \
+         t.name AS target_name, t.email AS target_email \
          FROM audit_events e \
          LEFT JOIN users a ON a.id = e.actor_user_id \
          LEFT JOIN users s ON s.id = e.subject_user_id \
+         LEFT JOIN impersonations i ON i.id = e.impersonation_id \
+         LEFT JOIN users t ON t.id = i.target_id \
          WHERE (e.node_id IN (SELECT descendant_id FROM node_paths WHERE ancestor_id IN (",
     );
     for (n, node) in filters.scope.iter().enumerate() {
@@ -178,27 +199,39 @@ pub async fn events(
         sql.push(" OR e.node_id IS NULL");
     }
     sql.push(")");
-    if !filters.actor.is_empty() {
-        let pattern = sql.bind(Param::Text(contains_pattern(&filters.actor)));
-        sql.push(&format!(
-            " AND (LOWER(a.name) LIKE {pattern} ESCAPE '\\' OR LOWER(a.email) LIKE {pattern} ESCAPE '\\')"
-        ));
+    // People are found by part of their name or email: the actor among those who
+    // acted, the subject among those acted on or acted as.
+    for (typed, people) in [
+        (&filters.actor, &["a"][..]),
+        (&filters.subject, &["s", "t"][..]),
+    ] {
+        if !typed.is_empty() {
+            let pattern = sql.bind(Param::Text(contains_pattern(typed)));
+            let matches: Vec<String> = people
+                .iter()
+                .map(|table| {
+                    format!(
+                        "LOWER({table}.name) LIKE {pattern} ESCAPE '\\' \
+                         OR LOWER({table}.email) LIKE {pattern} ESCAPE '\\'"
+                    )
+                })
+                .collect();
+            sql.push(&format!(" AND ({})", matches.join(" OR ")));
+        }
     }
     if !filters.action.is_empty() {
         let action = sql.bind(Param::Text(filters.action.clone()));
         sql.push(&format!(" AND e.action = {action}"));
     }
-    for (value, comparison) in [
-        (filters.from_ms, ">="),
-        (filters.until_ms, "<"),
-        (filters.before, "id<"),
+    for (value, condition) in [
+        (filters.from_ms, "e.occurred_at >="),
+        (filters.until_ms, "e.occurred_at <"),
+        (filters.impersonation, "e.impersonation_id ="),
+        (filters.before, "e.id <"),
     ] {
         if let Some(value) = value {
             let placeholder = sql.bind(Param::Int(value));
-            match comparison {
-                "id<" => sql.push(&format!(" AND e.id < {placeholder}")),
-                _ => sql.push(&format!(" AND e.occurred_at {comparison} {placeholder}")),
-            };
+            sql.push(&format!(" AND {condition} {placeholder}"));
         }
     }
     let limit = sql.bind(Param::Int(limit));
@@ -221,10 +254,12 @@ pub async fn events(
             when: timestamp(row.try_get("occurred_at")?),
             actor: person(row.try_get("actor_name")?, row.try_get("actor_email")?),
             subject: person(row.try_get("subject_name")?, row.try_get("subject_email")?),
+            acting_as: person(row.try_get("target_name")?, row.try_get("target_email")?),
             node,
             action: row.try_get("action")?,
             details: row.try_get("details")?,
             address: row.try_get("address")?,
+            impersonation: row.try_get("impersonation_id")?,
         });
     }
     Ok(entries)
@@ -252,7 +287,7 @@ fn person(name: Option<String>, email: Option<String>) -> String {
 }
 
 /// "2026-11-29 14:03:07 UTC"
-fn timestamp(ms: i64) -> String {
+pub fn timestamp(ms: i64) -> String {
     OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
         .ok()
         .and_then(|at| {

@@ -39,6 +39,27 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
                 .memberships
                 .iter()
                 .any(|m| m.roles.permissions().contains(Permission::ViewAudit)),
+            supports: actor.impersonation.is_none()
+                && actor.memberships.iter().any(|m| {
+                    m.roles
+                        .permissions()
+                        .contains(Permission::OpenGrantedAccounts)
+                }),
+            account: actor.account(),
+            access_history_of: actor
+                .memberships
+                .iter()
+                .find(|m| {
+                    m.node_kind == NodeKind::Client
+                        && m.roles
+                            .permissions()
+                            .contains(Permission::ViewAccessHistory)
+                })
+                .map(|m| m.node_id),
+            impersonation: actor
+                .impersonation
+                .as_ref()
+                .map(|impersonating| impersonating.banner(crate::db::now_ms())),
             id: actor.user.id,
             name: actor.user.name,
             email: actor.user.email,
@@ -87,7 +108,7 @@ pub async fn sign_out() -> Result<(), AppError> {
     let state = crate::request::state()?;
     let client = Client::current(&state)?;
     match guard::signed_in(&state).await {
-        Ok(actor) => session::close_session(&state, &actor.user, &client).await?,
+        Ok(actor) => session::close_session(&state, actor.session_user(), &client).await?,
         Err(AppError::Unauthenticated) => {}
         Err(error) => return Err(error),
     }
@@ -111,7 +132,7 @@ pub async fn change_password(
 
     let state = crate::request::state()?;
     let client = Client::current(&state)?;
-    let actor = guard::signed_in(&state).await?;
+    let actor = guard::signed_in_as_self(&state).await?;
 
     let mut errors = FieldErrors::default();
     if current_password.is_empty() {
@@ -149,7 +170,14 @@ pub async fn change_password(
 
     let mut tx = state.db.begin().await?;
     set_password(&mut *tx, actor.user.id, &hash, false).await?;
-    session::end_other_sessions(&mut *tx, actor.user.id, &actor.user.token_hash).await?;
+    session::end_sessions(
+        &mut tx,
+        actor.user.id,
+        Some(&actor.user.token_hash),
+        crate::impersonation::EndReason::SignedOut,
+        &client.address,
+    )
+    .await?;
     record(
         &mut tx,
         AuditEvent::about_self(
@@ -234,7 +262,7 @@ pub async fn send_verification_code(
     use crate::request::Client;
     let state = crate::request::state()?;
     let client = Client::current(&state)?;
-    let actor = super::guard::signed_in(&state).await?;
+    let actor = super::guard::signed_in_as_self(&state).await?;
     super::verification::send_code(&state, &actor, &client.address, channel, &phone).await
 }
 
@@ -245,7 +273,7 @@ pub async fn verify_code(channel: VerifyChannel, code: String) -> Result<(), App
     use crate::request::Client;
     let state = crate::request::state()?;
     let client = Client::current(&state)?;
-    let actor = super::guard::signed_in(&state).await?;
+    let actor = super::guard::signed_in_as_self(&state).await?;
     if super::verification::check_code(&state, &actor, &client.address, channel, &code).await? {
         leptos_axum::redirect(crate::paths::HOME);
     }

@@ -8,6 +8,7 @@ use super::session::{self, SessionUser};
 use super::{verification, Obligation};
 use crate::db::Db;
 use crate::error::AppError;
+use crate::impersonation::service::{actor_through, Impersonating};
 use crate::request::Client;
 use crate::state::AppState;
 use crate::tenancy::{repo::ancestors, NodeId};
@@ -20,6 +21,9 @@ pub struct Actor {
     pub memberships: Vec<MembershipRecord>,
     /// What they must do before anything else, if anything.
     pub obligation: Option<Obligation>,
+    /// The impersonation this session acts through: `user` and `memberships` are
+    /// then whose view it opens (see `impersonation::service`).
+    pub impersonation: Option<Impersonating>,
 }
 
 /// The signed-in actor, even one with an [`Obligation`] still to meet. Only what
@@ -27,6 +31,14 @@ pub struct Actor {
 pub async fn signed_in(state: &AppState) -> Result<Actor, AppError> {
     let client = Client::current(state)?;
     remembered(state, &client, use_context::<ActorOfRequest>()).await
+}
+
+/// The signed-in actor acting as themselves: for what only a person may do for
+/// themselves (their password, their verification), never through an impersonation.
+pub async fn signed_in_as_self(state: &AppState) -> Result<Actor, AppError> {
+    let actor = signed_in(state).await?;
+    actor.not_impersonating("This")?;
+    Ok(actor)
 }
 
 async fn remembered(
@@ -65,11 +77,7 @@ pub fn provide_actor_of_request() {
 
 /// The signed-in actor behind a request's cookies, for handlers outside Leptos.
 pub async fn signed_in_client(state: &AppState, client: &Client) -> Result<Actor, AppError> {
-    let token = client
-        .cookie(session::cookie_name(&state.settings))
-        .filter(|token| !token.is_empty())
-        .ok_or(AppError::Unauthenticated)?;
-    let user = session::resolve(state, token).await?;
+    let user = session::resolve(state, session::token_of(state, client)?).await?;
     Actor::of(&state.db, user).await
 }
 
@@ -101,6 +109,9 @@ pub async fn request_actor() -> Result<(AppState, Actor, String), AppError> {
 impl Actor {
     /// The actor a session belongs to: their memberships and what they must do first.
     pub async fn of(db: &Db, user: SessionUser) -> Result<Actor, AppError> {
+        if let Some(impersonation) = user.impersonation {
+            return actor_through(db, user, impersonation).await;
+        }
         let memberships = memberships_of(db.pool(), user.id).await?;
         let obligation = if user.must_change_password {
             Some(Obligation::ChangePassword)
@@ -116,6 +127,7 @@ impl Actor {
             user,
             memberships,
             obligation,
+            impersonation: None,
         })
     }
 

@@ -7,14 +7,16 @@ use serde_json::json;
 use sqlx::{Any, Executor};
 
 use super::password::new_password_problem;
+use super::session::end_sessions;
 use super::session::hash_token;
 use super::LinkPurpose;
 use crate::audit::repo::{record, AuditEvent};
 use crate::db::now_ms;
 use crate::error::{AppError, FieldErrors};
+use crate::impersonation::EndReason;
 use crate::request::Client;
 use crate::state::AppState;
-use crate::users::repo::{end_sessions, find_by_id, mark_email_verified, set_password, UserRecord};
+use crate::users::repo::{find_by_id, mark_email_verified, set_password, UserRecord};
 use crate::users::{normalize_email, UserId};
 
 impl LinkPurpose {
@@ -159,7 +161,14 @@ pub async fn follow(
         return Err(AppError::forbidden(purpose.dead_link()));
     }
     kill_tokens(&mut *tx, user.id).await?;
-    end_sessions(&mut *tx, user.id).await?;
+    end_sessions(
+        &mut tx,
+        user.id,
+        None,
+        EndReason::SignedOut,
+        &client.address,
+    )
+    .await?;
     set_password(&mut *tx, user.id, &hash, false).await?;
     sqlx::query("UPDATE users SET status = 'active' WHERE id = $1 AND status = 'invited'")
         .bind(user.id.0)

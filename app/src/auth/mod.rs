@@ -105,6 +105,15 @@ pub struct CurrentUser {
     pub users_of: Option<crate::tenancy::NodeId>,
     /// Holds ViewAudit somewhere: the audit log has something for them.
     pub reads_audit: bool,
+    /// Support staff: the list of accounts that granted access is theirs.
+    pub supports: bool,
+    /// The client account they work in (their own, or the one impersonated), whose
+    /// presence the shell reports.
+    pub account: Option<crate::tenancy::NodeId>,
+    /// Their account, when they may read its access history.
+    pub access_history_of: Option<crate::tenancy::NodeId>,
+    /// The impersonation this session acts through: the banner's facts.
+    pub impersonation: Option<crate::impersonation::BannerFacts>,
 }
 
 impl CurrentUser {

@@ -33,6 +33,9 @@ pub async fn redirect_before_rendering(
     let actor = ActorOfRequest::default();
     let elsewhere = match actor.get(&state, &client).await {
         Err(AppError::Unauthenticated) => {
+            if let Some(back) = back_from_ended_impersonation(&state, &client).await {
+                return back;
+            }
             let here = parts
                 .uri
                 .path_and_query()
@@ -51,6 +54,26 @@ pub async fn redirect_before_rendering(
     }
     parts.extensions.insert(actor);
     next.run(Request::from_parts(parts, body)).await
+}
+
+/// A session whose impersonation has ended (its time ran out, or the right to it was
+/// withdrawn) goes back to where it started, signed in as the person really acting.
+async fn back_from_ended_impersonation(state: &AppState, client: &Client) -> Option<Response> {
+    let token = super::session::token_of(state, client).ok()?;
+    let (new_token, return_to) = crate::impersonation::service::stop(state, client, token)
+        .await
+        .ok()?;
+    let cookie = match new_token {
+        Some(token) => super::session::session_cookie(&state.settings, &token),
+        None => super::session::expired_cookie(&state.settings),
+    };
+    Some(
+        (
+            StatusCode::FOUND,
+            [(header::LOCATION, return_to), (header::SET_COOKIE, cookie)],
+        )
+            .into_response(),
+    )
 }
 
 /// A browser's visit (GET, asking for HTML) to a page inside the signed-in shell.

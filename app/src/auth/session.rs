@@ -4,12 +4,14 @@
 
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 
 use crate::audit::repo::{record, AuditEvent};
 use crate::auth::password::random_token;
 use crate::db::{flag, now_ms};
 use crate::error::{AppError, FieldErrors};
+use crate::impersonation::service::end_in;
+use crate::impersonation::{EndReason, ImpersonationId};
 use crate::request::Client;
 use crate::state::{AppState, Settings, SignInLimits};
 use crate::users::repo::{find_by_email, record_sign_in, UserRecord};
@@ -27,6 +29,8 @@ pub struct SessionUser {
     /// What they have proved is theirs: their address, their mobile number.
     pub verified: Vec<super::VerifyChannel>,
     pub token_hash: String,
+    /// The impersonation this session was opened for, if any.
+    pub impersonation: Option<ImpersonationId>,
 }
 
 pub fn cookie_name(settings: &Settings) -> &'static str {
@@ -36,6 +40,14 @@ pub fn cookie_name(settings: &Settings) -> &'static str {
     } else {
         "switchboard_session"
     }
+}
+
+/// The session token a request's cookie carries.
+pub fn token_of<'c>(state: &AppState, client: &'c Client) -> Result<&'c str, AppError> {
+    client
+        .cookie(cookie_name(&state.settings))
+        .filter(|token| !token.is_empty())
+        .ok_or(AppError::Unauthenticated)
 }
 
 pub fn session_cookie(settings: &Settings, token: &str) -> String {
@@ -172,27 +184,13 @@ pub async fn open_session(
     let now = now_ms();
     let mut tx = state.db.begin().await?;
     if let Some(previous) = previous_token {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(hash_token(previous))
-            .execute(&mut *tx)
-            .await?;
+        end_session(&mut tx, &hash_token(previous), &client.address).await?;
     }
     sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, \
-         address, user_agent) VALUES ($1, $2, $3, $3, $4, $5, $6)",
-    )
-    .bind(hash_token(&token))
-    .bind(user.id.0)
-    .bind(now)
-    .bind(now + state.settings.session_lifetime_ms)
-    .bind(&client.address)
-    .bind(&client.user_agent)
-    .execute(&mut *tx)
-    .await?;
+    insert_session(&mut tx, &token, user.id, None, client, &state.settings).await?;
     record_sign_in(&mut *tx, user.id).await?;
     record(
         &mut tx,
@@ -208,12 +206,40 @@ pub async fn open_session(
     Ok(token)
 }
 
+/// Stores a new session of `user` behind `token`; one opened for an impersonation
+/// names it.
+pub async fn insert_session(
+    conn: &mut AnyConnection,
+    token: &str,
+    user: UserId,
+    impersonation: Option<ImpersonationId>,
+    client: &Client,
+    settings: &Settings,
+) -> Result<(), AppError> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, \
+         address, user_agent, impersonation_id) VALUES ($1, $2, $3, $3, $4, $5, $6, $7)",
+    )
+    .bind(hash_token(token))
+    .bind(user.0)
+    .bind(now)
+    .bind(now + settings.session_lifetime_ms)
+    .bind(&client.address)
+    .bind(&client.user_agent)
+    .bind(impersonation.map(|id| id.0))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 /// The user behind `token`, if the session exists, is neither idle nor past its
 /// lifetime, and the user is active. Dead sessions are deleted on sight.
 pub async fn resolve(state: &AppState, token: &str) -> Result<SessionUser, AppError> {
     let token_hash = hash_token(token);
     let row = sqlx::query(
-        "SELECT s.user_id, s.last_seen_at, s.expires_at, u.name, u.email, u.status, \
+        "SELECT s.user_id, s.last_seen_at, s.expires_at, s.impersonation_id, u.name, u.email, \
+         u.status, \
          u.must_change_password, u.email_verified_at, u.phone_verified_at \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = $1",
@@ -258,6 +284,9 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<SessionUser, AppEr
         must_change_password: flag(row.try_get("must_change_password")?),
         verified,
         token_hash,
+        impersonation: row
+            .try_get::<Option<i64>, _>("impersonation_id")?
+            .map(ImpersonationId),
     })
 }
 
@@ -276,10 +305,8 @@ pub async fn close_session(
     client: &Client,
 ) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(&user.token_hash)
-        .execute(&mut *tx)
-        .await?;
+    end_session(&mut tx, &user.token_hash, &client.address).await?;
+    crate::impersonation::presence::leave(&mut tx, user).await?;
     record(
         &mut tx,
         AuditEvent::about_self(user.id, "auth.sign_out", json!({}), &client.address),
@@ -289,16 +316,53 @@ pub async fn close_session(
     Ok(())
 }
 
-/// Ends every session of `user` but the one with `keep_token_hash`.
-pub async fn end_other_sessions<'e>(
-    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+/// Ends every session of `user` (but the one hashed `keep`, if any), and with them
+/// the impersonations they were acting through, for `reason`.
+pub async fn end_sessions(
+    conn: &mut AnyConnection,
     user: UserId,
-    keep_token_hash: &str,
+    keep: Option<&str>,
+    reason: EndReason,
+    address: &str,
 ) -> Result<(), AppError> {
+    let keep = keep.unwrap_or_default();
+    let impersonations: Vec<i64> = sqlx::query_scalar(
+        "SELECT impersonation_id FROM sessions \
+         WHERE user_id = $1 AND token_hash <> $2 AND impersonation_id IS NOT NULL",
+    )
+    .bind(user.0)
+    .bind(keep)
+    .fetch_all(&mut *conn)
+    .await?;
+    for impersonation in impersonations {
+        end_in(conn, ImpersonationId(impersonation), user, reason, address).await?;
+    }
     sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
         .bind(user.0)
-        .bind(keep_token_hash)
-        .execute(db)
+        .bind(keep)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Ends the session hashed `token_hash`, and the impersonation it acted through.
+async fn end_session(
+    conn: &mut AnyConnection,
+    token_hash: &str,
+    address: &str,
+) -> Result<(), AppError> {
+    let row: Option<(i64, Option<i64>)> =
+        sqlx::query_as("SELECT user_id, impersonation_id FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if let Some((user, Some(impersonation))) = row {
+        let (user, impersonation) = (UserId(user), ImpersonationId(impersonation));
+        end_in(conn, impersonation, user, EndReason::SignedOut, address).await?;
+    }
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }

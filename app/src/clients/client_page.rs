@@ -18,6 +18,7 @@ use crate::components::field::{
 };
 use crate::components::revision::{on_success, Revision};
 use crate::error::{error_fallback, AppError};
+use crate::impersonation::support_card::{LogInAsCard, SupportAccessCard};
 use crate::paths;
 use crate::tenancy::{use_node_id_param, NodeId};
 
@@ -95,6 +96,9 @@ fn ClientDetail(client: ClientView) -> impl IntoView {
                 <CreditsCard client=client.clone() />
             </div>
             <div class="client-side">
+                {client.can_log_in_as.then(|| view! { <LogInAsCard client=client.clone() /> })}
+                {(client.can_grant_support || client.can_view_access_history)
+                    .then(|| view! { <SupportAccessCard client=client.clone() /> })}
                 <FeaturesCard client=client.clone() />
                 <OperatorStatusCard client=client.clone() />
                 {client

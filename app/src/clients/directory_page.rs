@@ -9,6 +9,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use super::api::list_clients;
 use super::directory::{DirectoryQuery, SortKey};
 use super::{ClientRow, ClientStatus, DirectoryPage, Feature, LOW_CREDIT};
+use crate::components::field::SearchField;
 use crate::error::error_fallback;
 use crate::paths;
 use crate::tenancy::group_tree::{GroupTree, TreeState};
@@ -148,16 +149,12 @@ fn Filters(query: DirectoryQuery) -> impl IntoView {
     };
     view! {
         <Form method="get" action=paths::CLIENTS attr:class="card filters" attr:role="search">
-            <div class="field search-field">
-                <label for="filter-q">"Search"</label>
-                <input
-                    id="filter-q"
-                    type="search"
-                    name="q"
-                    value=query.search.clone()
-                    placeholder="Company, contact, email, phone or id"
-                />
-            </div>
+            <SearchField
+                label="Search"
+                name="q"
+                value=query.search.clone()
+                placeholder="Company, contact, email, phone or id"
+            />
             <div class="field">
                 <label for="filter-status">"Status"</label>
                 <select id="filter-status" name="status">

@@ -262,6 +262,14 @@ pub struct ClientView {
     pub can_edit_content: bool,
     /// May see and manage the people of the account.
     pub can_manage_users: bool,
+    /// May log in to the account as one of its users or as the partner.
+    pub can_log_in_as: bool,
+    /// May grant and revoke support access.
+    pub can_grant_support: bool,
+    /// "Granted by Cara Client until …", while the account grants support access.
+    pub support_access: Option<String>,
+    /// May see who came into the account by impersonation.
+    pub can_view_access_history: bool,
     pub move_targets: Vec<MoveTarget>,
 }
 

@@ -17,8 +17,8 @@ use super::{
 use crate::audit::repo::{record, stale_conflict, AuditEvent};
 use crate::auth::guard::Actor;
 use crate::auth::password::random_token;
-use crate::auth::roles::{Permission, Role, RoleSet};
-use crate::db::Db;
+use crate::auth::roles::{Permission, PermissionSet, Role, RoleSet};
+use crate::db::{now_ms, Db};
 use crate::error::{AppError, FieldErrors};
 use crate::state::AppState;
 use crate::tenancy::groups::{group_choices, root_memberships};
@@ -362,7 +362,7 @@ pub async fn create_client(
                     entry_type: EntryType::Grant,
                     amount,
                     note: "Initial credits",
-                    actor: Some(actor.user.id),
+                    actor: Some(actor.acting().user),
                 },
             )
             .await?;
@@ -374,19 +374,19 @@ pub async fn create_client(
         .await?;
     record(
         &mut tx,
-        AuditEvent {
-            actor: Some(actor.user.id),
-            subject: Some(admin),
-            node: Some(id),
-            action: "client.created",
-            details: json!({ "after": {
+        AuditEvent::about_user(
+            actor.acting(),
+            admin,
+            id,
+            "client.created",
+            json!({ "after": {
                 "company": company, "group": group.0, "tags": tags,
                 "features": features, "seat_limit": seat_limit,
                 "sms_credits": sms, "voice_credits": voice,
                 "password": choice.key(),
             }}),
             address,
-        },
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -453,6 +453,13 @@ pub async fn client_view(
         can_manage,
         can_edit_content,
         can_manage_users: held.manages_users_at(NodeKind::Client),
+        can_log_in_as: actor.impersonation.is_none()
+            && crate::impersonation::service::bound_in(&state.db, &actor.memberships, id, now_ms())
+                .await?
+                != PermissionSet::NONE,
+        can_grant_support: actor.grants_support_to(id),
+        can_view_access_history: held.contains(Permission::ViewAccessHistory),
+        support_access: crate::impersonation::service::support_access(&state.db, id).await?,
         move_targets,
     })
 }
@@ -478,7 +485,7 @@ pub async fn update_company(
     record(
         &mut tx,
         AuditEvent::at_node(
-            actor.user.id,
+            actor.acting(),
             id,
             "client.company_updated",
             json!({
@@ -518,7 +525,7 @@ pub async fn set_status(
     };
     record(
         &mut tx,
-        AuditEvent::at_node(actor.user.id, id, action, json!({ "before": { "status": client.status.key() }, "after": { "status": status.key() } }), address),
+        AuditEvent::at_node(actor.acting(), id, action, json!({ "before": { "status": client.status.key() }, "after": { "status": status.key() } }), address),
     )
     .await?;
     tx.commit().await?;
@@ -558,7 +565,7 @@ pub async fn modify_features(
     record(
         &mut tx,
         AuditEvent::at_node(
-            actor.user.id,
+            actor.acting(),
             id,
             "client.features_changed",
             json!({
@@ -599,14 +606,14 @@ pub async fn top_up(
             entry_type: EntryType::TopUp,
             amount,
             note: if note.is_empty() { "Top-up" } else { note },
-            actor: Some(actor.user.id),
+            actor: Some(actor.acting().user),
         },
     )
     .await?
     .ok_or(AppError::Internal)?;
     record(
         &mut tx,
-        AuditEvent::at_node(actor.user.id, id, "client.credits_added", json!({ "after": { "credit": credit.key(), "amount": amount, "balance": balance, "note": note } }), address),
+        AuditEvent::at_node(actor.acting(), id, "client.credits_added", json!({ "after": { "credit": credit.key(), "amount": amount, "balance": balance, "note": note } }), address),
     )
     .await?;
     tx.commit().await?;
@@ -662,7 +669,7 @@ pub async fn reveal_sso_token(
     record(
         &mut tx,
         AuditEvent::at_node(
-            actor.user.id,
+            actor.acting(),
             id,
             "client.sso_token_revealed",
             json!({}),
@@ -695,7 +702,7 @@ pub async fn rotate_sso_token(
     record(
         &mut tx,
         AuditEvent::at_node(
-            actor.user.id,
+            actor.acting(),
             id,
             "client.sso_token_rotated",
             json!({}),
@@ -734,7 +741,7 @@ pub async fn move_client(
     record(
         &mut tx,
         AuditEvent::at_node(
-            actor.user.id,
+            actor.acting(),
             id,
             "client.moved",
             json!({ "before": { "group": client.group_id.0 }, "after": { "group": group.0 } }),
@@ -763,7 +770,7 @@ pub async fn set_verification(
     }
     record(
         &mut tx,
-        AuditEvent::at_node(actor.user.id, id, "client.verification_set", json!({ "before": { "verification": client.verification.key() }, "after": { "verification": policy.key() } }), address),
+        AuditEvent::at_node(actor.acting(), id, "client.verification_set", json!({ "before": { "verification": client.verification.key() }, "after": { "verification": policy.key() } }), address),
     )
     .await?;
     tx.commit().await?;
@@ -794,7 +801,7 @@ pub async fn set_operator_status(
     }
     record(
         &mut tx,
-        AuditEvent::at_node(actor.user.id, id, "client.operator_status_set", json!({ "before": { "operator_status": client.operator_status }, "after": { "operator_status": text } }), address),
+        AuditEvent::at_node(actor.acting(), id, "client.operator_status_set", json!({ "before": { "operator_status": client.operator_status }, "after": { "operator_status": text } }), address),
     )
     .await?;
     tx.commit().await?;

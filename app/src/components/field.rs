@@ -78,6 +78,24 @@ pub fn TextAreaField(
 
 /// A labelled select whose error message sits right under it; `options` are
 /// (value, label) pairs.
+/// A filter's free-text search box, in a `GET` form: what the address holds.
+#[component]
+pub fn SearchField(
+    #[prop(into)] label: String,
+    #[prop(into)] name: String,
+    value: String,
+    #[prop(into)] placeholder: String,
+    #[prop(into, optional)] inputmode: Option<String>,
+) -> impl IntoView {
+    let id = format!("search-{name}");
+    view! {
+        <div class="field search-field">
+            <label for=id.clone()>{label}</label>
+            <input id=id type="search" name=name value=value placeholder=placeholder inputmode=inputmode />
+        </div>
+    }
+}
+
 #[component]
 pub fn SelectField(
     #[prop(into)] label: String,

@@ -3,8 +3,10 @@ use leptos_meta::Title;
 
 use super::api::get_home;
 use super::{HomeView, Place};
+use crate::auth::roles::Permission;
 use crate::auth::use_current_user;
 use crate::error::error_fallback;
+use crate::paths;
 use crate::tenancy::{NodeKind, SubtreeCounts};
 
 #[component]
@@ -91,11 +93,22 @@ fn StatCards(kind: NodeKind, counts: SubtreeCounts) -> impl IntoView {
 #[component]
 fn PlaceCard(place: Place) -> impl IntoView {
     let path = place.path.join(" › ");
+    // An account's own people open its page from here.
+    let opens_account = place.kind == NodeKind::Client
+        && place
+            .roles
+            .iter()
+            .any(|role| role.permissions().contains(Permission::ViewNodes));
+    let name = if opens_account {
+        view! { <a href=paths::client(place.node)>{place.name}</a> }.into_any()
+    } else {
+        place.name.into_any()
+    };
     view! {
         <li class="card place-card">
             <div class="place-head">
                 <div>
-                    <h3>{place.name}</h3>
+                    <h3>{name}</h3>
                     <p class="muted breadcrumb">{path}</p>
                 </div>
                 <span class=format!("badge kind-{}", place.kind.key())>{place.kind.label()}</span>

@@ -1,5 +1,6 @@
 //! The app shell: sidebar navigation on desktop, a compact top bar on phones, the user
-//! menu, and the slot where the impersonation banner will sit above everything.
+//! menu, and above everything the impersonation banner (or a client's notice that
+//! support is in their account).
 
 use leptos::html::Details;
 use leptos::prelude::*;
@@ -11,6 +12,7 @@ use crate::auth::api::SignOut;
 use crate::auth::{use_current_user, CurrentUser};
 use crate::components::logo::Logo;
 use crate::components::support::SupportLink;
+use crate::impersonation::banner::SessionBanner;
 use crate::paths;
 
 /// Wraps every signed-in page; sends everyone else to the sign-in page.
@@ -42,7 +44,9 @@ pub fn AppShell() -> impl IntoView {
     view! {
         <SignedInGate />
         <div class="app">
-            <div class="session-banner-slot" aria-live="polite"></div>
+            <div class="session-banner-slot">
+                <SessionBanner />
+            </div>
             <aside class="sidebar">
                 <a class="sidebar-brand" href=paths::HOME>
                     <Logo />
@@ -134,6 +138,8 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
         settings_of,
         users_of,
         reads_audit,
+        supports,
+        access_history_of,
         ..
     } = user;
     view! {
@@ -170,6 +176,24 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
                         <A href=paths::partner_settings(partner)>
                             <span class="nav-icon" aria-hidden="true">"⚙"</span>
                             "Settings"
+                        </A>
+                    }
+                })}
+            {access_history_of
+                .map(|account| {
+                    view! {
+                        <A href=paths::access_history(account)>
+                            <span class="nav-icon" aria-hidden="true">"◷"</span>
+                            "Access history"
+                        </A>
+                    }
+                })}
+            {supports
+                .then(|| {
+                    view! {
+                        <A href=paths::SUPPORT>
+                            <span class="nav-icon" aria-hidden="true">"✚"</span>
+                            "Support"
                         </A>
                     }
                 })}
@@ -217,7 +241,11 @@ fn UserMenu(menu: NodeRef<Details>, on_toggle: impl Fn() + 'static) -> impl Into
                         </div>
                     }
                 } />
-                <a href=paths::CHANGE_PASSWORD>"Change password"</a>
+                <WithUser view=|user| {
+                    user.impersonation
+                        .is_none()
+                        .then(|| view! { <a href=paths::CHANGE_PASSWORD>"Change password"</a> })
+                } />
                 <SupportLink />
                 <ActionForm action=sign_out>
                     <button type="submit" class="link-button">"Sign out"</button>

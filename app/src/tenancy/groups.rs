@@ -254,7 +254,7 @@ pub async fn create_group(
     record(
         &mut tx,
         AuditEvent::at_node(
-            actor.user.id,
+            actor.acting(),
             id,
             "group.created",
             json!({ "after": { "name": name, "parent": parent.0 } }),
@@ -289,7 +289,7 @@ pub async fn rename_group(
     record(
         &mut tx,
         AuditEvent::at_node(
-            actor.user.id,
+            actor.acting(),
             node,
             "group.renamed",
             json!({ "before": { "name": group.name }, "after": { "name": name } }),
@@ -347,7 +347,7 @@ pub async fn move_group(
     record(
         &mut tx,
         AuditEvent::at_node(
-            actor.user.id,
+            actor.acting(),
             node,
             "group.moved",
             json!({
@@ -384,7 +384,7 @@ pub async fn delete_group(
     record(
         &mut tx,
         AuditEvent::at_node(
-            actor.user.id,
+            actor.acting(),
             node,
             "group.deleted",
             json!({ "before": { "name": group.name, "parent": group.parent_id.map(|p| p.0) } }),

@@ -135,7 +135,7 @@ pub async fn update_settings(
     record(
         &mut tx,
         AuditEvent::at_node(
-            actor.user.id,
+            actor.acting(),
             partner,
             "partner.settings_changed",
             json!({

@@ -136,6 +136,8 @@ pub struct NodeUsers {
     /// How many people have access here before the filters.
     pub total: usize,
     pub seats: Option<Seats>,
+    /// The users here the viewer may log in as.
+    pub log_in_as: Vec<UserId>,
 }
 
 /// The users page's filters, as its address holds them.

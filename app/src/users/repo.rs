@@ -452,15 +452,3 @@ pub async fn has_memberships<'e>(
         .await?;
     Ok(count > 0)
 }
-
-/// Ends every session of the user: they sign in again at their next request.
-pub async fn end_sessions<'e>(
-    db: impl Executor<'e, Database = Any>,
-    user: UserId,
-) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user.0)
-        .execute(db)
-        .await?;
-    Ok(())
-}

@@ -4,9 +4,9 @@
 use serde_json::json;
 
 use super::repo::{
-    end_sessions, find_by_email, find_by_id, has_memberships, insert_user, lock_seats,
-    members_along_path, membership_at, memberships_of, others_holding, reinvite, replace_roles,
-    set_password, set_status, MemberAlongPath, NewUser, UserRecord,
+    find_by_email, find_by_id, has_memberships, insert_user, lock_seats, members_along_path,
+    membership_at, memberships_of, others_holding, reinvite, replace_roles, set_password,
+    set_status, MemberAlongPath, NewUser, UserRecord,
 };
 use super::{
     email_problem, InheritedRoles, InviteForm, InviteOptions, Invited, Language, NodeSummary,
@@ -18,9 +18,11 @@ use crate::auth::guard::{effective_permissions, Actor};
 use crate::auth::links::{kill_tokens, store_token};
 use crate::auth::password::{generate_password, random_token};
 use crate::auth::roles::{grant_problem, PermissionSet, Role, RoleSet};
+use crate::auth::session::end_sessions;
 use crate::auth::LinkPurpose;
 use crate::db::{now_ms, Tx};
 use crate::error::{AppError, FieldErrors};
+use crate::impersonation::EndReason;
 use crate::mail::brand_of_partner;
 use crate::mail::outbox::enqueue;
 use crate::mail::templates::{welcome, FirstAccess, Welcome};
@@ -162,6 +164,16 @@ pub async fn node_users(
     );
     let total = people.len();
     let seats = seats_at(state.db.pool(), &node.summary).await?;
+    let log_in_as = match node.summary.kind {
+        NodeKind::Client => {
+            crate::impersonation::service::acted_as_by(state, actor, node.summary.id)
+                .await?
+                .into_iter()
+                .map(|target| target.id)
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     Ok(NodeUsers {
         users: people
             .into_iter()
@@ -169,6 +181,7 @@ pub async fn node_users(
             .collect(),
         total,
         seats,
+        log_in_as,
         node: node.summary,
     })
 }
@@ -375,7 +388,7 @@ pub async fn set_roles(
     record(
         &mut tx,
         AuditEvent::about_user(
-            actor.user.id,
+            actor.acting(),
             user,
             node.summary.id,
             "user.roles_changed",
@@ -608,6 +621,12 @@ pub async fn invite(
             "password_choice",
             "Choose how they get their first password.",
         );
+    } else if choice == Some(PasswordChoice::TemporaryPassword) && actor.impersonation.is_some() {
+        // A password shown to an impersonator would let them in after the visit ends.
+        errors.add(
+            "password_choice",
+            "While acting as someone else, send an activation link: a password shown to you would outlast your visit.",
+        );
     }
     // Said before anything is written, so the form keeps what was typed; checked
     // again by the unique index inside the transaction.
@@ -635,7 +654,7 @@ pub async fn invite(
         Invitee::Returning(user) => {
             reinvite(&mut *tx, user, &new_user).await?;
             kill_tokens(&mut *tx, user).await?;
-            end_sessions(&mut *tx, user).await?;
+            end_sessions(&mut tx, user, None, EndReason::SignedOut, address).await?;
             (user, "user.invited")
         }
         Invitee::Colleague(user) => (user, "user.access_granted"),
@@ -651,7 +670,7 @@ pub async fn invite(
     record(
         &mut tx,
         AuditEvent::about_user(
-            actor.user.id,
+            actor.acting(),
             user,
             node.summary.id,
             action,
@@ -722,7 +741,7 @@ pub async fn resend_invite(
     record(
         &mut tx,
         AuditEvent::about_user(
-            actor.user.id,
+            actor.acting(),
             user,
             node.summary.id,
             "user.invite_resent",
@@ -773,12 +792,12 @@ pub async fn remove_access(
     replace_roles(&mut tx, user, node.summary.id, &RoleSet::default(), version).await?;
     if !has_memberships(&mut *tx, user).await? {
         kill_tokens(&mut *tx, user).await?;
-        end_sessions(&mut *tx, user).await?;
+        end_sessions(&mut tx, user, None, EndReason::AccessRevoked, address).await?;
     }
     record(
         &mut tx,
         AuditEvent::about_user(
-            actor.user.id,
+            actor.acting(),
             user,
             node.summary.id,
             if person.invite_pending {
@@ -819,12 +838,12 @@ pub async fn set_enabled(
     let mut tx = state.db.begin().await?;
     set_status(&mut *tx, user, status).await?;
     if status == UserStatus::Disabled {
-        end_sessions(&mut *tx, user).await?;
+        end_sessions(&mut tx, user, None, EndReason::AccessRevoked, address).await?;
     }
     record(
         &mut tx,
         AuditEvent::about_user(
-            actor.user.id,
+            actor.acting(),
             user,
             node.summary.id,
             if enabled {
@@ -854,6 +873,8 @@ pub async fn set_generated_password(
     user: UserId,
 ) -> Result<String, AppError> {
     let (node, _, record_before) = managed_account(state, actor, node, user).await?;
+    // A password shown to an impersonator would let them in after the visit ends.
+    actor.not_impersonating("Setting a password you would see")?;
     if record_before.status == UserStatus::Disabled {
         return Err(AppError::forbidden(
             "Enable the account before giving it a password.",
@@ -864,12 +885,12 @@ pub async fn set_generated_password(
     let mut tx = state.db.begin().await?;
     set_password(&mut *tx, user, &hash, true).await?;
     kill_tokens(&mut *tx, user).await?;
-    end_sessions(&mut *tx, user).await?;
+    end_sessions(&mut tx, user, None, EndReason::SignedOut, address).await?;
     set_status(&mut *tx, user, UserStatus::Active).await?;
     record(
         &mut tx,
         AuditEvent::about_user(
-            actor.user.id,
+            actor.acting(),
             user,
             node.summary.id,
             "user.password_set",

@@ -9,6 +9,7 @@ use leptos_router::hooks::use_query_map;
 use super::api::list_node_users;
 use super::form::RoleChips;
 use super::{NodeSummary, NodeUser, NodeUsers, Seats, UserQuery, UserStatus};
+use crate::components::field::SearchField;
 use crate::error::{error_fallback, AppError};
 use crate::paths;
 use crate::tenancy::{use_node_id_param, NodeKind};
@@ -54,6 +55,7 @@ fn UsersView(users: NodeUsers, query: UserQuery) -> impl IntoView {
         users,
         total,
         seats,
+        log_in_as,
     } = users;
     let filtered = users.len() != total;
     view! {
@@ -87,7 +89,10 @@ fn UsersView(users: NodeUsers, query: UserQuery) -> impl IntoView {
                     <ul class="user-list">
                         {users
                             .into_iter()
-                            .map(|user| view! { <UserRow user node=node.clone() /> })
+                            .map(|user| {
+                                let log_in_as = log_in_as.contains(&user.id);
+                                view! { <UserRow user node=node.clone() log_in_as /> }
+                            })
                             .collect_view()}
                     </ul>
                 }
@@ -130,16 +135,12 @@ fn UserFilters(node: NodeSummary, query: UserQuery) -> impl IntoView {
     let has_filters = query != UserQuery::default();
     view! {
         <Form method="get" action=paths::node_users(node.id) attr:class="card filters" attr:role="search">
-            <div class="field search-field">
-                <label for="users-search">"Search"</label>
-                <input
-                    id="users-search"
-                    type="search"
-                    name="search"
-                    value=query.search.clone()
-                    placeholder="Name or email"
-                />
-            </div>
+            <SearchField
+                label="Search"
+                name="search"
+                value=query.search.clone()
+                placeholder="Name or email"
+            />
             <div class="field">
                 <label for="users-status">"Status"</label>
                 <select id="users-status" name="status">
@@ -170,7 +171,7 @@ fn UserFilters(node: NodeSummary, query: UserQuery) -> impl IntoView {
 }
 
 #[component]
-fn UserRow(user: NodeUser, node: NodeSummary) -> impl IntoView {
+fn UserRow(user: NodeUser, node: NodeSummary, log_in_as: bool) -> impl IntoView {
     let account_manager = user.is_account_manager();
     let last_sign_in = match (&user.last_sign_in, user.invite_pending) {
         (_, true) => "Invite not taken up yet".to_string(),
@@ -221,7 +222,18 @@ fn UserRow(user: NodeUser, node: NodeSummary) -> impl IntoView {
                     })
                     .collect_view()}
             </div>
-            <p class="muted user-seen">{last_sign_in}</p>
+            <p class="muted user-seen">
+                {last_sign_in}
+                {log_in_as
+                    .then(|| {
+                        let here = paths::node_users(node.id);
+                        view! {
+                            <a class="log-in-as-link" href=paths::log_in_as_user(node.id, user.id, &here)>
+                                "Log in as"
+                            </a>
+                        }
+                    })}
+            </p>
         </li>
     }
 }

@@ -1,0 +1,119 @@
+//! A client account's access history: each time someone came in by impersonation,
+//! who, as whom, why, how it ended, and what they changed.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::api::get_access_history;
+use super::{AccessHistory, Mode, Visit};
+use crate::error::{error_fallback, AppError};
+use crate::paths;
+use crate::tenancy::use_node_id_param;
+
+#[component]
+pub fn AccessHistoryPage() -> impl IntoView {
+    let account = use_node_id_param();
+    let history = Resource::new(
+        move || account.get(),
+        |account| async move {
+            match account {
+                Some(account) => get_access_history(account).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Title text="Access history" />
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <ErrorBoundary fallback=error_fallback>
+                {move || Suspend::new(async move {
+                    history
+                        .await
+                        .map(|history| {
+                            let back = account.get_untracked().map(paths::client);
+                            view! { <History history back /> }
+                        })
+                })}
+            </ErrorBoundary>
+        </Suspense>
+    }
+}
+
+#[component]
+fn History(history: AccessHistory, back: Option<String>) -> impl IntoView {
+    let empty = history.visits.is_empty();
+    view! {
+        <header class="page-header">
+            <p class="muted breadcrumb">
+                <a href=back.unwrap_or_else(|| paths::HOME.to_string())>{history.account_name.clone()}</a>
+                " › Access history"
+            </p>
+            <h1>"Access history"</h1>
+            <p class="muted">
+                "Everyone who came into this account on someone else's behalf: who, as whom, why, and what they changed."
+            </p>
+        </header>
+        {empty
+            .then(|| {
+                view! {
+                    <section class="card empty-state">
+                        <h2>"Nobody has come in"</h2>
+                        <p>"No one has logged in to this account as one of its users or as the partner."</p>
+                    </section>
+                }
+            })}
+        <ol class="visits">
+            {history.visits.into_iter().map(|visit| view! { <VisitCard visit /> }).collect_view()}
+        </ol>
+    }
+}
+
+#[component]
+fn VisitCard(visit: Visit) -> impl IntoView {
+    let as_whom = match visit.mode {
+        Mode::Client => format!("as {}", visit.acting_as),
+        Mode::Partner => "as the partner".to_string(),
+    };
+    let changes = visit.changes;
+    let no_changes = changes.is_empty();
+    view! {
+        <li class="card visit">
+            <div class="visit-head">
+                <h2>
+                    {visit.who} <span class="muted">{format!(" {as_whom}")}</span>
+                </h2>
+                <span class="badge">{visit.mode.label()}</span>
+            </div>
+            <p class="visit-reason">
+                <span class="muted">"Reason: "</span>
+                {visit.reason}
+            </p>
+            <p class="muted visit-times">
+                {format!("Came in {} · {}", visit.started, visit.ended)}
+            </p>
+            {if no_changes {
+                view! { <p class="muted">"Changed nothing."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="visit-changes" aria-label="Changes">
+                        {changes
+                            .into_iter()
+                            .map(|change| {
+                                view! {
+                                    <li>
+                                        <span class="muted">{change.when}</span>
+                                        " "
+                                        <strong>{change.action}</strong>
+                                        " "
+                                        <code>{change.details}</code>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
+        </li>
+    }
+}

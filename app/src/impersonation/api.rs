@@ -1,0 +1,113 @@
+//! Server functions of impersonation and support access. Each names what it
+//! requires; the checks themselves happen first thing in `service`.
+
+use leptos::prelude::*;
+
+use super::{AccessHistory, GrantedAccount, LogInAsOptions, Presence};
+use crate::error::AppError;
+use crate::tenancy::NodeId;
+
+/// ImpersonateClients at the account, or support staff in an account that granted
+/// support access; not from inside an impersonation.
+#[server]
+pub async fn get_log_in_as_options(account: NodeId) -> Result<LogInAsOptions, AppError> {
+    let (state, actor, _) = crate::auth::guard::request_actor().await?;
+    super::service::log_in_as_options(&state, &actor, account).await
+}
+
+/// As `get_log_in_as_options`, for a user strictly below the impersonator: starts an
+/// impersonation in a new session and returns where it opens. The browser loads that
+/// page afresh: everything on it changes with whose session it is.
+#[server]
+pub async fn start_impersonation(
+    account: NodeId,
+    mode: String,
+    #[server(default)] target: String,
+    reason: String,
+    minutes: String,
+    #[server(default)] return_to: String,
+) -> Result<String, AppError> {
+    use crate::auth::session;
+    use crate::request::{set_cookie, Client};
+    let (state, actor, _) = crate::auth::guard::request_actor().await?;
+    let client = Client::current(&state)?;
+    let request = super::service::StartRequest {
+        account,
+        mode,
+        target,
+        reason,
+        minutes,
+        return_to,
+    };
+    let previous = client.cookie(session::cookie_name(&state.settings));
+    let (token, landing) =
+        super::service::start(&state, &actor, &client, previous, request).await?;
+    set_cookie(&session::session_cookie(&state.settings, &token))?;
+    crate::request::redirect_plain_form(&landing)?;
+    Ok(landing)
+}
+
+/// A session opened for an impersonation, even one that has ended: ends it, signs in
+/// as oneself and returns where it started (the page to load afresh).
+#[server]
+pub async fn stop_impersonation() -> Result<String, AppError> {
+    use crate::auth::session;
+    use crate::request::{set_cookie, Client};
+    let state = crate::request::state()?;
+    let client = Client::current(&state)?;
+    let token = session::token_of(&state, &client)?;
+    let (new_token, return_to) = super::service::stop(&state, &client, token).await?;
+    let back = match new_token {
+        Some(token) => {
+            set_cookie(&session::session_cookie(&state.settings, &token))?;
+            return_to
+        }
+        None => {
+            set_cookie(&session::expired_cookie(&state.settings))?;
+            crate::paths::LOGIN.to_string()
+        }
+    };
+    crate::request::redirect_plain_form(&back)?;
+    Ok(back)
+}
+
+/// Signed in: notes the asker as active in their client account and says who else
+/// is (the banner's and the client's notice's poll).
+#[server]
+pub async fn poll_presence() -> Result<Presence, AppError> {
+    use crate::request::Client;
+    let state = crate::request::state()?;
+    let client = Client::current(&state)?;
+    let token = crate::auth::session::token_of(&state, &client)?;
+    super::service::presence(&state, token).await
+}
+
+/// GrantSupportAccess at the account, as oneself: grants support access for `days`.
+#[server]
+pub async fn grant_support_access(account: NodeId, days: String) -> Result<(), AppError> {
+    let (state, actor, address) = crate::auth::guard::request_actor().await?;
+    super::service::set_support_access(&state, &actor, &address, account, Some(days)).await
+}
+
+/// GrantSupportAccess at the account, as oneself: withdraws support access; support
+/// staff inside the account are out at their next request.
+#[server]
+pub async fn revoke_support_access(account: NodeId) -> Result<(), AppError> {
+    let (state, actor, address) = crate::auth::guard::request_actor().await?;
+    super::service::set_support_access(&state, &actor, &address, account, None).await
+}
+
+/// OpenGrantedAccounts somewhere: the accounts there that grant support access now.
+#[server]
+pub async fn list_granted_accounts() -> Result<Vec<GrantedAccount>, AppError> {
+    let (state, actor, _) = crate::auth::guard::request_actor().await?;
+    super::service::granted_accounts(&state, &actor).await
+}
+
+/// ViewAccessHistory at the account: who came in by impersonation, why, and what
+/// they changed.
+#[server]
+pub async fn get_access_history(account: NodeId) -> Result<AccessHistory, AppError> {
+    let (state, actor, _) = crate::auth::guard::request_actor().await?;
+    super::service::access_history(&state, &actor, account).await
+}

@@ -1,0 +1,172 @@
+//! Starting an impersonation: whose view (a client user's, or the partner's), why,
+//! and for how long. A plain form that works before hydration.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::api::{get_log_in_as_options, StartImpersonation};
+use super::banner::load_afresh;
+use super::{LogInAsOptions, Mode, DEFAULT_DURATION_MINUTES, DURATION_CHOICES};
+use crate::components::field::{action_error, field_error, FormAlert, SelectField, TextAreaField};
+use crate::components::revision::on_success;
+use crate::error::{error_fallback, AppError};
+use crate::paths;
+use crate::tenancy::use_node_id_param;
+
+#[component]
+pub fn LogInAsPage() -> impl IntoView {
+    let account = use_node_id_param();
+    let options = Resource::new(
+        move || account.get(),
+        |account| async move {
+            match account {
+                Some(account) => get_log_in_as_options(account).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    let start = ServerAction::<StartImpersonation>::new();
+    on_success(start, |landing: &String| load_afresh(landing));
+    view! {
+        <Title text="Log in as" />
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <ErrorBoundary fallback=error_fallback>
+                {move || Suspend::new(async move {
+                    options.await.map(|options| view! { <LogInAsForm options start /> })
+                })}
+            </ErrorBoundary>
+        </Suspense>
+    }
+}
+
+#[component]
+fn LogInAsForm(options: LogInAsOptions, start: ServerAction<StartImpersonation>) -> impl IntoView {
+    let error = action_error(start);
+    let query = use_query_map();
+    let chosen_user = query.read_untracked().get("user");
+    let from = query
+        .read_untracked()
+        .get("from")
+        .unwrap_or_else(|| paths::client(options.account));
+    let initial_mode = match (query.read_untracked().get("mode").as_deref(), &chosen_user) {
+        (Some("partner"), _) => Mode::Partner,
+        (_, Some(_)) => Mode::Client,
+        _ if options.targets.is_empty() => Mode::Partner,
+        _ => Mode::Client,
+    };
+    let mode = RwSignal::new(initial_mode);
+    let targets: Vec<(String, String)> = options
+        .targets
+        .iter()
+        .map(|target| {
+            (
+                target.id.0.to_string(),
+                format!("{} · {} ({})", target.name, target.roles, target.email),
+            )
+        })
+        .collect();
+    let no_targets = targets.is_empty();
+    let durations = DURATION_CHOICES
+        .iter()
+        .map(|minutes| (minutes.to_string(), duration_label(*minutes)))
+        .collect();
+    view! {
+        <header class="page-header">
+            <p class="muted breadcrumb">
+                <a href=paths::client(options.account)>{options.account_name.clone()}</a>
+                " › Log in as"
+            </p>
+            <h1>{format!("Log in to {}", options.account_name)}</h1>
+            <p class="muted">
+                "You will act in this account in a session of your own, under a banner, until you stop or the time runs out. The account's admins see who came in, when, why and what changed."
+            </p>
+        </header>
+        <ActionForm action=start attr:class="card form-card stack log-in-as-form">
+            <FormAlert error />
+            <input type="hidden" name="account" value=options.account.0 />
+            <input type="hidden" name="return_to" value=from />
+            <fieldset class="field choices" class:has-error=move || field_error(error, "mode").read().is_some()>
+                <legend>"How"</legend>
+                {Mode::ALL
+                    .iter()
+                    .map(|choice| {
+                        let choice = *choice;
+                        view! {
+                            <label class="radio">
+                                <input
+                                    type="radio"
+                                    name="mode"
+                                    value=choice.key()
+                                    checked=choice == initial_mode
+                                    on:change=move |_| mode.set(choice)
+                                />
+                                <span>
+                                    <strong>{choice.label()}</strong>
+                                    <span class="muted choice-hint">{mode_hint(choice)}</span>
+                                </span>
+                            </label>
+                        }
+                    })
+                    .collect_view()}
+                <p class="field-message">{move || field_error(error, "mode").get()}</p>
+            </fieldset>
+            <div class:hidden=move || mode.get() == Mode::Partner>
+                {if no_targets {
+                    view! {
+                        <p class="muted">
+                            "No user here can be acted as: only active users of this account with less authority than yours."
+                        </p>
+                    }
+                        .into_any()
+                } else {
+                    view! {
+                        <SelectField
+                            label="Act as"
+                            name="target"
+                            options=targets
+                            selected=chosen_user
+                            placeholder="Choose a user…"
+                            error=field_error(error, "target")
+                        />
+                    }
+                        .into_any()
+                }}
+            </div>
+            <TextAreaField
+                label="Reason"
+                name="reason"
+                hint="Required. Recorded in the audit log and shown to the account's admins."
+                error=field_error(error, "reason")
+            />
+            <SelectField
+                label="For"
+                name="minutes"
+                options=durations
+                selected=Some(DEFAULT_DURATION_MINUTES.to_string())
+                error=field_error(error, "minutes")
+            />
+            <div class="form-actions">
+                <button type="submit" class="button primary" disabled=start.pending()>
+                    "Log in"
+                </button>
+                <a class="button" href=paths::client(options.account)>"Cancel"</a>
+            </div>
+        </ActionForm>
+    }
+}
+
+fn mode_hint(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Client => "See and act exactly as one of the account's users, in their brand.",
+        Mode::Partner => "Administer the account as the partner, with what clients do not see.",
+    }
+}
+
+fn duration_label(minutes: i64) -> String {
+    match minutes {
+        60 => "1 hour".to_string(),
+        m if m > 60 => format!("{} hours", m / 60),
+        m => format!("{m} minutes"),
+    }
+}

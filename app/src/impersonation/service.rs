@@ -1,0 +1,897 @@
+//! The rules of impersonation, each checked where it applies: who may start one and
+//! as whom, what the session may do while it lasts, and what ends it.
+//!
+//! Effective rights are the target's, bounded by the impersonator's own: a target is
+//! accepted only while everything they may do lies strictly within what the
+//! impersonator may do in the account, checked at start and again at every request,
+//! so the target's rights are the effective ones and never exceed the bound. Losing
+//! the right (a role removed, the support grant revoked or expired) ends it at the
+//! next request.
+
+use serde_json::json;
+use sqlx::AnyConnection;
+
+use super::presence::{self, Visitor};
+use super::repo::{self, ImpersonationRecord, NewImpersonation};
+use super::{
+    AccessHistory, BannerFacts, EndReason, GrantedAccount, ImpersonationId, LogInAsOptions, Mode,
+    Presence, TargetChoice, Visit, VisitChange, DURATION_CHOICES, GRANT_DAYS, MAX_REASON,
+};
+use crate::audit::repo::{record, Acting, AuditEvent};
+use crate::audit::service::timestamp;
+use crate::auth::guard::{effective_permissions, Actor};
+use crate::auth::password::random_token;
+use crate::auth::roles::{Permission, PermissionSet, Role, RoleSet};
+use crate::auth::session::{self, hash_token, SessionUser};
+use crate::db::{now_ms, Db};
+use crate::error::{AppError, FieldErrors};
+use crate::request::Client;
+use crate::state::AppState;
+use crate::tenancy::repo::{ancestors, get_node};
+use crate::tenancy::{NodeId, NodeKind};
+use crate::users::repo::{find_by_id, memberships_of, MembershipRecord};
+use crate::users::{UserId, UserStatus};
+
+/// What support staff may do in an account that granted them access: an Account
+/// Manager's powers (its users and content), never the partner's.
+pub const SUPPORT_ROLE: Role = Role::AccountManager;
+
+/// An impersonation in progress, as the actor of its session carries it.
+#[derive(Clone, Debug)]
+pub struct Impersonating {
+    pub id: ImpersonationId,
+    /// The person really acting.
+    pub real: SessionUser,
+    pub account: NodeId,
+    pub account_name: String,
+    pub mode: Mode,
+    pub reason: String,
+    pub acting_as: String,
+    pub started_at: i64,
+    pub expires_at: i64,
+}
+
+impl Impersonating {
+    pub fn banner(&self, now: i64) -> BannerFacts {
+        BannerFacts {
+            id: self.id,
+            real_name: self.real.name.clone(),
+            real_email: self.real.email.clone(),
+            acting_as: self.acting_as.clone(),
+            account: self.account,
+            account_name: self.account_name.clone(),
+            mode: self.mode,
+            reason: self.reason.clone(),
+            since: timestamp(self.started_at),
+            seconds_left: seconds_left(self.expires_at, now),
+        }
+    }
+}
+
+fn seconds_left(expires_at: i64, now: i64) -> i64 {
+    ((expires_at - now) / 1000).max(0)
+}
+
+impl Actor {
+    /// Who does what this actor does, for the audit log: the real person, and the
+    /// impersonation they act through.
+    pub fn acting(&self) -> Acting {
+        match &self.impersonation {
+            Some(impersonating) => Acting {
+                user: impersonating.real.id,
+                impersonation: Some(impersonating.id),
+            },
+            None => self.user.id.into(),
+        }
+    }
+
+    /// The session's own holder: the person really acting.
+    pub fn session_user(&self) -> &SessionUser {
+        match &self.impersonation {
+            Some(impersonating) => &impersonating.real,
+            None => &self.user,
+        }
+    }
+
+    /// Refuses what only a person may do as themselves (their password, their own
+    /// verification, granting access to their account).
+    pub fn not_impersonating(&self, what: &str) -> Result<(), AppError> {
+        match self.impersonation {
+            Some(_) => Err(AppError::forbidden(format!(
+                "{what} is not possible while you act as someone else: stop the impersonation first."
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether the actor may grant or revoke support access to `account`: a decision
+    /// for the account's own admins, made as themselves.
+    pub fn grants_support_to(&self, account: NodeId) -> bool {
+        self.impersonation.is_none()
+            && self.memberships.iter().any(|m| {
+                m.node_id == account
+                    && m.roles
+                        .permissions()
+                        .contains(Permission::GrantSupportAccess)
+            })
+    }
+
+    /// The client account this actor works in: the one impersonated, or the one they
+    /// belong to.
+    pub fn account(&self) -> Option<NodeId> {
+        match &self.impersonation {
+            Some(impersonating) => Some(impersonating.account),
+            None => self
+                .memberships
+                .iter()
+                .find(|m| m.node_kind == NodeKind::Client)
+                .map(|m| m.node_id),
+        }
+    }
+}
+
+/// What `memberships` let their holder do in client `account` as an impersonator:
+/// their own powers there if they may log in as its users, the support role's if
+/// they are support staff and the account grants support access now, else nothing.
+pub async fn bound_in(
+    db: &Db,
+    memberships: &[MembershipRecord],
+    account: NodeId,
+    now: i64,
+) -> Result<PermissionSet, AppError> {
+    let path = ancestors(db.pool(), account).await?;
+    let own = effective_permissions(memberships, &path);
+    if own.contains(Permission::ImpersonateClients) {
+        Ok(own.authority())
+    } else if own.contains(Permission::OpenGrantedAccounts)
+        && repo::live_grant(db.pool(), account, now).await?.is_some()
+    {
+        Ok(SUPPORT_ROLE.permissions().authority())
+    } else {
+        Ok(PermissionSet::NONE)
+    }
+}
+
+/// Whether someone bounded by `bound` may act as a user with `target` authority:
+/// only as someone with strictly less, never an equal or higher admin.
+pub fn may_act_as(bound: PermissionSet, target: PermissionSet) -> bool {
+    bound.covers(target) && bound != target
+}
+
+/// A user that may be acted as in `account`: theirs only (every role held there),
+/// active, and with their authority there.
+async fn account_user(
+    db: &Db,
+    account: NodeId,
+    user: UserId,
+) -> Result<Option<(crate::users::repo::UserRecord, Vec<MembershipRecord>)>, AppError> {
+    let Some(record) = find_by_id(db.pool(), user).await? else {
+        return Ok(None);
+    };
+    let memberships = memberships_of(db.pool(), user).await?;
+    let only_here = !memberships.is_empty() && memberships.iter().all(|m| m.node_id == account);
+    Ok(only_here.then_some((record, memberships)))
+}
+
+fn authority(memberships: &[MembershipRecord]) -> PermissionSet {
+    memberships
+        .iter()
+        .fold(PermissionSet::NONE, |all, m| {
+            all.union(m.roles.permissions())
+        })
+        .authority()
+}
+
+/// The actor of a session opened for impersonation `id` by `real`, or
+/// Unauthenticated once it has ended (ending it here if it no longer may go on).
+pub async fn actor_through(
+    db: &Db,
+    real: SessionUser,
+    id: ImpersonationId,
+) -> Result<Actor, AppError> {
+    let now = now_ms();
+    let record = repo::find(db.pool(), id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if record.ended_at.is_some() {
+        return Err(AppError::Unauthenticated);
+    }
+    match going_on(db, &real, &record, now).await? {
+        Ok(actor) => Ok(actor),
+        Err(reason) => {
+            let mut tx = db.begin().await?;
+            end_in(&mut tx, id, real.id, reason, "").await?;
+            tx.commit().await?;
+            Err(AppError::Unauthenticated)
+        }
+    }
+}
+
+/// The impersonation's actor if it may go on, or why it must end.
+async fn going_on(
+    db: &Db,
+    real: &SessionUser,
+    record: &ImpersonationRecord,
+    now: i64,
+) -> Result<Result<Actor, EndReason>, AppError> {
+    if now >= record.expires_at {
+        return Ok(Err(EndReason::Expired));
+    }
+    let real_memberships = memberships_of(db.pool(), real.id).await?;
+    let bound = bound_in(db, &real_memberships, record.account, now).await?;
+    if bound == PermissionSet::NONE {
+        return Ok(Err(EndReason::AccessRevoked));
+    }
+    let Some(account) = get_node(db.pool(), record.account).await? else {
+        return Ok(Err(EndReason::TargetUnavailable));
+    };
+    let (user, memberships, acting_as) = match (record.mode, record.target) {
+        (Mode::Client, Some(target)) => {
+            let Some((target, memberships)) = account_user(db, record.account, target).await?
+            else {
+                return Ok(Err(EndReason::TargetUnavailable));
+            };
+            if target.status != UserStatus::Active {
+                return Ok(Err(EndReason::TargetUnavailable));
+            }
+            if !may_act_as(bound, authority(&memberships)) {
+                return Ok(Err(EndReason::AccessRevoked));
+            }
+            let user = SessionUser {
+                id: target.id,
+                name: target.name.clone(),
+                email: target.email.clone(),
+                must_change_password: false,
+                verified: Vec::new(),
+                token_hash: real.token_hash.clone(),
+                impersonation: Some(record.id),
+            };
+            (user, memberships, target.name)
+        }
+        _ => {
+            // The partner's view of this one account: the impersonator's own roles
+            // above it (or support's), held at the account alone.
+            let path = ancestors(db.pool(), record.account).await?;
+            let own = effective_permissions(&real_memberships, &path);
+            let roles = if own.contains(Permission::ImpersonateClients) {
+                RoleSet::new(
+                    real_memberships
+                        .iter()
+                        .filter(|m| path.contains(&m.node_id))
+                        .flat_map(|m| m.roles.roles().to_vec()),
+                )
+            } else {
+                RoleSet::new([SUPPORT_ROLE])
+            };
+            let membership = MembershipRecord {
+                node_id: account.id,
+                node_name: account.name.clone(),
+                node_kind: NodeKind::Client,
+                roles,
+            };
+            (real.clone(), vec![membership], String::new())
+        }
+    };
+    Ok(Ok(Actor {
+        user,
+        memberships,
+        obligation: None,
+        impersonation: Some(Impersonating {
+            id: record.id,
+            real: real.clone(),
+            account: record.account,
+            account_name: account.name,
+            mode: record.mode,
+            reason: record.reason.clone(),
+            acting_as,
+            started_at: record.started_at,
+            expires_at: record.expires_at,
+        }),
+    }))
+}
+
+/// Ends impersonation `id` in the caller's transaction, recording why, unless it
+/// already ended.
+pub async fn end_in(
+    conn: &mut AnyConnection,
+    id: ImpersonationId,
+    real: UserId,
+    reason: EndReason,
+    address: &str,
+) -> Result<(), AppError> {
+    let Some(record) = repo::find(&mut *conn, id).await? else {
+        return Ok(());
+    };
+    if repo::end(conn, id, reason, now_ms()).await? {
+        record_about(
+            conn,
+            &record,
+            real,
+            "impersonation.ended",
+            json!({ "reason": reason.key() }),
+            address,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+async fn record_about(
+    conn: &mut AnyConnection,
+    impersonation: &ImpersonationRecord,
+    real: UserId,
+    action: &str,
+    details: serde_json::Value,
+    address: &str,
+) -> Result<(), AppError> {
+    let by = Acting {
+        user: real,
+        impersonation: Some(impersonation.id),
+    };
+    let account = impersonation.account;
+    let event = match impersonation.target {
+        Some(target) => AuditEvent::about_user(by, target, account, action, details, address),
+        None => AuditEvent::at_node(by, account, action, details, address),
+    };
+    record(conn, event).await
+}
+
+/// The actor, who may not start an impersonation from inside one, and what they may
+/// do in `account` as an impersonator; not found unless they may do something there.
+async fn impersonator_in(
+    state: &AppState,
+    actor: &Actor,
+    account: NodeId,
+) -> Result<(crate::tenancy::Node, PermissionSet), AppError> {
+    if actor.impersonation.is_some() {
+        return Err(AppError::forbidden(
+            "You are already acting as someone else. Stop that impersonation first.",
+        ));
+    }
+    let path = ancestors(state.db.pool(), account).await?;
+    let own = effective_permissions(&actor.memberships, &path);
+    let bound = bound_in(&state.db, &actor.memberships, account, now_ms()).await?;
+    let node = get_node(state.db.pool(), account).await?;
+    match node {
+        Some(node) if node.kind == NodeKind::Client && own != PermissionSet::NONE => {
+            if bound == PermissionSet::NONE {
+                let refusal = if own.contains(Permission::OpenGrantedAccounts) {
+                    "This account has not granted support access, or the access has ended."
+                } else {
+                    "You may not log in to this account."
+                };
+                return Err(AppError::forbidden(refusal));
+            }
+            Ok((node, bound))
+        }
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// The start form's choices: the users the actor may act as, and whether they may
+/// administer the account as the partner.
+pub async fn log_in_as_options(
+    state: &AppState,
+    actor: &Actor,
+    account: NodeId,
+) -> Result<LogInAsOptions, AppError> {
+    let (node, bound) = impersonator_in(state, actor, account).await?;
+    Ok(LogInAsOptions {
+        account,
+        account_name: node.name,
+        partner_mode: true,
+        targets: targets(state, actor, account, bound).await?,
+    })
+}
+
+/// The users of `account` the actor may act as; none from inside an impersonation
+/// or where they may not log in.
+pub async fn acted_as_by(
+    state: &AppState,
+    actor: &Actor,
+    account: NodeId,
+) -> Result<Vec<TargetChoice>, AppError> {
+    if actor.impersonation.is_some() {
+        return Ok(Vec::new());
+    }
+    let bound = bound_in(&state.db, &actor.memberships, account, now_ms()).await?;
+    if bound == PermissionSet::NONE {
+        return Ok(Vec::new());
+    }
+    targets(state, actor, account, bound).await
+}
+
+async fn targets(
+    state: &AppState,
+    actor: &Actor,
+    account: NodeId,
+    bound: PermissionSet,
+) -> Result<Vec<TargetChoice>, AppError> {
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "SELECT u.id, u.name, u.email, m.roles FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.node_id = $1 AND u.status = $2 \
+         AND NOT EXISTS (SELECT 1 FROM memberships o WHERE o.user_id = u.id AND o.node_id <> $1) \
+         ORDER BY u.name",
+    )
+    .bind(account.0)
+    .bind(UserStatus::Active.key())
+    .fetch_all(state.db.pool())
+    .await?;
+    let mut choices = Vec::new();
+    for row in rows {
+        let roles = RoleSet::from_stored(&row.try_get::<String, _>("roles")?);
+        let id = UserId(row.try_get("id")?);
+        if id != actor.user.id && may_act_as(bound, roles.permissions().authority()) {
+            choices.push(TargetChoice {
+                id,
+                name: row.try_get("name")?,
+                email: row.try_get("email")?,
+                roles: roles
+                    .roles()
+                    .iter()
+                    .map(|role| role.label())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+    }
+    Ok(choices)
+}
+
+/// What the start form sends, as typed.
+pub struct StartRequest {
+    pub account: NodeId,
+    pub mode: String,
+    pub target: String,
+    pub reason: String,
+    pub minutes: String,
+    pub return_to: String,
+}
+
+/// Starts an impersonation: a new session replaces the browser's, and the token of
+/// the new one is returned with where to go.
+pub async fn start(
+    state: &AppState,
+    actor: &Actor,
+    client: &Client,
+    previous_token: Option<&str>,
+    request: StartRequest,
+) -> Result<(String, String), AppError> {
+    let (node, bound) = impersonator_in(state, actor, request.account).await?;
+    let mut errors = FieldErrors::default();
+    let mode = Mode::from_key(&request.mode);
+    if mode.is_none() {
+        errors.add("mode", "Choose how to log in.");
+    }
+    let reason = request.reason.trim();
+    if reason.is_empty() {
+        errors.add(
+            "reason",
+            "Say why you need to log in; the account's admins will see it.",
+        );
+    } else if reason.chars().count() > MAX_REASON {
+        errors.add("reason", format!("Use at most {MAX_REASON} characters."));
+    }
+    let minutes = request.minutes.trim().parse::<i64>().ok();
+    let minutes = minutes.filter(|minutes| DURATION_CHOICES.contains(minutes));
+    if minutes.is_none() {
+        errors.add("minutes", "Choose how long, from 15 minutes to 4 hours.");
+    }
+    let target = match mode {
+        Some(Mode::Client) => {
+            checked_target(
+                state,
+                actor,
+                request.account,
+                bound,
+                &request.target,
+                &mut errors,
+            )
+            .await?
+        }
+        _ => None,
+    };
+    errors.into_result()?;
+    let (Some(mode), Some(minutes)) = (mode, minutes) else {
+        return Err(AppError::internal("checked fields missing"));
+    };
+
+    let now = now_ms();
+    let return_to = crate::paths::safe_next(Some(request.return_to.as_str())).to_string();
+    let token = random_token();
+    let mut tx = state.db.begin().await?;
+    let new = NewImpersonation {
+        impersonator: actor.user.id,
+        target,
+        account: request.account,
+        mode,
+        reason,
+        return_to: &return_to,
+        address: &client.address,
+        started_at: now,
+        expires_at: now + minutes * 60_000,
+    };
+    let id = repo::insert(&mut tx, &new).await?;
+    if let Some(previous) = previous_token {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(hash_token(previous))
+            .execute(&mut *tx)
+            .await?;
+    }
+    session::insert_session(
+        &mut tx,
+        &token,
+        actor.user.id,
+        Some(id),
+        client,
+        &state.settings,
+    )
+    .await?;
+    let record = repo::find(&mut *tx, id)
+        .await?
+        .ok_or_else(|| AppError::internal("impersonation vanished"))?;
+    record_about(
+        &mut tx,
+        &record,
+        actor.user.id,
+        "impersonation.started",
+        json!({ "mode": mode.key(), "reason": reason, "minutes": minutes, "account": node.name }),
+        &client.address,
+    )
+    .await?;
+    tx.commit().await?;
+    let landing = match mode {
+        Mode::Client => crate::paths::HOME.to_string(),
+        Mode::Partner => crate::paths::client(request.account),
+    };
+    Ok((token, landing))
+}
+
+async fn checked_target(
+    state: &AppState,
+    actor: &Actor,
+    account: NodeId,
+    bound: PermissionSet,
+    typed: &str,
+    errors: &mut FieldErrors,
+) -> Result<Option<UserId>, AppError> {
+    let Ok(id) = typed.trim().parse::<i64>().map(UserId) else {
+        errors.add("target", "Choose the user to act as.");
+        return Ok(None);
+    };
+    let problem = if id == actor.user.id {
+        Some("You cannot log in as yourself.")
+    } else {
+        match account_user(&state.db, account, id).await? {
+            None => Some("Choose one of this account's users."),
+            Some((user, _)) if user.status != UserStatus::Active => {
+                Some("This user is not active: only active users can be acted as.")
+            }
+            Some((_, memberships)) if !may_act_as(bound, authority(&memberships)) => {
+                Some("You cannot act as someone with as much authority as you, or more.")
+            }
+            Some(_) => None,
+        }
+    };
+    match problem {
+        Some(problem) => {
+            errors.add("target", problem);
+            Ok(None)
+        }
+        None => Ok(Some(id)),
+    }
+}
+
+/// Ends the impersonation of the session behind `token`, even one that already
+/// ended, and opens a new session for the person really acting. Returns the new
+/// token (none if they may no longer sign in) and where to go.
+pub async fn stop(
+    state: &AppState,
+    client: &Client,
+    token: &str,
+) -> Result<(Option<String>, String), AppError> {
+    use sqlx::Row;
+    let token_hash = hash_token(token);
+    let row = sqlx::query(
+        "SELECT s.user_id, s.impersonation_id, s.expires_at, u.status FROM sessions s \
+         JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+    )
+    .bind(&token_hash)
+    .fetch_optional(state.db.pool())
+    .await?
+    .ok_or(AppError::Unauthenticated)?;
+    let Some(id) = row
+        .try_get::<Option<i64>, _>("impersonation_id")?
+        .map(ImpersonationId)
+    else {
+        return Err(AppError::forbidden("You are not acting as anyone."));
+    };
+    let real = UserId(row.try_get("user_id")?);
+    let alive = now_ms() < row.try_get::<i64, _>("expires_at")?
+        && row.try_get::<String, _>("status")? == UserStatus::Active.key();
+    let record = repo::find(state.db.pool(), id)
+        .await?
+        .ok_or_else(|| AppError::internal("impersonation of a session missing"))?;
+
+    let mut tx = state.db.begin().await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(&token_hash)
+        .execute(&mut *tx)
+        .await?;
+    end_in(&mut tx, id, real, EndReason::Stopped, &client.address).await?;
+    let new_token = if alive {
+        let token = random_token();
+        session::insert_session(&mut tx, &token, real, None, client, &state.settings).await?;
+        Some(token)
+    } else {
+        None
+    };
+    tx.commit().await?;
+    Ok((new_token, record.return_to))
+}
+
+/// What the shell's poll learns, noting the asker as present in their account.
+pub async fn presence(state: &AppState, token: &str) -> Result<Presence, AppError> {
+    let now = now_ms();
+    let session = session::resolve(state, token).await?;
+    let real = session.id;
+    let impersonation = session.impersonation;
+    let actor = match Actor::of(&state.db, session).await {
+        Ok(actor) => actor,
+        Err(AppError::Unauthenticated) if impersonation.is_some() => {
+            let reason = match impersonation {
+                Some(id) => repo::find(state.db.pool(), id)
+                    .await?
+                    .and_then(|record| record.end_reason),
+                None => None,
+            };
+            return Ok(Presence::Ended {
+                reason: reason.unwrap_or(EndReason::Stopped).label().to_string(),
+            });
+        }
+        Err(error) => return Err(error),
+    };
+    let Some(account) = actor.account() else {
+        return Ok(Presence::InOwnAccount {
+            support: Vec::new(),
+        });
+    };
+    let me = Visitor {
+        user: real,
+        impersonation,
+    };
+    presence::touch(&state.db, account, me, now).await?;
+    let others = presence::others(&state.db, account, me, now).await?;
+    Ok(match &actor.impersonation {
+        Some(impersonating) => Presence::Impersonating {
+            seconds_left: seconds_left(impersonating.expires_at, now),
+            others,
+        },
+        None => Presence::InOwnAccount {
+            support: others.into_iter().filter(|p| p.impersonating).collect(),
+        },
+    })
+}
+
+/// The support access `account` grants now, as its page says it.
+pub async fn support_access(db: &Db, account: NodeId) -> Result<Option<String>, AppError> {
+    let grant = repo::live_grant(db.pool(), account, now_ms()).await?;
+    Ok(grant.map(|grant| {
+        format!(
+            "Granted by {} until {}",
+            grant.granted_by,
+            timestamp(grant.expires_at)
+        )
+    }))
+}
+
+/// Grants support access to `account` for `days` (replacing a grant in force), or
+/// withdraws it when `days` is none.
+pub async fn set_support_access(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    account: NodeId,
+    days: Option<String>,
+) -> Result<(), AppError> {
+    if actor.permissions_at(&state.db, account).await? == PermissionSet::NONE {
+        return Err(AppError::NotFound);
+    }
+    actor.not_impersonating("Granting support access")?;
+    if !actor.grants_support_to(account) {
+        return Err(AppError::forbidden(
+            "Support access is granted by the account's own admins.",
+        ));
+    }
+    let days = match days {
+        Some(days) => Some(
+            days.trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|days| GRANT_DAYS.contains(days))
+                .ok_or_else(|| AppError::field("days", "Choose for how long."))?,
+        ),
+        None => None,
+    };
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    let revoked = repo::revoke_grants(&mut tx, account, actor.user.id, now).await?;
+    let (action, details) = match days {
+        Some(days) => {
+            let expires_at = now + days * 86_400_000;
+            repo::insert_grant(&mut tx, account, actor.user.id, now, expires_at).await?;
+            (
+                "support.granted",
+                json!({ "after": { "days": days, "until": timestamp(expires_at) } }),
+            )
+        }
+        None if revoked == 0 => return Ok(()),
+        None => ("support.revoked", json!({})),
+    };
+    record(
+        &mut tx,
+        AuditEvent::at_node(actor.acting(), account, action, details, address),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The accounts that grant the actor's support access now, with their users.
+pub async fn granted_accounts(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Vec<GrantedAccount>, AppError> {
+    if actor.impersonation.is_some() {
+        return Ok(Vec::new());
+    }
+    let roots: Vec<NodeId> = actor
+        .memberships
+        .iter()
+        .filter(|m| {
+            m.roles
+                .permissions()
+                .contains(Permission::OpenGrantedAccounts)
+        })
+        .map(|m| m.node_id)
+        .collect();
+    if roots.is_empty() {
+        return Err(AppError::forbidden(
+            "Only support staff have a list of accounts that granted support access.",
+        ));
+    }
+    let now = now_ms();
+    let mut accounts = Vec::new();
+    for (account, name, until) in repo::granting_accounts(state.db.pool(), &roots, now).await? {
+        let bound = bound_in(&state.db, &actor.memberships, account, now).await?;
+        accounts.push(GrantedAccount {
+            account,
+            partner: crate::tenancy::repo::path_names(state.db.pool(), account)
+                .await?
+                .into_iter()
+                .nth(1)
+                .unwrap_or_default(),
+            name,
+            until: timestamp(until),
+            users: targets(state, actor, account, bound).await?,
+        });
+    }
+    Ok(accounts)
+}
+
+/// Who came into `account` by impersonation, why, and what they changed.
+pub async fn access_history(
+    state: &AppState,
+    actor: &Actor,
+    account: NodeId,
+) -> Result<AccessHistory, AppError> {
+    actor
+        .require(&state.db, Permission::ViewAccessHistory, account)
+        .await?;
+    let node = get_node(state.db.pool(), account)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let now = now_ms();
+    let mut visits = Vec::new();
+    for record in repo::of_account(state.db.pool(), account, 100).await? {
+        visits.push(visit(state, &record, now).await?);
+    }
+    Ok(AccessHistory {
+        account_name: node.name,
+        visits,
+    })
+}
+
+async fn visit(
+    state: &AppState,
+    record: &ImpersonationRecord,
+    now: i64,
+) -> Result<Visit, AppError> {
+    use sqlx::Row;
+    let name_of = |user: UserId| async move {
+        Ok::<_, AppError>(
+            find_by_id(state.db.pool(), user)
+                .await?
+                .map(|user| user.name)
+                .unwrap_or_default(),
+        )
+    };
+    let who = name_of(record.impersonator).await?;
+    let acting_as = match record.target {
+        Some(target) => name_of(target).await?,
+        None => String::new(),
+    };
+    let ended = match (record.ended_at, record.end_reason) {
+        (Some(at), Some(reason)) => format!("{} at {}", reason.label(), timestamp(at)),
+        _ if now >= record.expires_at => "Time ran out".to_string(),
+        _ => "In the account now".to_string(),
+    };
+    let rows = sqlx::query(
+        "SELECT occurred_at, action, details FROM audit_events \
+         WHERE impersonation_id = $1 AND action NOT LIKE 'impersonation.%' ORDER BY id",
+    )
+    .bind(record.id.0)
+    .fetch_all(state.db.pool())
+    .await?;
+    let changes = rows
+        .iter()
+        .map(|row| {
+            Ok(VisitChange {
+                when: timestamp(row.try_get("occurred_at")?),
+                action: row.try_get("action")?,
+                details: row.try_get("details")?,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(Visit {
+        id: record.id,
+        who,
+        mode: record.mode,
+        acting_as,
+        reason: record.reason.clone(),
+        started: timestamp(record.started_at),
+        ended,
+        changes,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn authority_of(roles: &[Role]) -> PermissionSet {
+        RoleSet::new(roles.iter().copied())
+            .permissions()
+            .authority()
+    }
+
+    #[test]
+    fn only_someone_with_strictly_less_authority_may_be_acted_as() {
+        let account_admin = authority_of(&[Role::AccountAdmin]);
+        assert!(may_act_as(account_admin, authority_of(&[Role::ClientUser])));
+        assert!(may_act_as(
+            account_admin,
+            authority_of(&[Role::ClientAdmin])
+        ));
+        assert!(
+            !may_act_as(account_admin, authority_of(&[Role::AccountAdmin])),
+            "an equal"
+        );
+        assert!(
+            !may_act_as(account_admin, authority_of(&[Role::PlatformAdmin])),
+            "a higher admin"
+        );
+        let platform = PermissionSet::ALL.authority();
+        assert!(may_act_as(platform, authority_of(&[Role::AccountAdmin])));
+    }
+
+    #[test]
+    fn support_acts_as_client_users_but_not_as_the_admins_who_let_them_in() {
+        let support = SUPPORT_ROLE.permissions().authority();
+        assert!(may_act_as(support, authority_of(&[Role::ClientUser])));
+        assert!(may_act_as(support, authority_of(&[Role::MessagingAgent])));
+        assert!(!may_act_as(support, authority_of(&[Role::ClientAdmin])));
+        assert!(!may_act_as(support, authority_of(&[Role::AccountManager])));
+    }
+}

@@ -1,0 +1,951 @@
+//! Impersonation ("Log in as") on both databases: a session of its own that leaves
+//! everyone's other sessions alone, the target's rights and never more, who may act as
+//! whom, what ends it (Stop, expiry, rights withdrawn, a support grant revoked), live
+//! presence across server processes, the client's access history, the audit chain,
+//! and who may call what.
+
+mod common;
+mod fixtures;
+mod outcome;
+
+use app::audit::chain::{verify, ChainReport};
+use app::auth::guard::Actor;
+use app::auth::password::Passwords;
+use app::auth::roles::{Permission, PermissionSet, Role, RoleSet};
+use app::auth::session::{close_session, open_session, resolve};
+use app::clients::repo::client_record;
+use app::clients::service::set_operator_status;
+use app::db::{now_ms, Db};
+use app::error::AppError;
+use app::impersonation::repo::{find, ImpersonationRecord};
+use app::impersonation::service::{
+    access_history, granted_accounts, log_in_as_options, presence, set_support_access, start, stop,
+    StartRequest,
+};
+use app::impersonation::{EndReason, ImpersonationId, Mode, Presence};
+use app::request::Client;
+use app::state::{AppState, Settings};
+use app::tenancy::NodeId;
+use app::users::repo::{
+    find_by_id, insert_user, membership_at, replace_roles, set_membership, set_status, NewUser,
+};
+use app::users::service::{remove_access, set_enabled};
+use app::users::{UserId, UserStatus};
+use common::on_every_database;
+use fixtures::{actor_with, build_tree, Tree};
+use outcome::{outcome, Outcome};
+
+const ADDRESS: &str = "198.51.100.7";
+const REASON: &str = "Ticket 4411: the on-call calendar shows the wrong week";
+const RETURN_TO: &str = "/clients?q=harbor";
+
+fn state(db: Db) -> AppState {
+    AppState {
+        db,
+        settings: Settings::default(),
+        passwords: Passwords::new(2),
+    }
+}
+
+/// Someone signed in through a real session.
+struct Person {
+    id: UserId,
+    token: String,
+}
+
+/// A new active user holding `roles` at `node`, signed in once.
+async fn person(state: &AppState, name: &str, email: &str, node: NodeId, roles: &[Role]) -> Person {
+    let id = insert_user(
+        state.db.pool(),
+        &NewUser {
+            email,
+            name,
+            language: "en",
+            branding_domain: None,
+            status: UserStatus::Active,
+            password_hash: None,
+            must_change_password: false,
+        },
+    )
+    .await
+    .unwrap();
+    let mut conn = state.db.pool().acquire().await.unwrap();
+    set_membership(&mut conn, id, node, &RoleSet::new(roles.iter().copied()))
+        .await
+        .unwrap();
+    drop(conn);
+    let token = sign_in(state, id).await;
+    Person { id, token }
+}
+
+/// A further session of `user`, as from another browser.
+async fn sign_in(state: &AppState, user: UserId) -> String {
+    let record = find_by_id(state.db.pool(), user).await.unwrap().unwrap();
+    open_session(state, &record, &Client::default(), None)
+        .await
+        .unwrap()
+}
+
+/// The actor of the session behind `token`, as the next request would get it.
+async fn actor(state: &AppState, token: &str) -> Result<Actor, AppError> {
+    Actor::of(&state.db, resolve(state, token).await?).await
+}
+
+async fn pat(state: &AppState, tree: &Tree) -> Person {
+    let roles = [Role::AccountAdmin];
+    person(
+        state,
+        "Pat Partner",
+        "pat@northwind.test",
+        tree.partner,
+        &roles,
+    )
+    .await
+}
+
+async fn quinn(state: &AppState, tree: &Tree) -> Person {
+    let roles = [Role::ClientUser];
+    person(
+        state,
+        "Quinn Client",
+        "quinn@harbor.test",
+        tree.client,
+        &roles,
+    )
+    .await
+}
+
+async fn cara(state: &AppState, tree: &Tree) -> Person {
+    let roles = [Role::ClientAdmin];
+    person(state, "Cara Admin", "cara@harbor.test", tree.client, &roles).await
+}
+
+async fn sam(state: &AppState, tree: &Tree) -> Person {
+    let roles = [Role::SupportAgent];
+    person(
+        state,
+        "Sam Support",
+        "sam@switchboard.test",
+        tree.platform,
+        &roles,
+    )
+    .await
+}
+
+/// The start form filled in for `account`: acting as `target` in client mode, or as
+/// the partner without one; for 30 minutes, with a reason.
+fn form(account: NodeId, target: Option<UserId>) -> StartRequest {
+    StartRequest {
+        account,
+        mode: match target {
+            Some(_) => Mode::Client.key().to_string(),
+            None => Mode::Partner.key().to_string(),
+        },
+        target: target.map(|user| user.0.to_string()).unwrap_or_default(),
+        reason: REASON.into(),
+        minutes: "30".into(),
+        return_to: RETURN_TO.into(),
+    }
+}
+
+/// An impersonation in progress: its id and its session's token.
+#[derive(Debug)]
+struct Started {
+    id: ImpersonationId,
+    token: String,
+}
+
+async fn start_from(
+    state: &AppState,
+    actor: &Actor,
+    previous_token: Option<&str>,
+    request: StartRequest,
+) -> Result<Started, AppError> {
+    let (token, _) = start(state, actor, &Client::default(), previous_token, request).await?;
+    let id = resolve(state, &token)
+        .await
+        .unwrap()
+        .impersonation
+        .expect("an impersonation session");
+    Ok(Started { id, token })
+}
+
+/// `who` starts `request` from a session of their own (kept: none is replaced).
+async fn impersonate(state: &AppState, who: &Person, request: StartRequest) -> Started {
+    let actor = actor(state, &who.token).await.unwrap();
+    start_from(state, &actor, None, request).await.unwrap()
+}
+
+async fn record(db: &Db, id: ImpersonationId) -> ImpersonationRecord {
+    find(db.pool(), id).await.unwrap().unwrap()
+}
+
+async fn grant_support(state: &AppState, granter: &Person, account: NodeId, days: Option<&str>) {
+    let granter = actor(state, &granter.token).await.unwrap();
+    set_support_access(state, &granter, ADDRESS, account, days.map(str::to_string))
+        .await
+        .unwrap();
+}
+
+/// Rewrites the operator status of `client` as `actor`: a change worth auditing.
+async fn change_operator_status(
+    state: &AppState,
+    actor: &Actor,
+    client: NodeId,
+) -> Result<(), AppError> {
+    let version = client_record(state.db.pool(), client)
+        .await
+        .unwrap()
+        .unwrap()
+        .version;
+    let text = format!("Closed for training until 2pm ({version})");
+    set_operator_status(state, actor, ADDRESS, client, &text, version).await
+}
+
+/// (actor_user_id, impersonation_id) of each audit event named `action`, in order.
+async fn audited(db: &Db, action: &str) -> Vec<(Option<i64>, Option<i64>)> {
+    sqlx::query_as(
+        "SELECT actor_user_id, impersonation_id FROM audit_events WHERE action = $1 ORDER BY id",
+    )
+    .bind(action)
+    .fetch_all(db.pool())
+    .await
+    .unwrap()
+}
+
+/// The names a presence poll through `token` shows: the others in the account while
+/// impersonating, the support staff in it for someone in their own account.
+async fn seen_through(state: &AppState, token: &str) -> Vec<String> {
+    let people = match presence(state, token).await.unwrap() {
+        Presence::Impersonating { others, .. } => others,
+        Presence::InOwnAccount { support } => support,
+        ended @ Presence::Ended { .. } => panic!("poll answered {ended:?}"),
+    };
+    people.into_iter().map(|person| person.name).collect()
+}
+
+fn field_message<T: std::fmt::Debug>(result: Result<T, AppError>, field: &str) -> String {
+    match result {
+        Err(error) => error
+            .message_for(field)
+            .unwrap_or_else(|| panic!("no message at {field}: {error:?}")),
+        Ok(done) => panic!("accepted: {done:?}"),
+    }
+}
+
+fn is_forbidden<T>(result: &Result<T, AppError>) -> bool {
+    matches!(result, Err(AppError::Forbidden(_)))
+}
+
+#[tokio::test]
+async fn starting_replaces_the_browsers_session_and_touches_no_other() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let pat = pat(&state, &tree).await;
+        let quinn = quinn(&state, &tree).await;
+        let pat_elsewhere = sign_in(&state, pat.id).await;
+        let pat_elsewhere_before = resolve(&state, &pat_elsewhere).await.unwrap();
+        let quinn_before = resolve(&state, &quinn.token).await.unwrap();
+
+        let pat_actor = actor(&state, &pat.token).await.unwrap();
+        let request = form(tree.client, Some(quinn.id));
+        let started = start_from(&state, &pat_actor, Some(&pat.token), request)
+            .await
+            .unwrap();
+
+        assert_eq!(
+            resolve(&state, &pat.token).await,
+            Err(AppError::Unauthenticated),
+            "the browser's previous session is gone"
+        );
+        assert_ne!(started.token, pat.token);
+        let session = resolve(&state, &started.token).await.unwrap();
+        assert_eq!(session.impersonation, Some(started.id));
+        assert_eq!(session.id, pat.id, "the session is the impersonator's own");
+        assert_eq!(
+            resolve(&state, &pat_elsewhere).await,
+            Ok(pat_elsewhere_before),
+            "the impersonator's other session is untouched"
+        );
+        assert_eq!(
+            resolve(&state, &quinn.token).await,
+            Ok(quinn_before),
+            "the client user's own session is untouched"
+        );
+        let stored = record(&state.db, started.id).await;
+        assert_eq!(
+            (stored.impersonator, stored.target, stored.account),
+            (pat.id, Some(quinn.id), tree.client)
+        );
+        assert_eq!((stored.ended_at, stored.end_reason), (None, None));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn stopping_ends_it_and_returns_a_plain_session_to_where_it_started() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let pat = pat(&state, &tree).await;
+        let quinn = quinn(&state, &tree).await;
+        let started = impersonate(&state, &pat, form(tree.client, Some(quinn.id))).await;
+
+        let (new_token, return_to) = stop(&state, &Client::default(), &started.token)
+            .await
+            .unwrap();
+
+        assert_eq!(return_to, RETURN_TO);
+        let stored = record(&state.db, started.id).await;
+        assert!(stored.ended_at.is_some());
+        assert_eq!(stored.end_reason, Some(EndReason::Stopped));
+        assert_eq!(
+            resolve(&state, &started.token).await,
+            Err(AppError::Unauthenticated)
+        );
+        let new_token = new_token.expect("signed in as themselves again");
+        assert_ne!(new_token, started.token);
+        let plain = resolve(&state, &new_token).await.unwrap();
+        assert_eq!((plain.id, plain.impersonation), (pat.id, None));
+        assert!(actor(&state, &new_token)
+            .await
+            .unwrap()
+            .impersonation
+            .is_none());
+        assert_eq!(audited(&state.db, "impersonation.ended").await.len(), 1);
+
+        // Where Stop leads is always a path of this site.
+        let elsewhere = StartRequest {
+            return_to: "https://phish.example/login".into(),
+            ..form(tree.client, Some(quinn.id))
+        };
+        let started = impersonate(&state, &pat, elsewhere).await;
+        let (_, return_to) = stop(&state, &Client::default(), &started.token)
+            .await
+            .unwrap();
+        assert_eq!(return_to, "/");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_effective_rights_are_the_targets_and_changes_name_the_real_person() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let pat = pat(&state, &tree).await;
+        let quinn = quinn(&state, &tree).await;
+        let cara = cara(&state, &tree).await;
+
+        let as_quinn = impersonate(&state, &pat, form(tree.client, Some(quinn.id))).await;
+        let acting = actor(&state, &as_quinn.token).await.unwrap();
+        assert_eq!(acting.user.id, quinn.id);
+        assert_eq!(acting.session_user().id, pat.id);
+        assert_eq!(
+            acting.permissions_at(&state.db, tree.client).await.unwrap(),
+            Role::ClientUser.permissions()
+        );
+        assert!(is_forbidden(
+            &acting
+                .require(&state.db, Permission::ManageClients, tree.client)
+                .await
+        ));
+        assert!(is_forbidden(
+            &change_operator_status(&state, &acting, tree.client).await
+        ));
+        for above_or_beside in [
+            tree.platform,
+            tree.partner,
+            tree.group,
+            tree.sub_group,
+            tree.other_partner,
+            tree.other_client,
+        ] {
+            assert_eq!(
+                acting
+                    .permissions_at(&state.db, above_or_beside)
+                    .await
+                    .unwrap(),
+                PermissionSet::NONE
+            );
+            assert_eq!(
+                acting
+                    .require(&state.db, Permission::ViewNodes, above_or_beside)
+                    .await,
+                Err(AppError::NotFound)
+            );
+        }
+
+        let as_cara = impersonate(&state, &pat, form(tree.client, Some(cara.id))).await;
+        let acting = actor(&state, &as_cara.token).await.unwrap();
+        assert_eq!(
+            acting.permissions_at(&state.db, tree.client).await.unwrap(),
+            Role::ClientAdmin.permissions()
+        );
+        change_operator_status(&state, &acting, tree.client)
+            .await
+            .unwrap();
+        assert_eq!(
+            audited(&state.db, "client.operator_status_set").await,
+            vec![(Some(pat.id.0), Some(as_cara.id.0))],
+            "the real person, through the impersonation"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn nobody_acts_as_themselves_an_equal_a_higher_an_inactive_or_a_stranger() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let pat = pat(&state, &tree).await;
+        let quinn = quinn(&state, &tree).await;
+        let cara = cara(&state, &tree).await;
+        let sam = sam(&state, &tree).await;
+        let roles = [Role::AccountAdmin];
+        let account_admin = person(
+            &state,
+            "Ada Account",
+            "ada@harbor.test",
+            tree.client,
+            &roles,
+        )
+        .await;
+        let roles = [Role::ClientUser];
+        let disabled = person(&state, "Dee Gone", "dee@harbor.test", tree.client, &roles).await;
+        set_status(state.db.pool(), disabled.id, UserStatus::Disabled)
+            .await
+            .unwrap();
+        let stranger = person(
+            &state,
+            "Rae Pacific",
+            "rae@pacific.test",
+            tree.other_client,
+            &roles,
+        )
+        .await;
+        let pat_actor = actor(&state, &pat.token).await.unwrap();
+
+        for (what, target, expected) in [
+            ("oneself", pat.id, "You cannot log in as yourself."),
+            (
+                "an Account Admin of the account: equal",
+                account_admin.id,
+                "You cannot act as someone with as much authority as you, or more.",
+            ),
+            (
+                "a disabled user",
+                disabled.id,
+                "This user is not active: only active users can be acted as.",
+            ),
+            (
+                "a user of another account",
+                stranger.id,
+                "Choose one of this account's users.",
+            ),
+        ] {
+            let refused =
+                start_from(&state, &pat_actor, None, form(tree.client, Some(target))).await;
+            assert_eq!(field_message(refused, "target"), expected, "{what}");
+        }
+
+        grant_support(&state, &cara, tree.client, Some("7")).await;
+        let sam_actor = actor(&state, &sam.token).await.unwrap();
+        let higher = start_from(
+            &state,
+            &sam_actor,
+            None,
+            form(tree.client, Some(account_admin.id)),
+        )
+        .await;
+        assert_eq!(
+            field_message(higher, "target"),
+            "You cannot act as someone with as much authority as you, or more.",
+            "support acting as an Account Admin"
+        );
+
+        let elsewhere = start_from(&state, &pat_actor, None, form(tree.other_client, None)).await;
+        assert_eq!(
+            elsewhere.map(|_| ()),
+            Err(AppError::NotFound),
+            "another partner's account"
+        );
+
+        let no_reason = StartRequest {
+            reason: "   ".into(),
+            ..form(tree.client, Some(quinn.id))
+        };
+        let no_reason = start_from(&state, &pat_actor, None, no_reason).await;
+        assert!(field_message(no_reason, "reason").contains("Say why"));
+        let odd_length = StartRequest {
+            minutes: "45".into(),
+            ..form(tree.client, Some(quinn.id))
+        };
+        let odd_length = start_from(&state, &pat_actor, None, odd_length).await;
+        assert!(field_message(odd_length, "minutes").contains("Choose how long"));
+
+        let none_yet: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM impersonations")
+            .fetch_one(state.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(none_yet, 0, "no refusal starts anything");
+
+        let inside = impersonate(&state, &pat, form(tree.client, Some(quinn.id))).await;
+        let inside = actor(&state, &inside.token).await.unwrap();
+        let nested = start_from(&state, &inside, None, form(tree.client, Some(quinn.id))).await;
+        assert!(is_forbidden(&nested), "from inside one: {nested:?}");
+        let nested_options = log_in_as_options(&state, &inside, tree.client).await;
+        assert!(is_forbidden(&nested_options));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn it_ends_when_its_time_runs_out() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let pat = pat(&state, &tree).await;
+        let quinn = quinn(&state, &tree).await;
+        let quarter = StartRequest {
+            minutes: "15".into(),
+            ..form(tree.client, Some(quinn.id))
+        };
+        let started = impersonate(&state, &pat, quarter).await;
+        let stored = record(&state.db, started.id).await;
+        assert_eq!(stored.expires_at - stored.started_at, 15 * 60_000);
+        assert!(actor(&state, &started.token).await.is_ok());
+
+        sqlx::query("UPDATE impersonations SET expires_at = $1 WHERE id = $2")
+            .bind(now_ms() - 1_000)
+            .bind(started.id.0)
+            .execute(state.db.pool())
+            .await
+            .unwrap();
+
+        assert_eq!(
+            actor(&state, &started.token).await.map(|_| ()),
+            Err(AppError::Unauthenticated)
+        );
+        assert_eq!(
+            record(&state.db, started.id).await.end_reason,
+            Some(EndReason::Expired)
+        );
+        assert_eq!(
+            audited(&state.db, "impersonation.ended").await,
+            vec![(Some(pat.id.0), Some(started.id.0))]
+        );
+        assert_eq!(
+            presence(&state, &started.token).await,
+            Ok(Presence::Ended {
+                reason: EndReason::Expired.label().to_string()
+            }),
+            "the banner learns why"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn it_ends_at_the_next_request_once_the_impersonators_role_is_gone() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let pat = pat(&state, &tree).await;
+        let quinn = quinn(&state, &tree).await;
+        let started = impersonate(&state, &pat, form(tree.client, Some(quinn.id))).await;
+        assert!(actor(&state, &started.token).await.is_ok());
+
+        // As the role editor removes a membership.
+        let mut tx = state.db.begin().await.unwrap();
+        let version = membership_at(&mut *tx, pat.id, tree.partner)
+            .await
+            .unwrap()
+            .version;
+        let removed = replace_roles(&mut tx, pat.id, tree.partner, &RoleSet::default(), version)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert!(removed);
+
+        assert_eq!(
+            actor(&state, &started.token).await.map(|_| ()),
+            Err(AppError::Unauthenticated)
+        );
+        assert_eq!(
+            record(&state.db, started.id).await.end_reason,
+            Some(EndReason::AccessRevoked)
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn disabling_or_removing_the_impersonator_ends_the_impersonation_too() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let admin = actor_with(
+            &state.db,
+            "root@switchboard.test",
+            tree.platform,
+            &[Role::PlatformAdmin],
+        )
+        .await;
+        let pat = pat(&state, &tree).await;
+        let roles = [Role::AccountAdmin];
+        let pia = person(
+            &state,
+            "Pia Partner",
+            "pia@northwind.test",
+            tree.partner,
+            &roles,
+        )
+        .await;
+        let quinn = quinn(&state, &tree).await;
+        let by_pat = impersonate(&state, &pat, form(tree.client, Some(quinn.id))).await;
+        let by_pia = impersonate(&state, &pia, form(tree.client, Some(quinn.id))).await;
+
+        set_enabled(&state, &admin, ADDRESS, tree.partner, pat.id, false)
+            .await
+            .unwrap();
+        remove_access(&state, &admin, ADDRESS, tree.partner, pia.id)
+            .await
+            .unwrap();
+
+        let mut ends = Vec::new();
+        for started in [&by_pat, &by_pia] {
+            assert_eq!(
+                actor(&state, &started.token).await.map(|_| ()),
+                Err(AppError::Unauthenticated)
+            );
+            ends.push(record(&state.db, started.id).await.end_reason);
+        }
+        let cara = cara(&state, &tree).await;
+        let cara = actor(&state, &cara.token).await.unwrap();
+        let history = access_history(&state, &cara, tree.client).await.unwrap();
+        let shown: Vec<String> = history
+            .visits
+            .into_iter()
+            .map(|visit| visit.ended)
+            .collect();
+        assert_eq!(
+            (
+                ends,
+                shown
+                    .iter()
+                    .filter(|ended| *ended == "In the account now")
+                    .count()
+            ),
+            (vec![Some(EndReason::AccessRevoked); 2], 0),
+            "(disabled, access removed) and the history's words: {shown:?}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn support_acts_only_in_accounts_that_grant_it_and_only_while_they_do() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let pat = pat(&state, &tree).await;
+        let quinn = quinn(&state, &tree).await;
+        let cara = cara(&state, &tree).await;
+        let sam = sam(&state, &tree).await;
+        let sam_actor = actor(&state, &sam.token).await.unwrap();
+
+        let ungranted =
+            start_from(&state, &sam_actor, None, form(tree.client, Some(quinn.id))).await;
+        assert!(is_forbidden(&ungranted), "{ungranted:?}");
+        assert_eq!(granted_accounts(&state, &sam_actor).await, Ok(Vec::new()));
+
+        grant_support(&state, &cara, tree.client, Some("7")).await;
+        let granted = granted_accounts(&state, &sam_actor).await.unwrap();
+        assert_eq!(granted.len(), 1);
+        assert_eq!(
+            (
+                granted[0].account,
+                granted[0].name.as_str(),
+                granted[0].partner.as_str()
+            ),
+            (tree.client, "Harbor Dental", "Northwind")
+        );
+        let users: Vec<UserId> = granted[0].users.iter().map(|user| user.id).collect();
+        assert_eq!(users, vec![quinn.id], "the Client Admin is support's equal");
+        let equal = start_from(&state, &sam_actor, None, form(tree.client, Some(cara.id))).await;
+        assert_eq!(
+            field_message(equal, "target"),
+            "You cannot act as someone with as much authority as you, or more."
+        );
+
+        let as_quinn = impersonate(&state, &sam, form(tree.client, Some(quinn.id))).await;
+        let as_partner = impersonate(&state, &sam, form(tree.client, None)).await;
+        assert_eq!(
+            actor(&state, &as_quinn.token).await.unwrap().user.id,
+            quinn.id
+        );
+        assert!(actor(&state, &as_partner.token).await.is_ok());
+
+        grant_support(&state, &cara, tree.client, None).await;
+        for started in [&as_quinn, &as_partner] {
+            assert_eq!(
+                actor(&state, &started.token).await.map(|_| ()),
+                Err(AppError::Unauthenticated)
+            );
+            assert_eq!(
+                record(&state.db, started.id).await.end_reason,
+                Some(EndReason::AccessRevoked)
+            );
+        }
+        assert_eq!(granted_accounts(&state, &sam_actor).await, Ok(Vec::new()));
+
+        // Granting is the account's own decision: not made through an impersonation.
+        let as_cara = impersonate(&state, &pat, form(tree.client, Some(cara.id))).await;
+        let as_cara = actor(&state, &as_cara.token).await.unwrap();
+        let through =
+            set_support_access(&state, &as_cara, ADDRESS, tree.client, Some("7".into())).await;
+        assert!(is_forbidden(&through), "{through:?}");
+        assert_eq!(granted_accounts(&state, &sam_actor).await, Ok(Vec::new()));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_client_and_the_impersonator_see_each_other_until_one_leaves() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let pat = pat(&state, &tree).await;
+        let quinn = quinn(&state, &tree).await;
+        let started = impersonate(&state, &pat, form(tree.client, Some(quinn.id))).await;
+
+        assert!(seen_through(&state, &quinn.token).await.is_empty());
+        assert_eq!(seen_through(&state, &started.token).await, ["Quinn Client"]);
+        assert_eq!(seen_through(&state, &quinn.token).await, ["Pat Partner"]);
+
+        let session = resolve(&state, &quinn.token).await.unwrap();
+        close_session(&state, &session, &Client::default())
+            .await
+            .unwrap();
+        assert!(seen_through(&state, &started.token).await.is_empty());
+
+        let session = resolve(&state, &started.token).await.unwrap();
+        close_session(&state, &session, &Client::default())
+            .await
+            .unwrap();
+        assert_eq!(
+            record(&state.db, started.id).await.end_reason,
+            Some(EndReason::SignedOut)
+        );
+        let quinn_again = sign_in(&state, quinn.id).await;
+        assert!(seen_through(&state, &quinn_again).await.is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn presence_is_shared_by_server_processes_on_one_database() {
+    on_every_database(|db| async move {
+        let url = db.pool().connect_options().database_url.to_string();
+        let tree = build_tree(&db).await;
+        let first = state(db);
+        let second = state(Db::connect(&url).await.expect("a second pool"));
+        let pat = pat(&first, &tree).await;
+        let quinn = quinn(&first, &tree).await;
+        let started = impersonate(&first, &pat, form(tree.client, Some(quinn.id))).await;
+
+        assert!(seen_through(&first, &quinn.token).await.is_empty());
+        assert_eq!(
+            seen_through(&second, &started.token).await,
+            ["Quinn Client"]
+        );
+        assert_eq!(seen_through(&first, &quinn.token).await, ["Pat Partner"]);
+        second.db.close().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_account_sees_who_came_in_why_and_what_they_changed() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let pat = pat(&state, &tree).await;
+        let quinn = quinn(&state, &tree).await;
+        let cara = cara(&state, &tree).await;
+        let started = impersonate(&state, &pat, form(tree.client, Some(cara.id))).await;
+        let acting = actor(&state, &started.token).await.unwrap();
+        change_operator_status(&state, &acting, tree.client)
+            .await
+            .unwrap();
+        stop(&state, &Client::default(), &started.token)
+            .await
+            .unwrap();
+
+        let cara_actor = actor(&state, &cara.token).await.unwrap();
+        let history = access_history(&state, &cara_actor, tree.client)
+            .await
+            .unwrap();
+        assert_eq!(history.account_name, "Harbor Dental");
+        assert_eq!(history.visits.len(), 1);
+        let visit = &history.visits[0];
+        assert_eq!(visit.id, started.id);
+        assert_eq!(
+            (
+                visit.who.as_str(),
+                visit.acting_as.as_str(),
+                visit.reason.as_str()
+            ),
+            ("Pat Partner", "Cara Admin", REASON)
+        );
+        assert_eq!(visit.mode, Mode::Client);
+        assert!(visit.ended.starts_with("Stopped at"), "{}", visit.ended);
+        let changes: Vec<&str> = visit.changes.iter().map(|c| c.action.as_str()).collect();
+        assert_eq!(changes, ["client.operator_status_set"]);
+
+        let quinn_actor = actor(&state, &quinn.token).await.unwrap();
+        assert!(is_forbidden(
+            &access_history(&state, &quinn_actor, tree.client).await
+        ));
+        let roles = [Role::AccountAdmin];
+        let stranger = person(
+            &state,
+            "Bo Bluebird",
+            "bo@bluebird.test",
+            tree.other_partner,
+            &roles,
+        )
+        .await;
+        let stranger = actor(&state, &stranger.token).await.unwrap();
+        assert_eq!(
+            access_history(&state, &stranger, tree.client).await,
+            Err(AppError::NotFound)
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn who_may_call_what() {
+    use Outcome::{Allowed, Forbidden, NotFound};
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let cara = cara(&state, &tree).await;
+        // Expected: log_in_as_options, start, set_support_access, granted_accounts,
+        // access_history. Support access is the account's own admins' to grant.
+        let cases = [
+            (
+                "Platform Admin",
+                tree.platform,
+                Role::PlatformAdmin,
+                false,
+                [Allowed, Allowed, Forbidden, Allowed, Allowed],
+            ),
+            (
+                "Support Agent, no grant",
+                tree.platform,
+                Role::SupportAgent,
+                false,
+                [Forbidden, Forbidden, Forbidden, Allowed, Forbidden],
+            ),
+            (
+                "Support Agent, granted",
+                tree.platform,
+                Role::SupportAgent,
+                true,
+                [Allowed, Allowed, Forbidden, Allowed, Forbidden],
+            ),
+            (
+                "Account Admin of the partner",
+                tree.partner,
+                Role::AccountAdmin,
+                false,
+                [Allowed, Allowed, Forbidden, Forbidden, Allowed],
+            ),
+            (
+                "Account Admin of another partner",
+                tree.other_partner,
+                Role::AccountAdmin,
+                true,
+                [NotFound, NotFound, NotFound, Forbidden, NotFound],
+            ),
+            (
+                "User (view only) of the partner",
+                tree.partner,
+                Role::User,
+                true,
+                [Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            ),
+            (
+                "Client Admin",
+                tree.client,
+                Role::ClientAdmin,
+                true,
+                [Forbidden, Forbidden, Allowed, Forbidden, Allowed],
+            ),
+            (
+                "Client User",
+                tree.client,
+                Role::ClientUser,
+                true,
+                [Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+            ),
+        ];
+        for (n, (who, node, role, grant, expected)) in cases.into_iter().enumerate() {
+            grant_support(&state, &cara, tree.client, grant.then_some("7")).await;
+            let actor =
+                actor_with(&state.db, &format!("actor{n}@matrix.test"), node, &[role]).await;
+            let account = tree.client;
+            let days = Some("1".to_string());
+            let got = [
+                outcome(&log_in_as_options(&state, &actor, account).await),
+                outcome(&start_from(&state, &actor, None, form(account, None)).await),
+                outcome(&set_support_access(&state, &actor, ADDRESS, account, days).await),
+                outcome(&granted_accounts(&state, &actor).await),
+                outcome(&access_history(&state, &actor, account).await),
+            ];
+            assert_eq!(got, expected, "{who}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_audit_chain_holds_through_a_start_a_change_and_a_stop() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let pat = pat(&state, &tree).await;
+        let started = impersonate(&state, &pat, form(tree.client, None)).await;
+        let acting = actor(&state, &started.token).await.unwrap();
+        change_operator_status(&state, &acting, tree.client)
+            .await
+            .unwrap();
+        stop(&state, &Client::default(), &started.token)
+            .await
+            .unwrap();
+
+        let through: Vec<String> = sqlx::query_scalar(
+            "SELECT action FROM audit_events WHERE impersonation_id = $1 ORDER BY id",
+        )
+        .bind(started.id.0)
+        .fetch_all(state.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(
+            through,
+            [
+                "impersonation.started",
+                "client.operator_status_set",
+                "impersonation.ended"
+            ]
+        );
+        let report = verify(&state.db).await.unwrap();
+        assert!(matches!(report, ChainReport::Intact { .. }), "{report:?}");
+    })
+    .await;
+}

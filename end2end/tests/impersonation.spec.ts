@@ -1,0 +1,177 @@
+import { expect, test, type Page } from '@playwright/test';
+import { ClientPage, NewClientPage } from '../pages/clients-page';
+import { LogInAsPage, SessionBanner } from '../pages/impersonation';
+import { AppShell, collectConsoleErrors, hydrated, LoginPage, ownBrowser, USERS } from '../pages/login-page';
+
+/** Opens a link of the main navigation, through the menu on a phone. */
+async function navigate(page: Page, isMobile: boolean, link: string) {
+  await hydrated(page);
+  if (isMobile) {
+    await page.getByRole('button', { name: 'Menu' }).click();
+  }
+  await new AppShell(page).mainNavigation().getByRole('link', { name: link }).click();
+}
+
+async function signIn(page: Page, email: string, password?: string) {
+  const login = new LoginPage(page);
+  await login.open();
+  await login.signIn(email, password);
+}
+
+test('a partner admin acts as a client user under a banner that warns of the client, and stops', async ({ page, browser, isMobile }, testInfo) => {
+  test.setTimeout(120_000);
+  const project = testInfo.project.name;
+  const errors = collectConsoleErrors(page);
+  const stamp = Date.now();
+  const account = `Otter Clinic ${project} ${stamp}`;
+  const adminEmail = `otto.${project}.${stamp}@otter-clinic.test`;
+  const adminPassword = `otto ${project} keeps the lights on`;
+  const reason = `Ticket ${stamp}: the operator status looks wrong`;
+
+  // The partner admin adds a client account whose admin gets a temporary password.
+  await signIn(page, USERS.partnerAdmin.email);
+  await expect(page).toHaveURL('/');
+  const form = new NewClientPage(page);
+  await form.open();
+  await form.fill({
+    name: account,
+    contact: 'Otto Otter',
+    email: adminEmail,
+    phone: '+1 617 555 0199',
+    group: 'Northwind Telecom › East Region › Boston Metro › Back Bay',
+    features: ['Voice'],
+    temporaryPassword: true,
+  });
+  await form.submit();
+  await expect(page.getByRole('heading', { name: 'Client account added' })).toBeVisible();
+  const temporary = (await page.locator('.secret-value').textContent())!.trim();
+  await page.getByRole('link', { name: 'Open the client account' }).click();
+  const clientPage = new ClientPage(page);
+  await expect(clientPage.heading()).toContainText(account);
+  const accountUrl = new URL(page.url()).pathname;
+  const banner = new SessionBanner(page);
+  await expect(banner.banner()).toHaveCount(0);
+
+  // The client's admin signs in, in a browser of their own, and stays on their account.
+  const otto = await ownBrowser(browser, page);
+  const client = otto.page;
+  await signIn(client, adminEmail, temporary);
+  await expect(client).toHaveURL('/change-password');
+  await client.getByLabel('Current password').fill(temporary);
+  await client.getByLabel('New password', { exact: true }).fill(adminPassword);
+  await client.getByLabel('Confirm new password').fill(adminPassword);
+  await client.getByRole('button', { name: 'Change password' }).click();
+  await expect(client).toHaveURL('/');
+  await client.goto(accountUrl);
+  await expect(new ClientPage(client).heading()).toContainText(account);
+  await hydrated(client);
+
+  // The partner admin logs in as the client's admin, with a reason.
+  await clientPage.section('Log in as').getByRole('link', { name: 'Log in as Client' }).click();
+  const logInAs = new LogInAsPage(page);
+  await logInAs.expectOpen(account);
+  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  await expect(page.getByText('Say why you need to log in')).toBeVisible();
+  await expect(page.getByText('Choose the user to act as.')).toBeVisible();
+  await logInAs.logIn({ mode: 'Log in as Client', user: `Otto Otter · Client Admin (${adminEmail})`, reason });
+  await expect(page).toHaveURL('/');
+  await expect(banner.banner()).toContainText('Nora North (you) acting as Otto Otter');
+  await expect(banner.banner()).toContainText(account);
+  await expect(banner.banner()).toContainText(/\d+:\d\d left/);
+  await expect(new AppShell(page).userMenu('Otto Otter')).toBeVisible();
+
+  // The client is seen within seconds; the client sees that support is in.
+  await expect(banner.warning()).toContainText('Otto Otter (Client Admin, active now)', { timeout: 20_000 });
+  await expect(client.getByRole('status').filter({ hasText: 'Support is in your account' })).toContainText(
+    'Nora North',
+    { timeout: 20_000 },
+  );
+  await page.screenshot({ path: `screenshots/${project}-impersonation-banner.png` });
+  await client.screenshot({ path: `screenshots/${project}-support-notice.png` });
+
+  // The banner is on every page while impersonating.
+  await navigate(page, isMobile, 'Users');
+  await expect(page.getByRole('heading', { level: 1, name: 'Users' })).toBeVisible();
+  await expect(banner.banner()).toBeVisible();
+  await navigate(page, isMobile, 'Access history');
+  await expect(page.getByRole('heading', { level: 1, name: 'Access history' })).toBeVisible();
+  await expect(banner.banner()).toBeVisible();
+  await page.goto(accountUrl);
+  await expect(clientPage.heading()).toContainText(account);
+  await expect(banner.banner()).toBeVisible();
+  await hydrated(page);
+
+  // Both edit the status for operators: the second save is refused, naming the first.
+  const field = 'What operators should know right now';
+  await client.reload();
+  await hydrated(client);
+  const clientStatus = new ClientPage(client).section('Status for operators');
+  await clientStatus.getByLabel(field).fill(`Closed for lunch ${stamp}`);
+  await clientStatus.getByRole('button', { name: 'Update status' }).click();
+  await expect(clientStatus.getByLabel(field)).toHaveValue(`Closed for lunch ${stamp}`);
+  const ourStatus = clientPage.section('Status for operators');
+  await ourStatus.getByLabel(field).fill(`Open all day ${stamp}`);
+  await ourStatus.getByRole('button', { name: 'Update status' }).click();
+  await expect(ourStatus.getByRole('alert')).toContainText('Otto Otter changed the operator status of this client account');
+  await expect(ourStatus.getByLabel(field)).toHaveValue(`Open all day ${stamp}`);
+  await page.screenshot({ path: `screenshots/${project}-impersonation-conflict.png`, fullPage: true });
+
+  // The client leaves: the warning goes.
+  await new AppShell(client).signOut('Otto Otter');
+  await expect(client).toHaveURL(/\/login/);
+  await expect(banner.warning()).toHaveCount(0, { timeout: 20_000 });
+
+  // Stop: back where it started, as themselves, with no banner.
+  await banner.stop();
+  await expect(page).toHaveURL(accountUrl);
+  await expect(banner.banner()).toHaveCount(0);
+  await expect(new AppShell(page).userMenu('Nora North')).toBeVisible();
+
+  // The audit log has the visit, start to stop, under the person acted as.
+  await page.goto(`/audit?subject=${encodeURIComponent(adminEmail)}&action=impersonation.started`);
+  const started = page.getByRole('listitem').filter({ hasText: reason });
+  await expect(started).toContainText(`Nora North <admin@northwind.test> as Otto Otter <${adminEmail}>`);
+  await started.getByRole('link', { name: /^Through impersonation #\d+/ }).click();
+  await expect(page).toHaveURL(/impersonation=\d+/);
+  await expect(page.getByRole('listitem').filter({ hasText: 'impersonation.ended' })).toContainText('"reason":"stopped"');
+  await expect(page.getByRole('listitem').filter({ hasText: 'impersonation.started' })).toHaveCount(1);
+
+  // The client's admin finds the visit, its reason and the change in their access history.
+  await signIn(client, adminEmail, adminPassword);
+  await expect(client).toHaveURL('/');
+  await navigate(client, isMobile, 'Access history');
+  const visit = client.getByRole('listitem').filter({ hasText: reason });
+  await expect(visit).toContainText('Nora North');
+  await expect(visit).toContainText('as Otto Otter');
+  await expect(visit).toContainText('Stopped at');
+  await expect(visit.getByRole('list', { name: 'Changes' })).toHaveCount(0);
+  await client.screenshot({ path: `screenshots/${project}-access-history.png`, fullPage: true });
+  await otto.context.close();
+  expect(errors).toEqual([]);
+});
+
+test('a support agent opens only accounts that granted access, as the partner, and stops', async ({ page, isMobile }, testInfo) => {
+  const project = testInfo.project.name;
+  const reason = `Support ${project} ${Date.now()}: checking seats`;
+  await signIn(page, 'support@switchboard.test');
+  await expect(page).toHaveURL('/');
+  await navigate(page, isMobile, 'Support');
+  await expect(page.getByRole('heading', { level: 1, name: 'Support' })).toBeVisible();
+  const harbor = page.getByRole('row').filter({ hasText: 'Harbor Dental' });
+  await expect(harbor).toContainText('Northwind Telecom');
+  await expect(page.getByRole('row').filter({ hasText: 'Summit Veterinary' })).toHaveCount(0);
+  await page.screenshot({ path: `screenshots/${project}-support-list.png`, fullPage: true });
+
+  await harbor.getByRole('link', { name: 'Administer' }).click();
+  const logInAs = new LogInAsPage(page);
+  await logInAs.expectOpen('Harbor Dental');
+  await logInAs.logIn({ mode: 'Log in as Partner', reason, minutes: '15 minutes' });
+  const banner = new SessionBanner(page);
+  await expect(banner.banner()).toContainText('Sam Support (you) as the partner in Harbor Dental');
+  await expect(banner.banner()).toContainText(/1[45]:\d\d left/);
+  await expect(new ClientPage(page).heading()).toContainText('Harbor Dental');
+  await page.screenshot({ path: `screenshots/${project}-impersonation-partner.png` });
+  await banner.stop();
+  await expect(page).toHaveURL('/support');
+  await expect(banner.banner()).toHaveCount(0);
+});
