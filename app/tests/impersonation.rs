@@ -27,9 +27,13 @@ use app::request::Client;
 use app::state::{AppState, Settings};
 use app::tenancy::NodeId;
 use app::users::repo::{
-    find_by_id, insert_user, membership_at, replace_roles, set_membership, set_status, NewUser,
+    find_by_id, insert_user, mark_email_verified, membership_at, replace_roles, set_membership,
+    set_status, NewUser,
 };
-use app::users::service::{remove_access, set_enabled};
+use app::users::service::{
+    invite as invite_user, node_users, remove_access, set_enabled, set_generated_password,
+};
+use app::users::{InviteForm, PasswordChoice, UserQuery};
 use app::users::{UserId, UserStatus};
 use common::on_every_database;
 use fixtures::{actor_with, build_tree, Tree};
@@ -103,16 +107,21 @@ async fn pat(state: &AppState, tree: &Tree) -> Person {
     .await
 }
 
+/// A Client User of the account who has verified their address, as it asks.
 async fn quinn(state: &AppState, tree: &Tree) -> Person {
     let roles = [Role::ClientUser];
-    person(
+    let quinn = person(
         state,
         "Quinn Client",
         "quinn@harbor.test",
         tree.client,
         &roles,
     )
-    .await
+    .await;
+    mark_email_verified(state.db.pool(), quinn.id)
+        .await
+        .unwrap();
+    quinn
 }
 
 async fn cara(state: &AppState, tree: &Tree) -> Person {
@@ -304,7 +313,6 @@ async fn stopping_ends_it_and_returns_a_plain_session_to_where_it_started() {
             resolve(&state, &started.token).await,
             Err(AppError::Unauthenticated)
         );
-        let new_token = new_token.expect("signed in as themselves again");
         assert_ne!(new_token, started.token);
         let plain = resolve(&state, &new_token).await.unwrap();
         assert_eq!((plain.id, plain.impersonation), (pat.id, None));
@@ -687,7 +695,23 @@ async fn support_acts_only_in_accounts_that_grant_it_and_only_while_they_do() {
             actor(&state, &as_quinn.token).await.unwrap().user.id,
             quinn.id
         );
-        assert!(actor(&state, &as_partner.token).await.is_ok());
+        // Administering the account, support keeps its content but never changes who
+        // its people are or who may come in: that could outlast the grant.
+        let administering = actor(&state, &as_partner.token).await.unwrap();
+        let held = administering
+            .permissions_at(&state.db, tree.client)
+            .await
+            .unwrap();
+        assert!(held.contains(Permission::ManageAccountContent));
+        for power in [
+            Permission::ManageAccountUsers,
+            Permission::GrantSupportAccess,
+            Permission::ManageClients,
+        ] {
+            assert!(!held.contains(power), "{power:?}");
+        }
+        let people = node_users(&state, &administering, tree.client, &UserQuery::default()).await;
+        assert!(is_forbidden(&people), "{people:?}");
 
         grant_support(&state, &cara, tree.client, None).await;
         for started in [&as_quinn, &as_partner] {
@@ -709,6 +733,90 @@ async fn support_acts_only_in_accounts_that_grant_it_and_only_while_they_do() {
             set_support_access(&state, &as_cara, ADDRESS, tree.client, Some("7".into())).await;
         assert!(is_forbidden(&through), "{through:?}");
         assert_eq!(granted_accounts(&state, &sam_actor).await, Ok(Vec::new()));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn no_password_an_impersonator_sees_is_made_for_anyone() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let pat = pat(&state, &tree).await;
+        let quinn = quinn(&state, &tree).await;
+        let cara = cara(&state, &tree).await;
+        let as_cara = impersonate(&state, &pat, form(tree.client, Some(cara.id))).await;
+        let as_cara = actor(&state, &as_cara.token).await.unwrap();
+
+        let generated =
+            set_generated_password(&state, &as_cara, ADDRESS, tree.client, quinn.id).await;
+        assert!(is_forbidden(&generated), "{generated:?}");
+        let invite = InviteForm {
+            node: tree.client.0.to_string(),
+            email: "newcomer@harbor.test".into(),
+            name: "New Comer".into(),
+            language: "en".into(),
+            branding_domain: String::new(),
+            roles: vec![Role::ClientUser.key().into()],
+            password_choice: PasswordChoice::TemporaryPassword.key().into(),
+        };
+        assert!(field_message(
+            invite_user(&state, &as_cara, ADDRESS, &invite).await,
+            "password_choice"
+        )
+        .starts_with("While acting as someone else, send an activation link"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn polling_keeps_no_session_alive_and_a_dead_one_cannot_be_stopped_into_life() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let pat = pat(&state, &tree).await;
+        let quinn = quinn(&state, &tree).await;
+        let started = impersonate(&state, &pat, form(tree.client, Some(quinn.id))).await;
+        let long_ago = now_ms() - state.settings.session_idle_ms / 2;
+        let last_seen = |token: String| {
+            let db = state.db.clone();
+            async move {
+                sqlx::query_scalar::<_, i64>(
+                    "SELECT last_seen_at FROM sessions WHERE token_hash = $1",
+                )
+                .bind(app::auth::session::hash_token(&token))
+                .fetch_one(db.pool())
+                .await
+                .unwrap()
+            }
+        };
+        sqlx::query("UPDATE sessions SET last_seen_at = $1")
+            .bind(long_ago)
+            .execute(state.db.pool())
+            .await
+            .unwrap();
+        presence(&state, &quinn.token).await.unwrap();
+        presence(&state, &started.token).await.unwrap();
+        assert_eq!(
+            last_seen(quinn.token.clone()).await,
+            long_ago,
+            "a poll is no activity"
+        );
+        assert_eq!(last_seen(started.token.clone()).await, long_ago);
+
+        // Idle past the limit: Stop cannot turn the session into a fresh one.
+        sqlx::query("UPDATE sessions SET last_seen_at = $1")
+            .bind(now_ms() - state.settings.session_idle_ms - 1)
+            .execute(state.db.pool())
+            .await
+            .unwrap();
+        let revived = stop(&state, &Client::default(), &started.token).await;
+        assert_eq!(revived.map(|_| ()), Err(AppError::Unauthenticated));
+        assert_eq!(
+            record(&state.db, started.id).await.end_reason,
+            Some(EndReason::Expired),
+            "the dead session's impersonation ended with it"
+        );
     })
     .await;
 }

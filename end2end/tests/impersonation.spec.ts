@@ -66,13 +66,23 @@ test('a partner admin acts as a client user under a banner that warns of the cli
   await expect(new ClientPage(client).heading()).toContainText(account);
   await hydrated(client);
 
+  // They let support in for a week, from their account's page.
+  const support = new ClientPage(client).section('Support access');
+  await expect(support).toContainText('Support staff cannot open this account.');
+  await support.getByLabel('Let support in for').selectOption({ label: '7 days' });
+  await support.getByRole('button', { name: 'Grant support access' }).click();
+  await expect(support).toContainText('Granted by Otto Otter until');
+  await client.screenshot({ path: `screenshots/${project}-support-access.png`, fullPage: true });
+
   // The partner admin logs in as the client's admin, with a reason.
+  await page.screenshot({ path: `screenshots/${project}-client-log-in-as.png`, fullPage: true });
   await clientPage.section('Log in as').getByRole('link', { name: 'Log in as Client' }).click();
   const logInAs = new LogInAsPage(page);
   await logInAs.expectOpen(account);
   await page.getByRole('button', { name: 'Log in', exact: true }).click();
   await expect(page.getByText('Say why you need to log in')).toBeVisible();
   await expect(page.getByText('Choose the user to act as.')).toBeVisible();
+  await page.screenshot({ path: `screenshots/${project}-log-in-as.png`, fullPage: true });
   await logInAs.logIn({ mode: 'Log in as Client', user: `Otto Otter · Client Admin (${adminEmail})`, reason });
   await expect(page).toHaveURL('/');
   await expect(banner.banner()).toContainText('Nora North (you) acting as Otto Otter');
@@ -126,6 +136,9 @@ test('a partner admin acts as a client user under a banner that warns of the cli
   await expect(page).toHaveURL(accountUrl);
   await expect(banner.banner()).toHaveCount(0);
   await expect(new AppShell(page).userMenu('Nora North')).toBeVisible();
+  await page.getByRole('main').getByRole('link', { name: 'Users', exact: true }).click();
+  const ottoRow = page.getByRole('listitem').filter({ hasText: adminEmail });
+  await expect(ottoRow.getByRole('link', { name: 'Log in as' })).toHaveAttribute('href', /log-in-as\?user=\d+/);
 
   // The audit log has the visit, start to stop, under the person acted as.
   await page.goto(`/audit?subject=${encodeURIComponent(adminEmail)}&action=impersonation.started`);
@@ -146,6 +159,12 @@ test('a partner admin acts as a client user under a banner that warns of the cli
   await expect(visit).toContainText('Stopped at');
   await expect(visit.getByRole('list', { name: 'Changes' })).toHaveCount(0);
   await client.screenshot({ path: `screenshots/${project}-access-history.png`, fullPage: true });
+
+  // And withdraw support access.
+  await client.goto(accountUrl);
+  await hydrated(client);
+  await support.getByRole('button', { name: 'Revoke support access' }).click();
+  await expect(support).toContainText('Support staff cannot open this account.');
   await otto.context.close();
   expect(errors).toEqual([]);
 });

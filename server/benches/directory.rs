@@ -103,6 +103,7 @@ async fn actor(db: &Db, email: &str) -> Actor {
         verified: Vec::new(),
         token_hash: String::new(),
         impersonation: None,
+        expires_at: i64::MAX,
     };
     Actor::of(db, session).await.expect("memberships")
 }

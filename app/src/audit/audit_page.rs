@@ -126,18 +126,14 @@ fn AuditFilters(
                 selected=Some(query.action.clone())
                 error=Signal::stored(message("action"))
             />
-            <div class="field">
-                <label for="audit-impersonation">"Impersonation"</label>
-                <input
-                    id="audit-impersonation"
-                    type="search"
-                    inputmode="numeric"
-                    name="impersonation"
-                    value=query.impersonation.clone()
-                    placeholder="Its number"
-                />
-                <p class="field-message">{message("impersonation")}</p>
-            </div>
+            <SearchField
+                label="Impersonation"
+                name="impersonation"
+                value=query.impersonation.clone()
+                placeholder="Its number"
+                inputmode="numeric"
+                error=message("impersonation")
+            />
             <div class="field">
                 <label for="audit-from">"From"</label>
                 <input id="audit-from" type="date" name="from" value=query.from.clone() />

@@ -18,31 +18,31 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
         Ok(actor) => Ok(Some(CurrentUser {
             sees_groups: actor.memberships.iter().any(|m| {
                 m.node_kind != NodeKind::Client
-                    && m.roles.permissions().contains(Permission::ViewNodes)
+                    && actor.held_through(m).contains(Permission::ViewNodes)
             }),
             settings_of: actor
                 .memberships
                 .iter()
                 .find(|m| {
                     m.node_kind == NodeKind::Partner
-                        && m.roles
-                            .permissions()
+                        && actor
+                            .held_through(m)
                             .contains(Permission::ManagePartnerSettings)
                 })
                 .map(|m| m.node_id),
             users_of: actor
                 .memberships
                 .iter()
-                .find(|m| m.roles.permissions().manages_users_at(m.node_kind))
+                .find(|m| actor.held_through(m).manages_users_at(m.node_kind))
                 .map(|m| m.node_id),
             reads_audit: actor
                 .memberships
                 .iter()
-                .any(|m| m.roles.permissions().contains(Permission::ViewAudit)),
+                .any(|m| actor.held_through(m).contains(Permission::ViewAudit)),
             supports: actor.impersonation.is_none()
                 && actor.memberships.iter().any(|m| {
-                    m.roles
-                        .permissions()
+                    actor
+                        .held_through(m)
                         .contains(Permission::OpenGrantedAccounts)
                 }),
             account: actor.account(),
@@ -51,8 +51,8 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
                 .iter()
                 .find(|m| {
                     m.node_kind == NodeKind::Client
-                        && m.roles
-                            .permissions()
+                        && actor
+                            .held_through(m)
                             .contains(Permission::ViewAccessHistory)
                 })
                 .map(|m| m.node_id),
@@ -109,7 +109,11 @@ pub async fn sign_out() -> Result<(), AppError> {
     let client = Client::current(&state)?;
     match guard::signed_in(&state).await {
         Ok(actor) => session::close_session(&state, actor.session_user(), &client).await?,
-        Err(AppError::Unauthenticated) => {}
+        Err(AppError::Unauthenticated) => {
+            if let Ok(token) = session::token_of(&state, &client) {
+                session::discard(&state, token, &client).await?;
+            }
+        }
         Err(error) => return Err(error),
     }
     set_cookie(&session::expired_cookie(&state.settings))?;

@@ -133,7 +133,25 @@ impl Actor {
 
     pub async fn permissions_at(&self, db: &Db, node: NodeId) -> Result<PermissionSet, AppError> {
         let path = ancestors(db.pool(), node).await?;
-        Ok(effective_permissions(&self.memberships, &path))
+        Ok(self.permissions_along(&path))
+    }
+
+    /// What the actor holds at a node, given its path to the root: what their
+    /// memberships grant there, within an impersonation's limit.
+    pub fn permissions_along(&self, path_to_root: &[NodeId]) -> PermissionSet {
+        self.within_limit(effective_permissions(&self.memberships, path_to_root))
+    }
+
+    /// What one of the actor's memberships grants, within an impersonation's limit.
+    pub fn held_through(&self, membership: &MembershipRecord) -> PermissionSet {
+        self.within_limit(membership.roles.permissions())
+    }
+
+    fn within_limit(&self, held: PermissionSet) -> PermissionSet {
+        match &self.impersonation {
+            Some(impersonating) => held.intersection(impersonating.limit),
+            None => held,
+        }
     }
 
     /// Refuses unless the actor holds `permission` at `node`. A node the actor holds

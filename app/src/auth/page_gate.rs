@@ -63,10 +63,7 @@ async fn back_from_ended_impersonation(state: &AppState, client: &Client) -> Opt
     let (new_token, return_to) = crate::impersonation::service::stop(state, client, token)
         .await
         .ok()?;
-    let cookie = match new_token {
-        Some(token) => super::session::session_cookie(&state.settings, &token),
-        None => super::session::expired_cookie(&state.settings),
-    };
+    let cookie = super::session::session_cookie(&state.settings, &new_token);
     Some(
         (
             StatusCode::FOUND,

@@ -79,6 +79,10 @@ impl PermissionSet {
         Self(self.0 | other.0)
     }
 
+    pub fn intersection(self, other: Self) -> Self {
+        Self(self.0 & other.0)
+    }
+
     /// Whether every permission of `other` is in this set.
     pub fn covers(self, other: Self) -> bool {
         self.0 & other.0 == other.0
@@ -94,8 +98,11 @@ impl PermissionSet {
     /// The permissions that give power over others: without what only describes the
     /// holder's own service (a voice line, their own activity).
     pub fn authority(self) -> Self {
-        Self(self.0 & !Self::of(&[Permission::UseVoice, Permission::ViewOwnActivity]).0)
+        Self(self.0 & !Self::OWN_SERVICE.0)
     }
+
+    /// What only describes the holder's own service: a voice line, their own activity.
+    pub const OWN_SERVICE: Self = Self::of(&[Permission::UseVoice, Permission::ViewOwnActivity]);
 }
 
 impl Role {

@@ -31,6 +31,9 @@ pub struct SessionUser {
     pub token_hash: String,
     /// The impersonation this session was opened for, if any.
     pub impersonation: Option<ImpersonationId>,
+    /// When the session ends however active it is; sessions that replace it (an
+    /// impersonation's, and the one after it) end then too.
+    pub expires_at: i64,
 }
 
 pub fn cookie_name(settings: &Settings) -> &'static str {
@@ -184,13 +187,20 @@ pub async fn open_session(
     let now = now_ms();
     let mut tx = state.db.begin().await?;
     if let Some(previous) = previous_token {
-        end_session(&mut tx, &hash_token(previous), &client.address).await?;
+        end_session(
+            &mut tx,
+            &hash_token(previous),
+            EndReason::SignedOut,
+            &client.address,
+        )
+        .await?;
     }
     sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
         .bind(now)
         .execute(&mut *tx)
         .await?;
-    insert_session(&mut tx, &token, user.id, None, client, &state.settings).await?;
+    let expires_at = now + state.settings.session_lifetime_ms;
+    insert_session(&mut tx, &token, user.id, None, client, expires_at).await?;
     record_sign_in(&mut *tx, user.id).await?;
     record(
         &mut tx,
@@ -214,7 +224,7 @@ pub async fn insert_session(
     user: UserId,
     impersonation: Option<ImpersonationId>,
     client: &Client,
-    settings: &Settings,
+    expires_at: i64,
 ) -> Result<(), AppError> {
     let now = now_ms();
     sqlx::query(
@@ -224,7 +234,7 @@ pub async fn insert_session(
     .bind(hash_token(token))
     .bind(user.0)
     .bind(now)
-    .bind(now + settings.session_lifetime_ms)
+    .bind(expires_at)
     .bind(&client.address)
     .bind(&client.user_agent)
     .bind(impersonation.map(|id| id.0))
@@ -234,8 +244,18 @@ pub async fn insert_session(
 }
 
 /// The user behind `token`, if the session exists, is neither idle nor past its
-/// lifetime, and the user is active. Dead sessions are deleted on sight.
+/// lifetime, and the user is active. Dead sessions are ended on sight. A request
+/// counts as activity: it keeps the session from going idle.
 pub async fn resolve(state: &AppState, token: &str) -> Result<SessionUser, AppError> {
+    lookup(state, token, true).await
+}
+
+/// As [`resolve`], for what a page does by itself (polling): no activity.
+pub async fn peek(state: &AppState, token: &str) -> Result<SessionUser, AppError> {
+    lookup(state, token, false).await
+}
+
+async fn lookup(state: &AppState, token: &str, activity: bool) -> Result<SessionUser, AppError> {
     let token_hash = hash_token(token);
     let row = sqlx::query(
         "SELECT s.user_id, s.last_seen_at, s.expires_at, s.impersonation_id, u.name, u.email, \
@@ -257,11 +277,13 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<SessionUser, AppEr
         && now - last_seen < state.settings.session_idle_ms
         && status == UserStatus::Active.key();
     if !alive {
-        delete_session(state, &token_hash).await?;
+        let mut tx = state.db.begin().await?;
+        end_session(&mut tx, &token_hash, EndReason::Expired, "").await?;
+        tx.commit().await?;
         return Err(AppError::Unauthenticated);
     }
     // One write a minute at most keeps the idle clock honest without a write per request.
-    if now - last_seen > 60_000 {
+    if activity && now - last_seen > 60_000 {
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
             .bind(now)
             .bind(&token_hash)
@@ -287,15 +309,8 @@ pub async fn resolve(state: &AppState, token: &str) -> Result<SessionUser, AppEr
         impersonation: row
             .try_get::<Option<i64>, _>("impersonation_id")?
             .map(ImpersonationId),
+        expires_at,
     })
-}
-
-async fn delete_session(state: &AppState, token_hash: &str) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash)
-        .execute(state.db.pool())
-        .await?;
-    Ok(())
 }
 
 /// Ends the session behind `token` (sign-out).
@@ -305,11 +320,32 @@ pub async fn close_session(
     client: &Client,
 ) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
-    end_session(&mut tx, &user.token_hash, &client.address).await?;
+    end_session(
+        &mut tx,
+        &user.token_hash,
+        EndReason::SignedOut,
+        &client.address,
+    )
+    .await?;
     crate::impersonation::presence::leave(&mut tx, user).await?;
     record(
         &mut tx,
         AuditEvent::about_self(user.id, "auth.sign_out", json!({}), &client.address),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Ends the session behind `token` whoever it was (sign-out of a session no longer
+/// alive: nothing should be left to revive it).
+pub async fn discard(state: &AppState, token: &str, client: &Client) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    end_session(
+        &mut tx,
+        &hash_token(token),
+        EndReason::SignedOut,
+        &client.address,
     )
     .await?;
     tx.commit().await?;
@@ -346,9 +382,10 @@ pub async fn end_sessions(
 }
 
 /// Ends the session hashed `token_hash`, and the impersonation it acted through.
-async fn end_session(
+pub async fn end_session(
     conn: &mut AnyConnection,
     token_hash: &str,
+    reason: EndReason,
     address: &str,
 ) -> Result<(), AppError> {
     let row: Option<(i64, Option<i64>)> =
@@ -358,7 +395,7 @@ async fn end_session(
             .await?;
     if let Some((user, Some(impersonation))) = row {
         let (user, impersonation) = (UserId(user), ImpersonationId(impersonation));
-        end_in(conn, impersonation, user, EndReason::SignedOut, address).await?;
+        end_in(conn, impersonation, user, reason, address).await?;
     }
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)

@@ -76,8 +76,6 @@ pub fn TextAreaField(
     }
 }
 
-/// A labelled select whose error message sits right under it; `options` are
-/// (value, label) pairs.
 /// A filter's free-text search box, in a `GET` form: what the address holds.
 #[component]
 pub fn SearchField(
@@ -85,17 +83,26 @@ pub fn SearchField(
     #[prop(into)] name: String,
     value: String,
     #[prop(into)] placeholder: String,
-    #[prop(into, optional)] inputmode: Option<String>,
+    /// `numeric` for numbers, so phones show digits.
+    #[prop(into, optional)]
+    inputmode: Option<String>,
+    /// Why what the address held was refused, shown under the box.
+    #[prop(optional_no_strip)]
+    error: Option<String>,
 ) -> impl IntoView {
     let id = format!("search-{name}");
+    let has_error = error.is_some();
     view! {
-        <div class="field search-field">
+        <div class="field search-field" class:has-error=has_error>
             <label for=id.clone()>{label}</label>
             <input id=id type="search" name=name value=value placeholder=placeholder inputmode=inputmode />
+            {error.map(|error| view! { <p class="field-message">{error}</p> })}
         </div>
     }
 }
 
+/// A labelled select whose error message sits right under it; `options` are
+/// (value, label) pairs.
 #[component]
 pub fn SelectField(
     #[prop(into)] label: String,

@@ -39,16 +39,16 @@ pub async fn start_impersonation(
         minutes,
         return_to,
     };
-    let previous = client.cookie(session::cookie_name(&state.settings));
+    let replacing = session::token_of(&state, &client).ok();
     let (token, landing) =
-        super::service::start(&state, &actor, &client, previous, request).await?;
+        super::service::start(&state, &actor, &client, replacing, request).await?;
     set_cookie(&session::session_cookie(&state.settings, &token))?;
     crate::request::redirect_plain_form(&landing)?;
     Ok(landing)
 }
 
-/// A session opened for an impersonation, even one that has ended: ends it, signs in
-/// as oneself and returns where it started (the page to load afresh).
+/// A live session opened for an impersonation, even one that has ended: ends it,
+/// signs in as oneself and returns where it started (the page to load afresh).
 #[server]
 pub async fn stop_impersonation() -> Result<String, AppError> {
     use crate::auth::session;
@@ -57,18 +57,9 @@ pub async fn stop_impersonation() -> Result<String, AppError> {
     let client = Client::current(&state)?;
     let token = session::token_of(&state, &client)?;
     let (new_token, return_to) = super::service::stop(&state, &client, token).await?;
-    let back = match new_token {
-        Some(token) => {
-            set_cookie(&session::session_cookie(&state.settings, &token))?;
-            return_to
-        }
-        None => {
-            set_cookie(&session::expired_cookie(&state.settings))?;
-            crate::paths::LOGIN.to_string()
-        }
-    };
-    crate::request::redirect_plain_form(&back)?;
-    Ok(back)
+    set_cookie(&session::session_cookie(&state.settings, &new_token))?;
+    crate::request::redirect_plain_form(&return_to)?;
+    Ok(return_to)
 }
 
 /// Signed in: notes the asker as active in their client account and says who else

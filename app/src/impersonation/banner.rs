@@ -11,7 +11,9 @@ use leptos::task::spawn_local;
 use super::api::{poll_presence, StopImpersonation};
 use super::{BannerFacts, Mode, Presence, PresentPerson};
 use crate::auth::{use_current_user, CurrentUser};
+use crate::components::field::{action_error, FormAlert};
 use crate::components::revision::on_success;
+use crate::error::AppError;
 
 /// How often an open page reports itself and asks who else is there.
 const POLL_EVERY_SECONDS: i64 = 4;
@@ -49,8 +51,14 @@ fn poll_while_mounted(
             move || {
                 let on_poll = on_poll.clone();
                 spawn_local(async move {
-                    if let Ok(presence) = poll_presence().await {
-                        on_poll(presence);
+                    match poll_presence().await {
+                        Ok(presence) => on_poll(presence),
+                        // The session itself is gone (signed out elsewhere, timed out).
+                        Err(AppError::Unauthenticated) => on_poll(Presence::Ended {
+                            reason: "you are signed out".to_string(),
+                        }),
+                        // A missed poll is made up by the next.
+                        Err(_) => {}
                     }
                 });
             }
@@ -106,7 +114,7 @@ fn ImpersonationBanner(facts: BannerFacts) -> impl IntoView {
         <section class="session-banner" aria-label="Impersonation" data-mode=facts.mode.key()>
             <div class="session-banner-main">
                 <span class="session-banner-mode">{facts.mode.label()}</span>
-                <p class="session-banner-who">
+                <p class="session-banner-who" title=format!("Reason: {}", facts.reason)>
                     <strong title=facts.real_email.clone()>{facts.real_name.clone()}</strong>
                     " (you)"
                     {who}
@@ -121,6 +129,7 @@ fn ImpersonationBanner(facts: BannerFacts) -> impl IntoView {
                     }}
                 </span>
                 <ActionForm action=stop attr:class="session-banner-stop">
+                    <FormAlert error=action_error(stop) />
                     <button type="submit" class="button" disabled=stop.pending()>
                         {move || if ended.get().is_some() { "Return to my account" } else { "Stop" }}
                     </button>

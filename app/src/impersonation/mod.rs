@@ -56,7 +56,8 @@ pub const MAX_REASON: usize = 500;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PresentPerson {
     pub name: String,
-    /// "Client Admin", or "Support, acting as Dana Front".
+    /// Their roles in the account ("Client Admin"), or what they do there through
+    /// an impersonation ("Acting as Dana Front (impersonation)").
     pub role: String,
     pub seen_seconds_ago: i64,
     /// Through an impersonation rather than as themselves.
@@ -66,12 +67,10 @@ pub struct PresentPerson {
 /// The session banner's fixed part: known when the page is drawn.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BannerFacts {
-    pub id: ImpersonationId,
     pub real_name: String,
     pub real_email: String,
     /// The user acted as; empty in partner mode.
     pub acting_as: String,
-    pub account: NodeId,
     pub account_name: String,
     pub mode: Mode,
     pub reason: String,
@@ -99,7 +98,6 @@ pub enum Presence {
 pub struct LogInAsOptions {
     pub account: NodeId,
     pub account_name: String,
-    pub partner_mode: bool,
     /// The users that may be acted as.
     pub targets: Vec<TargetChoice>,
 }

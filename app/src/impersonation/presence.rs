@@ -30,7 +30,21 @@ impl Visitor {
 }
 
 /// Notes `visitor` as active in `account` now, unless noted in the last ten seconds.
+/// Read first: most polls find a fresh row and write nothing (a write, even one that
+/// changes no row, would take SQLite's write lock or PostgreSQL's row lock).
 pub async fn touch(db: &Db, account: NodeId, visitor: Visitor, now: i64) -> Result<(), AppError> {
+    let last_seen: Option<i64> = sqlx::query_scalar(
+        "SELECT last_seen_at FROM presence \
+         WHERE account_id = $1 AND user_id = $2 AND impersonation_id = $3",
+    )
+    .bind(account.0)
+    .bind(visitor.user.0)
+    .bind(visitor.key())
+    .fetch_optional(db.pool())
+    .await?;
+    if last_seen.is_some_and(|seen| seen > now - WRITE_EVERY_MS) {
+        return Ok(());
+    }
     sqlx::query(
         "INSERT INTO presence (account_id, user_id, impersonation_id, last_seen_at) \
          VALUES ($1, $2, $3, $4) \

@@ -3,9 +3,10 @@
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 use super::{EndReason, ImpersonationId, Mode};
+use crate::auth::roles::RoleSet;
 use crate::error::AppError;
 use crate::tenancy::NodeId;
-use crate::users::UserId;
+use crate::users::{UserId, UserStatus};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImpersonationRecord {
@@ -134,6 +135,56 @@ pub async fn end(
         .execute(&mut *conn)
         .await?;
     Ok(ended.rows_affected() == 1)
+}
+
+/// The active users whose every role is held at `account`: (id, name, email, roles).
+pub async fn active_users_of_account_alone<'e>(
+    db: impl Executor<'e, Database = Any>,
+    account: NodeId,
+) -> Result<Vec<(UserId, String, String, RoleSet)>, AppError> {
+    sqlx::query(
+        "SELECT u.id, u.name, u.email, m.roles FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.node_id = $1 AND u.status = $2 \
+         AND NOT EXISTS (SELECT 1 FROM memberships o WHERE o.user_id = u.id AND o.node_id <> $1) \
+         ORDER BY u.name",
+    )
+    .bind(account.0)
+    .bind(UserStatus::Active.key())
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok((
+            UserId(row.try_get("id")?),
+            row.try_get("name")?,
+            row.try_get("email")?,
+            RoleSet::from_stored(&row.try_get::<String, _>("roles")?),
+        ))
+    })
+    .collect()
+}
+
+/// What was changed through impersonation `id`, in order: (when, action, details).
+pub async fn changes_through<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: ImpersonationId,
+) -> Result<Vec<(i64, String, String)>, AppError> {
+    sqlx::query(
+        "SELECT occurred_at, action, details FROM audit_events \
+         WHERE impersonation_id = $1 AND action NOT LIKE 'impersonation.%' ORDER BY id",
+    )
+    .bind(id.0)
+    .fetch_all(db)
+    .await?
+    .iter()
+    .map(|row| {
+        Ok((
+            row.try_get("occurred_at")?,
+            row.try_get("action")?,
+            row.try_get("details")?,
+        ))
+    })
+    .collect()
 }
 
 /// The support access `account` grants now, if any.

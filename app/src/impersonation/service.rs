@@ -29,12 +29,24 @@ use crate::request::Client;
 use crate::state::AppState;
 use crate::tenancy::repo::{ancestors, get_node};
 use crate::tenancy::{NodeId, NodeKind};
-use crate::users::repo::{find_by_id, memberships_of, MembershipRecord};
+use crate::users::repo::{find_by_id, memberships_of, MembershipRecord, UserRecord};
 use crate::users::{UserId, UserStatus};
 
-/// What support staff may do in an account that granted them access: an Account
-/// Manager's powers (its users and content), never the partner's.
-pub const SUPPORT_ROLE: Role = Role::AccountManager;
+/// What support staff may do in an account that granted them access: see it and its
+/// activity, answer its messages, keep its content up to date — never change its
+/// people or who may come in, which could outlast the grant.
+pub const SUPPORT_POWERS: PermissionSet = PermissionSet::of(&[
+    Permission::ViewNodes,
+    Permission::ViewAccountCalls,
+    Permission::ViewAccountMessages,
+    Permission::ReplyToMessages,
+    Permission::ManageAccountContent,
+    Permission::ViewAccessHistory,
+]);
+
+/// The role support staff hold in the partner's view of such an account, limited to
+/// [`SUPPORT_POWERS`].
+const SUPPORT_ROLE: Role = Role::AccountManager;
 
 /// An impersonation in progress, as the actor of its session carries it.
 #[derive(Clone, Debug)]
@@ -49,16 +61,17 @@ pub struct Impersonating {
     pub acting_as: String,
     pub started_at: i64,
     pub expires_at: i64,
+    /// What the session may do at most: the impersonator's powers in the account,
+    /// and the target's own service (their line, their activity).
+    pub limit: PermissionSet,
 }
 
 impl Impersonating {
     pub fn banner(&self, now: i64) -> BannerFacts {
         BannerFacts {
-            id: self.id,
             real_name: self.real.name.clone(),
             real_email: self.real.email.clone(),
             acting_as: self.acting_as.clone(),
-            account: self.account,
             account_name: self.account_name.clone(),
             mode: self.mode,
             reason: self.reason.clone(),
@@ -146,7 +159,7 @@ pub async fn bound_in(
     } else if own.contains(Permission::OpenGrantedAccounts)
         && repo::live_grant(db.pool(), account, now).await?.is_some()
     {
-        Ok(SUPPORT_ROLE.permissions().authority())
+        Ok(SUPPORT_POWERS)
     } else {
         Ok(PermissionSet::NONE)
     }
@@ -158,28 +171,64 @@ pub fn may_act_as(bound: PermissionSet, target: PermissionSet) -> bool {
     bound.covers(target) && bound != target
 }
 
-/// A user that may be acted as in `account`: theirs only (every role held there),
-/// active, and with their authority there.
-async fn account_user(
-    db: &Db,
-    account: NodeId,
-    user: UserId,
-) -> Result<Option<(crate::users::repo::UserRecord, Vec<MembershipRecord>)>, AppError> {
-    let Some(record) = find_by_id(db.pool(), user).await? else {
-        return Ok(None);
-    };
-    let memberships = memberships_of(db.pool(), user).await?;
-    let only_here = !memberships.is_empty() && memberships.iter().all(|m| m.node_id == account);
-    Ok(only_here.then_some((record, memberships)))
+/// Why a user may not be acted as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Ineligible {
+    /// Not a user of this account alone.
+    Elsewhere,
+    Inactive,
+    /// As much authority as the impersonator, or more.
+    Equal,
 }
 
-fn authority(memberships: &[MembershipRecord]) -> PermissionSet {
-    memberships
+impl Ineligible {
+    fn refusal(self) -> &'static str {
+        match self {
+            Ineligible::Elsewhere => "Choose one of this account's users.",
+            Ineligible::Inactive => "This user is not active: only active users can be acted as.",
+            Ineligible::Equal => {
+                "You cannot act as someone with as much authority as you, or more."
+            }
+        }
+    }
+
+    fn end_reason(self) -> EndReason {
+        match self {
+            Ineligible::Elsewhere | Ineligible::Inactive => EndReason::TargetUnavailable,
+            Ineligible::Equal => EndReason::AccessRevoked,
+        }
+    }
+}
+
+/// `user` and their memberships, if someone bounded by `bound` may act as them in
+/// `account`: a user of that account alone, active, with strictly less authority.
+async fn eligible_target(
+    db: &Db,
+    account: NodeId,
+    bound: PermissionSet,
+    user: UserId,
+) -> Result<Result<(UserRecord, Vec<MembershipRecord>), Ineligible>, AppError> {
+    let Some(record) = find_by_id(db.pool(), user).await? else {
+        return Ok(Err(Ineligible::Elsewhere));
+    };
+    let memberships = memberships_of(db.pool(), user).await?;
+    let authority = memberships
         .iter()
         .fold(PermissionSet::NONE, |all, m| {
             all.union(m.roles.permissions())
         })
-        .authority()
+        .authority();
+    Ok(
+        if memberships.is_empty() || memberships.iter().any(|m| m.node_id != account) {
+            Err(Ineligible::Elsewhere)
+        } else if record.status != UserStatus::Active {
+            Err(Ineligible::Inactive)
+        } else if !may_act_as(bound, authority) {
+            Err(Ineligible::Equal)
+        } else {
+            Ok((record, memberships))
+        },
+    )
 }
 
 /// The actor of a session opened for impersonation `id` by `real`, or
@@ -193,7 +242,7 @@ pub async fn actor_through(
     let record = repo::find(db.pool(), id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
-    if record.ended_at.is_some() {
+    if record.ended_at.is_some() || record.impersonator != real.id {
         return Err(AppError::Unauthenticated);
     }
     match going_on(db, &real, &record, now).await? {
@@ -227,16 +276,11 @@ async fn going_on(
     };
     let (user, memberships, acting_as) = match (record.mode, record.target) {
         (Mode::Client, Some(target)) => {
-            let Some((target, memberships)) = account_user(db, record.account, target).await?
-            else {
-                return Ok(Err(EndReason::TargetUnavailable));
-            };
-            if target.status != UserStatus::Active {
-                return Ok(Err(EndReason::TargetUnavailable));
-            }
-            if !may_act_as(bound, authority(&memberships)) {
-                return Ok(Err(EndReason::AccessRevoked));
-            }
+            let (target, memberships) =
+                match eligible_target(db, record.account, bound, target).await? {
+                    Ok(eligible) => eligible,
+                    Err(ineligible) => return Ok(Err(ineligible.end_reason())),
+                };
             let user = SessionUser {
                 id: target.id,
                 name: target.name.clone(),
@@ -245,6 +289,7 @@ async fn going_on(
                 verified: Vec::new(),
                 token_hash: real.token_hash.clone(),
                 impersonation: Some(record.id),
+                expires_at: real.expires_at,
             };
             (user, memberships, target.name)
         }
@@ -286,6 +331,7 @@ async fn going_on(
             acting_as,
             started_at: record.started_at,
             expires_at: record.expires_at,
+            limit: bound.union(PermissionSet::OWN_SERVICE),
         }),
     }))
 }
@@ -379,7 +425,6 @@ pub async fn log_in_as_options(
     Ok(LogInAsOptions {
         account,
         account_name: node.name,
-        partner_mode: true,
         targets: targets(state, actor, account, bound).await?,
     })
 }
@@ -407,36 +452,25 @@ async fn targets(
     account: NodeId,
     bound: PermissionSet,
 ) -> Result<Vec<TargetChoice>, AppError> {
-    use sqlx::Row;
-    let rows = sqlx::query(
-        "SELECT u.id, u.name, u.email, m.roles FROM memberships m JOIN users u ON u.id = m.user_id \
-         WHERE m.node_id = $1 AND u.status = $2 \
-         AND NOT EXISTS (SELECT 1 FROM memberships o WHERE o.user_id = u.id AND o.node_id <> $1) \
-         ORDER BY u.name",
-    )
-    .bind(account.0)
-    .bind(UserStatus::Active.key())
-    .fetch_all(state.db.pool())
-    .await?;
-    let mut choices = Vec::new();
-    for row in rows {
-        let roles = RoleSet::from_stored(&row.try_get::<String, _>("roles")?);
-        let id = UserId(row.try_get("id")?);
-        if id != actor.user.id && may_act_as(bound, roles.permissions().authority()) {
-            choices.push(TargetChoice {
-                id,
-                name: row.try_get("name")?,
-                email: row.try_get("email")?,
-                roles: roles
-                    .roles()
-                    .iter()
-                    .map(|role| role.label())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            });
-        }
-    }
-    Ok(choices)
+    // The same rules as `eligible_target`, for every user of the account at once.
+    let users = repo::active_users_of_account_alone(state.db.pool(), account).await?;
+    Ok(users
+        .into_iter()
+        .filter(|(id, _, _, roles)| {
+            *id != actor.user.id && may_act_as(bound, roles.permissions().authority())
+        })
+        .map(|(id, name, email, roles)| TargetChoice {
+            id,
+            name,
+            email,
+            roles: roles
+                .roles()
+                .iter()
+                .map(|role| role.label())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect())
 }
 
 /// What the start form sends, as typed.
@@ -449,13 +483,13 @@ pub struct StartRequest {
     pub return_to: String,
 }
 
-/// Starts an impersonation: a new session replaces the browser's, and the token of
-/// the new one is returned with where to go.
+/// Starts an impersonation: a new session replaces the browser's (behind the token
+/// `replacing`), and the token of the new one is returned with where to go.
 pub async fn start(
     state: &AppState,
     actor: &Actor,
     client: &Client,
-    previous_token: Option<&str>,
+    replacing: Option<&str>,
     request: StartRequest,
 ) -> Result<(String, String), AppError> {
     let (node, bound) = impersonator_in(state, actor, request.account).await?;
@@ -513,11 +547,16 @@ pub async fn start(
         expires_at: now + minutes * 60_000,
     };
     let id = repo::insert(&mut tx, &new).await?;
-    if let Some(previous) = previous_token {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(hash_token(previous))
-            .execute(&mut *tx)
-            .await?;
+    // The browser's session gives way to the impersonation's, which ends when it
+    // would have: starting and stopping never lengthens a sign-in.
+    if let Some(previous) = replacing {
+        session::end_session(
+            &mut tx,
+            &hash_token(previous),
+            EndReason::Stopped,
+            &client.address,
+        )
+        .await?;
     }
     session::insert_session(
         &mut tx,
@@ -525,7 +564,7 @@ pub async fn start(
         actor.user.id,
         Some(id),
         client,
-        &state.settings,
+        actor.user.expires_at,
     )
     .await?;
     let record = repo::find(&mut *tx, id)
@@ -563,16 +602,10 @@ async fn checked_target(
     let problem = if id == actor.user.id {
         Some("You cannot log in as yourself.")
     } else {
-        match account_user(&state.db, account, id).await? {
-            None => Some("Choose one of this account's users."),
-            Some((user, _)) if user.status != UserStatus::Active => {
-                Some("This user is not active: only active users can be acted as.")
-            }
-            Some((_, memberships)) if !may_act_as(bound, authority(&memberships)) => {
-                Some("You cannot act as someone with as much authority as you, or more.")
-            }
-            Some(_) => None,
-        }
+        eligible_target(&state.db, account, bound, id)
+            .await?
+            .err()
+            .map(Ineligible::refusal)
     };
     match problem {
         Some(problem) => {
@@ -583,62 +616,52 @@ async fn checked_target(
     }
 }
 
-/// Ends the impersonation of the session behind `token`, even one that already
-/// ended, and opens a new session for the person really acting. Returns the new
-/// token (none if they may no longer sign in) and where to go.
+/// Ends the impersonation of the live session behind `token`, even one that has
+/// already ended, and opens a new session for the person really acting, ending when
+/// theirs would have. Returns the new token and where to go.
 pub async fn stop(
     state: &AppState,
     client: &Client,
     token: &str,
-) -> Result<(Option<String>, String), AppError> {
-    use sqlx::Row;
-    let token_hash = hash_token(token);
-    let row = sqlx::query(
-        "SELECT s.user_id, s.impersonation_id, s.expires_at, u.status FROM sessions s \
-         JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
-    )
-    .bind(&token_hash)
-    .fetch_optional(state.db.pool())
-    .await?
-    .ok_or(AppError::Unauthenticated)?;
-    let Some(id) = row
-        .try_get::<Option<i64>, _>("impersonation_id")?
-        .map(ImpersonationId)
-    else {
+) -> Result<(String, String), AppError> {
+    let session = session::peek(state, token).await?;
+    let Some(id) = session.impersonation else {
         return Err(AppError::forbidden("You are not acting as anyone."));
     };
-    let real = UserId(row.try_get("user_id")?);
-    let alive = now_ms() < row.try_get::<i64, _>("expires_at")?
-        && row.try_get::<String, _>("status")? == UserStatus::Active.key();
     let record = repo::find(state.db.pool(), id)
         .await?
         .ok_or_else(|| AppError::internal("impersonation of a session missing"))?;
-
+    let new_token = random_token();
     let mut tx = state.db.begin().await?;
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(&token_hash)
-        .execute(&mut *tx)
-        .await?;
-    end_in(&mut tx, id, real, EndReason::Stopped, &client.address).await?;
-    let new_token = if alive {
-        let token = random_token();
-        session::insert_session(&mut tx, &token, real, None, client, &state.settings).await?;
-        Some(token)
-    } else {
-        None
-    };
+    presence::leave(&mut tx, &session).await?;
+    session::end_session(
+        &mut tx,
+        &session.token_hash,
+        EndReason::Stopped,
+        &client.address,
+    )
+    .await?;
+    session::insert_session(
+        &mut tx,
+        &new_token,
+        session.id,
+        None,
+        client,
+        session.expires_at,
+    )
+    .await?;
     tx.commit().await?;
     Ok((new_token, record.return_to))
 }
 
-/// What the shell's poll learns, noting the asker as present in their account.
+/// What the shell's poll learns, noting the asker as present in their account. A
+/// poll is not activity: an open page alone does not keep a session from idling.
 pub async fn presence(state: &AppState, token: &str) -> Result<Presence, AppError> {
     let now = now_ms();
-    let session = session::resolve(state, token).await?;
-    let real = session.id;
+    let session = session::peek(state, token).await?;
     let impersonation = session.impersonation;
     let actor = match Actor::of(&state.db, session).await {
-        Ok(actor) => actor,
+        Ok(actor) => crate::auth::guard::ready(actor)?,
         Err(AppError::Unauthenticated) if impersonation.is_some() => {
             let reason = match impersonation {
                 Some(id) => repo::find(state.db.pool(), id)
@@ -658,7 +681,7 @@ pub async fn presence(state: &AppState, token: &str) -> Result<Presence, AppErro
         });
     };
     let me = Visitor {
-        user: real,
+        user: actor.session_user().id,
         impersonation,
     };
     presence::touch(&state.db, account, me, now).await?;
@@ -808,7 +831,6 @@ async fn visit(
     record: &ImpersonationRecord,
     now: i64,
 ) -> Result<Visit, AppError> {
-    use sqlx::Row;
     let name_of = |user: UserId| async move {
         Ok::<_, AppError>(
             find_by_id(state.db.pool(), user)
@@ -827,23 +849,15 @@ async fn visit(
         _ if now >= record.expires_at => "Time ran out".to_string(),
         _ => "In the account now".to_string(),
     };
-    let rows = sqlx::query(
-        "SELECT occurred_at, action, details FROM audit_events \
-         WHERE impersonation_id = $1 AND action NOT LIKE 'impersonation.%' ORDER BY id",
-    )
-    .bind(record.id.0)
-    .fetch_all(state.db.pool())
-    .await?;
-    let changes = rows
-        .iter()
-        .map(|row| {
-            Ok(VisitChange {
-                when: timestamp(row.try_get("occurred_at")?),
-                action: row.try_get("action")?,
-                details: row.try_get("details")?,
-            })
+    let changes = repo::changes_through(state.db.pool(), record.id)
+        .await?
+        .into_iter()
+        .map(|(at, action, details)| VisitChange {
+            when: timestamp(at),
+            action,
+            details,
         })
-        .collect::<Result<Vec<_>, AppError>>()?;
+        .collect();
     Ok(Visit {
         id: record.id,
         who,
@@ -888,7 +902,7 @@ mod tests {
 
     #[test]
     fn support_acts_as_client_users_but_not_as_the_admins_who_let_them_in() {
-        let support = SUPPORT_ROLE.permissions().authority();
+        let support = SUPPORT_POWERS;
         assert!(may_act_as(support, authority_of(&[Role::ClientUser])));
         assert!(may_act_as(support, authority_of(&[Role::MessagingAgent])));
         assert!(!may_act_as(support, authority_of(&[Role::ClientAdmin])));

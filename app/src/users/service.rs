@@ -14,7 +14,7 @@ use super::{
     UserStatus,
 };
 use crate::audit::repo::{ago, record, stale_conflict_about, AuditEvent};
-use crate::auth::guard::{effective_permissions, Actor};
+use crate::auth::guard::Actor;
 use crate::auth::links::{kill_tokens, store_token};
 use crate::auth::password::{generate_password, random_token};
 use crate::auth::roles::{grant_problem, PermissionSet, Role, RoleSet};
@@ -46,7 +46,7 @@ async fn managed_node(
     id: NodeId,
 ) -> Result<ManagedNode, AppError> {
     let path = ancestors(state.db.pool(), id).await?;
-    let held = effective_permissions(&actor.memberships, &path);
+    let held = actor.permissions_along(&path);
     if held == PermissionSet::NONE {
         return Err(AppError::NotFound);
     }
@@ -88,7 +88,7 @@ async fn managed_node_of_form(
 fn people_at(node: &ManagedNode, actor: &Actor, members: Vec<MemberAlongPath>) -> Vec<NodeUser> {
     let visible = |member: &MemberAlongPath| {
         let from = node.path.get(member.depth as usize..).unwrap_or_default();
-        effective_permissions(&actor.memberships, from) != PermissionSet::NONE
+        actor.permissions_along(from) != PermissionSet::NONE
     };
     let now = now_ms();
     let mut people: Vec<NodeUser> = Vec::new();
