@@ -830,6 +830,8 @@ async fn the_client_and_the_impersonator_see_each_other_until_one_leaves() {
         let quinn = quinn(&state, &tree).await;
         let started = impersonate(&state, &pat, form(tree.client, Some(quinn.id))).await;
 
+        // Presence comes from polls, not from starting: before the impersonator's
+        // first poll, the client sees nobody.
         assert!(seen_through(&state, &quinn.token).await.is_empty());
         assert_eq!(seen_through(&state, &started.token).await, ["Quinn Client"]);
         assert_eq!(seen_through(&state, &quinn.token).await, ["Pat Partner"]);
