@@ -13,7 +13,7 @@ use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
 
 use crate::error::AppError;
 
@@ -112,6 +112,19 @@ impl Db {
             Backend::Postgres => self.pool.begin().await?,
         };
         Ok(tx)
+    }
+
+    /// Holds back other transactions that lock the same `key` until this one ends, so
+    /// a count and the row written after it are one step. SQLite's write transactions
+    /// (begun IMMEDIATE) are serialized already; PostgreSQL takes an advisory lock.
+    pub async fn lock_key(&self, conn: &mut AnyConnection, key: &str) -> Result<(), AppError> {
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .bind(key)
+                .execute(conn)
+                .await?;
+        }
+        Ok(())
     }
 
     pub async fn is_reachable(&self) -> bool {

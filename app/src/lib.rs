@@ -72,6 +72,19 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The tab title as the title element takes it. The server writes it into the head
+/// as it is given, so there it is escaped: a record's name (a client's, a person's)
+/// must never become markup. The browser sets `document.title`, which is text.
+#[cfg(feature = "ssr")]
+fn title_text(title: String) -> String {
+    html_escape::encode_text(&title).into_owned()
+}
+
+#[cfg(not(feature = "ssr"))]
+fn title_text(title: String) -> String {
+    title
+}
+
 /// Providers and the route table; pages live in their feature folders.
 #[component]
 pub fn App() -> impl IntoView {
@@ -90,12 +103,15 @@ pub fn App() -> impl IntoView {
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
         <Title formatter=move |page: String| {
             let product = tenancy::brand::product_name(&brand);
-            if page.is_empty() { product } else { format!("{page} · {product}") }
+            title_text(if page.is_empty() { product } else { format!("{page} · {product}") })
         } />
         <BrandStylesheet />
         <Router>
             // In-order streaming puts suspended content in place as it streams, so
             // pages read and work before the wasm arrives, and with JavaScript off.
+            // Pages titled from their data render whole before the first byte
+            // (Async): the head goes out with the first chunk, and their title is
+            // only known once the data is.
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::InOrder />
                 <Route
@@ -116,12 +132,12 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::InOrder
                 />
                 <ParentRoute path=path!("") view=AppShell ssr=SsrMode::InOrder>
-                    <Route path=path!("") view=HomePage ssr=SsrMode::InOrder />
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/groups") view=GroupsPage ssr=SsrMode::InOrder />
                     <Route path=path!("/audit") view=AuditLogPage ssr=SsrMode::InOrder />
                     <Route path=path!("/clients") view=DirectoryPage ssr=SsrMode::InOrder />
                     <Route path=path!("/clients/new") view=NewClientPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/clients/:id") view=ClientPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/clients/:id") view=ClientPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/clients/:id/log-in-as")
                         view=LogInAsPage
@@ -142,7 +158,7 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/nodes/:id/users/:user")
                         view=UserPage
-                        ssr=SsrMode::InOrder
+                        ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/partners/:id/settings")

@@ -176,8 +176,18 @@ pub fn safe_next(next: Option<&str>) -> &str {
     }
 }
 
+/// A plain path (and query) on this site: visible ASCII only, since browsers drop tabs
+/// and newlines (`/\t/evil.example` becomes `//evil.example`) and a control character
+/// cannot go in a `Location` header; one leading slash, no backslash (read as a slash);
+/// and a valid URI path, so it names no scheme or host.
 fn is_local_path(path: &str) -> bool {
-    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
+    path.bytes().all(|byte| byte.is_ascii_graphic())
+        && path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && path
+            .parse::<http::uri::PathAndQuery>()
+            .is_ok_and(|parsed| parsed.as_str() == path)
 }
 
 pub fn encode_query_value(value: &str) -> String {
@@ -204,11 +214,31 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), HOME);
         assert_eq!(safe_next(Some("/\\evil.example")), HOME);
         assert_eq!(safe_next(None), HOME);
+        for sneaky in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/ /evil.example",
+            "/\u{0}x",
+            "/\u{7f}",
+            "/caf\u{e9}",
+            "/#//evil.example",
+            "",
+            "evil.example",
+            "http:/evil.example",
+        ] {
+            assert_eq!(safe_next(Some(sneaky)), HOME, "{sneaky:?}");
+        }
+        assert_eq!(
+            safe_next(Some("/nodes/2/users?q=a%20b")),
+            "/nodes/2/users?q=a%20b"
+        );
     }
 
     #[test]
     fn login_link_carries_the_page_to_return_to() {
         assert_eq!(login_then("/"), "/login");
-        assert_eq!(login_then("/a b?x=1"), "/login?next=/a%20b%3Fx%3D1");
+        assert_eq!(login_then("/a%20b?x=1"), "/login?next=/a%2520b%3Fx%3D1");
+        assert_eq!(login_then("/\t/evil.example"), "/login");
     }
 }

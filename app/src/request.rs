@@ -58,9 +58,8 @@ impl Client {
                 .to_string()
         };
         let forwarded = trust_forwarded_for
-            .then(|| header_text(header::HeaderName::from_static("x-forwarded-for")))
-            .and_then(|list| list.split(',').next().map(|a| a.trim().to_string()))
-            .filter(|address| !address.is_empty());
+            .then(|| forwarded_by_proxy(&parts.headers))
+            .flatten();
         let connected = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
@@ -89,6 +88,21 @@ impl Client {
     }
 }
 
+/// The client's address as the trusted proxy saw it: the last `X-Forwarded-For`
+/// entry, the one the proxy appended. Entries before it are whatever the client sent.
+fn forwarded_by_proxy(headers: &http::HeaderMap) -> Option<String> {
+    let last_line = headers
+        .get_all(header::HeaderName::from_static("x-forwarded-for"))
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .next_back()?;
+    let address = last_line.rsplit(',').next()?.trim();
+    address
+        .parse::<std::net::IpAddr>()
+        .ok()
+        .map(|address| address.to_string())
+}
+
 /// Adds a `Set-Cookie` header to the current response.
 pub fn set_cookie(cookie: &str) -> Result<(), AppError> {
     let value = HeaderValue::from_str(cookie).map_err(AppError::internal)?;
@@ -108,4 +122,36 @@ pub fn redirect_plain_form(path: &str) -> Result<(), AppError> {
         leptos_axum::redirect(path);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn address_behind_proxy(forwarded: &[&str]) -> String {
+        let mut request = http::Request::get("/");
+        for line in forwarded {
+            request = request.header("x-forwarded-for", *line);
+        }
+        let (parts, _) = request.body(()).unwrap().into_parts();
+        Client::from_parts(&parts, true).address
+    }
+
+    #[test]
+    fn behind_a_trusted_proxy_the_address_is_the_one_it_appended() {
+        assert_eq!(address_behind_proxy(&["203.0.113.7"]), "203.0.113.7");
+        // Whatever the client wrote comes first; the proxy appends what it saw.
+        assert_eq!(
+            address_behind_proxy(&["1.2.3.4, 203.0.113.7"]),
+            "203.0.113.7"
+        );
+        assert_eq!(
+            address_behind_proxy(&["1.2.3.4", "203.0.113.7"]),
+            "203.0.113.7"
+        );
+        assert_eq!(address_behind_proxy(&["2001:db8::1"]), "2001:db8::1");
+        // Not an address at all: the connection's address (none in this test).
+        assert_eq!(address_behind_proxy(&["203.0.113.7, evil"]), "unknown");
+        assert_eq!(address_behind_proxy(&[]), "unknown");
+    }
 }

@@ -15,7 +15,8 @@ pub struct AppState {
 pub struct Settings {
     /// Cookies carry `Secure` (and the `__Host-` prefix) unless serving plain local http.
     pub secure_cookies: bool,
-    /// Use the first address of `X-Forwarded-For`: only behind a trusted proxy.
+    /// Take the client address from the last `X-Forwarded-For` entry (the one the
+    /// proxy appended): only behind a trusted proxy.
     pub trust_forwarded_for: bool,
     /// A session ends after this long without a request.
     pub session_idle_ms: i64,
@@ -27,14 +28,20 @@ pub struct Settings {
     pub public_url: String,
 }
 
-/// Failed sign-ins allowed in a sliding window, per account and per client address.
-/// Attempts past the limit are refused until older failures leave the window, so
-/// nobody is ever locked out for good.
+/// Failed password checks allowed in a sliding window (see `auth::throttle`). Past
+/// the limit of one account from one address, or of one address, attempts are
+/// refused until older failures leave the window, so nobody is locked out for good;
+/// an account failing from many addresses is slowed down, never refused.
 #[derive(Clone, Copy, Debug)]
 pub struct SignInLimits {
     pub window_ms: i64,
-    pub per_account: i64,
+    pub per_account_and_address: i64,
     pub per_address: i64,
+    /// Failures of an account from anywhere before its attempts start to wait.
+    pub account_slowdown_after: i64,
+    /// How much longer each further attempt waits, up to the cap.
+    pub account_slowdown_step_ms: i64,
+    pub account_slowdown_max_ms: i64,
 }
 
 impl Default for Settings {
@@ -46,8 +53,11 @@ impl Default for Settings {
             session_lifetime_ms: 12 * 60 * 60 * 1000,
             sign_in_limits: SignInLimits {
                 window_ms: 15 * 60 * 1000,
-                per_account: 5,
+                per_account_and_address: 5,
                 per_address: 30,
+                account_slowdown_after: 10,
+                account_slowdown_step_ms: 500,
+                account_slowdown_max_ms: 5_000,
             },
             public_url: "http://127.0.0.1:3000".into(),
         }

@@ -9,7 +9,7 @@ mod tree_counts;
 
 use app::auth::links::follow;
 use app::auth::password::Passwords;
-use app::auth::roles::Role;
+use app::auth::roles::{Role, RoleSet};
 use app::auth::sso::{redeem, SsoLink};
 use app::auth::LinkPurpose;
 use app::clients::directory::{DirectoryQuery, SortKey};
@@ -1209,6 +1209,39 @@ async fn a_signed_sso_link_signs_its_user_in_once_before_it_expires() {
             assert!(
                 matches!(redeem(&state, &link).await, Err(AppError::Forbidden(_))),
                 "{link:?}"
+            );
+        }
+        // The client's token vouches only for people whose every role is held at the
+        // account: partner staff, even one also holding a role there, are refused.
+        let staff = actor_with(&state.db, "sid@northwind.test", tree.group, &[Role::User]).await;
+        let mut conn = state.db.pool().acquire().await.unwrap();
+        set_membership(
+            &mut conn,
+            staff.user.id,
+            tree.client,
+            &RoleSet::new([Role::ClientUser]),
+        )
+        .await
+        .unwrap();
+        drop(conn);
+        actor_with(
+            &state.db,
+            "ada@northwind.test",
+            tree.partner,
+            &[Role::AccountAdmin],
+        )
+        .await;
+        for (email, nonce) in [
+            ("sid@northwind.test", "nonce-0011"),
+            ("ada@northwind.test", "nonce-0012"),
+        ] {
+            let staff_link = sso_link(tree.client, email, 120, nonce, token);
+            assert!(
+                matches!(
+                    redeem(&state, &staff_link).await,
+                    Err(AppError::Forbidden(_))
+                ),
+                "{email}"
             );
         }
         let mut tampered = sso_link(tree.client, "hana@harbor.test", 120, "nonce-0008", token);

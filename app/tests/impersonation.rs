@@ -12,9 +12,10 @@ use app::audit::chain::{verify, ChainReport};
 use app::auth::guard::Actor;
 use app::auth::password::Passwords;
 use app::auth::roles::{Permission, PermissionSet, Role, RoleSet};
-use app::auth::session::{close_session, open_session, resolve};
+use app::auth::session::{close_session, open_session, resolve, SignInMethod};
 use app::clients::repo::client_record;
 use app::clients::service::set_operator_status;
+use app::clients::ClientStatus;
 use app::db::{now_ms, Db};
 use app::error::AppError;
 use app::impersonation::repo::{find, ImpersonationRecord};
@@ -85,9 +86,15 @@ async fn person(state: &AppState, name: &str, email: &str, node: NodeId, roles: 
 /// A further session of `user`, as from another browser.
 async fn sign_in(state: &AppState, user: UserId) -> String {
     let record = find_by_id(state.db.pool(), user).await.unwrap().unwrap();
-    open_session(state, &record, &Client::default(), None)
-        .await
-        .unwrap()
+    open_session(
+        state,
+        &record,
+        &Client::default(),
+        None,
+        SignInMethod::Password,
+    )
+    .await
+    .unwrap()
 }
 
 /// The actor of the session behind `token`, as the next request would get it.
@@ -1056,6 +1063,158 @@ async fn the_audit_chain_holds_through_a_start_a_change_and_a_stop() {
         );
         let report = verify(&state.db).await.unwrap();
         assert!(matches!(report, ChainReport::Intact { .. }), "{report:?}");
+    })
+    .await;
+}
+
+/// Suspends or reactivates `account` as `actor`, at its current version.
+async fn set_account_status(
+    state: &AppState,
+    actor: &Actor,
+    account: NodeId,
+    status: ClientStatus,
+) {
+    let version = client_record(state.db.pool(), account)
+        .await
+        .unwrap()
+        .unwrap()
+        .version;
+    app::clients::service::set_status(state, actor, ADDRESS, account, status, version)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_suspended_account_lets_nobody_in_but_its_partner() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let pat = pat(&state, &tree).await;
+        let pat_actor = actor(&state, &pat.token).await.unwrap();
+        let quinn = quinn(&state, &tree).await;
+        let cara = cara(&state, &tree).await;
+        let as_quinn = impersonate(&state, &pat, form(tree.client, Some(quinn.id))).await;
+
+        set_account_status(&state, &pat_actor, tree.client, ClientStatus::Suspended).await;
+        // Its people's sessions end at their next request, and so does a visit.
+        for token in [&quinn.token, &cara.token, &as_quinn.token] {
+            assert_eq!(
+                actor(&state, token).await.map(|_| ()),
+                Err(AppError::Unauthenticated)
+            );
+        }
+        assert_eq!(
+            resolve(&state, &quinn.token).await.map(|_| ()),
+            Err(AppError::Unauthenticated)
+        );
+        assert_eq!(
+            record(&state.db, as_quinn.id).await.end_reason,
+            Some(EndReason::AccessRevoked)
+        );
+        // Signing in again is refused, saying why; so is logging in to it.
+        let record_of_quinn = find_by_id(state.db.pool(), quinn.id)
+            .await
+            .unwrap()
+            .unwrap();
+        let refused = open_session(
+            &state,
+            &record_of_quinn,
+            &Client::default(),
+            None,
+            SignInMethod::Password,
+        )
+        .await;
+        match refused {
+            Err(AppError::Forbidden(message)) => {
+                assert!(message.contains("Harbor Dental is suspended"), "{message}")
+            }
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        let pat_actor = actor(&state, &pat.token).await.unwrap();
+        let visit = start_from(&state, &pat_actor, None, form(tree.client, Some(quinn.id))).await;
+        assert!(
+            matches!(&visit, Err(AppError::Forbidden(m)) if m.contains("suspended")),
+            "{:?}",
+            visit.map(|_| ())
+        );
+        // The partner still sees the account and reactivates it; then its people are back.
+        assert!(
+            app::clients::service::client_view(&state, &pat_actor, tree.client)
+                .await
+                .is_ok()
+        );
+        set_account_status(&state, &pat_actor, tree.client, ClientStatus::Active).await;
+        let token = open_session(
+            &state,
+            &record_of_quinn,
+            &Client::default(),
+            None,
+            SignInMethod::Password,
+        )
+        .await
+        .unwrap();
+        assert_eq!(actor(&state, &token).await.unwrap().user.id, quinn.id);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_support_grant_holds_only_while_its_granter_still_may_give_it() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let quinn = quinn(&state, &tree).await;
+        let cara = cara(&state, &tree).await;
+        let sam = sam(&state, &tree).await;
+        let sam_actor = actor(&state, &sam.token).await.unwrap();
+        let pat = pat(&state, &tree).await;
+        let pat_actor = actor(&state, &pat.token).await.unwrap();
+
+        // Cara grants access, then loses her admin role: the grant goes with it.
+        grant_support(&state, &cara, tree.client, Some("7")).await;
+        let visit = impersonate(&state, &sam, form(tree.client, Some(quinn.id))).await;
+        let version = membership_at(state.db.pool(), cara.id, tree.client)
+            .await
+            .unwrap()
+            .version;
+        let mut tx = state.db.begin().await.unwrap();
+        assert!(replace_roles(
+            &mut tx,
+            cara.id,
+            tree.client,
+            &RoleSet::new([Role::ClientUser]),
+            version
+        )
+        .await
+        .unwrap());
+        tx.commit().await.unwrap();
+        assert_eq!(granted_accounts(&state, &sam_actor).await, Ok(Vec::new()));
+        assert_eq!(
+            actor(&state, &visit.token).await.map(|_| ()),
+            Err(AppError::Unauthenticated)
+        );
+        assert_eq!(
+            record(&state.db, visit.id).await.end_reason,
+            Some(EndReason::AccessRevoked)
+        );
+
+        // Another admin's grant holds until its granter is disabled.
+        let cleo = person(
+            &state,
+            "Cleo Admin",
+            "cleo@harbor.test",
+            tree.client,
+            &[Role::ClientAdmin],
+        )
+        .await;
+        grant_support(&state, &cleo, tree.client, Some("7")).await;
+        assert_eq!(granted_accounts(&state, &sam_actor).await.unwrap().len(), 1);
+        set_enabled(&state, &pat_actor, ADDRESS, tree.client, cleo.id, false)
+            .await
+            .unwrap();
+        assert_eq!(granted_accounts(&state, &sam_actor).await, Ok(Vec::new()));
+        let refused = start_from(&state, &sam_actor, None, form(tree.client, Some(quinn.id))).await;
+        assert!(is_forbidden(&refused), "{:?}", refused.map(|_| ()));
     })
     .await;
 }

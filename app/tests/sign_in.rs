@@ -4,9 +4,11 @@ mod common;
 
 use std::net::SocketAddr;
 
+use app::auth::guard::Actor;
 use app::auth::password::Passwords;
 use app::auth::session::{
-    authenticate, close_session, hash_token, open_session, resolve, WRONG_CREDENTIALS,
+    authenticate, change_own_password, close_session, hash_token, open_session, resolve,
+    SignInMethod, WRONG_CREDENTIALS,
 };
 use app::db::Db;
 use app::error::AppError;
@@ -109,12 +111,12 @@ async fn a_session_resolves_until_signed_out_and_its_id_rotates_at_sign_in() {
         let user = signed_in_user(&state, "nora@northwind.test").await;
         let client = client_at("198.51.100.1");
 
-        let first = open_session(&state, &user, &client, None).await.unwrap();
+        let first = open_session(&state, &user, &client, None, SignInMethod::Password).await.unwrap();
         let session_user = resolve(&state, &first).await.unwrap();
         assert_eq!(session_user.id, user.id);
         assert_eq!(session_user.token_hash, hash_token(&first));
 
-        let second = open_session(&state, &user, &client, Some(&first)).await.unwrap();
+        let second = open_session(&state, &user, &client, Some(&first), SignInMethod::Password).await.unwrap();
         assert_ne!(first, second);
         assert_eq!(resolve(&state, &first).await, Err(AppError::Unauthenticated));
 
@@ -143,7 +145,9 @@ async fn sessions_end_when_idle_too_long_past_their_lifetime_or_when_the_user_is
         let client = client_at("198.51.100.1");
         let now = app::db::now_ms();
 
-        let idle = open_session(&state, &user, &client, None).await.unwrap();
+        let idle = open_session(&state, &user, &client, None, SignInMethod::Password)
+            .await
+            .unwrap();
         sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
             .bind(now - state.settings.session_idle_ms - 1_000)
             .bind(hash_token(&idle))
@@ -158,7 +162,9 @@ async fn sessions_end_when_idle_too_long_past_their_lifetime_or_when_the_user_is
             .unwrap();
         assert_eq!(left, 0, "a dead session is deleted on sight");
 
-        let old = open_session(&state, &user, &client, None).await.unwrap();
+        let old = open_session(&state, &user, &client, None, SignInMethod::Password)
+            .await
+            .unwrap();
         sqlx::query("UPDATE sessions SET expires_at = $1 WHERE token_hash = $2")
             .bind(now - 1)
             .bind(hash_token(&old))
@@ -167,7 +173,9 @@ async fn sessions_end_when_idle_too_long_past_their_lifetime_or_when_the_user_is
             .unwrap();
         assert_eq!(resolve(&state, &old).await, Err(AppError::Unauthenticated));
 
-        let live = open_session(&state, &user, &client, None).await.unwrap();
+        let live = open_session(&state, &user, &client, None, SignInMethod::Password)
+            .await
+            .unwrap();
         assert!(resolve(&state, &live).await.is_ok());
         sqlx::query("UPDATE users SET status = 'disabled' WHERE id = $1")
             .bind(user.id.0)
@@ -179,8 +187,12 @@ async fn sessions_end_when_idle_too_long_past_their_lifetime_or_when_the_user_is
     .await;
 }
 
+async fn count(db: &Db, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(db.pool()).await.unwrap()
+}
+
 #[tokio::test]
-async fn failed_sign_ins_are_limited_per_account_and_per_address_but_never_for_good() {
+async fn failed_sign_ins_are_limited_per_account_and_address_and_per_address_but_never_for_good() {
     on_every_database(|db| async move {
         let state = state(db);
         let limits = state.settings.sign_in_limits;
@@ -188,33 +200,46 @@ async fn failed_sign_ins_are_limited_per_account_and_per_address_but_never_for_g
         add_user(&state, "hana@harbor.test", UserStatus::Active).await;
         let attacker = client_at("203.0.113.9");
 
-        for _ in 0..limits.per_account {
+        for _ in 0..limits.per_account_and_address {
             let wrong =
                 authenticate(&state, &attacker, "nora@northwind.test", "guess".into()).await;
             assert_eq!(wrong.unwrap_err(), wrong_credentials());
         }
-        // Past the limit even the right password waits, from any address.
-        let throttled = authenticate(
-            &state,
-            &client_at("198.51.100.1"),
-            "nora@northwind.test",
-            PASSWORD.into(),
-        )
-        .await;
+        // Past the limit, that address waits, even with the right password...
+        let throttled =
+            authenticate(&state, &attacker, "nora@northwind.test", PASSWORD.into()).await;
         assert!(matches!(
             throttled,
             Err(AppError::TooManyAttempts {
                 retry_after_minutes: 15
             })
         ));
+        // ...but the account's owner, elsewhere, is not locked out.
+        assert!(authenticate(
+            &state,
+            &client_at("198.51.100.1"),
+            "nora@northwind.test",
+            PASSWORD.into()
+        )
+        .await
+        .is_ok());
         // Other accounts are not affected by one account's limit.
         assert!(
             authenticate(&state, &attacker, "hana@harbor.test", PASSWORD.into())
                 .await
                 .is_ok()
         );
+        // Each failure is on the record: whom it named, from where, how many so far.
+        let recorded = count(
+            &state.db,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'auth.sign_in_failed' \
+             AND address = '203.0.113.9' AND subject_user_id IS NOT NULL \
+             AND details LIKE '%\"failures_from_address\":5%'",
+        )
+        .await;
+        assert_eq!(recorded, 1);
 
-        // Once the failures leave the window, the account opens again by itself.
+        // Once the failures leave the window, the address may try again by itself.
         sqlx::query("UPDATE sign_in_failures SET failed_at = failed_at - $1")
             .bind(limits.window_ms)
             .execute(state.db.pool())
@@ -246,6 +271,102 @@ async fn failed_sign_ins_are_limited_per_account_and_per_address_but_never_for_g
         )
         .await
         .is_ok());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn guesses_sent_at_once_are_counted_before_any_is_weighed() {
+    on_every_database(|db| async move {
+        let state = state(db);
+        let limit = state.settings.sign_in_limits.per_account_and_address;
+        add_user(&state, "nora@northwind.test", UserStatus::Active).await;
+        let attacker = client_at("203.0.113.9");
+        let guesses = (0..12).map(|n| {
+            let (state, attacker) = (&state, &attacker);
+            async move {
+                authenticate(state, attacker, "nora@northwind.test", format!("guess {n}")).await
+            }
+        });
+        let answers = futures::future::join_all(guesses).await;
+        let weighed = answers
+            .iter()
+            .filter(|answer| answer.as_ref().err() == Some(&wrong_credentials()))
+            .count();
+        let refused = answers
+            .iter()
+            .filter(|answer| matches!(answer, Err(AppError::TooManyAttempts { .. })))
+            .count();
+        assert_eq!((weighed, refused), (limit as usize, 12 - limit as usize));
+        let recorded = count(
+            &state.db,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'auth.sign_in_failed'",
+        )
+        .await;
+        assert_eq!(recorded, limit);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_account_failing_from_many_addresses_is_slowed_never_refused() {
+    on_every_database(|db| async move {
+        let mut state = state(db);
+        state.settings.sign_in_limits.account_slowdown_after = 2;
+        state.settings.sign_in_limits.account_slowdown_step_ms = 1;
+        add_user(&state, "nora@northwind.test", UserStatus::Active).await;
+        for n in 0..20 {
+            let botnet = client_at(&format!("203.0.113.{n}"));
+            for _ in 0..2 {
+                let wrong =
+                    authenticate(&state, &botnet, "nora@northwind.test", "guess".into()).await;
+                assert_eq!(wrong.unwrap_err(), wrong_credentials());
+            }
+        }
+        assert!(authenticate(
+            &state,
+            &client_at("198.51.100.1"),
+            "nora@northwind.test",
+            PASSWORD.into()
+        )
+        .await
+        .is_ok());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn guessing_the_current_password_is_limited_as_signing_in_is() {
+    on_every_database(|db| async move {
+        let state = state(db);
+        let limit = state.settings.sign_in_limits.per_account_and_address;
+        add_user(&state, "nora@northwind.test", UserStatus::Active).await;
+        let user = signed_in_user(&state, "nora@northwind.test").await;
+        let client = client_at("203.0.113.9");
+        let token = open_session(&state, &user, &client, None, SignInMethod::Password)
+            .await
+            .unwrap();
+        let actor = Actor::of(&state.db, resolve(&state, &token).await.unwrap())
+            .await
+            .unwrap();
+        let new = "a brand new passphrase here";
+        for n in 0..limit {
+            let wrong =
+                change_own_password(&state, &actor, &client, format!("guess {n}"), new, new).await;
+            assert!(wrong.unwrap_err().message_for("current_password").is_some());
+        }
+        let throttled =
+            change_own_password(&state, &actor, &client, PASSWORD.into(), new, new).await;
+        assert!(
+            matches!(throttled, Err(AppError::TooManyAttempts { .. })),
+            "{throttled:?}"
+        );
+        let recorded = count(
+            &state.db,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'auth.password_change_failed'",
+        )
+        .await;
+        assert_eq!(recorded, limit);
     })
     .await;
 }

@@ -9,8 +9,8 @@ mod outcome;
 use app::auth::guard::Actor;
 use app::auth::links::{follow, send_password_reset};
 use app::auth::password::Passwords;
-use app::auth::roles::Role;
-use app::auth::session::{authenticate, open_session};
+use app::auth::roles::{Role, RoleSet};
+use app::auth::session::{authenticate, open_session, SignInMethod};
 use app::auth::LinkPurpose;
 use app::db::Db;
 use app::error::AppError;
@@ -80,7 +80,7 @@ async fn version_at(state: &AppState, actor: &Actor, node: NodeId, user: UserId)
 async fn sign_in_as(state: &AppState, email: &str, password: &str) -> Result<String, AppError> {
     let client = Client::default();
     let user = authenticate(state, &client, email, password.into()).await?;
-    open_session(state, &user, &client, None).await
+    open_session(state, &user, &client, None, SignInMethod::Password).await
 }
 
 async fn sessions_of(db: &Db, user: UserId) -> i64 {
@@ -266,7 +266,8 @@ async fn nobody_grants_or_takes_away_a_role_they_do_not_hold() {
         )
         .await;
         assert_eq!(above, Err(AppError::NotFound));
-        set_roles(
+        // Partner staff reach the account from above: its roles are for its own people.
+        let staff_at_client = set_roles(
             &state,
             &p.partner_admin,
             ADDRESS,
@@ -276,26 +277,43 @@ async fn nobody_grants_or_takes_away_a_role_they_do_not_hold() {
             0,
         )
         .await
+        .unwrap_err();
+        assert!(
+            staff_at_client
+                .message_for("roles")
+                .is_some_and(|message| message.contains("the account's own people")),
+            "{staff_at_client:?}"
+        );
+        set_roles(
+            &state,
+            &p.partner_admin,
+            ADDRESS,
+            tree.sub_group,
+            vic,
+            &keys(&[Role::User]),
+            0,
+        )
+        .await
         .unwrap();
-        let version = version_at(&state, &p.partner_admin, tree.client, vic).await;
+        let version = version_at(&state, &p.partner_admin, tree.sub_group, vic).await;
         // Taking away a role they could not give is refused the same way.
         set_roles(
             &state,
             &p.partner_admin,
             ADDRESS,
-            tree.client,
+            tree.sub_group,
             vic,
-            &keys(&[Role::ClientUser, Role::MessagingAgent]),
+            &keys(&[Role::User, Role::MessagingAgent]),
             version,
         )
         .await
         .unwrap();
-        let partner_version = version_at(&state, &p.partner_admin, tree.client, vic).await;
+        let partner_version = version_at(&state, &p.partner_admin, tree.sub_group, vic).await;
         let platform_only = set_roles(
             &state,
             &p.partner_admin,
             ADDRESS,
-            tree.client,
+            tree.sub_group,
             vic,
             &keys(&[Role::SupportAgent]),
             partner_version,
@@ -320,9 +338,9 @@ async fn nobody_grants_or_takes_away_a_role_they_do_not_hold() {
             &state,
             &p.partner_admin,
             ADDRESS,
-            tree.client,
+            tree.sub_group,
             vic,
-            &keys(&[Role::ClientUser]),
+            &keys(&[Role::User]),
             version,
         )
         .await
@@ -768,18 +786,19 @@ async fn disabling_ends_sessions_at_once_and_enabling_lets_them_back() {
             &[Role::AccountAdmin],
         )
         .await;
+        // Someone holding roles both at East and at the account (as people could
+        // before client roles were kept for the account's own people).
         let vic = p.east_viewer.user.id;
-        set_roles(
-            &state,
-            &p.partner_admin,
-            ADDRESS,
-            tree.client,
+        let mut conn = state.db.pool().acquire().await.unwrap();
+        app::users::repo::set_membership(
+            &mut conn,
             vic,
-            &keys(&[Role::ClientUser]),
-            0,
+            tree.client,
+            &RoleSet::new([Role::ClientUser]),
         )
         .await
         .unwrap();
+        drop(conn);
         let elsewhere = set_enabled(&state, &boston_admin, ADDRESS, tree.client, vic, false).await;
         assert!(
             matches!(elsewhere, Err(AppError::Forbidden(_))),
@@ -923,12 +942,14 @@ async fn every_users_function_checks_the_actors_rights_at_the_node() {
             (Role::AccountAdmin, tree.other_partner, [N; 9]),
             (Role::User, tree.partner, [F; 9]),
             (Role::MessagingAgent, tree.group, [F; 9]),
-            (Role::AccountManager, client, [A; 9]),
-            (Role::ClientAdmin, client, [A; 9]),
+            // The subject, an Account Manager, has as much authority as these two:
+            // they may act on the account but not set a password for it.
+            (Role::AccountManager, client, [A, A, A, A, A, A, F, A, A]),
+            (Role::ClientAdmin, client, [A, A, A, A, A, A, F, A, A]),
             (Role::ClientUser, client, [F; 9]),
             (Role::SupportAgent, tree.platform, [F; 9]),
         ];
-        let mut allowed_rows = 0;
+        let mut changes_made = 0;
         for (index, (role, node, expected)) in matrix.into_iter().enumerate() {
             let actor = actor_with(&state.db, &format!("actor{index}@matrix.test"), node, &[role]).await;
             // A fresh invitee each time (an Account Manager: no seat), so that every
@@ -951,11 +972,106 @@ async fn every_users_function_checks_the_actors_rights_at_the_node() {
                 outcome(&remove_access(&state, &actor, ADDRESS, client, subject).await),
             ];
             assert_eq!(got, expected, "{role:?} at {node:?}");
-            allowed_rows += i64::from(expected[0] == A);
+            // Setting roles, resending, a password, disabling and removing access
+            // each change something when allowed (the empty invite is refused).
+            changes_made += [3, 5, 6, 7, 8].iter().filter(|&&call| expected[call] == A).count() as i64;
         }
-        // Each allowed row made its five changes; the refused rows made none.
         let changes = count(&state.db, "SELECT COUNT(*) FROM audit_events WHERE action LIKE 'user.%' AND action <> 'user.invited'").await;
-        assert_eq!(changes, allowed_rows * 5);
+        assert_eq!(changes, changes_made);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn account_actions_reach_only_people_below_and_passwords_only_people_with_less() {
+    use Outcome::{Allowed as A, Forbidden as F, NotFound as N};
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let (client, partner) = (tree.client, tree.partner);
+        let actors = [
+            (
+                "client admin",
+                actor_with(&state.db, "cara@harbor.test", client, &[Role::ClientAdmin]).await,
+            ),
+            (
+                "partner admin",
+                actor_with(
+                    &state.db,
+                    "pat@northwind.test",
+                    partner,
+                    &[Role::AccountAdmin],
+                )
+                .await,
+            ),
+            (
+                "Boston admin",
+                actor_with(
+                    &state.db,
+                    "bo@northwind.test",
+                    tree.sub_group,
+                    &[Role::AccountAdmin],
+                )
+                .await,
+            ),
+            (
+                "platform admin",
+                actor_with(
+                    &state.db,
+                    "root@platform.test",
+                    tree.platform,
+                    &[Role::PlatformAdmin],
+                )
+                .await,
+            ),
+        ];
+        // Whom, where they hold their role, then for each actor above: disabling
+        // (needs every permission the person's roles give), then setting a password
+        // (needs strictly more).
+        let matrix = [
+            (Role::ClientUser, client, [[A, A], [A, A], [A, A], [A, A]]),
+            (
+                Role::AccountManager,
+                client,
+                [[A, F], [A, A], [A, A], [A, A]],
+            ),
+            (Role::ClientAdmin, client, [[A, F], [A, A], [A, A], [A, A]]),
+            (Role::AccountAdmin, client, [[F, F], [A, F], [A, F], [A, A]]),
+            (
+                Role::AccountAdmin,
+                partner,
+                [[N, N], [A, F], [N, N], [A, A]],
+            ),
+            (
+                Role::SupportAgent,
+                partner,
+                [[N, N], [F, F], [N, N], [A, A]],
+            ),
+        ];
+        for (index, (role, node, expected)) in matrix.into_iter().enumerate() {
+            for (column, (who, actor)) in actors.iter().enumerate() {
+                let email = format!("subject{index}.{column}@matrix.test");
+                let subject = actor_with(&state.db, &email, node, &[role]).await.user.id;
+                let password = set_generated_password(&state, actor, ADDRESS, node, subject).await;
+                let disable = set_enabled(&state, actor, ADDRESS, node, subject, false).await;
+                let got = [outcome(&disable), outcome(&password)];
+                assert_eq!(got, expected[column], "{who} on a {role:?} at {node:?}");
+                let status = find_by_email(state.db.pool(), &email)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                assert_eq!(
+                    status.must_change_password,
+                    got[1] == A,
+                    "{who} on a {role:?}"
+                );
+                assert_eq!(
+                    status.status == UserStatus::Disabled,
+                    got[0] == A,
+                    "{who} on a {role:?}"
+                );
+            }
+        }
     })
     .await;
 }

@@ -9,7 +9,7 @@ mod outcome;
 use app::auth::guard::{ready, Actor};
 use app::auth::password::Passwords;
 use app::auth::roles::Role;
-use app::auth::session::{authenticate, open_session, resolve};
+use app::auth::session::{authenticate, open_session, resolve, SignInMethod};
 use app::auth::verification::{check_code, send_code, MAX_ATTEMPTS};
 use app::auth::{Obligation, VerifyChannel};
 use app::clients::repo::client_record;
@@ -67,7 +67,9 @@ async fn quinn(state: &AppState) -> Actor {
     let user = authenticate(state, &client, QUINN, PASSWORD.into())
         .await
         .unwrap();
-    let token = open_session(state, &user, &client, None).await.unwrap();
+    let token = open_session(state, &user, &client, None, SignInMethod::Password)
+        .await
+        .unwrap();
     Actor::of(&state.db, resolve(state, &token).await.unwrap())
         .await
         .unwrap()

@@ -336,9 +336,15 @@ async fn throughput(db: &Db, url: &str, port: u16) {
         .await
         .expect("query")
         .expect("demo user");
-    let token = app::auth::session::open_session(&state, &user, &Client::default(), None)
-        .await
-        .expect("session");
+    let token = app::auth::session::open_session(
+        &state,
+        &user,
+        &Client::default(),
+        None,
+        app::auth::session::SignInMethod::Password,
+    )
+    .await
+    .expect("session");
     let cookie = format!("{}={token}", app::auth::session::cookie_name(&settings));
 
     let span = Duration::from_secs(5);

@@ -12,7 +12,7 @@ mod common;
 use std::process::{Command, Stdio};
 
 use app::auth::password::Passwords;
-use app::auth::session::{authenticate, open_session, resolve};
+use app::auth::session::{authenticate, open_session, resolve, SignInMethod};
 use app::db::Db;
 use app::impersonation::service::{presence, start, StartRequest};
 use app::request::Client;
@@ -92,7 +92,7 @@ async fn signed_in(state: &AppState, email: &str) -> String {
     let user = authenticate(state, &client, email, PASSWORD.into())
         .await
         .expect("demo login");
-    open_session(state, &user, &client, None)
+    open_session(state, &user, &client, None, SignInMethod::Password)
         .await
         .expect("session")
 }

@@ -83,7 +83,8 @@ pub struct ServeArgs {
     /// Send cookies without `Secure`, for plain http on a local machine only.
     #[arg(long, env = "SWITCHBOARD_INSECURE_COOKIES", value_parser = FalseyValueParser::new())]
     pub insecure_cookies: bool,
-    /// Take the client address from X-Forwarded-For (only behind a trusted proxy).
+    /// Take the client address from the last X-Forwarded-For entry, the one a trusted
+    /// proxy appends (only behind one such proxy).
     #[arg(long, env = "SWITCHBOARD_TRUST_PROXY", value_parser = FalseyValueParser::new())]
     pub trust_proxy: bool,
     /// Minutes without a request after which a session ends.

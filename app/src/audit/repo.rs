@@ -82,6 +82,25 @@ impl<'a> AuditEvent<'a> {
         }
     }
 
+    /// An attempt by someone not (or not yet) proved to be anyone, such as a failed
+    /// sign-in: about `subject` when it named a user.
+    pub fn attempt(
+        subject: Option<UserId>,
+        action: &'a str,
+        details: serde_json::Value,
+        address: &'a str,
+    ) -> Self {
+        Self {
+            actor: None,
+            impersonation: None,
+            subject,
+            node: None,
+            action,
+            details,
+            address,
+        }
+    }
+
     /// Something a user did to their own account (signing in, changing a password).
     pub fn about_self(
         by: impl Into<Acting>,

@@ -43,7 +43,7 @@ fn audit_roots(actor: &Actor) -> Vec<(NodeId, NodeKind)> {
     actor
         .memberships
         .iter()
-        .filter(|m| m.roles.permissions().contains(Permission::ViewAudit))
+        .filter(|m| actor.held_through(m).contains(Permission::ViewAudit))
         .map(|m| (m.node_id, m.node_kind))
         .collect()
 }

@@ -93,7 +93,14 @@ pub async fn sign_in(
 
     let user = session::authenticate(&state, &client, &email, password).await?;
     let previous = client.cookie(session::cookie_name(&state.settings));
-    let token = session::open_session(&state, &user, &client, previous).await?;
+    let token = session::open_session(
+        &state,
+        &user,
+        &client,
+        previous,
+        session::SignInMethod::Password,
+    )
+    .await?;
     set_cookie(&session::session_cookie(&state.settings, &token))?;
     leptos_axum::redirect(crate::paths::safe_next(next.as_deref()));
     Ok(())
@@ -129,70 +136,21 @@ pub async fn change_password(
     new_password: String,
     confirm_password: String,
 ) -> Result<(), AppError> {
-    use super::{guard, password::new_password_problem, session};
-    use crate::audit::repo::{record, AuditEvent};
+    use super::{guard, session};
     use crate::request::Client;
-    use crate::users::repo::{find_by_id, set_password};
 
     let state = crate::request::state()?;
     let client = Client::current(&state)?;
     let actor = guard::signed_in_as_self(&state).await?;
-
-    let mut errors = FieldErrors::default();
-    if current_password.is_empty() {
-        errors.add("current_password", "Enter your current password.");
-    }
-    if let Some(problem) =
-        new_password_problem(&new_password, &[&actor.user.email, &actor.user.name])
-    {
-        errors.add("new_password", problem);
-    } else if new_password == current_password {
-        errors.add(
-            "new_password",
-            "Choose a password different from the current one.",
-        );
-    }
-    if confirm_password != new_password {
-        errors.add("confirm_password", "The two new passwords do not match.");
-    }
-    errors.into_result()?;
-
-    let stored = find_by_id(state.db.pool(), actor.user.id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    if !state
-        .passwords
-        .verify(current_password, stored.password_hash)
-        .await?
-    {
-        return Err(AppError::field(
-            "current_password",
-            "That is not your current password.",
-        ));
-    }
-    let hash = state.passwords.hash(new_password).await?;
-
-    let mut tx = state.db.begin().await?;
-    set_password(&mut *tx, actor.user.id, &hash, false).await?;
-    session::end_sessions(
-        &mut tx,
-        actor.user.id,
-        Some(&actor.user.token_hash),
-        crate::impersonation::EndReason::SignedOut,
-        &client.address,
+    session::change_own_password(
+        &state,
+        &actor,
+        &client,
+        current_password,
+        &new_password,
+        &confirm_password,
     )
     .await?;
-    record(
-        &mut tx,
-        AuditEvent::about_self(
-            actor.user.id,
-            "auth.password_changed",
-            serde_json::json!({ "was_temporary": actor.user.must_change_password }),
-            &client.address,
-        ),
-    )
-    .await?;
-    tx.commit().await?;
     leptos_axum::redirect(crate::paths::HOME);
     Ok(())
 }
@@ -228,7 +186,14 @@ pub async fn follow_link(
     )
     .await?;
     let previous = client.cookie(session::cookie_name(&state.settings));
-    let token = session::open_session(&state, &user, &client, previous).await?;
+    let token = session::open_session(
+        &state,
+        &user,
+        &client,
+        previous,
+        session::SignInMethod::Link,
+    )
+    .await?;
     set_cookie(&session::session_cookie(&state.settings, &token))?;
     leptos_axum::redirect(crate::paths::HOME);
     Ok(())

@@ -9,6 +9,7 @@ use super::{verification, Obligation};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::impersonation::service::{actor_through, Impersonating};
+use crate::impersonation::EndReason;
 use crate::request::Client;
 use crate::state::AppState;
 use crate::tenancy::{repo::ancestors, NodeId};
@@ -113,6 +114,15 @@ impl Actor {
             return actor_through(db, user, impersonation).await;
         }
         let memberships = memberships_of(db.pool(), user.id).await?;
+        if session::suspended_account(db, &memberships)
+            .await?
+            .is_some()
+        {
+            let mut tx = db.begin().await?;
+            session::end_session(&mut tx, &user.token_hash, EndReason::AccessRevoked, "").await?;
+            tx.commit().await?;
+            return Err(AppError::Unauthenticated);
+        }
         let obligation = if user.must_change_password {
             Some(Obligation::ChangePassword)
         } else if !verification::channels_due(db, &user, &memberships)

@@ -20,6 +20,8 @@ pub mod session;
 #[cfg(feature = "ssr")]
 pub mod sso;
 #[cfg(feature = "ssr")]
+pub mod throttle;
+#[cfg(feature = "ssr")]
 pub mod verification;
 
 use leptos::prelude::*;

@@ -88,6 +88,11 @@ impl PermissionSet {
         self.0 & other.0 == other.0
     }
 
+    /// Whether this set covers `other` and holds more besides: strictly more authority.
+    pub fn exceeds(self, other: Self) -> bool {
+        self.covers(other) && self != other
+    }
+
     /// Whether these permissions at a node of `kind` let someone manage the users
     /// there: partner staff with ManageUsers anywhere, an account's own admins at it.
     pub fn manages_users_at(self, kind: NodeKind) -> bool {

@@ -6,15 +6,23 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 
+use super::guard::Actor;
+use super::password::new_password_problem;
+use super::throttle;
 use crate::audit::repo::{record, AuditEvent};
 use crate::auth::password::random_token;
-use crate::db::{flag, now_ms};
+use crate::clients::repo::is_suspended;
+use crate::db::{flag, now_ms, Db};
 use crate::error::{AppError, FieldErrors};
 use crate::impersonation::service::end_in;
 use crate::impersonation::{EndReason, ImpersonationId};
 use crate::request::Client;
-use crate::state::{AppState, Settings, SignInLimits};
-use crate::users::repo::{find_by_email, record_sign_in, UserRecord};
+use crate::state::{AppState, Settings};
+use crate::tenancy::NodeKind;
+use crate::users::repo::{
+    find_by_email, find_by_id, memberships_of, record_sign_in, set_password, MembershipRecord,
+    UserRecord,
+};
 use crate::users::{normalize_email, UserId, UserStatus};
 
 pub const WRONG_CREDENTIALS: &str = "Email or password is incorrect.";
@@ -77,8 +85,9 @@ pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Checks an email and password, throttled per account and per client address.
-/// Unknown emails cost the same time and get the same answer as wrong passwords.
+/// Checks an email and password, throttled (see `super::throttle`). Unknown emails
+/// cost the same time and get the same answer as wrong passwords; every failure is
+/// on the record.
 pub async fn authenticate(
     state: &AppState,
     client: &Client,
@@ -86,20 +95,14 @@ pub async fn authenticate(
     password: String,
 ) -> Result<UserRecord, AppError> {
     let email = normalize_email(email);
-    let now = now_ms();
-    let limits = state.settings.sign_in_limits;
-    check_throttle(state, &limits, &email, &client.address, now).await?;
-
+    let attempt = throttle::begin_attempt(state, &email, &client.address).await?;
     let user = find_by_email(state.db.pool(), &email).await?;
     let stored_hash = user.as_ref().and_then(|u| u.password_hash.clone());
     let password_matches = state.passwords.verify(password, stored_hash).await?;
 
     match user {
         Some(user) if password_matches => {
-            sqlx::query("DELETE FROM sign_in_failures WHERE email_normalized = $1")
-                .bind(&email)
-                .execute(state.db.pool())
-                .await?;
+            attempt.succeeded(state).await?;
             if user.status == UserStatus::Active {
                 Ok(user)
             } else {
@@ -109,8 +112,10 @@ pub async fn authenticate(
                 ))
             }
         }
-        _ => {
-            record_failure(state, &limits, &email, &client.address, now).await?;
+        user => {
+            attempt
+                .failed(state, user.map(|user| user.id), "auth.sign_in_failed")
+                .await?;
             Err(AppError::Validation(FieldErrors::one(
                 FieldErrors::FORM,
                 WRONG_CREDENTIALS,
@@ -119,70 +124,103 @@ pub async fn authenticate(
     }
 }
 
-async fn check_throttle(
+/// Replaces the actor's own password once they proved the current one (throttled as
+/// signing in is: guessing it is guessing a password), and ends their other sessions.
+pub async fn change_own_password(
     state: &AppState,
-    limits: &SignInLimits,
-    email: &str,
-    address: &str,
-    now: i64,
+    actor: &Actor,
+    client: &Client,
+    current_password: String,
+    new_password: &str,
+    confirm_password: &str,
 ) -> Result<(), AppError> {
-    let since = now - limits.window_ms;
-    for (column, value, limit) in [
-        ("email_normalized", email, limits.per_account),
-        ("address", address, limits.per_address),
-    ] {
-        let row = sqlx::query(&format!(
-            "SELECT COUNT(*) AS failures, MIN(failed_at) AS oldest FROM sign_in_failures \
-             WHERE {column} = $1 AND failed_at > $2"
-        ))
-        .bind(value)
-        .bind(since)
-        .fetch_one(state.db.pool())
-        .await?;
-        let failures: i64 = row.try_get("failures")?;
-        if failures >= limit {
-            let oldest: Option<i64> = row.try_get("oldest")?;
-            let wait_ms = oldest.unwrap_or(now) + limits.window_ms - now;
-            return Err(AppError::TooManyAttempts {
-                retry_after_minutes: (wait_ms.max(0) + 59_999) / 60_000,
-            });
-        }
+    let mut errors = FieldErrors::default();
+    if current_password.is_empty() {
+        errors.add("current_password", "Enter your current password.");
     }
-    Ok(())
-}
+    if let Some(problem) =
+        new_password_problem(new_password, &[&actor.user.email, &actor.user.name])
+    {
+        errors.add("new_password", problem);
+    } else if new_password == current_password {
+        errors.add(
+            "new_password",
+            "Choose a password different from the current one.",
+        );
+    }
+    if confirm_password != new_password {
+        errors.add("confirm_password", "The two new passwords do not match.");
+    }
+    errors.into_result()?;
 
-async fn record_failure(
-    state: &AppState,
-    limits: &SignInLimits,
-    email: &str,
-    address: &str,
-    now: i64,
-) -> Result<(), AppError> {
+    let stored = find_by_id(state.db.pool(), actor.user.id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let email = normalize_email(&stored.email);
+    let attempt = throttle::begin_attempt(state, &email, &client.address).await?;
+    if !state
+        .passwords
+        .verify(current_password, stored.password_hash)
+        .await?
+    {
+        attempt
+            .failed(state, Some(stored.id), "auth.password_change_failed")
+            .await?;
+        return Err(AppError::field(
+            "current_password",
+            "That is not your current password.",
+        ));
+    }
+    attempt.succeeded(state).await?;
+    let hash = state.passwords.hash(new_password.to_string()).await?;
+
     let mut tx = state.db.begin().await?;
-    sqlx::query("DELETE FROM sign_in_failures WHERE failed_at <= $1")
-        .bind(now - limits.window_ms)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query(
-        "INSERT INTO sign_in_failures (email_normalized, address, failed_at) VALUES ($1, $2, $3)",
+    set_password(&mut *tx, actor.user.id, &hash, false).await?;
+    end_sessions(
+        &mut tx,
+        actor.user.id,
+        Some(&actor.user.token_hash),
+        EndReason::SignedOut,
+        &client.address,
     )
-    .bind(email)
-    .bind(address)
-    .bind(now)
-    .execute(&mut *tx)
+    .await?;
+    record(
+        &mut tx,
+        AuditEvent::about_self(
+            actor.user.id,
+            "auth.password_changed",
+            json!({ "was_temporary": actor.user.must_change_password }),
+            &client.address,
+        ),
+    )
     .await?;
     tx.commit().await?;
     Ok(())
 }
 
+crate::keyed_enum! {
+    /// How someone proved who they are at sign-in, as the audit log records it.
+    pub enum SignInMethod {
+        Password = ("password", "Email and password"),
+        Link = ("link", "A mailed link"),
+        Sso = ("sso", "A signed SSO link"),
+    }
+}
+
 /// Starts a session for `user` and returns its token. The session the browser had
-/// before, if any, ends: the id always changes at sign-in.
+/// before, if any, ends: the id always changes at sign-in. Nobody signs in to a
+/// suspended client account.
 pub async fn open_session(
     state: &AppState,
     user: &UserRecord,
     client: &Client,
     previous_token: Option<&str>,
+    via: SignInMethod,
 ) -> Result<String, AppError> {
+    let memberships = memberships_of(state.db.pool(), user.id).await?;
+    if let Some(account) = suspended_account(&state.db, &memberships).await? {
+        return Err(AppError::forbidden(suspended_refusal(&account)));
+    }
     let token = random_token();
     let now = now_ms();
     let mut tx = state.db.begin().await?;
@@ -207,13 +245,39 @@ pub async fn open_session(
         AuditEvent::about_self(
             user.id,
             "auth.sign_in",
-            json!({ "user_agent": client.user_agent }),
+            json!({ "user_agent": client.user_agent, "via": via.key() }),
             &client.address,
         ),
     )
     .await?;
     tx.commit().await?;
     Ok(token)
+}
+
+/// The suspended client account that every one of `memberships` lies in, if there is
+/// one: its people cannot sign in, and their sessions end at their next request.
+/// Partner staff, whose roles lie above the account, still see and reactivate it.
+pub async fn suspended_account(
+    db: &Db,
+    memberships: &[MembershipRecord],
+) -> Result<Option<String>, AppError> {
+    let Some(first) = memberships.first() else {
+        return Ok(None);
+    };
+    for membership in memberships {
+        if membership.node_kind != NodeKind::Client
+            || !is_suspended(db.pool(), membership.node_id).await?
+        {
+            return Ok(None);
+        }
+    }
+    Ok(Some(first.node_name.clone()))
+}
+
+pub fn suspended_refusal(account: &str) -> String {
+    format!(
+        "{account} is suspended, so its users cannot sign in. Ask your provider to reactivate it."
+    )
 }
 
 /// Stores a new session of `user` behind `token`; one opened for an impersonation

@@ -1,6 +1,7 @@
 //! Signed SSO login links (PRODUCT.md §2): a partner's system signs (client, email,
 //! expiry, nonce) with the client's SSO token, and the link signs that user in once,
-//! before it expires.
+//! before it expires. It signs in only the client account's own people (whose every
+//! role is held there), never partner staff, and never into a suspended account.
 //!
 //! `GET /sso/login?client=ID&email=E&expires=UNIX_SECONDS&nonce=N&signature=HEX` where
 //! `signature = hex(HMAC-SHA256(key = SSO token, "ID\nEMAIL\nEXPIRES\nNONCE"))`.
@@ -17,7 +18,7 @@ use crate::error::AppError;
 use crate::request::Client;
 use crate::state::AppState;
 use crate::tenancy::NodeId;
-use crate::users::repo::{find_by_email, UserRecord};
+use crate::users::repo::{find_by_email, memberships_of, UserRecord};
 use crate::users::UserStatus;
 
 /// A link may not be valid for longer than this: partners sign links just in time.
@@ -99,20 +100,11 @@ pub async fn redeem(state: &AppState, link: &SsoLink) -> Result<UserRecord, AppE
         .await?
         .filter(|user| user.status == UserStatus::Active)
         .ok_or_else(refused)?;
-    let member: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM memberships WHERE user_id = $1 AND node_id = $2")
-            .bind(user.id.0)
-            .bind(client.0)
-            .fetch_optional(state.db.pool())
-            .await?;
-    let account = crate::clients::repo::client_record(state.db.pool(), client)
-        .await?
-        .ok_or_else(refused)?;
-    if member.is_none() {
+    // The client's token vouches for the client's own people only: someone who also
+    // holds roles elsewhere (partner staff) would be signed in with all of them.
+    let memberships = memberships_of(state.db.pool(), user.id).await?;
+    if memberships.is_empty() || memberships.iter().any(|m| m.node_id != client) {
         return Err(refused());
-    }
-    if account.status == crate::clients::ClientStatus::Suspended {
-        return Err(AppError::forbidden("This account is suspended."));
     }
 
     let mut tx = state.db.begin().await?;
@@ -144,7 +136,7 @@ pub async fn sign_in_with_link(state: AppState, parts: Parts) -> Response {
         let link = link.map_err(|_| AppError::forbidden(REFUSED))?;
         let user = redeem(&state, &link).await?;
         let previous = client.cookie(session::cookie_name(&state.settings));
-        session::open_session(&state, &user, &client, previous).await
+        session::open_session(&state, &user, &client, previous, session::SignInMethod::Sso).await
     };
     match signed_in.await {
         Ok(token) => (

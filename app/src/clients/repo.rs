@@ -134,6 +134,19 @@ async fn replace_features(
     replace_set(conn, "client_features", "feature", id, &keys).await
 }
 
+/// Whether client account `id` is suspended: its people cannot sign in or be acted as.
+pub async fn is_suspended<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: NodeId,
+) -> Result<bool, AppError> {
+    let status: Option<String> =
+        sqlx::query_scalar("SELECT status FROM clients WHERE node_id = $1")
+            .bind(id.0)
+            .fetch_optional(db)
+            .await?;
+    Ok(status.as_deref() == Some(ClientStatus::Suspended.key()))
+}
+
 pub async fn client_record<'e>(
     db: impl Executor<'e, Database = Any>,
     id: NodeId,

@@ -105,7 +105,7 @@ fn manageable_roots(actor: &Actor) -> Vec<NodeId> {
     actor
         .memberships
         .iter()
-        .filter(|m| m.roles.permissions().contains(Permission::ManageClients))
+        .filter(|m| actor.held_through(m).contains(Permission::ManageClients))
         .filter(|m| m.node_kind != NodeKind::Client)
         .map(|m| m.node_id)
         .collect()

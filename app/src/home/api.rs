@@ -19,9 +19,8 @@ pub async fn get_home() -> Result<HomeView, AppError> {
     let mut places = Vec::with_capacity(actor.memberships.len());
     for membership in &actor.memberships {
         let is_client = membership.node_kind == NodeKind::Client;
-        let may_view = membership
-            .roles
-            .permissions()
+        let may_view = actor
+            .held_through(membership)
             .contains(Permission::ViewNodes);
         let below = if may_view && !is_client {
             Some(subtree_counts(pool, membership.node_id).await?)

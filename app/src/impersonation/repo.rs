@@ -3,7 +3,7 @@
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 use super::{EndReason, ImpersonationId, Mode};
-use crate::auth::roles::RoleSet;
+use crate::auth::roles::{Permission, Role, RoleSet};
 use crate::error::AppError;
 use crate::tenancy::NodeId;
 use crate::users::{UserId, UserStatus};
@@ -194,16 +194,36 @@ pub struct GrantRecord {
     pub expires_at: i64,
 }
 
+/// The SQL condition that support grant `g` still holds: the person who gave it still
+/// may give it (active, and holding in the account a role with GrantSupportAccess).
+/// Taking that role away from them, or disabling them, withdraws what they granted.
+fn granter_still_may() -> String {
+    let roles = Role::ALL
+        .into_iter()
+        .filter(|role| role.permissions().contains(Permission::GrantSupportAccess))
+        .map(|role| format!("(',' || gm.roles || ',') LIKE '%,{},%'", role.key()))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    format!(
+        "EXISTS (SELECT 1 FROM memberships gm JOIN users gu ON gu.id = gm.user_id \
+         WHERE gm.user_id = g.granted_by AND gm.node_id = g.account_id \
+         AND gu.status = '{}' AND ({roles}))",
+        UserStatus::Active.key()
+    )
+}
+
+/// The live support grant of `account` that lasts longest, if any.
 pub async fn live_grant<'e>(
     db: impl Executor<'e, Database = Any>,
     account: NodeId,
     now: i64,
 ) -> Result<Option<GrantRecord>, AppError> {
-    let row = sqlx::query(
+    let row = sqlx::query(&format!(
         "SELECT u.name, g.expires_at FROM support_grants g JOIN users u ON u.id = g.granted_by \
          WHERE g.account_id = $1 AND g.revoked_at IS NULL AND g.expires_at > $2 \
-         ORDER BY g.expires_at DESC LIMIT 1",
-    )
+         AND {} ORDER BY g.expires_at DESC LIMIT 1",
+        granter_still_may()
+    ))
     .bind(account.0)
     .bind(now)
     .fetch_optional(db)
@@ -273,9 +293,10 @@ pub async fn granting_accounts<'e>(
     let sql = format!(
         "SELECT n.id, n.name, MAX(g.expires_at) AS until FROM support_grants g \
          JOIN nodes n ON n.id = g.account_id \
-         WHERE g.revoked_at IS NULL AND g.expires_at > $1 AND g.account_id IN \
+         WHERE g.revoked_at IS NULL AND g.expires_at > $1 AND {} AND g.account_id IN \
          (SELECT descendant_id FROM node_paths WHERE ancestor_id IN ({placeholders})) \
-         GROUP BY n.id, n.name ORDER BY n.name"
+         GROUP BY n.id, n.name ORDER BY n.name",
+        granter_still_may()
     );
     let mut query = sqlx::query(&sql).bind(now);
     for root in roots {

@@ -23,6 +23,7 @@ use crate::auth::guard::{effective_permissions, Actor};
 use crate::auth::password::random_token;
 use crate::auth::roles::{Permission, PermissionSet, Role, RoleSet};
 use crate::auth::session::{self, hash_token, SessionUser};
+use crate::clients::repo::is_suspended;
 use crate::db::{now_ms, Db};
 use crate::error::{AppError, FieldErrors};
 use crate::request::Client;
@@ -123,8 +124,8 @@ impl Actor {
         self.impersonation.is_none()
             && self.memberships.iter().any(|m| {
                 m.node_id == account
-                    && m.roles
-                        .permissions()
+                    && self
+                        .held_through(m)
                         .contains(Permission::GrantSupportAccess)
             })
     }
@@ -168,7 +169,7 @@ pub async fn bound_in(
 /// Whether someone bounded by `bound` may act as a user with `target` authority:
 /// only as someone with strictly less, never an equal or higher admin.
 pub fn may_act_as(bound: PermissionSet, target: PermissionSet) -> bool {
-    bound.covers(target) && bound != target
+    bound.exceeds(target)
 }
 
 /// Why a user may not be acted as.
@@ -274,6 +275,9 @@ async fn going_on(
     let Some(account) = get_node(db.pool(), record.account).await? else {
         return Ok(Err(EndReason::TargetUnavailable));
     };
+    if is_suspended(db.pool(), record.account).await? {
+        return Ok(Err(EndReason::AccessRevoked));
+    }
     let (user, memberships, acting_as) = match (record.mode, record.target) {
         (Mode::Client, Some(target)) => {
             let (target, memberships) =
@@ -395,11 +399,17 @@ async fn impersonator_in(
         ));
     }
     let path = ancestors(state.db.pool(), account).await?;
-    let own = effective_permissions(&actor.memberships, &path);
+    let own = actor.permissions_along(&path);
     let bound = bound_in(&state.db, &actor.memberships, account, now_ms()).await?;
     let node = get_node(state.db.pool(), account).await?;
     match node {
         Some(node) if node.kind == NodeKind::Client && own != PermissionSet::NONE => {
+            if is_suspended(state.db.pool(), account).await? {
+                return Err(AppError::forbidden(format!(
+                    "{} is suspended: nobody can log in to it until it is reactivated.",
+                    node.name
+                )));
+            }
             if bound == PermissionSet::NONE {
                 let refusal = if own.contains(Permission::OpenGrantedAccounts) {
                     "This account has not granted support access, or the access has ended."
@@ -773,8 +783,8 @@ pub async fn granted_accounts(
         .memberships
         .iter()
         .filter(|m| {
-            m.roles
-                .permissions()
+            actor
+                .held_through(m)
                 .contains(Permission::OpenGrantedAccounts)
         })
         .map(|m| m.node_id)

@@ -26,7 +26,7 @@ pub async fn root_memberships<'a>(
     let viewable: Vec<&MembershipRecord> = actor
         .memberships
         .iter()
-        .filter(|m| m.roles.permissions().contains(Permission::ViewNodes))
+        .filter(|m| actor.held_through(m).contains(Permission::ViewNodes))
         .collect();
     let mut roots = Vec::new();
     for &membership in &viewable {

@@ -169,9 +169,12 @@ pub struct UserAtNode {
     pub choices: Vec<RoleChoice>,
     /// The version of their roles here (0: none held here yet).
     pub version: i64,
-    /// The viewer may act on the account as a whole (disable, enable, invites,
-    /// passwords): it holds roles only where the viewer manages users.
+    /// The viewer may act on the account as a whole (disable, enable,
+    /// invites): it holds roles only where the viewer manages users, and none with
+    /// permissions the viewer lacks.
     pub can_manage_account: bool,
+    /// The viewer may also give them a password: they hold strictly more there.
+    pub can_set_password: bool,
     pub is_self: bool,
     /// What they proved is theirs: their address, and the mobile number shown
     /// ('' when none is).

@@ -203,31 +203,64 @@ async fn person_at(
     .ok_or(AppError::NotFound)
 }
 
-/// Whether the actor may act on `user`'s whole account: every role they hold anywhere
-/// is held where the actor manages users, and they are not the actor.
-async fn manages_account(state: &AppState, actor: &Actor, user: UserId) -> Result<bool, AppError> {
+/// How much power over someone's whole account an action gives the actor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Reach {
+    /// Disabling, enabling, resending an invite: wherever the person holds roles, the
+    /// actor manages users and holds every permission those roles give (the role
+    /// editor's rule), so nobody acts on someone above them.
+    Manage,
+    /// A password the actor would know, so could sign in with: wherever the person
+    /// holds roles, the actor also holds strictly more than those roles give (the
+    /// impersonation rule), so nobody takes over an equal or someone above them.
+    TakeOver,
+}
+
+/// Whether the actor may act on `user`'s whole account with `reach`; never on
+/// their own (their own account menu is for that).
+async fn reaches_account(
+    state: &AppState,
+    actor: &Actor,
+    user: UserId,
+    reach: Reach,
+) -> Result<bool, AppError> {
     if user == actor.user.id {
         return Ok(false);
     }
     for membership in memberships_of(state.db.pool(), user).await? {
         let held = actor.permissions_at(&state.db, membership.node_id).await?;
-        if !held.manages_users_at(membership.node_kind) {
+        let theirs = membership.roles.permissions().authority();
+        let enough = match reach {
+            Reach::Manage => held.covers(theirs),
+            Reach::TakeOver => held.authority().exceeds(theirs),
+        };
+        if !held.manages_users_at(membership.node_kind) || !enough {
             return Ok(false);
         }
     }
     Ok(true)
 }
 
-async fn require_account(state: &AppState, actor: &Actor, user: UserId) -> Result<(), AppError> {
-    if manages_account(state, actor, user).await? {
+async fn require_account(
+    state: &AppState,
+    actor: &Actor,
+    user: UserId,
+    reach: Reach,
+) -> Result<(), AppError> {
+    if reaches_account(state, actor, user, reach).await? {
         Ok(())
     } else if user == actor.user.id {
         Err(AppError::forbidden(
             "You cannot do this to your own account; use your own account menu.",
         ))
+    } else if reach == Reach::TakeOver && reaches_account(state, actor, user, Reach::Manage).await?
+    {
+        Err(AppError::forbidden(
+            "Only someone with more authority than this person can set their password: they can reset it themselves from the sign-in page.",
+        ))
     } else {
         Err(AppError::forbidden(
-            "This person also has access where you do not manage users: ask an administrator above you.",
+            "This person holds roles where you do not manage users, or with permissions you do not hold: ask an administrator above you.",
         ))
     }
 }
@@ -268,7 +301,8 @@ pub async fn user_at_node(
     Ok(UserAtNode {
         choices: role_choices(&node, Some(&person)),
         version: membership.version,
-        can_manage_account: manages_account(state, actor, user).await?,
+        can_manage_account: reaches_account(state, actor, user, Reach::Manage).await?,
+        can_set_password: reaches_account(state, actor, user, Reach::TakeOver).await?,
         is_self: user == actor.user.id,
         email_verified: record.email_verified,
         verified_phone: if record.phone_verified {
@@ -348,6 +382,21 @@ async fn claim_seat(tx: &mut Tx, node: &NodeSummary) -> Result<(), AppError> {
     Ok(())
 }
 
+/// One address is one place: a client account's roles are for its own people, never
+/// for partner staff whose access comes from above it.
+const NOT_THE_ACCOUNTS_OWN: &str = "They have access from outside this account: roles here are for the account's own people. Give them roles where their access comes from.";
+
+async fn holds_roles_elsewhere(
+    state: &AppState,
+    user: UserId,
+    node: NodeId,
+) -> Result<bool, AppError> {
+    Ok(memberships_of(state.db.pool(), user)
+        .await?
+        .iter()
+        .any(|membership| membership.node_id != node))
+}
+
 pub async fn set_roles(
     state: &AppState,
     actor: &Actor,
@@ -363,6 +412,12 @@ pub async fn set_roles(
     let mut errors = FieldErrors::default();
     let after = chosen_roles(&mut errors, role_keys);
     check_changes(&mut errors, &node, &before, &after);
+    if node.summary.kind == NodeKind::Client
+        && !after.is_empty()
+        && holds_roles_elsewhere(state, user, node.summary.id).await?
+    {
+        errors.add("roles", NOT_THE_ACCOUNTS_OWN);
+    }
     errors.into_result()?;
     if before == after {
         return Ok(());
@@ -567,7 +622,7 @@ async fn invitee(
     }
     let staff = node.summary.kind != NodeKind::Client
         && memberships.iter().all(|m| m.node_kind != NodeKind::Client);
-    if staff && manages_account(state, actor, existing.id).await? {
+    if staff && reaches_account(state, actor, existing.id, Reach::Manage).await? {
         Ok(Ok(Invitee::Colleague(existing.id)))
     } else {
         Ok(Err(super::repo::EMAIL_TAKEN))
@@ -693,16 +748,17 @@ pub async fn invite(
     })
 }
 
-/// A user the actor may act on as a whole, at a node where they have access.
+/// A user the actor may act on as a whole with `reach`, at a node where they have access.
 async fn managed_account(
     state: &AppState,
     actor: &Actor,
     node: NodeId,
     user: UserId,
+    reach: Reach,
 ) -> Result<(ManagedNode, NodeUser, UserRecord), AppError> {
     let node = managed_node(state, actor, node).await?;
     let person = person_at(state, actor, &node, user).await?;
-    require_account(state, actor, user).await?;
+    require_account(state, actor, user, reach).await?;
     let record = find_by_id(state.db.pool(), user)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -718,7 +774,8 @@ pub async fn resend_invite(
     node: NodeId,
     user: UserId,
 ) -> Result<(), AppError> {
-    let (node, person, record_before) = managed_account(state, actor, node, user).await?;
+    let (node, person, record_before) =
+        managed_account(state, actor, node, user, Reach::Manage).await?;
     if !person.invite_pending {
         return Err(AppError::forbidden(
             "They have already signed in: there is no invite to resend.",
@@ -823,7 +880,7 @@ pub async fn set_enabled(
     user: UserId,
     enabled: bool,
 ) -> Result<(), AppError> {
-    let (node, _, record_before) = managed_account(state, actor, node, user).await?;
+    let (node, _, record_before) = managed_account(state, actor, node, user, Reach::Manage).await?;
     let status = match (enabled, record_before.status) {
         (false, UserStatus::Disabled) | (true, UserStatus::Active | UserStatus::Invited) => {
             return Ok(())
@@ -872,7 +929,8 @@ pub async fn set_generated_password(
     node: NodeId,
     user: UserId,
 ) -> Result<String, AppError> {
-    let (node, _, record_before) = managed_account(state, actor, node, user).await?;
+    let (node, _, record_before) =
+        managed_account(state, actor, node, user, Reach::TakeOver).await?;
     // A password shown to an impersonator would let them in after the visit ends.
     actor.not_impersonating("Setting a password you would see")?;
     if record_before.status == UserStatus::Disabled {

@@ -187,7 +187,7 @@ fn AccountCard(record: UserAtNode) -> impl IntoView {
             </dl>
             {record.user.invite_pending.then(|| view! { <ResendForm node user /> })}
             <EnableForm node user enable=disabled />
-            {(!disabled).then(|| view! { <PasswordForm node user /> })}
+            {(record.can_set_password && !disabled).then(|| view! { <PasswordForm node user /> })}
         </section>
     }
 }
