@@ -67,18 +67,44 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The HTTP status that says what kind of refusal this is: 500 only for faults.
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode;
+        match self {
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal | AppError::Network => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Seconds to wait before trying again, when that is what the refusal says.
+    pub fn retry_after_seconds(&self) -> Option<i64> {
+        match self {
+            AppError::TooManyAttempts {
+                retry_after_minutes,
+            } => Some(retry_after_minutes * 60),
+            _ => None,
+        }
+    }
+}
+
 /// For plain HTTP handlers outside Leptos: the status that fits, and the message.
 #[cfg(feature = "ssr")]
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
-        use http::StatusCode;
-        let status = match self {
-            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AppError::NotFound => StatusCode::NOT_FOUND,
-            _ => StatusCode::INTERNAL_SERVER_ERROR,
-        };
-        (status, self.to_string()).into_response()
+        let mut response = (self.status(), self.to_string()).into_response();
+        if let Some(seconds) = self.retry_after_seconds() {
+            response
+                .headers_mut()
+                .insert(http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 
@@ -111,6 +137,24 @@ impl FieldErrors {
 
     pub fn add(&mut self, field: &str, message: impl Into<String>) {
         self.0.push((field.to_string(), message.into()));
+    }
+
+    /// Refuses a text of more than `max_chars` characters at its field: a server
+    /// function says so before it does any work with it, whatever the form allowed.
+    pub fn limit(&mut self, field: &str, value: &str, max_chars: usize) {
+        // A character is at most four bytes: only a long text is counted.
+        if value.len() > max_chars && value.chars().count() > max_chars {
+            self.add(field, format!("Use at most {max_chars} characters."));
+        }
+    }
+
+    /// As [`FieldErrors::limit`], for several fields at once: `Err` when one is over.
+    pub fn within_limits(fields: &[(&str, &str, usize)]) -> Result<(), AppError> {
+        let mut errors = Self::default();
+        for (field, value, max_chars) in fields {
+            errors.limit(field, value, *max_chars);
+        }
+        errors.into_result()
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {

@@ -534,6 +534,17 @@ async fn partner_settings_are_validated_versioned_and_audited() {
         }
         let taken = update_settings(&state, &admin, ADDRESS, tree.partner, &settings_form("Northwind Connect", "portal.northwind.test\nMY.bluebird.test"), 1).await;
         assert!(is_field_error(taken, "domains"));
+        // Nobody brands the platform's own address, a bare IP address or this machine.
+        for unclaimable in ["127.0.0.1", "portal.localhost", "203.0.113.10"] {
+            let claimed = update_settings(&state, &admin, ADDRESS, tree.partner, &settings_form("Northwind Connect", unclaimable), 1).await;
+            assert!(is_field_error(claimed, "domains"), "{unclaimable}");
+        }
+        let mut platform_hosted = state.clone();
+        platform_hosted.settings.public_url = "https://switchboard.example.com".into();
+        let own = update_settings(&platform_hosted, &admin, ADDRESS, tree.partner, &settings_form("Northwind Connect", "Switchboard.Example.com"), 1).await;
+        assert!(own.as_ref().is_err_and(|e| e.message_for("domains").is_some_and(|m| m.contains("platform's own"))), "{own:?}");
+        let endless = update_settings(&state, &admin, ADDRESS, tree.partner, &settings_form("Northwind Connect", &"a.example.com ".repeat(100_000)), 1).await;
+        assert!(is_field_error(endless, "domains"));
 
         update_settings(&state, &admin, ADDRESS, tree.partner, &settings_form("Northwind Connect", "Portal.Northwind.test, app.northwind.test"), 1)
             .await

@@ -1,6 +1,7 @@
 //! The `switchboard` binary: serves the app, runs migrations, creates admins and seeds
 //! demo data.
 
+mod answers;
 mod cli;
 mod security;
 mod seed;

@@ -2,7 +2,7 @@
 //! security headers of every response, with a fresh CSP nonce per request.
 
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -11,11 +11,40 @@ use http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 #[derive(Clone, Debug)]
 pub struct CspNonce(pub String);
 
-pub async fn security_headers(mut request: Request, next: Next) -> Response {
+/// What the security headers depend on.
+#[derive(Clone, Copy, Debug)]
+pub struct HeaderPolicy {
+    /// Served over https only (secure cookies): browsers are told to keep to https.
+    pub https_only: bool,
+}
+
+/// The site's own static files (the wasm, scripts, styles, the icon): the same for
+/// everyone, so they may be cached. Everything else may be personal.
+fn is_static_file(path: &str) -> bool {
+    path.starts_with("/pkg/") || path == "/favicon.svg"
+}
+
+pub async fn security_headers(
+    State(policy): State<HeaderPolicy>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let nonce = app::auth::password::random_token();
     request.extensions_mut().insert(CspNonce(nonce.clone()));
+    let cacheable = is_static_file(request.uri().path());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    // Pages, server-function answers and exports may hold what only their reader
+    // may see: no browser or proxy keeps a copy, unless a route said otherwise.
+    if !cacheable && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if policy.https_only {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     // Images may come from any https address: partners' logos live on their own sites.
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
@@ -147,15 +176,50 @@ mod tests {
         assert_eq!(status_of(Method::POST, &same).await, StatusCode::OK);
     }
 
+    async fn response_to(path: &str, https_only: bool) -> Response {
+        Router::new()
+            .route("/", axum::routing::get(|| async { "home" }))
+            .route(
+                "/pkg/switchboard.wasm",
+                axum::routing::get(|| async { "wasm" }),
+            )
+            .route(
+                "/brand/1/colours.css",
+                axum::routing::get(|| async {
+                    ([(header::CACHE_CONTROL, "public, max-age=60")], "css")
+                }),
+            )
+            .layer(axum::middleware::from_fn_with_state(
+                HeaderPolicy { https_only },
+                security_headers,
+            ))
+            .oneshot(http::Request::get(path).body(Body::empty()).unwrap())
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn nothing_personal_is_kept_by_a_cache_and_https_is_insisted_on() {
+        let page = response_to("/", true).await;
+        assert_eq!(page.headers()[header::CACHE_CONTROL], "no-store");
+        assert!(page.headers()[header::STRICT_TRANSPORT_SECURITY]
+            .to_str()
+            .unwrap()
+            .starts_with("max-age="));
+        let wasm = response_to("/pkg/switchboard.wasm", true).await;
+        assert!(wasm.headers().get(header::CACHE_CONTROL).is_none());
+        let css = response_to("/brand/1/colours.css", true).await;
+        assert_eq!(css.headers()[header::CACHE_CONTROL], "public, max-age=60");
+        let local = response_to("/", false).await;
+        assert!(local
+            .headers()
+            .get(header::STRICT_TRANSPORT_SECURITY)
+            .is_none());
+    }
+
     #[tokio::test]
     async fn every_response_carries_the_security_headers() {
-        let router = Router::new()
-            .route("/", axum::routing::get(|| async { "home" }))
-            .layer(axum::middleware::from_fn(security_headers));
-        let response = router
-            .oneshot(http::Request::get("/").body(Body::empty()).unwrap())
-            .await
-            .unwrap();
+        let response = response_to("/", false).await;
         let csp = response.headers()[header::CONTENT_SECURITY_POLICY]
             .to_str()
             .unwrap();

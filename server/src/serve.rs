@@ -13,9 +13,11 @@ use leptos::config::get_configuration;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 
+use crate::answers::{refuse_large_bodies, statuses_of_refusals, MAX_BODY_BYTES};
 use crate::cli::CliResult;
-use crate::security::{refuse_cross_site, security_headers, CspNonce};
+use crate::security::{refuse_cross_site, security_headers, CspNonce, HeaderPolicy};
 
 pub async fn serve(mut state: AppState, addr: Option<SocketAddr>) -> CliResult {
     let mut leptos_options = get_configuration(None)?.leptos_options;
@@ -52,6 +54,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         move || provide_request_context(&state)
     };
     let db = state.db.clone();
+    let secure_cookies = state.settings.secure_cookies;
     Router::new()
         .leptos_routes_with_context(&leptos_options, routes, context.clone(), {
             let options = leptos_options.clone();
@@ -118,8 +121,16 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
             context, shell,
         ))
         .with_state(leptos_options)
+        .layer(axum::middleware::from_fn(statuses_of_refusals))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(refuse_large_bodies))
         .layer(axum::middleware::from_fn(refuse_cross_site))
-        .layer(axum::middleware::from_fn(security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            HeaderPolicy {
+                https_only: secure_cookies,
+            },
+            security_headers,
+        ))
         .layer(CompressionLayer::new())
 }
 

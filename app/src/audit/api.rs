@@ -10,5 +10,6 @@ use crate::error::AppError;
 #[server]
 pub async fn list_audit(query: AuditQuery) -> Result<AuditPage, AppError> {
     let (state, actor, _) = crate::auth::guard::request_actor().await?;
+    query.check_bounds()?;
     super::service::audit_page(&state, &actor, &query).await
 }

@@ -48,6 +48,22 @@ pub struct AuditQuery {
 }
 
 impl AuditQuery {
+    /// Refuses filters longer than any real one: a bound on the work a query costs.
+    #[cfg(feature = "ssr")]
+    pub fn check_bounds(&self) -> Result<(), crate::error::AppError> {
+        const MAX_FILTER_CHARS: usize = 200;
+        crate::error::FieldErrors::within_limits(&[
+            ("under", &self.under, MAX_FILTER_CHARS),
+            ("actor", &self.actor, MAX_FILTER_CHARS),
+            ("subject", &self.subject, MAX_FILTER_CHARS),
+            ("action", &self.action, MAX_FILTER_CHARS),
+            ("from", &self.from, MAX_FILTER_CHARS),
+            ("to", &self.to, MAX_FILTER_CHARS),
+            ("impersonation", &self.impersonation, MAX_FILTER_CHARS),
+            ("before", &self.before, MAX_FILTER_CHARS),
+        ])
+    }
+
     /// The filters in a request's parameters, read by `get`.
     pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
         let get = |name: &str| get(name).unwrap_or_default();

@@ -89,6 +89,8 @@ pub async fn sign_in(
     if password.is_empty() {
         errors.add("password", "Enter your password.");
     }
+    errors.limit("email", &email, crate::users::MAX_EMAIL_CHARS);
+    errors.limit("password", &password, super::password::MAX_PASSWORD_LENGTH);
     errors.into_result()?;
 
     let user = session::authenticate(&state, &client, &email, password).await?;

@@ -21,6 +21,7 @@ fn back_to_client(id: NodeId) -> Result<(), AppError> {
 #[server]
 pub async fn list_clients(query: DirectoryQuery) -> Result<DirectoryPage, AppError> {
     let (state, actor, _) = crate::auth::guard::request_actor().await?;
+    query.check_bounds()?;
     super::service::directory(&state, &actor, &query).await
 }
 

@@ -59,7 +59,40 @@ impl Default for DirectoryQuery {
     }
 }
 
+/// The longest search text, tag and cursor a directory query may carry, and the
+/// deepest group path: beyond any real query, and a bound on the work one costs.
+pub const MAX_SEARCH_CHARS: usize = 200;
+const MAX_CURSOR_CHARS: usize = 300;
+const MAX_GROUP_DEPTH: usize = 64;
+
 impl DirectoryQuery {
+    /// Refuses a query whose texts or group path are longer than any real one.
+    #[cfg(feature = "ssr")]
+    pub fn check_bounds(&self) -> Result<(), crate::error::AppError> {
+        use crate::error::{AppError, FieldErrors};
+        if self.under.len() > MAX_GROUP_DEPTH {
+            return Err(AppError::field("under", "Choose a group from the tree."));
+        }
+        FieldErrors::within_limits(&[
+            ("q", &self.search, MAX_SEARCH_CHARS),
+            (
+                "tag",
+                self.tag.as_deref().unwrap_or_default(),
+                MAX_SEARCH_CHARS,
+            ),
+            (
+                "after",
+                self.after.as_deref().unwrap_or_default(),
+                MAX_CURSOR_CHARS,
+            ),
+            (
+                "before",
+                self.before.as_deref().unwrap_or_default(),
+                MAX_CURSOR_CHARS,
+            ),
+        ])
+    }
+
     /// Reads the query from URL parameters; values that make no sense are ignored.
     pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
         let text = |key: &str| {
@@ -202,6 +235,28 @@ pub fn parse_cursor(cursor: &str, sort: SortKey) -> Option<(CursorValue, NodeId)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_query_longer_than_any_real_one_is_refused_at_its_field() {
+        assert_eq!(DirectoryQuery::default().check_bounds(), Ok(()));
+        let long = DirectoryQuery {
+            search: "a".repeat(MAX_SEARCH_CHARS + 1),
+            after: Some("1~".repeat(1_000)),
+            ..DirectoryQuery::default()
+        };
+        let error = long.check_bounds().unwrap_err();
+        assert!(error.message_for("q").is_some() && error.message_for("after").is_some());
+        let deep = DirectoryQuery {
+            under: vec![crate::tenancy::NodeId(1); MAX_GROUP_DEPTH + 1],
+            ..DirectoryQuery::default()
+        };
+        assert!(deep
+            .check_bounds()
+            .unwrap_err()
+            .message_for("under")
+            .is_some());
+    }
     use std::collections::HashMap;
 
     fn parse(query: &str) -> DirectoryQuery {

@@ -130,9 +130,16 @@ pub fn domain_problem(domain: &str) -> Option<String> {
                 .chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     };
+    let top = labels.last().copied().unwrap_or_default();
     if domain.len() > 253 || labels.len() < 2 || !labels.iter().all(label_ok) {
         Some(format!(
             "“{domain}” is not a host name like portal.example.com (no https://, no path)."
+        ))
+    } else if top.chars().all(|c| c.is_ascii_digit()) {
+        Some(format!("“{domain}” is an IP address: use a domain name."))
+    } else if top == "localhost" {
+        Some(format!(
+            "“{domain}” is this machine's own name, not a domain of yours."
         ))
     } else {
         None
@@ -209,6 +216,11 @@ mod tests {
         assert_eq!(domain_problem("a-b.c0.example"), None);
         for wrong in [
             "localhost",
+            "portal.localhost",
+            "127.0.0.1",
+            "10.0.0.12",
+            "[::1]",
+            "::1",
             "https://x.com",
             "x.com/path",
             "-x.com",

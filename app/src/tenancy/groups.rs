@@ -2,6 +2,8 @@
 //! and deleting groups. Each function authorizes first, changes inside one transaction
 //! with its audit event, and refuses stale versions with a Conflict.
 
+use std::collections::HashSet;
+
 use serde_json::json;
 
 use super::repo::{
@@ -60,17 +62,31 @@ pub async fn tree_roots(state: &AppState, actor: &Actor) -> Result<Vec<TreeNode>
 /// The roots and the children of every open node: roots are open unless `closed`
 /// says otherwise, other nodes when `open` names them. Nodes the actor may not see,
 /// or that no longer exist, are left out rather than failing the whole tree.
+/// The most nodes a tree request may name as open (or as closed): far more than a
+/// person opens, few enough that a request stays cheap.
+pub const MAX_TREE_IDS: usize = 500;
+
 pub async fn tree_snapshot(
     state: &AppState,
     actor: &Actor,
     open: &[NodeId],
     closed: &[NodeId],
 ) -> Result<TreeSnapshot, AppError> {
+    if open.len() > MAX_TREE_IDS || closed.len() > MAX_TREE_IDS {
+        return Err(AppError::field(
+            "open",
+            format!("At most {MAX_TREE_IDS} groups can be open or closed at once."),
+        ));
+    }
     let roots = tree_roots(state, actor).await?;
-    let mut expand: Vec<NodeId> = roots.iter().map(|root| root.id).collect();
-    expand.extend(open.iter().copied());
-    expand.retain(|id| !closed.contains(id));
-    expand.dedup();
+    let closed: HashSet<NodeId> = closed.iter().copied().collect();
+    let mut seen = HashSet::new();
+    let expand: Vec<NodeId> = roots
+        .iter()
+        .map(|root| root.id)
+        .chain(open.iter().copied())
+        .filter(|id| !closed.contains(id) && seen.insert(*id))
+        .collect();
     let mut snapshot = TreeSnapshot {
         roots,
         children: Vec::new(),

@@ -50,8 +50,11 @@ pub async fn settings_view(
 pub fn validate_settings(
     partner: NodeId,
     form: &PartnerSettingsForm,
+    platform_host: &str,
     errors: &mut FieldErrors,
 ) -> PartnerSettings {
+    // Splitting is only done on a text that could hold the most domains allowed.
+    errors.limit("domains", &form.domains, MAX_DOMAINS * 254);
     let settings = PartnerSettings {
         partner,
         product_name: form.product_name.trim().to_string(),
@@ -60,7 +63,11 @@ pub fn validate_settings(
         accent_colour: form.accent_colour.trim().to_lowercase(),
         support_email: form.support_email.trim().to_string(),
         grantable_features: Vec::new(),
-        domains: parse_domains(&form.domains),
+        domains: if errors.get("domains").is_none() {
+            parse_domains(&form.domains)
+        } else {
+            Vec::new()
+        },
         version: 0,
     };
     let name_length = settings.product_name.chars().count();
@@ -90,6 +97,11 @@ pub fn validate_settings(
         errors.add("domains", format!("Use at most {MAX_DOMAINS} domains."));
     } else if let Some(problem) = settings.domains.iter().find_map(|d| domain_problem(d)) {
         errors.add("domains", problem);
+    } else if let Some(own) = settings.domains.iter().find(|d| **d == platform_host) {
+        errors.add(
+            "domains",
+            format!("{own} is the platform's own address: use a domain of yours."),
+        );
     }
     let mut features = Vec::new();
     for key in &form.features {
@@ -106,6 +118,15 @@ pub fn validate_settings(
     }
 }
 
+/// The host name of the platform's own address (`--public-url`), in lower case.
+fn public_host(public_url: &str) -> String {
+    public_url
+        .parse::<http::Uri>()
+        .ok()
+        .and_then(|uri| uri.host().map(str::to_lowercase))
+        .unwrap_or_default()
+}
+
 /// Saves a partner's settings if `version` is still current.
 pub async fn update_settings(
     state: &AppState,
@@ -117,7 +138,8 @@ pub async fn update_settings(
 ) -> Result<(), AppError> {
     let before = settings_view(state, actor, partner).await?.settings;
     let mut errors = FieldErrors::default();
-    let settings = validate_settings(partner, form, &mut errors);
+    let platform_host = public_host(&state.settings.public_url);
+    let settings = validate_settings(partner, form, &platform_host, &mut errors);
     errors.into_result()?;
 
     let mut tx = state.db.begin().await?;

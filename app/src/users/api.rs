@@ -17,6 +17,14 @@ fn back_to_user(node: NodeId, user: UserId) -> Result<(), AppError> {
 #[server]
 pub async fn list_node_users(node: NodeId, query: UserQuery) -> Result<NodeUsers, AppError> {
     let (state, actor, _) = crate::auth::guard::request_actor().await?;
+    crate::error::FieldErrors::within_limits(&[
+        (
+            "q",
+            &query.search,
+            crate::clients::directory::MAX_SEARCH_CHARS,
+        ),
+        ("status", &query.status, 20),
+    ])?;
     super::service::node_users(&state, &actor, node, &query).await
 }
 

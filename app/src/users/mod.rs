@@ -223,12 +223,15 @@ pub fn normalize_email(email: &str) -> String {
 }
 
 /// A readable reason why `email` cannot be an address, if it cannot.
+/// The longest address mail can carry.
+pub const MAX_EMAIL_CHARS: usize = 254;
+
 pub fn email_problem(email: &str) -> Option<&'static str> {
     let email = email.trim();
     if email.is_empty() {
         return Some("Enter an email address.");
     }
-    if email.len() > 254 {
+    if email.len() > MAX_EMAIL_CHARS {
         return Some("That email address is too long.");
     }
     match email.split_once('@') {

@@ -581,3 +581,95 @@ async fn an_sso_link_signs_in_on_the_record_and_never_into_a_suspended_account()
     assert!(refused.headers().get(header::SET_COOKIE).is_none());
     db.close().await;
 }
+
+#[tokio::test]
+async fn refusals_answer_with_the_status_of_their_kind_and_a_readable_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let router = test_router(&dir).await;
+    // Twelve wrong passwords at once: at most the limit are weighed, the rest wait.
+    let mut guesses = tokio::task::JoinSet::new();
+    for n in 0..12 {
+        let router = router.clone();
+        guesses.spawn(async move {
+            let response = send(
+                &router,
+                sign_in_request("same-origin", &format!("guess {n}")),
+            )
+            .await;
+            let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
+            (response.status(), retry_after, body_text(response).await)
+        });
+    }
+    let mut weighed = 0;
+    while let Some(answer) = guesses.join_next().await {
+        let (status, retry_after, body) = answer.unwrap();
+        match status {
+            StatusCode::UNPROCESSABLE_ENTITY => {
+                assert!(body.contains("Email or password is incorrect."), "{body}");
+                weighed += 1;
+            }
+            StatusCode::TOO_MANY_REQUESTS => {
+                assert_eq!(retry_after.unwrap(), "900");
+                assert!(body.contains("TooManyAttempts"), "{body}");
+            }
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert_eq!(
+        weighed,
+        Settings::default().sign_in_limits.per_account_and_address
+    );
+
+    // Signed out: 401, not a fault.
+    let signed_out = send(
+        &router,
+        Request::post(app::tenancy::api::ListTree::PATH)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from("open=&closed="))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(signed_out.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn oversized_requests_are_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let router = test_router(&dir).await;
+    let (_, _) = hostile_world(&dir).await;
+    let session = signed_in_session(&router).await;
+
+    let huge = format!(
+        "email=nora%40northwind.test&password={}",
+        "x".repeat(3 << 20)
+    );
+    let too_large = send(
+        &router,
+        Request::post(SignIn::PATH)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::CONTENT_LENGTH, huge.len())
+            .body(Body::from(huge))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(too_large.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(body_text(too_large).await.contains("at most 1 MB"));
+
+    // A tree request naming 100,000 nodes is refused at once, not worked through.
+    let ids = (1..=100_000)
+        .map(|id| id.to_string())
+        .collect::<Vec<_>>()
+        .join(".");
+    let started = std::time::Instant::now();
+    let refused = send(
+        &router,
+        Request::post(app::tenancy::api::ListTree::PATH)
+            .header(header::COOKIE, &session)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("open={ids}&closed=")))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    println!("refused 100,000 tree ids in {:?}", started.elapsed());
+}
