@@ -62,7 +62,9 @@ impl Default for DirectoryQuery {
 /// The longest search text, tag and cursor a directory query may carry, and the
 /// deepest group path: beyond any real query, and a bound on the work one costs.
 pub const MAX_SEARCH_CHARS: usize = 200;
+#[cfg(feature = "ssr")]
 const MAX_CURSOR_CHARS: usize = 300;
+#[cfg(feature = "ssr")]
 const MAX_GROUP_DEPTH: usize = 64;
 
 impl DirectoryQuery {
