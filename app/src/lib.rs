@@ -109,9 +109,9 @@ pub fn App() -> impl IntoView {
         <Router>
             // In-order streaming puts suspended content in place as it streams, so
             // pages read and work before the wasm arrives, and with JavaScript off.
-            // Pages titled from their data render whole before the first byte
-            // (Async): the head goes out with the first chunk, and their title is
-            // only known once the data is.
+            // The head goes out with the first chunk: a page titled from its data
+            // loads that data with a blocking resource, which holds the stream back
+            // until it is there, so the title is in every answer.
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/login") view=LoginPage ssr=SsrMode::InOrder />
                 <Route
@@ -132,12 +132,12 @@ pub fn App() -> impl IntoView {
                     ssr=SsrMode::InOrder
                 />
                 <ParentRoute path=path!("") view=AppShell ssr=SsrMode::InOrder>
-                    <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("") view=HomePage ssr=SsrMode::InOrder />
                     <Route path=path!("/groups") view=GroupsPage ssr=SsrMode::InOrder />
                     <Route path=path!("/audit") view=AuditLogPage ssr=SsrMode::InOrder />
                     <Route path=path!("/clients") view=DirectoryPage ssr=SsrMode::InOrder />
                     <Route path=path!("/clients/new") view=NewClientPage ssr=SsrMode::InOrder />
-                    <Route path=path!("/clients/:id") view=ClientPage ssr=SsrMode::Async />
+                    <Route path=path!("/clients/:id") view=ClientPage ssr=SsrMode::InOrder />
                     <Route
                         path=path!("/clients/:id/log-in-as")
                         view=LogInAsPage
@@ -158,7 +158,7 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=path!("/nodes/:id/users/:user")
                         view=UserPage
-                        ssr=SsrMode::Async
+                        ssr=SsrMode::InOrder
                     />
                     <Route
                         path=path!("/partners/:id/settings")

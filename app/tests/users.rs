@@ -1052,6 +1052,12 @@ async fn account_actions_reach_only_people_below_and_passwords_only_people_with_
             for (column, (who, actor)) in actors.iter().enumerate() {
                 let email = format!("subject{index}.{column}@matrix.test");
                 let subject = actor_with(&state.db, &email, node, &[role]).await.user.id;
+                // The page offers what the actions allow.
+                if let Ok(page) = user_at_node(&state, actor, node, subject).await {
+                    let offered = [page.can_manage_account, page.can_set_password];
+                    let allowed = expected[column].map(|outcome| outcome == A);
+                    assert_eq!(offered, allowed, "{who} sees a {role:?}");
+                }
                 let password = set_generated_password(&state, actor, ADDRESS, node, subject).await;
                 let disable = set_enabled(&state, actor, ADDRESS, node, subject, false).await;
                 let got = [outcome(&disable), outcome(&password)];

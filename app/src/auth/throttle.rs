@@ -37,8 +37,6 @@ pub async fn begin_attempt(
     address: &str,
 ) -> Result<Attempt, AppError> {
     let limits = state.settings.sign_in_limits;
-    let now = now_ms();
-    let since = now - limits.window_ms;
     let mut tx = state.db.begin().await?;
     state
         .db
@@ -48,6 +46,9 @@ pub async fn begin_attempt(
         .db
         .lock_key(&mut tx, &format!("sign-in-from:{address}"))
         .await?;
+    // The clock is read once the locks are held, so every failure counted is older.
+    let now = now_ms();
+    let since = now - limits.window_ms;
     sqlx::query("DELETE FROM sign_in_failures WHERE failed_at <= $1")
         .bind(since)
         .execute(&mut *tx)

@@ -27,7 +27,8 @@ pub fn ClientPage() -> impl IntoView {
     let id = use_node_id_param();
     let revision = Revision::new();
     provide_context(revision);
-    let client = Resource::new(
+    // Blocking: the tab title comes from it (see the route table).
+    let client = Resource::new_blocking(
         move || (id.get(), revision.0.get()),
         |(id, _)| async move {
             match id {

@@ -11,7 +11,8 @@ use crate::tenancy::{NodeKind, SubtreeCounts};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let home = Resource::new(|| (), |_| get_home());
+    // Blocking: the tab title comes from it (see the route table).
+    let home = Resource::new_blocking(|| (), |_| get_home());
     view! {
         <Suspense fallback=|| view! { <div class="page-loading">"Loading…"</div> }>
             <ErrorBoundary fallback=error_fallback>

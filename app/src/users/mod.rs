@@ -223,6 +223,10 @@ pub fn normalize_email(email: &str) -> String {
 }
 
 /// A readable reason why `email` cannot be an address, if it cannot.
+/// Why someone may act on a person's account but not give it a password: a password
+/// they would know lets them sign in as that person, so it takes strictly more.
+pub const PASSWORD_NEEDS_MORE_AUTHORITY: &str = "Only someone with more authority than them can set their password; they can reset it themselves from the sign-in page.";
+
 /// The longest address mail can carry.
 pub const MAX_EMAIL_CHARS: usize = 254;
 

@@ -255,9 +255,7 @@ async fn require_account(
         ))
     } else if reach == Reach::TakeOver && reaches_account(state, actor, user, Reach::Manage).await?
     {
-        Err(AppError::forbidden(
-            "Only someone with more authority than this person can set their password: they can reset it themselves from the sign-in page.",
-        ))
+        Err(AppError::forbidden(super::PASSWORD_NEEDS_MORE_AUTHORITY))
     } else {
         Err(AppError::forbidden(
             "This person holds roles where you do not manage users, or with permissions you do not hold: ask an administrator above you.",

@@ -10,7 +10,7 @@ use super::api::{
     SetUserRoles,
 };
 use super::form::{RoleCheckboxes, RoleChips};
-use super::{UserAtNode, UserId, UserStatus};
+use super::{UserAtNode, UserId, UserStatus, PASSWORD_NEEDS_MORE_AUTHORITY};
 use crate::components::fact::Fact;
 use crate::components::field::{action_error, field_error, ConflictAlert, FormAlert};
 use crate::components::revision::{on_success, Revision, SavedAt};
@@ -35,7 +35,8 @@ pub fn UserPage() -> impl IntoView {
     // Outside the redrawn page: the reload after a save must not hide what it said.
     provide_context(GeneratedPassword(RwSignal::new(None)));
     provide_context(SavedAt::new());
-    let record = Resource::new(
+    // Blocking: the tab title comes from it (see the route table).
+    let record = Resource::new_blocking(
         move || (node.get(), user.get(), revision.0.get()),
         |(node, user, _)| async move {
             match (node, user) {
@@ -187,7 +188,16 @@ fn AccountCard(record: UserAtNode) -> impl IntoView {
             </dl>
             {record.user.invite_pending.then(|| view! { <ResendForm node user /> })}
             <EnableForm node user enable=disabled />
-            {(record.can_set_password && !disabled).then(|| view! { <PasswordForm node user /> })}
+            {match (disabled, record.can_set_password) {
+                (true, _) => None,
+                (false, true) => Some(view! { <PasswordForm node user /> }.into_any()),
+                (false, false) => Some(
+                    view! {
+                        <p class="muted">{PASSWORD_NEEDS_MORE_AUTHORITY}</p>
+                    }
+                        .into_any(),
+                ),
+            }}
         </section>
     }
 }

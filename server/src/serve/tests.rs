@@ -12,6 +12,16 @@ use http::{header, Request, Response};
 use leptos::server_fn::ServerFn;
 use tower::ServiceExt;
 
+/// Tests take turns: each runs on a tokio runtime of its own, and Leptos's rendering
+/// does not keep apart several runtimes of one process. Pages rendered by tests side
+/// by side now and then never answered; the same pages fetched 400 at once on one
+/// runtime always did, so it is the tests' arrangement, not the server's. Within a
+/// test, requests still run at once.
+async fn one_test_at_a_time() -> tokio::sync::MutexGuard<'static, ()> {
+    static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    TURN.lock().await
+}
+
 async fn test_router(dir: &tempfile::TempDir) -> Router {
     let url = format!("sqlite://{}/serve.db?mode=rwc", dir.path().display());
     let db = Db::connect(&url).await.unwrap();
@@ -64,6 +74,18 @@ fn page_request(path: &str) -> http::request::Builder {
     Request::get(path).header(header::ACCEPT, "text/html")
 }
 
+/// A page opened by a signed-in browser, with the session cookie `session`.
+async fn open_page(router: &Router, session: &str, path: &str) -> Response<Body> {
+    send(
+        router,
+        page_request(path)
+            .header(header::COOKIE, session)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+}
+
 /// A page that never finishes streaming fails the test instead of hanging it.
 const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(30);
 
@@ -85,6 +107,7 @@ async fn body_text(response: Response<Body>) -> String {
 
 #[tokio::test]
 async fn health_reports_a_reachable_database() {
+    let _turn = one_test_at_a_time().await;
     let dir = tempfile::tempdir().unwrap();
     let response = send(
         &test_router(&dir).await,
@@ -96,6 +119,7 @@ async fn health_reports_a_reachable_database() {
 
 #[tokio::test]
 async fn a_refused_sign_in_link_lands_on_the_sign_in_page_saying_why() {
+    let _turn = one_test_at_a_time().await;
     let dir = tempfile::tempdir().unwrap();
     let router = test_router(&dir).await;
     let forged = "/sso/login?client=1&email=nora%40northwind.test&expires=4000000000\
@@ -118,6 +142,7 @@ async fn a_refused_sign_in_link_lands_on_the_sign_in_page_saying_why() {
 
 #[tokio::test]
 async fn a_cross_site_sign_in_is_refused_before_it_runs() {
+    let _turn = one_test_at_a_time().await;
     let dir = tempfile::tempdir().unwrap();
     let response = send(
         &test_router(&dir).await,
@@ -130,6 +155,7 @@ async fn a_cross_site_sign_in_is_refused_before_it_runs() {
 
 #[tokio::test]
 async fn signing_in_sets_a_session_cookie_that_opens_the_home_page() {
+    let _turn = one_test_at_a_time().await;
     let dir = tempfile::tempdir().unwrap();
     let router = test_router(&dir).await;
 
@@ -168,14 +194,7 @@ async fn signing_in_sets_a_session_cookie_that_opens_the_home_page() {
     assert!(cookie.contains("HttpOnly; SameSite=Lax"), "{cookie}");
     let session = cookie.split(';').next().unwrap().to_string();
 
-    let home = send(
-        &router,
-        page_request("/")
-            .header(header::COOKIE, &session)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let home = open_page(&router, &session, "/").await;
     assert_eq!(home.status(), StatusCode::OK);
     let csp = home.headers()[header::CONTENT_SECURITY_POLICY]
         .to_str()
@@ -200,14 +219,7 @@ async fn signing_in_sets_a_session_cookie_that_opens_the_home_page() {
 
     // The page's title is in the head the server sends, with the brand's name:
     // it names the tab before (and without) JavaScript.
-    let groups = send(
-        &router,
-        page_request("/groups")
-            .header(header::COOKIE, &session)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let groups = open_page(&router, &session, "/groups").await;
     assert!(body_text(groups)
         .await
         .contains("<title>Groups · Switchboard</title>"));
@@ -231,14 +243,7 @@ async fn signed_in_session(router: &Router) -> String {
 
 async fn assert_every_page_sends_to(router: &Router, session: &str, page: &str) {
     for path in ["/", "/clients", "/nodes/1/users"] {
-        let response = send(
-            router,
-            page_request(path)
-                .header(header::COOKIE, session)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+        let response = open_page(router, session, path).await;
         assert_eq!(response.status(), StatusCode::FOUND, "{path}");
         assert_eq!(response.headers()[header::LOCATION], page, "{path}");
     }
@@ -246,6 +251,7 @@ async fn assert_every_page_sends_to(router: &Router, session: &str, page: &str) 
 
 #[tokio::test]
 async fn a_client_user_verifies_before_any_page_opens() {
+    let _turn = one_test_at_a_time().await;
     use app::auth::roles::{Role, RoleSet};
     use app::clients::repo::{insert_client, NewClientRecord};
     use app::clients::{ClientStatus, CompanyInfo};
@@ -292,14 +298,7 @@ async fn a_client_user_verifies_before_any_page_opens() {
 
     let session = signed_in_session(&router).await;
     assert_every_page_sends_to(&router, &session, app::paths::VERIFY).await;
-    let verify = send(
-        &router,
-        page_request(app::paths::VERIFY)
-            .header(header::COOKIE, &session)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let verify = open_page(&router, &session, app::paths::VERIFY).await;
     assert_eq!(verify.status(), StatusCode::OK);
     let page = body_text(verify).await;
     assert!(page.contains("Verify your account"), "{page}");
@@ -311,6 +310,7 @@ async fn a_client_user_verifies_before_any_page_opens() {
 
 #[tokio::test]
 async fn a_temporary_password_is_changed_before_any_page_opens() {
+    let _turn = one_test_at_a_time().await;
     let dir = tempfile::tempdir().unwrap();
     let router = test_router(&dir).await;
     let url = format!("sqlite://{}/serve.db", dir.path().display());
@@ -323,14 +323,7 @@ async fn a_temporary_password_is_changed_before_any_page_opens() {
 
     let session = signed_in_session(&router).await;
     assert_every_page_sends_to(&router, &session, app::paths::CHANGE_PASSWORD).await;
-    let change = send(
-        &router,
-        page_request(app::paths::CHANGE_PASSWORD)
-            .header(header::COOKIE, &session)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let change = open_page(&router, &session, app::paths::CHANGE_PASSWORD).await;
     assert_eq!(change.status(), StatusCode::OK);
 }
 
@@ -426,14 +419,7 @@ async fn hostile_world(dir: &tempfile::TempDir) -> (app::tenancy::NodeId, app::u
 }
 
 async fn page_text(router: &Router, session: &str, path: &str) -> String {
-    let response = send(
-        router,
-        page_request(path)
-            .header(header::COOKIE, session)
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    let response = open_page(router, session, path).await;
     assert_eq!(response.status(), StatusCode::OK, "{path}");
     body_text(response).await
 }
@@ -450,6 +436,7 @@ fn title_of(page: &str) -> String {
 
 #[tokio::test]
 async fn names_never_become_markup_on_any_page_that_shows_them() {
+    let _turn = one_test_at_a_time().await;
     let dir = tempfile::tempdir().unwrap();
     let router = test_router(&dir).await;
     let (client, person) = hostile_world(&dir).await;
@@ -485,6 +472,7 @@ async fn names_never_become_markup_on_any_page_that_shows_them() {
 
 #[tokio::test]
 async fn pages_titled_from_data_carry_their_title_in_every_answer() {
+    let _turn = one_test_at_a_time().await;
     let dir = tempfile::tempdir().unwrap();
     let router = test_router(&dir).await;
     let (client, person) = hostile_world(&dir).await;
@@ -514,6 +502,7 @@ async fn pages_titled_from_data_carry_their_title_in_every_answer() {
 
 #[tokio::test]
 async fn after_sign_in_a_browser_goes_only_to_a_plain_path_of_this_site() {
+    let _turn = one_test_at_a_time().await;
     let dir = tempfile::tempdir().unwrap();
     let router = test_router(&dir).await;
     for (next, expected) in [
@@ -549,6 +538,7 @@ fn sso_path(client: app::tenancy::NodeId, email: &str, nonce: &str, token: &str)
 
 #[tokio::test]
 async fn an_sso_link_signs_in_on_the_record_and_never_into_a_suspended_account() {
+    let _turn = one_test_at_a_time().await;
     let dir = tempfile::tempdir().unwrap();
     let router = test_router(&dir).await;
     let (client, _) = hostile_world(&dir).await;
@@ -584,6 +574,7 @@ async fn an_sso_link_signs_in_on_the_record_and_never_into_a_suspended_account()
 
 #[tokio::test]
 async fn refusals_answer_with_the_status_of_their_kind_and_a_readable_message() {
+    let _turn = one_test_at_a_time().await;
     let dir = tempfile::tempdir().unwrap();
     let router = test_router(&dir).await;
     // Twelve wrong passwords at once: at most the limit are weighed, the rest wait.
@@ -634,6 +625,7 @@ async fn refusals_answer_with_the_status_of_their_kind_and_a_readable_message() 
 
 #[tokio::test]
 async fn oversized_requests_are_refused_before_any_work() {
+    let _turn = one_test_at_a_time().await;
     let dir = tempfile::tempdir().unwrap();
     let router = test_router(&dir).await;
     let (_, _) = hostile_world(&dir).await;
