@@ -14,6 +14,8 @@ export BASE_URL="http://127.0.0.1:$port"
 export SWITCHBOARD_MAIL_DIR="$work/mail"
 # And text messages here, as the SMS webhook would receive them.
 export SWITCHBOARD_SMS_DIR="$work/sms"
+# The server's secret, made at its first start, with the rest of this run.
+export SWITCHBOARD_SECRET_FILE="$work/secret.key"
 binary="$CARGO_TARGET_DIR/release/switchboard"
 
 "$binary" migrate

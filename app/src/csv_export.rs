@@ -8,7 +8,12 @@ use axum::response::{IntoResponse, Response};
 use futures::stream::{self, Stream, StreamExt};
 use http::header;
 
+use serde_json::json;
+
+use crate::audit::repo::{record, Acting, AuditEvent};
 use crate::error::AppError;
+use crate::state::AppState;
+use crate::tenancy::NodeId;
 
 /// CSV text of `records`, after the `header` line when there is one.
 pub fn csv_text<I, R, F>(header: Option<&[&str]>, records: I) -> Vec<u8>
@@ -73,16 +78,111 @@ fn is_plain_number(field: &[u8]) -> bool {
         && digits.iter().any(u8::is_ascii_digit)
 }
 
-/// A download named `filename`: the header line, then each chunk of `pages`.
+/// Some CSV records, and how many.
+pub struct CsvPage {
+    pub text: Vec<u8>,
+    pub rows: usize,
+}
+
+impl CsvPage {
+    pub fn of<I, R, F>(records: I) -> Self
+    where
+        I: IntoIterator<Item = R>,
+        R: IntoIterator<Item = F>,
+        F: AsRef<[u8]>,
+    {
+        let mut rows = 0;
+        let text = csv_text(None, records.into_iter().inspect(|_| rows += 1));
+        Self { text, rows }
+    }
+}
+
+/// What an export puts on the audit record when it ends: who took it, from where,
+/// with which filter, and how many rows went out.
+pub struct ExportRecord {
+    pub state: AppState,
+    pub by: Acting,
+    /// Where the export looked; none for everywhere.
+    pub node: Option<NodeId>,
+    pub action: &'static str,
+    pub filter: String,
+    pub address: String,
+}
+
+impl ExportRecord {
+    async fn write(self, rows: usize, complete: bool) -> Result<(), AppError> {
+        let details = json!({ "filter": self.filter, "rows": rows, "complete": complete });
+        let event = match self.node {
+            Some(node) => AuditEvent::at_node(self.by, node, self.action, details, &self.address),
+            None => AuditEvent::about_self(self.by, self.action, details, &self.address),
+        };
+        let mut tx = self.state.db.begin().await?;
+        record(&mut tx, event).await?;
+        tx.commit().await.map_err(AppError::from)
+    }
+}
+
+/// Counts the rows an export sends and records them when it ends: after the last
+/// page, or, for a download cut short, when its body is dropped.
+struct ExportCount {
+    record: Option<ExportRecord>,
+    rows: usize,
+}
+
+impl ExportCount {
+    fn finish(&mut self, complete: bool) -> Option<impl std::future::Future<Output = ()>> {
+        let record = self.record.take()?;
+        let rows = self.rows;
+        Some(async move {
+            if let Err(error) = record.write(rows, complete).await {
+                tracing::error!(?error, "export not recorded");
+            }
+        })
+    }
+}
+
+impl Drop for ExportCount {
+    fn drop(&mut self) {
+        if let Some(write) = self.finish(false) {
+            tokio::spawn(write);
+        }
+    }
+}
+
+/// A download named `filename`: the header line, then each page of `pages`; its
+/// end goes on the record.
 pub fn csv_download(
     filename: &str,
     header: &[&str],
-    pages: impl Stream<Item = Result<Vec<u8>, AppError>> + Send + 'static,
+    pages: impl Stream<Item = Result<CsvPage, AppError>> + Send + 'static,
+    record: ExportRecord,
 ) -> Response {
     let first = csv_text(Some(header), std::iter::empty::<Vec<String>>());
+    let count = std::sync::Arc::new(std::sync::Mutex::new(ExportCount {
+        record: Some(record),
+        rows: 0,
+    }));
+    let counted = {
+        let count = count.clone();
+        pages.map(move |page| {
+            let page = page?;
+            if let Ok(mut count) = count.lock() {
+                count.rows += page.rows;
+            }
+            Ok(page.text)
+        })
+    };
+    let finished = stream::once(async move {
+        let write = count.lock().ok().and_then(|mut count| count.finish(true));
+        if let Some(write) = write {
+            write.await;
+        }
+        Ok(Vec::new())
+    });
     let body = stream::once(async move { Ok(first) })
-        .chain(pages)
-        .map(|chunk| chunk.map_err(|error| std::io::Error::other(error.to_string())));
+        .chain(counted)
+        .chain(finished)
+        .map(|chunk| chunk.map_err(|error: AppError| std::io::Error::other(error.to_string())));
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),

@@ -26,6 +26,49 @@ pub struct Settings {
     /// Where people reach the platform (scheme, host, port): the base of links in
     /// email, and the scheme and port of links on a partner's branding domain.
     pub public_url: String,
+    /// The key of what is stored keyed (verification codes): a copy of the database
+    /// alone reveals nothing that works. Every process sharing a database uses one.
+    pub secret: ServerSecret,
+}
+
+/// A server's secret key: 32 random bytes, never printed.
+#[derive(Clone)]
+pub struct ServerSecret([u8; 32]);
+
+impl ServerSecret {
+    pub const LENGTH: usize = 32;
+
+    /// A new random secret.
+    pub fn generate() -> Self {
+        use argon2::password_hash::rand_core::{OsRng, RngCore};
+        let mut bytes = [0; Self::LENGTH];
+        OsRng.fill_bytes(&mut bytes);
+        Self(bytes)
+    }
+
+    /// The secret written as hex (as a secret file holds it), if it is one.
+    pub fn from_hex(text: &str) -> Option<Self> {
+        hex::decode(text.trim()).ok()?.try_into().ok().map(Self)
+    }
+
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    /// HMAC-SHA256 of `message` under this key, as hex.
+    pub fn sign(&self, message: &[u8]) -> String {
+        use hmac::{Hmac, Mac};
+        let mut mac =
+            Hmac::<sha2::Sha256>::new_from_slice(&self.0).expect("HMAC accepts keys of any length");
+        mac.update(message);
+        hex::encode(mac.finalize().into_bytes())
+    }
+}
+
+impl std::fmt::Debug for ServerSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ServerSecret(…)")
+    }
 }
 
 /// Failed password checks allowed in a sliding window (see `auth::throttle`). Past
@@ -60,6 +103,7 @@ impl Default for Settings {
                 account_slowdown_max_ms: 5_000,
             },
             public_url: "http://127.0.0.1:3000".into(),
+            secret: ServerSecret::generate(),
         }
     }
 }

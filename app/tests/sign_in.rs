@@ -1,8 +1,7 @@
 //! Sign-in, sessions and throttling against a real database, on both backends.
 
+mod browser;
 mod common;
-
-use std::net::SocketAddr;
 
 use app::auth::guard::Actor;
 use app::auth::password::Passwords;
@@ -12,10 +11,10 @@ use app::auth::session::{
 };
 use app::db::Db;
 use app::error::AppError;
-use app::request::Client;
 use app::state::{AppState, Settings};
 use app::users::repo::{insert_user, NewUser, UserRecord};
 use app::users::UserStatus;
+use browser::client_at;
 use common::on_every_database;
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -26,17 +25,6 @@ fn state(db: Db) -> AppState {
         settings: Settings::default(),
         passwords: Passwords::new(2),
     }
-}
-
-fn client_at(address: &str) -> Client {
-    let socket: SocketAddr = format!("{address}:4000").parse().unwrap();
-    let (parts, ()) = http::Request::builder()
-        .header(http::header::USER_AGENT, "integration-test")
-        .extension(axum::extract::ConnectInfo(socket))
-        .body(())
-        .unwrap()
-        .into_parts();
-    Client::from_parts(&parts, false)
 }
 
 async fn add_user(state: &AppState, email: &str, status: UserStatus) {

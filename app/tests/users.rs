@@ -2,6 +2,7 @@
 //! what, the platform-wide email, seats under concurrent invites, invite links,
 //! disabling, generated passwords, and who may call what.
 
+mod browser;
 mod common;
 mod fixtures;
 mod outcome;
@@ -23,6 +24,7 @@ use app::users::service::{
     set_generated_password, set_roles, user_at_node,
 };
 use app::users::{InviteForm, UserId, UserQuery, UserStatus};
+use browser::client_at;
 use common::on_every_database;
 use fixtures::{actor_with, build_tree, Tree};
 use outcome::{outcome, Outcome};
@@ -1207,6 +1209,32 @@ async fn the_platform_invites_its_own_staff_in_the_platforms_brand() {
         .await
         .unwrap_err();
         assert!(refused.message_for("roles").is_some());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn one_address_asks_for_only_so_many_password_resets_an_hour() {
+    on_every_database(|db| async move {
+        let state = state(db);
+        let (sprayer, neighbour) = (client_at("203.0.113.5"), client_at("203.0.113.6"));
+        let allowed = app::auth::links::RESETS_AN_HOUR_PER_ADDRESS.uses;
+        for n in 0..allowed {
+            // The answer is the same whether or not the address has an account.
+            send_password_reset(&state, &sprayer, &format!("user{n}@spray.test"))
+                .await
+                .unwrap();
+        }
+        let refused = send_password_reset(&state, &sprayer, "one.more@spray.test").await;
+        assert!(
+            matches!(refused, Err(AppError::TooManyAttempts { .. })),
+            "{refused:?}"
+        );
+        assert!(
+            send_password_reset(&state, &neighbour, "one.more@spray.test")
+                .await
+                .is_ok()
+        );
     })
     .await;
 }

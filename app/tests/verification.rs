@@ -495,3 +495,75 @@ async fn who_may_set_an_accounts_verification_policy() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn codes_are_kept_under_the_servers_key_and_rationed_by_the_day() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        add_client_user(&state, &tree, false).await;
+        let admin = partner_admin(&state.db, &tree).await;
+        set_policy(&state, &admin, tree.client, VerificationPolicy::EmailAndSms).await;
+        let quinn_now = quinn(&state).await;
+
+        // A server with another key cannot use the table: the right code fails there.
+        send_code(&state, &quinn_now, ADDRESS, VerifyChannel::Email, "")
+            .await
+            .unwrap();
+        let code = code_sent_to(&state.db, QUINN).await;
+        let elsewhere = AppState {
+            db: state.db.clone(),
+            settings: Settings::default(),
+            passwords: Passwords::new(1),
+        };
+        let keyed = check_code(&elsewhere, &quinn_now, ADDRESS, VerifyChannel::Email, &code).await;
+        assert!(field_message(keyed, "code").starts_with("That is not the code"));
+        // Each wrong code is on the record, with the tries left.
+        let recorded = count(
+            &state.db,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'auth.verification_failed' \
+             AND details LIKE '%\"tries_left\":4%'",
+        )
+        .await;
+        assert_eq!(recorded, 1);
+
+        // One address gets five codes a day, however the minutes are spaced...
+        let resend = |channel, phone: &'static str| {
+            let (state, quinn_now) = (&state, &quinn_now);
+            async move {
+                a_minute_later(&state.db).await;
+                send_code(state, quinn_now, ADDRESS, channel, phone).await
+            }
+        };
+        for _ in 1..5 {
+            resend(VerifyChannel::Email, "").await.unwrap();
+        }
+        let sixth = resend(VerifyChannel::Email, "").await;
+        assert!(
+            matches!(sixth, Err(AppError::TooManyAttempts { .. })),
+            "{sixth:?}"
+        );
+        // ...and one person ten, over every number they try.
+        for number in [
+            "+16175550101",
+            "+16175550102",
+            "+16175550103",
+            "+16175550104",
+            "+16175550105",
+        ] {
+            resend(VerifyChannel::Sms, number).await.unwrap();
+        }
+        let eleventh = resend(VerifyChannel::Sms, "+16175550106").await;
+        assert!(
+            matches!(eleventh, Err(AppError::TooManyAttempts { .. })),
+            "{eleventh:?}"
+        );
+        let sent = count(
+            &state.db,
+            "SELECT COUNT(*) FROM outbox WHERE purpose = 'verification_code'",
+        )
+        .await;
+        assert_eq!(sent, 10);
+    })
+    .await;
+}

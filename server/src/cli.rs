@@ -7,7 +7,7 @@ use app::auth::password::{generate_password, Passwords};
 use app::db::Db;
 use app::mail::delivery::{spawn_worker, Mailer, Senders};
 use app::mail::sms::SmsSender;
-use app::state::{AppState, Settings};
+use app::state::{AppState, ServerSecret, Settings};
 use clap::builder::FalseyValueParser;
 use clap::{Args, Parser, Subcommand};
 
@@ -122,18 +122,27 @@ pub struct ServeArgs {
     /// Where text messages go as .json files when there is no --sms-webhook.
     #[arg(long, env = "SWITCHBOARD_SMS_DIR", default_value = "data/sms")]
     pub sms_dir: std::path::PathBuf,
+    /// The server's secret key (64 hex digits), generated there at first start when
+    /// the file does not exist. Processes sharing a database must use the same one.
+    #[arg(
+        long,
+        env = "SWITCHBOARD_SECRET_FILE",
+        default_value = "data/secret.key"
+    )]
+    pub secret_file: std::path::PathBuf,
 }
 
 impl ServeArgs {
-    fn settings(&self) -> Settings {
-        Settings {
+    fn settings(&self) -> Result<Settings, String> {
+        Ok(Settings {
             secure_cookies: !self.insecure_cookies,
             trust_forwarded_for: self.trust_proxy,
             session_idle_ms: self.session_idle_minutes * 60_000,
             session_lifetime_ms: self.session_hours * 3_600_000,
             public_url: self.public_url.clone().unwrap_or_default(),
+            secret: secret_in(&self.secret_file)?,
             ..Settings::default()
-        }
+        })
     }
 
     fn senders(&self) -> Result<Senders, String> {
@@ -161,6 +170,40 @@ impl ServeArgs {
     }
 }
 
+/// The secret kept in `path`, made and written there (readable by its owner only)
+/// when the file does not exist yet.
+fn secret_in(path: &std::path::Path) -> Result<ServerSecret, String> {
+    let unreadable = |error: std::io::Error| format!("secret file {}: {error}", path.display());
+    match std::fs::read_to_string(path) {
+        Ok(text) => ServerSecret::from_hex(&text).ok_or_else(|| {
+            format!(
+                "secret file {} does not hold {} bytes as hex",
+                path.display(),
+                ServerSecret::LENGTH
+            )
+        }),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            let secret = ServerSecret::generate();
+            if let Some(folder) = path
+                .parent()
+                .filter(|folder| !folder.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(folder).map_err(unreadable)?;
+            }
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            let mut file = options.open(path).map_err(unreadable)?;
+            std::io::Write::write_all(&mut file, format!("{}\n", secret.to_hex()).as_bytes())
+                .map_err(unreadable)?;
+            println!("A new server secret is in {}.", path.display());
+            Ok(secret)
+        }
+        Err(error) => Err(unreadable(error)),
+    }
+}
+
 pub async fn run(cli: Cli) -> CliResult {
     let db = Db::connect(&cli.database_url).await?;
     let result = match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
@@ -169,7 +212,7 @@ pub async fn run(cli: Cli) -> CliResult {
             spawn_worker(db.clone(), args.senders()?);
             let state = AppState {
                 db: db.clone(),
-                settings: args.settings(),
+                settings: args.settings()?,
                 passwords: Passwords::new(hashing_threads()),
             };
             serve::serve(state, args.addr).await
@@ -303,5 +346,21 @@ mod tests {
             said,
             "Audit log BROKEN at event #17: what it says was changed after it was written."
         );
+    }
+
+    #[test]
+    fn a_secret_is_made_once_kept_private_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("data/secret.key");
+        let made = secret_in(&path).unwrap();
+        assert_eq!(secret_in(&path).unwrap().to_hex(), made.to_hex());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "{mode:o}");
+        }
+        std::fs::write(&path, "not hex").unwrap();
+        assert!(secret_in(&path).unwrap_err().contains("hex"));
     }
 }

@@ -8,7 +8,7 @@ use http::request::Parts;
 use super::service::{checked_filters, events};
 use super::{AuditEntry, AuditQuery};
 use crate::auth::guard::{ready, signed_in_client};
-use crate::csv_export::{csv_download, csv_text, query_params};
+use crate::csv_export::{csv_download, query_params, CsvPage, ExportRecord};
 use crate::error::AppError;
 use crate::request::Client;
 use crate::state::AppState;
@@ -39,11 +39,20 @@ pub async fn export_audit(state: AppState, parts: Parts) -> Response {
     });
     let filters = async {
         let actor = ready(signed_in_client(&state, &client).await?)?;
-        checked_filters(&state, &actor, &query).await
+        let filters = checked_filters(&state, &actor, &query).await?;
+        Ok::<_, AppError>((actor, filters))
     };
-    let filters = match filters.await {
-        Ok(filters) => filters,
+    let (actor, filters) = match filters.await {
+        Ok(checked) => checked,
         Err(error) => return error.into_response(),
+    };
+    let record = ExportRecord {
+        state: state.clone(),
+        by: actor.acting(),
+        node: filters.scope().first().copied(),
+        action: "audit.exported",
+        filter: query.to_query_string(),
+        address: client.address,
     };
     let pages = stream::try_unfold(Some(filters), move |filters| {
         let state = state.clone();
@@ -59,14 +68,14 @@ pub async fn export_audit(state: AppState, parts: Parts) -> Response {
                 }
                 _ => None,
             };
-            Ok(Some((csv_text(None, entries.iter().map(record)), next)))
+            Ok(Some((CsvPage::of(entries.iter().map(csv_record)), next)))
         }
     });
-    csv_download("audit-log.csv", &HEADER, pages)
+    csv_download("audit-log.csv", &HEADER, pages, record)
 }
 
 /// One event as a CSV record, in the order of [`HEADER`].
-fn record(entry: &AuditEntry) -> [String; 10] {
+fn csv_record(entry: &AuditEntry) -> [String; 10] {
     [
         entry.id.to_string(),
         entry.when.clone(),

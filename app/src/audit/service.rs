@@ -38,6 +38,13 @@ pub struct Filters {
     pub before: Option<i64>,
 }
 
+impl Filters {
+    /// The nodes whose subtrees the events come from.
+    pub fn scope(&self) -> &[NodeId] {
+        &self.scope
+    }
+}
+
 /// The nodes whose subtrees the actor may read the log of, with their kinds.
 fn audit_roots(actor: &Actor) -> Vec<(NodeId, NodeKind)> {
     actor

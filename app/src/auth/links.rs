@@ -7,6 +7,7 @@ use serde_json::json;
 use sqlx::{Any, Executor};
 
 use super::password::new_password_problem;
+use super::quota::{self, Quota};
 use super::session::end_sessions;
 use super::session::hash_token;
 use super::LinkPurpose;
@@ -189,6 +190,12 @@ pub async fn follow(
 
 /// How soon someone may be sent another reset link: a mailbox is not to be flooded.
 const RESET_RESEND_WAIT_MS: i64 = 60 * 1000;
+/// Reset requests one address may make in an hour, for any accounts: one address
+/// cannot mail every account on the platform.
+pub const RESETS_AN_HOUR_PER_ADDRESS: Quota = Quota {
+    uses: 10,
+    window_ms: 60 * 60 * 1000,
+};
 
 /// Mails a reset link to the account of `email`, in its language and brand. Says
 /// nothing of whether the account exists: the caller answers the same either way.
@@ -197,6 +204,18 @@ pub async fn send_password_reset(
     client: &Client,
     email: &str,
 ) -> Result<(), AppError> {
+    // Counted whether or not the address has an account, so the answer tells nothing.
+    let mut tx = state.db.begin().await?;
+    let from_address = format!("resets-from:{}", client.address);
+    quota::take(
+        &state.db,
+        &mut tx,
+        &from_address,
+        RESETS_AN_HOUR_PER_ADDRESS,
+        now_ms(),
+    )
+    .await?;
+    tx.commit().await?;
     let Some(user) = crate::users::repo::find_by_email(state.db.pool(), email).await? else {
         return Ok(());
     };

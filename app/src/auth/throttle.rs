@@ -13,6 +13,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
+use super::quota::minutes_until_free;
 use crate::audit::repo::{record, AuditEvent};
 use crate::db::now_ms;
 use crate::error::AppError;
@@ -63,7 +64,7 @@ pub async fn begin_attempt(
     ] {
         if count.0 >= limit {
             return Err(AppError::TooManyAttempts {
-                retry_after_minutes: minutes_until_free(count.1, now, &limits),
+                retry_after_minutes: minutes_until_free(count.1, now, limits.window_ms),
             });
         }
     }
@@ -107,11 +108,6 @@ async fn failures(
         query = query.bind(*value);
     }
     Ok(query.fetch_one(&mut **tx).await?)
-}
-
-fn minutes_until_free(oldest: Option<i64>, now: i64, limits: &SignInLimits) -> i64 {
-    let wait_ms = oldest.unwrap_or(now) + limits.window_ms - now;
-    (wait_ms.max(0) + 59_999) / 60_000
 }
 
 /// How long an attempt waits when the account already failed `failures` times in
@@ -184,13 +180,5 @@ mod tests {
             slowdown(10_000, &limits),
             Duration::from_millis(limits.account_slowdown_max_ms as u64)
         );
-    }
-
-    #[test]
-    fn a_refusal_says_when_the_oldest_failure_leaves_the_window() {
-        let limits = crate::state::Settings::default().sign_in_limits;
-        assert_eq!(minutes_until_free(Some(0), 0, &limits), 15);
-        assert_eq!(minutes_until_free(Some(0), 14 * 60_000 + 1, &limits), 1);
-        assert_eq!(minutes_until_free(None, 0, &limits), 15);
     }
 }

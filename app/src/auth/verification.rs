@@ -6,10 +6,10 @@
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use serde_json::json;
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use super::guard::Actor;
+use super::quota::{self, Quota};
 use super::roles::Role;
 use super::session::SessionUser;
 use super::{Obligation, VerificationStep, VerifyChannel};
@@ -25,6 +25,17 @@ use crate::users::{normalize_email, Language};
 pub const CODE_LIFETIME_MS: i64 = 10 * 60 * 1000;
 pub const MAX_ATTEMPTS: i64 = 5;
 pub const RESEND_WAIT_MS: i64 = 60 * 1000;
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+/// Codes one person may be sent in a day, over all their channels.
+pub const CODES_A_DAY_PER_PERSON: Quota = Quota {
+    uses: 10,
+    window_ms: DAY_MS,
+};
+/// Codes one number or address may be sent in a day, whoever asks.
+pub const CODES_A_DAY_PER_DESTINATION: Quota = Quota {
+    uses: 5,
+    window_ms: DAY_MS,
+};
 
 /// What the client accounts of a Client User ask them to verify; nothing for anyone
 /// else, and without a query.
@@ -124,7 +135,7 @@ pub async fn send_code(
     .bind(user.id.0)
     .bind(channel.key())
     .bind(&destination)
-    .bind(hash_code(&user, channel, &code))
+    .bind(hash_code(state, &user, channel, &code))
     .bind(now)
     .bind(now + CODE_LIFETIME_MS)
     .bind(now - RESEND_WAIT_MS)
@@ -137,6 +148,19 @@ pub async fn send_code(
             "A code was sent less than a minute ago. Wait a moment before asking for another.",
         ));
     }
+    // However the minutes are spaced: a person, and a number or address (which a
+    // code would flood), get only so many codes a day.
+    let for_person = format!("codes-for:{}", user.id.0);
+    quota::take(&state.db, &mut tx, &for_person, CODES_A_DAY_PER_PERSON, now).await?;
+    let to_destination = format!("codes-to:{destination}");
+    quota::take(
+        &state.db,
+        &mut tx,
+        &to_destination,
+        CODES_A_DAY_PER_DESTINATION,
+        now,
+    )
+    .await?;
     let brand = brand_of_user(&mut tx, &user, &state.settings.public_url).await?;
     let language = Language::from_code(&user.language);
     match channel {
@@ -201,9 +225,19 @@ pub async fn check_code(
         ));
     };
     let attempts: i64 = tried.try_get("attempts")?;
-    if tried.try_get::<String, _>("code_hash")? != hash_code(&user, channel, &code) {
-        tx.commit().await?;
+    if tried.try_get::<String, _>("code_hash")? != hash_code(state, &user, channel, &code) {
         let left = MAX_ATTEMPTS - attempts;
+        record(
+            &mut tx,
+            AuditEvent::about_self(
+                user.id,
+                "auth.verification_failed",
+                json!({ "channel": channel.key(), "tries_left": left }),
+                address,
+            ),
+        )
+        .await?;
+        tx.commit().await?;
         return Err(AppError::field(
             "code",
             if left > 0 {
@@ -324,12 +358,14 @@ fn new_code() -> String {
     }
 }
 
-/// Codes are kept hashed with whom and what they are for, so a copy of the table
-/// reveals no code that works elsewhere.
-fn hash_code(user: &UserRecord, channel: VerifyChannel, code: &str) -> String {
-    hex::encode(Sha256::digest(
-        format!("{}:{}:{code}", user.id.0, channel.key()).as_bytes(),
-    ))
+/// Codes are kept as a keyed hash (the server's secret) of whom and what they are
+/// for: a copy of the table alone cannot be worked back to a live code, however few
+/// six-digit codes there are.
+fn hash_code(state: &AppState, user: &UserRecord, channel: VerifyChannel, code: &str) -> String {
+    state
+        .settings
+        .secret
+        .sign(format!("{}:{}:{code}", user.id.0, channel.key()).as_bytes())
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use super::repo::{attach_tags, directory_rows};
 use super::service::directory_scopes;
 use super::ClientRow;
 use crate::auth::guard::{ready, signed_in_client};
-use crate::csv_export::{csv_download, csv_text, query_params};
+use crate::csv_export::{csv_download, query_params, CsvPage, ExportRecord};
 use crate::error::AppError;
 use crate::request::Client;
 use crate::state::AppState;
@@ -44,15 +44,31 @@ pub async fn export_clients(state: AppState, parts: Parts) -> Response {
     .first_page();
     let scopes = async {
         let actor = ready(signed_in_client(&state, &client).await?)?;
-        directory_scopes(&state, &actor, &query).await
+        let (scopes, _) = directory_scopes(&state, &actor, &query).await?;
+        Ok::<_, AppError>((actor, scopes))
     };
     match scopes.await {
-        Ok((scopes, _)) => stream_csv(state, scopes, query),
+        Ok((actor, scopes)) => {
+            let record = ExportRecord {
+                state: state.clone(),
+                by: actor.acting(),
+                node: scopes.first().copied(),
+                action: "clients.exported",
+                filter: query.to_query_string(),
+                address: client.address,
+            };
+            stream_csv(state, scopes, query, record)
+        }
         Err(error) => error.into_response(),
     }
 }
 
-fn stream_csv(state: AppState, scopes: Vec<NodeId>, query: DirectoryQuery) -> Response {
+fn stream_csv(
+    state: AppState,
+    scopes: Vec<NodeId>,
+    query: DirectoryQuery,
+    record: ExportRecord,
+) -> Response {
     let pages = stream::try_unfold(Some(query), move |page| {
         let state = state.clone();
         let scopes = scopes.clone();
@@ -66,14 +82,14 @@ fn stream_csv(state: AppState, scopes: Vec<NodeId>, query: DirectoryQuery) -> Re
                 Some(last) if more => Some(page.page_after(&cursor_of(last, page.sort))),
                 _ => None,
             };
-            Ok(Some((csv_text(None, rows.iter().map(record)), next)))
+            Ok(Some((CsvPage::of(rows.iter().map(csv_record)), next)))
         }
     });
-    csv_download("clients.csv", &HEADER, pages)
+    csv_download("clients.csv", &HEADER, pages, record)
 }
 
 /// One client as a CSV record, in the order of [`HEADER`].
-fn record(row: &ClientRow) -> [String; 11] {
+fn csv_record(row: &ClientRow) -> [String; 11] {
     [
         row.id.0.to_string(),
         row.name.clone(),
@@ -109,7 +125,11 @@ mod tests {
             voice_balance: 0,
             created_at: 0,
         };
-        let text = String::from_utf8(csv_text(Some(&HEADER), [record(&row)])).unwrap();
+        let text = String::from_utf8(crate::csv_export::csv_text(
+            Some(&HEADER),
+            [csv_record(&row)],
+        ))
+        .unwrap();
         let mut lines = text.lines();
         assert!(lines.next().unwrap().starts_with("id,company,group"));
         assert_eq!(

@@ -665,3 +665,44 @@ async fn oversized_requests_are_refused_before_any_work() {
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     println!("refused 100,000 tree ids in {:?}", started.elapsed());
 }
+
+#[tokio::test]
+async fn exports_go_on_the_record_with_who_from_where_and_how_many_rows() {
+    let _turn = one_test_at_a_time().await;
+    let dir = tempfile::tempdir().unwrap();
+    let router = test_router(&dir).await;
+    let (client, _) = hostile_world(&dir).await;
+    let session = signed_in_session(&router).await;
+    let clients =
+        body_text(open_page(&router, &session, "/clients/export.csv?q=probe").await).await;
+    assert_eq!(clients.lines().count(), 2, "{clients}");
+    // The formula-like name is written as text.
+    assert!(clients.contains("'=2+5 probe"), "{clients}");
+    let audit = body_text(open_page(&router, &session, "/audit/export.csv").await).await;
+
+    let url = format!("sqlite://{}/serve.db", dir.path().display());
+    let db = Db::connect(&url).await.unwrap();
+    let recorded: Vec<(String, Option<i64>, String)> = sqlx::query_as(
+        "SELECT action, node_id, details FROM audit_events WHERE action LIKE '%.exported' ORDER BY id",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    db.close().await;
+    assert_eq!(recorded.len(), 2, "{recorded:?}");
+    assert_eq!(recorded[0].0, "clients.exported");
+    assert!(
+        recorded[0].2.contains(r#""rows":1"#) && recorded[0].2.contains("q=probe"),
+        "{recorded:?}"
+    );
+    assert_eq!(recorded[1].0, "audit.exported");
+    let audit_rows = audit.lines().count() - 1;
+    assert!(
+        recorded[1].2.contains(&format!(r#""rows":{audit_rows}"#)),
+        "{recorded:?}"
+    );
+    assert!(
+        recorded.iter().all(|(_, node, _)| node.is_some()),
+        "{recorded:?} {client:?}"
+    );
+}
