@@ -10,10 +10,10 @@ use http::header;
 
 use serde_json::json;
 
-use crate::audit::repo::{record, Acting, AuditEvent};
+use crate::audit_trail::{record, Acting, AuditEvent};
+use crate::core::NodeId;
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::tenancy::NodeId;
 
 /// CSV text of `records`, after the `header` line when there is one.
 pub fn csv_text<I, R, F>(header: Option<&[&str]>, records: I) -> Vec<u8>

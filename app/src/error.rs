@@ -1,7 +1,6 @@
 //! The one error type of the app. It crosses the wire to the browser, so it carries
 //! only what a user may read; the causes of internal errors stay in the server log.
 
-use leptos::prelude::*;
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -182,31 +181,6 @@ impl FieldErrors {
             [(_, message)] => message.clone(),
             _ => "Please correct the highlighted fields.".to_string(),
         }
-    }
-}
-
-/// A full-page view of an error, for error boundaries and failed page loads.
-#[component]
-pub fn ErrorPanel(error: AppError) -> impl IntoView {
-    let sign_in = matches!(error, AppError::Unauthenticated);
-    view! {
-        <section class="error-panel" role="alert">
-            <h2>"We could not show this page"</h2>
-            <p>{error.to_string()}</p>
-            {sign_in.then(|| view! { <a class="button" href=crate::paths::LOGIN>"Sign in"</a> })}
-        </section>
-    }
-}
-
-/// Shows the first `AppError` caught by an `ErrorBoundary`.
-pub fn error_fallback(errors: ArcRwSignal<Errors>) -> impl IntoView {
-    move || {
-        let error = errors
-            .read()
-            .iter()
-            .find_map(|(_, error)| error.downcast_ref::<AppError>().cloned())
-            .unwrap_or(AppError::Internal);
-        view! { <ErrorPanel error /> }
     }
 }
 

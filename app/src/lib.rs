@@ -2,13 +2,15 @@
 //! server (feature `ssr`) and the browser (feature `hydrate`).
 
 pub mod audit;
+#[cfg(feature = "ssr")]
+pub mod audit_trail;
 pub mod auth;
 pub mod clients;
 pub mod components;
+pub mod core;
 pub mod error;
 pub mod home;
 pub mod impersonation;
-pub mod keyed;
 pub mod layout;
 pub mod paths;
 pub mod tenancy;
@@ -20,6 +22,8 @@ pub mod csv_export;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod mail;
+#[cfg(feature = "ssr")]
+pub mod password;
 #[cfg(feature = "ssr")]
 pub mod request;
 #[cfg(feature = "ssr")]

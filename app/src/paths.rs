@@ -1,6 +1,7 @@
 //! The one place that knows the app's URLs.
 
 pub const HOME: &str = "/";
+use crate::core::url::encode_query_value;
 pub const LOGIN: &str = "/login";
 pub const CHANGE_PASSWORD: &str = "/change-password";
 
@@ -27,22 +28,21 @@ pub const SSO_LINK_REFUSED_PAGE: &str = "/login?link=refused";
 pub const BRAND_STYLESHEET_ROUTE: &str = "/brand/{partner}/colours.css";
 
 /// A partner's colour stylesheet; the version makes a new address for new colours.
-pub fn brand_stylesheet(partner: crate::tenancy::NodeId, version: i64) -> String {
+pub fn brand_stylesheet(partner: crate::core::NodeId, version: i64) -> String {
     format!("/brand/{}/colours.css?v={version}", partner.0)
 }
 
 /// A partner's settings page.
-pub fn partner_settings(partner: crate::tenancy::NodeId) -> String {
+pub fn partner_settings(partner: crate::core::NodeId) -> String {
     format!("/partners/{}/settings", partner.0)
 }
 
-/// The directory showing `query`.
-pub fn clients_with(query: &crate::clients::directory::DirectoryQuery) -> String {
-    let query = query.to_query_string();
+/// `path` with `query` (already encoded) after it, where there is one.
+pub fn with_query(path: &str, query: &str) -> String {
     if query.is_empty() {
-        CLIENTS.to_string()
+        path.to_string()
     } else {
-        format!("{CLIENTS}?{query}")
+        format!("{path}?{query}")
     }
 }
 
@@ -51,7 +51,7 @@ pub const AUDIT: &str = "/audit";
 pub const SUPPORT: &str = "/support";
 
 /// Starting an impersonation in `account`, in `mode`, returning to `from` at Stop.
-pub fn log_in_as(account: crate::tenancy::NodeId, mode: &str, from: &str) -> String {
+pub fn log_in_as(account: crate::core::NodeId, mode: &str, from: &str) -> String {
     format!(
         "{CLIENTS}/{}/log-in-as?mode={mode}&from={}",
         account.0,
@@ -61,8 +61,8 @@ pub fn log_in_as(account: crate::tenancy::NodeId, mode: &str, from: &str) -> Str
 
 /// Starting to act as `user` in `account`, returning to `from` at Stop.
 pub fn log_in_as_user(
-    account: crate::tenancy::NodeId,
-    user: crate::users::UserId,
+    account: crate::core::NodeId,
+    user: crate::core::UserId,
     from: &str,
 ) -> String {
     format!(
@@ -74,69 +74,35 @@ pub fn log_in_as_user(
 }
 
 /// Who came into `account` by impersonation.
-pub fn access_history(account: crate::tenancy::NodeId) -> String {
+pub fn access_history(account: crate::core::NodeId) -> String {
     format!("{CLIENTS}/{}/access", account.0)
-}
-
-/// The audit log viewer showing `query`.
-pub fn audit_with(query: &crate::audit::AuditQuery) -> String {
-    let query = query.to_query_string();
-    if query.is_empty() {
-        AUDIT.to_string()
-    } else {
-        format!("{AUDIT}?{query}")
-    }
 }
 
 pub const AUDIT_EXPORT: &str = "/audit/export.csv";
 
-/// The CSV of every event matching `query`'s filters.
-pub fn audit_export(query: &crate::audit::AuditQuery) -> String {
-    let query = crate::audit::AuditQuery {
-        before: String::new(),
-        ..query.clone()
-    }
-    .to_query_string();
-    if query.is_empty() {
-        AUDIT_EXPORT.to_string()
-    } else {
-        format!("{AUDIT_EXPORT}?{query}")
-    }
-}
-
 pub const CLIENTS_EXPORT: &str = "/clients/export.csv";
 
-/// The CSV export of every client matching `query`'s filters.
-pub fn clients_export(query: &crate::clients::directory::DirectoryQuery) -> String {
-    let query = query.first_page().to_query_string();
-    if query.is_empty() {
-        CLIENTS_EXPORT.to_string()
-    } else {
-        format!("{CLIENTS_EXPORT}?{query}")
-    }
-}
-
-pub fn client(id: crate::tenancy::NodeId) -> String {
+pub fn client(id: crate::core::NodeId) -> String {
     format!("{CLIENTS}/{}", id.0)
 }
 
 /// The people with access at a node.
-pub fn node_users(node: crate::tenancy::NodeId) -> String {
+pub fn node_users(node: crate::core::NodeId) -> String {
     format!("/nodes/{}/users", node.0)
 }
 
 /// The invite form of a node.
-pub fn invite_at(node: crate::tenancy::NodeId) -> String {
+pub fn invite_at(node: crate::core::NodeId) -> String {
     format!("/nodes/{}/users/invite", node.0)
 }
 
 /// A user as seen at a node: their roles there and their account.
-pub fn node_user(node: crate::tenancy::NodeId, user: crate::users::UserId) -> String {
+pub fn node_user(node: crate::core::NodeId, user: crate::core::UserId) -> String {
     format!("/nodes/{}/users/{}", node.0, user.0)
 }
 
 /// The add-client form with `group` chosen.
-pub fn new_client_in(group: crate::tenancy::NodeId) -> String {
+pub fn new_client_in(group: crate::core::NodeId) -> String {
     format!("{NEW_CLIENT}?group={}", group.0)
 }
 
@@ -188,19 +154,6 @@ fn is_local_path(path: &str) -> bool {
         && path
             .parse::<http::uri::PathAndQuery>()
             .is_ok_and(|parsed| parsed.as_str() == path)
-}
-
-pub fn encode_query_value(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

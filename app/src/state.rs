@@ -1,8 +1,8 @@
 //! What every request can reach on the server: the database, the settings and the
 //! password hasher. Provided as Leptos context to pages and server functions.
 
-use crate::auth::password::Passwords;
 use crate::db::Db;
+use crate::password::Passwords;
 
 #[derive(Clone, Debug)]
 pub struct AppState {

@@ -4,11 +4,11 @@
 
 mod common;
 
-use app::audit::chain::{verify, ChainReport};
-use app::audit::repo::{record, AuditEvent};
+use app::audit_trail::chain::{verify, ChainReport};
+use app::audit_trail::{record, AuditEvent};
+use app::core::{UserId, UserStatus};
 use app::db::{Backend, Db};
 use app::users::repo::{insert_user, NewUser};
-use app::users::{UserId, UserStatus};
 use common::on_every_database;
 
 async fn someone(db: &Db) -> UserId {

@@ -5,16 +5,16 @@
 mod common;
 mod fixtures;
 
-use app::audit::repo::{record, AuditEvent};
 use app::audit::service::{audit_page, PAGE_SIZE};
 use app::audit::{AuditPage, AuditQuery};
+use app::audit_trail::{record, AuditEvent};
 use app::auth::guard::Actor;
-use app::auth::password::Passwords;
-use app::auth::roles::Role;
+use app::core::roles::Role;
+use app::core::NodeId;
 use app::db::Db;
 use app::error::AppError;
+use app::password::Passwords;
 use app::state::{AppState, Settings};
-use app::tenancy::NodeId;
 use common::on_every_database;
 use fixtures::{actor_with, build_tree};
 

@@ -8,8 +8,6 @@ mod outcome;
 mod tree_counts;
 
 use app::auth::links::follow;
-use app::auth::password::Passwords;
-use app::auth::roles::{Role, RoleSet};
 use app::auth::sso::{redeem, SsoLink};
 use app::auth::LinkPurpose;
 use app::clients::directory::{DirectoryQuery, SortKey};
@@ -21,16 +19,17 @@ use app::clients::service::{
     client_view, create_client, directory, modify_features, move_client, record_usage,
     reveal_sso_token, rotate_sso_token, set_operator_status, set_status, top_up, update_company,
 };
-use app::clients::{
-    ClientStatus, CompanyForm, CompanyInfo, CreditKind, EntryType, Feature, NewClientForm,
-};
+use app::clients::{CompanyForm, CompanyInfo, CreditKind, EntryType, NewClientForm};
+use app::core::roles::{Role, RoleSet};
+use app::core::NodeId;
+use app::core::UserStatus;
+use app::core::{ClientStatus, Feature};
 use app::db::Db;
 use app::error::AppError;
+use app::password::Passwords;
 use app::request::Client;
 use app::state::{AppState, Settings};
-use app::tenancy::NodeId;
 use app::users::repo::{find_by_email, set_membership};
-use app::users::UserStatus;
 use common::on_every_database;
 use fixtures::{actor_with, add_user, build_tree, company};
 use outcome::{outcome, Outcome};
@@ -1060,7 +1059,7 @@ async fn features_stay_within_the_grantable_set_and_seats_above_the_users() {
         for email in ["a@harbor.test", "b@harbor.test"] {
             let user = add_user(&state.db, email).await;
             let mut conn = state.db.pool().acquire().await.unwrap();
-            set_membership(&mut conn, user, tree.client, &app::auth::roles::RoleSet::new([Role::ClientUser])).await.unwrap();
+            set_membership(&mut conn, user, tree.client, &app::core::roles::RoleSet::new([Role::ClientUser])).await.unwrap();
         }
         let version = client_view(&state, &admin, tree.client).await.unwrap().version;
         let too_few = modify_features(&state, &admin, ADDRESS, tree.client, &["chat".into()], "1", version).await;

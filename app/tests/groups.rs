@@ -6,13 +6,13 @@ mod fixtures;
 mod tree_counts;
 
 use app::auth::guard::Actor;
-use app::auth::password::Passwords;
-use app::auth::roles::Role;
-use app::clients::Feature;
+use app::core::brand::Brand;
+use app::core::roles::Role;
+use app::core::Feature;
 use app::db::Db;
 use app::error::AppError;
+use app::password::Passwords;
 use app::state::{AppState, Settings};
-use app::tenancy::brand::Brand;
 use app::tenancy::groups::{
     children, create_group, delete_group, group, move_group, rename_group, tree_roots,
 };

@@ -8,14 +8,16 @@ mod common;
 mod fixtures;
 mod outcome;
 
-use app::audit::chain::{verify, ChainReport};
+use app::audit_trail::chain::{verify, ChainReport};
 use app::auth::guard::Actor;
-use app::auth::password::Passwords;
-use app::auth::roles::{Permission, PermissionSet, Role, RoleSet};
 use app::auth::session::{close_session, open_session, resolve, SignInMethod};
 use app::clients::repo::client_record;
 use app::clients::service::set_operator_status;
-use app::clients::ClientStatus;
+use app::core::roles::{Permission, PermissionSet, Role, RoleSet};
+use app::core::ClientStatus;
+use app::core::NodeId;
+use app::core::{EndReason, ImpersonationId, Mode};
+use app::core::{UserId, UserStatus};
 use app::db::{now_ms, Db};
 use app::error::AppError;
 use app::impersonation::repo::{find, ImpersonationRecord};
@@ -23,10 +25,10 @@ use app::impersonation::service::{
     access_history, granted_accounts, log_in_as_options, presence, set_support_access, start, stop,
     StartRequest,
 };
-use app::impersonation::{EndReason, ImpersonationId, Mode, Presence};
+use app::impersonation::Presence;
+use app::password::Passwords;
 use app::request::Client;
 use app::state::{AppState, Settings};
-use app::tenancy::NodeId;
 use app::users::repo::{
     find_by_id, insert_user, mark_email_verified, membership_at, replace_roles, set_membership,
     set_status, NewUser,
@@ -35,7 +37,6 @@ use app::users::service::{
     invite as invite_user, node_users, remove_access, set_enabled, set_generated_password,
 };
 use app::users::{InviteForm, PasswordChoice, UserQuery};
-use app::users::{UserId, UserStatus};
 use common::on_every_database;
 use fixtures::{actor_with, build_tree, Tree};
 use outcome::{outcome, Outcome};

@@ -4,16 +4,16 @@ mod browser;
 mod common;
 
 use app::auth::guard::Actor;
-use app::auth::password::Passwords;
 use app::auth::session::{
     authenticate, change_own_password, close_session, hash_token, open_session, resolve,
     SignInMethod, WRONG_CREDENTIALS,
 };
+use app::core::UserStatus;
 use app::db::Db;
 use app::error::AppError;
+use app::password::Passwords;
 use app::state::{AppState, Settings};
 use app::users::repo::{insert_user, NewUser, UserRecord};
-use app::users::UserStatus;
 use browser::client_at;
 use common::on_every_database;
 

@@ -9,21 +9,22 @@ mod outcome;
 
 use app::auth::guard::Actor;
 use app::auth::links::{follow, send_password_reset};
-use app::auth::password::Passwords;
-use app::auth::roles::{Role, RoleSet};
 use app::auth::session::{authenticate, open_session, SignInMethod};
 use app::auth::LinkPurpose;
+use app::core::roles::{Role, RoleSet};
+use app::core::NodeId;
+use app::core::{UserId, UserStatus};
 use app::db::Db;
 use app::error::AppError;
+use app::password::Passwords;
 use app::request::Client;
 use app::state::{AppState, Settings};
-use app::tenancy::NodeId;
 use app::users::repo::find_by_email;
 use app::users::service::{
     invite, invite_options, node_users, remove_access, resend_invite, set_enabled,
     set_generated_password, set_roles, user_at_node,
 };
-use app::users::{InviteForm, UserId, UserQuery, UserStatus};
+use app::users::{InviteForm, UserQuery};
 use browser::client_at;
 use common::on_every_database;
 use fixtures::{actor_with, build_tree, Tree};

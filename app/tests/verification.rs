@@ -7,21 +7,22 @@ mod fixtures;
 mod outcome;
 
 use app::auth::guard::{ready, Actor};
-use app::auth::password::Passwords;
-use app::auth::roles::Role;
 use app::auth::session::{authenticate, open_session, resolve, SignInMethod};
 use app::auth::verification::{check_code, send_code, MAX_ATTEMPTS};
-use app::auth::{Obligation, VerifyChannel};
+use app::auth::Obligation;
 use app::clients::repo::client_record;
 use app::clients::service::set_verification;
-use app::clients::VerificationPolicy;
+use app::core::roles::Role;
+use app::core::NodeId;
+use app::core::UserStatus;
+use app::core::VerificationPolicy;
+use app::core::VerifyChannel;
 use app::db::Db;
 use app::error::AppError;
+use app::password::Passwords;
 use app::request::Client;
 use app::state::{AppState, Settings};
-use app::tenancy::NodeId;
 use app::users::repo::{insert_user, set_membership, NewUser};
-use app::users::UserStatus;
 use common::on_every_database;
 use fixtures::{actor_with, build_tree, Tree};
 use outcome::{outcome, Outcome};
@@ -55,7 +56,7 @@ async fn add_client_user(state: &AppState, tree: &Tree, must_change_password: bo
     .await
     .unwrap();
     let mut conn = state.db.pool().acquire().await.unwrap();
-    let roles = app::auth::roles::RoleSet::new([Role::ClientUser]);
+    let roles = app::core::roles::RoleSet::new([Role::ClientUser]);
     set_membership(&mut conn, id, tree.client, &roles)
         .await
         .unwrap();

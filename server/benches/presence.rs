@@ -11,13 +11,13 @@ mod common;
 
 use std::process::{Command, Stdio};
 
-use app::auth::password::Passwords;
 use app::auth::session::{authenticate, open_session, resolve, SignInMethod};
+use app::core::NodeId;
 use app::db::Db;
 use app::impersonation::service::{presence, start, StartRequest};
+use app::password::Passwords;
 use app::request::Client;
 use app::state::{AppState, Settings};
-use app::tenancy::NodeId;
 use app::users::repo::find_by_email;
 use common::{binary, drop_postgres, fresh_postgres, time};
 

@@ -2,11 +2,11 @@
 
 use std::net::SocketAddr;
 
-use app::audit::chain::ChainReport;
-use app::auth::password::{generate_password, Passwords};
+use app::audit_trail::chain::ChainReport;
 use app::db::Db;
 use app::mail::delivery::{spawn_worker, Mailer, Senders};
 use app::mail::sms::SmsSender;
+use app::password::{generate_password, Passwords};
 use app::state::{AppState, ServerSecret, Settings};
 use clap::builder::FalseyValueParser;
 use clap::{Args, Parser, Subcommand};
@@ -251,7 +251,7 @@ fn hashing_threads() -> usize {
 }
 
 async fn create_admin(db: &Db, email: &str, name: &str) -> CliResult {
-    if let Some(problem) = app::users::email_problem(email) {
+    if let Some(problem) = app::core::validate::email_problem(email) {
         return Err(problem.into());
     }
     let password = generate_password();
@@ -264,7 +264,7 @@ async fn create_admin(db: &Db, email: &str, name: &str) -> CliResult {
 }
 
 async fn audit_verify(db: &Db) -> CliResult {
-    let report = app::audit::chain::verify(db).await?;
+    let report = app::audit_trail::chain::verify(db).await?;
     let (said, intact) = describe(&report);
     println!("{said}");
     if intact {
@@ -307,14 +307,14 @@ fn describe(report: &ChainReport) -> (String, bool) {
 
 async fn sso_link(db: &Db, client: i64, email: String, seconds: i64) -> CliResult {
     use app::auth::sso::{SsoLink, MAX_LIFETIME_SECONDS};
-    let token = app::clients::repo::sso_token(db.pool(), app::tenancy::NodeId(client))
+    let token = app::clients::repo::sso_token(db.pool(), app::core::NodeId(client))
         .await?
         .ok_or("no client account has that id")?;
     let link = SsoLink {
         client,
         email,
         expires: app::db::now_ms() / 1000 + seconds.clamp(1, MAX_LIFETIME_SECONDS),
-        nonce: app::auth::password::random_token(),
+        nonce: app::password::random_token(),
         signature: String::new(),
     };
     println!("{}", link.to_path(&token));

@@ -29,7 +29,7 @@ pub async fn security_headers(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let nonce = app::auth::password::random_token();
+    let nonce = app::password::random_token();
     request.extensions_mut().insert(CspNonce(nonce.clone()));
     let cacheable = is_static_file(request.uri().path());
     let mut response = next.run(request).await;

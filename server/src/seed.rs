@@ -4,23 +4,23 @@
 
 use std::time::Instant;
 
-use app::auth::password::{generate_password, random_token, Passwords};
-use app::auth::roles::{Role, RoleSet};
 use app::clients::repo::{
     add_credit_entry, client_record, insert_client, set_verification, NewClientRecord,
     NewCreditEntry,
 };
-use app::clients::{
-    ClientStatus, CompanyInfo, CreditKind, EntryType, Feature, VerificationPolicy, TIME_ZONES,
-};
+use app::clients::{CompanyInfo, CreditKind, EntryType, TIME_ZONES};
+use app::core::roles::{Role, RoleSet};
+use app::core::UserStatus;
+use app::core::{ClientStatus, Feature, VerificationPolicy};
+use app::core::{NodeId, NodeKind};
 use app::db::Db;
 use app::impersonation::repo::{insert_grant, live_grant};
+use app::password::{generate_password, random_token, Passwords};
 use app::tenancy::repo::{
     ensure_child, ensure_partner_settings, ensure_platform, find_child, insert_node,
 };
-use app::tenancy::{NodeId, NodeKind, PartnerSettings};
+use app::tenancy::PartnerSettings;
 use app::users::repo::{find_by_email, insert_user, mark_email_verified, set_membership, NewUser};
-use app::users::UserStatus;
 use clap::Args;
 use sqlx::AnyConnection;
 

@@ -8,8 +8,9 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::list_audit;
 use super::{AuditEntry, AuditPage, AuditQuery};
+use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{SearchField, SelectField};
-use crate::error::{AppError, ErrorPanel};
+use crate::error::AppError;
 use crate::paths;
 
 #[component]
@@ -76,7 +77,7 @@ fn AuditView(page: AuditPage, query: AuditQuery) -> impl IntoView {
         {older
             .map(|older| {
                 view! {
-                    <a class="button" href=paths::audit_with(&older)>
+                    <a class="button" href=older.href()>
                         "Older events"
                     </a>
                 }
@@ -148,7 +149,7 @@ fn AuditFilters(
                 <button type="submit" class="button primary">
                     "Apply"
                 </button>
-                <a class="button" href=paths::audit_export(&query) rel="external" download>
+                <a class="button" href=query.export_href() rel="external" download>
                     "Export CSV"
                 </a>
                 {has_filters
@@ -201,7 +202,7 @@ fn Entry(entry: AuditEntry) -> impl IntoView {
                     };
                     view! {
                         <p class="audit-impersonation">
-                            <a href=paths::audit_with(&timeline)>
+                            <a href=timeline.href()>
                                 {format!("Through impersonation #{id}: all it did")}
                             </a>
                         </p>

@@ -1,21 +1,17 @@
-//! The audit log (PRODUCT.md §5): events recorded in the transaction of the change
-//! they describe, in one hash chain that shows any edit or removal, and read through
-//! the viewer at /audit.
+//! The audit log's viewer at /audit: the trail's events (see `audit_trail`) filtered
+//! by where, who, what and when, for those who may read them, and their CSV export.
 
 pub mod api;
 pub mod audit_page;
 #[cfg(feature = "ssr")]
-pub mod chain;
-#[cfg(feature = "ssr")]
 pub mod export;
-#[cfg(feature = "ssr")]
-pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
 
 use serde::{Deserialize, Serialize};
 
-use crate::paths::encode_query_value;
+use crate::core::url::encode_query_value;
+use crate::paths;
 use crate::tenancy::MoveTarget;
 
 /// The viewer's filters, as its address holds them: text as typed, checked on the
@@ -80,6 +76,20 @@ impl AuditQuery {
     }
 
     /// The query string of these filters, empty ones left out.
+    /// The audit log viewer showing this query.
+    pub fn href(&self) -> String {
+        paths::with_query(paths::AUDIT, &self.to_query_string())
+    }
+
+    /// The CSV of every event matching the filters, from the newest on.
+    pub fn export_href(&self) -> String {
+        let from_newest = AuditQuery {
+            before: String::new(),
+            ..self.clone()
+        };
+        paths::with_query(paths::AUDIT_EXPORT, &from_newest.to_query_string())
+    }
+
     pub fn to_query_string(&self) -> String {
         [
             ("under", &self.under),

@@ -7,17 +7,18 @@ use std::collections::HashMap;
 
 use sqlx::Row;
 use time::macros::format_description;
-use time::{Date, OffsetDateTime};
+use time::Date;
 
 use super::{AuditEntry, AuditPage, AuditQuery};
 use crate::auth::guard::Actor;
-use crate::auth::roles::Permission;
+use crate::core::roles::Permission;
+use crate::core::time::timestamp;
+use crate::core::{NodeId, NodeKind};
 use crate::db::{contains_pattern, Param, SqlBuilder};
 use crate::error::{AppError, FieldErrors};
 use crate::state::AppState;
 use crate::tenancy::groups::group_choices;
 use crate::tenancy::repo::{get_node, path_names};
-use crate::tenancy::{NodeId, NodeKind};
 
 /// Events a page shows.
 pub const PAGE_SIZE: i64 = 50;
@@ -293,22 +294,10 @@ fn person(name: Option<String>, email: Option<String>) -> String {
     }
 }
 
-/// "2026-11-29 14:03:07 UTC"
-pub fn timestamp(ms: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
-        .ok()
-        .and_then(|at| {
-            at.format(format_description!(
-                "[year]-[month]-[day] [hour]:[minute]:[second] UTC"
-            ))
-            .ok()
-        })
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::time::timestamp;
 
     #[test]
     fn days_are_checked_and_read_as_utc() {

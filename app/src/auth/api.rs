@@ -2,7 +2,8 @@
 
 use leptos::prelude::*;
 
-use super::{CurrentUser, LinkPurpose, VerificationStep, VerifyChannel};
+use crate::auth::{CurrentUser, LinkPurpose, VerificationStep};
+use crate::core::VerifyChannel;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::error::FieldErrors;
@@ -12,8 +13,8 @@ use crate::error::FieldErrors;
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
     use super::guard;
     let state = crate::request::state()?;
-    use super::roles::Permission;
-    use crate::tenancy::NodeKind;
+    use crate::core::roles::Permission;
+    use crate::core::NodeKind;
     match guard::signed_in(&state).await {
         Ok(actor) => Ok(Some(CurrentUser {
             sees_groups: actor.memberships.iter().any(|m| {
@@ -89,8 +90,8 @@ pub async fn sign_in(
     if password.is_empty() {
         errors.add("password", "Enter your password.");
     }
-    errors.limit("email", &email, crate::users::MAX_EMAIL_CHARS);
-    errors.limit("password", &password, super::password::MAX_PASSWORD_LENGTH);
+    errors.limit("email", &email, crate::core::validate::MAX_EMAIL_CHARS);
+    errors.limit("password", &password, crate::password::MAX_PASSWORD_LENGTH);
     errors.into_result()?;
 
     let user = session::authenticate(&state, &client, &email, password).await?;
@@ -207,7 +208,7 @@ pub async fn follow_link(
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use crate::request::Client;
 
-    if let Some(problem) = crate::users::email_problem(&email) {
+    if let Some(problem) = crate::core::validate::email_problem(&email) {
         return Err(AppError::field("email", problem));
     }
     let state = crate::request::state()?;

@@ -3,16 +3,17 @@
 
 use leptos::prelude::{provide_context, use_context};
 
-use super::roles::{Permission, PermissionSet};
 use super::session::{self, SessionUser};
 use super::{verification, Obligation};
+use crate::core::roles::{Permission, PermissionSet};
+use crate::core::EndReason;
+use crate::core::NodeId;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::impersonation::service::{actor_through, Impersonating};
-use crate::impersonation::EndReason;
 use crate::request::Client;
 use crate::state::AppState;
-use crate::tenancy::{repo::ancestors, NodeId};
+use crate::tenancy::repo::ancestors;
 use crate::users::repo::{memberships_of, MembershipRecord};
 
 /// A signed-in person and their memberships; holding one proves authentication.
@@ -205,8 +206,8 @@ pub fn effective_permissions(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::roles::{Role, RoleSet};
-    use crate::tenancy::NodeKind;
+    use crate::core::roles::{Role, RoleSet};
+    use crate::core::NodeKind;
 
     // platform 1 → partner 2 → group 3 → sub-group 4 → client 5; partner 6 → client 7
     const PLATFORM: NodeId = NodeId(1);

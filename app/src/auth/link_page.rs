@@ -8,9 +8,10 @@ use leptos_router::hooks::use_query_map;
 use super::api::{get_link_owner, FollowLink, RequestPasswordReset};
 use super::password_page::NewPasswordFields;
 use super::LinkPurpose;
+use crate::components::brand::use_brand;
+use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{action_error, field_error, FormAlert, TextField};
 use crate::components::logo::Logo;
-use crate::error::ErrorPanel;
 use crate::paths;
 
 #[component]
@@ -49,7 +50,7 @@ fn LinkPage(purpose: LinkPurpose) -> impl IntoView {
         <Title text=title />
         <main class="auth-page">
             <div class="auth-card">
-                <Logo />
+                <Logo brand=use_brand() />
                 <h1>{title}</h1>
                 <Suspense>
                     {move || Suspend::new(async move {
@@ -100,7 +101,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
         <Title text="Forgot your password" />
         <main class="auth-page">
             <div class="auth-card">
-                <Logo />
+                <Logo brand=use_brand() />
                 <h1>"Forgot your password?"</h1>
                 <Show
                     when=sent

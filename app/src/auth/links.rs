@@ -6,19 +6,20 @@
 use serde_json::json;
 use sqlx::{Any, Executor};
 
-use super::password::new_password_problem;
 use super::quota::{self, Quota};
 use super::session::end_sessions;
 use super::session::hash_token;
 use super::LinkPurpose;
-use crate::audit::repo::{record, AuditEvent};
+use crate::audit_trail::{record, AuditEvent};
+use crate::core::validate::normalize_email;
+use crate::core::EndReason;
+use crate::core::UserId;
 use crate::db::now_ms;
 use crate::error::{AppError, FieldErrors};
-use crate::impersonation::EndReason;
+use crate::password::new_password_problem;
 use crate::request::Client;
 use crate::state::AppState;
 use crate::users::repo::{find_by_id, mark_email_verified, set_password, UserRecord};
-use crate::users::{normalize_email, UserId};
 
 impl LinkPurpose {
     pub fn lifetime_ms(self) -> i64 {
@@ -220,18 +221,24 @@ pub async fn send_password_reset(
         return Ok(());
     };
     let purpose = LinkPurpose::PasswordReset;
-    if user.status == crate::users::UserStatus::Disabled
+    if user.status == crate::core::UserStatus::Disabled
         || sent_within(state.db.pool(), user.id, purpose, RESET_RESEND_WAIT_MS).await?
     {
         return Ok(());
     }
-    let token = super::password::random_token();
+    let token = crate::password::random_token();
     let mut tx = state.db.begin().await?;
     store_token(&mut *tx, user.id, &user.email, purpose, &token).await?;
-    let brand = crate::mail::brand_of_user(&mut tx, &user, &state.settings.public_url).await?;
+    let brand = crate::mail::brand_of_user(
+        &mut tx,
+        user.id,
+        user.branding_domain.as_deref(),
+        &state.settings.public_url,
+    )
+    .await?;
     let message = crate::mail::templates::password_reset(
         &brand,
-        crate::users::Language::from_code(&user.language),
+        crate::core::Language::from_code(&user.language),
         &user.name,
         &user.email,
         &token,

@@ -4,6 +4,7 @@ use leptos_router::{components::Redirect, hooks::use_query_map};
 
 use super::api::SignIn;
 use super::{use_current_user, SSO_LINK_REFUSED};
+use crate::components::brand::use_brand;
 use crate::components::field::{action_error, field_error, FormAlert, TextField};
 use crate::components::logo::Logo;
 use crate::components::support::SupportLink;
@@ -27,7 +28,7 @@ pub fn LoginPage() -> impl IntoView {
         </Suspense>
         <main class="auth-page">
             <div class="auth-card">
-                <Logo />
+                <Logo brand=use_brand() />
                 <h1>"Sign in"</h1>
                 <p class="muted">"Use the email address your account was set up with."</p>
                 <ActionForm action=sign_in attr:class="stack">
@@ -56,7 +57,7 @@ pub fn LoginPage() -> impl IntoView {
                     </button>
                 </ActionForm>
                 <a href=paths::FORGOT_PASSWORD>"Forgot your password?"</a>
-                <SupportLink lead="Trouble signing in? Write to" />
+                <SupportLink brand=use_brand() lead="Trouble signing in? Write to" />
             </div>
         </main>
     }

@@ -4,7 +4,6 @@ pub mod api;
 pub mod link_page;
 pub mod login_page;
 pub mod password_page;
-pub mod roles;
 pub mod verify_page;
 
 #[cfg(feature = "ssr")]
@@ -13,8 +12,6 @@ pub mod guard;
 pub mod links;
 #[cfg(feature = "ssr")]
 pub mod page_gate;
-#[cfg(feature = "ssr")]
-pub mod password;
 #[cfg(feature = "ssr")]
 pub mod quota;
 #[cfg(feature = "ssr")]
@@ -29,8 +26,9 @@ pub mod verification;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::core::UserId;
+use crate::core::VerifyChannel;
 use crate::error::AppError;
-use crate::users::UserId;
 
 /// Why a signed sign-in link (PRODUCT.md §2) did not sign anyone in: one reason for
 /// every refusal, so a link's failure tells a guesser nothing.
@@ -43,14 +41,6 @@ crate::keyed_enum! {
     pub enum LinkPurpose {
         Activation = ("activation", "A new account's first password"),
         PasswordReset = ("password_reset", "A forgotten password"),
-    }
-}
-
-crate::keyed_enum! {
-    /// Where a verification code is sent, proving the address or number is theirs.
-    pub enum VerifyChannel {
-        Email = ("email", "Email address"),
-        Sms = ("sms", "Mobile number"),
     }
 }
 
@@ -104,18 +94,18 @@ pub struct CurrentUser {
     /// Holds a role that sees partners and groups, so the groups page has something.
     pub sees_groups: bool,
     /// The partner whose settings they may change, for the navigation's link.
-    pub settings_of: Option<crate::tenancy::NodeId>,
+    pub settings_of: Option<crate::core::NodeId>,
     /// A node whose users they manage, for the navigation's link.
-    pub users_of: Option<crate::tenancy::NodeId>,
+    pub users_of: Option<crate::core::NodeId>,
     /// Holds ViewAudit somewhere: the audit log has something for them.
     pub reads_audit: bool,
     /// Support staff: the list of accounts that granted access is theirs.
     pub supports: bool,
     /// The client account they work in (their own, or the one impersonated), whose
     /// presence the shell reports.
-    pub account: Option<crate::tenancy::NodeId>,
+    pub account: Option<crate::core::NodeId>,
     /// Their account, when they may read its access history.
-    pub access_history_of: Option<crate::tenancy::NodeId>,
+    pub access_history_of: Option<crate::core::NodeId>,
     /// The impersonation this session acts through: the banner's facts.
     pub impersonation: Option<crate::impersonation::BannerFacts>,
 }

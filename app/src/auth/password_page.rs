@@ -4,9 +4,10 @@ use leptos_router::components::Redirect;
 
 use super::api::ChangePassword;
 use super::{use_current_user, CurrentUser, Obligation};
+use crate::components::brand::use_brand;
+use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{action_error, field_error, FormAlert, TextField};
 use crate::components::logo::Logo;
-use crate::error::ErrorPanel;
 use crate::paths;
 
 #[component]
@@ -38,7 +39,7 @@ fn ChangePasswordForm(user: CurrentUser) -> impl IntoView {
     let forced = user.obligation == Some(Obligation::ChangePassword);
     view! {
         <div class="auth-card">
-            <Logo />
+            <Logo brand=use_brand() />
             <h1>"Change your password"</h1>
             {if forced {
                 view! {

@@ -7,23 +7,24 @@ use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 
 use super::guard::Actor;
-use super::password::new_password_problem;
 use super::throttle;
-use crate::audit::repo::{record, AuditEvent};
-use crate::auth::password::random_token;
+use crate::audit_trail::{record, AuditEvent};
 use crate::clients::repo::is_suspended;
+use crate::core::validate::normalize_email;
+use crate::core::NodeKind;
+use crate::core::{EndReason, ImpersonationId};
+use crate::core::{UserId, UserStatus};
 use crate::db::{flag, now_ms, Db};
 use crate::error::{AppError, FieldErrors};
 use crate::impersonation::service::end_in;
-use crate::impersonation::{EndReason, ImpersonationId};
+use crate::password::new_password_problem;
+use crate::password::random_token;
 use crate::request::Client;
 use crate::state::{AppState, Settings};
-use crate::tenancy::NodeKind;
 use crate::users::repo::{
     find_by_email, find_by_id, memberships_of, record_sign_in, set_password, MembershipRecord,
     UserRecord,
 };
-use crate::users::{normalize_email, UserId, UserStatus};
 
 pub const WRONG_CREDENTIALS: &str = "Email or password is incorrect.";
 

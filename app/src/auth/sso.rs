@@ -13,13 +13,13 @@ use serde::Deserialize;
 use sha2::Sha256;
 
 use super::session;
+use crate::core::NodeId;
+use crate::core::UserStatus;
 use crate::db::{now_ms, violates};
 use crate::error::AppError;
 use crate::request::Client;
 use crate::state::AppState;
-use crate::tenancy::NodeId;
 use crate::users::repo::{find_by_email, memberships_of, UserRecord};
-use crate::users::UserStatus;
 
 /// A link may not be valid for longer than this: partners sign links just in time.
 pub const MAX_LIFETIME_SECONDS: i64 = 10 * 60;
@@ -70,9 +70,9 @@ impl SsoLink {
             "{}?client={}&email={}&expires={}&nonce={}&signature={}",
             crate::paths::SSO_LOGIN,
             self.client,
-            crate::paths::encode_query_value(&self.email),
+            crate::core::url::encode_query_value(&self.email),
             self.expires,
-            crate::paths::encode_query_value(&self.nonce),
+            crate::core::url::encode_query_value(&self.nonce),
             self.sign(token)
         )
     }

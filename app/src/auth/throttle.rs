@@ -14,11 +14,11 @@ use std::time::Duration;
 use serde_json::json;
 
 use super::quota::minutes_until_free;
-use crate::audit::repo::{record, AuditEvent};
+use crate::audit_trail::{record, AuditEvent};
+use crate::core::UserId;
 use crate::db::now_ms;
 use crate::error::AppError;
 use crate::state::{AppState, SignInLimits};
-use crate::users::UserId;
 
 /// An attempt under way, already counted as a failure.
 #[derive(Debug)]

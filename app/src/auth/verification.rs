@@ -10,17 +10,19 @@ use sqlx::Row;
 
 use super::guard::Actor;
 use super::quota::{self, Quota};
-use super::roles::Role;
 use super::session::SessionUser;
-use super::{Obligation, VerificationStep, VerifyChannel};
-use crate::audit::repo::{record, AuditEvent};
+use crate::audit_trail::{record, AuditEvent};
+use crate::auth::{Obligation, VerificationStep};
 use crate::clients::repo::verification_policies;
+use crate::core::roles::Role;
+use crate::core::validate::normalize_email;
+use crate::core::Language;
+use crate::core::VerifyChannel;
 use crate::db::{now_ms, Db};
 use crate::error::{AppError, FieldErrors};
 use crate::mail::{brand_of_user, outbox::enqueue, templates};
 use crate::state::AppState;
 use crate::users::repo::{find_by_id, MembershipRecord, UserRecord};
-use crate::users::{normalize_email, Language};
 
 pub const CODE_LIFETIME_MS: i64 = 10 * 60 * 1000;
 pub const MAX_ATTEMPTS: i64 = 5;
@@ -161,7 +163,13 @@ pub async fn send_code(
         now,
     )
     .await?;
-    let brand = brand_of_user(&mut tx, &user, &state.settings.public_url).await?;
+    let brand = brand_of_user(
+        &mut tx,
+        user.id,
+        user.branding_domain.as_deref(),
+        &state.settings.public_url,
+    )
+    .await?;
     let language = Language::from_code(&user.language);
     match channel {
         VerifyChannel::Email => {
@@ -335,7 +343,7 @@ pub fn mobile_number(typed: &str) -> Result<String, &'static str> {
     if typed.is_empty() {
         return Err("Enter your mobile number.");
     }
-    if let Some(problem) = crate::clients::service::phone_problem(typed) {
+    if let Some(problem) = crate::core::validate::phone_problem(typed) {
         return Err(problem);
     }
     if !typed.starts_with('+') {

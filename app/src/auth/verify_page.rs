@@ -6,11 +6,13 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 use super::api::{get_verification, SendVerificationCode, SignOut, VerifyCode};
-use super::{use_current_user, CurrentUser, Obligation, VerificationStep, VerifyChannel};
+use crate::auth::{use_current_user, CurrentUser, Obligation, VerificationStep};
+use crate::components::brand::use_brand;
+use crate::components::error_panel::{error_fallback, ErrorPanel};
 use crate::components::field::{action_error, field_error, FormAlert, TextField};
 use crate::components::logo::Logo;
 use crate::components::revision::{on_success, Revision};
-use crate::error::{error_fallback, ErrorPanel};
+use crate::core::VerifyChannel;
 use crate::paths;
 
 #[component]
@@ -49,7 +51,7 @@ fn VerifyCard() -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     view! {
         <div class="auth-card verify-card">
-            <Logo />
+            <Logo brand=use_brand() />
             <h1>"Verify your account"</h1>
             <p class="muted">
                 "Your account asks you to confirm these are yours before you first come in. We send a code to each; type it here."

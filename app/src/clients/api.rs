@@ -4,12 +4,13 @@
 use leptos::prelude::*;
 
 use super::directory::DirectoryQuery;
-use super::{
-    ClientFormOptions, ClientStatus, ClientView, CompanyForm, CreatedClient, CreditKind,
-    DirectoryPage, NewClientForm, VerificationPolicy,
+use crate::clients::{
+    ClientFormOptions, ClientView, CompanyForm, CreatedClient, CreditKind, DirectoryPage,
+    NewClientForm,
 };
+use crate::core::NodeId;
+use crate::core::{ClientStatus, VerificationPolicy};
 use crate::error::AppError;
-use crate::tenancy::NodeId;
 
 /// After a change made by a form posted without JavaScript, show the client again.
 #[cfg(feature = "ssr")]

@@ -9,18 +9,22 @@ use super::api::{
     get_client, AddClientCredits, ModifyClientFeatures, MoveClient, RevealSsoToken, RotateSsoToken,
     SetClientStatus, SetClientVerification, SetOperatorStatus, UpdateClient,
 };
-use super::directory_page::format_date;
-use super::form::{CompanyFields, FeatureChoices};
-use super::{ClientStatus, ClientView, CreditEntry, CreditKind, VerificationPolicy};
+use crate::clients::form::CompanyFields;
+use crate::clients::{ClientView, CreditEntry, CreditKind};
+use crate::components::error_panel::error_fallback;
 use crate::components::fact::Fact;
+use crate::components::feature_choices::FeatureChoices;
 use crate::components::field::{
     action_error, field_error, ConflictAlert, FormAlert, SelectField, TextField,
 };
 use crate::components::revision::{on_success, Revision};
-use crate::error::{error_fallback, AppError};
+use crate::core::time::format_date;
+use crate::core::NodeId;
+use crate::core::{ClientStatus, VerificationPolicy};
+use crate::error::AppError;
 use crate::impersonation::support_card::{LogInAsCard, SupportAccessCard};
 use crate::paths;
-use crate::tenancy::{use_node_id_param, NodeId};
+use crate::tenancy::use_node_id_param;
 
 #[component]
 pub fn ClientPage() -> impl IntoView {

@@ -3,11 +3,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ClientRow, ClientStatus, Feature};
+use crate::clients::ClientRow;
+use crate::core::url::encode_query_value;
+use crate::core::url::{format_path, parse_path};
+#[cfg(feature = "ssr")]
+use crate::core::validate::MAX_SEARCH_CHARS;
+use crate::core::NodeId;
+use crate::core::{ClientStatus, Feature};
 use crate::keyed_enum;
-use crate::paths::encode_query_value;
-use crate::tenancy::group_tree::{format_path, parse_path};
-use crate::tenancy::NodeId;
+use crate::paths;
 
 keyed_enum! {
     pub enum SortKey {
@@ -59,9 +63,8 @@ impl Default for DirectoryQuery {
     }
 }
 
-/// The longest search text, tag and cursor a directory query may carry, and the
-/// deepest group path: beyond any real query, and a bound on the work one costs.
-pub const MAX_SEARCH_CHARS: usize = 200;
+/// The longest tag and cursor a directory query may carry (as long as its search), and
+/// the deepest group path: beyond any real query, and a bound on the work one costs.
 #[cfg(feature = "ssr")]
 const MAX_CURSOR_CHARS: usize = 300;
 #[cfg(feature = "ssr")]
@@ -166,6 +169,16 @@ impl DirectoryQuery {
     }
 
     /// The same filters from the first page.
+    /// The directory showing this query.
+    pub fn href(&self) -> String {
+        paths::with_query(paths::CLIENTS, &self.to_query_string())
+    }
+
+    /// The CSV of every client matching the filters, from the first page on.
+    pub fn export_href(&self) -> String {
+        paths::with_query(paths::CLIENTS_EXPORT, &self.first_page().to_query_string())
+    }
+
     pub fn first_page(&self) -> Self {
         Self {
             after: None,
@@ -250,7 +263,7 @@ mod tests {
         let error = long.check_bounds().unwrap_err();
         assert!(error.message_for("q").is_some() && error.message_for("after").is_some());
         let deep = DirectoryQuery {
-            under: vec![crate::tenancy::NodeId(1); MAX_GROUP_DEPTH + 1],
+            under: vec![crate::core::NodeId(1); MAX_GROUP_DEPTH + 1],
             ..DirectoryQuery::default()
         };
         assert!(deep

@@ -8,9 +8,11 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::api::list_clients;
 use super::directory::{DirectoryQuery, SortKey};
-use super::{ClientRow, ClientStatus, DirectoryPage, Feature, LOW_CREDIT};
+use crate::clients::{ClientRow, DirectoryPage, LOW_CREDIT};
+use crate::components::error_panel::error_fallback;
 use crate::components::field::SearchField;
-use crate::error::error_fallback;
+use crate::core::time::format_date;
+use crate::core::{ClientStatus, Feature};
 use crate::paths;
 use crate::tenancy::group_tree::{GroupTree, TreeState};
 
@@ -31,7 +33,7 @@ pub fn DirectoryPage() -> impl IntoView {
                 under: path,
                 ..query.get_untracked().first_page()
             };
-            navigate(&paths::clients_with(&chosen), Default::default())
+            navigate(&chosen.href(), Default::default())
         }),
     );
     provide_context(tree);
@@ -47,12 +49,11 @@ pub fn DirectoryPage() -> impl IntoView {
                     class="tree-all"
                     class:selected=move || query.read().under.is_empty()
                     href=move || {
-                        paths::clients_with(
-                            &DirectoryQuery {
-                                under: Vec::new(),
-                                ..query.get().first_page()
-                            },
-                        )
+                        DirectoryQuery {
+                            under: Vec::new(),
+                            ..query.get().first_page()
+                        }
+                        .href()
                     }
                 >
                     "All client accounts"
@@ -98,7 +99,7 @@ fn DirectoryView(page: DirectoryPage, query: DirectoryQuery) -> impl IntoView {
                 <p class="muted">{scope}</p>
             </div>
             <div class="header-actions">
-                <a class="button" href=paths::clients_export(&query) download="clients.csv">
+                <a class="button" href=query.export_href() download="clients.csv">
                     "Export CSV"
                 </a>
                 {can_add.then(|| view! { <a class="button primary" href=add_href>"Add client"</a> })}
@@ -114,7 +115,7 @@ fn DirectoryView(page: DirectoryPage, query: DirectoryQuery) -> impl IntoView {
             {(previous.is_some() || query.after.is_some() || query.before.is_some())
                 .then(|| {
                     view! {
-                        <a class="button" href=paths::clients_with(&query.first_page())>
+                        <a class="button" href=query.first_page().href()>
                             "First page"
                         </a>
                     }
@@ -122,7 +123,7 @@ fn DirectoryView(page: DirectoryPage, query: DirectoryQuery) -> impl IntoView {
             {previous
                 .map(|cursor| {
                     view! {
-                        <a class="button" rel="prev" href=paths::clients_with(&query.page_before(&cursor))>
+                        <a class="button" rel="prev" href=query.page_before(&cursor).href()>
                             "← Previous"
                         </a>
                     }
@@ -130,7 +131,7 @@ fn DirectoryView(page: DirectoryPage, query: DirectoryQuery) -> impl IntoView {
             {next
                 .map(|cursor| {
                     view! {
-                        <a class="button" rel="next" href=paths::clients_with(&query.page_after(&cursor))>
+                        <a class="button" rel="next" href=query.page_after(&cursor).href()>
                             "Next →"
                         </a>
                     }
@@ -201,7 +202,7 @@ fn Filters(query: DirectoryQuery) -> impl IntoView {
                         <input
                             type="hidden"
                             name="under"
-                            value=crate::tenancy::group_tree::format_path(&query.under)
+                            value=crate::core::url::format_path(&query.under)
                         />
                     }
                 })}
@@ -230,7 +231,7 @@ fn Filters(query: DirectoryQuery) -> impl IntoView {
                 {has_filters
                     .then(|| {
                         view! {
-                            <a class="button" href=paths::clients_with(&cleared)>"Clear filters"</a>
+                            <a class="button" href=cleared.href()>"Clear filters"</a>
                         }
                     })}
             </div>
@@ -249,7 +250,7 @@ fn EmptyState(query: DirectoryQuery, can_add: bool) -> impl IntoView {
             <div class="card empty-state">
                 <h2>"No client accounts match"</h2>
                 <p class="muted">"Nothing here matches these filters. Try fewer or different ones."</p>
-                <a class="button" href=paths::clients_with(&cleared)>"Clear filters"</a>
+                <a class="button" href=cleared.href()>"Clear filters"</a>
             </div>
         }
         .into_any()
@@ -257,7 +258,7 @@ fn EmptyState(query: DirectoryQuery, can_add: bool) -> impl IntoView {
         view! {
             <div class="card empty-state">
                 <h2>"No more client accounts"</h2>
-                <a class="button" href=paths::clients_with(&query.first_page())>"First page"</a>
+                <a class="button" href=query.first_page().href()>"First page"</a>
             </div>
         }
         .into_any()
@@ -284,7 +285,7 @@ fn ClientTable(rows: Vec<ClientRow>, query: DirectoryQuery) -> impl IntoView {
         };
         view! {
             <th scope="col" class=class aria-sort=aria>
-                <a href=paths::clients_with(&query.sorted_by(sort))>{sort.label()} {arrow}</a>
+                <a href=query.sorted_by(sort).href()>{sort.label()} {arrow}</a>
             </th>
         }
     };
@@ -341,33 +342,5 @@ fn client_row(row: ClientRow) -> impl IntoView {
             <td data-label="Voice" class=low(row.voice_balance)>{row.voice_balance}</td>
             <td data-label="Added" class="numeric">{format_date(row.created_at)}</td>
         </tr>
-    }
-}
-
-/// A date as YYYY-MM-DD (UTC), the same on the server and in the browser.
-pub fn format_date(ms: i64) -> String {
-    // Days since the epoch to a civil date (Howard Hinnant's algorithm).
-    let days = ms.div_euclid(86_400_000);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::format_date;
-
-    #[test]
-    fn dates_are_civil_utc_dates() {
-        assert_eq!(format_date(0), "1970-01-01");
-        assert_eq!(format_date(951_782_400_000), "2000-02-29");
-        assert_eq!(format_date(1_795_823_999_000), "2026-11-27");
     }
 }

@@ -10,11 +10,11 @@ use super::repo::{attach_tags, directory_rows};
 use super::service::directory_scopes;
 use super::ClientRow;
 use crate::auth::guard::{ready, signed_in_client};
+use crate::core::NodeId;
 use crate::csv_export::{csv_download, query_params, CsvPage, ExportRecord};
 use crate::error::AppError;
 use crate::request::Client;
 use crate::state::AppState;
-use crate::tenancy::NodeId;
 
 const EXPORT_PAGE: usize = 1_000;
 const HEADER: [&str; 11] = [
@@ -101,14 +101,14 @@ fn csv_record(row: &ClientRow) -> [String; 11] {
         row.tags.join(" "),
         row.sms_balance.to_string(),
         row.voice_balance.to_string(),
-        super::directory_page::format_date(row.created_at),
+        crate::core::time::format_date(row.created_at),
     ]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::clients::ClientStatus;
+    use crate::core::ClientStatus;
 
     #[test]
     fn a_client_is_one_record_in_the_headers_order() {

@@ -16,49 +16,12 @@ pub mod service;
 
 use serde::{Deserialize, Serialize};
 
-use crate::auth::VerifyChannel;
+use crate::core::ClientStatus;
+use crate::core::Feature;
+use crate::core::NodeId;
+use crate::core::VerificationPolicy;
 use crate::keyed_enum;
-use crate::tenancy::{MoveTarget, NodeId};
-
-keyed_enum! {
-    /// What a client account may use; a partner grants a subset of the catalog.
-    pub enum Feature {
-        Voice = ("voice", "Voice"),
-        Sms = ("sms", "SMS"),
-        Chat = ("chat", "Chat"),
-        CallTracking = ("call_tracking", "Call tracking"),
-        CallRecording = ("call_recording", "Call recording"),
-        Transcription = ("transcription", "Transcription"),
-        ApiAccess = ("api_access", "API access"),
-    }
-}
-
-keyed_enum! {
-    pub enum ClientStatus {
-        Pending = ("pending", "Pending"),
-        Active = ("active", "Active"),
-        Suspended = ("suspended", "Suspended"),
-    }
-}
-
-keyed_enum! {
-    /// What a client account asks its Client Users to verify before first access.
-    pub enum VerificationPolicy {
-        Email = ("email", "Email address"),
-        Sms = ("sms", "Mobile number, by SMS"),
-        EmailAndSms = ("email_and_sms", "Email address and mobile number"),
-    }
-}
-
-impl VerificationPolicy {
-    pub fn channels(self) -> &'static [VerifyChannel] {
-        match self {
-            VerificationPolicy::Email => &[VerifyChannel::Email],
-            VerificationPolicy::Sms => &[VerifyChannel::Sms],
-            VerificationPolicy::EmailAndSms => &[VerifyChannel::Email, VerifyChannel::Sms],
-        }
-    }
-}
+use crate::tenancy::MoveTarget;
 
 keyed_enum! {
     /// The two kinds of communication credit, each with its own ledger.
@@ -80,22 +43,6 @@ keyed_enum! {
 pub const LOW_CREDIT: i64 = 100;
 pub const MAX_SEATS: i64 = 10_000;
 pub const MAX_CREDIT_GRANT: i64 = 10_000_000;
-
-/// Feature keys as stored: comma-separated, in catalog order, unknown keys dropped.
-pub fn features_from_stored(stored: &str) -> Vec<Feature> {
-    let mut features: Vec<Feature> = stored.split(',').filter_map(Feature::from_key).collect();
-    features.sort();
-    features.dedup();
-    features
-}
-
-pub fn features_to_stored(features: &[Feature]) -> String {
-    features
-        .iter()
-        .map(|feature| feature.key())
-        .collect::<Vec<_>>()
-        .join(",")
-}
 
 /// Tags as typed: comma-separated, trimmed, folded to lower case, without repeats.
 pub fn parse_tags(text: &str) -> Vec<String> {
@@ -276,6 +223,9 @@ pub struct ClientView {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::features_from_stored;
+    use crate::core::features_to_stored;
+    use crate::core::Feature;
 
     #[test]
     fn stored_features_keep_catalog_order_and_drop_unknown_keys() {

@@ -6,11 +6,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{get_client_form, CreateClient};
-use super::form::{CompanyFields, FeatureChoices};
 use super::{ClientFormOptions, CompanyInfo, CreatedClient};
+use crate::clients::form::CompanyFields;
+use crate::components::error_panel::error_fallback;
+use crate::components::feature_choices::FeatureChoices;
 use crate::components::field::{action_error, field_error, FormAlert, SelectField, TextField};
 use crate::components::secret::Secret;
-use crate::error::error_fallback;
 use crate::paths;
 use crate::users::form::PasswordChoices;
 

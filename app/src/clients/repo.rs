@@ -6,15 +6,13 @@ use std::collections::HashMap;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 use super::directory::{parse_cursor, CursorValue, DirectoryQuery, SortKey};
-use super::{
-    features_from_stored, ClientRow, ClientStatus, CompanyInfo, CreditEntry, CreditKind, EntryType,
-    Feature, VerificationPolicy, LOW_CREDIT,
-};
+use crate::clients::{ClientRow, CompanyInfo, CreditEntry, CreditKind, EntryType, LOW_CREDIT};
+use crate::core::UserId;
+use crate::core::{features_from_stored, ClientStatus, Feature, VerificationPolicy};
+use crate::core::{NodeId, NodeKind};
 use crate::db::{contains_pattern, now_ms, Backend, Db, Param, SqlBuilder};
 use crate::error::AppError;
 use crate::tenancy::repo::insert_node;
-use crate::tenancy::{NodeId, NodeKind};
-use crate::users::UserId;
 
 /// A client account as stored, without its SSO token.
 #[derive(Clone, Debug, PartialEq, Eq)]

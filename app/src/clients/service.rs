@@ -9,24 +9,27 @@ use super::repo::{
     grantable_features, insert_client, ledger, seats_used, tags_of, ClientRecord, NewClientRecord,
     NewCreditEntry,
 };
-use super::{
-    parse_tags, ClientFormOptions, ClientStatus, ClientView, CompanyForm, CompanyInfo,
-    CreatedClient, CreditKind, DirectoryPage, EntryType, Feature, NewClientForm,
-    VerificationPolicy, MAX_CREDIT_GRANT, MAX_SEATS, TIME_ZONES,
-};
-use crate::audit::repo::{record, stale_conflict, AuditEvent};
+use crate::audit_trail::{record, stale_conflict, AuditEvent};
 use crate::auth::guard::Actor;
-use crate::auth::password::random_token;
-use crate::auth::roles::{Permission, PermissionSet, Role, RoleSet};
+use crate::clients::{
+    parse_tags, ClientFormOptions, ClientView, CompanyForm, CompanyInfo, CreatedClient, CreditKind,
+    DirectoryPage, EntryType, NewClientForm, MAX_CREDIT_GRANT, MAX_SEATS, TIME_ZONES,
+};
+use crate::core::roles::{Permission, PermissionSet, Role, RoleSet};
+use crate::core::validate::email_problem;
+use crate::core::validate::phone_problem;
+use crate::core::Language;
+use crate::core::{ClientStatus, Feature, VerificationPolicy};
+use crate::core::{NodeId, NodeKind};
 use crate::db::{now_ms, Db};
 use crate::error::{AppError, FieldErrors};
+use crate::password::random_token;
 use crate::state::AppState;
 use crate::tenancy::groups::{group_choices, root_memberships};
 use crate::tenancy::repo::{get_node, groups_below, move_subtree, partner_of, path_names};
-use crate::tenancy::{NodeId, NodeKind};
 use crate::users::repo::{insert_user, set_membership};
 use crate::users::service::FirstAccessPlan;
-use crate::users::{email_problem, Language, PasswordChoice};
+use crate::users::PasswordChoice;
 
 const MAX_NAME: usize = 120;
 const MAX_TEXT: usize = 200;
@@ -155,23 +158,6 @@ fn check_length(errors: &mut FieldErrors, field: &str, value: &str, label: &str,
         errors.add(field, format!("Enter the {label}."));
     } else if length > max {
         errors.add(field, format!("Use at most {max} characters."));
-    }
-}
-
-/// A phone number as people write it: digits with spaces, dashes, dots, brackets and a
-/// leading +; between 7 and 15 digits.
-pub fn phone_problem(phone: &str) -> Option<&'static str> {
-    let digits = phone.chars().filter(char::is_ascii_digit).count();
-    let allowed = phone
-        .chars()
-        .enumerate()
-        .all(|(i, c)| c.is_ascii_digit() || " -.()".contains(c) || (c == '+' && i == 0));
-    if phone.is_empty() {
-        Some("Enter a phone number.")
-    } else if !allowed || !(7..=15).contains(&digits) {
-        Some("Enter a phone number of 7 to 15 digits, like +1 617 555 0100.")
-    } else {
-        None
     }
 }
 
@@ -811,6 +797,7 @@ pub async fn set_operator_status(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::validate::phone_problem;
 
     #[test]
     fn phone_numbers_are_checked_as_people_write_them() {

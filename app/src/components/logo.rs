@@ -1,13 +1,13 @@
 use leptos::prelude::*;
 
-use crate::tenancy::brand::{Brand, BrandResource};
+use crate::components::brand::BrandResource;
+use crate::core::brand::Brand;
 
 /// The brand's logo and product name: the partner's logo where it has one, otherwise
 /// the product mark, a switchboard jack. Drawn once the brand is known, on the server
 /// as in the browser.
 #[component]
-pub fn Logo() -> impl IntoView {
-    let brand = expect_context::<BrandResource>();
+pub fn Logo(brand: BrandResource) -> impl IntoView {
     view! {
         <Suspense fallback=|| view! { <span class="logo"></span> }>
             {move || Suspend::new(async move {

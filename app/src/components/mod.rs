@@ -1,6 +1,9 @@
 //! Feature-free widgets shared by every page.
 
+pub mod brand;
+pub mod error_panel;
 pub mod fact;
+pub mod feature_choices;
 pub mod field;
 pub mod logo;
 pub mod revision;

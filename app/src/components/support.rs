@@ -1,13 +1,15 @@
 use leptos::prelude::*;
 
-use crate::tenancy::brand::BrandResource;
+use crate::components::brand::BrandResource;
 
 /// The brand's support address as a mail link, where the brand has one: people ask
 /// the partner they know for help, never the platform behind it. With `lead`, a line
 /// of text ending in the address; without, a "Contact support" menu link.
 #[component]
-pub fn SupportLink(#[prop(optional)] lead: Option<&'static str>) -> impl IntoView {
-    let brand = expect_context::<BrandResource>();
+pub fn SupportLink(
+    brand: BrandResource,
+    #[prop(optional)] lead: Option<&'static str>,
+) -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

@@ -9,9 +9,10 @@ use crate::error::AppError;
 #[server]
 pub async fn get_home() -> Result<HomeView, AppError> {
     use super::Place;
-    use crate::auth::{guard, roles::Permission};
+    use crate::auth::guard;
+    use crate::core::roles::Permission;
+    use crate::core::NodeKind;
     use crate::tenancy::repo::{path_names, subtree_counts};
-    use crate::tenancy::NodeKind;
 
     let state = crate::request::state()?;
     let actor = guard::actor(&state).await?;

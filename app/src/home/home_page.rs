@@ -3,11 +3,12 @@ use leptos_meta::Title;
 
 use super::api::get_home;
 use super::{HomeView, Place};
-use crate::auth::roles::Permission;
 use crate::auth::use_current_user;
-use crate::error::error_fallback;
+use crate::components::error_panel::error_fallback;
+use crate::core::roles::Permission;
+use crate::core::NodeKind;
 use crate::paths;
-use crate::tenancy::{NodeKind, SubtreeCounts};
+use crate::tenancy::SubtreeCounts;
 
 #[component]
 pub fn HomePage() -> impl IntoView {

@@ -5,8 +5,9 @@ pub mod home_page;
 
 use serde::{Deserialize, Serialize};
 
-use crate::auth::roles::Role;
-use crate::tenancy::{NodeId, NodeKind, SubtreeCounts};
+use crate::core::roles::Role;
+use crate::core::{NodeId, NodeKind};
+use crate::tenancy::SubtreeCounts;
 
 /// A node where the signed-in person holds roles directly.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

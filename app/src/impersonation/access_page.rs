@@ -5,8 +5,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::api::get_access_history;
-use super::{AccessHistory, Mode, Visit};
-use crate::error::{error_fallback, AppError};
+use crate::components::error_panel::error_fallback;
+use crate::core::Mode;
+use crate::error::AppError;
+use crate::impersonation::{AccessHistory, Visit};
 use crate::paths;
 use crate::tenancy::use_node_id_param;
 

@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use super::{AccessHistory, GrantedAccount, LogInAsOptions, Presence};
+use crate::core::NodeId;
 use crate::error::AppError;
-use crate::tenancy::NodeId;
 
 /// ImpersonateClients at the account, or support staff in an account that granted
 /// support access; not from inside an impersonation.

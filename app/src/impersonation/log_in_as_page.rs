@@ -7,10 +7,12 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::{get_log_in_as_options, StartImpersonation};
 use super::banner::load_afresh;
-use super::{LogInAsOptions, Mode, DEFAULT_DURATION_MINUTES, DURATION_CHOICES};
+use crate::components::error_panel::error_fallback;
 use crate::components::field::{action_error, field_error, FormAlert, SelectField, TextAreaField};
 use crate::components::revision::on_success;
-use crate::error::{error_fallback, AppError};
+use crate::core::Mode;
+use crate::error::AppError;
+use crate::impersonation::{LogInAsOptions, DEFAULT_DURATION_MINUTES, DURATION_CHOICES};
 use crate::paths;
 use crate::tenancy::use_node_id_param;
 

@@ -19,33 +19,10 @@ pub mod service;
 
 use serde::{Deserialize, Serialize};
 
-use crate::tenancy::NodeId;
-use crate::users::UserId;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct ImpersonationId(pub i64);
-
-crate::keyed_enum! {
-    /// Whose view an impersonation opens.
-    pub enum Mode {
-        /// Exactly what one client user sees, in their partner's brand.
-        Client = ("client", "Log in as Client"),
-        /// The account administered as the partner, with what the white label hides.
-        Partner = ("partner", "Log in as Partner"),
-    }
-}
-
-crate::keyed_enum! {
-    /// Why an impersonation ended.
-    pub enum EndReason {
-        Stopped = ("stopped", "Stopped"),
-        SignedOut = ("signed_out", "Signed out"),
-        Expired = ("expired", "Time ran out"),
-        AccessRevoked = ("access_revoked", "Access was withdrawn"),
-        TargetUnavailable = ("target_unavailable", "The user is no longer available"),
-    }
-}
+use crate::core::ImpersonationId;
+use crate::core::Mode;
+use crate::core::NodeId;
+use crate::core::UserId;
 
 /// How long an impersonation may last, in minutes: the choices offered at start.
 pub const DURATION_CHOICES: [i64; 5] = [15, 30, 60, 120, 240];

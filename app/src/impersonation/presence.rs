@@ -4,13 +4,14 @@
 
 use sqlx::{AnyConnection, Row};
 
-use super::{ImpersonationId, Mode, PresentPerson};
-use crate::auth::roles::RoleSet;
 use crate::auth::session::SessionUser;
+use crate::core::roles::RoleSet;
+use crate::core::NodeId;
+use crate::core::UserId;
+use crate::core::{ImpersonationId, Mode};
 use crate::db::Db;
 use crate::error::AppError;
-use crate::tenancy::NodeId;
-use crate::users::UserId;
+use crate::impersonation::PresentPerson;
 
 pub const WRITE_EVERY_MS: i64 = 10_000;
 /// Seen within this long counts as being in the account.

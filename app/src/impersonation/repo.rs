@@ -2,11 +2,11 @@
 
 use sqlx::{Any, AnyConnection, Executor, Row};
 
-use super::{EndReason, ImpersonationId, Mode};
-use crate::auth::roles::{Permission, Role, RoleSet};
+use crate::core::roles::{Permission, Role, RoleSet};
+use crate::core::NodeId;
+use crate::core::{EndReason, ImpersonationId, Mode};
+use crate::core::{UserId, UserStatus};
 use crate::error::AppError;
-use crate::tenancy::NodeId;
-use crate::users::{UserId, UserStatus};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImpersonationRecord {

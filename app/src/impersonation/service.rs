@@ -13,25 +13,26 @@ use sqlx::AnyConnection;
 
 use super::presence::{self, Visitor};
 use super::repo::{self, ImpersonationRecord, NewImpersonation};
-use super::{
-    AccessHistory, BannerFacts, EndReason, GrantedAccount, ImpersonationId, LogInAsOptions, Mode,
-    Presence, TargetChoice, Visit, VisitChange, DURATION_CHOICES, GRANT_DAYS, MAX_REASON,
-};
-use crate::audit::repo::{record, Acting, AuditEvent};
-use crate::audit::service::timestamp;
+use crate::audit_trail::{record, Acting, AuditEvent};
 use crate::auth::guard::{effective_permissions, Actor};
-use crate::auth::password::random_token;
-use crate::auth::roles::{Permission, PermissionSet, Role, RoleSet};
 use crate::auth::session::{self, hash_token, SessionUser};
 use crate::clients::repo::is_suspended;
+use crate::core::roles::{Permission, PermissionSet, Role, RoleSet};
+use crate::core::time::timestamp;
+use crate::core::{EndReason, ImpersonationId, Mode};
+use crate::core::{NodeId, NodeKind};
+use crate::core::{UserId, UserStatus};
 use crate::db::{now_ms, Db};
 use crate::error::{AppError, FieldErrors};
+use crate::impersonation::{
+    AccessHistory, BannerFacts, GrantedAccount, LogInAsOptions, Presence, TargetChoice, Visit,
+    VisitChange, DURATION_CHOICES, GRANT_DAYS, MAX_REASON,
+};
+use crate::password::random_token;
 use crate::request::Client;
 use crate::state::AppState;
 use crate::tenancy::repo::{ancestors, get_node};
-use crate::tenancy::{NodeId, NodeKind};
 use crate::users::repo::{find_by_id, memberships_of, MembershipRecord, UserRecord};
-use crate::users::{UserId, UserStatus};
 
 /// What support staff may do in an account that granted them access: see it and its
 /// activity, answer its messages, keep its content up to date — never change its

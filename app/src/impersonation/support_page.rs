@@ -6,7 +6,7 @@ use leptos_meta::Title;
 
 use super::api::list_granted_accounts;
 use super::GrantedAccount;
-use crate::error::error_fallback;
+use crate::components::error_panel::error_fallback;
 use crate::paths;
 
 #[component]

@@ -10,6 +10,7 @@ use leptos_router::hooks::use_location;
 
 use crate::auth::api::SignOut;
 use crate::auth::{use_current_user, CurrentUser};
+use crate::components::brand::use_brand;
 use crate::components::logo::Logo;
 use crate::components::support::SupportLink;
 use crate::impersonation::banner::SessionBanner;
@@ -49,7 +50,7 @@ pub fn AppShell() -> impl IntoView {
             </div>
             <aside class="sidebar">
                 <a class="sidebar-brand" href=paths::HOME>
-                    <Logo />
+                    <Logo brand=use_brand() />
                 </a>
                 <WithUser view=|user| view! { <MainNav user /> } />
             </aside>
@@ -68,7 +69,7 @@ pub fn AppShell() -> impl IntoView {
                     </div>
                 </details>
                 <a class="topbar-brand" href=paths::HOME>
-                    <Logo />
+                    <Logo brand=use_brand() />
                 </a>
                 <UserMenu menu=user_menu on_toggle=move || keep_one_open(user_menu, nav_menu) />
             </header>
@@ -246,7 +247,7 @@ fn UserMenu(menu: NodeRef<Details>, on_toggle: impl Fn() + 'static) -> impl Into
                         .is_none()
                         .then(|| view! { <a href=paths::CHANGE_PASSWORD>"Change password"</a> })
                 } />
-                <SupportLink />
+                <SupportLink brand=use_brand() />
                 <ActionForm action=sign_out>
                     <button type="submit" class="link-button">"Sign out"</button>
                 </ActionForm>
@@ -266,7 +267,7 @@ pub fn NotFoundPage() -> impl IntoView {
         <Title text="Page not found" />
         <main class="auth-page">
             <div class="auth-card">
-                <Logo />
+                <Logo brand=use_brand() />
                 <h1>"Page not found"</h1>
                 <p class="muted">"There is nothing at this address. It may have moved, or the link may be mistyped."</p>
                 <a class="button primary wide" href=paths::HOME>"Go to your home page"</a>

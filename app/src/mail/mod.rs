@@ -5,16 +5,15 @@
 
 pub mod delivery;
 pub mod outbox;
+mod repo;
 pub mod sms;
 pub mod templates;
 
 use sqlx::AnyConnection;
 
+use crate::core::brand::PLATFORM_PRODUCT;
+use crate::core::{NodeId, UserId};
 use crate::error::AppError;
-use crate::tenancy::brand::PLATFORM_PRODUCT;
-use crate::tenancy::repo::partner_settings;
-use crate::tenancy::NodeId;
-use crate::users::repo::UserRecord;
 use templates::MailBrand;
 
 /// The brand of messages for people of `partner`: its product name and colour, with
@@ -30,17 +29,17 @@ pub async fn brand_of_partner(
     let Some(partner) = partner else {
         return Ok(platform_brand(public_url));
     };
-    Ok(match partner_settings(conn, partner).await? {
+    Ok(match repo::partner_brand(conn, partner).await? {
         None => platform_brand(public_url),
-        Some(settings) => MailBrand {
+        Some(brand) => MailBrand {
             site: domain
-                .and_then(|chosen| settings.domains.iter().find(|domain| *domain == chosen))
-                .or(settings.domains.first())
+                .and_then(|chosen| brand.domains.iter().find(|domain| *domain == chosen))
+                .or(brand.domains.first())
                 .map(|domain| site_on(public_url, domain))
                 .unwrap_or_else(|| public_url.trim_end_matches('/').to_string()),
-            product_name: settings.product_name,
-            primary_colour: settings.primary_colour,
-            support_email: settings.support_email,
+            product_name: brand.product_name,
+            primary_colour: brand.primary_colour,
+            support_email: brand.support_email,
         },
     })
 }
@@ -55,23 +54,16 @@ fn platform_brand(public_url: &str) -> MailBrand {
 }
 
 /// The brand of messages for `user`: their partner's (the one their roles are in),
-/// on the branding domain chosen for them; the platform's for the platform's staff.
+/// on the branding domain chosen for them (`domain`); the platform's for the
+/// platform's staff.
 pub async fn brand_of_user(
     conn: &mut AnyConnection,
-    user: &UserRecord,
+    user: UserId,
+    domain: Option<&str>,
     public_url: &str,
 ) -> Result<MailBrand, AppError> {
-    let partner: Option<i64> = sqlx::query_scalar(
-        "SELECT p.ancestor_id FROM memberships m \
-         JOIN node_paths p ON p.descendant_id = m.node_id \
-         JOIN nodes n ON n.id = p.ancestor_id AND n.kind = 'partner' \
-         WHERE m.user_id = $1 ORDER BY m.id LIMIT 1",
-    )
-    .bind(user.id.0)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let domain = user.branding_domain.as_deref();
-    brand_of_partner(conn, partner.map(NodeId), domain, public_url).await
+    let partner = repo::partner_of_user(conn, user).await?;
+    brand_of_partner(conn, partner, domain, public_url).await
 }
 
 /// The address of the site on `domain`, with the scheme and port the platform is

@@ -29,7 +29,7 @@ pub struct MailBrand {
     pub site: String,
 }
 
-pub use crate::users::Language;
+pub use crate::core::Language;
 
 /// A new account's first message: its username and how to get in, by a single-use
 /// link to choose a password or with a temporary password to change at sign-in.

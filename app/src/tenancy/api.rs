@@ -2,18 +2,19 @@
 
 use leptos::prelude::*;
 
-use super::brand::Brand;
-use super::{GroupView, NodeId, PartnerSettingsForm, PartnerSettingsView, TreeNode, TreeSnapshot};
+use crate::core::brand::Brand;
+use crate::core::NodeId;
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::error::FieldErrors;
+use crate::tenancy::{GroupView, PartnerSettingsForm, PartnerSettingsView, TreeNode, TreeSnapshot};
 
 /// Signed in: the visible tree, with the children of the `open` nodes (dot-separated
 /// ids) and of the roots not `closed`; ViewNodes is checked at every node expanded.
 #[server]
 pub async fn list_tree(open: String, closed: String) -> Result<TreeSnapshot, AppError> {
-    use super::group_tree::parse_path;
     use super::groups::MAX_TREE_IDS;
+    use crate::core::url::parse_path;
     let (state, actor, _) = crate::auth::guard::request_actor().await?;
     // A node id is at most 20 digits and a dot.
     let max_chars = MAX_TREE_IDS * 21;

@@ -2,39 +2,15 @@
 //! partner's branding must follow.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use super::api::get_brand;
+use crate::components::brand::BrandResource;
+use crate::core::brand::Brand;
 use crate::error::AppError;
 
-pub const PLATFORM_PRODUCT: &str = "Switchboard";
 pub const MAX_PRODUCT_NAME: usize = 60;
 pub const MAX_LOGO_URL: usize = 500;
 pub const MAX_DOMAINS: usize = 10;
-
-/// What a page shows of its brand.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Brand {
-    pub product_name: String,
-    /// An https address of the logo; empty shows the product mark.
-    pub logo_url: String,
-    pub support_email: String,
-    /// The stylesheet that sets the brand's colours; none keeps the platform's.
-    pub stylesheet: Option<String>,
-}
-
-impl Brand {
-    pub fn platform() -> Brand {
-        Brand {
-            product_name: PLATFORM_PRODUCT.into(),
-            logo_url: String::new(),
-            support_email: String::new(),
-            stylesheet: None,
-        }
-    }
-}
-
-pub type BrandResource = Resource<Result<Brand, AppError>>;
 
 /// Loads the page's brand once per page load, before the page streams.
 pub fn provide_brand() -> ArcResource<Result<Brand, AppError>> {

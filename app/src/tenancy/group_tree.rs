@@ -12,8 +12,10 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::api::list_tree;
-use super::{NodeId, TreeNode};
-use crate::error::error_fallback;
+use crate::components::error_panel::error_fallback;
+use crate::core::url::format_path;
+use crate::core::NodeId;
+use crate::tenancy::TreeNode;
 
 /// Shared by the tree and the panels beside it.
 #[derive(Clone, Copy)]
@@ -74,22 +76,6 @@ impl TreeState {
             });
         }
     }
-}
-
-/// Parses a dot-separated list of node ids, as the URL and `list_tree` carry them.
-pub fn parse_path(value: Option<&str>) -> Vec<NodeId> {
-    value
-        .unwrap_or_default()
-        .split('.')
-        .filter_map(|id| id.parse().ok().map(NodeId))
-        .collect()
-}
-
-pub fn format_path(path: &[NodeId]) -> String {
-    path.iter()
-        .map(|id| id.0.to_string())
-        .collect::<Vec<_>>()
-        .join(".")
 }
 
 #[component]
@@ -307,6 +293,8 @@ fn on_tree_key(tree: TreeState, event: leptos::ev::KeyboardEvent) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::url::format_path;
+    use crate::core::url::parse_path;
 
     #[test]
     fn paths_round_trip_through_the_url() {

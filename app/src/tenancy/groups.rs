@@ -10,13 +10,14 @@ use super::repo::{
     bump_version, child_tree_nodes, delete_node, dependents, groups_below, insert_node, is_within,
     move_subtree, partner_of, path_names, rename_node, sibling_has_name, tree_node,
 };
-use super::{group_name_problem, GroupView, MoveTarget, NodeId, NodeKind, TreeNode, TreeSnapshot};
-use crate::audit::repo::{record, stale_conflict, AuditEvent};
+use crate::audit_trail::{record, stale_conflict, AuditEvent};
 use crate::auth::guard::Actor;
-use crate::auth::roles::Permission;
+use crate::core::roles::Permission;
+use crate::core::{NodeId, NodeKind};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::tenancy::{group_name_problem, GroupView, MoveTarget, TreeNode, TreeSnapshot};
 use crate::users::repo::MembershipRecord;
 
 /// The highest nodes the actor may view: where the tree starts for them, as the

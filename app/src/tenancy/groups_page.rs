@@ -6,11 +6,13 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::api::{CreateGroup, DeleteGroup, MoveGroup, RenameGroup};
-use super::group_tree::{format_path, parse_path, GroupTree, TreeState};
-use super::{GroupView, MoveTarget, NodeKind, TreeNode};
+use crate::components::error_panel::error_fallback;
 use crate::components::field::{action_error, field_error, FormAlert, TextField};
-use crate::error::error_fallback;
+use crate::core::url::{format_path, parse_path};
+use crate::core::NodeKind;
 use crate::paths;
+use crate::tenancy::group_tree::{GroupTree, TreeState};
+use crate::tenancy::{GroupView, MoveTarget, TreeNode};
 
 #[component]
 pub fn GroupsPage() -> impl IntoView {

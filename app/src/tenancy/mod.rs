@@ -12,11 +12,9 @@ pub mod repo;
 pub mod settings;
 pub mod settings_page;
 
+use crate::core::NodeId;
+use crate::core::NodeKind;
 use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct NodeId(pub i64);
 
 /// The node named by the page's `:id` route segment, if it names one.
 pub fn use_node_id_param() -> leptos::prelude::Memo<Option<NodeId>> {
@@ -29,45 +27,6 @@ pub fn use_node_id_param() -> leptos::prelude::Memo<Option<NodeId>> {
             .and_then(|id| id.parse().ok())
             .map(NodeId)
     })
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum NodeKind {
-    Platform,
-    Partner,
-    Group,
-    Client,
-}
-
-impl NodeKind {
-    pub fn key(self) -> &'static str {
-        match self {
-            NodeKind::Platform => "platform",
-            NodeKind::Partner => "partner",
-            NodeKind::Group => "group",
-            NodeKind::Client => "client",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        [
-            NodeKind::Platform,
-            NodeKind::Partner,
-            NodeKind::Group,
-            NodeKind::Client,
-        ]
-        .into_iter()
-        .find(|kind| kind.key() == key)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            NodeKind::Platform => "Platform",
-            NodeKind::Partner => "Partner",
-            NodeKind::Group => "Group",
-            NodeKind::Client => "Client account",
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -135,7 +94,7 @@ pub struct PartnerSettings {
     pub primary_colour: String,
     pub accent_colour: String,
     pub support_email: String,
-    pub grantable_features: Vec<crate::clients::Feature>,
+    pub grantable_features: Vec<crate::core::Feature>,
     /// Host names on which requests are rendered in this partner's brand.
     pub domains: Vec<String>,
     pub version: i64,

@@ -3,9 +3,10 @@
 
 use sqlx::{Any, AnyConnection, Executor, Row};
 
-use super::{Node, NodeId, NodeKind, SubtreeCounts, TreeNode};
+use crate::core::{NodeId, NodeKind};
 use crate::db::now_ms;
 use crate::error::AppError;
+use crate::tenancy::{Node, SubtreeCounts, TreeNode};
 
 fn node_from_row(row: &sqlx::any::AnyRow) -> Result<Node, AppError> {
     let kind: String = row.try_get("kind")?;
@@ -492,7 +493,7 @@ pub async fn ensure_partner_settings(
     )
     .bind(settings.partner.0)
     .bind(&settings.product_name)
-    .bind(crate::clients::features_to_stored(
+    .bind(crate::core::features_to_stored(
         &settings.grantable_features,
     ))
     .bind(&settings.logo_url)
@@ -559,7 +560,7 @@ pub async fn partner_settings(
         primary_colour: row.try_get("primary_colour")?,
         accent_colour: row.try_get("accent_colour")?,
         support_email: row.try_get("support_email")?,
-        grantable_features: crate::clients::features_from_stored(
+        grantable_features: crate::core::features_from_stored(
             &row.try_get::<String, _>("grantable_features")?,
         ),
         domains,
@@ -616,7 +617,7 @@ pub async fn update_partner_settings(
          updated_at = $7 WHERE partner_id = $8 AND version = $9",
     )
     .bind(&settings.product_name)
-    .bind(crate::clients::features_to_stored(
+    .bind(crate::core::features_to_stored(
         &settings.grantable_features,
     ))
     .bind(&settings.logo_url)

@@ -6,22 +6,24 @@ use http::{header, StatusCode};
 
 use serde_json::json;
 
-use super::brand::{
-    colour_problem, colour_stylesheet, domain_problem, host_without_port, logo_problem,
-    parse_domains, Brand, MAX_DOMAINS, MAX_PRODUCT_NAME,
-};
 use super::repo::{
     domains_of_others, get_node, partner_of, partner_of_domain, partner_settings,
     update_partner_settings,
 };
-use super::{NodeId, NodeKind, PartnerSettings, PartnerSettingsForm, PartnerSettingsView};
-use crate::audit::repo::{record, stale_conflict, AuditEvent};
+use crate::audit_trail::{record, stale_conflict, AuditEvent};
 use crate::auth::guard::Actor;
-use crate::auth::roles::Permission;
-use crate::clients::Feature;
+use crate::core::brand::Brand;
+use crate::core::roles::Permission;
+use crate::core::validate::email_problem;
+use crate::core::Feature;
+use crate::core::{NodeId, NodeKind};
 use crate::error::{AppError, FieldErrors};
 use crate::state::AppState;
-use crate::users::email_problem;
+use crate::tenancy::brand::{
+    colour_problem, colour_stylesheet, domain_problem, host_without_port, logo_problem,
+    parse_domains, MAX_DOMAINS, MAX_PRODUCT_NAME,
+};
+use crate::tenancy::{PartnerSettings, PartnerSettingsForm, PartnerSettingsView};
 
 /// A partner's settings, for those who may change them.
 pub async fn settings_view(

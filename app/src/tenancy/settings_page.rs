@@ -6,13 +6,14 @@ use leptos_meta::Title;
 use super::api::{get_partner_settings, UpdatePartnerSettings};
 use super::brand::MAX_DOMAINS;
 use super::{use_node_id_param, PartnerSettingsView};
-use crate::clients::form::FeatureChoices;
-use crate::clients::Feature;
+use crate::components::error_panel::error_fallback;
+use crate::components::feature_choices::FeatureChoices;
 use crate::components::field::{
     action_error, field_error, ConflictAlert, TextAreaField, TextField,
 };
 use crate::components::revision::{Revision, SavedAt};
-use crate::error::{error_fallback, AppError};
+use crate::core::Feature;
+use crate::error::AppError;
 
 #[component]
 pub fn PartnerSettingsPage() -> impl IntoView {

@@ -3,9 +3,10 @@
 
 use leptos::prelude::*;
 
-use super::{InviteForm, InviteOptions, Invited, NodeUsers, UserAtNode, UserId, UserQuery};
+use crate::core::NodeId;
+use crate::core::UserId;
 use crate::error::AppError;
-use crate::tenancy::NodeId;
+use crate::users::{InviteForm, InviteOptions, Invited, NodeUsers, UserAtNode, UserQuery};
 
 /// After a change made by a form posted without JavaScript, show the user again.
 #[cfg(feature = "ssr")]
@@ -18,11 +19,7 @@ fn back_to_user(node: NodeId, user: UserId) -> Result<(), AppError> {
 pub async fn list_node_users(node: NodeId, query: UserQuery) -> Result<NodeUsers, AppError> {
     let (state, actor, _) = crate::auth::guard::request_actor().await?;
     crate::error::FieldErrors::within_limits(&[
-        (
-            "q",
-            &query.search,
-            crate::clients::directory::MAX_SEARCH_CHARS,
-        ),
+        ("q", &query.search, crate::core::validate::MAX_SEARCH_CHARS),
         ("status", &query.status, 20),
     ])?;
     super::service::node_users(&state, &actor, node, &query).await

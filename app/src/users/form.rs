@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::{PasswordChoice, RoleChoice};
-use crate::auth::roles::RoleSet;
+use crate::core::roles::RoleSet;
 
 /// The eight roles as checkboxes, each with what it allows; a role the viewer cannot
 /// change here is shown disabled with the reason, one given from above says so.

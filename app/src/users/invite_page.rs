@@ -6,12 +6,14 @@ use leptos_meta::Title;
 
 use super::api::{get_invite_options, InviteUser};
 use super::form::{PasswordChoices, RoleCheckboxes};
-use super::{InviteOptions, Invited, Language};
+use crate::components::error_panel::error_fallback;
 use crate::components::field::{action_error, field_error, FormAlert, SelectField, TextField};
 use crate::components::secret::Secret;
-use crate::error::{error_fallback, AppError};
+use crate::core::Language;
+use crate::error::AppError;
 use crate::paths;
 use crate::tenancy::use_node_id_param;
+use crate::users::{InviteOptions, Invited};
 
 #[component]
 pub fn InvitePage() -> impl IntoView {

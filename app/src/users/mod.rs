@@ -13,71 +13,17 @@ pub mod users_page;
 
 use serde::{Deserialize, Serialize};
 
-use crate::auth::roles::{Role, RoleSet};
+use crate::core::roles::{Role, RoleSet};
+use crate::core::UserId;
+use crate::core::UserStatus;
+use crate::core::{NodeId, NodeKind};
 use crate::keyed_enum;
-use crate::tenancy::{NodeId, NodeKind};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct UserId(pub i64);
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum UserStatus {
-    Invited,
-    Active,
-    Disabled,
-}
-
-impl UserStatus {
-    pub fn key(self) -> &'static str {
-        match self {
-            UserStatus::Invited => "invited",
-            UserStatus::Active => "active",
-            UserStatus::Disabled => "disabled",
-        }
-    }
-
-    pub fn from_key(key: &str) -> Option<Self> {
-        [
-            UserStatus::Invited,
-            UserStatus::Active,
-            UserStatus::Disabled,
-        ]
-        .into_iter()
-        .find(|status| status.key() == key)
-    }
-}
-
-impl UserStatus {
-    pub fn label(self) -> &'static str {
-        match self {
-            UserStatus::Invited => "Invited",
-            UserStatus::Active => "Active",
-            UserStatus::Disabled => "Disabled",
-        }
-    }
-}
 
 keyed_enum! {
     /// How a new user gets their first password.
     pub enum PasswordChoice {
         ActivationLink = ("activation_link", "They choose it with a single-use activation link"),
         TemporaryPassword = ("temporary_password", "A generated temporary password, to be changed at first sign-in"),
-    }
-}
-
-keyed_enum! {
-    /// The languages a user's emails and pages can be in.
-    pub enum Language {
-        English = ("en", "English"),
-        French = ("fr", "Français"),
-    }
-}
-
-impl Language {
-    /// From a user's stored language code; anything unknown reads as English.
-    pub fn from_code(code: &str) -> Language {
-        Language::from_key(code).unwrap_or(Language::English)
     }
 }
 
@@ -217,59 +163,7 @@ pub struct Invited {
     pub temporary_password: Option<String>,
 }
 
-/// Emails compare case-insensitively and without surrounding blanks.
-pub fn normalize_email(email: &str) -> String {
-    email.trim().to_lowercase()
-}
-
 /// A readable reason why `email` cannot be an address, if it cannot.
 /// Why someone may act on a person's account but not give it a password: a password
 /// they would know lets them sign in as that person, so it takes strictly more.
 pub const PASSWORD_NEEDS_MORE_AUTHORITY: &str = "Only someone with more authority than them can set their password; they can reset it themselves from the sign-in page.";
-
-/// The longest address mail can carry.
-pub const MAX_EMAIL_CHARS: usize = 254;
-
-pub fn email_problem(email: &str) -> Option<&'static str> {
-    let email = email.trim();
-    if email.is_empty() {
-        return Some("Enter an email address.");
-    }
-    if email.len() > MAX_EMAIL_CHARS {
-        return Some("That email address is too long.");
-    }
-    match email.split_once('@') {
-        Some((local, domain))
-            if !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !email.chars().any(char::is_whitespace) =>
-        {
-            None
-        }
-        _ => Some("Enter an email address like name@example.com."),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn emails_are_normalized_for_uniqueness() {
-        assert_eq!(
-            normalize_email("  Nora.North@Northwind.TEST "),
-            "nora.north@northwind.test"
-        );
-    }
-
-    #[test]
-    fn malformed_emails_are_explained() {
-        assert_eq!(email_problem("nora@northwind.test"), None);
-        assert!(email_problem("").is_some());
-        assert!(email_problem("nora").is_some());
-        assert!(email_problem("nora@localhost").is_some());
-        assert!(email_problem("no ra@northwind.test").is_some());
-    }
-}

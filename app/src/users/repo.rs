@@ -2,11 +2,12 @@
 
 use sqlx::{Any, AnyConnection, Executor, Row};
 
-use super::{normalize_email, UserId, UserStatus};
-use crate::auth::roles::{Role, RoleSet};
+use crate::core::roles::{Role, RoleSet};
+use crate::core::validate::normalize_email;
+use crate::core::{NodeId, NodeKind};
+use crate::core::{UserId, UserStatus};
 use crate::db::{flag, flag_value, now_ms, violates, Tx};
 use crate::error::AppError;
-use crate::tenancy::{NodeId, NodeKind};
 
 /// A user as stored, including the password hash: server-only, never serialized.
 #[derive(Clone, Debug)]

@@ -8,27 +8,29 @@ use super::repo::{
     membership_at, memberships_of, others_holding, reinvite, replace_roles, set_password,
     set_status, MemberAlongPath, NewUser, UserRecord,
 };
-use super::{
-    email_problem, InheritedRoles, InviteForm, InviteOptions, Invited, Language, NodeSummary,
-    NodeUser, NodeUsers, PasswordChoice, RoleChoice, Seats, UserAtNode, UserId, UserQuery,
-    UserStatus,
-};
-use crate::audit::repo::{ago, record, stale_conflict_about, AuditEvent};
+use crate::audit_trail::{record, stale_conflict_about, AuditEvent};
 use crate::auth::guard::Actor;
 use crate::auth::links::{kill_tokens, store_token};
-use crate::auth::password::{generate_password, random_token};
-use crate::auth::roles::{grant_problem, PermissionSet, Role, RoleSet};
 use crate::auth::session::end_sessions;
 use crate::auth::LinkPurpose;
+use crate::core::roles::{grant_problem, PermissionSet, Role, RoleSet};
+use crate::core::time::ago;
+use crate::core::validate::email_problem;
+use crate::core::EndReason;
+use crate::core::{Language, UserId, UserStatus};
+use crate::core::{NodeId, NodeKind};
 use crate::db::{now_ms, Tx};
 use crate::error::{AppError, FieldErrors};
-use crate::impersonation::EndReason;
 use crate::mail::brand_of_partner;
 use crate::mail::outbox::enqueue;
 use crate::mail::templates::{welcome, FirstAccess, Welcome};
+use crate::password::{generate_password, random_token};
 use crate::state::AppState;
 use crate::tenancy::repo::{ancestors, get_node, partner_of, partner_settings};
-use crate::tenancy::{NodeId, NodeKind};
+use crate::users::{
+    InheritedRoles, InviteForm, InviteOptions, Invited, NodeSummary, NodeUser, NodeUsers,
+    PasswordChoice, RoleChoice, Seats, UserAtNode, UserQuery,
+};
 
 const MAX_NAME_LENGTH: usize = 100;
 

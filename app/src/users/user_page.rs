@@ -10,14 +10,17 @@ use super::api::{
     SetUserRoles,
 };
 use super::form::{RoleCheckboxes, RoleChips};
-use super::{UserAtNode, UserId, UserStatus, PASSWORD_NEEDS_MORE_AUTHORITY};
+use crate::components::error_panel::error_fallback;
 use crate::components::fact::Fact;
 use crate::components::field::{action_error, field_error, ConflictAlert, FormAlert};
 use crate::components::revision::{on_success, Revision, SavedAt};
 use crate::components::secret::Secret;
-use crate::error::{error_fallback, AppError};
+use crate::core::NodeId;
+use crate::core::{UserId, UserStatus};
+use crate::error::AppError;
 use crate::paths;
-use crate::tenancy::{use_node_id_param, NodeId};
+use crate::tenancy::use_node_id_param;
+use crate::users::{UserAtNode, PASSWORD_NEEDS_MORE_AUTHORITY};
 
 #[component]
 pub fn UserPage() -> impl IntoView {

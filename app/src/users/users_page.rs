@@ -8,11 +8,14 @@ use leptos_router::hooks::use_query_map;
 
 use super::api::list_node_users;
 use super::form::RoleChips;
-use super::{NodeSummary, NodeUser, NodeUsers, Seats, UserQuery, UserStatus};
+use crate::components::error_panel::error_fallback;
 use crate::components::field::SearchField;
-use crate::error::{error_fallback, AppError};
+use crate::core::NodeKind;
+use crate::core::UserStatus;
+use crate::error::AppError;
 use crate::paths;
-use crate::tenancy::{use_node_id_param, NodeKind};
+use crate::tenancy::use_node_id_param;
+use crate::users::{NodeSummary, NodeUser, NodeUsers, Seats, UserQuery};
 
 #[component]
 pub fn UsersPage() -> impl IntoView {

@@ -2,11 +2,11 @@
 
 use super::*;
 use app::auth::api::SignIn;
-use app::auth::password::Passwords;
+use app::core::UserStatus;
 use app::db::Db;
+use app::password::Passwords;
 use app::state::Settings;
 use app::users::repo::{insert_user, NewUser};
-use app::users::UserStatus;
 use axum::body::{to_bytes, Body};
 use http::{header, Request, Response};
 use leptos::server_fn::ServerFn;
@@ -252,10 +252,12 @@ async fn assert_every_page_sends_to(router: &Router, session: &str, page: &str) 
 #[tokio::test]
 async fn a_client_user_verifies_before_any_page_opens() {
     let _turn = one_test_at_a_time().await;
-    use app::auth::roles::{Role, RoleSet};
     use app::clients::repo::{insert_client, NewClientRecord};
-    use app::clients::{ClientStatus, CompanyInfo};
-    use app::tenancy::{repo, NodeKind};
+    use app::clients::CompanyInfo;
+    use app::core::roles::{Role, RoleSet};
+    use app::core::ClientStatus;
+    use app::core::NodeKind;
+    use app::tenancy::repo;
 
     let dir = tempfile::tempdir().unwrap();
     let router = test_router(&dir).await;
@@ -344,11 +346,13 @@ const HOSTILE_MARKUP: [&str; 4] = [
 /// A world named by an attacker: a partner, group, client account and person all
 /// called [`HOSTILE`], with Nora as the platform's admin. Returns the client and the
 /// person.
-async fn hostile_world(dir: &tempfile::TempDir) -> (app::tenancy::NodeId, app::users::UserId) {
-    use app::auth::roles::{Role, RoleSet};
+async fn hostile_world(dir: &tempfile::TempDir) -> (app::core::NodeId, app::core::UserId) {
     use app::clients::repo::{insert_client, NewClientRecord};
-    use app::clients::{ClientStatus, CompanyInfo};
-    use app::tenancy::{repo, NodeKind};
+    use app::clients::CompanyInfo;
+    use app::core::roles::{Role, RoleSet};
+    use app::core::ClientStatus;
+    use app::core::NodeKind;
+    use app::tenancy::repo;
     use app::users::repo::{find_by_email, set_membership};
 
     let url = format!("sqlite://{}/serve.db", dir.path().display());
@@ -444,7 +448,7 @@ async fn names_never_become_markup_on_any_page_that_shows_them() {
     let pages = [
         "/".to_string(),
         "/clients".to_string(),
-        format!("/clients?q={}", app::paths::encode_query_value("probe")),
+        format!("/clients?q={}", app::core::url::encode_query_value("probe")),
         format!("/clients/{}", client.0),
         format!("/clients/{}/access", client.0),
         format!("/clients/{}/log-in-as?mode=client", client.0),
@@ -525,7 +529,7 @@ async fn after_sign_in_a_browser_goes_only_to_a_plain_path_of_this_site() {
 }
 
 /// An SSO link for `email` at `client`, signed with `token`, valid for two minutes.
-fn sso_path(client: app::tenancy::NodeId, email: &str, nonce: &str, token: &str) -> String {
+fn sso_path(client: app::core::NodeId, email: &str, nonce: &str, token: &str) -> String {
     app::auth::sso::SsoLink {
         client: client.0,
         email: email.into(),

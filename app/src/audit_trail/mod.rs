@@ -1,14 +1,18 @@
-//! Appends audit events, inside the transaction of the change they record, and reads
-//! the latest change at a node for conflict messages.
+//! The audit trail: events appended inside the transaction of the change they
+//! record, in one hash chain that shows any edit or removal (see [`chain`]), and the
+//! latest change at a node for conflict messages. The audit log's viewer reads it.
+
+pub mod chain;
 
 use sqlx::{Any, AnyConnection, Executor};
 
-use super::chain::{append, Chained};
+use crate::core::time::ago;
+use crate::core::ImpersonationId;
+use crate::core::NodeId;
+use crate::core::UserId;
 use crate::db::now_ms;
 use crate::error::AppError;
-use crate::impersonation::ImpersonationId;
-use crate::tenancy::NodeId;
-use crate::users::UserId;
+use chain::{append, Chained};
 
 /// Who does something: the real person, and the impersonation they act through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -225,19 +229,6 @@ fn past_tense(action: &str) -> &'static str {
     }
 }
 
-/// How long ago something happened, as people say it.
-pub fn ago(elapsed_ms: i64) -> String {
-    let minutes = elapsed_ms.max(0) / 60_000;
-    match minutes {
-        0 => "just now".to_string(),
-        1 => "1 minute ago".to_string(),
-        2..=59 => format!("{minutes} minutes ago"),
-        60..=119 => "1 hour ago".to_string(),
-        120..=2879 => format!("{} hours ago", minutes / 60),
-        _ => format!("{} days ago", minutes / 1440),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -254,13 +245,5 @@ mod tests {
             "Nora North moved this group 3 minutes ago, after you opened it. Reload to see the current version."
         );
         assert!(stale_message(None, "client account", 0).starts_with("This client account changed"));
-    }
-
-    #[test]
-    fn elapsed_time_reads_naturally() {
-        assert_eq!(ago(5_000), "just now");
-        assert_eq!(ago(61_000), "1 minute ago");
-        assert_eq!(ago(3 * 3_600_000), "3 hours ago");
-        assert_eq!(ago(3 * 86_400_000), "3 days ago");
     }
 }

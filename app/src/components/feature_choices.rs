@@ -1,0 +1,37 @@
+use leptos::prelude::*;
+
+use crate::core::Feature;
+
+/// A checkbox per feature the partner may grant, posted as `features[]`.
+#[component]
+pub fn FeatureChoices(
+    offered: Vec<Feature>,
+    checked: Vec<Feature>,
+    error: Signal<Option<String>>,
+    #[prop(into, default = "Enabled features".into())] legend: String,
+) -> impl IntoView {
+    let empty = offered.is_empty();
+    view! {
+        <fieldset class="field choices" class:has-error=move || error.read().is_some()>
+            <legend>{legend}</legend>
+            {offered
+                .into_iter()
+                .map(|feature| {
+                    view! {
+                        <label class="checkbox">
+                            <input
+                                type="checkbox"
+                                name="features[]"
+                                value=feature.key()
+                                checked=checked.contains(&feature)
+                            />
+                            {feature.label()}
+                        </label>
+                    }
+                })
+                .collect_view()}
+            {empty.then(|| view! { <p class="muted">"This partner grants no features yet."</p> })}
+            <p class="field-message">{move || error.get()}</p>
+        </fieldset>
+    }
+}

@@ -1,0 +1,16 @@
+//! The shared vocabulary at the bottom of the app: identities, roles and permissions,
+//! the small enums several features use, and pure helpers. It depends on nothing else
+//! in the app but the error type, and runs on the server and in the browser alike.
+
+pub mod brand;
+mod enums;
+mod ids;
+#[macro_use]
+pub mod keyed;
+pub mod roles;
+pub mod time;
+pub mod url;
+pub mod validate;
+
+pub use enums::*;
+pub use ids::*;
