@@ -1,19 +1,4 @@
-import { expect, type Browser, type Page } from '@playwright/test';
-
-export const PASSWORD = process.env.E2E_PASSWORD ?? 'e2e-Password-2026!';
-
-/** Demo users created by `switchboard seed --demo`. */
-export const USERS = {
-  platformAdmin: { email: 'admin@switchboard.test', name: 'Paula Platform', home: 'Platform overview' },
-  partnerAdmin: { email: 'admin@northwind.test', name: 'Nora North', home: 'Northwind Telecom' },
-  clientAdmin: { email: 'client.admin@harbor-dental.test', name: 'Hana Harbor', home: 'Harbor Dental' },
-} as const;
-
-/** A second person at the same screen size as `page`: a browser context of their own. */
-export async function ownBrowser(browser: Browser, page: Page) {
-  const context = await browser.newContext({ viewport: page.viewportSize() ?? undefined });
-  return { context, page: await context.newPage() };
-}
+import { expect, type Page } from '@playwright/test';
 
 /** Waits until the page has hydrated: before that, forms post without JavaScript. */
 export async function hydrated(page: Page) {
@@ -35,16 +20,10 @@ export class LoginPage {
     }
   }
 
-  async signIn(email: string, password: string = PASSWORD) {
+  async signIn(email: string, password: string) {
     await this.page.getByLabel('Email').fill(email);
     await this.page.getByLabel('Password').fill(password);
     await this.page.getByRole('button', { name: 'Sign in' }).click();
-  }
-
-  /** Signs in with the right password and waits for the home page. */
-  async signInAs(email: string) {
-    await this.signIn(email);
-    await expect(this.page).toHaveURL('/');
   }
 
   alert() {
@@ -71,23 +50,17 @@ export class AppShell {
   mainNavigation() {
     return this.page.getByRole('navigation', { name: 'Main' });
   }
-}
 
-/**
- * Errors a broken hydration or a CSP violation would print; expected failed requests
- * aside, and Chromium's note that plain http on a branding domain (the tests' stand-in
- * for https) ignores our Cross-Origin-Opener-Policy.
- */
-export function collectConsoleErrors(page: Page): string[] {
-  const errors: string[] = [];
-  const expected = (text: string) =>
-    text.startsWith('Failed to load resource') ||
-    text.startsWith('The Cross-Origin-Opener-Policy header has been ignored');
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !expected(message.text())) {
-      errors.push(message.text());
+  /** Follows a link of the main navigation: in the sidebar on a desktop, through the
+   * menu on a phone, which closes once it has taken you there. */
+  async openSection(link: string, isMobile: boolean) {
+    await hydrated(this.page);
+    if (isMobile) {
+      await this.page.getByRole('button', { name: 'Menu' }).click();
     }
-  });
-  page.on('pageerror', (error) => errors.push(String(error)));
-  return errors;
+    await this.mainNavigation().getByRole('link', { name: link, exact: true }).click();
+    if (isMobile) {
+      await expect(this.mainNavigation()).toBeHidden();
+    }
+  }
 }

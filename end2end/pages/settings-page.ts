@@ -1,23 +1,11 @@
 import { expect, type Page } from '@playwright/test';
-import { hydrated } from './login-page';
 
 /** A partner's settings: brand and grantable features. */
 export class SettingsPage {
   constructor(private readonly page: Page) {}
 
-  /** Opens the page from the main navigation, through the menu on a phone. */
-  async openFromNavigation(isMobile: boolean) {
-    await hydrated(this.page);
-    const navigation = this.page.getByRole('navigation', { name: 'Main' });
-    if (isMobile) {
-      await this.page.getByRole('button', { name: 'Menu' }).click();
-    }
-    await navigation.getByRole('link', { name: 'Settings' }).click();
+  async expectOpen() {
     await expect(this.page.getByRole('heading', { level: 1, name: 'Partner settings' })).toBeVisible();
-    if (isMobile) {
-      // The menu closes once it has taken you somewhere.
-      await expect(navigation).toBeHidden();
-    }
   }
 
   field(label: string) {

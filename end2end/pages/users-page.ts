@@ -12,17 +12,6 @@ export interface Invitee {
 export class UsersPage {
   constructor(private readonly page: Page) {}
 
-  /** Opens the page from the main navigation, through the menu on a phone. */
-  async openFromNavigation(isMobile: boolean) {
-    await hydrated(this.page);
-    const navigation = this.page.getByRole('navigation', { name: 'Main' });
-    if (isMobile) {
-      await this.page.getByRole('button', { name: 'Menu' }).click();
-    }
-    await navigation.getByRole('link', { name: 'Users' }).click();
-    await this.expectOpen();
-  }
-
   async expectOpen() {
     await expect(this.page.getByRole('heading', { level: 1, name: 'Users' })).toBeVisible();
     await hydrated(this.page);

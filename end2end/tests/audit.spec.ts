@@ -1,17 +1,12 @@
-import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import { expect, test } from '../fixtures';
 import { ClientPage, DirectoryPage } from '../pages/clients-page';
-import { AppShell, collectConsoleErrors, hydrated, LoginPage, USERS } from '../pages/login-page';
+import { AppShell, hydrated } from '../pages/login-page';
 
-test('a partner admin finds a change in the audit log by action and person, and exports it', async ({ page, isMobile }, testInfo) => {
-  const project = testInfo.project.name;
-  const errors = collectConsoleErrors(page);
+test('a partner admin finds a change in the audit log by action and person, and exports it', async ({ partnerAdminPage: page, consoleErrors, openSection, project, projectData }) => {
   const status = `Audit check ${project} ${Date.now()}`;
-  // One client per project: the two runs at once would otherwise race on its version.
-  const clientName = project === 'desktop' ? 'Harbor Dental' : 'Summit Veterinary';
-  const login = new LoginPage(page);
-  await login.open();
-  await login.signInAs(USERS.partnerAdmin.email);
+  // A client of this project's own: the two runs at once would otherwise race on its version.
+  const clientName = projectData.auditedClient;
 
   // A change to record: a client's status for operators.
   const directory = new DirectoryPage(page);
@@ -28,10 +23,7 @@ test('a partner admin finds a change in the audit log by action and person, and 
 
   // The log, from the navigation.
   const shell = new AppShell(page);
-  if (isMobile) {
-    await page.getByRole('button', { name: 'Menu' }).click();
-  }
-  await shell.mainNavigation().getByRole('link', { name: 'Audit log' }).click();
+  await openSection('Audit log');
   await expect(shell.heading()).toHaveText('Audit log');
   await hydrated(page);
   await page.getByLabel('Action').selectOption('client.operator_status_set');
@@ -53,13 +45,10 @@ test('a partner admin finds a change in the audit log by action and person, and 
   expect(csv.split('\n')[0]).toBe('id,when,actor,subject,place,action,details,address,impersonation,acting_as');
   expect(csv).toContain(status);
   expect(csv).not.toContain('auth.sign_in');
-  expect(errors).toEqual([]);
+  expect(consoleErrors).toEqual([]);
 });
 
-test('someone without the audit permission has no log to read', async ({ page }) => {
-  const login = new LoginPage(page);
-  await login.open();
-  await login.signInAs(USERS.clientAdmin.email);
+test('someone without the audit permission has no log to read', async ({ clientAdminPage: page }) => {
   await expect(new AppShell(page).mainNavigation().getByRole('link', { name: 'Audit log' })).toHaveCount(0);
   await page.goto('/audit');
   await expect(page.getByText('You do not have permission to read the audit log.')).toBeVisible();

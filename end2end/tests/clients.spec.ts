@@ -1,18 +1,9 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from '../fixtures';
 import { ClientPage, DirectoryPage, NewClientPage } from '../pages/clients-page';
-import { collectConsoleErrors, LoginPage, USERS } from '../pages/login-page';
 
-async function signIn(page: Page, email: string = USERS.partnerAdmin.email) {
-  const login = new LoginPage(page);
-  await login.open();
-  await login.signInAs(email);
-}
-
-test('an admin adds a client with features and credits, then finds it by search and by tree', async ({ page }, testInfo) => {
-  const errors = collectConsoleErrors(page);
-  const project = testInfo.project.name;
+test('an admin adds a client with features and credits, then finds it by search and by tree', async ({ partnerAdminPage: page, consoleErrors, project }) => {
   const name = `Juniper Vet ${project}`;
-  await signIn(page);
 
   const form = new NewClientPage(page);
   await form.open();
@@ -56,11 +47,10 @@ test('an admin adds a client with features and credits, then finds it by search 
   await expect(page.getByText('Switchboard › Northwind Telecom › West Region')).toBeVisible();
   await directory.search(project);
   await expect(directory.row(name)).toBeVisible();
-  expect(errors).toEqual([]);
+  expect(consoleErrors).toEqual([]);
 });
 
-test('a field with bad input says why, and keeps what was typed', async ({ page }) => {
-  await signIn(page);
+test('a field with bad input says why, and keeps what was typed', async ({ partnerAdminPage: page }) => {
   const form = new NewClientPage(page);
   await form.open();
   await form.fill({
@@ -78,17 +68,14 @@ test('a field with bad input says why, and keeps what was typed', async ({ page 
   await expect(page.getByLabel('Email')).toHaveValue('tom@typo');
 });
 
-test('an admin modifies features, reveals and rotates the SSO token, suspends and activates', async ({ page }, testInfo) => {
-  const errors = collectConsoleErrors(page);
-  const project = testInfo.project.name;
-  await signIn(page);
-  // Each project works on its own client: the two run at the same time.
-  await new DirectoryPage(page).open(project === 'desktop' ? '?q=granite' : '?q=maple');
-  const link = page.getByRole('table').getByRole('link', { name: /^(Granite|Maple)/ }).first();
-  const name = (await link.textContent()) ?? '';
-  await link.click();
+test('an admin modifies features, reveals and rotates the SSO token, suspends and activates', async ({ partnerAdminPage: page, consoleErrors, project, projectData }) => {
+  const { name, status } = projectData.editedClient;
+  const directory = new DirectoryPage(page);
+  await directory.open(`?q=${encodeURIComponent(name)}`);
+  await directory.row(name).getByRole('link', { name, exact: true }).click();
   const client = new ClientPage(page);
   await expect(client.heading()).toContainText(name);
+  await expect(client.status()).toHaveText(status);
   await page.screenshot({ path: `screenshots/${project}-client.png`, fullPage: true });
 
   await client.saveFeatures({ Voice: true, Chat: true }, '12');
@@ -110,31 +97,26 @@ test('an admin modifies features, reveals and rotates the SSO token, suspends an
   await expect(sso.getByLabel('SSO token')).not.toHaveText(revealed ?? '');
   await expect(sso.getByLabel('SSO token')).toHaveText(/^[A-Za-z0-9_-]{43}$/);
 
-  const toggle = page.getByRole('button', { name: /^(Suspend|Activate) account$/ });
-  if ((await toggle.textContent()) === 'Activate account') {
-    await toggle.click();
-    await expect(client.status()).toHaveText('Active');
-  }
+  // Seeded pending or suspended: it is activated first.
+  await page.getByRole('button', { name: 'Activate account' }).click();
+  await expect(client.status()).toHaveText('Active');
   await page.getByRole('button', { name: 'Suspend account' }).click();
   await expect(client.status()).toHaveText('Suspended');
   await page.getByRole('button', { name: 'Activate account' }).click();
   await expect(client.status()).toHaveText('Active');
-  expect(errors).toEqual([]);
+  expect(consoleErrors).toEqual([]);
 });
 
-test('two admins editing one client: the second save is refused and shown', async ({ browser }, testInfo) => {
-  const mobile = testInfo.project.name === 'mobile' ? { viewport: { width: 390, height: 844 } } : {};
-  const contexts = await Promise.all([browser.newContext(mobile), browser.newContext(mobile)]);
-  const [first, second] = await Promise.all(contexts.map((context) => context.newPage()));
-  for (const page of [first, second]) {
-    await signIn(page);
-    await new DirectoryPage(page).open(testInfo.project.name === 'desktop' ? '?q=bayview' : '?q=cedar');
-  }
+test('two admins editing one client: the second save is refused and shown', async ({ ownBrowser, signIn, users, projectData }) => {
+  const [first, second] = [await ownBrowser(), await ownBrowser()];
   // Both open the same client account (one per project: the projects run at once).
-  const name = await first.getByRole('table').getByRole('link', { name: /^(Bayview|Cedar)/ }).first().textContent();
+  const name = projectData.contestedClient;
   for (const page of [first, second]) {
-    await page.getByRole('link', { name: name ?? '', exact: true }).click();
-    await expect(new ClientPage(page).heading()).toContainText(name ?? '');
+    await signIn(page, users.partnerAdmin);
+    const directory = new DirectoryPage(page);
+    await directory.open(`?q=${encodeURIComponent(name)}`);
+    await directory.row(name).getByRole('link', { name, exact: true }).click();
+    await expect(new ClientPage(page).heading()).toContainText(name);
   }
   const company = (page: Page) => new ClientPage(page).section('Company');
   await company(first).getByLabel('Address').fill('1 First Street');
@@ -148,11 +130,9 @@ test('two admins editing one client: the second save is refused and shown', asyn
   );
   await company(second).getByRole('button', { name: 'Reload' }).click();
   await expect(company(second).getByLabel('Address')).toHaveValue('1 First Street');
-  await Promise.all(contexts.map((context) => context.close()));
 });
 
-test('the directory filters, sorts and pages through the URL', async ({ page }) => {
-  await signIn(page, USERS.platformAdmin.email);
+test('the directory filters, sorts and pages through the URL', async ({ platformAdminPage: page }) => {
   const directory = new DirectoryPage(page);
   await directory.open('?status=suspended');
   await expect(page.getByLabel('Status')).toHaveValue('suspended');
@@ -173,8 +153,7 @@ test('the directory filters, sorts and pages through the URL', async ({ page }) 
   expect(lines.slice(1).every((line) => line.includes(',suspended,'))).toBe(true);
 });
 
-test('the group tree is usable from the keyboard in the directory', async ({ page }, testInfo) => {
-  await signIn(page);
+test('the group tree is usable from the keyboard in the directory', async ({ partnerAdminPage: page, project }) => {
   const directory = new DirectoryPage(page);
   await directory.open();
   const tree = directory.tree();
@@ -190,17 +169,14 @@ test('the group tree is usable from the keyboard in the directory', async ({ pag
   await expect(page.getByText('Switchboard › Northwind Telecom › East Region')).toBeVisible();
   // Every client listed now lies in the East Region.
   await expect(directory.table().getByRole('link', { name: 'Harbor Dental', exact: true })).toBeVisible();
-  await page.screenshot({ path: `screenshots/${testInfo.project.name}-directory.png`, fullPage: true });
+  await page.screenshot({ path: `screenshots/${project}-directory.png`, fullPage: true });
 });
 
-test('someone from another partner cannot open a client by its id', async ({ page }) => {
-  await signIn(page);
+test('someone from another partner cannot open a client by its id', async ({ partnerAdminPage: page, signIn, users }) => {
   await new DirectoryPage(page).open('?q=harbor%20dental');
   const href = await page.getByRole('link', { name: 'Harbor Dental', exact: true }).getAttribute('href');
   await page.context().clearCookies();
-  const login = new LoginPage(page);
-  await login.open();
-  await login.signInAs('admin@bluebird.test');
+  await signIn(page, users.otherPartnerAdmin);
   await page.goto(href ?? '/clients/0');
   await expect(page.getByText('That page or record does not exist, or you do not have access to it.')).toBeVisible();
 });
@@ -208,11 +184,7 @@ test('someone from another partner cannot open a client by its id', async ({ pag
 test.describe('with JavaScript off', () => {
   test.use({ javaScriptEnabled: false });
 
-  test('adding a client works before the app has loaded', async ({ page }, testInfo) => {
-    const project = testInfo.project.name;
-    const login = new LoginPage(page, { javaScript: false });
-    await login.open();
-    await login.signInAs(USERS.partnerAdmin.email);
+  test('adding a client works before the app has loaded', async ({ partnerAdminPage: page, project }) => {
     await page.goto('/clients/new');
     const form = new NewClientPage(page);
     await form.fill({

@@ -1,27 +1,18 @@
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from '../fixtures';
 import { ClientPage, NewClientPage } from '../pages/clients-page';
 import { LogInAsPage, SessionBanner } from '../pages/impersonation';
-import { AppShell, collectConsoleErrors, hydrated, LoginPage, ownBrowser, USERS } from '../pages/login-page';
+import { AppShell, hydrated, LoginPage } from '../pages/login-page';
 
-/** Opens a link of the main navigation, through the menu on a phone. */
-async function navigate(page: Page, isMobile: boolean, link: string) {
-  await hydrated(page);
-  if (isMobile) {
-    await page.getByRole('button', { name: 'Menu' }).click();
-  }
-  await new AppShell(page).mainNavigation().getByRole('link', { name: link }).click();
-}
-
-async function signIn(page: Page, email: string, password?: string) {
+/** Signs in on `page` with a password of the test's own. */
+async function signIn(page: Page, email: string, password: string) {
   const login = new LoginPage(page);
   await login.open();
   await login.signIn(email, password);
 }
 
-test('a partner admin acts as a client user under a banner that warns of the client, and stops', async ({ page, browser, isMobile }, testInfo) => {
+test('a partner admin acts as a client user under a banner that warns of the client, and stops', async ({ partnerAdminPage: page, consoleErrors, openSection, ownBrowser, project }) => {
   test.setTimeout(120_000);
-  const project = testInfo.project.name;
-  const errors = collectConsoleErrors(page);
   const stamp = Date.now();
   const account = `Otter Clinic ${project} ${stamp}`;
   const adminEmail = `otto.${project}.${stamp}@otter-clinic.test`;
@@ -29,8 +20,6 @@ test('a partner admin acts as a client user under a banner that warns of the cli
   const reason = `Ticket ${stamp}: the operator status looks wrong`;
 
   // The partner admin adds a client account whose admin gets a temporary password.
-  await signIn(page, USERS.partnerAdmin.email);
-  await expect(page).toHaveURL('/');
   const form = new NewClientPage(page);
   await form.open();
   await form.fill({
@@ -53,8 +42,7 @@ test('a partner admin acts as a client user under a banner that warns of the cli
   await expect(banner.banner()).toHaveCount(0);
 
   // The client's admin signs in, in a browser of their own, and stays on their account.
-  const otto = await ownBrowser(browser, page);
-  const client = otto.page;
+  const client = await ownBrowser();
   await signIn(client, adminEmail, temporary);
   await expect(client).toHaveURL('/change-password');
   await client.getByLabel('Current password').fill(temporary);
@@ -100,10 +88,10 @@ test('a partner admin acts as a client user under a banner that warns of the cli
   await client.screenshot({ path: `screenshots/${project}-support-notice.png` });
 
   // The banner is on every page while impersonating.
-  await navigate(page, isMobile, 'Users');
+  await openSection('Users');
   await expect(page.getByRole('heading', { level: 1, name: 'Users' })).toBeVisible();
   await expect(banner.banner()).toBeVisible();
-  await navigate(page, isMobile, 'Access history');
+  await openSection('Access history');
   await expect(page.getByRole('heading', { level: 1, name: 'Access history' })).toBeVisible();
   await expect(banner.banner()).toBeVisible();
   await page.goto(accountUrl);
@@ -152,7 +140,7 @@ test('a partner admin acts as a client user under a banner that warns of the cli
   // The client's admin finds the visit, its reason and the change in their access history.
   await signIn(client, adminEmail, adminPassword);
   await expect(client).toHaveURL('/');
-  await navigate(client, isMobile, 'Access history');
+  await openSection('Access history', client);
   const visit = client.getByRole('listitem').filter({ hasText: reason });
   await expect(visit).toContainText('Nora North');
   await expect(visit).toContainText('as Otto Otter');
@@ -165,16 +153,12 @@ test('a partner admin acts as a client user under a banner that warns of the cli
   await hydrated(client);
   await support.getByRole('button', { name: 'Revoke support access' }).click();
   await expect(support).toContainText('Support staff cannot open this account.');
-  await otto.context.close();
-  expect(errors).toEqual([]);
+  expect(consoleErrors).toEqual([]);
 });
 
-test('a support agent opens only accounts that granted access, as the partner, and stops', async ({ page, isMobile }, testInfo) => {
-  const project = testInfo.project.name;
+test('a support agent opens only accounts that granted access, as the partner, and stops', async ({ supportAgentPage: page, openSection, project }) => {
   const reason = `Support ${project} ${Date.now()}: checking seats`;
-  await signIn(page, 'support@switchboard.test');
-  await expect(page).toHaveURL('/');
-  await navigate(page, isMobile, 'Support');
+  await openSection('Support');
   await expect(page.getByRole('heading', { level: 1, name: 'Support' })).toBeVisible();
   const harbor = page.getByRole('row').filter({ hasText: 'Harbor Dental' });
   await expect(harbor).toContainText('Northwind Telecom');

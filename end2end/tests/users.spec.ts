@@ -1,23 +1,13 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test } from '../fixtures';
+import { AppShell, hydrated, LoginPage } from '../pages/login-page';
 import { emailTo } from '../pages/mail';
-import { AppShell, collectConsoleErrors, hydrated, LoginPage, USERS } from '../pages/login-page';
 import { UsersPage } from '../pages/users-page';
 
-/** A browser of the invited person's own, the size of the test's. */
-async function ownBrowser(browser: Browser, page: Page) {
-  const context = await browser.newContext({ viewport: page.viewportSize() ?? undefined });
-  return { context, page: await context.newPage() };
-}
-
-test('an invited user with two roles activates from the email, and signs in', async ({ page, browser, isMobile }, testInfo) => {
-  const project = testInfo.project.name;
+test('an invited user with two roles activates from the email, and signs in', async ({ partnerAdminPage: page, consoleErrors, openSection, ownBrowser, project }) => {
   const email = `uma.${project}@northwind.test`;
-  const errors = collectConsoleErrors(page);
-  const login = new LoginPage(page);
-  await login.open();
-  await login.signInAs(USERS.partnerAdmin.email);
   const users = new UsersPage(page);
-  await users.openFromNavigation(isMobile);
+  await openSection('Users');
+  await users.expectOpen();
   await expect(page.getByText('Northwind Telecom').first()).toBeVisible();
   await page.screenshot({ path: `screenshots/${project}-users.png`, fullPage: true });
 
@@ -40,38 +30,33 @@ test('an invited user with two roles activates from the email, and signs in', as
   const link = message.text.match(/https?:\/\/\S+\/activate\?token=\S+/)?.[0];
   expect(link).toMatch(/^http:\/\/portal\.northwind\.test:\d+\//);
 
-  const invitee = await ownBrowser(browser, page);
-  await invitee.page.goto(link!);
-  await expect(invitee.page.getByRole('heading', { name: 'Activate your account' })).toBeVisible();
+  const invitee = await ownBrowser();
+  await invitee.goto(link!);
+  await expect(invitee.getByRole('heading', { name: 'Activate your account' })).toBeVisible();
   const passphrase = `uma ${project} keeps a long passphrase`;
-  await invitee.page.getByLabel('New password', { exact: true }).fill(passphrase);
-  await invitee.page.getByLabel('Confirm new password').fill(passphrase);
-  await invitee.page.getByRole('button', { name: 'Activate and sign in' }).click();
-  await expect(invitee.page).toHaveURL(/\/$/);
-  const shell = new AppShell(invitee.page);
+  await invitee.getByLabel('New password', { exact: true }).fill(passphrase);
+  await invitee.getByLabel('Confirm new password').fill(passphrase);
+  await invitee.getByRole('button', { name: 'Activate and sign in' }).click();
+  await expect(invitee).toHaveURL(/\/$/);
+  const shell = new AppShell(invitee);
   await shell.signOut(`Uma ${project}`);
   // Signed out on their branding domain, they sign in there again.
-  await expect(invitee.page).toHaveURL(/portal\.northwind\.test:\d+\/login$/);
-  await hydrated(invitee.page);
-  await new LoginPage(invitee.page).signIn(email, passphrase);
-  await expect(invitee.page).toHaveURL(/\/$/);
-  await invitee.context.close();
+  await expect(invitee).toHaveURL(/portal\.northwind\.test:\d+\/login$/);
+  await hydrated(invitee);
+  await new LoginPage(invitee).signIn(email, passphrase);
+  await expect(invitee).toHaveURL(/\/$/);
 
   // Back in the admin's list: active now, with both roles given here.
   await page.goto('/');
-  await users.openFromNavigation(isMobile);
+  await openSection('Users');
+  await users.expectOpen();
   await users.search(`uma.${project}`);
   await expect(users.row(`Uma ${project}`)).toContainText('Active');
   await expect(users.row(`Uma ${project}`)).toContainText('Messaging Agent');
-  expect(errors).toEqual([]);
+  expect(consoleErrors).toEqual([]);
 });
 
-test('the role editor shows roles from above read-only and saves the ones given here', async ({ page, isMobile }, testInfo) => {
-  const project = testInfo.project.name;
-  const errors = collectConsoleErrors(page);
-  const login = new LoginPage(page);
-  await login.open();
-  await login.signInAs(USERS.partnerAdmin.email);
+test('the role editor shows roles from above read-only and saves the ones given here', async ({ partnerAdminPage: page, consoleErrors, project }) => {
   await page.goto('/clients?q=Harbor+Dental');
   await page.getByRole('link', { name: 'Harbor Dental', exact: true }).first().click();
   await expect(page.getByRole('heading', { level: 1, name: /^Harbor Dental/ })).toBeVisible();
@@ -107,18 +92,15 @@ test('the role editor shows roles from above read-only and saves the ones given 
   await expect(users.roleBox('Messaging Agent')).toBeChecked();
   await expect(users.roleBox('Account Manager')).toBeChecked();
   await page.screenshot({ path: `screenshots/${project}-role-editor.png`, fullPage: true });
-  expect(errors).toEqual([]);
+  expect(consoleErrors).toEqual([]);
 });
 
-test('an admin sets a generated password and the user must change it at sign-in', async ({ page, browser, isMobile }, testInfo) => {
-  const project = testInfo.project.name;
+test('an admin sets a generated password and the user must change it at sign-in', async ({ partnerAdminPage: page, openSection, ownBrowser, project }) => {
   const email = `gia.${project}@northwind.test`;
   const name = `Gia ${project}`;
-  const login = new LoginPage(page);
-  await login.open();
-  await login.signInAs(USERS.partnerAdmin.email);
   const users = new UsersPage(page);
-  await users.openFromNavigation(isMobile);
+  await openSection('Users');
+  await users.expectOpen();
   await users.invite({ email, name, roles: ['User'] });
   await page.getByRole('button', { name: 'Send invite' }).click();
   await page.getByRole('link', { name: 'Open their roles' }).click();
@@ -130,34 +112,30 @@ test('an admin sets a generated password and the user must change it at sign-in'
   const password = (await shown.textContent())!;
   await page.screenshot({ path: `screenshots/${project}-generated-password.png`, fullPage: true });
 
-  const user = await ownBrowser(browser, page);
-  const theirLogin = new LoginPage(user.page);
+  const user = await ownBrowser();
+  const theirLogin = new LoginPage(user);
   await theirLogin.open();
   await theirLogin.signIn(email, password);
-  await expect(user.page).toHaveURL('/change-password');
-  await user.page.getByLabel('Current password').fill(password);
-  await user.page.getByLabel('New password', { exact: true }).fill(`gia ${project} chose her own words`);
-  await user.page.getByLabel('Confirm new password').fill(`gia ${project} chose her own words`);
-  await user.page.getByRole('button', { name: 'Change password' }).click();
-  await expect(user.page).toHaveURL(/\/$/);
-  await user.context.close();
+  await expect(user).toHaveURL('/change-password');
+  await user.getByLabel('Current password').fill(password);
+  await user.getByLabel('New password', { exact: true }).fill(`gia ${project} chose her own words`);
+  await user.getByLabel('Confirm new password').fill(`gia ${project} chose her own words`);
+  await user.getByRole('button', { name: 'Change password' }).click();
+  await expect(user).toHaveURL(/\/$/);
 });
 
-test('a forgotten password is reset from a mailed link', async ({ page }, testInfo) => {
-  const project = testInfo.project.name;
+test('a forgotten password is reset from a mailed link', async ({ partnerAdminPage: page, openSection, users: demoUsers, project }) => {
   const email = `rex.${project}@northwind.test`;
   // Invited with a temporary password by the admin, which Rex then forgets.
-  const login = new LoginPage(page);
-  await login.open();
-  await login.signInAs(USERS.partnerAdmin.email);
   const users = new UsersPage(page);
   await page.goto('/');
-  await users.openFromNavigation(testInfo.project.name === 'mobile');
+  await openSection('Users');
+  await users.expectOpen();
   await users.invite({ email, name: `Rex ${project}`, roles: ['User'], language: 'Français' });
   await page.getByRole('radio', { name: /temporary password/ }).check();
   await page.getByRole('button', { name: 'Send invite' }).click();
   await expect(page.getByRole('heading', { name: 'Invite sent' })).toBeVisible();
-  await new AppShell(page).signOut(USERS.partnerAdmin.name);
+  await new AppShell(page).signOut(demoUsers.partnerAdmin.name);
 
   await page.getByRole('link', { name: 'Forgot your password?' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Forgot your password?' })).toBeVisible();

@@ -1,0 +1,202 @@
+import { expect, test as base, type BrowserContext, type Page } from '@playwright/test';
+import { AppShell, LoginPage } from './pages/login-page';
+
+export { expect };
+
+/** The demo users' password: scripts/e2e.sh seeds them with it. */
+const PASSWORD = process.env.E2E_PASSWORD ?? 'e2e-Password-2026!';
+
+export interface DemoUser {
+  email: string;
+  name: string;
+  /** The heading of their home page. */
+  home: string;
+}
+
+/** Demo users created by `switchboard seed --demo` (server/src/seed.rs). Exported for
+ * test titles, which exist before any fixture; tests take the `users` fixture. */
+export const USERS = {
+  platformAdmin: { email: 'admin@switchboard.test', name: 'Paula Platform', home: 'Platform overview' },
+  supportAgent: { email: 'support@switchboard.test', name: 'Sam Support', home: 'Platform overview' },
+  partnerAdmin: { email: 'admin@northwind.test', name: 'Nora North', home: 'Northwind Telecom' },
+  otherPartnerAdmin: { email: 'admin@bluebird.test', name: 'Blake Bird', home: 'Bluebird Voice' },
+  clientAdmin: { email: 'client.admin@harbor-dental.test', name: 'Hana Harbor', home: 'Harbor Dental' },
+} as const satisfies Record<string, DemoUser>;
+
+export interface DemoPartner {
+  admin: DemoUser;
+  product: string;
+  supportEmail: string;
+  domain: string;
+}
+
+/** The demo partners' brands, as seeded. */
+export const PARTNERS = {
+  northwind: {
+    admin: USERS.partnerAdmin,
+    product: 'Northwind Connect',
+    supportEmail: 'support@northwind.test',
+    domain: 'portal.northwind.test',
+  },
+  bluebird: {
+    admin: USERS.otherPartnerAdmin,
+    product: 'Bluebird Portal',
+    supportEmail: 'help@bluebird.test',
+    domain: 'my.bluebird.test',
+  },
+} as const satisfies Record<string, DemoPartner>;
+
+export type Project = 'desktop' | 'mobile';
+
+/**
+ * Demo records that only one project's tests change: the two projects share one
+ * database and run at once. A test that reads a record another test changes takes
+ * that record from here too, so that it knows which values to expect.
+ */
+export interface ProjectData {
+  /** The partner whose brand the settings test changes. */
+  rebrandedPartner: DemoPartner;
+  /** The client whose status for operators the audit test sets. */
+  auditedClient: string;
+  /** The client whose features, SSO token and status are changed, and its seeded status. */
+  editedClient: { name: string; status: 'Pending' | 'Suspended' };
+  /** The client whose company details two admins edit at once. */
+  contestedClient: string;
+  /** The mobile number a new Client User proves. */
+  mobileNumber: string;
+}
+
+const PROJECT_DATA: Record<Project, ProjectData> = {
+  desktop: {
+    rebrandedPartner: PARTNERS.northwind,
+    auditedClient: 'Harbor Dental',
+    editedClient: { name: 'Granite Accounting', status: 'Suspended' },
+    contestedClient: 'Bayview Bakery',
+    mobileNumber: '+1 617 555 0142',
+  },
+  mobile: {
+    rebrandedPartner: PARTNERS.bluebird,
+    auditedClient: 'Summit Veterinary',
+    editedClient: { name: 'Maple Auto Repair', status: 'Pending' },
+    contestedClient: 'Cedar Family Clinic',
+    mobileNumber: '+1 617 555 0143',
+  },
+};
+
+/** The brand the settings test of `project` gives its partner. */
+export function rebrand(project: Project) {
+  const partner = PROJECT_DATA[project].rebrandedPartner;
+  return { partner, product: `${partner.product} ${project}`, supportEmail: `help@${partner.domain}` };
+}
+
+/**
+ * The brands `partner` may show while a test reads it: as seeded, or as a settings
+ * test, maybe running at that moment, sets it. Both demo partners are rebranded (one
+ * per project), so readers cannot tell which; were the settings tests given partners
+ * of their own in the seed, this would be the seeded brand alone.
+ */
+export function brandsOf(partner: DemoPartner) {
+  const rebranded = (Object.keys(PROJECT_DATA) as Project[])
+    .filter((project) => PROJECT_DATA[project].rebrandedPartner === partner)
+    .map(rebrand);
+  return {
+    products: [partner.product, ...rebranded.map((brand) => brand.product)],
+    supportEmails: [partner.supportEmail, ...rebranded.map((brand) => brand.supportEmail)],
+  };
+}
+
+/** Matches exactly one of `texts`, each taken literally. */
+export function oneOf(texts: readonly string[]): RegExp {
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^(?:${texts.map(escape).join('|')})$`);
+}
+
+/**
+ * Errors a broken hydration or a CSP violation would print; expected failed requests
+ * aside, and Chromium's note that plain http on a branding domain (the tests' stand-in
+ * for https) ignores our Cross-Origin-Opener-Policy.
+ */
+export function collectConsoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  const expected = (text: string) =>
+    text.startsWith('Failed to load resource') ||
+    text.startsWith('The Cross-Origin-Opener-Policy header has been ignored');
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !expected(message.text())) {
+      errors.push(message.text());
+    }
+  });
+  page.on('pageerror', (error) => errors.push(String(error)));
+  return errors;
+}
+
+interface Fixtures {
+  password: string;
+  users: typeof USERS;
+  project: Project;
+  projectData: ProjectData;
+  /** Console errors of `page` since it opened (see collectConsoleErrors). */
+  consoleErrors: string[];
+  /** Signs `user` in on `page` and waits for their home page. */
+  signIn: (page: Page, user: DemoUser) => Promise<void>;
+  /** Follows a link of the main navigation on `page` (the test's unless given): in the
+   * sidebar on a desktop, through the menu on a phone. */
+  openSection: (link: string, page?: Page) => Promise<void>;
+  /** A page in a browser of its own, for a second person; it has the project's screen
+   * and closes after the test. */
+  ownBrowser: () => Promise<Page>;
+  platformAdminPage: Page;
+  supportAgentPage: Page;
+  partnerAdminPage: Page;
+  clientAdminPage: Page;
+}
+
+/** The test's `page`, signed in as `user`. It takes `consoleErrors` so that they are
+ * collected from the sign-in page on, as when a test signs in itself. */
+function signedInPage(user: DemoUser) {
+  return async (
+    { page, consoleErrors, signIn }: { page: Page; consoleErrors: string[]; signIn: Fixtures['signIn'] },
+    use: (page: Page) => Promise<void>,
+  ) => {
+    await signIn(page, user);
+    await use(page);
+  };
+}
+
+export const test = base.extend<Fixtures>({
+  password: async ({}, use) => use(PASSWORD),
+  users: async ({}, use) => use(USERS),
+  project: async ({}, use, testInfo) => {
+    const name = testInfo.project.name;
+    expect(Object.keys(PROJECT_DATA), 'a project of playwright.config.ts').toContain(name);
+    await use(name as Project);
+  },
+  projectData: async ({ project }, use) => use(PROJECT_DATA[project]),
+  consoleErrors: async ({ page }, use) => use(collectConsoleErrors(page)),
+  signIn: async ({ javaScriptEnabled, password }, use) => {
+    await use(async (page, user) => {
+      const login = new LoginPage(page, { javaScript: javaScriptEnabled });
+      await login.open();
+      await login.signIn(user.email, password);
+      await expect(page).toHaveURL('/');
+    });
+  },
+  openSection: async ({ page, isMobile }, use) => {
+    await use((link, on = page) => new AppShell(on).openSection(link, isMobile));
+  },
+  ownBrowser: async ({ browser }, use) => {
+    const contexts: BrowserContext[] = [];
+    await use(async () => {
+      // Playwright gives every context made during a test the project's options:
+      // screen and phone emulation, base URL, JavaScript on or off.
+      const context = await browser.newContext();
+      contexts.push(context);
+      return context.newPage();
+    });
+    await Promise.all(contexts.map((context) => context.close()));
+  },
+  platformAdminPage: signedInPage(USERS.platformAdmin),
+  supportAgentPage: signedInPage(USERS.supportAgent),
+  partnerAdminPage: signedInPage(USERS.partnerAdmin),
+  clientAdminPage: signedInPage(USERS.clientAdmin),
+});
