@@ -13,7 +13,8 @@ use std::time::{Duration, Instant};
 
 mod common;
 
-use app::auth::guard::Actor;
+use app::auth::actor::Actor;
+use app::auth::repo::find_by_email;
 use app::clients::directory::{DirectoryQuery, SortKey, PAGE_SIZE};
 use app::clients::repo::directory_rows;
 use app::core::roles::Permission;
@@ -24,7 +25,6 @@ use app::password::Passwords;
 use app::request::Client;
 use app::state::{AppState, Settings};
 use app::tenancy::repo::groups_below;
-use app::users::repo::find_by_email;
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;

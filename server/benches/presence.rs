@@ -11,6 +11,7 @@ mod common;
 
 use std::process::{Command, Stdio};
 
+use app::auth::repo::find_by_email;
 use app::auth::session::{authenticate, open_session, resolve, SignInMethod};
 use app::core::NodeId;
 use app::db::Db;
@@ -18,7 +19,6 @@ use app::impersonation::service::{presence, start, StartRequest};
 use app::password::Passwords;
 use app::request::Client;
 use app::state::{AppState, Settings};
-use app::users::repo::find_by_email;
 use common::{binary, drop_postgres, fresh_postgres, time};
 
 const PASSWORD: &str = "bench-Password-2026!";
@@ -100,7 +100,7 @@ async fn signed_in(state: &AppState, email: &str) -> String {
 /// A partner admin's session acting as Harbor Dental's front desk.
 async fn impersonating(state: &AppState) -> String {
     let token = signed_in(state, PARTNER_ADMIN).await;
-    let actor = app::auth::guard::Actor::of(&state.db, resolve(state, &token).await.unwrap())
+    let actor = app::auth::actor::Actor::of(&state.db, resolve(state, &token).await.unwrap())
         .await
         .expect("actor");
     let target = find_by_email(state.db.pool(), CLIENT_USER)

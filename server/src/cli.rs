@@ -307,7 +307,7 @@ fn describe(report: &ChainReport) -> (String, bool) {
 
 async fn sso_link(db: &Db, client: i64, email: String, seconds: i64) -> CliResult {
     use app::auth::sso::{SsoLink, MAX_LIFETIME_SECONDS};
-    let token = app::clients::repo::sso_token(db.pool(), app::core::NodeId(client))
+    let token = app::auth::repo::sso_token(db.pool(), app::core::NodeId(client))
         .await?
         .ok_or("no client account has that id")?;
     let link = SsoLink {

@@ -4,6 +4,8 @@
 
 use std::time::Instant;
 
+use app::auth::repo::live_grant;
+use app::auth::repo::{find_by_email, mark_email_verified};
 use app::clients::repo::{
     add_credit_entry, client_record, insert_client, set_verification, NewClientRecord,
     NewCreditEntry,
@@ -14,13 +16,13 @@ use app::core::UserStatus;
 use app::core::{ClientStatus, Feature, VerificationPolicy};
 use app::core::{NodeId, NodeKind};
 use app::db::Db;
-use app::impersonation::repo::{insert_grant, live_grant};
+use app::impersonation::repo::insert_grant;
 use app::password::{generate_password, random_token, Passwords};
 use app::tenancy::repo::{
     ensure_child, ensure_partner_settings, ensure_platform, find_child, insert_node,
 };
 use app::tenancy::PartnerSettings;
-use app::users::repo::{find_by_email, insert_user, mark_email_verified, set_membership, NewUser};
+use app::users::repo::{insert_user, set_membership, NewUser};
 use clap::Args;
 use sqlx::AnyConnection;
 

@@ -63,7 +63,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         // Only the pages above: signed-out visitors are redirected before rendering.
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            app::auth::page_gate::redirect_before_rendering,
+            app::layout::page_gate::redirect_before_rendering,
         ))
         .route(
             "/healthz",
@@ -137,7 +137,7 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
 /// What every page render and server function can reach.
 fn provide_request_context(state: &AppState) {
     provide_context(state.clone());
-    app::auth::guard::provide_actor_of_request();
+    app::auth::actor::provide_actor_of_request();
     let nonce = use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
     if let Some(CspNonce(nonce)) = nonce {

@@ -7,7 +7,7 @@ use http::request::Parts;
 
 use super::service::{checked_filters, events};
 use super::{AuditEntry, AuditQuery};
-use crate::auth::guard::{ready, signed_in_client};
+use crate::auth::actor::{ready, signed_in_client};
 use crate::csv_export::{csv_download, query_params, CsvPage, ExportRecord};
 use crate::error::AppError;
 use crate::request::Client;

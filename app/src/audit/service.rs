@@ -10,7 +10,7 @@ use time::macros::format_description;
 use time::Date;
 
 use super::{AuditEntry, AuditPage, AuditQuery};
-use crate::auth::guard::Actor;
+use crate::auth::actor::Actor;
 use crate::core::roles::Permission;
 use crate::core::time::timestamp;
 use crate::core::{NodeId, NodeKind};

@@ -1,4 +1,4 @@
-//! The audit log's tamper evidence (PRODUCT.md §5): every event carries the SHA-256
+//! The audit log's tamper evidence: every event carries the SHA-256
 //! of what it says and of the event before it, and the chain's head (its length and
 //! last hash) is kept beside it. Editing, removing or reordering any event, the last
 //! ones included, breaks the chain; [`verify`] walks it. The tables refuse updates and

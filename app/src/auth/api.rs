@@ -11,7 +11,7 @@ use crate::error::FieldErrors;
 /// Public: who is signed in, if anyone.
 #[server]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
-    use super::guard;
+    use crate::auth::actor as guard;
     let state = crate::request::state()?;
     use crate::core::roles::Permission;
     use crate::core::NodeKind;
@@ -112,7 +112,7 @@ pub async fn sign_in(
 /// Signed in: ends the current session.
 #[server]
 pub async fn sign_out() -> Result<(), AppError> {
-    use super::{guard, session};
+    use crate::auth::{actor as guard, session};
     use crate::request::{set_cookie, Client};
 
     let state = crate::request::state()?;
@@ -139,7 +139,7 @@ pub async fn change_password(
     new_password: String,
     confirm_password: String,
 ) -> Result<(), AppError> {
-    use super::{guard, session};
+    use crate::auth::{actor as guard, session};
     use crate::request::Client;
 
     let state = crate::request::state()?;
@@ -221,7 +221,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 #[server]
 pub async fn get_verification() -> Result<Vec<VerificationStep>, AppError> {
     let state = crate::request::state()?;
-    let actor = super::guard::signed_in(&state).await?;
+    let actor = super::actor::signed_in(&state).await?;
     super::verification::steps(&state, &actor).await
 }
 
@@ -234,7 +234,7 @@ pub async fn send_verification_code(
     use crate::request::Client;
     let state = crate::request::state()?;
     let client = Client::current(&state)?;
-    let actor = super::guard::signed_in_as_self(&state).await?;
+    let actor = super::actor::signed_in_as_self(&state).await?;
     super::verification::send_code(&state, &actor, &client.address, channel, &phone).await
 }
 
@@ -245,7 +245,7 @@ pub async fn verify_code(channel: VerifyChannel, code: String) -> Result<(), App
     use crate::request::Client;
     let state = crate::request::state()?;
     let client = Client::current(&state)?;
-    let actor = super::guard::signed_in_as_self(&state).await?;
+    let actor = super::actor::signed_in_as_self(&state).await?;
     if super::verification::check_code(&state, &actor, &client.address, channel, &code).await? {
         leptos_axum::redirect(crate::paths::HOME);
     }

@@ -11,6 +11,7 @@ use super::session::end_sessions;
 use super::session::hash_token;
 use super::LinkPurpose;
 use crate::audit_trail::{record, AuditEvent};
+use crate::auth::repo::{find_by_id, mark_email_verified, set_password, UserRecord};
 use crate::core::validate::normalize_email;
 use crate::core::EndReason;
 use crate::core::UserId;
@@ -19,7 +20,6 @@ use crate::error::{AppError, FieldErrors};
 use crate::password::new_password_problem;
 use crate::request::Client;
 use crate::state::AppState;
-use crate::users::repo::{find_by_id, mark_email_verified, set_password, UserRecord};
 
 impl LinkPurpose {
     pub fn lifetime_ms(self) -> i64 {
@@ -217,7 +217,7 @@ pub async fn send_password_reset(
     )
     .await?;
     tx.commit().await?;
-    let Some(user) = crate::users::repo::find_by_email(state.db.pool(), email).await? else {
+    let Some(user) = crate::auth::repo::find_by_email(state.db.pool(), email).await? else {
         return Ok(());
     };
     let purpose = LinkPurpose::PasswordReset;

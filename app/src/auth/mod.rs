@@ -7,13 +7,15 @@ pub mod password_page;
 pub mod verify_page;
 
 #[cfg(feature = "ssr")]
-pub mod guard;
+pub mod actor;
+#[cfg(feature = "ssr")]
+pub mod impersonating;
 #[cfg(feature = "ssr")]
 pub mod links;
 #[cfg(feature = "ssr")]
-pub mod page_gate;
-#[cfg(feature = "ssr")]
 pub mod quota;
+#[cfg(feature = "ssr")]
+pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod session;
 #[cfg(feature = "ssr")]
@@ -26,11 +28,12 @@ pub mod verification;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::core::Mode;
 use crate::core::UserId;
 use crate::core::VerifyChannel;
 use crate::error::AppError;
 
-/// Why a signed sign-in link (PRODUCT.md §2) did not sign anyone in: one reason for
+/// Why a signed sign-in link did not sign anyone in: one reason for
 /// every refusal, so a link's failure tells a guesser nothing.
 pub const SSO_LINK_REFUSED: &str =
     "This sign-in link is not valid: it may have expired or been used already.";
@@ -84,6 +87,21 @@ pub struct VerificationStep {
     pub code_sent: bool,
 }
 
+/// The session banner's fixed part: known when the page is drawn.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BannerFacts {
+    pub real_name: String,
+    pub real_email: String,
+    /// The user acted as; empty in partner mode.
+    pub acting_as: String,
+    pub account_name: String,
+    pub mode: Mode,
+    pub reason: String,
+    /// When it started, as "14:03 UTC".
+    pub since: String,
+    pub seconds_left: i64,
+}
+
 /// What the browser knows about the signed-in person.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {
@@ -107,7 +125,7 @@ pub struct CurrentUser {
     /// Their account, when they may read its access history.
     pub access_history_of: Option<crate::core::NodeId>,
     /// The impersonation this session acts through: the banner's facts.
-    pub impersonation: Option<crate::impersonation::BannerFacts>,
+    pub impersonation: Option<BannerFacts>,
 }
 
 impl CurrentUser {

@@ -6,25 +6,25 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyConnection, Row};
 
-use super::guard::Actor;
 use super::throttle;
 use crate::audit_trail::{record, AuditEvent};
-use crate::clients::repo::is_suspended;
+use crate::auth::actor::Actor;
+use crate::auth::impersonating::end_in;
+use crate::auth::repo::is_suspended;
+use crate::auth::repo::{
+    find_by_email, find_by_id, memberships_of, record_sign_in, set_password, MembershipRecord,
+    UserRecord,
+};
 use crate::core::validate::normalize_email;
 use crate::core::NodeKind;
 use crate::core::{EndReason, ImpersonationId};
 use crate::core::{UserId, UserStatus};
 use crate::db::{flag, now_ms, Db};
 use crate::error::{AppError, FieldErrors};
-use crate::impersonation::service::end_in;
 use crate::password::new_password_problem;
 use crate::password::random_token;
 use crate::request::Client;
 use crate::state::{AppState, Settings};
-use crate::users::repo::{
-    find_by_email, find_by_id, memberships_of, record_sign_in, set_password, MembershipRecord,
-    UserRecord,
-};
 
 pub const WRONG_CREDENTIALS: &str = "Email or password is incorrect.";
 
@@ -392,7 +392,7 @@ pub async fn close_session(
         &client.address,
     )
     .await?;
-    crate::impersonation::presence::leave(&mut tx, user).await?;
+    super::repo::leave_presence(&mut tx, user.id, user.impersonation).await?;
     record(
         &mut tx,
         AuditEvent::about_self(user.id, "auth.sign_out", json!({}), &client.address),

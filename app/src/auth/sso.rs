@@ -1,4 +1,4 @@
-//! Signed SSO login links (PRODUCT.md §2): a partner's system signs (client, email,
+//! Signed SSO login links: a partner's system signs (client, email,
 //! expiry, nonce) with the client's SSO token, and the link signs that user in once,
 //! before it expires. It signs in only the client account's own people (whose every
 //! role is held there), never partner staff, and never into a suspended account.
@@ -13,13 +13,13 @@ use serde::Deserialize;
 use sha2::Sha256;
 
 use super::session;
+use crate::auth::repo::{find_by_email, memberships_of, UserRecord};
 use crate::core::NodeId;
 use crate::core::UserStatus;
 use crate::db::{now_ms, violates};
 use crate::error::AppError;
 use crate::request::Client;
 use crate::state::AppState;
-use crate::users::repo::{find_by_email, memberships_of, UserRecord};
 
 /// A link may not be valid for longer than this: partners sign links just in time.
 pub const MAX_LIFETIME_SECONDS: i64 = 10 * 60;
@@ -90,7 +90,7 @@ pub async fn redeem(state: &AppState, link: &SsoLink) -> Result<UserRecord, AppE
         return Err(refused());
     }
     let client = NodeId(link.client);
-    let token = crate::clients::repo::sso_token(state.db.pool(), client)
+    let token = crate::auth::repo::sso_token(state.db.pool(), client)
         .await?
         .ok_or_else(refused)?;
     if !link.is_signed_with(&token) {

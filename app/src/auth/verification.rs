@@ -1,5 +1,5 @@
-//! Client users prove their email address and/or mobile number before first access
-//! (PRODUCT.md §3), as their client account's policy asks: a six-digit code sent
+//! Client users prove their email address and/or mobile number before first access,
+//! as their client account's policy asks: a six-digit code sent
 //! there, good for ten minutes, one use and five tries, with at most one sent a
 //! minute. Following a mailed link (activation, password reset) proves the address
 //! too.
@@ -8,12 +8,13 @@ use argon2::password_hash::rand_core::{OsRng, RngCore};
 use serde_json::json;
 use sqlx::Row;
 
-use super::guard::Actor;
 use super::quota::{self, Quota};
 use super::session::SessionUser;
 use crate::audit_trail::{record, AuditEvent};
+use crate::auth::actor::Actor;
+use crate::auth::repo::verification_policies;
+use crate::auth::repo::{find_by_id, MembershipRecord, UserRecord};
 use crate::auth::{Obligation, VerificationStep};
-use crate::clients::repo::verification_policies;
 use crate::core::roles::Role;
 use crate::core::validate::normalize_email;
 use crate::core::Language;
@@ -22,7 +23,6 @@ use crate::db::{now_ms, Db};
 use crate::error::{AppError, FieldErrors};
 use crate::mail::{brand_of_user, outbox::enqueue, templates};
 use crate::state::AppState;
-use crate::users::repo::{find_by_id, MembershipRecord, UserRecord};
 
 pub const CODE_LIFETIME_MS: i64 = 10 * 60 * 1000;
 pub const MAX_ATTEMPTS: i64 = 5;

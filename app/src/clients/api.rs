@@ -21,7 +21,7 @@ fn back_to_client(id: NodeId) -> Result<(), AppError> {
 /// ViewNodes at `query.under`, or anywhere for the viewer's whole scope.
 #[server]
 pub async fn list_clients(query: DirectoryQuery) -> Result<DirectoryPage, AppError> {
-    let (state, actor, _) = crate::auth::guard::request_actor().await?;
+    let (state, actor, _) = crate::auth::actor::request_actor().await?;
     query.check_bounds()?;
     super::service::directory(&state, &actor, &query).await
 }
@@ -29,7 +29,7 @@ pub async fn list_clients(query: DirectoryQuery) -> Result<DirectoryPage, AppErr
 /// ManageClients at a partner or group.
 #[server]
 pub async fn get_client_form() -> Result<ClientFormOptions, AppError> {
-    let (state, actor, _) = crate::auth::guard::request_actor().await?;
+    let (state, actor, _) = crate::auth::actor::request_actor().await?;
     super::service::form_options(&state, &actor).await
 }
 
@@ -38,7 +38,7 @@ pub async fn get_client_form() -> Result<ClientFormOptions, AppError> {
 pub async fn create_client(
     #[server(flatten)] form: NewClientForm,
 ) -> Result<CreatedClient, AppError> {
-    let (state, actor, address) = crate::auth::guard::request_actor().await?;
+    let (state, actor, address) = crate::auth::actor::request_actor().await?;
     let created = super::service::create_client(&state, &actor, &address, &form).await?;
     back_to_client(created.id)?;
     Ok(created)
@@ -47,7 +47,7 @@ pub async fn create_client(
 /// ViewNodes at the client.
 #[server]
 pub async fn get_client(id: NodeId) -> Result<ClientView, AppError> {
-    let (state, actor, _) = crate::auth::guard::request_actor().await?;
+    let (state, actor, _) = crate::auth::actor::request_actor().await?;
     super::service::client_view(&state, &actor, id).await
 }
 
@@ -58,7 +58,7 @@ pub async fn update_client(
     version: i64,
     #[server(flatten)] company: CompanyForm,
 ) -> Result<(), AppError> {
-    let (state, actor, address) = crate::auth::guard::request_actor().await?;
+    let (state, actor, address) = crate::auth::actor::request_actor().await?;
     super::service::update_company(&state, &actor, &address, id, &company, version).await?;
     back_to_client(id)
 }
@@ -70,7 +70,7 @@ pub async fn set_client_status(
     status: ClientStatus,
     version: i64,
 ) -> Result<(), AppError> {
-    let (state, actor, address) = crate::auth::guard::request_actor().await?;
+    let (state, actor, address) = crate::auth::actor::request_actor().await?;
     super::service::set_status(&state, &actor, &address, id, status, version).await?;
     back_to_client(id)
 }
@@ -83,7 +83,7 @@ pub async fn modify_client_features(
     #[server(default)] features: Vec<String>,
     seat_limit: String,
 ) -> Result<(), AppError> {
-    let (state, actor, address) = crate::auth::guard::request_actor().await?;
+    let (state, actor, address) = crate::auth::actor::request_actor().await?;
     super::service::modify_features(
         &state,
         &actor,
@@ -105,7 +105,7 @@ pub async fn add_client_credits(
     amount: String,
     #[server(default)] note: String,
 ) -> Result<i64, AppError> {
-    let (state, actor, address) = crate::auth::guard::request_actor().await?;
+    let (state, actor, address) = crate::auth::actor::request_actor().await?;
     let balance =
         super::service::top_up(&state, &actor, &address, id, credit, &amount, &note).await?;
     back_to_client(id)?;
@@ -115,7 +115,7 @@ pub async fn add_client_credits(
 /// ManageClients at the client; the reveal is audited.
 #[server]
 pub async fn reveal_sso_token(id: NodeId) -> Result<String, AppError> {
-    let (state, actor, address) = crate::auth::guard::request_actor().await?;
+    let (state, actor, address) = crate::auth::actor::request_actor().await?;
     super::service::reveal_sso_token(&state, &actor, &address, id).await
 }
 
@@ -125,14 +125,14 @@ pub async fn rotate_sso_token(
     id: NodeId,
     #[server(default)] confirm: String,
 ) -> Result<String, AppError> {
-    let (state, actor, address) = crate::auth::guard::request_actor().await?;
+    let (state, actor, address) = crate::auth::actor::request_actor().await?;
     super::service::rotate_sso_token(&state, &actor, &address, id, confirm == "yes").await
 }
 
 /// ManageClients at the client and at the new group.
 #[server]
 pub async fn move_client(id: NodeId, group: String, version: i64) -> Result<(), AppError> {
-    let (state, actor, address) = crate::auth::guard::request_actor().await?;
+    let (state, actor, address) = crate::auth::actor::request_actor().await?;
     super::service::move_client(&state, &actor, &address, id, &group, version).await?;
     back_to_client(id)
 }
@@ -144,7 +144,7 @@ pub async fn set_client_verification(
     version: i64,
     verification: VerificationPolicy,
 ) -> Result<(), AppError> {
-    let (state, actor, address) = crate::auth::guard::request_actor().await?;
+    let (state, actor, address) = crate::auth::actor::request_actor().await?;
     super::service::set_verification(&state, &actor, &address, id, verification, version).await?;
     back_to_client(id)
 }
@@ -156,7 +156,7 @@ pub async fn set_operator_status(
     version: i64,
     #[server(default)] operator_status: String,
 ) -> Result<(), AppError> {
-    let (state, actor, address) = crate::auth::guard::request_actor().await?;
+    let (state, actor, address) = crate::auth::actor::request_actor().await?;
     super::service::set_operator_status(&state, &actor, &address, id, &operator_status, version)
         .await?;
     back_to_client(id)

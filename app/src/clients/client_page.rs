@@ -101,9 +101,14 @@ fn ClientDetail(client: ClientView) -> impl IntoView {
                 <CreditsCard client=client.clone() />
             </div>
             <div class="client-side">
-                {client.can_log_in_as.then(|| view! { <LogInAsCard client=client.clone() /> })}
+                {client.can_log_in_as.then(|| view! { <LogInAsCard account=client.id /> })}
                 {(client.can_grant_support || client.can_view_access_history)
-                    .then(|| view! { <SupportAccessCard client=client.clone() /> })}
+                    .then(|| view! { <SupportAccessCard
+                            account=client.id
+                            support_access=client.support_access.clone()
+                            can_grant=client.can_grant_support
+                            can_view_history=client.can_view_access_history
+                        /> })}
                 <FeaturesCard client=client.clone() />
                 <OperatorStatusCard client=client.clone() />
                 {client

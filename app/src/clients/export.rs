@@ -9,7 +9,7 @@ use super::directory::{cursor_of, DirectoryQuery};
 use super::repo::{attach_tags, directory_rows};
 use super::service::directory_scopes;
 use super::ClientRow;
-use crate::auth::guard::{ready, signed_in_client};
+use crate::auth::actor::{ready, signed_in_client};
 use crate::core::NodeId;
 use crate::csv_export::{csv_download, query_params, CsvPage, ExportRecord};
 use crate::error::AppError;

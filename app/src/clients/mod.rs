@@ -1,4 +1,4 @@
-//! Client accounts (PRODUCT.md §2): the directory, adding a client, the client page,
+//! Client accounts: the directory, adding a client, the client page,
 //! features and seats, the credit ledger and the SSO token.
 
 pub mod api;

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 use super::directory::{parse_cursor, CursorValue, DirectoryQuery, SortKey};
+use crate::auth::repo::verification_from;
 use crate::clients::{ClientRow, CompanyInfo, CreditEntry, CreditKind, EntryType, LOW_CREDIT};
 use crate::core::UserId;
 use crate::core::{features_from_stored, ClientStatus, Feature, VerificationPolicy};
@@ -130,19 +131,6 @@ async fn replace_features(
 ) -> Result<(), AppError> {
     let keys: Vec<&str> = features.iter().map(|feature| feature.key()).collect();
     replace_set(conn, "client_features", "feature", id, &keys).await
-}
-
-/// Whether client account `id` is suspended: its people cannot sign in or be acted as.
-pub async fn is_suspended<'e>(
-    db: impl Executor<'e, Database = Any>,
-    id: NodeId,
-) -> Result<bool, AppError> {
-    let status: Option<String> =
-        sqlx::query_scalar("SELECT status FROM clients WHERE node_id = $1")
-            .bind(id.0)
-            .fetch_optional(db)
-            .await?;
-    Ok(status.as_deref() == Some(ClientStatus::Suspended.key()))
 }
 
 pub async fn client_record<'e>(
@@ -330,30 +318,6 @@ async fn set_if_current<'e>(
     Ok(updated == 1)
 }
 
-fn verification_from(key: &str) -> Result<VerificationPolicy, AppError> {
-    VerificationPolicy::from_key(key)
-        .ok_or_else(|| AppError::internal(format!("unknown verification policy {key}")))
-}
-
-/// What the client accounts `accounts` ask of their Client Users, each once.
-pub async fn verification_policies<'e>(
-    db: impl Executor<'e, Database = Any> + Copy,
-    accounts: &[NodeId],
-) -> Result<Vec<VerificationPolicy>, AppError> {
-    let mut policies = Vec::new();
-    for account in accounts {
-        let key: Option<String> =
-            sqlx::query_scalar("SELECT verification FROM clients WHERE node_id = $1")
-                .bind(account.0)
-                .fetch_optional(db)
-                .await?;
-        if let Some(key) = key {
-            policies.push(verification_from(&key)?);
-        }
-    }
-    Ok(policies)
-}
-
 pub async fn set_verification<'e>(
     db: impl Executor<'e, Database = Any>,
     id: NodeId,
@@ -505,18 +469,6 @@ pub async fn ledger_sum<'e>(
     .bind(credit.key())
     .fetch_one(db)
     .await?)
-}
-
-pub async fn sso_token<'e>(
-    db: impl Executor<'e, Database = Any>,
-    id: NodeId,
-) -> Result<Option<String>, AppError> {
-    Ok(
-        sqlx::query_scalar("SELECT sso_token FROM clients WHERE node_id = $1")
-            .bind(id.0)
-            .fetch_optional(db)
-            .await?,
-    )
 }
 
 pub async fn set_sso_token<'e>(

@@ -10,7 +10,7 @@ use super::repo::{
     NewCreditEntry,
 };
 use crate::audit_trail::{record, stale_conflict, AuditEvent};
-use crate::auth::guard::Actor;
+use crate::auth::actor::Actor;
 use crate::clients::{
     parse_tags, ClientFormOptions, ClientView, CompanyForm, CompanyInfo, CreatedClient, CreditKind,
     DirectoryPage, EntryType, NewClientForm, MAX_CREDIT_GRANT, MAX_SEATS, TIME_ZONES,
@@ -440,7 +440,7 @@ pub async fn client_view(
         can_edit_content,
         can_manage_users: held.manages_users_at(NodeKind::Client),
         can_log_in_as: actor.impersonation.is_none()
-            && crate::impersonation::service::bound_in(&state.db, &actor.memberships, id, now_ms())
+            && crate::auth::impersonating::bound_in(&state.db, &actor.memberships, id, now_ms())
                 .await?
                 != PermissionSet::NONE,
         can_grant_support: actor.grants_support_to(id),
@@ -649,7 +649,7 @@ pub async fn reveal_sso_token(
 ) -> Result<String, AppError> {
     authorized_client(state, actor, Permission::ManageClients, id).await?;
     let mut tx = state.db.begin().await?;
-    let token = repo::sso_token(&mut *tx, id)
+    let token = crate::auth::repo::sso_token(&mut *tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
     record(

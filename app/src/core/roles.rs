@@ -1,4 +1,4 @@
-//! The role catalog (PRODUCT.md §3): each role is a fixed set of permissions.
+//! The role catalog: each role is a fixed set of permissions.
 //! Shared with the browser so role editors can describe what each role allows.
 
 use serde::{Deserialize, Serialize};

@@ -9,7 +9,7 @@ use crate::error::AppError;
 #[server]
 pub async fn get_home() -> Result<HomeView, AppError> {
     use super::Place;
-    use crate::auth::guard;
+    use crate::auth::actor as guard;
     use crate::core::roles::Permission;
     use crate::core::NodeKind;
     use crate::tenancy::repo::{path_names, subtree_counts};

@@ -11,7 +11,7 @@ use crate::error::AppError;
 /// support access; not from inside an impersonation.
 #[server]
 pub async fn get_log_in_as_options(account: NodeId) -> Result<LogInAsOptions, AppError> {
-    let (state, actor, _) = crate::auth::guard::request_actor().await?;
+    let (state, actor, _) = crate::auth::actor::request_actor().await?;
     super::service::log_in_as_options(&state, &actor, account).await
 }
 
@@ -29,7 +29,7 @@ pub async fn start_impersonation(
 ) -> Result<String, AppError> {
     use crate::auth::session;
     use crate::request::{set_cookie, Client};
-    let (state, actor, _) = crate::auth::guard::request_actor().await?;
+    let (state, actor, _) = crate::auth::actor::request_actor().await?;
     let client = Client::current(&state)?;
     let request = super::service::StartRequest {
         account,
@@ -76,7 +76,7 @@ pub async fn poll_presence() -> Result<Presence, AppError> {
 /// GrantSupportAccess at the account, as oneself: grants support access for `days`.
 #[server]
 pub async fn grant_support_access(account: NodeId, days: String) -> Result<(), AppError> {
-    let (state, actor, address) = crate::auth::guard::request_actor().await?;
+    let (state, actor, address) = crate::auth::actor::request_actor().await?;
     super::service::set_support_access(&state, &actor, &address, account, Some(days)).await
 }
 
@@ -84,14 +84,14 @@ pub async fn grant_support_access(account: NodeId, days: String) -> Result<(), A
 /// staff inside the account are out at their next request.
 #[server]
 pub async fn revoke_support_access(account: NodeId) -> Result<(), AppError> {
-    let (state, actor, address) = crate::auth::guard::request_actor().await?;
+    let (state, actor, address) = crate::auth::actor::request_actor().await?;
     super::service::set_support_access(&state, &actor, &address, account, None).await
 }
 
 /// OpenGrantedAccounts somewhere: the accounts there that grant support access now.
 #[server]
 pub async fn list_granted_accounts() -> Result<Vec<GrantedAccount>, AppError> {
-    let (state, actor, _) = crate::auth::guard::request_actor().await?;
+    let (state, actor, _) = crate::auth::actor::request_actor().await?;
     super::service::granted_accounts(&state, &actor).await
 }
 
@@ -99,6 +99,6 @@ pub async fn list_granted_accounts() -> Result<Vec<GrantedAccount>, AppError> {
 /// they changed.
 #[server]
 pub async fn get_access_history(account: NodeId) -> Result<AccessHistory, AppError> {
-    let (state, actor, _) = crate::auth::guard::request_actor().await?;
+    let (state, actor, _) = crate::auth::actor::request_actor().await?;
     super::service::access_history(&state, &actor, account).await
 }

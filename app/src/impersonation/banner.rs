@@ -9,12 +9,13 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::api::{poll_presence, StopImpersonation};
+use crate::auth::BannerFacts;
 use crate::auth::{use_current_user, CurrentUser};
 use crate::components::field::{action_error, FormAlert};
 use crate::components::revision::on_success;
 use crate::core::Mode;
 use crate::error::AppError;
-use crate::impersonation::{BannerFacts, Presence, PresentPerson};
+use crate::impersonation::{Presence, PresentPerson};
 
 /// How often an open page reports itself and asks who else is there.
 const POLL_EVERY_SECONDS: i64 = 4;

@@ -1,4 +1,4 @@
-//! Impersonation (PRODUCT.md §4): staff act in a client account as one of its users
+//! Impersonation: staff act in a client account as one of its users
 //! ("Log in as Client") or as the partner ("Log in as Partner"), in a session of its
 //! own, under a banner that says so and warns when someone else is active in the same
 //! account; client accounts grant support access and see who came in.
@@ -39,21 +39,6 @@ pub struct PresentPerson {
     pub seen_seconds_ago: i64,
     /// Through an impersonation rather than as themselves.
     pub impersonating: bool,
-}
-
-/// The session banner's fixed part: known when the page is drawn.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BannerFacts {
-    pub real_name: String,
-    pub real_email: String,
-    /// The user acted as; empty in partner mode.
-    pub acting_as: String,
-    pub account_name: String,
-    pub mode: Mode,
-    pub reason: String,
-    /// When it started, as "14:03 UTC".
-    pub since: String,
-    pub seconds_left: i64,
 }
 
 /// What the shell polls for while someone is in a client account.

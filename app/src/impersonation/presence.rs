@@ -2,9 +2,9 @@
 //! process sharing it sees the same; each open page reports itself while it polls,
 //! and a row is rewritten at most once every [`WRITE_EVERY_MS`].
 
-use sqlx::{AnyConnection, Row};
+use sqlx::Row;
 
-use crate::auth::session::SessionUser;
+use crate::auth::repo::presence_key;
 use crate::core::roles::RoleSet;
 use crate::core::NodeId;
 use crate::core::UserId;
@@ -26,7 +26,7 @@ pub struct Visitor {
 
 impl Visitor {
     fn key(self) -> i64 {
-        self.impersonation.map_or(0, |id| id.0)
+        presence_key(self.impersonation)
     }
 }
 
@@ -60,22 +60,6 @@ pub async fn touch(db: &Db, account: NodeId, visitor: Visitor, now: i64) -> Resu
     .bind(now - WRITE_EVERY_MS)
     .execute(db.pool())
     .await?;
-    Ok(())
-}
-
-/// Forgets the session's holder as present anywhere (signing out, stopping).
-pub async fn leave(conn: &mut AnyConnection, session: &SessionUser) -> Result<(), AppError> {
-    sqlx::query("DELETE FROM presence WHERE user_id = $1 AND impersonation_id = $2")
-        .bind(session.id.0)
-        .bind(
-            Visitor {
-                user: session.id,
-                impersonation: session.impersonation,
-            }
-            .key(),
-        )
-        .execute(conn)
-        .await?;
     Ok(())
 }
 

@@ -2,26 +2,14 @@
 
 use sqlx::{Any, AnyConnection, Executor, Row};
 
-use crate::core::roles::{Permission, Role, RoleSet};
+use crate::auth::repo::{
+    granter_still_may, impersonation_from_row, ImpersonationRecord, IMPERSONATION_COLUMNS,
+};
+use crate::core::roles::RoleSet;
 use crate::core::NodeId;
-use crate::core::{EndReason, ImpersonationId, Mode};
+use crate::core::{ImpersonationId, Mode};
 use crate::core::{UserId, UserStatus};
 use crate::error::AppError;
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ImpersonationRecord {
-    pub id: ImpersonationId,
-    pub impersonator: UserId,
-    pub target: Option<UserId>,
-    pub account: NodeId,
-    pub mode: Mode,
-    pub reason: String,
-    pub return_to: String,
-    pub started_at: i64,
-    pub expires_at: i64,
-    pub ended_at: Option<i64>,
-    pub end_reason: Option<EndReason>,
-}
 
 pub struct NewImpersonation<'a> {
     pub impersonator: UserId,
@@ -33,28 +21,6 @@ pub struct NewImpersonation<'a> {
     pub address: &'a str,
     pub started_at: i64,
     pub expires_at: i64,
-}
-
-const COLUMNS: &str = "id, impersonator_id, target_id, account_id, mode, reason, return_to, \
-     started_at, expires_at, ended_at, end_reason";
-
-fn from_row(row: &sqlx::any::AnyRow) -> Result<ImpersonationRecord, AppError> {
-    let mode: String = row.try_get("mode")?;
-    let end_reason: Option<String> = row.try_get("end_reason")?;
-    Ok(ImpersonationRecord {
-        id: ImpersonationId(row.try_get("id")?),
-        impersonator: UserId(row.try_get("impersonator_id")?),
-        target: row.try_get::<Option<i64>, _>("target_id")?.map(UserId),
-        account: NodeId(row.try_get("account_id")?),
-        mode: Mode::from_key(&mode)
-            .ok_or_else(|| AppError::internal(format!("unknown impersonation mode {mode}")))?,
-        reason: row.try_get("reason")?,
-        return_to: row.try_get("return_to")?,
-        started_at: row.try_get("started_at")?,
-        expires_at: row.try_get("expires_at")?,
-        ended_at: row.try_get("ended_at")?,
-        end_reason: end_reason.as_deref().and_then(EndReason::from_key),
-    })
 }
 
 pub async fn insert(
@@ -80,21 +46,6 @@ pub async fn insert(
     Ok(ImpersonationId(id))
 }
 
-pub async fn find<'e>(
-    db: impl Executor<'e, Database = Any>,
-    id: ImpersonationId,
-) -> Result<Option<ImpersonationRecord>, AppError> {
-    sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM impersonations WHERE id = $1"
-    ))
-    .bind(id.0)
-    .fetch_optional(db)
-    .await?
-    .as_ref()
-    .map(from_row)
-    .transpose()
-}
-
 /// The impersonations of `account`, newest first.
 pub async fn of_account<'e>(
     db: impl Executor<'e, Database = Any>,
@@ -102,7 +53,7 @@ pub async fn of_account<'e>(
     limit: i64,
 ) -> Result<Vec<ImpersonationRecord>, AppError> {
     sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM impersonations WHERE account_id = $1 \
+        "SELECT {IMPERSONATION_COLUMNS} FROM impersonations WHERE account_id = $1 \
          ORDER BY started_at DESC, id DESC LIMIT $2"
     ))
     .bind(account.0)
@@ -110,31 +61,8 @@ pub async fn of_account<'e>(
     .fetch_all(db)
     .await?
     .iter()
-    .map(from_row)
+    .map(impersonation_from_row)
     .collect()
-}
-
-/// Ends the impersonation unless it already ended; whether this call ended it.
-pub async fn end(
-    conn: &mut AnyConnection,
-    id: ImpersonationId,
-    reason: EndReason,
-    now: i64,
-) -> Result<bool, AppError> {
-    let ended = sqlx::query(
-        "UPDATE impersonations SET ended_at = $1, end_reason = $2 \
-         WHERE id = $3 AND ended_at IS NULL",
-    )
-    .bind(now)
-    .bind(reason.key())
-    .bind(id.0)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("DELETE FROM presence WHERE impersonation_id = $1")
-        .bind(id.0)
-        .execute(&mut *conn)
-        .await?;
-    Ok(ended.rows_affected() == 1)
 }
 
 /// The active users whose every role is held at `account`: (id, name, email, roles).
@@ -185,56 +113,6 @@ pub async fn changes_through<'e>(
         ))
     })
     .collect()
-}
-
-/// The support access `account` grants now, if any.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GrantRecord {
-    pub granted_by: String,
-    pub expires_at: i64,
-}
-
-/// The SQL condition that support grant `g` still holds: the person who gave it still
-/// may give it (active, and holding in the account a role with GrantSupportAccess).
-/// Taking that role away from them, or disabling them, withdraws what they granted.
-fn granter_still_may() -> String {
-    let roles = Role::ALL
-        .into_iter()
-        .filter(|role| role.permissions().contains(Permission::GrantSupportAccess))
-        .map(|role| format!("(',' || gm.roles || ',') LIKE '%,{},%'", role.key()))
-        .collect::<Vec<_>>()
-        .join(" OR ");
-    format!(
-        "EXISTS (SELECT 1 FROM memberships gm JOIN users gu ON gu.id = gm.user_id \
-         WHERE gm.user_id = g.granted_by AND gm.node_id = g.account_id \
-         AND gu.status = '{}' AND ({roles}))",
-        UserStatus::Active.key()
-    )
-}
-
-/// The live support grant of `account` that lasts longest, if any.
-pub async fn live_grant<'e>(
-    db: impl Executor<'e, Database = Any>,
-    account: NodeId,
-    now: i64,
-) -> Result<Option<GrantRecord>, AppError> {
-    let row = sqlx::query(&format!(
-        "SELECT u.name, g.expires_at FROM support_grants g JOIN users u ON u.id = g.granted_by \
-         WHERE g.account_id = $1 AND g.revoked_at IS NULL AND g.expires_at > $2 \
-         AND {} ORDER BY g.expires_at DESC LIMIT 1",
-        granter_still_may()
-    ))
-    .bind(account.0)
-    .bind(now)
-    .fetch_optional(db)
-    .await?;
-    row.map(|row| {
-        Ok(GrantRecord {
-            granted_by: row.try_get("name")?,
-            expires_at: row.try_get("expires_at")?,
-        })
-    })
-    .transpose()
 }
 
 /// Withdraws every live grant of `account`; how many there were.

@@ -9,383 +9,34 @@
 //! next request.
 
 use serde_json::json;
-use sqlx::AnyConnection;
 
-use super::presence::{self, Visitor};
-use super::repo::{self, ImpersonationRecord, NewImpersonation};
-use crate::audit_trail::{record, Acting, AuditEvent};
-use crate::auth::guard::{effective_permissions, Actor};
-use crate::auth::session::{self, hash_token, SessionUser};
-use crate::clients::repo::is_suspended;
-use crate::core::roles::{Permission, PermissionSet, Role, RoleSet};
+use super::presence;
+use super::presence::Visitor;
+use crate::audit_trail::{record, AuditEvent};
+use crate::auth::actor::{seconds_left, Actor};
+use crate::auth::impersonating::{bound_in, eligible_target, may_act_as, record_about, Ineligible};
+use crate::auth::repo::ancestors;
+use crate::auth::repo::find_by_id;
+use crate::auth::repo::is_suspended;
+use crate::auth::repo::{find_impersonation, leave_presence, live_grant, ImpersonationRecord};
+use crate::auth::session::{self, hash_token};
+use crate::core::roles::{Permission, PermissionSet};
 use crate::core::time::timestamp;
-use crate::core::{EndReason, ImpersonationId, Mode};
+use crate::core::UserId;
+use crate::core::{EndReason, Mode};
 use crate::core::{NodeId, NodeKind};
-use crate::core::{UserId, UserStatus};
 use crate::db::{now_ms, Db};
 use crate::error::{AppError, FieldErrors};
+use crate::impersonation::repo;
+use crate::impersonation::repo::NewImpersonation;
 use crate::impersonation::{
-    AccessHistory, BannerFacts, GrantedAccount, LogInAsOptions, Presence, TargetChoice, Visit,
-    VisitChange, DURATION_CHOICES, GRANT_DAYS, MAX_REASON,
+    AccessHistory, GrantedAccount, LogInAsOptions, Presence, TargetChoice, Visit, VisitChange,
+    DURATION_CHOICES, GRANT_DAYS, MAX_REASON,
 };
 use crate::password::random_token;
 use crate::request::Client;
 use crate::state::AppState;
-use crate::tenancy::repo::{ancestors, get_node};
-use crate::users::repo::{find_by_id, memberships_of, MembershipRecord, UserRecord};
-
-/// What support staff may do in an account that granted them access: see it and its
-/// activity, answer its messages, keep its content up to date — never change its
-/// people or who may come in, which could outlast the grant.
-pub const SUPPORT_POWERS: PermissionSet = PermissionSet::of(&[
-    Permission::ViewNodes,
-    Permission::ViewAccountCalls,
-    Permission::ViewAccountMessages,
-    Permission::ReplyToMessages,
-    Permission::ManageAccountContent,
-    Permission::ViewAccessHistory,
-]);
-
-/// The role support staff hold in the partner's view of such an account, limited to
-/// [`SUPPORT_POWERS`].
-const SUPPORT_ROLE: Role = Role::AccountManager;
-
-/// An impersonation in progress, as the actor of its session carries it.
-#[derive(Clone, Debug)]
-pub struct Impersonating {
-    pub id: ImpersonationId,
-    /// The person really acting.
-    pub real: SessionUser,
-    pub account: NodeId,
-    pub account_name: String,
-    pub mode: Mode,
-    pub reason: String,
-    pub acting_as: String,
-    pub started_at: i64,
-    pub expires_at: i64,
-    /// What the session may do at most: the impersonator's powers in the account,
-    /// and the target's own service (their line, their activity).
-    pub limit: PermissionSet,
-}
-
-impl Impersonating {
-    pub fn banner(&self, now: i64) -> BannerFacts {
-        BannerFacts {
-            real_name: self.real.name.clone(),
-            real_email: self.real.email.clone(),
-            acting_as: self.acting_as.clone(),
-            account_name: self.account_name.clone(),
-            mode: self.mode,
-            reason: self.reason.clone(),
-            since: timestamp(self.started_at),
-            seconds_left: seconds_left(self.expires_at, now),
-        }
-    }
-}
-
-fn seconds_left(expires_at: i64, now: i64) -> i64 {
-    ((expires_at - now) / 1000).max(0)
-}
-
-impl Actor {
-    /// Who does what this actor does, for the audit log: the real person, and the
-    /// impersonation they act through.
-    pub fn acting(&self) -> Acting {
-        match &self.impersonation {
-            Some(impersonating) => Acting {
-                user: impersonating.real.id,
-                impersonation: Some(impersonating.id),
-            },
-            None => self.user.id.into(),
-        }
-    }
-
-    /// The session's own holder: the person really acting.
-    pub fn session_user(&self) -> &SessionUser {
-        match &self.impersonation {
-            Some(impersonating) => &impersonating.real,
-            None => &self.user,
-        }
-    }
-
-    /// Refuses what only a person may do as themselves (their password, their own
-    /// verification, granting access to their account).
-    pub fn not_impersonating(&self, what: &str) -> Result<(), AppError> {
-        match self.impersonation {
-            Some(_) => Err(AppError::forbidden(format!(
-                "{what} is not possible while you act as someone else: stop the impersonation first."
-            ))),
-            None => Ok(()),
-        }
-    }
-
-    /// Whether the actor may grant or revoke support access to `account`: a decision
-    /// for the account's own admins, made as themselves.
-    pub fn grants_support_to(&self, account: NodeId) -> bool {
-        self.impersonation.is_none()
-            && self.memberships.iter().any(|m| {
-                m.node_id == account
-                    && self
-                        .held_through(m)
-                        .contains(Permission::GrantSupportAccess)
-            })
-    }
-
-    /// The client account this actor works in: the one impersonated, or the one they
-    /// belong to.
-    pub fn account(&self) -> Option<NodeId> {
-        match &self.impersonation {
-            Some(impersonating) => Some(impersonating.account),
-            None => self
-                .memberships
-                .iter()
-                .find(|m| m.node_kind == NodeKind::Client)
-                .map(|m| m.node_id),
-        }
-    }
-}
-
-/// What `memberships` let their holder do in client `account` as an impersonator:
-/// their own powers there if they may log in as its users, the support role's if
-/// they are support staff and the account grants support access now, else nothing.
-pub async fn bound_in(
-    db: &Db,
-    memberships: &[MembershipRecord],
-    account: NodeId,
-    now: i64,
-) -> Result<PermissionSet, AppError> {
-    let path = ancestors(db.pool(), account).await?;
-    let own = effective_permissions(memberships, &path);
-    if own.contains(Permission::ImpersonateClients) {
-        Ok(own.authority())
-    } else if own.contains(Permission::OpenGrantedAccounts)
-        && repo::live_grant(db.pool(), account, now).await?.is_some()
-    {
-        Ok(SUPPORT_POWERS)
-    } else {
-        Ok(PermissionSet::NONE)
-    }
-}
-
-/// Whether someone bounded by `bound` may act as a user with `target` authority:
-/// only as someone with strictly less, never an equal or higher admin.
-pub fn may_act_as(bound: PermissionSet, target: PermissionSet) -> bool {
-    bound.exceeds(target)
-}
-
-/// Why a user may not be acted as.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Ineligible {
-    /// Not a user of this account alone.
-    Elsewhere,
-    Inactive,
-    /// As much authority as the impersonator, or more.
-    Equal,
-}
-
-impl Ineligible {
-    fn refusal(self) -> &'static str {
-        match self {
-            Ineligible::Elsewhere => "Choose one of this account's users.",
-            Ineligible::Inactive => "This user is not active: only active users can be acted as.",
-            Ineligible::Equal => {
-                "You cannot act as someone with as much authority as you, or more."
-            }
-        }
-    }
-
-    fn end_reason(self) -> EndReason {
-        match self {
-            Ineligible::Elsewhere | Ineligible::Inactive => EndReason::TargetUnavailable,
-            Ineligible::Equal => EndReason::AccessRevoked,
-        }
-    }
-}
-
-/// `user` and their memberships, if someone bounded by `bound` may act as them in
-/// `account`: a user of that account alone, active, with strictly less authority.
-async fn eligible_target(
-    db: &Db,
-    account: NodeId,
-    bound: PermissionSet,
-    user: UserId,
-) -> Result<Result<(UserRecord, Vec<MembershipRecord>), Ineligible>, AppError> {
-    let Some(record) = find_by_id(db.pool(), user).await? else {
-        return Ok(Err(Ineligible::Elsewhere));
-    };
-    let memberships = memberships_of(db.pool(), user).await?;
-    let authority = memberships
-        .iter()
-        .fold(PermissionSet::NONE, |all, m| {
-            all.union(m.roles.permissions())
-        })
-        .authority();
-    Ok(
-        if memberships.is_empty() || memberships.iter().any(|m| m.node_id != account) {
-            Err(Ineligible::Elsewhere)
-        } else if record.status != UserStatus::Active {
-            Err(Ineligible::Inactive)
-        } else if !may_act_as(bound, authority) {
-            Err(Ineligible::Equal)
-        } else {
-            Ok((record, memberships))
-        },
-    )
-}
-
-/// The actor of a session opened for impersonation `id` by `real`, or
-/// Unauthenticated once it has ended (ending it here if it no longer may go on).
-pub async fn actor_through(
-    db: &Db,
-    real: SessionUser,
-    id: ImpersonationId,
-) -> Result<Actor, AppError> {
-    let now = now_ms();
-    let record = repo::find(db.pool(), id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    if record.ended_at.is_some() || record.impersonator != real.id {
-        return Err(AppError::Unauthenticated);
-    }
-    match going_on(db, &real, &record, now).await? {
-        Ok(actor) => Ok(actor),
-        Err(reason) => {
-            let mut tx = db.begin().await?;
-            end_in(&mut tx, id, real.id, reason, "").await?;
-            tx.commit().await?;
-            Err(AppError::Unauthenticated)
-        }
-    }
-}
-
-/// The impersonation's actor if it may go on, or why it must end.
-async fn going_on(
-    db: &Db,
-    real: &SessionUser,
-    record: &ImpersonationRecord,
-    now: i64,
-) -> Result<Result<Actor, EndReason>, AppError> {
-    if now >= record.expires_at {
-        return Ok(Err(EndReason::Expired));
-    }
-    let real_memberships = memberships_of(db.pool(), real.id).await?;
-    let bound = bound_in(db, &real_memberships, record.account, now).await?;
-    if bound == PermissionSet::NONE {
-        return Ok(Err(EndReason::AccessRevoked));
-    }
-    let Some(account) = get_node(db.pool(), record.account).await? else {
-        return Ok(Err(EndReason::TargetUnavailable));
-    };
-    if is_suspended(db.pool(), record.account).await? {
-        return Ok(Err(EndReason::AccessRevoked));
-    }
-    let (user, memberships, acting_as) = match (record.mode, record.target) {
-        (Mode::Client, Some(target)) => {
-            let (target, memberships) =
-                match eligible_target(db, record.account, bound, target).await? {
-                    Ok(eligible) => eligible,
-                    Err(ineligible) => return Ok(Err(ineligible.end_reason())),
-                };
-            let user = SessionUser {
-                id: target.id,
-                name: target.name.clone(),
-                email: target.email.clone(),
-                must_change_password: false,
-                verified: Vec::new(),
-                token_hash: real.token_hash.clone(),
-                impersonation: Some(record.id),
-                expires_at: real.expires_at,
-            };
-            (user, memberships, target.name)
-        }
-        _ => {
-            // The partner's view of this one account: the impersonator's own roles
-            // above it (or support's), held at the account alone.
-            let path = ancestors(db.pool(), record.account).await?;
-            let own = effective_permissions(&real_memberships, &path);
-            let roles = if own.contains(Permission::ImpersonateClients) {
-                RoleSet::new(
-                    real_memberships
-                        .iter()
-                        .filter(|m| path.contains(&m.node_id))
-                        .flat_map(|m| m.roles.roles().to_vec()),
-                )
-            } else {
-                RoleSet::new([SUPPORT_ROLE])
-            };
-            let membership = MembershipRecord {
-                node_id: account.id,
-                node_name: account.name.clone(),
-                node_kind: NodeKind::Client,
-                roles,
-            };
-            (real.clone(), vec![membership], String::new())
-        }
-    };
-    Ok(Ok(Actor {
-        user,
-        memberships,
-        obligation: None,
-        impersonation: Some(Impersonating {
-            id: record.id,
-            real: real.clone(),
-            account: record.account,
-            account_name: account.name,
-            mode: record.mode,
-            reason: record.reason.clone(),
-            acting_as,
-            started_at: record.started_at,
-            expires_at: record.expires_at,
-            limit: bound.union(PermissionSet::OWN_SERVICE),
-        }),
-    }))
-}
-
-/// Ends impersonation `id` in the caller's transaction, recording why, unless it
-/// already ended.
-pub async fn end_in(
-    conn: &mut AnyConnection,
-    id: ImpersonationId,
-    real: UserId,
-    reason: EndReason,
-    address: &str,
-) -> Result<(), AppError> {
-    let Some(record) = repo::find(&mut *conn, id).await? else {
-        return Ok(());
-    };
-    if repo::end(conn, id, reason, now_ms()).await? {
-        record_about(
-            conn,
-            &record,
-            real,
-            "impersonation.ended",
-            json!({ "reason": reason.key() }),
-            address,
-        )
-        .await?;
-    }
-    Ok(())
-}
-
-async fn record_about(
-    conn: &mut AnyConnection,
-    impersonation: &ImpersonationRecord,
-    real: UserId,
-    action: &str,
-    details: serde_json::Value,
-    address: &str,
-) -> Result<(), AppError> {
-    let by = Acting {
-        user: real,
-        impersonation: Some(impersonation.id),
-    };
-    let account = impersonation.account;
-    let event = match impersonation.target {
-        Some(target) => AuditEvent::about_user(by, target, account, action, details, address),
-        None => AuditEvent::at_node(by, account, action, details, address),
-    };
-    record(conn, event).await
-}
+use crate::tenancy::repo::get_node;
 
 /// The actor, who may not start an impersonation from inside one, and what they may
 /// do in `account` as an impersonator; not found unless they may do something there.
@@ -578,7 +229,7 @@ pub async fn start(
         actor.user.expires_at,
     )
     .await?;
-    let record = repo::find(&mut *tx, id)
+    let record = find_impersonation(&mut *tx, id)
         .await?
         .ok_or_else(|| AppError::internal("impersonation vanished"))?;
     record_about(
@@ -639,12 +290,12 @@ pub async fn stop(
     let Some(id) = session.impersonation else {
         return Err(AppError::forbidden("You are not acting as anyone."));
     };
-    let record = repo::find(state.db.pool(), id)
+    let record = find_impersonation(state.db.pool(), id)
         .await?
         .ok_or_else(|| AppError::internal("impersonation of a session missing"))?;
     let new_token = random_token();
     let mut tx = state.db.begin().await?;
-    presence::leave(&mut tx, &session).await?;
+    leave_presence(&mut tx, session.id, session.impersonation).await?;
     session::end_session(
         &mut tx,
         &session.token_hash,
@@ -672,10 +323,10 @@ pub async fn presence(state: &AppState, token: &str) -> Result<Presence, AppErro
     let session = session::peek(state, token).await?;
     let impersonation = session.impersonation;
     let actor = match Actor::of(&state.db, session).await {
-        Ok(actor) => crate::auth::guard::ready(actor)?,
+        Ok(actor) => crate::auth::actor::ready(actor)?,
         Err(AppError::Unauthenticated) if impersonation.is_some() => {
             let reason = match impersonation {
-                Some(id) => repo::find(state.db.pool(), id)
+                Some(id) => find_impersonation(state.db.pool(), id)
                     .await?
                     .and_then(|record| record.end_reason),
                 None => None,
@@ -710,7 +361,7 @@ pub async fn presence(state: &AppState, token: &str) -> Result<Presence, AppErro
 
 /// The support access `account` grants now, as its page says it.
 pub async fn support_access(db: &Db, account: NodeId) -> Result<Option<String>, AppError> {
-    let grant = repo::live_grant(db.pool(), account, now_ms()).await?;
+    let grant = live_grant(db.pool(), account, now_ms()).await?;
     Ok(grant.map(|grant| {
         format!(
             "Granted by {} until {}",
@@ -879,44 +530,4 @@ async fn visit(
         ended,
         changes,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn authority_of(roles: &[Role]) -> PermissionSet {
-        RoleSet::new(roles.iter().copied())
-            .permissions()
-            .authority()
-    }
-
-    #[test]
-    fn only_someone_with_strictly_less_authority_may_be_acted_as() {
-        let account_admin = authority_of(&[Role::AccountAdmin]);
-        assert!(may_act_as(account_admin, authority_of(&[Role::ClientUser])));
-        assert!(may_act_as(
-            account_admin,
-            authority_of(&[Role::ClientAdmin])
-        ));
-        assert!(
-            !may_act_as(account_admin, authority_of(&[Role::AccountAdmin])),
-            "an equal"
-        );
-        assert!(
-            !may_act_as(account_admin, authority_of(&[Role::PlatformAdmin])),
-            "a higher admin"
-        );
-        let platform = PermissionSet::ALL.authority();
-        assert!(may_act_as(platform, authority_of(&[Role::AccountAdmin])));
-    }
-
-    #[test]
-    fn support_acts_as_client_users_but_not_as_the_admins_who_let_them_in() {
-        let support = SUPPORT_POWERS;
-        assert!(may_act_as(support, authority_of(&[Role::ClientUser])));
-        assert!(may_act_as(support, authority_of(&[Role::MessagingAgent])));
-        assert!(!may_act_as(support, authority_of(&[Role::ClientAdmin])));
-        assert!(!may_act_as(support, authority_of(&[Role::AccountManager])));
-    }
 }

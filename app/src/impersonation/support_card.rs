@@ -5,14 +5,21 @@ use leptos::prelude::*;
 
 use super::api::{GrantSupportAccess, RevokeSupportAccess};
 use super::GRANT_DAYS;
-use crate::clients::ClientView;
 use crate::components::field::{action_error, field_error, FormAlert, SelectField};
 use crate::components::revision::{on_success, Revision};
+use crate::core::NodeId;
 use crate::paths;
 
-/// Support access, and the way to the account's access history.
+/// Support access to `account`: the grant in force (`support_access`, a sentence
+/// saying until when), the form to grant or end it for those who may (`can_grant`),
+/// and the way to the account's access history for those who may read it.
 #[component]
-pub fn SupportAccessCard(client: ClientView) -> impl IntoView {
+pub fn SupportAccessCard(
+    account: NodeId,
+    support_access: Option<String>,
+    can_grant: bool,
+    can_view_history: bool,
+) -> impl IntoView {
     let revision = expect_context::<Revision>();
     let grant = ServerAction::<GrantSupportAccess>::new();
     let revoke = ServerAction::<RevokeSupportAccess>::new();
@@ -31,23 +38,21 @@ pub fn SupportAccessCard(client: ClientView) -> impl IntoView {
             (days.to_string(), label)
         })
         .collect();
-    let granted = client.support_access.is_some();
+    let granted = support_access.is_some();
     view! {
         <section class="card client-card" aria-labelledby="support-heading">
             <h2 id="support-heading">"Support access"</h2>
             <p class="support-state" class:granted=granted>
-                {client
-                    .support_access
+                {support_access
                     .clone()
                     .unwrap_or_else(|| "Support staff cannot open this account.".to_string())}
             </p>
-            {client
-                .can_grant_support
+            {can_grant
                 .then(|| {
                     view! {
                         <ActionForm action=grant attr:class="stack">
                             <FormAlert error=grant_error />
-                            <input type="hidden" name="account" value=client.id.0 />
+                            <input type="hidden" name="account" value=account.0 />
                             <SelectField
                                 label=if granted { "Extend or shorten to" } else { "Let support in for" }
                                 name="days"
@@ -64,7 +69,7 @@ pub fn SupportAccessCard(client: ClientView) -> impl IntoView {
                                 view! {
                                     <ActionForm action=revoke attr:class="stack">
                                         <FormAlert error=revoke_error />
-                                        <input type="hidden" name="account" value=client.id.0 />
+                                        <input type="hidden" name="account" value=account.0 />
                                         <button
                                             type="submit"
                                             class="button danger"
@@ -77,11 +82,10 @@ pub fn SupportAccessCard(client: ClientView) -> impl IntoView {
                             })}
                     }
                 })}
-            {client
-                .can_view_access_history
+            {can_view_history
                 .then(|| {
                     view! {
-                        <a class="card-link" href=paths::access_history(client.id)>
+                        <a class="card-link" href=paths::access_history(account)>
                             "Access history: who came in, and why →"
                         </a>
                     }
@@ -92,8 +96,8 @@ pub fn SupportAccessCard(client: ClientView) -> impl IntoView {
 
 /// The way in for staff who may act in the account.
 #[component]
-pub fn LogInAsCard(client: ClientView) -> impl IntoView {
-    let here = paths::client(client.id);
+pub fn LogInAsCard(account: NodeId) -> impl IntoView {
+    let here = paths::client(account);
     view! {
         <section class="card client-card" aria-labelledby="log-in-as-heading">
             <h2 id="log-in-as-heading">"Log in as"</h2>
@@ -101,10 +105,10 @@ pub fn LogInAsCard(client: ClientView) -> impl IntoView {
                 "Act in this account for a while, with a reason, under a banner; everything is recorded."
             </p>
             <div class="button-row">
-                <a class="button" href=paths::log_in_as(client.id, "client", &here)>
+                <a class="button" href=paths::log_in_as(account, "client", &here)>
                     "Log in as Client"
                 </a>
-                <a class="button" href=paths::log_in_as(client.id, "partner", &here)>
+                <a class="button" href=paths::log_in_as(account, "partner", &here)>
                     "Log in as Partner"
                 </a>
             </div>

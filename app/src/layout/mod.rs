@@ -2,6 +2,9 @@
 //! menu, and above everything the impersonation banner (or a client's notice that
 //! support is in their account).
 
+#[cfg(feature = "ssr")]
+pub mod page_gate;
+
 use leptos::html::Details;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,4 +1,4 @@
-//! Email and text messages (PRODUCT.md §3): rendered in the recipient's language and
+//! Email and text messages: rendered in the recipient's language and
 //! in their partner's brand, written to the outbox in the transaction of the change
 //! that causes them, and delivered by a worker over SMTP and the SMS provider's
 //! webhook (or into files, in development).

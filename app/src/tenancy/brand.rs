@@ -1,4 +1,4 @@
-//! White label (PRODUCT.md §7): the brand a page is shown in, and the rules a
+//! White label: the brand a page is shown in, and the rules a
 //! partner's branding must follow.
 
 use leptos::prelude::*;

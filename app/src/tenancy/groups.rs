@@ -11,14 +11,14 @@ use super::repo::{
     move_subtree, partner_of, path_names, rename_node, sibling_has_name, tree_node,
 };
 use crate::audit_trail::{record, stale_conflict, AuditEvent};
-use crate::auth::guard::Actor;
+use crate::auth::actor::Actor;
+use crate::auth::repo::MembershipRecord;
 use crate::core::roles::Permission;
 use crate::core::{NodeId, NodeKind};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::tenancy::{group_name_problem, GroupView, MoveTarget, TreeNode, TreeSnapshot};
-use crate::users::repo::MembershipRecord;
 
 /// The highest nodes the actor may view: where the tree starts for them, as the
 /// memberships that grant it (which carry the node's name).

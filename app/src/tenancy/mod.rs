@@ -1,4 +1,4 @@
-//! The tenancy tree (PRODUCT.md §1): platform → partners → groups (any depth) → clients.
+//! The tenancy tree: platform → partners → groups (any depth) → clients.
 
 pub mod api;
 pub mod brand;
@@ -85,7 +85,7 @@ pub struct MoveTarget {
     pub label: String,
 }
 
-/// A partner's brand and what it may grant its clients (PRODUCT.md §7).
+/// A partner's brand and what it may grant its clients.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PartnerSettings {
     pub partner: NodeId,

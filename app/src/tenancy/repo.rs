@@ -147,20 +147,6 @@ pub async fn find_child<'e>(
     Ok(id.map(NodeId))
 }
 
-/// The node and its ancestors, nearest first; empty when the node does not exist.
-pub async fn ancestors<'e>(
-    db: impl Executor<'e, Database = Any>,
-    node: NodeId,
-) -> Result<Vec<NodeId>, AppError> {
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT ancestor_id FROM node_paths WHERE descendant_id = $1 ORDER BY depth",
-    )
-    .bind(node.0)
-    .fetch_all(db)
-    .await?;
-    Ok(ids.into_iter().map(NodeId).collect())
-}
-
 /// Names of the node's ancestors from the top down, without the node itself.
 pub async fn path_names<'e>(
     db: impl Executor<'e, Database = Any>,

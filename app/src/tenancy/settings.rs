@@ -1,4 +1,4 @@
-//! Partner settings (PRODUCT.md §2, §7): the features a partner may grant its clients,
+//! Partner settings: the features a partner may grant its clients,
 //! and its brand, which every page its people and its clients see is shown in.
 
 use axum::response::{IntoResponse, Response};
@@ -11,7 +11,7 @@ use super::repo::{
     update_partner_settings,
 };
 use crate::audit_trail::{record, stale_conflict, AuditEvent};
-use crate::auth::guard::Actor;
+use crate::auth::actor::Actor;
 use crate::core::brand::Brand;
 use crate::core::roles::Permission;
 use crate::core::validate::email_problem;

@@ -17,7 +17,7 @@ fn back_to_user(node: NodeId, user: UserId) -> Result<(), AppError> {
 /// ManageUsers at `node` (ManageAccountUsers at a client account).
 #[server]
 pub async fn list_node_users(node: NodeId, query: UserQuery) -> Result<NodeUsers, AppError> {
-    let (state, actor, _) = crate::auth::guard::request_actor().await?;
+    let (state, actor, _) = crate::auth::actor::request_actor().await?;
     crate::error::FieldErrors::within_limits(&[
         ("q", &query.search, crate::core::validate::MAX_SEARCH_CHARS),
         ("status", &query.status, 20),
@@ -28,7 +28,7 @@ pub async fn list_node_users(node: NodeId, query: UserQuery) -> Result<NodeUsers
 /// ManageUsers at `node`; the user must have access there.
 #[server]
 pub async fn get_node_user(node: NodeId, user: UserId) -> Result<UserAtNode, AppError> {
-    let (state, actor, _) = crate::auth::guard::request_actor().await?;
+    let (state, actor, _) = crate::auth::actor::request_actor().await?;
     super::service::user_at_node(&state, &actor, node, user).await
 }
 
@@ -40,7 +40,7 @@ pub async fn set_user_roles(
     version: i64,
     #[server(default)] roles: Vec<String>,
 ) -> Result<(), AppError> {
-    let (state, actor, address) = crate::auth::guard::request_actor().await?;
+    let (state, actor, address) = crate::auth::actor::request_actor().await?;
     super::service::set_roles(&state, &actor, &address, node, user, &roles, version).await?;
     back_to_user(node, user)
 }
@@ -48,14 +48,14 @@ pub async fn set_user_roles(
 /// ManageUsers at `node`.
 #[server]
 pub async fn get_invite_options(node: NodeId) -> Result<InviteOptions, AppError> {
-    let (state, actor, _) = crate::auth::guard::request_actor().await?;
+    let (state, actor, _) = crate::auth::actor::request_actor().await?;
     super::service::invite_options(&state, &actor, node).await
 }
 
 /// ManageUsers at the form's node, and every chosen role's permissions held there.
 #[server]
 pub async fn invite_user(#[server(flatten)] form: InviteForm) -> Result<Invited, AppError> {
-    let (state, actor, address) = crate::auth::guard::request_actor().await?;
+    let (state, actor, address) = crate::auth::actor::request_actor().await?;
     let invited = super::service::invite(&state, &actor, &address, &form).await?;
     back_to_user(invited.node, invited.user)?;
     Ok(invited)
@@ -64,7 +64,7 @@ pub async fn invite_user(#[server(flatten)] form: InviteForm) -> Result<Invited,
 /// ManageUsers wherever the user holds roles.
 #[server]
 pub async fn resend_invite(node: NodeId, user: UserId) -> Result<(), AppError> {
-    let (state, actor, address) = crate::auth::guard::request_actor().await?;
+    let (state, actor, address) = crate::auth::actor::request_actor().await?;
     super::service::resend_invite(&state, &actor, &address, node, user).await?;
     back_to_user(node, user)
 }
@@ -72,7 +72,7 @@ pub async fn resend_invite(node: NodeId, user: UserId) -> Result<(), AppError> {
 /// ManageUsers at `node`, and the permissions of the roles taken away.
 #[server]
 pub async fn remove_user_access(node: NodeId, user: UserId) -> Result<(), AppError> {
-    let (state, actor, address) = crate::auth::guard::request_actor().await?;
+    let (state, actor, address) = crate::auth::actor::request_actor().await?;
     super::service::remove_access(&state, &actor, &address, node, user).await?;
     crate::request::redirect_plain_form(&crate::paths::node_users(node))
 }
@@ -80,7 +80,7 @@ pub async fn remove_user_access(node: NodeId, user: UserId) -> Result<(), AppErr
 /// ManageUsers wherever the user holds roles; never one's own account.
 #[server]
 pub async fn set_user_enabled(node: NodeId, user: UserId, enabled: bool) -> Result<(), AppError> {
-    let (state, actor, address) = crate::auth::guard::request_actor().await?;
+    let (state, actor, address) = crate::auth::actor::request_actor().await?;
     super::service::set_enabled(&state, &actor, &address, node, user, enabled).await?;
     back_to_user(node, user)
 }
@@ -89,6 +89,6 @@ pub async fn set_user_enabled(node: NodeId, user: UserId, enabled: bool) -> Resu
 /// generated password, shown once.
 #[server]
 pub async fn set_generated_password(node: NodeId, user: UserId) -> Result<String, AppError> {
-    let (state, actor, address) = crate::auth::guard::request_actor().await?;
+    let (state, actor, address) = crate::auth::actor::request_actor().await?;
     super::service::set_generated_password(&state, &actor, &address, node, user).await
 }

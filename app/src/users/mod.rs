@@ -1,5 +1,5 @@
 //! People: platform-wide unique email, name, language, status and memberships; the
-//! users of a node, the role editor and invites (PRODUCT.md §3).
+//! users of a node, the role editor and invites.
 
 pub mod api;
 pub mod form;

@@ -2,34 +2,13 @@
 
 use sqlx::{Any, AnyConnection, Executor, Row};
 
+use crate::auth::repo::{user_from_row, UserRecord, USER_COLUMNS};
 use crate::core::roles::{Role, RoleSet};
 use crate::core::validate::normalize_email;
-use crate::core::{NodeId, NodeKind};
+use crate::core::NodeId;
 use crate::core::{UserId, UserStatus};
-use crate::db::{flag, flag_value, now_ms, violates, Tx};
+use crate::db::{flag_value, now_ms, violates, Tx};
 use crate::error::AppError;
-
-/// A user as stored, including the password hash: server-only, never serialized.
-#[derive(Clone, Debug)]
-pub struct UserRecord {
-    pub id: UserId,
-    pub email: String,
-    pub name: String,
-    pub status: UserStatus,
-    pub password_hash: Option<String>,
-    pub must_change_password: bool,
-    pub language: String,
-    /// The branding domain chosen for their emails and links, if one was.
-    pub branding_domain: Option<String>,
-    /// Their mobile number in international form, once verified; '' before.
-    pub phone: String,
-    /// They proved their address (a code, or a mailed link followed).
-    pub email_verified: bool,
-    /// They proved `phone` with a texted code.
-    pub phone_verified: bool,
-    pub last_sign_in_at: Option<i64>,
-    pub version: i64,
-}
 
 pub struct NewUser<'a> {
     pub email: &'a str,
@@ -39,43 +18,6 @@ pub struct NewUser<'a> {
     pub status: UserStatus,
     pub password_hash: Option<String>,
     pub must_change_password: bool,
-}
-
-/// A user's roles at one node, with what the UI needs to show the node.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MembershipRecord {
-    pub node_id: NodeId,
-    pub node_name: String,
-    pub node_kind: NodeKind,
-    pub roles: RoleSet,
-}
-
-const USER_COLUMNS: &str = "id, email, name, status, password_hash, must_change_password, \
-     language, branding_domain, phone, email_verified_at, phone_verified_at, last_sign_in_at, \
-     version";
-
-fn user_from_row(row: &sqlx::any::AnyRow) -> Result<UserRecord, AppError> {
-    let status: String = row.try_get("status")?;
-    Ok(UserRecord {
-        id: UserId(row.try_get("id")?),
-        email: row.try_get("email")?,
-        name: row.try_get("name")?,
-        status: UserStatus::from_key(&status)
-            .ok_or_else(|| AppError::internal(format!("unknown user status {status}")))?,
-        password_hash: row.try_get("password_hash")?,
-        must_change_password: flag(row.try_get("must_change_password")?),
-        language: row.try_get("language")?,
-        branding_domain: row.try_get("branding_domain")?,
-        phone: row.try_get("phone")?,
-        email_verified: row
-            .try_get::<Option<i64>, _>("email_verified_at")?
-            .is_some(),
-        phone_verified: row
-            .try_get::<Option<i64>, _>("phone_verified_at")?
-            .is_some(),
-        last_sign_in_at: row.try_get("last_sign_in_at")?,
-        version: row.try_get("version")?,
-    })
 }
 
 pub async fn insert_user<'e>(
@@ -116,81 +58,6 @@ fn is_unique_email_error(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.message().contains("users.email_normalized"))
 }
 
-pub async fn find_by_email<'e>(
-    db: impl Executor<'e, Database = Any>,
-    email: &str,
-) -> Result<Option<UserRecord>, AppError> {
-    sqlx::query(&format!(
-        "SELECT {USER_COLUMNS} FROM users WHERE email_normalized = $1"
-    ))
-    .bind(normalize_email(email))
-    .fetch_optional(db)
-    .await?
-    .as_ref()
-    .map(user_from_row)
-    .transpose()
-}
-
-pub async fn find_by_id<'e>(
-    db: impl Executor<'e, Database = Any>,
-    id: UserId,
-) -> Result<Option<UserRecord>, AppError> {
-    sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-        .bind(id.0)
-        .fetch_optional(db)
-        .await?
-        .as_ref()
-        .map(user_from_row)
-        .transpose()
-}
-
-/// Replaces the password hash; `must_change` marks a temporary password.
-pub async fn set_password<'e>(
-    db: impl Executor<'e, Database = Any>,
-    user: UserId,
-    password_hash: &str,
-    must_change: bool,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE users SET password_hash = $1, must_change_password = $2, \
-         version = version + 1, updated_at = $3 WHERE id = $4",
-    )
-    .bind(password_hash)
-    .bind(flag_value(must_change))
-    .bind(now_ms())
-    .bind(user.0)
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
-/// Records that `user` proved their address (a mailed link reached them there).
-pub async fn mark_email_verified<'e>(
-    db: impl Executor<'e, Database = Any>,
-    user: UserId,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE users SET email_verified_at = $1 WHERE id = $2 AND email_verified_at IS NULL",
-    )
-    .bind(now_ms())
-    .bind(user.0)
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
-pub async fn record_sign_in<'e>(
-    db: impl Executor<'e, Database = Any>,
-    user: UserId,
-) -> Result<(), AppError> {
-    sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
-        .bind(now_ms())
-        .bind(user.0)
-        .execute(db)
-        .await?;
-    Ok(())
-}
-
 /// Gives `user` exactly `roles` at `node`, creating the membership if needed.
 pub async fn set_membership(
     conn: &mut AnyConnection,
@@ -214,31 +81,6 @@ pub async fn set_membership(
     .execute(&mut *conn)
     .await?;
     Ok(())
-}
-
-pub async fn memberships_of<'e>(
-    db: impl Executor<'e, Database = Any>,
-    user: UserId,
-) -> Result<Vec<MembershipRecord>, AppError> {
-    let rows = sqlx::query(
-        "SELECT m.node_id, m.roles, n.name, n.kind FROM memberships m \
-         JOIN nodes n ON n.id = m.node_id WHERE m.user_id = $1 ORDER BY n.id",
-    )
-    .bind(user.0)
-    .fetch_all(db)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            let kind: String = row.try_get("kind")?;
-            Ok(MembershipRecord {
-                node_id: NodeId(row.try_get("node_id")?),
-                node_name: row.try_get("name")?,
-                node_kind: NodeKind::from_key(&kind)
-                    .ok_or_else(|| AppError::internal(format!("unknown node kind {kind}")))?,
-                roles: RoleSet::from_stored(&row.try_get::<String, _>("roles")?),
-            })
-        })
-        .collect()
 }
 
 /// A membership as the role editor changes it: its roles and version.

@@ -3,14 +3,11 @@
 
 use serde_json::json;
 
-use super::repo::{
-    find_by_email, find_by_id, has_memberships, insert_user, lock_seats, members_along_path,
-    membership_at, memberships_of, others_holding, reinvite, replace_roles, set_password,
-    set_status, MemberAlongPath, NewUser, UserRecord,
-};
 use crate::audit_trail::{record, stale_conflict_about, AuditEvent};
-use crate::auth::guard::Actor;
+use crate::auth::actor::Actor;
 use crate::auth::links::{kill_tokens, store_token};
+use crate::auth::repo::ancestors;
+use crate::auth::repo::{find_by_email, find_by_id, memberships_of, set_password, UserRecord};
 use crate::auth::session::end_sessions;
 use crate::auth::LinkPurpose;
 use crate::core::roles::{grant_problem, PermissionSet, Role, RoleSet};
@@ -26,7 +23,11 @@ use crate::mail::outbox::enqueue;
 use crate::mail::templates::{welcome, FirstAccess, Welcome};
 use crate::password::{generate_password, random_token};
 use crate::state::AppState;
-use crate::tenancy::repo::{ancestors, get_node, partner_of, partner_settings};
+use crate::tenancy::repo::{get_node, partner_of, partner_settings};
+use crate::users::repo::{
+    has_memberships, insert_user, lock_seats, members_along_path, membership_at, others_holding,
+    reinvite, replace_roles, set_status, MemberAlongPath, NewUser,
+};
 use crate::users::{
     InheritedRoles, InviteForm, InviteOptions, Invited, NodeSummary, NodeUser, NodeUsers,
     PasswordChoice, RoleChoice, Seats, UserAtNode, UserQuery,

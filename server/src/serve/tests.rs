@@ -287,7 +287,7 @@ async fn a_client_user_verifies_before_any_page_opens() {
         sso_token: "token",
     };
     let account = insert_client(&mut conn, client).await.unwrap();
-    let nora = app::users::repo::find_by_email(&mut *conn, "nora@northwind.test")
+    let nora = app::auth::repo::find_by_email(&mut *conn, "nora@northwind.test")
         .await
         .unwrap()
         .unwrap();
@@ -347,13 +347,14 @@ const HOSTILE_MARKUP: [&str; 4] = [
 /// called [`HOSTILE`], with Nora as the platform's admin. Returns the client and the
 /// person.
 async fn hostile_world(dir: &tempfile::TempDir) -> (app::core::NodeId, app::core::UserId) {
+    use app::auth::repo::find_by_email;
     use app::clients::repo::{insert_client, NewClientRecord};
     use app::clients::CompanyInfo;
     use app::core::roles::{Role, RoleSet};
     use app::core::ClientStatus;
     use app::core::NodeKind;
     use app::tenancy::repo;
-    use app::users::repo::{find_by_email, set_membership};
+    use app::users::repo::set_membership;
 
     let url = format!("sqlite://{}/serve.db", dir.path().display());
     let db = Db::connect(&url).await.unwrap();

@@ -12,7 +12,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::{header, Method, StatusCode};
 
-use super::guard::{Actor, ActorOfRequest};
+use crate::auth::actor::{Actor, ActorOfRequest};
+use crate::auth::session;
 use crate::error::AppError;
 use crate::paths;
 use crate::request::Client;
@@ -59,11 +60,11 @@ pub async fn redirect_before_rendering(
 /// A session whose impersonation has ended (its time ran out, or the right to it was
 /// withdrawn) goes back to where it started, signed in as the person really acting.
 async fn back_from_ended_impersonation(state: &AppState, client: &Client) -> Option<Response> {
-    let token = super::session::token_of(state, client).ok()?;
+    let token = session::token_of(state, client).ok()?;
     let (new_token, return_to) = crate::impersonation::service::stop(state, client, token)
         .await
         .ok()?;
-    let cookie = super::session::session_cookie(&state.settings, &new_token);
+    let cookie = session::session_cookie(&state.settings, &new_token);
     Some(
         (
             StatusCode::FOUND,

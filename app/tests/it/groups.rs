@@ -1,11 +1,12 @@
 //! The group tree's and the partner settings' functions on both databases: behaviour,
 //! stale versions, refusals, and who may call what.
 
-mod common;
-mod fixtures;
-mod tree_counts;
+use crate::common;
+use crate::fixtures;
+use crate::tree_counts;
 
-use app::auth::guard::Actor;
+use app::auth::actor::Actor;
+use app::auth::repo::ancestors;
 use app::core::brand::Brand;
 use app::core::roles::Role;
 use app::core::Feature;
@@ -16,7 +17,6 @@ use app::state::{AppState, Settings};
 use app::tenancy::groups::{
     children, create_group, delete_group, group, move_group, rename_group, tree_roots,
 };
-use app::tenancy::repo::ancestors;
 use app::tenancy::settings::{brand_for, settings_view, update_settings};
 use app::tenancy::PartnerSettingsForm;
 use common::on_every_database;

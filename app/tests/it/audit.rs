@@ -2,7 +2,7 @@
 //! when written at once; the database refuses to change or remove an event; and an
 //! edited, removed or missing last event is found by walking the chain.
 
-mod common;
+use crate::common;
 
 use app::audit_trail::chain::{verify, ChainReport};
 use app::audit_trail::{record, AuditEvent};

@@ -3,7 +3,7 @@
 //! recipient's language and their partner's brand, text messages by a provider's
 //! webhook.
 
-mod common;
+use crate::common;
 
 use std::net::TcpListener;
 use std::path::Path;

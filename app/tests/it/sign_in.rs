@@ -1,9 +1,10 @@
 //! Sign-in, sessions and throttling against a real database, on both backends.
 
-mod browser;
-mod common;
+use crate::browser;
+use crate::common;
 
-use app::auth::guard::Actor;
+use app::auth::actor::Actor;
+use app::auth::repo::UserRecord;
 use app::auth::session::{
     authenticate, change_own_password, close_session, hash_token, open_session, resolve,
     SignInMethod, WRONG_CREDENTIALS,
@@ -13,7 +14,7 @@ use app::db::Db;
 use app::error::AppError;
 use app::password::Passwords;
 use app::state::{AppState, Settings};
-use app::users::repo::{insert_user, NewUser, UserRecord};
+use app::users::repo::{insert_user, NewUser};
 use browser::client_at;
 use common::on_every_database;
 

@@ -2,13 +2,13 @@
 //! subtrees where they hold ViewAudit (the platform's also those tied to no node), and
 //! the filters and pages narrow and walk them.
 
-mod common;
-mod fixtures;
+use crate::common;
+use crate::fixtures;
 
 use app::audit::service::{audit_page, PAGE_SIZE};
 use app::audit::{AuditPage, AuditQuery};
 use app::audit_trail::{record, AuditEvent};
-use app::auth::guard::Actor;
+use app::auth::actor::Actor;
 use app::core::roles::Role;
 use app::core::NodeId;
 use app::db::Db;

@@ -2,11 +2,11 @@
 //! policy asks, codes that expire, work once and allow five tries, one sent a minute,
 //! and who may change the policy.
 
-mod common;
-mod fixtures;
-mod outcome;
+use crate::common;
+use crate::fixtures;
+use crate::outcome;
 
-use app::auth::guard::{ready, Actor};
+use app::auth::actor::{ready, Actor};
 use app::auth::session::{authenticate, open_session, resolve, SignInMethod};
 use app::auth::verification::{check_code, send_code, MAX_ATTEMPTS};
 use app::auth::Obligation;

@@ -4,12 +4,14 @@
 //! presence across server processes, the client's access history, the audit chain,
 //! and who may call what.
 
-mod common;
-mod fixtures;
-mod outcome;
+use crate::common;
+use crate::fixtures;
+use crate::outcome;
 
 use app::audit_trail::chain::{verify, ChainReport};
-use app::auth::guard::Actor;
+use app::auth::actor::Actor;
+use app::auth::repo::{find_by_id, mark_email_verified};
+use app::auth::repo::{find_impersonation as find, ImpersonationRecord};
 use app::auth::session::{close_session, open_session, resolve, SignInMethod};
 use app::clients::repo::client_record;
 use app::clients::service::set_operator_status;
@@ -20,7 +22,6 @@ use app::core::{EndReason, ImpersonationId, Mode};
 use app::core::{UserId, UserStatus};
 use app::db::{now_ms, Db};
 use app::error::AppError;
-use app::impersonation::repo::{find, ImpersonationRecord};
 use app::impersonation::service::{
     access_history, granted_accounts, log_in_as_options, presence, set_support_access, start, stop,
     StartRequest,
@@ -30,8 +31,7 @@ use app::password::Passwords;
 use app::request::Client;
 use app::state::{AppState, Settings};
 use app::users::repo::{
-    find_by_id, insert_user, mark_email_verified, membership_at, replace_roles, set_membership,
-    set_status, NewUser,
+    insert_user, membership_at, replace_roles, set_membership, set_status, NewUser,
 };
 use app::users::service::{
     invite as invite_user, node_users, remove_access, set_enabled, set_generated_password,

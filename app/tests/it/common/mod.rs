@@ -22,15 +22,29 @@ where
     test(db.clone()).await;
     db.close().await;
 
-    if let Some(admin_url) = std::env::var("TEST_POSTGRES_URL")
+    match std::env::var("TEST_POSTGRES_URL")
         .ok()
         .filter(|u| !u.is_empty())
     {
-        let (db, name) = fresh_postgres(&admin_url).await;
-        test(db.clone()).await;
-        db.close().await;
-        drop_postgres(&admin_url, &name).await;
+        Some(admin_url) => {
+            let (db, name) = fresh_postgres(&admin_url).await;
+            test(db.clone()).await;
+            db.close().await;
+            drop_postgres(&admin_url, &name).await;
+        }
+        None => say_postgres_skipped(),
     }
+}
+
+/// Says once, where the test output shows it, that only SQLite was tested.
+fn say_postgres_skipped() {
+    static SAID: std::sync::Once = std::sync::Once::new();
+    SAID.call_once(|| {
+        eprintln!(
+            "\n*** TEST_POSTGRES_URL is not set: these tests ran on SQLite only, \
+             PostgreSQL was SKIPPED. ***\n"
+        );
+    });
 }
 
 async fn fresh_postgres(admin_url: &str) -> (Db, String) {

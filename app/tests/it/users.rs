@@ -2,13 +2,14 @@
 //! what, the platform-wide email, seats under concurrent invites, invite links,
 //! disabling, generated passwords, and who may call what.
 
-mod browser;
-mod common;
-mod fixtures;
-mod outcome;
+use crate::browser;
+use crate::common;
+use crate::fixtures;
+use crate::outcome;
 
-use app::auth::guard::Actor;
+use app::auth::actor::Actor;
 use app::auth::links::{follow, send_password_reset};
+use app::auth::repo::find_by_email;
 use app::auth::session::{authenticate, open_session, SignInMethod};
 use app::auth::LinkPurpose;
 use app::core::roles::{Role, RoleSet};
@@ -19,7 +20,6 @@ use app::error::AppError;
 use app::password::Passwords;
 use app::request::Client;
 use app::state::{AppState, Settings};
-use app::users::repo::find_by_email;
 use app::users::service::{
     invite, invite_options, node_users, remove_access, resend_invite, set_enabled,
     set_generated_password, set_roles, user_at_node,
@@ -734,7 +734,7 @@ async fn disabling_ends_sessions_at_once_and_enabling_lets_them_back() {
             .unwrap();
         let dina = invited.user;
         let hash = state.passwords.hash(passphrase.into()).await.unwrap();
-        app::users::repo::set_password(state.db.pool(), dina, &hash, false)
+        app::auth::repo::set_password(state.db.pool(), dina, &hash, false)
             .await
             .unwrap();
         sign_in_as(&state, "dina@harbor.test", passphrase)
@@ -1095,7 +1095,7 @@ async fn a_forgotten_password_is_reset_by_a_mailed_link_that_ends_every_session(
         let vic = p.east_viewer.user.id;
         let old = "an old but decent passphrase";
         let hash = state.passwords.hash(old.into()).await.unwrap();
-        app::users::repo::set_password(state.db.pool(), vic, &hash, false)
+        app::auth::repo::set_password(state.db.pool(), vic, &hash, false)
             .await
             .unwrap();
         sign_in_as(&state, "vic@northwind.test", old).await.unwrap();

@@ -3,18 +3,21 @@
 
 use leptos::prelude::{provide_context, use_context};
 
+use super::impersonating::actor_through;
+use super::repo::{ancestors, memberships_of, MembershipRecord};
 use super::session::{self, SessionUser};
+use super::BannerFacts;
 use super::{verification, Obligation};
+use crate::audit_trail::Acting;
 use crate::core::roles::{Permission, PermissionSet};
+use crate::core::time::timestamp;
 use crate::core::EndReason;
 use crate::core::NodeId;
+use crate::core::{ImpersonationId, Mode, NodeKind};
 use crate::db::Db;
 use crate::error::AppError;
-use crate::impersonation::service::{actor_through, Impersonating};
 use crate::request::Client;
 use crate::state::AppState;
-use crate::tenancy::repo::ancestors;
-use crate::users::repo::{memberships_of, MembershipRecord};
 
 /// A signed-in person and their memberships; holding one proves authentication.
 #[derive(Clone, Debug)]
@@ -201,6 +204,101 @@ pub fn effective_permissions(
         .fold(PermissionSet::NONE, |held, membership| {
             held.union(membership.roles.permissions())
         })
+}
+
+/// An impersonation in progress, as the actor of its session carries it.
+#[derive(Clone, Debug)]
+pub struct Impersonating {
+    pub id: ImpersonationId,
+    /// The person really acting.
+    pub real: SessionUser,
+    pub account: NodeId,
+    pub account_name: String,
+    pub mode: Mode,
+    pub reason: String,
+    pub acting_as: String,
+    pub started_at: i64,
+    pub expires_at: i64,
+    /// What the session may do at most: the impersonator's powers in the account,
+    /// and the target's own service (their line, their activity).
+    pub limit: PermissionSet,
+}
+
+impl Impersonating {
+    pub fn banner(&self, now: i64) -> BannerFacts {
+        BannerFacts {
+            real_name: self.real.name.clone(),
+            real_email: self.real.email.clone(),
+            acting_as: self.acting_as.clone(),
+            account_name: self.account_name.clone(),
+            mode: self.mode,
+            reason: self.reason.clone(),
+            since: timestamp(self.started_at),
+            seconds_left: seconds_left(self.expires_at, now),
+        }
+    }
+}
+
+pub fn seconds_left(expires_at: i64, now: i64) -> i64 {
+    ((expires_at - now) / 1000).max(0)
+}
+
+impl Actor {
+    /// Who does what this actor does, for the audit log: the real person, and the
+    /// impersonation they act through.
+    pub fn acting(&self) -> Acting {
+        match &self.impersonation {
+            Some(impersonating) => Acting {
+                user: impersonating.real.id,
+                impersonation: Some(impersonating.id),
+            },
+            None => self.user.id.into(),
+        }
+    }
+
+    /// The session's own holder: the person really acting.
+    pub fn session_user(&self) -> &SessionUser {
+        match &self.impersonation {
+            Some(impersonating) => &impersonating.real,
+            None => &self.user,
+        }
+    }
+
+    /// Refuses what only a person may do as themselves (their password, their own
+    /// verification, granting access to their account).
+    pub fn not_impersonating(&self, what: &str) -> Result<(), AppError> {
+        match self.impersonation {
+            Some(_) => Err(AppError::forbidden(format!(
+                "{what} is not possible while you act as someone else: stop the impersonation first."
+            ))),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether the actor may grant or revoke support access to `account`: a decision
+    /// for the account's own admins, made as themselves.
+    pub fn grants_support_to(&self, account: NodeId) -> bool {
+        self.impersonation.is_none()
+            && self.memberships.iter().any(|m| {
+                m.node_id == account
+                    && self
+                        .held_through(m)
+                        .contains(Permission::GrantSupportAccess)
+            })
+    }
+
+    /// The client account this actor works in: the one impersonated, or the one they
+    /// belong to.
+    pub fn account(&self) -> Option<NodeId> {
+        match &self.impersonation {
+            Some(impersonating) => Some(impersonating.account),
+            None => self
+                .memberships
+                .iter()
+                .find(|m| m.node_kind == NodeKind::Client)
+                .map(|m| m.node_id),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,18 +2,20 @@
 //! the credit ledger under concurrency, stale saves, the SSO token, activation links,
 //! and who may call what.
 
-mod common;
-mod fixtures;
-mod outcome;
-mod tree_counts;
+use crate::common;
+use crate::fixtures;
+use crate::outcome;
+use crate::tree_counts;
 
 use app::auth::links::follow;
+use app::auth::repo::find_by_email;
+use app::auth::repo::sso_token;
 use app::auth::sso::{redeem, SsoLink};
 use app::auth::LinkPurpose;
 use app::clients::directory::{DirectoryQuery, SortKey};
 use app::clients::repo::{
-    add_credit_entry, client_record, directory_rows, directory_rows_driven, ledger_sum, sso_token,
-    Driver, NewCreditEntry, Scope,
+    add_credit_entry, client_record, directory_rows, directory_rows_driven, ledger_sum, Driver,
+    NewCreditEntry, Scope,
 };
 use app::clients::service::{
     client_view, create_client, directory, modify_features, move_client, record_usage,
@@ -29,7 +31,7 @@ use app::error::AppError;
 use app::password::Passwords;
 use app::request::Client;
 use app::state::{AppState, Settings};
-use app::users::repo::{find_by_email, set_membership};
+use app::users::repo::set_membership;
 use common::on_every_database;
 use fixtures::{actor_with, add_user, build_tree, company};
 use outcome::{outcome, Outcome};

@@ -1,18 +1,20 @@
 //! Migrations, the tree, users, concurrency: the storage foundation on both databases.
 
-mod common;
-mod fixtures;
-mod tree_counts;
+use crate::common;
+use crate::fixtures;
+use crate::tree_counts;
 
+use app::auth::repo::ancestors;
+use app::auth::repo::{find_by_email, memberships_of};
 use app::core::roles::{Permission, Role, RoleSet};
 use app::core::UserStatus;
 use app::core::{NodeId, NodeKind};
 use app::error::AppError;
 use app::tenancy::repo::{
-    ancestors, descendants, ensure_child, ensure_platform, insert_node, path_names, subtree_counts,
+    descendants, ensure_child, ensure_platform, insert_node, path_names, subtree_counts,
 };
 use app::tenancy::SubtreeCounts;
-use app::users::repo::{find_by_email, insert_user, memberships_of, set_membership, NewUser};
+use app::users::repo::{insert_user, set_membership, NewUser};
 use common::on_every_database;
 use fixtures::{actor_with, add_user, build_tree};
 use tree_counts::assert_counts_exact;

@@ -1,0 +1,393 @@
+//! What authentication and the actor read and write: people and their memberships,
+//! the accounts' suspension, verification policy and SSO token, the tree's ancestor
+//! paths, and the impersonations and support grants a session acts through.
+
+use sqlx::{Any, AnyConnection, Executor, Row};
+
+use crate::core::roles::{Permission, Role, RoleSet};
+use crate::core::validate::normalize_email;
+use crate::core::{
+    ClientStatus, EndReason, ImpersonationId, Mode, NodeId, NodeKind, UserId, UserStatus,
+    VerificationPolicy,
+};
+use crate::db::{flag, flag_value, now_ms};
+use crate::error::AppError;
+
+pub const USER_COLUMNS: &str = "id, email, name, status, password_hash, must_change_password, \
+     language, branding_domain, phone, email_verified_at, phone_verified_at, last_sign_in_at, \
+     version";
+
+/// A user as stored, including the password hash: server-only, never serialized.
+#[derive(Clone, Debug)]
+pub struct UserRecord {
+    pub id: UserId,
+    pub email: String,
+    pub name: String,
+    pub status: UserStatus,
+    pub password_hash: Option<String>,
+    pub must_change_password: bool,
+    pub language: String,
+    /// The branding domain chosen for their emails and links, if one was.
+    pub branding_domain: Option<String>,
+    /// Their mobile number in international form, once verified; '' before.
+    pub phone: String,
+    /// They proved their address (a code, or a mailed link followed).
+    pub email_verified: bool,
+    /// They proved `phone` with a texted code.
+    pub phone_verified: bool,
+    pub last_sign_in_at: Option<i64>,
+    pub version: i64,
+}
+
+/// A user's roles at one node, with what the UI needs to show the node.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MembershipRecord {
+    pub node_id: NodeId,
+    pub node_name: String,
+    pub node_kind: NodeKind,
+    pub roles: RoleSet,
+}
+
+pub fn user_from_row(row: &sqlx::any::AnyRow) -> Result<UserRecord, AppError> {
+    let status: String = row.try_get("status")?;
+    Ok(UserRecord {
+        id: UserId(row.try_get("id")?),
+        email: row.try_get("email")?,
+        name: row.try_get("name")?,
+        status: UserStatus::from_key(&status)
+            .ok_or_else(|| AppError::internal(format!("unknown user status {status}")))?,
+        password_hash: row.try_get("password_hash")?,
+        must_change_password: flag(row.try_get("must_change_password")?),
+        language: row.try_get("language")?,
+        branding_domain: row.try_get("branding_domain")?,
+        phone: row.try_get("phone")?,
+        email_verified: row
+            .try_get::<Option<i64>, _>("email_verified_at")?
+            .is_some(),
+        phone_verified: row
+            .try_get::<Option<i64>, _>("phone_verified_at")?
+            .is_some(),
+        last_sign_in_at: row.try_get("last_sign_in_at")?,
+        version: row.try_get("version")?,
+    })
+}
+
+pub async fn find_by_email<'e>(
+    db: impl Executor<'e, Database = Any>,
+    email: &str,
+) -> Result<Option<UserRecord>, AppError> {
+    sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE email_normalized = $1"
+    ))
+    .bind(normalize_email(email))
+    .fetch_optional(db)
+    .await?
+    .as_ref()
+    .map(user_from_row)
+    .transpose()
+}
+
+pub async fn find_by_id<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: UserId,
+) -> Result<Option<UserRecord>, AppError> {
+    sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+        .bind(id.0)
+        .fetch_optional(db)
+        .await?
+        .as_ref()
+        .map(user_from_row)
+        .transpose()
+}
+
+/// Replaces the password hash; `must_change` marks a temporary password.
+pub async fn set_password<'e>(
+    db: impl Executor<'e, Database = Any>,
+    user: UserId,
+    password_hash: &str,
+    must_change: bool,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, must_change_password = $2, \
+         version = version + 1, updated_at = $3 WHERE id = $4",
+    )
+    .bind(password_hash)
+    .bind(flag_value(must_change))
+    .bind(now_ms())
+    .bind(user.0)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Records that `user` proved their address (a mailed link reached them there).
+pub async fn mark_email_verified<'e>(
+    db: impl Executor<'e, Database = Any>,
+    user: UserId,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE users SET email_verified_at = $1 WHERE id = $2 AND email_verified_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(user.0)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn record_sign_in<'e>(
+    db: impl Executor<'e, Database = Any>,
+    user: UserId,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
+        .bind(now_ms())
+        .bind(user.0)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn memberships_of<'e>(
+    db: impl Executor<'e, Database = Any>,
+    user: UserId,
+) -> Result<Vec<MembershipRecord>, AppError> {
+    let rows = sqlx::query(
+        "SELECT m.node_id, m.roles, n.name, n.kind FROM memberships m \
+         JOIN nodes n ON n.id = m.node_id WHERE m.user_id = $1 ORDER BY n.id",
+    )
+    .bind(user.0)
+    .fetch_all(db)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let kind: String = row.try_get("kind")?;
+            Ok(MembershipRecord {
+                node_id: NodeId(row.try_get("node_id")?),
+                node_name: row.try_get("name")?,
+                node_kind: NodeKind::from_key(&kind)
+                    .ok_or_else(|| AppError::internal(format!("unknown node kind {kind}")))?,
+                roles: RoleSet::from_stored(&row.try_get::<String, _>("roles")?),
+            })
+        })
+        .collect()
+}
+
+/// The node and its ancestors, nearest first; empty when the node does not exist.
+pub async fn ancestors<'e>(
+    db: impl Executor<'e, Database = Any>,
+    node: NodeId,
+) -> Result<Vec<NodeId>, AppError> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT ancestor_id FROM node_paths WHERE descendant_id = $1 ORDER BY depth",
+    )
+    .bind(node.0)
+    .fetch_all(db)
+    .await?;
+    Ok(ids.into_iter().map(NodeId).collect())
+}
+
+/// Whether client account `id` is suspended: its people cannot sign in or be acted as.
+pub async fn is_suspended<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: NodeId,
+) -> Result<bool, AppError> {
+    let status: Option<String> =
+        sqlx::query_scalar("SELECT status FROM clients WHERE node_id = $1")
+            .bind(id.0)
+            .fetch_optional(db)
+            .await?;
+    Ok(status.as_deref() == Some(ClientStatus::Suspended.key()))
+}
+
+pub fn verification_from(key: &str) -> Result<VerificationPolicy, AppError> {
+    VerificationPolicy::from_key(key)
+        .ok_or_else(|| AppError::internal(format!("unknown verification policy {key}")))
+}
+
+/// What the client accounts `accounts` ask of their Client Users, each once.
+pub async fn verification_policies<'e>(
+    db: impl Executor<'e, Database = Any> + Copy,
+    accounts: &[NodeId],
+) -> Result<Vec<VerificationPolicy>, AppError> {
+    let mut policies = Vec::new();
+    for account in accounts {
+        let key: Option<String> =
+            sqlx::query_scalar("SELECT verification FROM clients WHERE node_id = $1")
+                .bind(account.0)
+                .fetch_optional(db)
+                .await?;
+        if let Some(key) = key {
+            policies.push(verification_from(&key)?);
+        }
+    }
+    Ok(policies)
+}
+
+pub async fn sso_token<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: NodeId,
+) -> Result<Option<String>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT sso_token FROM clients WHERE node_id = $1")
+            .bind(id.0)
+            .fetch_optional(db)
+            .await?,
+    )
+}
+
+pub const IMPERSONATION_COLUMNS: &str =
+    "id, impersonator_id, target_id, account_id, mode, reason, return_to, \
+     started_at, expires_at, ended_at, end_reason";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImpersonationRecord {
+    pub id: ImpersonationId,
+    pub impersonator: UserId,
+    pub target: Option<UserId>,
+    pub account: NodeId,
+    pub mode: Mode,
+    pub reason: String,
+    pub return_to: String,
+    pub started_at: i64,
+    pub expires_at: i64,
+    pub ended_at: Option<i64>,
+    pub end_reason: Option<EndReason>,
+}
+
+pub fn impersonation_from_row(row: &sqlx::any::AnyRow) -> Result<ImpersonationRecord, AppError> {
+    let mode: String = row.try_get("mode")?;
+    let end_reason: Option<String> = row.try_get("end_reason")?;
+    Ok(ImpersonationRecord {
+        id: ImpersonationId(row.try_get("id")?),
+        impersonator: UserId(row.try_get("impersonator_id")?),
+        target: row.try_get::<Option<i64>, _>("target_id")?.map(UserId),
+        account: NodeId(row.try_get("account_id")?),
+        mode: Mode::from_key(&mode)
+            .ok_or_else(|| AppError::internal(format!("unknown impersonation mode {mode}")))?,
+        reason: row.try_get("reason")?,
+        return_to: row.try_get("return_to")?,
+        started_at: row.try_get("started_at")?,
+        expires_at: row.try_get("expires_at")?,
+        ended_at: row.try_get("ended_at")?,
+        end_reason: end_reason.as_deref().and_then(EndReason::from_key),
+    })
+}
+
+pub async fn find_impersonation<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: ImpersonationId,
+) -> Result<Option<ImpersonationRecord>, AppError> {
+    sqlx::query(&format!(
+        "SELECT {IMPERSONATION_COLUMNS} FROM impersonations WHERE id = $1"
+    ))
+    .bind(id.0)
+    .fetch_optional(db)
+    .await?
+    .as_ref()
+    .map(impersonation_from_row)
+    .transpose()
+}
+
+/// Ends the impersonation unless it already ended; whether this call ended it.
+pub async fn end_impersonation(
+    conn: &mut AnyConnection,
+    id: ImpersonationId,
+    reason: EndReason,
+    now: i64,
+) -> Result<bool, AppError> {
+    let ended = sqlx::query(
+        "UPDATE impersonations SET ended_at = $1, end_reason = $2 \
+         WHERE id = $3 AND ended_at IS NULL",
+    )
+    .bind(now)
+    .bind(reason.key())
+    .bind(id.0)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM presence WHERE impersonation_id = $1")
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await?;
+    Ok(ended.rows_affected() == 1)
+}
+
+/// The support access `account` grants now, if any.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GrantRecord {
+    pub granted_by: String,
+    pub expires_at: i64,
+}
+
+/// The SQL condition that support grant `g` still holds: the person who gave it still
+/// may give it (active, and holding in the account a role with GrantSupportAccess).
+/// Taking that role away from them, or disabling them, withdraws what they granted.
+pub fn granter_still_may() -> String {
+    let roles = Role::ALL
+        .into_iter()
+        .filter(|role| role.permissions().contains(Permission::GrantSupportAccess))
+        .map(|role| format!("(',' || gm.roles || ',') LIKE '%,{},%'", role.key()))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    format!(
+        "EXISTS (SELECT 1 FROM memberships gm JOIN users gu ON gu.id = gm.user_id \
+         WHERE gm.user_id = g.granted_by AND gm.node_id = g.account_id \
+         AND gu.status = '{}' AND ({roles}))",
+        UserStatus::Active.key()
+    )
+}
+
+/// The live support grant of `account` that lasts longest, if any.
+pub async fn live_grant<'e>(
+    db: impl Executor<'e, Database = Any>,
+    account: NodeId,
+    now: i64,
+) -> Result<Option<GrantRecord>, AppError> {
+    let row = sqlx::query(&format!(
+        "SELECT u.name, g.expires_at FROM support_grants g JOIN users u ON u.id = g.granted_by \
+         WHERE g.account_id = $1 AND g.revoked_at IS NULL AND g.expires_at > $2 \
+         AND {} ORDER BY g.expires_at DESC LIMIT 1",
+        granter_still_may()
+    ))
+    .bind(account.0)
+    .bind(now)
+    .fetch_optional(db)
+    .await?;
+    row.map(|row| {
+        Ok(GrantRecord {
+            granted_by: row.try_get("name")?,
+            expires_at: row.try_get("expires_at")?,
+        })
+    })
+    .transpose()
+}
+
+/// The name of node `id`, if it exists.
+pub async fn node_name<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: NodeId,
+) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar("SELECT name FROM nodes WHERE id = $1")
+        .bind(id.0)
+        .fetch_optional(db)
+        .await?)
+}
+
+/// How the presence table names the impersonation a visitor acts through: its id, or
+/// 0 for someone there as themselves.
+pub fn presence_key(impersonation: Option<ImpersonationId>) -> i64 {
+    impersonation.map_or(0, |id| id.0)
+}
+
+/// Forgets `user` as present anywhere through `impersonation` (signing out, stopping).
+pub async fn leave_presence(
+    conn: &mut AnyConnection,
+    user: UserId,
+    impersonation: Option<ImpersonationId>,
+) -> Result<(), AppError> {
+    sqlx::query("DELETE FROM presence WHERE user_id = $1 AND impersonation_id = $2")
+        .bind(user.0)
+        .bind(presence_key(impersonation))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
