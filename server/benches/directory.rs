@@ -16,7 +16,7 @@ mod common;
 use app::auth::actor::Actor;
 use app::auth::repo::find_by_email;
 use app::clients::directory::{DirectoryQuery, SortKey, PAGE_SIZE};
-use app::clients::repo::directory_rows;
+use app::clients::directory_sql::directory_rows;
 use app::core::roles::Permission;
 use app::core::NodeId;
 use app::core::{ClientStatus, Feature};

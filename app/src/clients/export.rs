@@ -6,10 +6,10 @@ use futures::stream;
 use http::request::Parts;
 
 use super::directory::{cursor_of, DirectoryQuery};
-use super::repo::{attach_tags, directory_rows};
 use super::service::directory_scopes;
 use super::ClientRow;
 use crate::auth::actor::{ready, signed_in_client};
+use crate::clients::directory_sql::{attach_tags, directory_rows};
 use crate::core::NodeId;
 use crate::csv_export::{csv_download, query_params, CsvPage, ExportRecord};
 use crate::error::AppError;

@@ -6,6 +6,8 @@ pub mod client_page;
 pub mod directory;
 pub mod directory_page;
 #[cfg(feature = "ssr")]
+pub mod directory_sql;
+#[cfg(feature = "ssr")]
 pub mod export;
 pub mod form;
 pub mod new_client_page;

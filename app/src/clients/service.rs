@@ -4,13 +4,14 @@
 use serde_json::json;
 
 use super::directory::{cursor_of, DirectoryQuery, PAGE_SIZE};
-use super::repo::{
-    self, add_credit_entry, attach_tags, client_record, directory_rows, features_of,
-    grantable_features, insert_client, ledger, seats_used, tags_of, ClientRecord, NewClientRecord,
-    NewCreditEntry,
-};
 use crate::audit_trail::{record, stale_conflict, AuditEvent};
 use crate::auth::actor::Actor;
+use crate::clients::directory_sql::{attach_tags, directory_rows};
+use crate::clients::repo;
+use crate::clients::repo::{
+    add_credit_entry, client_record, features_of, grantable_features, insert_client, ledger,
+    seats_used, tags_of, ClientRecord, NewClientRecord, NewCreditEntry,
+};
 use crate::clients::{
     parse_tags, ClientFormOptions, ClientView, CompanyForm, CompanyInfo, CreatedClient, CreditKind,
     DirectoryPage, EntryType, NewClientForm, MAX_CREDIT_GRANT, MAX_SEATS, TIME_ZONES,
