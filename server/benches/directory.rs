@@ -74,7 +74,7 @@ async fn run(url: &str, backend: &str, clients: usize, port: u16) {
     println!("{} clients, {} groups", counts.0, counts.1);
 
     let actor = actor(&db, PARTNER_ADMIN).await;
-    let partner = actor.memberships[0].node_id;
+    let partner = actor.memberships()[0].node_id;
     queries(&db, partner).await;
     subtree(&db, partner).await;
     access(&db, &actor).await;

@@ -49,9 +49,7 @@ impl Filters {
 /// The nodes whose subtrees the actor may read the log of, with their kinds.
 fn audit_roots(actor: &Actor) -> Vec<(NodeId, NodeKind)> {
     actor
-        .memberships
-        .iter()
-        .filter(|m| actor.held_through(m).contains(Permission::ViewAudit))
+        .holding(Permission::ViewAudit)
         .map(|m| (m.node_id, m.node_kind))
         .collect()
 }

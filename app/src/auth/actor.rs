@@ -7,8 +7,8 @@ use super::impersonating::actor_through;
 use super::repo::{ancestors, memberships_of, MembershipRecord};
 use super::session::{self, SessionUser};
 use super::BannerFacts;
-use super::{verification, Obligation};
-use crate::audit_trail::Acting;
+use super::{verification, CurrentUser, Obligation};
+use crate::audit_trail::{Acting, AuditEvent};
 use crate::core::roles::{Permission, PermissionSet};
 use crate::core::time::timestamp;
 use crate::core::EndReason;
@@ -19,16 +19,53 @@ use crate::error::AppError;
 use crate::request::Client;
 use crate::state::AppState;
 
-/// A signed-in person and their memberships; holding one proves authentication.
+/// A signed-in person and their memberships; holding one proves authentication. Only
+/// auth builds one (from a session), and what it may do is read through its methods,
+/// which apply an impersonation's limit.
 #[derive(Clone, Debug)]
 pub struct Actor {
-    pub user: SessionUser,
-    pub memberships: Vec<MembershipRecord>,
+    pub(super) user: SessionUser,
+    pub(super) memberships: Vec<MembershipRecord>,
     /// What they must do before anything else, if anything.
-    pub obligation: Option<Obligation>,
+    pub(super) obligation: Option<Obligation>,
     /// The impersonation this session acts through: `user` and `memberships` are
-    /// then whose view it opens (see `impersonation::service`).
-    pub impersonation: Option<Impersonating>,
+    /// then whose view it opens (see `impersonating`).
+    pub(super) impersonation: Option<Impersonating>,
+}
+
+/// Proof that an actor holds a permission at a node, as only [`Actor::require`] makes
+/// it: what they hold there, for the change and its audit event to build on.
+#[derive(Clone, Copy, Debug)]
+pub struct Authorized<'a> {
+    actor: &'a Actor,
+    node: NodeId,
+    permissions: PermissionSet,
+}
+
+impl<'a> Authorized<'a> {
+    pub fn actor(&self) -> &'a Actor {
+        self.actor
+    }
+
+    /// The node the permission was checked at.
+    pub fn node(&self) -> NodeId {
+        self.node
+    }
+
+    /// Everything the actor holds at the node, within an impersonation's limit.
+    pub fn permissions(&self) -> PermissionSet {
+        self.permissions
+    }
+
+    /// The audit event of a change the actor made at the node.
+    pub fn event(
+        &self,
+        action: &'a str,
+        details: serde_json::Value,
+        address: &'a str,
+    ) -> AuditEvent<'a> {
+        AuditEvent::at_node(self.actor.acting(), self.node, action, details, address)
+    }
 }
 
 /// The signed-in actor, even one with an [`Obligation`] still to meet. Only what
@@ -93,7 +130,7 @@ pub async fn actor(state: &AppState) -> Result<Actor, AppError> {
 
 /// Refuses an actor with an [`Obligation`] still to meet.
 pub fn ready(actor: Actor) -> Result<Actor, AppError> {
-    match actor.obligation {
+    match actor.obligation() {
         Some(obligation) => Err(AppError::forbidden(obligation.refusal())),
         None => Ok(actor),
     }
@@ -153,7 +190,7 @@ impl Actor {
     /// What the actor holds at a node, given its path to the root: what their
     /// memberships grant there, within an impersonation's limit.
     pub fn permissions_along(&self, path_to_root: &[NodeId]) -> PermissionSet {
-        self.within_limit(effective_permissions(&self.memberships, path_to_root))
+        self.within_limit(effective_permissions(self.memberships(), path_to_root))
     }
 
     /// What one of the actor's memberships grants, within an impersonation's limit.
@@ -175,8 +212,41 @@ impl Actor {
         db: &Db,
         permission: Permission,
         node: NodeId,
-    ) -> Result<(), AppError> {
-        check(self.permissions_at(db, node).await?, permission)
+    ) -> Result<Authorized<'_>, AppError> {
+        let permissions = self.permissions_at(db, node).await?;
+        check(permissions, permission)?;
+        Ok(Authorized {
+            actor: self,
+            node,
+            permissions,
+        })
+    }
+
+    /// The person whose view this is: the one signed in, or the one acted as.
+    pub fn user(&self) -> &SessionUser {
+        &self.user
+    }
+
+    /// Where they hold roles. What a membership lets them do is
+    /// [`Actor::held_through`], never its roles' own permissions.
+    pub fn memberships(&self) -> &[MembershipRecord] {
+        &self.memberships
+    }
+
+    /// The memberships through which the actor holds `permission`.
+    pub fn holding(&self, permission: Permission) -> impl Iterator<Item = &MembershipRecord> {
+        self.memberships
+            .iter()
+            .filter(move |m| self.held_through(m).contains(permission))
+    }
+
+    pub fn obligation(&self) -> Option<Obligation> {
+        self.obligation
+    }
+
+    /// The impersonation the session acts through, if it does.
+    pub fn impersonation(&self) -> Option<&Impersonating> {
+        self.impersonation.as_ref()
     }
 }
 
@@ -297,6 +367,46 @@ impl Actor {
                 .iter()
                 .find(|m| m.node_kind == NodeKind::Client)
                 .map(|m| m.node_id),
+        }
+    }
+}
+
+impl CurrentUser {
+    /// What the browser may know of `actor`: who they are, where the navigation's
+    /// links lead for them, and the banner's facts when they impersonate.
+    pub fn of(actor: &Actor) -> CurrentUser {
+        let first_at = |kind: NodeKind, permission: Permission| {
+            actor
+                .holding(permission)
+                .find(|m| m.node_kind == kind)
+                .map(|m| m.node_id)
+        };
+        CurrentUser {
+            id: actor.user.id,
+            name: actor.user.name.clone(),
+            email: actor.user.email.clone(),
+            obligation: actor.obligation,
+            sees_groups: actor
+                .holding(Permission::ViewNodes)
+                .any(|m| m.node_kind != NodeKind::Client),
+            settings_of: first_at(NodeKind::Partner, Permission::ManagePartnerSettings),
+            users_of: actor
+                .memberships
+                .iter()
+                .find(|m| actor.held_through(m).manages_users_at(m.node_kind))
+                .map(|m| m.node_id),
+            reads_audit: actor.holding(Permission::ViewAudit).next().is_some(),
+            supports: actor.impersonation.is_none()
+                && actor
+                    .holding(Permission::OpenGrantedAccounts)
+                    .next()
+                    .is_some(),
+            account: actor.account(),
+            access_history_of: first_at(NodeKind::Client, Permission::ViewAccessHistory),
+            impersonation: actor
+                .impersonation
+                .as_ref()
+                .map(|impersonating| impersonating.banner(crate::db::now_ms())),
         }
     }
 }

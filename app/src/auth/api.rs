@@ -13,59 +13,8 @@ use crate::error::FieldErrors;
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
     use crate::auth::actor as guard;
     let state = crate::request::state()?;
-    use crate::core::roles::Permission;
-    use crate::core::NodeKind;
     match guard::signed_in(&state).await {
-        Ok(actor) => Ok(Some(CurrentUser {
-            sees_groups: actor.memberships.iter().any(|m| {
-                m.node_kind != NodeKind::Client
-                    && actor.held_through(m).contains(Permission::ViewNodes)
-            }),
-            settings_of: actor
-                .memberships
-                .iter()
-                .find(|m| {
-                    m.node_kind == NodeKind::Partner
-                        && actor
-                            .held_through(m)
-                            .contains(Permission::ManagePartnerSettings)
-                })
-                .map(|m| m.node_id),
-            users_of: actor
-                .memberships
-                .iter()
-                .find(|m| actor.held_through(m).manages_users_at(m.node_kind))
-                .map(|m| m.node_id),
-            reads_audit: actor
-                .memberships
-                .iter()
-                .any(|m| actor.held_through(m).contains(Permission::ViewAudit)),
-            supports: actor.impersonation.is_none()
-                && actor.memberships.iter().any(|m| {
-                    actor
-                        .held_through(m)
-                        .contains(Permission::OpenGrantedAccounts)
-                }),
-            account: actor.account(),
-            access_history_of: actor
-                .memberships
-                .iter()
-                .find(|m| {
-                    m.node_kind == NodeKind::Client
-                        && actor
-                            .held_through(m)
-                            .contains(Permission::ViewAccessHistory)
-                })
-                .map(|m| m.node_id),
-            impersonation: actor
-                .impersonation
-                .as_ref()
-                .map(|impersonating| impersonating.banner(crate::db::now_ms())),
-            id: actor.user.id,
-            name: actor.user.name,
-            email: actor.user.email,
-            obligation: actor.obligation,
-        })),
+        Ok(actor) => Ok(Some(CurrentUser::of(&actor))),
         Err(AppError::Unauthenticated) => Ok(None),
         Err(error) => Err(error),
     }

@@ -140,7 +140,7 @@ pub async fn change_own_password(
         errors.add("current_password", "Enter your current password.");
     }
     if let Some(problem) =
-        new_password_problem(new_password, &[&actor.user.email, &actor.user.name])
+        new_password_problem(new_password, &[&actor.user().email, &actor.user().name])
     {
         errors.add("new_password", problem);
     } else if new_password == current_password {
@@ -154,7 +154,7 @@ pub async fn change_own_password(
     }
     errors.into_result()?;
 
-    let stored = find_by_id(state.db.pool(), actor.user.id)
+    let stored = find_by_id(state.db.pool(), actor.user().id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     let email = normalize_email(&stored.email);
@@ -176,11 +176,11 @@ pub async fn change_own_password(
     let hash = state.passwords.hash(new_password.to_string()).await?;
 
     let mut tx = state.db.begin().await?;
-    set_password(&mut *tx, actor.user.id, &hash, false).await?;
+    set_password(&mut *tx, actor.user().id, &hash, false).await?;
     end_sessions(
         &mut tx,
-        actor.user.id,
-        Some(&actor.user.token_hash),
+        actor.user().id,
+        Some(&actor.user().token_hash),
         EndReason::SignedOut,
         &client.address,
     )
@@ -188,9 +188,9 @@ pub async fn change_own_password(
     record(
         &mut tx,
         AuditEvent::about_self(
-            actor.user.id,
+            actor.user().id,
             "auth.password_changed",
-            json!({ "was_temporary": actor.user.must_change_password }),
+            json!({ "was_temporary": actor.user().must_change_password }),
             &client.address,
         ),
     )

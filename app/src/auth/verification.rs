@@ -80,7 +80,7 @@ pub async fn steps(state: &AppState, actor: &Actor) -> Result<Vec<VerificationSt
     let user = may_verify(state, actor).await?;
     let now = now_ms();
     let mut steps = Vec::new();
-    for channel in channels_asked(&state.db, &actor.memberships).await? {
+    for channel in channels_asked(&state.db, actor.memberships()).await? {
         let code_sent_to: Option<String> = sqlx::query_scalar(
             "SELECT destination FROM verification_codes \
              WHERE user_id = $1 AND channel = $2 AND expires_at > $3 AND attempts < $4",
@@ -98,7 +98,7 @@ pub async fn steps(state: &AppState, actor: &Actor) -> Result<Vec<VerificationSt
         steps.push(VerificationStep {
             channel,
             destination,
-            verified: actor.user.verified.contains(&channel),
+            verified: actor.user().verified.contains(&channel),
             code_sent: code_sent_to.is_some(),
         });
     }
@@ -300,10 +300,10 @@ pub async fn check_code(
     )
     .await?;
     tx.commit().await?;
-    let remaining = channels_asked(&state.db, &actor.memberships)
+    let remaining = channels_asked(&state.db, actor.memberships())
         .await?
         .into_iter()
-        .filter(|due| *due != channel && !actor.user.verified.contains(due))
+        .filter(|due| *due != channel && !actor.user().verified.contains(due))
         .count();
     Ok(remaining == 0)
 }
@@ -311,10 +311,10 @@ pub async fn check_code(
 /// The actor's own record, for someone whose next step may be verifying: a temporary
 /// password is replaced first.
 async fn may_verify(state: &AppState, actor: &Actor) -> Result<UserRecord, AppError> {
-    if actor.obligation == Some(Obligation::ChangePassword) {
+    if actor.obligation() == Some(Obligation::ChangePassword) {
         return Err(AppError::forbidden(Obligation::ChangePassword.refusal()));
     }
-    find_by_id(state.db.pool(), actor.user.id)
+    find_by_id(state.db.pool(), actor.user().id)
         .await?
         .ok_or(AppError::Unauthenticated)
 }
@@ -324,7 +324,7 @@ async fn still_due(
     actor: &Actor,
     channel: VerifyChannel,
 ) -> Result<(), AppError> {
-    if channels_due(&state.db, &actor.user, &actor.memberships)
+    if channels_due(&state.db, actor.user(), actor.memberships())
         .await?
         .contains(&channel)
     {

@@ -107,9 +107,7 @@ pub async fn directory(
 /// The partners and groups (or the platform) where the actor may add clients.
 fn manageable_roots(actor: &Actor) -> Vec<NodeId> {
     actor
-        .memberships
-        .iter()
-        .filter(|m| actor.held_through(m).contains(Permission::ManageClients))
+        .holding(Permission::ManageClients)
         .filter(|m| m.node_kind != NodeKind::Client)
         .map(|m| m.node_id)
         .collect()
@@ -440,8 +438,8 @@ pub async fn client_view(
         can_manage,
         can_edit_content,
         can_manage_users: held.manages_users_at(NodeKind::Client),
-        can_log_in_as: actor.impersonation.is_none()
-            && crate::auth::impersonating::bound_in(&state.db, &actor.memberships, id, now_ms())
+        can_log_in_as: actor.impersonation().is_none()
+            && crate::auth::impersonating::bound_in(&state.db, actor.memberships(), id, now_ms())
                 .await?
                 != PermissionSet::NONE,
         can_grant_support: actor.grants_support_to(id),

@@ -17,8 +17,8 @@ pub async fn get_home() -> Result<HomeView, AppError> {
     let state = crate::request::state()?;
     let actor = guard::actor(&state).await?;
     let pool = state.db.pool();
-    let mut places = Vec::with_capacity(actor.memberships.len());
-    for membership in &actor.memberships {
+    let mut places = Vec::with_capacity(actor.memberships().len());
+    for membership in actor.memberships() {
         let is_client = membership.node_kind == NodeKind::Client;
         let may_view = actor
             .held_through(membership)

@@ -45,14 +45,14 @@ async fn impersonator_in(
     actor: &Actor,
     account: NodeId,
 ) -> Result<(crate::tenancy::Node, PermissionSet), AppError> {
-    if actor.impersonation.is_some() {
+    if actor.impersonation().is_some() {
         return Err(AppError::forbidden(
             "You are already acting as someone else. Stop that impersonation first.",
         ));
     }
     let path = ancestors(state.db.pool(), account).await?;
     let own = actor.permissions_along(&path);
-    let bound = bound_in(&state.db, &actor.memberships, account, now_ms()).await?;
+    let bound = bound_in(&state.db, actor.memberships(), account, now_ms()).await?;
     let node = get_node(state.db.pool(), account).await?;
     match node {
         Some(node) if node.kind == NodeKind::Client && own != PermissionSet::NONE => {
@@ -98,10 +98,10 @@ pub async fn acted_as_by(
     actor: &Actor,
     account: NodeId,
 ) -> Result<Vec<TargetChoice>, AppError> {
-    if actor.impersonation.is_some() {
+    if actor.impersonation().is_some() {
         return Ok(Vec::new());
     }
-    let bound = bound_in(&state.db, &actor.memberships, account, now_ms()).await?;
+    let bound = bound_in(&state.db, actor.memberships(), account, now_ms()).await?;
     if bound == PermissionSet::NONE {
         return Ok(Vec::new());
     }
@@ -119,7 +119,7 @@ async fn targets(
     Ok(users
         .into_iter()
         .filter(|(id, _, _, roles)| {
-            *id != actor.user.id && may_act_as(bound, roles.permissions().authority())
+            *id != actor.user().id && may_act_as(bound, roles.permissions().authority())
         })
         .map(|(id, name, email, roles)| TargetChoice {
             id,
@@ -198,7 +198,7 @@ pub async fn start(
     let token = random_token();
     let mut tx = state.db.begin().await?;
     let new = NewImpersonation {
-        impersonator: actor.user.id,
+        impersonator: actor.user().id,
         target,
         account: request.account,
         mode,
@@ -223,10 +223,10 @@ pub async fn start(
     session::insert_session(
         &mut tx,
         &token,
-        actor.user.id,
+        actor.user().id,
         Some(id),
         client,
-        actor.user.expires_at,
+        actor.user().expires_at,
     )
     .await?;
     let record = find_impersonation(&mut *tx, id)
@@ -235,7 +235,7 @@ pub async fn start(
     record_about(
         &mut tx,
         &record,
-        actor.user.id,
+        actor.user().id,
         "impersonation.started",
         json!({ "mode": mode.key(), "reason": reason, "minutes": minutes, "account": node.name }),
         &client.address,
@@ -261,7 +261,7 @@ async fn checked_target(
         errors.add("target", "Choose the user to act as.");
         return Ok(None);
     };
-    let problem = if id == actor.user.id {
+    let problem = if id == actor.user().id {
         Some("You cannot log in as yourself.")
     } else {
         eligible_target(&state.db, account, bound, id)
@@ -348,7 +348,7 @@ pub async fn presence(state: &AppState, token: &str) -> Result<Presence, AppErro
     };
     presence::touch(&state.db, account, me, now).await?;
     let others = presence::others(&state.db, account, me, now).await?;
-    Ok(match &actor.impersonation {
+    Ok(match actor.impersonation() {
         Some(impersonating) => Presence::Impersonating {
             seconds_left: seconds_left(impersonating.expires_at, now),
             others,
@@ -401,11 +401,11 @@ pub async fn set_support_access(
     };
     let now = now_ms();
     let mut tx = state.db.begin().await?;
-    let revoked = repo::revoke_grants(&mut tx, account, actor.user.id, now).await?;
+    let revoked = repo::revoke_grants(&mut tx, account, actor.user().id, now).await?;
     let (action, details) = match days {
         Some(days) => {
             let expires_at = now + days * 86_400_000;
-            repo::insert_grant(&mut tx, account, actor.user.id, now, expires_at).await?;
+            repo::insert_grant(&mut tx, account, actor.user().id, now, expires_at).await?;
             (
                 "support.granted",
                 json!({ "after": { "days": days, "until": timestamp(expires_at) } }),
@@ -428,17 +428,11 @@ pub async fn granted_accounts(
     state: &AppState,
     actor: &Actor,
 ) -> Result<Vec<GrantedAccount>, AppError> {
-    if actor.impersonation.is_some() {
+    if actor.impersonation().is_some() {
         return Ok(Vec::new());
     }
     let roots: Vec<NodeId> = actor
-        .memberships
-        .iter()
-        .filter(|m| {
-            actor
-                .held_through(m)
-                .contains(Permission::OpenGrantedAccounts)
-        })
+        .holding(Permission::OpenGrantedAccounts)
         .map(|m| m.node_id)
         .collect();
     if roots.is_empty() {
@@ -449,7 +443,7 @@ pub async fn granted_accounts(
     let now = now_ms();
     let mut accounts = Vec::new();
     for (account, name, until) in repo::granting_accounts(state.db.pool(), &roots, now).await? {
-        let bound = bound_in(&state.db, &actor.memberships, account, now).await?;
+        let bound = bound_in(&state.db, actor.memberships(), account, now).await?;
         accounts.push(GrantedAccount {
             account,
             partner: crate::tenancy::repo::path_names(state.db.pool(), account)

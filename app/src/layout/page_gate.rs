@@ -12,7 +12,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use http::{header, Method, StatusCode};
 
-use crate::auth::actor::{Actor, ActorOfRequest};
+use crate::auth::actor::ActorOfRequest;
 use crate::auth::session;
 use crate::error::AppError;
 use crate::paths;
@@ -43,12 +43,11 @@ pub async fn redirect_before_rendering(
                 .map_or(paths::HOME, |path| path.as_str());
             Some(paths::login_then(here))
         }
-        Ok(Actor {
-            obligation: Some(obligation),
-            ..
-        }) => Some(obligation.page().to_string()),
+        Ok(signed_in) => signed_in
+            .obligation()
+            .map(|obligation| obligation.page().to_string()),
         // Other failures are the page's to show.
-        _ => None,
+        Err(_) => None,
     };
     if let Some(location) = elsewhere {
         return (StatusCode::FOUND, [(header::LOCATION, location)]).into_response();

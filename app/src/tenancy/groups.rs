@@ -26,11 +26,7 @@ pub async fn root_memberships<'a>(
     state: &AppState,
     actor: &'a Actor,
 ) -> Result<Vec<&'a MembershipRecord>, AppError> {
-    let viewable: Vec<&MembershipRecord> = actor
-        .memberships
-        .iter()
-        .filter(|m| actor.held_through(m).contains(Permission::ViewNodes))
-        .collect();
+    let viewable: Vec<&MembershipRecord> = actor.holding(Permission::ViewNodes).collect();
     let mut roots = Vec::new();
     for &membership in &viewable {
         let mut covered = false;

@@ -220,7 +220,7 @@ pub async fn brand_for(
 /// The one partner all of `actor`'s memberships lie in, if there is one.
 async fn own_partner(state: &AppState, actor: &Actor) -> Result<Option<NodeId>, AppError> {
     let mut found = None;
-    for membership in &actor.memberships {
+    for membership in actor.memberships() {
         match partner_of(state.db.pool(), membership.node_id).await? {
             Some(partner) if found.is_none_or(|seen| seen == partner) => found = Some(partner),
             _ => return Ok(None),

@@ -227,7 +227,7 @@ async fn reaches_account(
     user: UserId,
     reach: Reach,
 ) -> Result<bool, AppError> {
-    if user == actor.user.id {
+    if user == actor.user().id {
         return Ok(false);
     }
     for membership in memberships_of(state.db.pool(), user).await? {
@@ -252,7 +252,7 @@ async fn require_account(
 ) -> Result<(), AppError> {
     if reaches_account(state, actor, user, reach).await? {
         Ok(())
-    } else if user == actor.user.id {
+    } else if user == actor.user().id {
         Err(AppError::forbidden(
             "You cannot do this to your own account; use your own account menu.",
         ))
@@ -304,7 +304,7 @@ pub async fn user_at_node(
         version: membership.version,
         can_manage_account: reaches_account(state, actor, user, Reach::Manage).await?,
         can_set_password: reaches_account(state, actor, user, Reach::TakeOver).await?,
-        is_self: user == actor.user.id,
+        is_self: user == actor.user().id,
         email_verified: record.email_verified,
         verified_phone: if record.phone_verified {
             record.phone
@@ -348,7 +348,7 @@ async fn keep_last_admin(
     field: &str,
 ) -> Result<(), AppError> {
     let drops_admin = before.contains(Role::AccountAdmin) && !after.contains(Role::AccountAdmin);
-    if user == actor.user.id
+    if user == actor.user().id
         && node.kind == NodeKind::Partner
         && drops_admin
         && others_holding(&mut **tx, node.id, Role::AccountAdmin, user).await? == 0
@@ -677,7 +677,7 @@ pub async fn invite(
             "password_choice",
             "Choose how they get their first password.",
         );
-    } else if choice == Some(PasswordChoice::TemporaryPassword) && actor.impersonation.is_some() {
+    } else if choice == Some(PasswordChoice::TemporaryPassword) && actor.impersonation().is_some() {
         // A password shown to an impersonator would let them in after the visit ends.
         errors.add(
             "password_choice",

@@ -30,15 +30,18 @@ async fn event(db: &Db, actor: &Actor, node: Option<NodeId>, action: &str) {
     let mut tx = db.begin().await.unwrap();
     let event = match node {
         Some(node) => AuditEvent::at_node(
-            actor.user.id,
+            actor.user().id,
             node,
             action,
             serde_json::json!({}),
             "198.51.100.2",
         ),
-        None => {
-            AuditEvent::about_self(actor.user.id, action, serde_json::json!({}), "198.51.100.2")
-        }
+        None => AuditEvent::about_self(
+            actor.user().id,
+            action,
+            serde_json::json!({}),
+            "198.51.100.2",
+        ),
     };
     record(&mut tx, event).await.unwrap();
     tx.commit().await.unwrap();

@@ -1178,7 +1178,7 @@ async fn a_signed_sso_link_signs_its_user_in_once_before_it_expires() {
         let token = "test-sso-token";
 
         let good = sso_link(tree.client, "hana@harbor.test", 120, "nonce-0001", token);
-        assert_eq!(redeem(&state, &good).await.unwrap().id, member.user.id);
+        assert_eq!(redeem(&state, &good).await.unwrap().id, member.user().id);
         assert!(
             matches!(redeem(&state, &good).await, Err(AppError::Forbidden(_))),
             "single use"
@@ -1216,7 +1216,7 @@ async fn a_signed_sso_link_signs_its_user_in_once_before_it_expires() {
         let mut conn = state.db.pool().acquire().await.unwrap();
         set_membership(
             &mut conn,
-            staff.user.id,
+            staff.user().id,
             tree.client,
             &RoleSet::new([Role::ClientUser]),
         )

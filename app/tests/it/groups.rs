@@ -98,7 +98,7 @@ async fn groups_are_created_renamed_moved_and_deleted_with_an_audit_trail() {
         let actions: Vec<String> = sqlx::query_scalar(
             "SELECT action FROM audit_events WHERE actor_user_id = $1 ORDER BY id",
         )
-        .bind(admin.user.id.0)
+        .bind(admin.user().id.0)
         .fetch_all(state.db.pool())
         .await
         .unwrap();

@@ -193,9 +193,14 @@ async fn a_node_lists_its_members_and_who_inherits_access_with_the_source() {
             .unwrap();
         assert!(none.users.is_empty());
 
-        let detail = user_at_node(&state, &p.partner_admin, tree.client, p.east_viewer.user.id)
-            .await
-            .unwrap();
+        let detail = user_at_node(
+            &state,
+            &p.partner_admin,
+            tree.client,
+            p.east_viewer.user().id,
+        )
+        .await
+        .unwrap();
         let user_role = detail
             .choices
             .iter()
@@ -213,7 +218,7 @@ async fn nobody_grants_or_takes_away_a_role_they_do_not_hold() {
         let tree = build_tree(&db).await;
         let state = state(db);
         let p = people(&state.db, &tree).await;
-        let vic = p.east_viewer.user.id;
+        let vic = p.east_viewer.user().id;
 
         // The client's admin may add a Client User's line to their Account Manager...
         let ivy = invite(
@@ -330,7 +335,7 @@ async fn nobody_grants_or_takes_away_a_role_they_do_not_hold() {
             &p.east_viewer,
             ADDRESS,
             tree.group,
-            p.partner_admin.user.id,
+            p.partner_admin.user().id,
             &[],
             0,
         )
@@ -367,7 +372,7 @@ async fn nobody_grants_or_takes_away_a_role_they_do_not_hold() {
             &p.partner_admin,
             ADDRESS,
             tree.client,
-            stranger.user.id,
+            stranger.user().id,
             &keys(&[Role::User]),
             0,
         )
@@ -383,7 +388,7 @@ async fn the_last_admin_of_a_partner_keeps_their_admin_role() {
         let tree = build_tree(&db).await;
         let state = state(db);
         let p = people(&state.db, &tree).await;
-        let me = p.partner_admin.user.id;
+        let me = p.partner_admin.user().id;
         let version = version_at(&state, &p.partner_admin, tree.partner, me).await;
         let refused = set_roles(
             &state,
@@ -425,7 +430,7 @@ async fn the_last_admin_of_a_partner_keeps_their_admin_role() {
         )
         .await
         .unwrap();
-        assert!(second.user.id != me);
+        assert!(second.user().id != me);
     })
     .await;
 }
@@ -496,7 +501,7 @@ async fn one_email_is_one_person_on_the_whole_platform() {
         .await
         .unwrap();
         assert!(vic.existing_account && vic.temporary_password.is_none());
-        assert_eq!(vic.user, p.east_viewer.user.id);
+        assert_eq!(vic.user, p.east_viewer.user().id);
         let into_client = invite(
             &state,
             &p.partner_admin,
@@ -766,7 +771,7 @@ async fn disabling_ends_sessions_at_once_and_enabling_lets_them_back() {
             &p.client_admin,
             ADDRESS,
             tree.client,
-            p.client_admin.user.id,
+            p.client_admin.user().id,
             false,
         )
         .await;
@@ -776,7 +781,7 @@ async fn disabling_ends_sessions_at_once_and_enabling_lets_them_back() {
             &p.client_admin,
             ADDRESS,
             tree.client,
-            p.partner_admin.user.id,
+            p.partner_admin.user().id,
             false,
         )
         .await;
@@ -791,7 +796,7 @@ async fn disabling_ends_sessions_at_once_and_enabling_lets_them_back() {
         .await;
         // Someone holding roles both at East and at the account (as people could
         // before client roles were kept for the account's own people).
-        let vic = p.east_viewer.user.id;
+        let vic = p.east_viewer.user().id;
         let mut conn = state.db.pool().acquire().await.unwrap();
         app::users::repo::set_membership(
             &mut conn,
@@ -1054,7 +1059,7 @@ async fn account_actions_reach_only_people_below_and_passwords_only_people_with_
         for (index, (role, node, expected)) in matrix.into_iter().enumerate() {
             for (column, (who, actor)) in actors.iter().enumerate() {
                 let email = format!("subject{index}.{column}@matrix.test");
-                let subject = actor_with(&state.db, &email, node, &[role]).await.user.id;
+                let subject = actor_with(&state.db, &email, node, &[role]).await.user().id;
                 // The page offers what the actions allow.
                 if let Ok(page) = user_at_node(&state, actor, node, subject).await {
                     let offered = [page.can_manage_account, page.can_set_password];
@@ -1092,7 +1097,7 @@ async fn a_forgotten_password_is_reset_by_a_mailed_link_that_ends_every_session(
         let state = state(db);
         let p = people(&state.db, &tree).await;
         let client = Client::default();
-        let vic = p.east_viewer.user.id;
+        let vic = p.east_viewer.user().id;
         let old = "an old but decent passphrase";
         let hash = state.passwords.hash(old.into()).await.unwrap();
         app::auth::repo::set_password(state.db.pool(), vic, &hash, false)

@@ -155,13 +155,17 @@ async fn a_client_user_verifies_what_their_accounts_policy_asks_and_nobody_else_
 
         let quinn_now = quinn(&state).await;
         assert_eq!(
-            quinn_now.obligation,
+            quinn_now.obligation(),
             Some(Obligation::Verify),
             "email by default"
         );
         assert!(matches!(ready(quinn_now), Err(AppError::Forbidden(_))));
-        assert_eq!(client_admin.obligation, None, "a Client Admin is not asked");
-        assert_eq!(admin.obligation, None);
+        assert_eq!(
+            client_admin.obligation(),
+            None,
+            "a Client Admin is not asked"
+        );
+        assert_eq!(admin.obligation(), None);
 
         send_code(
             &state,
@@ -182,19 +186,19 @@ async fn a_client_user_verifies_what_their_accounts_policy_asks_and_nobody_else_
         )
         .await;
         assert_eq!(done, Ok(true));
-        assert_eq!(quinn(&state).await.obligation, None);
+        assert_eq!(quinn(&state).await.obligation(), None);
 
         // A stricter policy asks again for what is missing, at the next request.
         set_policy(&state, &admin, tree.client, VerificationPolicy::EmailAndSms).await;
         let quinn_now = quinn(&state).await;
-        assert_eq!(quinn_now.obligation, Some(Obligation::Verify));
+        assert_eq!(quinn_now.obligation(), Some(Obligation::Verify));
         let refused = send_code(&state, &quinn_now, ADDRESS, VerifyChannel::Email, "").await;
         assert!(
             matches!(refused, Err(AppError::Forbidden(_))),
             "the address is done"
         );
         set_policy(&state, &admin, tree.client, VerificationPolicy::Email).await;
-        assert_eq!(quinn(&state).await.obligation, None);
+        assert_eq!(quinn(&state).await.obligation(), None);
     })
     .await;
 }
@@ -299,7 +303,7 @@ async fn a_code_works_once_only_for_its_channel_and_a_wrong_one_counts() {
                 .unwrap();
         assert_eq!(verified.0, "+16175550100");
         assert!(verified.1.is_some());
-        assert_eq!(quinn(&state).await.obligation, None);
+        assert_eq!(quinn(&state).await.obligation(), None);
         let left = count(&state.db, "SELECT COUNT(*) FROM verification_codes").await;
         assert_eq!(left, 0, "used codes are gone");
         let audited = count(
@@ -367,7 +371,7 @@ async fn codes_expire_allow_five_tries_even_at_once_and_go_out_once_a_minute() {
             .unwrap();
         let expired = check_code(&state, &quinn_now, ADDRESS, VerifyChannel::Email, &fresh).await;
         assert!(field_message(expired, "code").contains("expired"));
-        assert_eq!(quinn(&state).await.obligation, Some(Obligation::Verify));
+        assert_eq!(quinn(&state).await.obligation(), Some(Obligation::Verify));
     })
     .await;
 }
@@ -379,7 +383,7 @@ async fn a_temporary_password_comes_first_and_nobody_verifies_what_is_not_asked(
         let state = state(db);
         add_client_user(&state, &tree, true).await;
         let quinn_now = quinn(&state).await;
-        assert_eq!(quinn_now.obligation, Some(Obligation::ChangePassword));
+        assert_eq!(quinn_now.obligation(), Some(Obligation::ChangePassword));
         let refused = send_code(&state, &quinn_now, ADDRESS, VerifyChannel::Email, "").await;
         assert_eq!(
             refused,
