@@ -37,24 +37,24 @@ use leptos_router::{
 };
 
 use crate::audit::audit_page::AuditLogPage;
-use crate::auth::{
-    link_page::{ActivationPage, ForgotPasswordPage, ResetPasswordPage},
-    login_page::LoginPage,
-    password_page::ChangePasswordPage,
-    verify_page::VerifyPage,
-};
-use crate::clients::{
-    client_page::ClientPage, directory_page::DirectoryPage, new_client_page::NewClientPage,
-};
+use crate::auth::link_page::{ActivationPage, ForgotPasswordPage, ResetPasswordPage};
+use crate::auth::login_page::LoginPage;
+use crate::auth::password_page::ChangePasswordPage;
+use crate::auth::verify_page::VerifyPage;
+use crate::clients::client_page::ClientPage;
+use crate::clients::directory_page::DirectoryPage;
+use crate::clients::new_client_page::NewClientPage;
 use crate::home::home_page::HomePage;
-use crate::impersonation::{
-    access_page::AccessHistoryPage, log_in_as_page::LogInAsPage, support_page::SupportPage,
-};
+use crate::impersonation::access_page::AccessHistoryPage;
+use crate::impersonation::log_in_as_page::LogInAsPage;
+use crate::impersonation::support_page::SupportPage;
 use crate::layout::{AppShell, NotFoundPage};
 use crate::tenancy::brand::BrandStylesheet;
 use crate::tenancy::groups_page::GroupsPage;
 use crate::tenancy::settings_page::PartnerSettingsPage;
-use crate::users::{invite_page::InvitePage, user_page::UserPage, users_page::UsersPage};
+use crate::users::invite_page::InvitePage;
+use crate::users::user_page::UserPage;
+use crate::users::users_page::UsersPage;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {

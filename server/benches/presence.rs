@@ -15,7 +15,7 @@ use app::auth::repo::find_by_email;
 use app::auth::session::{authenticate, open_session, resolve, SignInMethod};
 use app::core::NodeId;
 use app::db::Db;
-use app::impersonation::service::{presence, start, StartRequest};
+use app::impersonation::start_stop::{presence, start, StartRequest};
 use app::password::Passwords;
 use app::request::Client;
 use app::state::{AppState, Settings};

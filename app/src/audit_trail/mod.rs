@@ -7,9 +7,7 @@ pub mod chain;
 use sqlx::{Any, AnyConnection, Executor};
 
 use crate::core::time::ago;
-use crate::core::ImpersonationId;
-use crate::core::NodeId;
-use crate::core::UserId;
+use crate::core::{ImpersonationId, NodeId, UserId};
 use crate::db::now_ms;
 use crate::error::AppError;
 use chain::{append, Chained};

@@ -5,15 +5,12 @@ use leptos::prelude::{provide_context, use_context};
 
 use super::impersonating::actor_through;
 use super::repo::{ancestors, memberships_of, MembershipRecord};
-use super::session::{self, SessionUser};
-use super::BannerFacts;
-use super::{verification, CurrentUser, Obligation};
+use super::session::SessionUser;
+use super::{session, verification, BannerFacts, CurrentUser, Obligation};
 use crate::audit_trail::{Acting, AuditEvent};
 use crate::core::roles::{Permission, PermissionSet};
 use crate::core::time::timestamp;
-use crate::core::EndReason;
-use crate::core::NodeId;
-use crate::core::{ImpersonationId, Mode, NodeKind};
+use crate::core::{EndReason, ImpersonationId, Mode, NodeId, NodeKind};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::request::Client;

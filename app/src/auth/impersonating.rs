@@ -12,8 +12,9 @@ use serde_json::json;
 use sqlx::AnyConnection;
 
 use super::actor::{effective_permissions, Actor, Impersonating};
+use super::repo;
 use super::repo::{
-    self, ancestors, find_by_id, memberships_of, ImpersonationRecord, MembershipRecord, UserRecord,
+    ancestors, find_by_id, memberships_of, ImpersonationRecord, MembershipRecord, UserRecord,
 };
 use super::session::SessionUser;
 use crate::audit_trail::{record, Acting, AuditEvent};

@@ -6,15 +6,13 @@
 use serde_json::json;
 use sqlx::{Any, Executor};
 
-use super::quota::{self, Quota};
-use super::session::end_sessions;
-use super::session::hash_token;
-use super::LinkPurpose;
+use super::quota::Quota;
+use super::session::{end_sessions, hash_token};
+use super::{quota, LinkPurpose};
 use crate::audit_trail::{record, AuditEvent};
 use crate::auth::repo::{find_by_id, mark_email_verified, set_password, UserRecord};
 use crate::core::validate::normalize_email;
-use crate::core::EndReason;
-use crate::core::UserId;
+use crate::core::{EndReason, UserId};
 use crate::db::now_ms;
 use crate::error::{AppError, FieldErrors};
 use crate::password::new_password_problem;

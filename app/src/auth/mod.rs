@@ -28,9 +28,7 @@ pub mod verification;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::core::Mode;
-use crate::core::UserId;
-use crate::core::VerifyChannel;
+use crate::core::{Mode, UserId, VerifyChannel};
 use crate::error::AppError;
 
 /// Why a signed sign-in link did not sign anyone in: one reason for

@@ -10,19 +10,15 @@ use super::throttle;
 use crate::audit_trail::{record, AuditEvent};
 use crate::auth::actor::Actor;
 use crate::auth::impersonating::end_in;
-use crate::auth::repo::is_suspended;
 use crate::auth::repo::{
-    find_by_email, find_by_id, memberships_of, record_sign_in, set_password, MembershipRecord,
-    UserRecord,
+    find_by_email, find_by_id, is_suspended, memberships_of, record_sign_in, set_password,
+    MembershipRecord, UserRecord,
 };
 use crate::core::validate::normalize_email;
-use crate::core::NodeKind;
-use crate::core::{EndReason, ImpersonationId};
-use crate::core::{UserId, UserStatus};
+use crate::core::{EndReason, ImpersonationId, NodeKind, UserId, UserStatus};
 use crate::db::{flag, now_ms, Db};
 use crate::error::{AppError, FieldErrors};
-use crate::password::new_password_problem;
-use crate::password::random_token;
+use crate::password::{new_password_problem, random_token};
 use crate::request::Client;
 use crate::state::{AppState, Settings};
 

@@ -12,10 +12,9 @@ use http::{header, request::Parts};
 use serde::Deserialize;
 use sha2::Sha256;
 
-use super::session;
+use super::{session, SSO_LINK_REFUSED as REFUSED};
 use crate::auth::repo::{find_by_email, memberships_of, UserRecord};
-use crate::core::NodeId;
-use crate::core::UserStatus;
+use crate::core::{NodeId, UserStatus};
 use crate::db::{now_ms, violates};
 use crate::error::AppError;
 use crate::request::Client;
@@ -33,8 +32,6 @@ pub struct SsoLink {
     #[serde(default)]
     pub signature: String,
 }
-
-use super::SSO_LINK_REFUSED as REFUSED;
 
 impl SsoLink {
     fn message(&self) -> String {

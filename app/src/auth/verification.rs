@@ -8,20 +8,20 @@ use argon2::password_hash::rand_core::{OsRng, RngCore};
 use serde_json::json;
 use sqlx::Row;
 
-use super::quota::{self, Quota};
+use super::quota;
+use super::quota::Quota;
 use super::session::SessionUser;
 use crate::audit_trail::{record, AuditEvent};
 use crate::auth::actor::Actor;
-use crate::auth::repo::verification_policies;
-use crate::auth::repo::{find_by_id, MembershipRecord, UserRecord};
+use crate::auth::repo::{find_by_id, verification_policies, MembershipRecord, UserRecord};
 use crate::auth::{Obligation, VerificationStep};
 use crate::core::roles::Role;
 use crate::core::validate::normalize_email;
-use crate::core::Language;
-use crate::core::VerifyChannel;
+use crate::core::{Language, VerifyChannel};
 use crate::db::{now_ms, Db};
 use crate::error::{AppError, FieldErrors};
-use crate::mail::{brand_of_user, outbox::enqueue, templates};
+use crate::mail::outbox::enqueue;
+use crate::mail::{brand_of_user, templates};
 use crate::state::AppState;
 
 pub const CODE_LIFETIME_MS: i64 = 10 * 60 * 1000;

@@ -8,8 +8,7 @@ use crate::clients::{
     ClientFormOptions, ClientView, CompanyForm, CreatedClient, CreditKind, DirectoryPage,
     NewClientForm,
 };
-use crate::core::NodeId;
-use crate::core::{ClientStatus, VerificationPolicy};
+use crate::core::{ClientStatus, NodeId, VerificationPolicy};
 use crate::error::AppError;
 
 /// After a change made by a form posted without JavaScript, show the client again.
@@ -59,7 +58,7 @@ pub async fn update_client(
     #[server(flatten)] company: CompanyForm,
 ) -> Result<(), AppError> {
     let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::service::update_company(&state, &actor, &address, id, &company, version).await?;
+    super::changes::update_company(&state, &actor, &address, id, &company, version).await?;
     back_to_client(id)
 }
 
@@ -71,7 +70,7 @@ pub async fn set_client_status(
     version: i64,
 ) -> Result<(), AppError> {
     let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::service::set_status(&state, &actor, &address, id, status, version).await?;
+    super::changes::set_status(&state, &actor, &address, id, status, version).await?;
     back_to_client(id)
 }
 
@@ -84,7 +83,7 @@ pub async fn modify_client_features(
     seat_limit: String,
 ) -> Result<(), AppError> {
     let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::service::modify_features(
+    super::changes::modify_features(
         &state,
         &actor,
         &address,
@@ -107,7 +106,7 @@ pub async fn add_client_credits(
 ) -> Result<i64, AppError> {
     let (state, actor, address) = crate::auth::actor::request_actor().await?;
     let balance =
-        super::service::top_up(&state, &actor, &address, id, credit, &amount, &note).await?;
+        super::changes::top_up(&state, &actor, &address, id, credit, &amount, &note).await?;
     back_to_client(id)?;
     Ok(balance)
 }
@@ -116,7 +115,7 @@ pub async fn add_client_credits(
 #[server]
 pub async fn reveal_sso_token(id: NodeId) -> Result<String, AppError> {
     let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::service::reveal_sso_token(&state, &actor, &address, id).await
+    super::changes::reveal_sso_token(&state, &actor, &address, id).await
 }
 
 /// ManageClients at the client; the rotation is audited. `confirm` must be "yes".
@@ -126,14 +125,14 @@ pub async fn rotate_sso_token(
     #[server(default)] confirm: String,
 ) -> Result<String, AppError> {
     let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::service::rotate_sso_token(&state, &actor, &address, id, confirm == "yes").await
+    super::changes::rotate_sso_token(&state, &actor, &address, id, confirm == "yes").await
 }
 
 /// ManageClients at the client and at the new group.
 #[server]
 pub async fn move_client(id: NodeId, group: String, version: i64) -> Result<(), AppError> {
     let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::service::move_client(&state, &actor, &address, id, &group, version).await?;
+    super::changes::move_client(&state, &actor, &address, id, &group, version).await?;
     back_to_client(id)
 }
 
@@ -145,7 +144,7 @@ pub async fn set_client_verification(
     verification: VerificationPolicy,
 ) -> Result<(), AppError> {
     let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::service::set_verification(&state, &actor, &address, id, verification, version).await?;
+    super::changes::set_verification(&state, &actor, &address, id, verification, version).await?;
     back_to_client(id)
 }
 
@@ -157,7 +156,7 @@ pub async fn set_operator_status(
     #[server(default)] operator_status: String,
 ) -> Result<(), AppError> {
     let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::service::set_operator_status(&state, &actor, &address, id, &operator_status, version)
+    super::changes::set_operator_status(&state, &actor, &address, id, &operator_status, version)
         .await?;
     back_to_client(id)
 }

@@ -19,8 +19,7 @@ use crate::components::field::{
 };
 use crate::components::revision::{on_success, Revision};
 use crate::core::time::format_date;
-use crate::core::NodeId;
-use crate::core::{ClientStatus, VerificationPolicy};
+use crate::core::{ClientStatus, NodeId, VerificationPolicy};
 use crate::error::AppError;
 use crate::impersonation::support_card::{LogInAsCard, SupportAccessCard};
 use crate::paths;

@@ -4,14 +4,11 @@
 use serde::{Deserialize, Serialize};
 
 use crate::clients::ClientRow;
-use crate::core::url::encode_query_value;
-use crate::core::url::{format_path, parse_path};
+use crate::core::url::{encode_query_value, format_path, parse_path};
 #[cfg(feature = "ssr")]
 use crate::core::validate::MAX_SEARCH_CHARS;
-use crate::core::NodeId;
-use crate::core::{ClientStatus, Feature};
-use crate::keyed_enum;
-use crate::paths;
+use crate::core::{ClientStatus, Feature, NodeId};
+use crate::{keyed_enum, paths};
 
 keyed_enum! {
     pub enum SortKey {

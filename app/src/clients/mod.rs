@@ -2,6 +2,8 @@
 //! features and seats, the credit ledger and the SSO token.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod changes;
 pub mod client_page;
 pub mod directory;
 pub mod directory_page;
@@ -18,10 +20,7 @@ pub mod service;
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::ClientStatus;
-use crate::core::Feature;
-use crate::core::NodeId;
-use crate::core::VerificationPolicy;
+use crate::core::{ClientStatus, Feature, NodeId, VerificationPolicy};
 use crate::keyed_enum;
 use crate::tenancy::MoveTarget;
 

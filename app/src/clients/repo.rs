@@ -7,9 +7,9 @@ use sqlx::{Any, AnyConnection, Executor, Row};
 use super::directory_sql::refresh_facets;
 use crate::auth::repo::verification_from;
 use crate::clients::{CompanyInfo, CreditEntry, CreditKind, EntryType, LOW_CREDIT};
-use crate::core::UserId;
-use crate::core::{features_from_stored, ClientStatus, Feature, VerificationPolicy};
-use crate::core::{NodeId, NodeKind};
+use crate::core::{
+    features_from_stored, ClientStatus, Feature, NodeId, NodeKind, UserId, VerificationPolicy,
+};
 use crate::db::now_ms;
 use crate::error::AppError;
 use crate::tenancy::repo::insert_node;

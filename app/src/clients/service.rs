@@ -7,7 +7,6 @@ use super::directory::{cursor_of, DirectoryQuery, PAGE_SIZE};
 use crate::audit_trail::{record, stale_conflict, AuditEvent};
 use crate::auth::actor::Actor;
 use crate::clients::directory_sql::{attach_tags, directory_rows};
-use crate::clients::repo;
 use crate::clients::repo::{
     add_credit_entry, client_record, features_of, grantable_features, insert_client, ledger,
     seats_used, tags_of, ClientRecord, NewClientRecord, NewCreditEntry,
@@ -17,27 +16,24 @@ use crate::clients::{
     DirectoryPage, EntryType, NewClientForm, MAX_CREDIT_GRANT, MAX_SEATS, TIME_ZONES,
 };
 use crate::core::roles::{Permission, PermissionSet, Role, RoleSet};
-use crate::core::validate::email_problem;
-use crate::core::validate::phone_problem;
-use crate::core::Language;
-use crate::core::{ClientStatus, Feature, VerificationPolicy};
-use crate::core::{NodeId, NodeKind};
+use crate::core::validate::{email_problem, phone_problem};
+use crate::core::{ClientStatus, Feature, Language, NodeId, NodeKind};
 use crate::db::{now_ms, Db};
 use crate::error::{AppError, FieldErrors};
 use crate::password::random_token;
 use crate::state::AppState;
 use crate::tenancy::groups::{group_choices, root_memberships};
-use crate::tenancy::repo::{get_node, groups_below, move_subtree, partner_of, path_names};
+use crate::tenancy::repo::{get_node, groups_below, partner_of, path_names};
+use crate::users::invites::FirstAccessPlan;
 use crate::users::repo::{insert_user, set_membership};
-use crate::users::service::FirstAccessPlan;
 use crate::users::PasswordChoice;
 
-const MAX_NAME: usize = 120;
-const MAX_TEXT: usize = 200;
-const MAX_TAGS: usize = 10;
-const MAX_TAG: usize = 30;
-const MAX_OPERATOR_STATUS: usize = 280;
-const LEDGER_SHOWN: i64 = 50;
+pub(super) const MAX_NAME: usize = 120;
+pub(super) const MAX_TEXT: usize = 200;
+pub(super) const MAX_TAGS: usize = 10;
+pub(super) const MAX_TAG: usize = 30;
+pub(super) const MAX_OPERATOR_STATUS: usize = 280;
+pub(super) const LEDGER_SHOWN: i64 = 50;
 /// The first Client Admin's language, until the form asks for one.
 const FIRST_ADMIN_LANGUAGE: Language = Language::English;
 
@@ -151,7 +147,13 @@ pub async fn form_options(state: &AppState, actor: &Actor) -> Result<ClientFormO
     Ok(ClientFormOptions { groups, features })
 }
 
-fn check_length(errors: &mut FieldErrors, field: &str, value: &str, label: &str, max: usize) {
+pub(super) fn check_length(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: &str,
+    label: &str,
+    max: usize,
+) {
     let length = value.chars().count();
     if length == 0 {
         errors.add(field, format!("Enter the {label}."));
@@ -203,7 +205,7 @@ pub fn validate_company(
 }
 
 /// A whole number in `range`, or the field's error.
-fn whole_number(
+pub(super) fn whole_number(
     errors: &mut FieldErrors,
     field: &str,
     text: &str,
@@ -230,7 +232,11 @@ fn whole_number(
 }
 
 /// Features as checked, each one the partner may grant.
-fn grantable(errors: &mut FieldErrors, keys: &[String], allowed: &[Feature]) -> Vec<Feature> {
+pub(super) fn grantable(
+    errors: &mut FieldErrors,
+    keys: &[String],
+    allowed: &[Feature],
+) -> Vec<Feature> {
     let mut features = Vec::new();
     for key in keys {
         match Feature::from_key(key) {
@@ -251,7 +257,7 @@ fn grantable(errors: &mut FieldErrors, keys: &[String], allowed: &[Feature]) -> 
 }
 
 /// Where a new client goes: a partner or group the actor may add clients to.
-async fn client_home(
+pub(super) async fn client_home(
     state: &AppState,
     actor: &Actor,
     group: &str,
@@ -384,7 +390,7 @@ pub async fn create_client(
 }
 
 /// The client `id` after checking the actor holds `permission` there.
-async fn authorized_client(
+pub(super) async fn authorized_client(
     state: &AppState,
     actor: &Actor,
     permission: Permission,
@@ -396,7 +402,7 @@ async fn authorized_client(
         .ok_or(AppError::NotFound)
 }
 
-async fn stale(db: &Db, id: NodeId) -> AppError {
+pub(super) async fn stale(db: &Db, id: NodeId) -> AppError {
     stale_conflict(db.pool(), id, "client account").await
 }
 
@@ -444,355 +450,10 @@ pub async fn client_view(
                 != PermissionSet::NONE,
         can_grant_support: actor.grants_support_to(id),
         can_view_access_history: held.contains(Permission::ViewAccessHistory),
-        support_access: crate::impersonation::service::support_access(&state.db, id).await?,
+        support_access: crate::impersonation::support::support_access(&state.db, id).await?,
         move_targets,
     })
 }
-
-pub async fn update_company(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
-    id: NodeId,
-    form: &CompanyForm,
-    version: i64,
-) -> Result<(), AppError> {
-    let client = authorized_client(state, actor, Permission::ManageClients, id).await?;
-    let mut errors = FieldErrors::default();
-    let (company, tags) = validate_company(form, &mut errors);
-    errors.into_result()?;
-    let before_tags = tags_of(state.db.pool(), id).await?;
-    let mut tx = state.db.begin().await?;
-    if !repo::update_company(&mut tx, id, &company, &tags, version).await? {
-        drop(tx);
-        return Err(stale(&state.db, id).await);
-    }
-    record(
-        &mut tx,
-        AuditEvent::at_node(
-            actor.acting(),
-            id,
-            "client.company_updated",
-            json!({
-                "before": { "company": client.company, "tags": before_tags },
-                "after": { "company": company, "tags": tags },
-            }),
-            address,
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-pub async fn set_status(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
-    id: NodeId,
-    status: ClientStatus,
-    version: i64,
-) -> Result<(), AppError> {
-    let client = authorized_client(state, actor, Permission::ManageClients, id).await?;
-    if status == ClientStatus::Pending {
-        return Err(AppError::forbidden(
-            "An account can be activated or suspended, not made pending again.",
-        ));
-    }
-    let mut tx = state.db.begin().await?;
-    if !repo::set_status(&mut tx, id, status, version).await? {
-        drop(tx);
-        return Err(stale(&state.db, id).await);
-    }
-    let action = match status {
-        ClientStatus::Suspended => "client.suspended",
-        _ => "client.activated",
-    };
-    record(
-        &mut tx,
-        AuditEvent::at_node(actor.acting(), id, action, json!({ "before": { "status": client.status.key() }, "after": { "status": status.key() } }), address),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-pub async fn modify_features(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
-    id: NodeId,
-    feature_keys: &[String],
-    seat_limit: &str,
-    version: i64,
-) -> Result<(), AppError> {
-    let client = authorized_client(state, actor, Permission::ManageClients, id).await?;
-    let allowed = grantable_features(state.db.pool(), client.partner_id).await?;
-    let before = features_of(state.db.pool(), id).await?;
-    let mut errors = FieldErrors::default();
-    let features = grantable(&mut errors, feature_keys, &allowed);
-    let seats = whole_number(&mut errors, "seat_limit", seat_limit, 1..=MAX_SEATS);
-    errors.into_result()?;
-
-    let mut tx = state.db.begin().await?;
-    // Counted inside the transaction, so a user added meanwhile is not left seatless.
-    let used = seats_used(&mut *tx, id).await?;
-    if seats < used {
-        return Err(AppError::field(
-            "seat_limit",
-            format!("{used} users already hold seats here: the limit cannot go below {used}."),
-        ));
-    }
-    if !repo::set_features_and_seats(&mut tx, id, &features, seats, version).await? {
-        drop(tx);
-        return Err(stale(&state.db, id).await);
-    }
-    record(
-        &mut tx,
-        AuditEvent::at_node(
-            actor.acting(),
-            id,
-            "client.features_changed",
-            json!({
-                "before": { "features": before, "seat_limit": client.seat_limit },
-                "after": { "features": features, "seat_limit": seats },
-            }),
-            address,
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-pub async fn top_up(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
-    id: NodeId,
-    credit: CreditKind,
-    amount: &str,
-    note: &str,
-) -> Result<i64, AppError> {
-    authorized_client(state, actor, Permission::ManageClients, id).await?;
-    let mut errors = FieldErrors::default();
-    let amount = whole_number(&mut errors, "amount", amount, 1..=MAX_CREDIT_GRANT);
-    let note = note.trim();
-    if note.chars().count() > MAX_TEXT {
-        errors.add("note", format!("Use at most {MAX_TEXT} characters."));
-    }
-    errors.into_result()?;
-    let mut tx = state.db.begin().await?;
-    let balance = add_credit_entry(
-        &mut tx,
-        NewCreditEntry {
-            client: id,
-            credit,
-            entry_type: EntryType::TopUp,
-            amount,
-            note: if note.is_empty() { "Top-up" } else { note },
-            actor: Some(actor.acting().user),
-        },
-    )
-    .await?
-    .ok_or(AppError::Internal)?;
-    record(
-        &mut tx,
-        AuditEvent::at_node(actor.acting(), id, "client.credits_added", json!({ "after": { "credit": credit.key(), "amount": amount, "balance": balance, "note": note } }), address),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(balance)
-}
-
-/// Debits usage from a client's ledger, refusing what the balance cannot cover. Called
-/// by the platform's ingestion of calls and messages, not by people.
-pub async fn record_usage(
-    db: &Db,
-    id: NodeId,
-    credit: CreditKind,
-    amount: i64,
-    note: &str,
-) -> Result<i64, AppError> {
-    let mut tx = db.begin().await?;
-    let balance = add_credit_entry(
-        &mut tx,
-        NewCreditEntry {
-            client: id,
-            credit,
-            entry_type: EntryType::Usage,
-            amount: -amount.abs(),
-            note,
-            actor: None,
-        },
-    )
-    .await?;
-    match balance {
-        Some(balance) => {
-            tx.commit().await?;
-            Ok(balance)
-        }
-        None => Err(AppError::Conflict(format!(
-            "Not enough {} left for this usage.",
-            credit.label().to_lowercase()
-        ))),
-    }
-}
-
-/// Shows the SSO token; every reveal is recorded.
-pub async fn reveal_sso_token(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
-    id: NodeId,
-) -> Result<String, AppError> {
-    authorized_client(state, actor, Permission::ManageClients, id).await?;
-    let mut tx = state.db.begin().await?;
-    let token = crate::auth::repo::sso_token(&mut *tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    record(
-        &mut tx,
-        AuditEvent::at_node(
-            actor.acting(),
-            id,
-            "client.sso_token_revealed",
-            json!({}),
-            address,
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(token)
-}
-
-/// Replaces the SSO token: links signed with the old one stop working at once.
-pub async fn rotate_sso_token(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
-    id: NodeId,
-    confirmed: bool,
-) -> Result<String, AppError> {
-    authorized_client(state, actor, Permission::ManageClients, id).await?;
-    if !confirmed {
-        return Err(AppError::field(
-            "confirm",
-            "Tick the box to confirm: links signed with the current token stop working.",
-        ));
-    }
-    let token = random_token();
-    let mut tx = state.db.begin().await?;
-    repo::set_sso_token(&mut *tx, id, &token).await?;
-    record(
-        &mut tx,
-        AuditEvent::at_node(
-            actor.acting(),
-            id,
-            "client.sso_token_rotated",
-            json!({}),
-            address,
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(token)
-}
-
-/// Moves a client account to another group of the same partner.
-pub async fn move_client(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
-    id: NodeId,
-    group: &str,
-    version: i64,
-) -> Result<(), AppError> {
-    let client = authorized_client(state, actor, Permission::ManageClients, id).await?;
-    let (group, partner) = client_home(state, actor, group).await?;
-    if partner != client.partner_id {
-        return Err(AppError::field(
-            "group",
-            "A client account can only move within its partner.",
-        ));
-    }
-    let mut tx = state.db.begin().await?;
-    // A move is a change of the client record too: stale copies must not win.
-    if !repo::bump_version(&mut *tx, id, version).await? {
-        drop(tx);
-        return Err(stale(&state.db, id).await);
-    }
-    move_subtree(&mut tx, id, group).await?;
-    record(
-        &mut tx,
-        AuditEvent::at_node(
-            actor.acting(),
-            id,
-            "client.moved",
-            json!({ "before": { "group": client.group_id.0 }, "after": { "group": group.0 } }),
-            address,
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// What the account's Client Users must verify before first access.
-pub async fn set_verification(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
-    id: NodeId,
-    policy: VerificationPolicy,
-    version: i64,
-) -> Result<(), AppError> {
-    let client = authorized_client(state, actor, Permission::ManageClients, id).await?;
-    let mut tx = state.db.begin().await?;
-    if !repo::set_verification(&mut *tx, id, policy, version).await? {
-        drop(tx);
-        return Err(stale(&state.db, id).await);
-    }
-    record(
-        &mut tx,
-        AuditEvent::at_node(actor.acting(), id, "client.verification_set", json!({ "before": { "verification": client.verification.key() }, "after": { "verification": policy.key() } }), address),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// The client's own status text for the operators who answer its calls.
-pub async fn set_operator_status(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
-    id: NodeId,
-    text: &str,
-    version: i64,
-) -> Result<(), AppError> {
-    let client = authorized_client(state, actor, Permission::ManageAccountContent, id).await?;
-    let text = text.trim();
-    if text.chars().count() > MAX_OPERATOR_STATUS {
-        return Err(AppError::field(
-            "operator_status",
-            format!("Use at most {MAX_OPERATOR_STATUS} characters."),
-        ));
-    }
-    let mut tx = state.db.begin().await?;
-    if !repo::set_operator_status(&mut *tx, id, text, version).await? {
-        drop(tx);
-        return Err(stale(&state.db, id).await);
-    }
-    record(
-        &mut tx,
-        AuditEvent::at_node(actor.acting(), id, "client.operator_status_set", json!({ "before": { "operator_status": client.operator_status }, "after": { "operator_status": text } }), address),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

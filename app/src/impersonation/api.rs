@@ -12,7 +12,7 @@ use crate::error::AppError;
 #[server]
 pub async fn get_log_in_as_options(account: NodeId) -> Result<LogInAsOptions, AppError> {
     let (state, actor, _) = crate::auth::actor::request_actor().await?;
-    super::service::log_in_as_options(&state, &actor, account).await
+    super::start_stop::log_in_as_options(&state, &actor, account).await
 }
 
 /// As `get_log_in_as_options`, for a user strictly below the impersonator: starts an
@@ -31,7 +31,7 @@ pub async fn start_impersonation(
     use crate::request::{set_cookie, Client};
     let (state, actor, _) = crate::auth::actor::request_actor().await?;
     let client = Client::current(&state)?;
-    let request = super::service::StartRequest {
+    let request = super::start_stop::StartRequest {
         account,
         mode,
         target,
@@ -41,7 +41,7 @@ pub async fn start_impersonation(
     };
     let replacing = session::token_of(&state, &client).ok();
     let (token, landing) =
-        super::service::start(&state, &actor, &client, replacing, request).await?;
+        super::start_stop::start(&state, &actor, &client, replacing, request).await?;
     set_cookie(&session::session_cookie(&state.settings, &token))?;
     crate::request::redirect_plain_form(&landing)?;
     Ok(landing)
@@ -56,7 +56,7 @@ pub async fn stop_impersonation() -> Result<String, AppError> {
     let state = crate::request::state()?;
     let client = Client::current(&state)?;
     let token = session::token_of(&state, &client)?;
-    let (new_token, return_to) = super::service::stop(&state, &client, token).await?;
+    let (new_token, return_to) = super::start_stop::stop(&state, &client, token).await?;
     set_cookie(&session::session_cookie(&state.settings, &new_token))?;
     crate::request::redirect_plain_form(&return_to)?;
     Ok(return_to)
@@ -70,14 +70,14 @@ pub async fn poll_presence() -> Result<Presence, AppError> {
     let state = crate::request::state()?;
     let client = Client::current(&state)?;
     let token = crate::auth::session::token_of(&state, &client)?;
-    super::service::presence(&state, token).await
+    super::start_stop::presence(&state, token).await
 }
 
 /// GrantSupportAccess at the account, as oneself: grants support access for `days`.
 #[server]
 pub async fn grant_support_access(account: NodeId, days: String) -> Result<(), AppError> {
     let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::service::set_support_access(&state, &actor, &address, account, Some(days)).await
+    super::support::set_support_access(&state, &actor, &address, account, Some(days)).await
 }
 
 /// GrantSupportAccess at the account, as oneself: withdraws support access; support
@@ -85,14 +85,14 @@ pub async fn grant_support_access(account: NodeId, days: String) -> Result<(), A
 #[server]
 pub async fn revoke_support_access(account: NodeId) -> Result<(), AppError> {
     let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::service::set_support_access(&state, &actor, &address, account, None).await
+    super::support::set_support_access(&state, &actor, &address, account, None).await
 }
 
 /// OpenGrantedAccounts somewhere: the accounts there that grant support access now.
 #[server]
 pub async fn list_granted_accounts() -> Result<Vec<GrantedAccount>, AppError> {
     let (state, actor, _) = crate::auth::actor::request_actor().await?;
-    super::service::granted_accounts(&state, &actor).await
+    super::support::granted_accounts(&state, &actor).await
 }
 
 /// ViewAccessHistory at the account: who came in by impersonation, why, and what
@@ -100,5 +100,5 @@ pub async fn list_granted_accounts() -> Result<Vec<GrantedAccount>, AppError> {
 #[server]
 pub async fn get_access_history(account: NodeId) -> Result<AccessHistory, AppError> {
     let (state, actor, _) = crate::auth::actor::request_actor().await?;
-    super::service::access_history(&state, &actor, account).await
+    super::history::access_history(&state, &actor, account).await
 }

@@ -9,8 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::api::{poll_presence, StopImpersonation};
-use crate::auth::BannerFacts;
-use crate::auth::{use_current_user, CurrentUser};
+use crate::auth::{use_current_user, BannerFacts, CurrentUser};
 use crate::components::field::{action_error, FormAlert};
 use crate::components::revision::on_success;
 use crate::core::Mode;

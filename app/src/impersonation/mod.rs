@@ -6,6 +6,8 @@
 pub mod access_page;
 pub mod api;
 pub mod banner;
+#[cfg(feature = "ssr")]
+pub mod history;
 pub mod log_in_as_page;
 pub mod support_card;
 pub mod support_page;
@@ -15,14 +17,13 @@ pub mod presence;
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
-pub mod service;
+pub mod start_stop;
+#[cfg(feature = "ssr")]
+pub mod support;
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::ImpersonationId;
-use crate::core::Mode;
-use crate::core::NodeId;
-use crate::core::UserId;
+use crate::core::{ImpersonationId, Mode, NodeId, UserId};
 
 /// How long an impersonation may last, in minutes: the choices offered at start.
 pub const DURATION_CHOICES: [i64; 5] = [15, 30, 60, 120, 240];

@@ -6,9 +6,7 @@ use sqlx::Row;
 
 use crate::auth::repo::presence_key;
 use crate::core::roles::RoleSet;
-use crate::core::NodeId;
-use crate::core::UserId;
-use crate::core::{ImpersonationId, Mode};
+use crate::core::{ImpersonationId, Mode, NodeId, UserId};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::impersonation::PresentPerson;

@@ -6,9 +6,7 @@ use crate::auth::repo::{
     granter_still_may, impersonation_from_row, ImpersonationRecord, IMPERSONATION_COLUMNS,
 };
 use crate::core::roles::RoleSet;
-use crate::core::NodeId;
-use crate::core::{ImpersonationId, Mode};
-use crate::core::{UserId, UserStatus};
+use crate::core::{ImpersonationId, Mode, NodeId, UserId, UserStatus};
 use crate::error::AppError;
 
 pub struct NewImpersonation<'a> {

@@ -60,7 +60,7 @@ pub async fn redirect_before_rendering(
 /// withdrawn) goes back to where it started, signed in as the person really acting.
 async fn back_from_ended_impersonation(state: &AppState, client: &Client) -> Option<Response> {
     let token = session::token_of(state, client).ok()?;
-    let (new_token, return_to) = crate::impersonation::service::stop(state, client, token)
+    let (new_token, return_to) = crate::impersonation::start_stop::stop(state, client, token)
         .await
         .ok()?;
     let cookie = session::session_cookie(&state.settings, &new_token);

@@ -12,8 +12,7 @@ pub mod repo;
 pub mod settings;
 pub mod settings_page;
 
-use crate::core::NodeId;
-use crate::core::NodeKind;
+use crate::core::{NodeId, NodeKind};
 use serde::{Deserialize, Serialize};
 
 /// The node named by the page's `:id` route segment, if it names one.

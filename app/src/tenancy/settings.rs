@@ -15,8 +15,7 @@ use crate::auth::actor::Actor;
 use crate::core::brand::Brand;
 use crate::core::roles::Permission;
 use crate::core::validate::email_problem;
-use crate::core::Feature;
-use crate::core::{NodeId, NodeKind};
+use crate::core::{Feature, NodeId, NodeKind};
 use crate::error::{AppError, FieldErrors};
 use crate::state::AppState;
 use crate::tenancy::brand::{

@@ -3,8 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::core::NodeId;
-use crate::core::UserId;
+use crate::core::{NodeId, UserId};
 use crate::error::AppError;
 use crate::users::{InviteForm, InviteOptions, Invited, NodeUsers, UserAtNode, UserQuery};
 
@@ -41,7 +40,7 @@ pub async fn set_user_roles(
     #[server(default)] roles: Vec<String>,
 ) -> Result<(), AppError> {
     let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::service::set_roles(&state, &actor, &address, node, user, &roles, version).await?;
+    super::role_editor::set_roles(&state, &actor, &address, node, user, &roles, version).await?;
     back_to_user(node, user)
 }
 
@@ -49,14 +48,14 @@ pub async fn set_user_roles(
 #[server]
 pub async fn get_invite_options(node: NodeId) -> Result<InviteOptions, AppError> {
     let (state, actor, _) = crate::auth::actor::request_actor().await?;
-    super::service::invite_options(&state, &actor, node).await
+    super::invites::invite_options(&state, &actor, node).await
 }
 
 /// ManageUsers at the form's node, and every chosen role's permissions held there.
 #[server]
 pub async fn invite_user(#[server(flatten)] form: InviteForm) -> Result<Invited, AppError> {
     let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    let invited = super::service::invite(&state, &actor, &address, &form).await?;
+    let invited = super::invites::invite(&state, &actor, &address, &form).await?;
     back_to_user(invited.node, invited.user)?;
     Ok(invited)
 }
@@ -65,7 +64,7 @@ pub async fn invite_user(#[server(flatten)] form: InviteForm) -> Result<Invited,
 #[server]
 pub async fn resend_invite(node: NodeId, user: UserId) -> Result<(), AppError> {
     let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::service::resend_invite(&state, &actor, &address, node, user).await?;
+    super::account_actions::resend_invite(&state, &actor, &address, node, user).await?;
     back_to_user(node, user)
 }
 
@@ -73,7 +72,7 @@ pub async fn resend_invite(node: NodeId, user: UserId) -> Result<(), AppError> {
 #[server]
 pub async fn remove_user_access(node: NodeId, user: UserId) -> Result<(), AppError> {
     let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::service::remove_access(&state, &actor, &address, node, user).await?;
+    super::account_actions::remove_access(&state, &actor, &address, node, user).await?;
     crate::request::redirect_plain_form(&crate::paths::node_users(node))
 }
 
@@ -81,7 +80,7 @@ pub async fn remove_user_access(node: NodeId, user: UserId) -> Result<(), AppErr
 #[server]
 pub async fn set_user_enabled(node: NodeId, user: UserId, enabled: bool) -> Result<(), AppError> {
     let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::service::set_enabled(&state, &actor, &address, node, user, enabled).await?;
+    super::account_actions::set_enabled(&state, &actor, &address, node, user, enabled).await?;
     back_to_user(node, user)
 }
 
@@ -90,5 +89,5 @@ pub async fn set_user_enabled(node: NodeId, user: UserId, enabled: bool) -> Resu
 #[server]
 pub async fn set_generated_password(node: NodeId, user: UserId) -> Result<String, AppError> {
     let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::service::set_generated_password(&state, &actor, &address, node, user).await
+    super::account_actions::set_generated_password(&state, &actor, &address, node, user).await
 }

@@ -1,11 +1,17 @@
 //! People: platform-wide unique email, name, language, status and memberships; the
 //! users of a node, the role editor and invites.
 
+#[cfg(feature = "ssr")]
+pub mod account_actions;
 pub mod api;
 pub mod form;
 pub mod invite_page;
 #[cfg(feature = "ssr")]
+pub mod invites;
+#[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod role_editor;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod user_page;
@@ -14,9 +20,7 @@ pub mod users_page;
 use serde::{Deserialize, Serialize};
 
 use crate::core::roles::{Role, RoleSet};
-use crate::core::UserId;
-use crate::core::UserStatus;
-use crate::core::{NodeId, NodeKind};
+use crate::core::{NodeId, NodeKind, UserId, UserStatus};
 use crate::keyed_enum;
 
 keyed_enum! {

@@ -5,8 +5,7 @@ use sqlx::{Any, AnyConnection, Executor, Row};
 use crate::auth::repo::{user_from_row, UserRecord, USER_COLUMNS};
 use crate::core::roles::{Role, RoleSet};
 use crate::core::validate::normalize_email;
-use crate::core::NodeId;
-use crate::core::{UserId, UserStatus};
+use crate::core::{NodeId, UserId, UserStatus};
 use crate::db::{flag_value, now_ms, violates, Tx};
 use crate::error::AppError;
 

@@ -12,13 +12,14 @@ use app::auth::repo::find_by_email;
 use app::auth::repo::sso_token;
 use app::auth::sso::{redeem, SsoLink};
 use app::auth::LinkPurpose;
+use app::clients::changes::{
+    modify_features, move_client, record_usage, reveal_sso_token, rotate_sso_token,
+    set_operator_status, set_status, top_up, update_company,
+};
 use app::clients::directory::{DirectoryQuery, SortKey};
 use app::clients::directory_sql::{directory_rows, directory_rows_driven, Driver, Scope};
 use app::clients::repo::{add_credit_entry, client_record, ledger_sum, NewCreditEntry};
-use app::clients::service::{
-    client_view, create_client, directory, modify_features, move_client, record_usage,
-    reveal_sso_token, rotate_sso_token, set_operator_status, set_status, top_up, update_company,
-};
+use app::clients::service::{client_view, create_client, directory};
 use app::clients::{CompanyForm, CompanyInfo, CreditKind, EntryType, NewClientForm};
 use app::core::roles::{Role, RoleSet};
 use app::core::NodeId;

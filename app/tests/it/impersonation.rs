@@ -13,8 +13,8 @@ use app::auth::actor::Actor;
 use app::auth::repo::{find_by_id, mark_email_verified};
 use app::auth::repo::{find_impersonation as find, ImpersonationRecord};
 use app::auth::session::{close_session, open_session, resolve, SignInMethod};
+use app::clients::changes::set_operator_status;
 use app::clients::repo::client_record;
-use app::clients::service::set_operator_status;
 use app::core::roles::{Permission, PermissionSet, Role, RoleSet};
 use app::core::ClientStatus;
 use app::core::NodeId;
@@ -22,20 +22,19 @@ use app::core::{EndReason, ImpersonationId, Mode};
 use app::core::{UserId, UserStatus};
 use app::db::{now_ms, Db};
 use app::error::AppError;
-use app::impersonation::service::{
-    access_history, granted_accounts, log_in_as_options, presence, set_support_access, start, stop,
-    StartRequest,
-};
+use app::impersonation::history::access_history;
+use app::impersonation::start_stop::{log_in_as_options, presence, start, stop, StartRequest};
+use app::impersonation::support::{granted_accounts, set_support_access};
 use app::impersonation::Presence;
 use app::password::Passwords;
 use app::request::Client;
 use app::state::{AppState, Settings};
+use app::users::account_actions::{remove_access, set_enabled, set_generated_password};
+use app::users::invites::invite as invite_user;
 use app::users::repo::{
     insert_user, membership_at, replace_roles, set_membership, set_status, NewUser,
 };
-use app::users::service::{
-    invite as invite_user, node_users, remove_access, set_enabled, set_generated_password,
-};
+use app::users::service::node_users;
 use app::users::{InviteForm, PasswordChoice, UserQuery};
 use common::on_every_database;
 use fixtures::{actor_with, build_tree, Tree};
@@ -1081,7 +1080,7 @@ async fn set_account_status(
         .unwrap()
         .unwrap()
         .version;
-    app::clients::service::set_status(state, actor, ADDRESS, account, status, version)
+    app::clients::changes::set_status(state, actor, ADDRESS, account, status, version)
         .await
         .unwrap();
 }

@@ -20,10 +20,13 @@ use app::error::AppError;
 use app::password::Passwords;
 use app::request::Client;
 use app::state::{AppState, Settings};
-use app::users::service::{
-    invite, invite_options, node_users, remove_access, resend_invite, set_enabled,
-    set_generated_password, set_roles, user_at_node,
+use app::users::account_actions::{
+    remove_access, resend_invite, set_enabled, set_generated_password,
 };
+use app::users::invites::invite;
+use app::users::invites::invite_options;
+use app::users::role_editor::set_roles;
+use app::users::service::{node_users, user_at_node};
 use app::users::{InviteForm, UserQuery};
 use browser::client_at;
 use common::on_every_database;

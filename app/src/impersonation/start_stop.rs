@@ -12,26 +12,18 @@ use serde_json::json;
 
 use super::presence;
 use super::presence::Visitor;
-use crate::audit_trail::{record, AuditEvent};
 use crate::auth::actor::{seconds_left, Actor};
 use crate::auth::impersonating::{bound_in, eligible_target, may_act_as, record_about, Ineligible};
-use crate::auth::repo::ancestors;
-use crate::auth::repo::find_by_id;
-use crate::auth::repo::is_suspended;
-use crate::auth::repo::{find_impersonation, leave_presence, live_grant, ImpersonationRecord};
-use crate::auth::session::{self, hash_token};
+use crate::auth::repo::{ancestors, find_impersonation, is_suspended, leave_presence};
+use crate::auth::session;
+use crate::auth::session::hash_token;
 use crate::core::roles::{Permission, PermissionSet};
-use crate::core::time::timestamp;
-use crate::core::UserId;
-use crate::core::{EndReason, Mode};
-use crate::core::{NodeId, NodeKind};
-use crate::db::{now_ms, Db};
+use crate::core::{EndReason, Mode, NodeId, NodeKind, UserId};
+use crate::db::now_ms;
 use crate::error::{AppError, FieldErrors};
-use crate::impersonation::repo;
 use crate::impersonation::repo::NewImpersonation;
 use crate::impersonation::{
-    AccessHistory, GrantedAccount, LogInAsOptions, Presence, TargetChoice, Visit, VisitChange,
-    DURATION_CHOICES, GRANT_DAYS, MAX_REASON,
+    repo, LogInAsOptions, Presence, TargetChoice, DURATION_CHOICES, MAX_REASON,
 };
 use crate::password::random_token;
 use crate::request::Client;
@@ -108,7 +100,7 @@ pub async fn acted_as_by(
     targets(state, actor, account, bound).await
 }
 
-async fn targets(
+pub async fn targets(
     state: &AppState,
     actor: &Actor,
     account: NodeId,
@@ -356,172 +348,5 @@ pub async fn presence(state: &AppState, token: &str) -> Result<Presence, AppErro
         None => Presence::InOwnAccount {
             support: others.into_iter().filter(|p| p.impersonating).collect(),
         },
-    })
-}
-
-/// The support access `account` grants now, as its page says it.
-pub async fn support_access(db: &Db, account: NodeId) -> Result<Option<String>, AppError> {
-    let grant = live_grant(db.pool(), account, now_ms()).await?;
-    Ok(grant.map(|grant| {
-        format!(
-            "Granted by {} until {}",
-            grant.granted_by,
-            timestamp(grant.expires_at)
-        )
-    }))
-}
-
-/// Grants support access to `account` for `days` (replacing a grant in force), or
-/// withdraws it when `days` is none.
-pub async fn set_support_access(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
-    account: NodeId,
-    days: Option<String>,
-) -> Result<(), AppError> {
-    if actor.permissions_at(&state.db, account).await? == PermissionSet::NONE {
-        return Err(AppError::NotFound);
-    }
-    actor.not_impersonating("Granting support access")?;
-    if !actor.grants_support_to(account) {
-        return Err(AppError::forbidden(
-            "Support access is granted by the account's own admins.",
-        ));
-    }
-    let days = match days {
-        Some(days) => Some(
-            days.trim()
-                .parse::<i64>()
-                .ok()
-                .filter(|days| GRANT_DAYS.contains(days))
-                .ok_or_else(|| AppError::field("days", "Choose for how long."))?,
-        ),
-        None => None,
-    };
-    let now = now_ms();
-    let mut tx = state.db.begin().await?;
-    let revoked = repo::revoke_grants(&mut tx, account, actor.user().id, now).await?;
-    let (action, details) = match days {
-        Some(days) => {
-            let expires_at = now + days * 86_400_000;
-            repo::insert_grant(&mut tx, account, actor.user().id, now, expires_at).await?;
-            (
-                "support.granted",
-                json!({ "after": { "days": days, "until": timestamp(expires_at) } }),
-            )
-        }
-        None if revoked == 0 => return Ok(()),
-        None => ("support.revoked", json!({})),
-    };
-    record(
-        &mut tx,
-        AuditEvent::at_node(actor.acting(), account, action, details, address),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// The accounts that grant the actor's support access now, with their users.
-pub async fn granted_accounts(
-    state: &AppState,
-    actor: &Actor,
-) -> Result<Vec<GrantedAccount>, AppError> {
-    if actor.impersonation().is_some() {
-        return Ok(Vec::new());
-    }
-    let roots: Vec<NodeId> = actor
-        .holding(Permission::OpenGrantedAccounts)
-        .map(|m| m.node_id)
-        .collect();
-    if roots.is_empty() {
-        return Err(AppError::forbidden(
-            "Only support staff have a list of accounts that granted support access.",
-        ));
-    }
-    let now = now_ms();
-    let mut accounts = Vec::new();
-    for (account, name, until) in repo::granting_accounts(state.db.pool(), &roots, now).await? {
-        let bound = bound_in(&state.db, actor.memberships(), account, now).await?;
-        accounts.push(GrantedAccount {
-            account,
-            partner: crate::tenancy::repo::path_names(state.db.pool(), account)
-                .await?
-                .into_iter()
-                .nth(1)
-                .unwrap_or_default(),
-            name,
-            until: timestamp(until),
-            users: targets(state, actor, account, bound).await?,
-        });
-    }
-    Ok(accounts)
-}
-
-/// Who came into `account` by impersonation, why, and what they changed.
-pub async fn access_history(
-    state: &AppState,
-    actor: &Actor,
-    account: NodeId,
-) -> Result<AccessHistory, AppError> {
-    actor
-        .require(&state.db, Permission::ViewAccessHistory, account)
-        .await?;
-    let node = get_node(state.db.pool(), account)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let now = now_ms();
-    let mut visits = Vec::new();
-    for record in repo::of_account(state.db.pool(), account, 100).await? {
-        visits.push(visit(state, &record, now).await?);
-    }
-    Ok(AccessHistory {
-        account_name: node.name,
-        visits,
-    })
-}
-
-async fn visit(
-    state: &AppState,
-    record: &ImpersonationRecord,
-    now: i64,
-) -> Result<Visit, AppError> {
-    let name_of = |user: UserId| async move {
-        Ok::<_, AppError>(
-            find_by_id(state.db.pool(), user)
-                .await?
-                .map(|user| user.name)
-                .unwrap_or_default(),
-        )
-    };
-    let who = name_of(record.impersonator).await?;
-    let acting_as = match record.target {
-        Some(target) => name_of(target).await?,
-        None => String::new(),
-    };
-    let ended = match (record.ended_at, record.end_reason) {
-        (Some(at), Some(reason)) => format!("{} at {}", reason.label(), timestamp(at)),
-        _ if now >= record.expires_at => "Time ran out".to_string(),
-        _ => "In the account now".to_string(),
-    };
-    let changes = repo::changes_through(state.db.pool(), record.id)
-        .await?
-        .into_iter()
-        .map(|(at, action, details)| VisitChange {
-            when: timestamp(at),
-            action,
-            details,
-        })
-        .collect();
-    Ok(Visit {
-        id: record.id,
-        who,
-        mode: record.mode,
-        acting_as,
-        reason: record.reason.clone(),
-        started: timestamp(record.started_at),
-        ended,
-        changes,
     })
 }

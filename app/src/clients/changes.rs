@@ -1,0 +1,368 @@
+//! What may be changed about a client account once it exists: its company details,
+//! status, features and seats, credits, SSO token, place in the tree, verification
+//! policy and the status its operators read; each change checked, versioned and on
+//! the record.
+
+use serde_json::json;
+
+use crate::audit_trail::{record, AuditEvent};
+use crate::auth::actor::Actor;
+use crate::clients::repo::{
+    add_credit_entry, features_of, grantable_features, seats_used, tags_of, NewCreditEntry,
+};
+use crate::clients::service::{
+    authorized_client, client_home, grantable, stale, validate_company, whole_number,
+    MAX_OPERATOR_STATUS, MAX_TEXT,
+};
+use crate::clients::{repo, CompanyForm, CreditKind, EntryType, MAX_CREDIT_GRANT, MAX_SEATS};
+use crate::core::roles::Permission;
+use crate::core::{ClientStatus, NodeId, VerificationPolicy};
+use crate::db::Db;
+use crate::error::{AppError, FieldErrors};
+use crate::password::random_token;
+use crate::state::AppState;
+use crate::tenancy::repo::move_subtree;
+
+pub async fn update_company(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    id: NodeId,
+    form: &CompanyForm,
+    version: i64,
+) -> Result<(), AppError> {
+    let client = authorized_client(state, actor, Permission::ManageClients, id).await?;
+    let mut errors = FieldErrors::default();
+    let (company, tags) = validate_company(form, &mut errors);
+    errors.into_result()?;
+    let before_tags = tags_of(state.db.pool(), id).await?;
+    let mut tx = state.db.begin().await?;
+    if !repo::update_company(&mut tx, id, &company, &tags, version).await? {
+        drop(tx);
+        return Err(stale(&state.db, id).await);
+    }
+    record(
+        &mut tx,
+        AuditEvent::at_node(
+            actor.acting(),
+            id,
+            "client.company_updated",
+            json!({
+                "before": { "company": client.company, "tags": before_tags },
+                "after": { "company": company, "tags": tags },
+            }),
+            address,
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn set_status(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    id: NodeId,
+    status: ClientStatus,
+    version: i64,
+) -> Result<(), AppError> {
+    let client = authorized_client(state, actor, Permission::ManageClients, id).await?;
+    if status == ClientStatus::Pending {
+        return Err(AppError::forbidden(
+            "An account can be activated or suspended, not made pending again.",
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    if !repo::set_status(&mut tx, id, status, version).await? {
+        drop(tx);
+        return Err(stale(&state.db, id).await);
+    }
+    let action = match status {
+        ClientStatus::Suspended => "client.suspended",
+        _ => "client.activated",
+    };
+    record(
+        &mut tx,
+        AuditEvent::at_node(actor.acting(), id, action, json!({ "before": { "status": client.status.key() }, "after": { "status": status.key() } }), address),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn modify_features(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    id: NodeId,
+    feature_keys: &[String],
+    seat_limit: &str,
+    version: i64,
+) -> Result<(), AppError> {
+    let client = authorized_client(state, actor, Permission::ManageClients, id).await?;
+    let allowed = grantable_features(state.db.pool(), client.partner_id).await?;
+    let before = features_of(state.db.pool(), id).await?;
+    let mut errors = FieldErrors::default();
+    let features = grantable(&mut errors, feature_keys, &allowed);
+    let seats = whole_number(&mut errors, "seat_limit", seat_limit, 1..=MAX_SEATS);
+    errors.into_result()?;
+
+    let mut tx = state.db.begin().await?;
+    // Counted inside the transaction, so a user added meanwhile is not left seatless.
+    let used = seats_used(&mut *tx, id).await?;
+    if seats < used {
+        return Err(AppError::field(
+            "seat_limit",
+            format!("{used} users already hold seats here: the limit cannot go below {used}."),
+        ));
+    }
+    if !repo::set_features_and_seats(&mut tx, id, &features, seats, version).await? {
+        drop(tx);
+        return Err(stale(&state.db, id).await);
+    }
+    record(
+        &mut tx,
+        AuditEvent::at_node(
+            actor.acting(),
+            id,
+            "client.features_changed",
+            json!({
+                "before": { "features": before, "seat_limit": client.seat_limit },
+                "after": { "features": features, "seat_limit": seats },
+            }),
+            address,
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn top_up(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    id: NodeId,
+    credit: CreditKind,
+    amount: &str,
+    note: &str,
+) -> Result<i64, AppError> {
+    authorized_client(state, actor, Permission::ManageClients, id).await?;
+    let mut errors = FieldErrors::default();
+    let amount = whole_number(&mut errors, "amount", amount, 1..=MAX_CREDIT_GRANT);
+    let note = note.trim();
+    if note.chars().count() > MAX_TEXT {
+        errors.add("note", format!("Use at most {MAX_TEXT} characters."));
+    }
+    errors.into_result()?;
+    let mut tx = state.db.begin().await?;
+    let balance = add_credit_entry(
+        &mut tx,
+        NewCreditEntry {
+            client: id,
+            credit,
+            entry_type: EntryType::TopUp,
+            amount,
+            note: if note.is_empty() { "Top-up" } else { note },
+            actor: Some(actor.acting().user),
+        },
+    )
+    .await?
+    .ok_or(AppError::Internal)?;
+    record(
+        &mut tx,
+        AuditEvent::at_node(actor.acting(), id, "client.credits_added", json!({ "after": { "credit": credit.key(), "amount": amount, "balance": balance, "note": note } }), address),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(balance)
+}
+
+/// Debits usage from a client's ledger, refusing what the balance cannot cover. Called
+/// by the platform's ingestion of calls and messages, not by people.
+pub async fn record_usage(
+    db: &Db,
+    id: NodeId,
+    credit: CreditKind,
+    amount: i64,
+    note: &str,
+) -> Result<i64, AppError> {
+    let mut tx = db.begin().await?;
+    let balance = add_credit_entry(
+        &mut tx,
+        NewCreditEntry {
+            client: id,
+            credit,
+            entry_type: EntryType::Usage,
+            amount: -amount.abs(),
+            note,
+            actor: None,
+        },
+    )
+    .await?;
+    match balance {
+        Some(balance) => {
+            tx.commit().await?;
+            Ok(balance)
+        }
+        None => Err(AppError::Conflict(format!(
+            "Not enough {} left for this usage.",
+            credit.label().to_lowercase()
+        ))),
+    }
+}
+
+/// Shows the SSO token; every reveal is recorded.
+pub async fn reveal_sso_token(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    id: NodeId,
+) -> Result<String, AppError> {
+    authorized_client(state, actor, Permission::ManageClients, id).await?;
+    let mut tx = state.db.begin().await?;
+    let token = crate::auth::repo::sso_token(&mut *tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    record(
+        &mut tx,
+        AuditEvent::at_node(
+            actor.acting(),
+            id,
+            "client.sso_token_revealed",
+            json!({}),
+            address,
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// Replaces the SSO token: links signed with the old one stop working at once.
+pub async fn rotate_sso_token(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    id: NodeId,
+    confirmed: bool,
+) -> Result<String, AppError> {
+    authorized_client(state, actor, Permission::ManageClients, id).await?;
+    if !confirmed {
+        return Err(AppError::field(
+            "confirm",
+            "Tick the box to confirm: links signed with the current token stop working.",
+        ));
+    }
+    let token = random_token();
+    let mut tx = state.db.begin().await?;
+    repo::set_sso_token(&mut *tx, id, &token).await?;
+    record(
+        &mut tx,
+        AuditEvent::at_node(
+            actor.acting(),
+            id,
+            "client.sso_token_rotated",
+            json!({}),
+            address,
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// Moves a client account to another group of the same partner.
+pub async fn move_client(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    id: NodeId,
+    group: &str,
+    version: i64,
+) -> Result<(), AppError> {
+    let client = authorized_client(state, actor, Permission::ManageClients, id).await?;
+    let (group, partner) = client_home(state, actor, group).await?;
+    if partner != client.partner_id {
+        return Err(AppError::field(
+            "group",
+            "A client account can only move within its partner.",
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    // A move is a change of the client record too: stale copies must not win.
+    if !repo::bump_version(&mut *tx, id, version).await? {
+        drop(tx);
+        return Err(stale(&state.db, id).await);
+    }
+    move_subtree(&mut tx, id, group).await?;
+    record(
+        &mut tx,
+        AuditEvent::at_node(
+            actor.acting(),
+            id,
+            "client.moved",
+            json!({ "before": { "group": client.group_id.0 }, "after": { "group": group.0 } }),
+            address,
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What the account's Client Users must verify before first access.
+pub async fn set_verification(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    id: NodeId,
+    policy: VerificationPolicy,
+    version: i64,
+) -> Result<(), AppError> {
+    let client = authorized_client(state, actor, Permission::ManageClients, id).await?;
+    let mut tx = state.db.begin().await?;
+    if !repo::set_verification(&mut *tx, id, policy, version).await? {
+        drop(tx);
+        return Err(stale(&state.db, id).await);
+    }
+    record(
+        &mut tx,
+        AuditEvent::at_node(actor.acting(), id, "client.verification_set", json!({ "before": { "verification": client.verification.key() }, "after": { "verification": policy.key() } }), address),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The client's own status text for the operators who answer its calls.
+pub async fn set_operator_status(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    id: NodeId,
+    text: &str,
+    version: i64,
+) -> Result<(), AppError> {
+    let client = authorized_client(state, actor, Permission::ManageAccountContent, id).await?;
+    let text = text.trim();
+    if text.chars().count() > MAX_OPERATOR_STATUS {
+        return Err(AppError::field(
+            "operator_status",
+            format!("Use at most {MAX_OPERATOR_STATUS} characters."),
+        ));
+    }
+    let mut tx = state.db.begin().await?;
+    if !repo::set_operator_status(&mut *tx, id, text, version).await? {
+        drop(tx);
+        return Err(stale(&state.db, id).await);
+    }
+    record(
+        &mut tx,
+        AuditEvent::at_node(actor.acting(), id, "client.operator_status_set", json!({ "before": { "operator_status": client.operator_status }, "after": { "operator_status": text } }), address),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,117 @@
+//! Support access: a client account's admins let the partner's support staff in
+//! for a while, and those staff see the accounts that did.
+
+use serde_json::json;
+
+use super::start_stop::targets;
+use crate::audit_trail::{record, AuditEvent};
+use crate::auth::actor::Actor;
+use crate::auth::impersonating::bound_in;
+use crate::auth::repo::live_grant;
+use crate::core::roles::{Permission, PermissionSet};
+use crate::core::time::timestamp;
+use crate::core::NodeId;
+use crate::db::{now_ms, Db};
+use crate::error::AppError;
+use crate::impersonation::{repo, GrantedAccount, GRANT_DAYS};
+use crate::state::AppState;
+
+/// The support access `account` grants now, as its page says it.
+pub async fn support_access(db: &Db, account: NodeId) -> Result<Option<String>, AppError> {
+    let grant = live_grant(db.pool(), account, now_ms()).await?;
+    Ok(grant.map(|grant| {
+        format!(
+            "Granted by {} until {}",
+            grant.granted_by,
+            timestamp(grant.expires_at)
+        )
+    }))
+}
+
+/// Grants support access to `account` for `days` (replacing a grant in force), or
+/// withdraws it when `days` is none.
+pub async fn set_support_access(
+    state: &AppState,
+    actor: &Actor,
+    address: &str,
+    account: NodeId,
+    days: Option<String>,
+) -> Result<(), AppError> {
+    if actor.permissions_at(&state.db, account).await? == PermissionSet::NONE {
+        return Err(AppError::NotFound);
+    }
+    actor.not_impersonating("Granting support access")?;
+    if !actor.grants_support_to(account) {
+        return Err(AppError::forbidden(
+            "Support access is granted by the account's own admins.",
+        ));
+    }
+    let days = match days {
+        Some(days) => Some(
+            days.trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|days| GRANT_DAYS.contains(days))
+                .ok_or_else(|| AppError::field("days", "Choose for how long."))?,
+        ),
+        None => None,
+    };
+    let now = now_ms();
+    let mut tx = state.db.begin().await?;
+    let revoked = repo::revoke_grants(&mut tx, account, actor.user().id, now).await?;
+    let (action, details) = match days {
+        Some(days) => {
+            let expires_at = now + days * 86_400_000;
+            repo::insert_grant(&mut tx, account, actor.user().id, now, expires_at).await?;
+            (
+                "support.granted",
+                json!({ "after": { "days": days, "until": timestamp(expires_at) } }),
+            )
+        }
+        None if revoked == 0 => return Ok(()),
+        None => ("support.revoked", json!({})),
+    };
+    record(
+        &mut tx,
+        AuditEvent::at_node(actor.acting(), account, action, details, address),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The accounts that grant the actor's support access now, with their users.
+pub async fn granted_accounts(
+    state: &AppState,
+    actor: &Actor,
+) -> Result<Vec<GrantedAccount>, AppError> {
+    if actor.impersonation().is_some() {
+        return Ok(Vec::new());
+    }
+    let roots: Vec<NodeId> = actor
+        .holding(Permission::OpenGrantedAccounts)
+        .map(|m| m.node_id)
+        .collect();
+    if roots.is_empty() {
+        return Err(AppError::forbidden(
+            "Only support staff have a list of accounts that granted support access.",
+        ));
+    }
+    let now = now_ms();
+    let mut accounts = Vec::new();
+    for (account, name, until) in repo::granting_accounts(state.db.pool(), &roots, now).await? {
+        let bound = bound_in(&state.db, actor.memberships(), account, now).await?;
+        accounts.push(GrantedAccount {
+            account,
+            partner: crate::tenancy::repo::path_names(state.db.pool(), account)
+                .await?
+                .into_iter()
+                .nth(1)
+                .unwrap_or_default(),
+            name,
+            until: timestamp(until),
+            users: targets(state, actor, account, bound).await?,
+        });
+    }
+    Ok(accounts)
+}
