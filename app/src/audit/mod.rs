@@ -6,6 +6,8 @@ pub mod audit_page;
 #[cfg(feature = "ssr")]
 pub mod export;
 #[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
 pub mod service;
 
 use serde::{Deserialize, Serialize};

@@ -5,16 +5,15 @@
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
-use sqlx::Row;
 use time::macros::format_description;
 use time::Date;
 
+use super::repo;
 use super::{AuditEntry, AuditPage, AuditQuery};
 use crate::auth::actor::Actor;
 use crate::core::roles::Permission;
 use crate::core::time::timestamp;
 use crate::core::{NodeId, NodeKind};
-use crate::db::{contains_pattern, Param, SqlBuilder};
 use crate::error::{AppError, FieldErrors};
 use crate::state::AppState;
 use crate::tenancy::groups::group_choices;
@@ -29,13 +28,13 @@ const DAY_MS: i64 = 86_400_000;
 pub struct Filters {
     scope: Vec<NodeId>,
     /// Events tied to no node are shown too.
-    unplaced: bool,
-    actor: String,
-    subject: String,
-    action: String,
-    from_ms: Option<i64>,
-    until_ms: Option<i64>,
-    impersonation: Option<i64>,
+    pub(super) unplaced: bool,
+    pub(super) actor: String,
+    pub(super) subject: String,
+    pub(super) action: String,
+    pub(super) from_ms: Option<i64>,
+    pub(super) until_ms: Option<i64>,
+    pub(super) impersonation: Option<i64>,
     pub before: Option<i64>,
 }
 
@@ -75,9 +74,7 @@ pub async fn audit_page(
         entries,
         older,
         scopes: group_choices(&state.db, &roots).await?,
-        actions: sqlx::query_scalar("SELECT DISTINCT action FROM audit_events ORDER BY action")
-            .fetch_all(state.db.pool())
-            .await?,
+        actions: repo::actions(&state.db).await?,
     })
 }
 
@@ -183,69 +180,10 @@ pub async fn events(
     filters: &Filters,
     limit: i64,
 ) -> Result<Vec<AuditEntry>, AppError> {
-    let mut sql = SqlBuilder::new(
-        "SELECT e.id, e.occurred_at, e.node_id, e.action, e.details, e.address, \
-         e.impersonation_id, \
-         a.name AS actor_name, a.email AS actor_email, \
-         s.name AS subject_name, s.email AS subject_email, \
-         t.name AS target_name, t.email AS target_email \
-         FROM audit_events e \
-         LEFT JOIN users a ON a.id = e.actor_user_id \
-         LEFT JOIN users s ON s.id = e.subject_user_id \
-         LEFT JOIN impersonations i ON i.id = e.impersonation_id \
-         LEFT JOIN users t ON t.id = i.target_id \
-         WHERE (e.node_id IN (SELECT descendant_id FROM node_paths WHERE ancestor_id IN (",
-    );
-    for (n, node) in filters.scope.iter().enumerate() {
-        let placeholder = sql.bind(Param::Int(node.0));
-        sql.push(if n == 0 { "" } else { ", " }).push(&placeholder);
-    }
-    sql.push("))");
-    if filters.unplaced {
-        sql.push(" OR e.node_id IS NULL");
-    }
-    sql.push(")");
-    // People are found by part of their name or email: the actor among those who
-    // acted, the subject among those acted on or acted as.
-    for (typed, people) in [
-        (&filters.actor, &["a"][..]),
-        (&filters.subject, &["s", "t"][..]),
-    ] {
-        if !typed.is_empty() {
-            let pattern = sql.bind(Param::Text(contains_pattern(typed)));
-            let matches: Vec<String> = people
-                .iter()
-                .map(|table| {
-                    format!(
-                        "LOWER({table}.name) LIKE {pattern} ESCAPE '\\' \
-                         OR LOWER({table}.email) LIKE {pattern} ESCAPE '\\'"
-                    )
-                })
-                .collect();
-            sql.push(&format!(" AND ({})", matches.join(" OR ")));
-        }
-    }
-    if !filters.action.is_empty() {
-        let action = sql.bind(Param::Text(filters.action.clone()));
-        sql.push(&format!(" AND e.action = {action}"));
-    }
-    for (value, condition) in [
-        (filters.from_ms, "e.occurred_at >="),
-        (filters.until_ms, "e.occurred_at <"),
-        (filters.impersonation, "e.impersonation_id ="),
-        (filters.before, "e.id <"),
-    ] {
-        if let Some(value) = value {
-            let placeholder = sql.bind(Param::Int(value));
-            sql.push(&format!(" AND {condition} {placeholder}"));
-        }
-    }
-    let limit = sql.bind(Param::Int(limit));
-    sql.push(&format!(" ORDER BY e.id DESC LIMIT {limit}"));
-    let rows = sql.query().fetch_all(state.db.pool()).await?;
+    let rows = repo::matching_events(&state.db, filters, limit).await?;
     let mut places = HashMap::new();
     for row in &rows {
-        if let Some(node) = row.try_get::<Option<i64>, _>("node_id")? {
+        if let Some(node) = row.node_id {
             if let Entry::Vacant(slot) = places.entry(node) {
                 slot.insert(place(state, NodeId(node)).await?);
             }
@@ -253,19 +191,21 @@ pub async fn events(
     }
     let mut entries = Vec::with_capacity(rows.len());
     for row in rows {
-        let node: Option<i64> = row.try_get("node_id")?;
-        let node = node.map(|node| places[&node].clone()).unwrap_or_default();
+        let node = row
+            .node_id
+            .map(|node| places[&node].clone())
+            .unwrap_or_default();
         entries.push(AuditEntry {
-            id: row.try_get("id")?,
-            when: timestamp(row.try_get("occurred_at")?),
-            actor: person(row.try_get("actor_name")?, row.try_get("actor_email")?),
-            subject: person(row.try_get("subject_name")?, row.try_get("subject_email")?),
-            acting_as: person(row.try_get("target_name")?, row.try_get("target_email")?),
+            id: row.id,
+            when: timestamp(row.occurred_at),
+            actor: person(row.actor_name, row.actor_email),
+            subject: person(row.subject_name, row.subject_email),
+            acting_as: person(row.target_name, row.target_email),
             node,
-            action: row.try_get("action")?,
-            details: row.try_get("details")?,
-            address: row.try_get("address")?,
-            impersonation: row.try_get("impersonation_id")?,
+            action: row.action,
+            details: row.details,
+            address: row.address,
+            impersonation: row.impersonation_id,
         });
     }
     Ok(entries)
