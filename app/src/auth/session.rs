@@ -4,18 +4,19 @@
 
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use sqlx::{AnyConnection, Row};
+use sqlx::AnyConnection;
 
 use super::throttle;
 use crate::audit_trail::{record, AuditEvent};
 use crate::auth::actor::Actor;
 use crate::auth::impersonating::end_in;
+use crate::auth::repo::sessions;
 use crate::auth::repo::{
     find_by_email, find_by_id, is_suspended, memberships_of, record_sign_in, set_password,
     MembershipRecord, UserRecord,
 };
 use crate::core::validate::normalize_email;
-use crate::core::{EndReason, ImpersonationId, NodeKind, UserId, UserStatus};
+use crate::core::{EndReason, ImpersonationId, NodeKind, UserId, UserStatus, VerifyChannel};
 use crate::db::{flag, now_ms, Db};
 use crate::error::{AppError, FieldErrors};
 use crate::password::{new_password_problem, random_token};
@@ -230,10 +231,7 @@ pub async fn open_session(
         )
         .await?;
     }
-    sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    sessions::delete_expired(&mut tx, now).await?;
     let expires_at = now + state.settings.session_lifetime_ms;
     insert_session(&mut tx, &token, user.id, None, client, expires_at).await?;
     record_sign_in(&mut *tx, user.id).await?;
@@ -287,21 +285,17 @@ pub async fn insert_session(
     client: &Client,
     expires_at: i64,
 ) -> Result<(), AppError> {
-    let now = now_ms();
-    sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, \
-         address, user_agent, impersonation_id) VALUES ($1, $2, $3, $3, $4, $5, $6, $7)",
-    )
-    .bind(hash_token(token))
-    .bind(user.0)
-    .bind(now)
-    .bind(expires_at)
-    .bind(&client.address)
-    .bind(&client.user_agent)
-    .bind(impersonation.map(|id| id.0))
-    .execute(conn)
-    .await?;
-    Ok(())
+    let token_hash = hash_token(token);
+    let session = sessions::NewSession {
+        token_hash: &token_hash,
+        user,
+        impersonation,
+        address: &client.address,
+        user_agent: &client.user_agent,
+        now: now_ms(),
+        expires_at,
+    };
+    sessions::insert(conn, &session).await
 }
 
 /// The user behind `token`, if the session exists, is neither idle nor past its
@@ -318,25 +312,14 @@ pub async fn peek(state: &AppState, token: &str) -> Result<SessionUser, AppError
 
 async fn lookup(state: &AppState, token: &str, activity: bool) -> Result<SessionUser, AppError> {
     let token_hash = hash_token(token);
-    let row = sqlx::query(
-        "SELECT s.user_id, s.last_seen_at, s.expires_at, s.impersonation_id, u.name, u.email, \
-         u.status, \
-         u.must_change_password, u.email_verified_at, u.phone_verified_at \
-         FROM sessions s JOIN users u ON u.id = s.user_id \
-         WHERE s.token_hash = $1",
-    )
-    .bind(&token_hash)
-    .fetch_optional(state.db.pool())
-    .await?
-    .ok_or(AppError::Unauthenticated)?;
+    let row = sessions::find(state.db.pool(), &token_hash)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
 
     let now = now_ms();
-    let last_seen: i64 = row.try_get("last_seen_at")?;
-    let expires_at: i64 = row.try_get("expires_at")?;
-    let status: String = row.try_get("status")?;
-    let alive = now < expires_at
-        && now - last_seen < state.settings.session_idle_ms
-        && status == UserStatus::Active.key();
+    let alive = now < row.expires_at
+        && now - row.last_seen_at < state.settings.session_idle_ms
+        && row.status == UserStatus::Active.key();
     if !alive {
         let mut tx = state.db.begin().await?;
         end_session(&mut tx, &token_hash, EndReason::Expired, "").await?;
@@ -344,33 +327,25 @@ async fn lookup(state: &AppState, token: &str, activity: bool) -> Result<Session
         return Err(AppError::Unauthenticated);
     }
     // One write a minute at most keeps the idle clock honest without a write per request.
-    if activity && now - last_seen > 60_000 {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
-            .bind(now)
-            .bind(&token_hash)
-            .execute(state.db.pool())
-            .await?;
+    if activity && now - row.last_seen_at > 60_000 {
+        sessions::touch(state.db.pool(), &token_hash, now).await?;
     }
-    let mut verified = Vec::new();
-    for (column, channel) in [
-        ("email_verified_at", super::VerifyChannel::Email),
-        ("phone_verified_at", super::VerifyChannel::Sms),
-    ] {
-        if row.try_get::<Option<i64>, _>(column)?.is_some() {
-            verified.push(channel);
-        }
-    }
+    let verified = [
+        (row.email_verified_at, VerifyChannel::Email),
+        (row.phone_verified_at, VerifyChannel::Sms),
+    ]
+    .into_iter()
+    .filter_map(|(verified_at, channel)| verified_at.map(|_| channel))
+    .collect();
     Ok(SessionUser {
-        id: UserId(row.try_get("user_id")?),
-        name: row.try_get("name")?,
-        email: row.try_get("email")?,
-        must_change_password: flag(row.try_get("must_change_password")?),
+        id: UserId(row.user_id),
+        name: row.name,
+        email: row.email,
+        must_change_password: flag(row.must_change_password),
         verified,
         token_hash,
-        impersonation: row
-            .try_get::<Option<i64>, _>("impersonation_id")?
-            .map(ImpersonationId),
-        expires_at,
+        impersonation: row.impersonation_id.map(ImpersonationId),
+        expires_at: row.expires_at,
     })
 }
 
@@ -423,23 +398,10 @@ pub async fn end_sessions(
     address: &str,
 ) -> Result<(), AppError> {
     let keep = keep.unwrap_or_default();
-    let impersonations: Vec<i64> = sqlx::query_scalar(
-        "SELECT impersonation_id FROM sessions \
-         WHERE user_id = $1 AND token_hash <> $2 AND impersonation_id IS NOT NULL",
-    )
-    .bind(user.0)
-    .bind(keep)
-    .fetch_all(&mut *conn)
-    .await?;
-    for impersonation in impersonations {
-        end_in(conn, ImpersonationId(impersonation), user, reason, address).await?;
+    for impersonation in sessions::impersonations_of(conn, user, keep).await? {
+        end_in(conn, impersonation, user, reason, address).await?;
     }
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
-        .bind(user.0)
-        .bind(keep)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+    sessions::delete_of_user(conn, user, keep).await
 }
 
 /// Ends the session hashed `token_hash`, and the impersonation it acted through.
@@ -449,20 +411,10 @@ pub async fn end_session(
     reason: EndReason,
     address: &str,
 ) -> Result<(), AppError> {
-    let row: Option<(i64, Option<i64>)> =
-        sqlx::query_as("SELECT user_id, impersonation_id FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .fetch_optional(&mut *conn)
-            .await?;
-    if let Some((user, Some(impersonation))) = row {
-        let (user, impersonation) = (UserId(user), ImpersonationId(impersonation));
+    if let Some((user, Some(impersonation))) = sessions::owner(conn, token_hash).await? {
         end_in(conn, impersonation, user, reason, address).await?;
     }
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+    sessions::delete(conn, token_hash).await
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! the accounts' suspension, verification policy and SSO token, the tree's ancestor
 //! paths, and the impersonations and support grants a session acts through.
 
+pub mod sessions;
+
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 use crate::core::roles::{Permission, Role, RoleSet};
