@@ -10,7 +10,9 @@ use super::quota::Quota;
 use super::session::{end_sessions, hash_token};
 use super::{quota, LinkPurpose};
 use crate::audit_trail::{record, AuditEvent};
-use crate::auth::repo::{find_by_id, mark_email_verified, set_password, UserRecord};
+use crate::auth::repo::{
+    activate_invited, find_by_id, mark_email_verified, set_password, tokens, UserRecord,
+};
 use crate::core::validate::normalize_email;
 use crate::core::{EndReason, UserId};
 use crate::db::now_ms;
@@ -54,18 +56,16 @@ pub async fn store_token<'e>(
     purpose: LinkPurpose,
     token: &str,
 ) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO user_tokens (token_hash, user_id, purpose, email_normalized, expires_at) \
-         VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(hash_token(token))
-    .bind(user.0)
-    .bind(purpose.key())
-    .bind(normalize_email(email))
-    .bind(now_ms() + purpose.lifetime_ms())
-    .execute(db)
-    .await?;
-    Ok(())
+    let token_hash = hash_token(token);
+    let email_normalized = normalize_email(email);
+    let link = tokens::NewToken {
+        token_hash: &token_hash,
+        user,
+        purpose,
+        email_normalized: &email_normalized,
+        expires_at: now_ms() + purpose.lifetime_ms(),
+    };
+    tokens::insert(db, &link).await
 }
 
 /// Kills every unused link of `user`: after a resend only the new one works.
@@ -73,12 +73,7 @@ pub async fn kill_tokens<'e>(
     db: impl Executor<'e, Database = Any>,
     user: UserId,
 ) -> Result<(), AppError> {
-    sqlx::query("UPDATE user_tokens SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
-        .bind(now_ms())
-        .bind(user.0)
-        .execute(db)
-        .await?;
-    Ok(())
+    tokens::use_up_all(db, user, now_ms()).await
 }
 
 /// Whether a `purpose` link was sent to `user` within the last `window_ms`.
@@ -88,15 +83,9 @@ pub async fn sent_within<'e>(
     purpose: LinkPurpose,
     window_ms: i64,
 ) -> Result<bool, AppError> {
-    let recent: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM user_tokens WHERE user_id = $1 AND purpose = $2 AND expires_at > $3",
-    )
-    .bind(user.0)
-    .bind(purpose.key())
-    .bind(now_ms() + purpose.lifetime_ms() - window_ms)
-    .fetch_one(db)
-    .await?;
-    Ok(recent > 0)
+    // A link sent within the window still has more than its lifetime less the window.
+    let after = now_ms() + purpose.lifetime_ms() - window_ms;
+    Ok(tokens::count_expiring_after(db, user, purpose, after).await? > 0)
 }
 
 /// The user a live link belongs to, while their address is still the one the link
@@ -106,22 +95,10 @@ pub async fn link_owner(
     purpose: LinkPurpose,
     token: &str,
 ) -> Result<UserRecord, AppError> {
-    let user: Option<i64> = sqlx::query_scalar(
-        "SELECT t.user_id FROM user_tokens t JOIN users u ON u.id = t.user_id \
-         WHERE t.token_hash = $1 AND t.purpose = $2 AND t.used_at IS NULL \
-         AND t.expires_at > $3 AND u.email_normalized = t.email_normalized \
-         AND u.status <> 'disabled'",
-    )
-    .bind(hash_token(token))
-    .bind(purpose.key())
-    .bind(now_ms())
-    .fetch_optional(state.db.pool())
-    .await?;
+    let owner = tokens::live_owner(state.db.pool(), &hash_token(token), purpose, now_ms()).await?;
     let dead = || AppError::forbidden(purpose.dead_link());
-    let user = user.ok_or_else(dead)?;
-    find_by_id(state.db.pool(), UserId(user))
-        .await?
-        .ok_or_else(dead)
+    let user = owner.ok_or_else(dead)?;
+    find_by_id(state.db.pool(), user).await?.ok_or_else(dead)
 }
 
 /// Uses up the link, sets the user's password and ends their sessions; the caller
@@ -146,18 +123,7 @@ pub async fn follow(
     let hash = state.passwords.hash(new_password).await?;
 
     let mut tx = state.db.begin().await?;
-    // The guarded update makes the link single-use even when submitted twice at once.
-    let used = sqlx::query(
-        "UPDATE user_tokens SET used_at = $1 WHERE token_hash = $2 AND purpose = $3 \
-         AND used_at IS NULL AND expires_at > $1",
-    )
-    .bind(now_ms())
-    .bind(hash_token(token))
-    .bind(purpose.key())
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if used != 1 {
+    if !tokens::use_up(&mut tx, &hash_token(token), purpose, now_ms()).await? {
         return Err(AppError::forbidden(purpose.dead_link()));
     }
     kill_tokens(&mut *tx, user.id).await?;
@@ -170,10 +136,7 @@ pub async fn follow(
     )
     .await?;
     set_password(&mut *tx, user.id, &hash, false).await?;
-    sqlx::query("UPDATE users SET status = 'active' WHERE id = $1 AND status = 'invited'")
-        .bind(user.id.0)
-        .execute(&mut *tx)
-        .await?;
+    activate_invited(&mut tx, user.id).await?;
     // The link reached them at the address it is bound to: that proves the address.
     mark_email_verified(&mut *tx, user.id).await?;
     record(

@@ -6,17 +6,15 @@
 
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use serde_json::json;
-use sqlx::Row;
 
 use super::quota;
 use super::quota::Quota;
 use super::session::SessionUser;
 use crate::audit_trail::{record, AuditEvent};
 use crate::auth::actor::Actor;
-use crate::auth::repo::{find_by_id, verification_policies, MembershipRecord, UserRecord};
+use crate::auth::repo::{codes, find_by_id, verification_policies, MembershipRecord, UserRecord};
 use crate::auth::{Obligation, VerificationStep};
 use crate::core::roles::Role;
-use crate::core::validate::normalize_email;
 use crate::core::{Language, VerifyChannel};
 use crate::db::{now_ms, Db};
 use crate::error::{AppError, FieldErrors};
@@ -81,16 +79,9 @@ pub async fn steps(state: &AppState, actor: &Actor) -> Result<Vec<VerificationSt
     let now = now_ms();
     let mut steps = Vec::new();
     for channel in channels_asked(&state.db, actor.memberships()).await? {
-        let code_sent_to: Option<String> = sqlx::query_scalar(
-            "SELECT destination FROM verification_codes \
-             WHERE user_id = $1 AND channel = $2 AND expires_at > $3 AND attempts < $4",
-        )
-        .bind(user.id.0)
-        .bind(channel.key())
-        .bind(now)
-        .bind(MAX_ATTEMPTS)
-        .fetch_optional(state.db.pool())
-        .await?;
+        let code_sent_to =
+            codes::destination_of_live(state.db.pool(), user.id, channel, now, MAX_ATTEMPTS)
+                .await?;
         let destination = match channel {
             VerifyChannel::Email => user.email.clone(),
             VerifyChannel::Sms => code_sent_to.clone().unwrap_or_else(|| user.phone.clone()),
@@ -124,27 +115,17 @@ pub async fn send_code(
     let code = new_code();
     let now = now_ms();
     let mut tx = state.db.begin().await?;
-    // One statement both replaces the code and keeps to one a minute, however many
-    // requests arrive at once.
-    let stored = sqlx::query(
-        "INSERT INTO verification_codes (user_id, channel, destination, code_hash, sent_at, \
-         expires_at, attempts) VALUES ($1, $2, $3, $4, $5, $6, 0) \
-         ON CONFLICT (user_id, channel) DO UPDATE SET destination = excluded.destination, \
-         code_hash = excluded.code_hash, sent_at = excluded.sent_at, \
-         expires_at = excluded.expires_at, attempts = 0 \
-         WHERE verification_codes.sent_at <= $7",
-    )
-    .bind(user.id.0)
-    .bind(channel.key())
-    .bind(&destination)
-    .bind(hash_code(state, &user, channel, &code))
-    .bind(now)
-    .bind(now + CODE_LIFETIME_MS)
-    .bind(now - RESEND_WAIT_MS)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if stored == 0 {
+    let code_hash = hash_code(state, &user, channel, &code);
+    let new_code = codes::NewCode {
+        user: user.id,
+        channel,
+        destination: &destination,
+        code_hash: &code_hash,
+        now,
+        expires_at: now + CODE_LIFETIME_MS,
+        resend_after: now - RESEND_WAIT_MS,
+    };
+    if !codes::replace(&mut tx, &new_code).await? {
         return Err(AppError::field(
             FieldErrors::FORM,
             "A code was sent less than a minute ago. Wait a moment before asking for another.",
@@ -214,27 +195,14 @@ pub async fn check_code(
     }
     let now = now_ms();
     let mut tx = state.db.begin().await?;
-    // Counting the try before comparing keeps concurrent guesses within the limit.
-    let tried = sqlx::query(
-        "UPDATE verification_codes SET attempts = attempts + 1 \
-         WHERE user_id = $1 AND channel = $2 AND expires_at > $3 AND attempts < $4 \
-         RETURNING code_hash, destination, attempts",
-    )
-    .bind(user.id.0)
-    .bind(channel.key())
-    .bind(now)
-    .bind(MAX_ATTEMPTS)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(tried) = tried else {
+    let Some(tried) = codes::count_try(&mut tx, user.id, channel, now, MAX_ATTEMPTS).await? else {
         return Err(AppError::field(
             "code",
             "This code has expired or was tried too many times. Send a new one.",
         ));
     };
-    let attempts: i64 = tried.try_get("attempts")?;
-    if tried.try_get::<String, _>("code_hash")? != hash_code(state, &user, channel, &code) {
-        let left = MAX_ATTEMPTS - attempts;
+    if tried.code_hash != hash_code(state, &user, channel, &code) {
+        let left = MAX_ATTEMPTS - tried.attempts;
         record(
             &mut tx,
             AuditEvent::about_self(
@@ -255,31 +223,10 @@ pub async fn check_code(
             },
         ));
     }
-    let destination: String = tried.try_get("destination")?;
-    sqlx::query("DELETE FROM verification_codes WHERE user_id = $1 AND channel = $2")
-        .bind(user.id.0)
-        .bind(channel.key())
-        .execute(&mut *tx)
-        .await?;
-    let marked = match channel {
-        // The code proves the address it was sent to, if it is still theirs.
-        VerifyChannel::Email => sqlx::query(
-            "UPDATE users SET email_verified_at = $1 WHERE id = $2 AND email_normalized = $3",
-        )
-        .bind(now)
-        .bind(user.id.0)
-        .bind(normalize_email(&destination)),
-        VerifyChannel::Sms => {
-            sqlx::query("UPDATE users SET phone = $3, phone_verified_at = $1 WHERE id = $2")
-                .bind(now)
-                .bind(user.id.0)
-                .bind(&destination)
-        }
-    }
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if marked != 1 {
+    let destination = tried.destination;
+    codes::delete(&mut tx, user.id, channel).await?;
+    // The code proves the address it was sent to, if it is still theirs.
+    if !codes::mark_verified(&mut tx, user.id, channel, &destination, now).await? {
         return Err(AppError::field(
             "code",
             "Your email address changed since this code was sent. Send a new one.",

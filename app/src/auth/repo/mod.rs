@@ -2,7 +2,9 @@
 //! the accounts' suspension, verification policy and SSO token, the tree's ancestor
 //! paths, and the impersonations and support grants a session acts through.
 
+pub mod codes;
 pub mod sessions;
+pub mod tokens;
 
 use sqlx::{Any, AnyConnection, Executor, Row};
 
@@ -389,6 +391,15 @@ pub async fn leave_presence(
     sqlx::query("DELETE FROM presence WHERE user_id = $1 AND impersonation_id = $2")
         .bind(user.0)
         .bind(presence_key(impersonation))
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Makes `user` active if they were invited and have not been active yet.
+pub async fn activate_invited(conn: &mut AnyConnection, user: UserId) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET status = 'active' WHERE id = $1 AND status = 'invited'")
+        .bind(user.0)
         .execute(conn)
         .await?;
     Ok(())
