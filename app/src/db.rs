@@ -105,6 +105,22 @@ impl Db {
         self.backend
     }
 
+    /// The SQL that selects, as `id`, the clients whose search text holds `phrase`,
+    /// binding it to `sql`: SQLite's full-text index (`client_search`), or PostgreSQL's
+    /// trigram-indexed LIKE on `clients.search_text`.
+    pub fn clients_matching(&self, sql: &mut SqlBuilder, phrase: &str) -> String {
+        match self.backend {
+            Backend::Sqlite => format!(
+                "SELECT rowid AS id FROM client_search WHERE client_search MATCH {}",
+                sql.bind(Param::Text(format!("\"{}\"", phrase.replace('"', "\"\""))))
+            ),
+            Backend::Postgres => format!(
+                "SELECT node_id AS id FROM clients WHERE search_text LIKE {} ESCAPE '\\'",
+                sql.bind(Param::Text(contains_pattern(phrase)))
+            ),
+        }
+    }
+
     /// Begins a transaction that may write.
     pub async fn begin(&self) -> Result<Tx, AppError> {
         let tx = match self.backend {
@@ -177,6 +193,13 @@ pub fn violates(error: &sqlx::Error, constraint: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether a database error is the violation of the unique `constraint` on
+/// `table.column`: PostgreSQL names the constraint, SQLite the column.
+pub fn violates_unique(error: &sqlx::Error, constraint: &str, table_column: &str) -> bool {
+    violates(error, constraint)
+        || matches!(error, sqlx::Error::Database(e) if e.message().contains(table_column))
 }
 
 /// A value bound to a query assembled at run time.

@@ -11,7 +11,7 @@ use super::directory::{parse_cursor, CursorValue, DirectoryQuery, SortKey};
 use super::repo::status_from;
 use crate::clients::{ClientRow, LOW_CREDIT};
 use crate::core::{ClientStatus, Feature, NodeId};
-use crate::db::{contains_pattern, Backend, Db, Param, SqlBuilder};
+use crate::db::{contains_pattern, Db, Param, SqlBuilder};
 use crate::error::AppError;
 
 /// A starting set of at most this many clients is read whole and sorted; past it the
@@ -216,16 +216,7 @@ fn driver_source(
         }
         Driver::Search => {
             let search = search_phrase(query)?;
-            let matches = match db.backend() {
-                Backend::Sqlite => format!(
-                    "SELECT rowid AS id FROM client_search WHERE client_search MATCH {}",
-                    sql.bind(Param::Text(format!("\"{}\"", search.replace('"', "\"\""))))
-                ),
-                Backend::Postgres => format!(
-                    "SELECT node_id AS id FROM clients WHERE search_text LIKE {} ESCAPE '\\'",
-                    sql.bind(Param::Text(contains_pattern(&search)))
-                ),
-            };
+            let matches = db.clients_matching(sql, &search);
             // A search for "#id" also finds the client of that id.
             Some(match searched_id(&search) {
                 Some(id) => format!("({matches} UNION SELECT {})", sql.bind(Param::Int(id))),

@@ -6,7 +6,7 @@ use crate::auth::repo::{user_from_row, UserRecord, USER_COLUMNS};
 use crate::core::roles::{Role, RoleSet};
 use crate::core::validate::normalize_email;
 use crate::core::{NodeId, UserId, UserStatus};
-use crate::db::{flag_value, now_ms, violates, Tx};
+use crate::db::{flag_value, now_ms, violates_unique, Tx};
 use crate::error::AppError;
 
 pub struct NewUser<'a> {
@@ -42,7 +42,7 @@ pub async fn insert_user<'e>(
     .await;
     match inserted {
         Ok(id) => Ok(UserId(id)),
-        Err(error) if violates(&error, "users_email_unique") || is_unique_email_error(&error) => {
+        Err(error) if violates_unique(&error, "users_email_unique", "users.email_normalized") => {
             Err(AppError::field("email", EMAIL_TAKEN))
         }
         Err(error) => Err(error.into()),
@@ -51,11 +51,6 @@ pub async fn insert_user<'e>(
 
 pub const EMAIL_TAKEN: &str =
     "That email address already belongs to a user. One address is one person on the whole platform.";
-
-/// SQLite names the column rather than the constraint in its message.
-fn is_unique_email_error(error: &sqlx::Error) -> bool {
-    matches!(error, sqlx::Error::Database(e) if e.message().contains("users.email_normalized"))
-}
 
 /// Gives `user` exactly `roles` at `node`, creating the membership if needed.
 pub async fn set_membership(
