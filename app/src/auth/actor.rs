@@ -7,11 +7,11 @@ use super::impersonating::actor_through;
 use super::repo::{ancestors, memberships_of, MembershipRecord};
 use super::session::SessionUser;
 use super::{session, verification, BannerFacts, CurrentUser, Obligation};
-use crate::audit_trail::{Acting, AuditEvent};
+use crate::audit_trail::{record, Acting, AuditEvent};
 use crate::core::roles::{Permission, PermissionSet};
 use crate::core::time::timestamp;
 use crate::core::{EndReason, ImpersonationId, Mode, NodeId, NodeKind};
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::error::AppError;
 use crate::request::Client;
 use crate::state::AppState;
@@ -54,14 +54,63 @@ impl<'a> Authorized<'a> {
         self.permissions
     }
 
-    /// The audit event of a change the actor made at the node.
-    pub fn event(
-        &self,
-        action: &'a str,
+    /// Begins the change the actor is authorized to make at the node.
+    pub async fn begin(&self, db: &Db) -> Result<AuditedChange<'a>, AppError> {
+        Ok(AuditedChange {
+            tx: db.begin().await?,
+            authorized: *self,
+        })
+    }
+}
+
+/// The transaction of a change at an [`Authorized`] node: it commits only with the
+/// audit event that records the change, and rolls back when dropped.
+pub struct AuditedChange<'a> {
+    tx: Tx,
+    authorized: Authorized<'a>,
+}
+
+impl AuditedChange<'_> {
+    /// Records the change (`action`, what it changed, from `address`) as the actor's at
+    /// the node, and commits both.
+    pub async fn commit(
+        self,
+        action: &str,
         details: serde_json::Value,
-        address: &'a str,
-    ) -> AuditEvent<'a> {
-        AuditEvent::at_node(self.actor.acting(), self.node, action, details, address)
+        address: &str,
+    ) -> Result<(), AppError> {
+        let node = self.authorized.node;
+        self.commit_at(node, action, details, address).await
+    }
+
+    /// As [`AuditedChange::commit`], for a change that made `created` below the node:
+    /// the event is the new node's.
+    pub async fn commit_at(
+        mut self,
+        created: NodeId,
+        action: &str,
+        details: serde_json::Value,
+        address: &str,
+    ) -> Result<(), AppError> {
+        let acting = self.authorized.actor.acting();
+        let event = AuditEvent::at_node(acting, created, action, details, address);
+        record(&mut self.tx, event).await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for AuditedChange<'_> {
+    type Target = Tx;
+
+    fn deref(&self) -> &Tx {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for AuditedChange<'_> {
+    fn deref_mut(&mut self) -> &mut Tx {
+        &mut self.tx
     }
 }
 

@@ -5,7 +5,6 @@
 
 use serde_json::json;
 
-use crate::audit_trail::{record, AuditEvent};
 use crate::auth::actor::Actor;
 use crate::clients::repo::{
     add_credit_entry, features_of, grantable_features, seats_used, tags_of, NewCreditEntry,
@@ -31,31 +30,26 @@ pub async fn update_company(
     form: &CompanyForm,
     version: i64,
 ) -> Result<(), AppError> {
-    let client = authorized_client(state, actor, Permission::ManageClients, id).await?;
+    let (client, authorized) =
+        authorized_client(state, actor, Permission::ManageClients, id).await?;
     let mut errors = FieldErrors::default();
     let (company, tags) = validate_company(form, &mut errors);
     errors.into_result()?;
     let before_tags = tags_of(state.db.pool(), id).await?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = authorized.begin(&state.db).await?;
     if !repo::update_company(&mut tx, id, &company, &tags, version).await? {
         drop(tx);
         return Err(stale(&state.db, id).await);
     }
-    record(
-        &mut tx,
-        AuditEvent::at_node(
-            actor.acting(),
-            id,
-            "client.company_updated",
-            json!({
-                "before": { "company": client.company, "tags": before_tags },
-                "after": { "company": company, "tags": tags },
-            }),
-            address,
-        ),
+    tx.commit(
+        "client.company_updated",
+        json!({
+            "before": { "company": client.company, "tags": before_tags },
+            "after": { "company": company, "tags": tags },
+        }),
+        address,
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -67,13 +61,14 @@ pub async fn set_status(
     status: ClientStatus,
     version: i64,
 ) -> Result<(), AppError> {
-    let client = authorized_client(state, actor, Permission::ManageClients, id).await?;
+    let (client, authorized) =
+        authorized_client(state, actor, Permission::ManageClients, id).await?;
     if status == ClientStatus::Pending {
         return Err(AppError::forbidden(
             "An account can be activated or suspended, not made pending again.",
         ));
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = authorized.begin(&state.db).await?;
     if !repo::set_status(&mut tx, id, status, version).await? {
         drop(tx);
         return Err(stale(&state.db, id).await);
@@ -82,12 +77,12 @@ pub async fn set_status(
         ClientStatus::Suspended => "client.suspended",
         _ => "client.activated",
     };
-    record(
-        &mut tx,
-        AuditEvent::at_node(actor.acting(), id, action, json!({ "before": { "status": client.status.key() }, "after": { "status": status.key() } }), address),
+    tx.commit(
+        action,
+        json!({ "before": { "status": client.status.key() }, "after": { "status": status.key() } }),
+        address,
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -100,7 +95,8 @@ pub async fn modify_features(
     seat_limit: &str,
     version: i64,
 ) -> Result<(), AppError> {
-    let client = authorized_client(state, actor, Permission::ManageClients, id).await?;
+    let (client, authorized) =
+        authorized_client(state, actor, Permission::ManageClients, id).await?;
     let allowed = grantable_features(state.db.pool(), client.partner_id).await?;
     let before = features_of(state.db.pool(), id).await?;
     let mut errors = FieldErrors::default();
@@ -108,9 +104,9 @@ pub async fn modify_features(
     let seats = whole_number(&mut errors, "seat_limit", seat_limit, 1..=MAX_SEATS);
     errors.into_result()?;
 
-    let mut tx = state.db.begin().await?;
+    let mut tx = authorized.begin(&state.db).await?;
     // Counted inside the transaction, so a user added meanwhile is not left seatless.
-    let used = seats_used(&mut *tx, id).await?;
+    let used = seats_used(&mut **tx, id).await?;
     if seats < used {
         return Err(AppError::field(
             "seat_limit",
@@ -121,21 +117,15 @@ pub async fn modify_features(
         drop(tx);
         return Err(stale(&state.db, id).await);
     }
-    record(
-        &mut tx,
-        AuditEvent::at_node(
-            actor.acting(),
-            id,
-            "client.features_changed",
-            json!({
-                "before": { "features": before, "seat_limit": client.seat_limit },
-                "after": { "features": features, "seat_limit": seats },
-            }),
-            address,
-        ),
+    tx.commit(
+        "client.features_changed",
+        json!({
+            "before": { "features": before, "seat_limit": client.seat_limit },
+            "after": { "features": features, "seat_limit": seats },
+        }),
+        address,
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -148,7 +138,7 @@ pub async fn top_up(
     amount: &str,
     note: &str,
 ) -> Result<i64, AppError> {
-    authorized_client(state, actor, Permission::ManageClients, id).await?;
+    let (_, authorized) = authorized_client(state, actor, Permission::ManageClients, id).await?;
     let mut errors = FieldErrors::default();
     let amount = whole_number(&mut errors, "amount", amount, 1..=MAX_CREDIT_GRANT);
     let note = note.trim();
@@ -156,7 +146,7 @@ pub async fn top_up(
         errors.add("note", format!("Use at most {MAX_TEXT} characters."));
     }
     errors.into_result()?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = authorized.begin(&state.db).await?;
     let balance = add_credit_entry(
         &mut tx,
         NewCreditEntry {
@@ -170,12 +160,7 @@ pub async fn top_up(
     )
     .await?
     .ok_or(AppError::Internal)?;
-    record(
-        &mut tx,
-        AuditEvent::at_node(actor.acting(), id, "client.credits_added", json!({ "after": { "credit": credit.key(), "amount": amount, "balance": balance, "note": note } }), address),
-    )
-    .await?;
-    tx.commit().await?;
+    tx.commit("client.credits_added", json!({ "after": { "credit": credit.key(), "amount": amount, "balance": balance, "note": note } }), address).await?;
     Ok(balance)
 }
 
@@ -220,23 +205,13 @@ pub async fn reveal_sso_token(
     address: &str,
     id: NodeId,
 ) -> Result<String, AppError> {
-    authorized_client(state, actor, Permission::ManageClients, id).await?;
-    let mut tx = state.db.begin().await?;
-    let token = crate::auth::repo::sso_token(&mut *tx, id)
+    let (_, authorized) = authorized_client(state, actor, Permission::ManageClients, id).await?;
+    let mut tx = authorized.begin(&state.db).await?;
+    let token = crate::auth::repo::sso_token(&mut **tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    record(
-        &mut tx,
-        AuditEvent::at_node(
-            actor.acting(),
-            id,
-            "client.sso_token_revealed",
-            json!({}),
-            address,
-        ),
-    )
-    .await?;
-    tx.commit().await?;
+    tx.commit("client.sso_token_revealed", json!({}), address)
+        .await?;
     Ok(token)
 }
 
@@ -248,7 +223,7 @@ pub async fn rotate_sso_token(
     id: NodeId,
     confirmed: bool,
 ) -> Result<String, AppError> {
-    authorized_client(state, actor, Permission::ManageClients, id).await?;
+    let (_, authorized) = authorized_client(state, actor, Permission::ManageClients, id).await?;
     if !confirmed {
         return Err(AppError::field(
             "confirm",
@@ -256,20 +231,10 @@ pub async fn rotate_sso_token(
         ));
     }
     let token = random_token();
-    let mut tx = state.db.begin().await?;
-    repo::set_sso_token(&mut *tx, id, &token).await?;
-    record(
-        &mut tx,
-        AuditEvent::at_node(
-            actor.acting(),
-            id,
-            "client.sso_token_rotated",
-            json!({}),
-            address,
-        ),
-    )
-    .await?;
-    tx.commit().await?;
+    let mut tx = authorized.begin(&state.db).await?;
+    repo::set_sso_token(&mut **tx, id, &token).await?;
+    tx.commit("client.sso_token_rotated", json!({}), address)
+        .await?;
     Ok(token)
 }
 
@@ -282,7 +247,8 @@ pub async fn move_client(
     group: &str,
     version: i64,
 ) -> Result<(), AppError> {
-    let client = authorized_client(state, actor, Permission::ManageClients, id).await?;
+    let (client, authorized) =
+        authorized_client(state, actor, Permission::ManageClients, id).await?;
     let (group, partner) = client_home(state, actor, group).await?;
     if partner != client.partner_id {
         return Err(AppError::field(
@@ -290,25 +256,19 @@ pub async fn move_client(
             "A client account can only move within its partner.",
         ));
     }
-    let mut tx = state.db.begin().await?;
+    let mut tx = authorized.begin(&state.db).await?;
     // A move is a change of the client record too: stale copies must not win.
-    if !repo::bump_version(&mut *tx, id, version).await? {
+    if !repo::bump_version(&mut **tx, id, version).await? {
         drop(tx);
         return Err(stale(&state.db, id).await);
     }
     move_subtree(&mut tx, id, group).await?;
-    record(
-        &mut tx,
-        AuditEvent::at_node(
-            actor.acting(),
-            id,
-            "client.moved",
-            json!({ "before": { "group": client.group_id.0 }, "after": { "group": group.0 } }),
-            address,
-        ),
+    tx.commit(
+        "client.moved",
+        json!({ "before": { "group": client.group_id.0 }, "after": { "group": group.0 } }),
+        address,
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -321,18 +281,14 @@ pub async fn set_verification(
     policy: VerificationPolicy,
     version: i64,
 ) -> Result<(), AppError> {
-    let client = authorized_client(state, actor, Permission::ManageClients, id).await?;
-    let mut tx = state.db.begin().await?;
-    if !repo::set_verification(&mut *tx, id, policy, version).await? {
+    let (client, authorized) =
+        authorized_client(state, actor, Permission::ManageClients, id).await?;
+    let mut tx = authorized.begin(&state.db).await?;
+    if !repo::set_verification(&mut **tx, id, policy, version).await? {
         drop(tx);
         return Err(stale(&state.db, id).await);
     }
-    record(
-        &mut tx,
-        AuditEvent::at_node(actor.acting(), id, "client.verification_set", json!({ "before": { "verification": client.verification.key() }, "after": { "verification": policy.key() } }), address),
-    )
-    .await?;
-    tx.commit().await?;
+    tx.commit("client.verification_set", json!({ "before": { "verification": client.verification.key() }, "after": { "verification": policy.key() } }), address).await?;
     Ok(())
 }
 
@@ -345,7 +301,8 @@ pub async fn set_operator_status(
     text: &str,
     version: i64,
 ) -> Result<(), AppError> {
-    let client = authorized_client(state, actor, Permission::ManageAccountContent, id).await?;
+    let (client, authorized) =
+        authorized_client(state, actor, Permission::ManageAccountContent, id).await?;
     let text = text.trim();
     if text.chars().count() > MAX_OPERATOR_STATUS {
         return Err(AppError::field(
@@ -353,16 +310,11 @@ pub async fn set_operator_status(
             format!("Use at most {MAX_OPERATOR_STATUS} characters."),
         ));
     }
-    let mut tx = state.db.begin().await?;
-    if !repo::set_operator_status(&mut *tx, id, text, version).await? {
+    let mut tx = authorized.begin(&state.db).await?;
+    if !repo::set_operator_status(&mut **tx, id, text, version).await? {
         drop(tx);
         return Err(stale(&state.db, id).await);
     }
-    record(
-        &mut tx,
-        AuditEvent::at_node(actor.acting(), id, "client.operator_status_set", json!({ "before": { "operator_status": client.operator_status }, "after": { "operator_status": text } }), address),
-    )
-    .await?;
-    tx.commit().await?;
+    tx.commit("client.operator_status_set", json!({ "before": { "operator_status": client.operator_status }, "after": { "operator_status": text } }), address).await?;
     Ok(())
 }

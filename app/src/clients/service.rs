@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::directory::{cursor_of, DirectoryQuery, PAGE_SIZE};
 use crate::audit_trail::{record, stale_conflict, AuditEvent};
-use crate::auth::actor::Actor;
+use crate::auth::actor::{Actor, Authorized};
 use crate::clients::directory_sql::{attach_tags, directory_rows};
 use crate::clients::repo::{
     add_credit_entry, client_record, features_of, grantable_features, insert_client, ledger,
@@ -390,16 +390,18 @@ pub async fn create_client(
 }
 
 /// The client `id` after checking the actor holds `permission` there.
-pub(super) async fn authorized_client(
+/// Client `id` as stored, with the proof that the actor holds `permission` there.
+pub(super) async fn authorized_client<'a>(
     state: &AppState,
-    actor: &Actor,
+    actor: &'a Actor,
     permission: Permission,
     id: NodeId,
-) -> Result<ClientRecord, AppError> {
-    actor.require(&state.db, permission, id).await?;
-    client_record(state.db.pool(), id)
+) -> Result<(ClientRecord, Authorized<'a>), AppError> {
+    let authorized = actor.require(&state.db, permission, id).await?;
+    let client = client_record(state.db.pool(), id)
         .await?
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    Ok((client, authorized))
 }
 
 pub(super) async fn stale(db: &Db, id: NodeId) -> AppError {
@@ -411,7 +413,7 @@ pub async fn client_view(
     actor: &Actor,
     id: NodeId,
 ) -> Result<ClientView, AppError> {
-    let client = authorized_client(state, actor, Permission::ViewNodes, id).await?;
+    let (client, _) = authorized_client(state, actor, Permission::ViewNodes, id).await?;
     let held = actor.permissions_at(&state.db, id).await?;
     let can_manage = held.contains(Permission::ManageClients);
     let can_edit_content = held.contains(Permission::ManageAccountContent);

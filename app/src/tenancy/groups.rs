@@ -10,8 +10,8 @@ use super::repo::{
     bump_version, child_tree_nodes, delete_node, dependents, groups_below, insert_node, is_within,
     move_subtree, partner_of, path_names, rename_node, sibling_has_name, tree_node,
 };
-use crate::audit_trail::{record, stale_conflict, AuditEvent};
-use crate::auth::actor::Actor;
+use crate::audit_trail::stale_conflict;
+use crate::auth::actor::{Actor, Authorized};
 use crate::auth::repo::MembershipRecord;
 use crate::core::roles::Permission;
 use crate::core::{NodeId, NodeKind};
@@ -152,7 +152,7 @@ pub async fn move_targets(
     actor: &Actor,
     node: NodeId,
 ) -> Result<Vec<MoveTarget>, AppError> {
-    let group = managed_group(state, actor, node).await?;
+    let (group, _) = managed_group(state, actor, node).await?;
     let partner = partner_of(state.db.pool(), node)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -222,16 +222,16 @@ async fn refuse_duplicate_name(
 }
 
 /// A group the actor may manage: partners and the platform are managed elsewhere.
-async fn managed_group(
+async fn managed_group<'a>(
     state: &AppState,
-    actor: &Actor,
+    actor: &'a Actor,
     node: NodeId,
-) -> Result<TreeNode, AppError> {
-    actor
+) -> Result<(TreeNode, Authorized<'a>), AppError> {
+    let authorized = actor
         .require(&state.db, Permission::ManageNodes, node)
         .await?;
     match tree_node(state.db.pool(), node).await? {
-        Some(group) if group.kind == NodeKind::Group => Ok(group),
+        Some(group) if group.kind == NodeKind::Group => Ok((group, authorized)),
         Some(_) => Err(AppError::forbidden("Only groups can be changed here.")),
         None => Err(AppError::NotFound),
     }
@@ -248,7 +248,7 @@ pub async fn create_group(
     parent: NodeId,
     name: &str,
 ) -> Result<TreeNode, AppError> {
-    actor
+    let authorized = actor
         .require(&state.db, Permission::ManageNodes, parent)
         .await?;
     let name = valid_name(name)?;
@@ -262,20 +262,15 @@ pub async fn create_group(
     }
     refuse_duplicate_name(&state.db, parent, &name, None).await?;
 
-    let mut tx = state.db.begin().await?;
+    let mut tx = authorized.begin(&state.db).await?;
     let id = insert_node(&mut tx, Some(parent), NodeKind::Group, &name).await?;
-    record(
-        &mut tx,
-        AuditEvent::at_node(
-            actor.acting(),
-            id,
-            "group.created",
-            json!({ "after": { "name": name, "parent": parent.0 } }),
-            address,
-        ),
+    tx.commit_at(
+        id,
+        "group.created",
+        json!({ "after": { "name": name, "parent": parent.0 } }),
+        address,
     )
     .await?;
-    tx.commit().await?;
     tree_node(state.db.pool(), id)
         .await?
         .ok_or(AppError::NotFound)
@@ -289,28 +284,22 @@ pub async fn rename_group(
     name: &str,
     version: i64,
 ) -> Result<TreeNode, AppError> {
-    let group = managed_group(state, actor, node).await?;
+    let (group, authorized) = managed_group(state, actor, node).await?;
     let name = valid_name(name)?;
     if let Some(parent) = group.parent_id {
         refuse_duplicate_name(&state.db, parent, &name, Some(node)).await?;
     }
-    let mut tx = state.db.begin().await?;
-    if !rename_node(&mut *tx, node, &name, version).await? {
+    let mut tx = authorized.begin(&state.db).await?;
+    if !rename_node(&mut **tx, node, &name, version).await? {
         drop(tx);
         return Err(stale(&state.db, node).await);
     }
-    record(
-        &mut tx,
-        AuditEvent::at_node(
-            actor.acting(),
-            node,
-            "group.renamed",
-            json!({ "before": { "name": group.name }, "after": { "name": name } }),
-            address,
-        ),
+    tx.commit(
+        "group.renamed",
+        json!({ "before": { "name": group.name }, "after": { "name": name } }),
+        address,
     )
     .await?;
-    tx.commit().await?;
     tree_node(state.db.pool(), node)
         .await?
         .ok_or(AppError::NotFound)
@@ -324,7 +313,7 @@ pub async fn move_group(
     new_parent: NodeId,
     version: i64,
 ) -> Result<TreeNode, AppError> {
-    let group = managed_group(state, actor, node).await?;
+    let (group, authorized) = managed_group(state, actor, node).await?;
     actor
         .require(&state.db, Permission::ManageNodes, new_parent)
         .await?;
@@ -351,27 +340,21 @@ pub async fn move_group(
     }
     refuse_duplicate_name(&state.db, new_parent, &group.name, Some(node)).await?;
 
-    let mut tx = state.db.begin().await?;
-    if !bump_version(&mut *tx, node, version).await? {
+    let mut tx = authorized.begin(&state.db).await?;
+    if !bump_version(&mut **tx, node, version).await? {
         drop(tx);
         return Err(stale(&state.db, node).await);
     }
     move_subtree(&mut tx, node, new_parent).await?;
-    record(
-        &mut tx,
-        AuditEvent::at_node(
-            actor.acting(),
-            node,
-            "group.moved",
-            json!({
-                "before": { "parent": group.parent_id.map(|p| p.0) },
-                "after": { "parent": new_parent.0 },
-            }),
-            address,
-        ),
+    tx.commit(
+        "group.moved",
+        json!({
+            "before": { "parent": group.parent_id.map(|p| p.0) },
+            "after": { "parent": new_parent.0 },
+        }),
+        address,
     )
     .await?;
-    tx.commit().await?;
     tree_node(state.db.pool(), node)
         .await?
         .ok_or(AppError::NotFound)
@@ -384,9 +367,9 @@ pub async fn delete_group(
     node: NodeId,
     version: i64,
 ) -> Result<(), AppError> {
-    let group = managed_group(state, actor, node).await?;
-    let mut tx = state.db.begin().await?;
-    let (groups, clients, members) = dependents(&mut *tx, node).await?;
+    let (group, authorized) = managed_group(state, actor, node).await?;
+    let mut tx = authorized.begin(&state.db).await?;
+    let (groups, clients, members) = dependents(&mut **tx, node).await?;
     if let Some(reason) = deletion_refusal(groups, clients, members) {
         return Err(AppError::Conflict(reason));
     }
@@ -394,18 +377,12 @@ pub async fn delete_group(
         drop(tx);
         return Err(stale(&state.db, node).await);
     }
-    record(
-        &mut tx,
-        AuditEvent::at_node(
-            actor.acting(),
-            node,
-            "group.deleted",
-            json!({ "before": { "name": group.name, "parent": group.parent_id.map(|p| p.0) } }),
-            address,
-        ),
+    tx.commit(
+        "group.deleted",
+        json!({ "before": { "name": group.name, "parent": group.parent_id.map(|p| p.0) } }),
+        address,
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 

@@ -10,7 +10,7 @@ use super::repo::{
     domains_of_others, get_node, partner_of, partner_of_domain, partner_settings,
     update_partner_settings,
 };
-use crate::audit_trail::{record, stale_conflict, AuditEvent};
+use crate::audit_trail::stale_conflict;
 use crate::auth::actor::Actor;
 use crate::core::brand::Brand;
 use crate::core::roles::Permission;
@@ -137,14 +137,17 @@ pub async fn update_settings(
     form: &PartnerSettingsForm,
     version: i64,
 ) -> Result<(), AppError> {
+    let authorized = actor
+        .require(&state.db, Permission::ManagePartnerSettings, partner)
+        .await?;
     let before = settings_view(state, actor, partner).await?.settings;
     let mut errors = FieldErrors::default();
     let platform_host = public_host(&state.settings.public_url);
     let settings = validate_settings(partner, form, &platform_host, &mut errors);
     errors.into_result()?;
 
-    let mut tx = state.db.begin().await?;
-    let taken = domains_of_others(&mut *tx, partner, &settings.domains).await?;
+    let mut tx = authorized.begin(&state.db).await?;
+    let taken = domains_of_others(&mut **tx, partner, &settings.domains).await?;
     if let Some(domain) = taken.first() {
         return Err(AppError::field(
             "domains",
@@ -155,21 +158,15 @@ pub async fn update_settings(
         drop(tx);
         return Err(stale_conflict(state.db.pool(), partner, "partner's settings").await);
     }
-    record(
-        &mut tx,
-        AuditEvent::at_node(
-            actor.acting(),
-            partner,
-            "partner.settings_changed",
-            json!({
-                "before": changed_fields(&before),
-                "after": changed_fields(&settings),
-            }),
-            address,
-        ),
+    tx.commit(
+        "partner.settings_changed",
+        json!({
+            "before": changed_fields(&before),
+            "after": changed_fields(&settings),
+        }),
+        address,
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
