@@ -10,7 +10,7 @@ use super::{session, verification, BannerFacts, CurrentUser, Obligation};
 use crate::audit_trail::{record, Acting, AuditEvent};
 use crate::core::roles::{Permission, PermissionSet};
 use crate::core::time::timestamp;
-use crate::core::{EndReason, ImpersonationId, Mode, NodeId, NodeKind};
+use crate::core::{EndReason, ImpersonationId, Mode, NodeId, NodeKind, UserId};
 use crate::db::{Db, Tx};
 use crate::error::AppError;
 use crate::request::Client;
@@ -30,8 +30,9 @@ pub struct Actor {
     pub(super) impersonation: Option<Impersonating>,
 }
 
-/// Proof that an actor holds a permission at a node, as only [`Actor::require`] makes
-/// it: what they hold there, for the change and its audit event to build on.
+/// Proof of what an actor holds at a node where they hold something, as only
+/// [`Actor::at`] and [`Actor::require`] make it: for the change and its audit event to
+/// build on.
 #[derive(Clone, Copy, Debug)]
 pub struct Authorized<'a> {
     actor: &'a Actor,
@@ -86,7 +87,7 @@ impl AuditedChange<'_> {
     /// As [`AuditedChange::commit`], for a change that made `created` below the node:
     /// the event is the new node's.
     pub async fn commit_at(
-        mut self,
+        self,
         created: NodeId,
         action: &str,
         details: serde_json::Value,
@@ -94,6 +95,24 @@ impl AuditedChange<'_> {
     ) -> Result<(), AppError> {
         let acting = self.authorized.actor.acting();
         let event = AuditEvent::at_node(acting, created, action, details, address);
+        self.commit_event(event).await
+    }
+
+    /// As [`AuditedChange::commit`], for a change to the account or roles of
+    /// `subject` at the node.
+    pub async fn commit_about(
+        self,
+        subject: UserId,
+        action: &str,
+        details: serde_json::Value,
+        address: &str,
+    ) -> Result<(), AppError> {
+        let Authorized { actor, node, .. } = self.authorized;
+        let event = AuditEvent::about_user(actor.acting(), subject, node, action, details, address);
+        self.commit_event(event).await
+    }
+
+    async fn commit_event(mut self, event: AuditEvent<'_>) -> Result<(), AppError> {
         record(&mut self.tx, event).await?;
         self.tx.commit().await?;
         Ok(())
@@ -259,8 +278,18 @@ impl Actor {
         permission: Permission,
         node: NodeId,
     ) -> Result<Authorized<'_>, AppError> {
+        let authorized = self.at(db, node).await?;
+        check(authorized.permissions, permission)?;
+        Ok(authorized)
+    }
+
+    /// What the actor holds at `node`; not found, exactly like a node that does not
+    /// exist, when they hold nothing there.
+    pub async fn at(&self, db: &Db, node: NodeId) -> Result<Authorized<'_>, AppError> {
         let permissions = self.permissions_at(db, node).await?;
-        check(permissions, permission)?;
+        if permissions == PermissionSet::NONE {
+            return Err(AppError::NotFound);
+        }
         Ok(Authorized {
             actor: self,
             node,

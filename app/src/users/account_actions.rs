@@ -3,7 +3,6 @@
 
 use serde_json::json;
 
-use crate::audit_trail::{record, AuditEvent};
 use crate::auth::actor::Actor;
 use crate::auth::links::kill_tokens;
 use crate::auth::repo::{find_by_id, set_password, UserRecord};
@@ -21,13 +20,13 @@ use crate::users::service::{managed_node, person_at, require_account, ManagedNod
 use crate::users::{NodeUser, PasswordChoice};
 
 /// A user the actor may act on as a whole with `reach`, at a node where they have access.
-async fn managed_account(
+async fn managed_account<'a>(
     state: &AppState,
-    actor: &Actor,
+    actor: &'a Actor,
     node: NodeId,
     user: UserId,
     reach: Reach,
-) -> Result<(ManagedNode, NodeUser, UserRecord), AppError> {
+) -> Result<(ManagedNode<'a>, NodeUser, UserRecord), AppError> {
     let node = managed_node(state, actor, node).await?;
     let person = person_at(state, actor, &node, user).await?;
     require_account(state, actor, user, reach).await?;
@@ -62,24 +61,13 @@ pub async fn resend_invite(
         language,
         record_before.branding_domain.as_deref(),
     );
-    let mut tx = state.db.begin().await?;
-    kill_tokens(&mut *tx, user).await?;
-    reinvite(&mut *tx, user, &invite).await?;
+    let mut tx = node.authorized.begin(&state.db).await?;
+    kill_tokens(&mut **tx, user).await?;
+    reinvite(&mut **tx, user, &invite).await?;
     plan.send_welcome(state, &mut tx, user, partner, &invite)
         .await?;
-    record(
-        &mut tx,
-        AuditEvent::about_user(
-            actor.acting(),
-            user,
-            node.summary.id,
-            "user.invite_resent",
-            json!({}),
-            address,
-        ),
-    )
-    .await?;
-    tx.commit().await?;
+    tx.commit_about(user, "user.invite_resent", json!({}), address)
+        .await?;
     Ok(())
 }
 
@@ -104,7 +92,7 @@ pub async fn remove_access(
     errors
         .into_result()
         .map_err(|_| AppError::forbidden("They hold roles here that you cannot take away."))?;
-    let mut tx = state.db.begin().await?;
+    let mut tx = node.authorized.begin(&state.db).await?;
     let change = (&person.roles, &RoleSet::default());
     keep_last_admin(
         &mut tx,
@@ -115,31 +103,25 @@ pub async fn remove_access(
         FieldErrors::FORM,
     )
     .await?;
-    let version = membership_at(&mut *tx, user, node.summary.id)
+    let version = membership_at(&mut **tx, user, node.summary.id)
         .await?
         .version;
     replace_roles(&mut tx, user, node.summary.id, &RoleSet::default(), version).await?;
-    if !has_memberships(&mut *tx, user).await? {
-        kill_tokens(&mut *tx, user).await?;
+    if !has_memberships(&mut **tx, user).await? {
+        kill_tokens(&mut **tx, user).await?;
         end_sessions(&mut tx, user, None, EndReason::AccessRevoked, address).await?;
     }
-    record(
-        &mut tx,
-        AuditEvent::about_user(
-            actor.acting(),
-            user,
-            node.summary.id,
-            if person.invite_pending {
-                "user.invite_revoked"
-            } else {
-                "user.access_removed"
-            },
-            json!({ "before": { "roles": person.roles.to_stored() } }),
-            address,
-        ),
+    tx.commit_about(
+        user,
+        if person.invite_pending {
+            "user.invite_revoked"
+        } else {
+            "user.access_removed"
+        },
+        json!({ "before": { "roles": person.roles.to_stored() } }),
+        address,
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -164,31 +146,25 @@ pub async fn set_enabled(
         }
         (true, UserStatus::Disabled) => UserStatus::Active,
     };
-    let mut tx = state.db.begin().await?;
-    set_status(&mut *tx, user, status).await?;
+    let mut tx = node.authorized.begin(&state.db).await?;
+    set_status(&mut **tx, user, status).await?;
     if status == UserStatus::Disabled {
         end_sessions(&mut tx, user, None, EndReason::AccessRevoked, address).await?;
     }
-    record(
-        &mut tx,
-        AuditEvent::about_user(
-            actor.acting(),
-            user,
-            node.summary.id,
-            if enabled {
-                "user.enabled"
-            } else {
-                "user.disabled"
-            },
-            json!({
-                "before": { "status": record_before.status.key() },
-                "after": { "status": status.key() },
-            }),
-            address,
-        ),
+    tx.commit_about(
+        user,
+        if enabled {
+            "user.enabled"
+        } else {
+            "user.disabled"
+        },
+        json!({
+            "before": { "status": record_before.status.key() },
+            "after": { "status": status.key() },
+        }),
+        address,
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -212,23 +188,17 @@ pub async fn set_generated_password(
     }
     let password = generate_password();
     let hash = state.passwords.hash(password.clone()).await?;
-    let mut tx = state.db.begin().await?;
-    set_password(&mut *tx, user, &hash, true).await?;
-    kill_tokens(&mut *tx, user).await?;
+    let mut tx = node.authorized.begin(&state.db).await?;
+    set_password(&mut **tx, user, &hash, true).await?;
+    kill_tokens(&mut **tx, user).await?;
     end_sessions(&mut tx, user, None, EndReason::SignedOut, address).await?;
-    set_status(&mut *tx, user, UserStatus::Active).await?;
-    record(
-        &mut tx,
-        AuditEvent::about_user(
-            actor.acting(),
-            user,
-            node.summary.id,
-            "user.password_set",
-            json!({ "after": { "must_change_password": true } }),
-            address,
-        ),
+    set_status(&mut **tx, user, UserStatus::Active).await?;
+    tx.commit_about(
+        user,
+        "user.password_set",
+        json!({ "after": { "must_change_password": true } }),
+        address,
     )
     .await?;
-    tx.commit().await?;
     Ok(password)
 }

@@ -3,7 +3,6 @@
 
 use serde_json::json;
 
-use crate::audit_trail::{record, AuditEvent};
 use crate::auth::actor::Actor;
 use crate::auth::links::{kill_tokens, store_token};
 use crate::auth::repo::{find_by_email, memberships_of};
@@ -179,7 +178,7 @@ enum Invitee {
 async fn invitee(
     state: &AppState,
     actor: &Actor,
-    node: &ManagedNode,
+    node: &ManagedNode<'_>,
     email: &str,
 ) -> Result<Result<Invitee, &'static str>, AppError> {
     let Some(existing) = find_by_email(state.db.pool(), email).await? else {
@@ -272,15 +271,15 @@ pub async fn invite(
 
     let plan = FirstAccessPlan::prepare(state, choice).await?;
     let new_user = plan.new_user(&form.email, name, language, branding_domain);
-    let mut tx = state.db.begin().await?;
+    let mut tx = node.authorized.begin(&state.db).await?;
     if roles.holds_seat() {
         claim_seat(&mut tx, &node.summary).await?;
     }
     let (user, action) = match invitee {
-        Invitee::New => (insert_user(&mut *tx, &new_user).await?, "user.invited"),
+        Invitee::New => (insert_user(&mut **tx, &new_user).await?, "user.invited"),
         Invitee::Returning(user) => {
-            reinvite(&mut *tx, user, &new_user).await?;
-            kill_tokens(&mut *tx, user).await?;
+            reinvite(&mut **tx, user, &new_user).await?;
+            kill_tokens(&mut **tx, user).await?;
             end_sessions(&mut tx, user, None, EndReason::SignedOut, address).await?;
             (user, "user.invited")
         }
@@ -294,23 +293,17 @@ pub async fn invite(
         plan.send_welcome(state, &mut tx, user, partner, &new_user)
             .await?;
     }
-    record(
-        &mut tx,
-        AuditEvent::about_user(
-            actor.acting(),
-            user,
-            node.summary.id,
-            action,
-            json!({ "after": {
-                "email": form.email.trim(), "name": name, "language": language.key(),
-                "branding_domain": branding_domain, "roles": roles.to_stored(),
-                "password": is_new_account.then(|| choice.key()),
-            }}),
-            address,
-        ),
+    tx.commit_about(
+        user,
+        action,
+        json!({ "after": {
+            "email": form.email.trim(), "name": name, "language": language.key(),
+            "branding_domain": branding_domain, "roles": roles.to_stored(),
+            "password": is_new_account.then(|| choice.key()),
+        }}),
+        address,
     )
     .await?;
-    tx.commit().await?;
     Ok(Invited {
         user,
         node: node.summary.id,

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::audit_trail::{record, stale_conflict_about, AuditEvent};
+use crate::audit_trail::stale_conflict_about;
 use crate::auth::actor::Actor;
 use crate::auth::repo::memberships_of;
 use crate::core::roles::{grant_problem, Role, RoleSet};
@@ -29,12 +29,12 @@ pub(super) fn chosen_roles(errors: &mut FieldErrors, keys: &[String]) -> RoleSet
 
 pub(super) fn check_changes(
     errors: &mut FieldErrors,
-    node: &ManagedNode,
+    node: &ManagedNode<'_>,
     before: &RoleSet,
     after: &RoleSet,
 ) {
     for role in before.changed(after) {
-        if let Some(problem) = grant_problem(role, node.summary.kind, node.held) {
+        if let Some(problem) = grant_problem(role, node.summary.kind, node.held()) {
             errors.add("roles", format!("{}: {problem}", role.label()));
             return;
         }
@@ -128,7 +128,7 @@ pub async fn set_roles(
         return Ok(());
     }
 
-    let mut tx = state.db.begin().await?;
+    let mut tx = node.authorized.begin(&state.db).await?;
     keep_last_admin(
         &mut tx,
         actor,
@@ -145,21 +145,15 @@ pub async fn set_roles(
         drop(tx);
         return Err(stale_conflict_about(state.db.pool(), node.summary.id, user, "user").await);
     }
-    record(
-        &mut tx,
-        AuditEvent::about_user(
-            actor.acting(),
-            user,
-            node.summary.id,
-            "user.roles_changed",
-            json!({
-                "before": { "roles": before.to_stored() },
-                "after": { "roles": after.to_stored() },
-            }),
-            address,
-        ),
+    tx.commit_about(
+        user,
+        "user.roles_changed",
+        json!({
+            "before": { "roles": before.to_stored() },
+            "after": { "roles": after.to_stored() },
+        }),
+        address,
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! users of a node and one person there; the role editor (`role_editor`), invites
 //! (`invites`) and the account actions (`account_actions`) build on it.
 
-use crate::auth::actor::Actor;
+use crate::auth::actor::{Actor, Authorized};
 use crate::auth::repo::{ancestors, find_by_id, memberships_of, UserRecord};
 use crate::core::roles::{grant_problem, PermissionSet, Role, RoleSet};
 use crate::core::time::ago;
@@ -19,23 +19,28 @@ use crate::users::{
 pub(super) const MAX_NAME_LENGTH: usize = 100;
 
 /// A node whose users the actor manages, with the node's path to the root (nearest
-/// first) and what the actor holds there.
-pub(super) struct ManagedNode {
+/// first) and the proof of what the actor holds there.
+pub(super) struct ManagedNode<'a> {
     pub(super) summary: NodeSummary,
     pub(super) path: Vec<NodeId>,
-    pub(super) held: PermissionSet,
+    pub(super) authorized: Authorized<'a>,
 }
 
-pub(super) async fn managed_node(
-    state: &AppState,
-    actor: &Actor,
-    id: NodeId,
-) -> Result<ManagedNode, AppError> {
-    let path = ancestors(state.db.pool(), id).await?;
-    let held = actor.permissions_along(&path);
-    if held == PermissionSet::NONE {
-        return Err(AppError::NotFound);
+impl ManagedNode<'_> {
+    /// What the actor holds at the node.
+    pub(super) fn held(&self) -> PermissionSet {
+        self.authorized.permissions()
     }
+}
+
+pub(super) async fn managed_node<'a>(
+    state: &AppState,
+    actor: &'a Actor,
+    id: NodeId,
+) -> Result<ManagedNode<'a>, AppError> {
+    let path = ancestors(state.db.pool(), id).await?;
+    let authorized = actor.at(&state.db, id).await?;
+    let held = authorized.permissions();
     let node = get_node(state.db.pool(), id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -51,16 +56,16 @@ pub(super) async fn managed_node(
             kind: node.kind,
         },
         path,
-        held,
+        authorized,
     })
 }
 
 /// The node named by a form's text field, as a managed node.
-pub(super) async fn managed_node_of_form(
+pub(super) async fn managed_node_of_form<'a>(
     state: &AppState,
-    actor: &Actor,
+    actor: &'a Actor,
     node: &str,
-) -> Result<ManagedNode, AppError> {
+) -> Result<ManagedNode<'a>, AppError> {
     let id = node
         .trim()
         .parse()
@@ -71,7 +76,11 @@ pub(super) async fn managed_node_of_form(
 
 /// Everyone with access at the node, grouped by person; memberships above the node
 /// are shown only where the actor can see the node that gives them.
-fn people_at(node: &ManagedNode, actor: &Actor, members: Vec<MemberAlongPath>) -> Vec<NodeUser> {
+fn people_at(
+    node: &ManagedNode<'_>,
+    actor: &Actor,
+    members: Vec<MemberAlongPath>,
+) -> Vec<NodeUser> {
     let visible = |member: &MemberAlongPath| {
         let from = node.path.get(member.depth as usize..).unwrap_or_default();
         actor.permissions_along(from) != PermissionSet::NONE
@@ -179,7 +188,7 @@ pub async fn node_users(
 pub(super) async fn person_at(
     state: &AppState,
     actor: &Actor,
-    node: &ManagedNode,
+    node: &ManagedNode<'_>,
     user: UserId,
 ) -> Result<NodeUser, AppError> {
     people_at(
@@ -252,7 +261,7 @@ pub(super) async fn require_account(
     }
 }
 
-pub(super) fn role_choices(node: &ManagedNode, person: Option<&NodeUser>) -> Vec<RoleChoice> {
+pub(super) fn role_choices(node: &ManagedNode<'_>, person: Option<&NodeUser>) -> Vec<RoleChoice> {
     Role::ALL
         .into_iter()
         .map(|role| RoleChoice {
@@ -268,7 +277,7 @@ pub(super) fn role_choices(node: &ManagedNode, person: Option<&NodeUser>) -> Vec
                         .collect()
                 })
                 .unwrap_or_default(),
-            locked: grant_problem(role, node.summary.kind, node.held).map(str::to_string),
+            locked: grant_problem(role, node.summary.kind, node.held()).map(str::to_string),
         })
         .collect()
 }
