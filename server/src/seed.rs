@@ -18,9 +18,8 @@ use app::core::{NodeId, NodeKind};
 use app::db::Db;
 use app::impersonation::repo::insert_grant;
 use app::password::{generate_password, random_token, Passwords};
-use app::tenancy::repo::{
-    ensure_child, ensure_partner_settings, ensure_platform, find_child, insert_node,
-};
+use app::tenancy::repo::{ensure_child, ensure_platform, find_child, insert_node};
+use app::tenancy::settings_repo::ensure_partner_settings;
 use app::tenancy::PartnerSettings;
 use app::users::repo::{insert_user, set_membership, NewUser};
 use clap::Args;

@@ -9,6 +9,8 @@ pub mod verify_page;
 #[cfg(feature = "ssr")]
 pub mod actor;
 #[cfg(feature = "ssr")]
+pub mod authorized;
+#[cfg(feature = "ssr")]
 pub mod impersonating;
 #[cfg(feature = "ssr")]
 pub mod links;

@@ -5,7 +5,8 @@ use serde_json::json;
 
 use super::directory::{cursor_of, DirectoryQuery, PAGE_SIZE};
 use crate::audit_trail::{record, stale_conflict, AuditEvent};
-use crate::auth::actor::{Actor, Authorized};
+use crate::auth::actor::Actor;
+use crate::auth::authorized::Authorized;
 use crate::clients::directory_sql::{attach_tags, directory_rows};
 use crate::clients::repo::{
     add_credit_entry, client_record, features_of, grantable_features, insert_client, ledger,

@@ -11,7 +11,8 @@ use super::repo::{
     move_subtree, partner_of, path_names, rename_node, sibling_has_name, tree_node,
 };
 use crate::audit_trail::stale_conflict;
-use crate::auth::actor::{Actor, Authorized};
+use crate::auth::actor::Actor;
+use crate::auth::authorized::Authorized;
 use crate::auth::repo::MembershipRecord;
 use crate::core::roles::Permission;
 use crate::core::{NodeId, NodeKind};

@@ -11,6 +11,8 @@ pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod settings;
 pub mod settings_page;
+#[cfg(feature = "ssr")]
+pub mod settings_repo;
 
 use crate::core::{NodeId, NodeKind};
 use serde::{Deserialize, Serialize};

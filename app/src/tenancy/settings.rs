@@ -6,10 +6,6 @@ use http::{header, StatusCode};
 
 use serde_json::json;
 
-use super::repo::{
-    domains_of_others, get_node, partner_of, partner_of_domain, partner_settings,
-    update_partner_settings,
-};
 use crate::audit_trail::stale_conflict;
 use crate::auth::actor::Actor;
 use crate::core::brand::Brand;
@@ -21,6 +17,10 @@ use crate::state::AppState;
 use crate::tenancy::brand::{
     colour_problem, colour_stylesheet, domain_problem, host_without_port, logo_problem,
     parse_domains, MAX_DOMAINS, MAX_PRODUCT_NAME,
+};
+use crate::tenancy::repo::{get_node, partner_of};
+use crate::tenancy::settings_repo::{
+    domains_of_others, partner_of_domain, partner_settings, update_partner_settings,
 };
 use crate::tenancy::{PartnerSettings, PartnerSettingsForm, PartnerSettingsView};
 

@@ -18,7 +18,8 @@ use crate::mail::outbox::enqueue;
 use crate::mail::templates::{welcome, FirstAccess, Welcome};
 use crate::password::{generate_password, random_token};
 use crate::state::AppState;
-use crate::tenancy::repo::{partner_of, partner_settings};
+use crate::tenancy::repo::partner_of;
+use crate::tenancy::settings_repo::partner_settings;
 use crate::users::repo::{insert_user, reinvite, replace_roles, NewUser};
 use crate::users::role_editor::{check_changes, chosen_roles, claim_seat};
 use crate::users::service::{

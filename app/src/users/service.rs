@@ -2,7 +2,8 @@
 //! users of a node and one person there; the role editor (`role_editor`), invites
 //! (`invites`) and the account actions (`account_actions`) build on it.
 
-use crate::auth::actor::{Actor, Authorized};
+use crate::auth::actor::Actor;
+use crate::auth::authorized::Authorized;
 use crate::auth::repo::{ancestors, find_by_id, memberships_of, UserRecord};
 use crate::core::roles::{grant_problem, PermissionSet, Role, RoleSet};
 use crate::core::time::ago;

@@ -1,0 +1,112 @@
+//! The proof an authorization check returns, and the change it lets the actor make:
+//! one transaction that commits only with the audit event recording it.
+
+use super::actor::Actor;
+use crate::audit_trail::{record, AuditEvent};
+use crate::core::roles::PermissionSet;
+use crate::core::{NodeId, UserId};
+use crate::db::{Db, Tx};
+use crate::error::AppError;
+
+/// Proof of what an actor holds at a node where they hold something, as only
+/// [`Actor::at`] and [`Actor::require`] make it: for the change and its audit event to
+/// build on.
+#[derive(Clone, Copy, Debug)]
+pub struct Authorized<'a> {
+    pub(super) actor: &'a Actor,
+    pub(super) node: NodeId,
+    pub(super) permissions: PermissionSet,
+}
+
+impl<'a> Authorized<'a> {
+    pub fn actor(&self) -> &'a Actor {
+        self.actor
+    }
+
+    /// The node the permission was checked at.
+    pub fn node(&self) -> NodeId {
+        self.node
+    }
+
+    /// Everything the actor holds at the node, within an impersonation's limit.
+    pub fn permissions(&self) -> PermissionSet {
+        self.permissions
+    }
+
+    /// Begins the change the actor is authorized to make at the node.
+    pub async fn begin(&self, db: &Db) -> Result<AuditedChange<'a>, AppError> {
+        Ok(AuditedChange {
+            tx: db.begin().await?,
+            authorized: *self,
+        })
+    }
+}
+
+/// The transaction of a change at an [`Authorized`] node: it commits only with the
+/// audit event that records the change, and rolls back when dropped.
+pub struct AuditedChange<'a> {
+    tx: Tx,
+    authorized: Authorized<'a>,
+}
+
+impl AuditedChange<'_> {
+    /// Records the change (`action`, what it changed, from `address`) as the actor's at
+    /// the node, and commits both.
+    pub async fn commit(
+        self,
+        action: &str,
+        details: serde_json::Value,
+        address: &str,
+    ) -> Result<(), AppError> {
+        let node = self.authorized.node;
+        self.commit_at(node, action, details, address).await
+    }
+
+    /// As [`AuditedChange::commit`], for a change that made `created` below the node:
+    /// the event is the new node's.
+    pub async fn commit_at(
+        self,
+        created: NodeId,
+        action: &str,
+        details: serde_json::Value,
+        address: &str,
+    ) -> Result<(), AppError> {
+        let acting = self.authorized.actor.acting();
+        let event = AuditEvent::at_node(acting, created, action, details, address);
+        self.commit_event(event).await
+    }
+
+    /// As [`AuditedChange::commit`], for a change to the account or roles of
+    /// `subject` at the node.
+    pub async fn commit_about(
+        self,
+        subject: UserId,
+        action: &str,
+        details: serde_json::Value,
+        address: &str,
+    ) -> Result<(), AppError> {
+        let Authorized { actor, node, .. } = self.authorized;
+        let event = AuditEvent::about_user(actor.acting(), subject, node, action, details, address);
+        self.commit_event(event).await
+    }
+
+    async fn commit_event(mut self, event: AuditEvent<'_>) -> Result<(), AppError> {
+        record(&mut self.tx, event).await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl std::ops::Deref for AuditedChange<'_> {
+    type Target = Tx;
+
+    fn deref(&self) -> &Tx {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for AuditedChange<'_> {
+    fn deref_mut(&mut self) -> &mut Tx {
+        &mut self.tx
+    }
+}

@@ -1,0 +1,168 @@
+//! Partner settings in the database: a partner's brand, the features it may grant,
+//! and its branding domains.
+
+use sqlx::{Any, AnyConnection, Executor, Row};
+
+use crate::core::NodeId;
+use crate::db::now_ms;
+use crate::error::AppError;
+
+/// Stores a partner's settings and branding domains unless it has settings already.
+pub async fn ensure_partner_settings(
+    conn: &mut AnyConnection,
+    settings: &super::PartnerSettings,
+) -> Result<(), AppError> {
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO partner_settings (partner_id, product_name, grantable_features, logo_url, \
+         primary_colour, accent_colour, support_email, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) ON CONFLICT (partner_id) DO NOTHING",
+    )
+    .bind(settings.partner.0)
+    .bind(&settings.product_name)
+    .bind(crate::core::features_to_stored(
+        &settings.grantable_features,
+    ))
+    .bind(&settings.logo_url)
+    .bind(&settings.primary_colour)
+    .bind(&settings.accent_colour)
+    .bind(&settings.support_email)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    add_domains(
+        conn,
+        settings.partner,
+        &settings.domains,
+        "ON CONFLICT (domain) DO NOTHING",
+    )
+    .await
+}
+
+/// Adds branding domains; `on_conflict` says what a domain already taken does (by
+/// default, fail the statement).
+async fn add_domains(
+    conn: &mut AnyConnection,
+    partner: NodeId,
+    domains: &[String],
+    on_conflict: &str,
+) -> Result<(), AppError> {
+    for domain in domains {
+        sqlx::query(&format!(
+            "INSERT INTO branding_domains (domain, partner_id) VALUES ($1, $2) {on_conflict}"
+        ))
+        .bind(domain)
+        .bind(partner.0)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A partner's settings with its branding domains; none for a node without settings.
+pub async fn partner_settings(
+    conn: &mut AnyConnection,
+    partner: NodeId,
+) -> Result<Option<super::PartnerSettings>, AppError> {
+    let Some(row) = sqlx::query(
+        "SELECT product_name, grantable_features, logo_url, primary_colour, accent_colour, \
+         support_email, version FROM partner_settings WHERE partner_id = $1",
+    )
+    .bind(partner.0)
+    .fetch_optional(&mut *conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let domains: Vec<String> = sqlx::query_scalar(
+        "SELECT domain FROM branding_domains WHERE partner_id = $1 ORDER BY domain",
+    )
+    .bind(partner.0)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(Some(super::PartnerSettings {
+        partner,
+        product_name: row.try_get("product_name")?,
+        logo_url: row.try_get("logo_url")?,
+        primary_colour: row.try_get("primary_colour")?,
+        accent_colour: row.try_get("accent_colour")?,
+        support_email: row.try_get("support_email")?,
+        grantable_features: crate::core::features_from_stored(
+            &row.try_get::<String, _>("grantable_features")?,
+        ),
+        domains,
+        version: row.try_get("version")?,
+    }))
+}
+
+/// The partner whose branding domain `domain` is.
+pub async fn partner_of_domain<'e>(
+    db: impl Executor<'e, Database = Any>,
+    domain: &str,
+) -> Result<Option<NodeId>, AppError> {
+    let partner: Option<i64> =
+        sqlx::query_scalar("SELECT partner_id FROM branding_domains WHERE domain = $1")
+            .bind(domain)
+            .fetch_optional(db)
+            .await?;
+    Ok(partner.map(NodeId))
+}
+
+/// Which of `domains` already brand a partner other than `partner`.
+pub async fn domains_of_others<'e>(
+    db: impl Executor<'e, Database = Any>,
+    partner: NodeId,
+    domains: &[String],
+) -> Result<Vec<String>, AppError> {
+    if domains.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql =
+        crate::db::SqlBuilder::new("SELECT domain FROM branding_domains WHERE partner_id <> ");
+    let partner = sql.bind(crate::db::Param::Int(partner.0));
+    let list: Vec<String> = domains
+        .iter()
+        .map(|domain| sql.bind(crate::db::Param::Text(domain.clone())))
+        .collect();
+    sql.push(&format!("{partner} AND domain IN ({})", list.join(", ")));
+    let rows = sql.query().fetch_all(db).await?;
+    rows.iter()
+        .map(|row| Ok(row.try_get::<String, _>(0)?))
+        .collect()
+}
+
+/// Saves a partner's settings and replaces its branding domains if `version` is
+/// still current; false when it is stale.
+pub async fn update_partner_settings(
+    conn: &mut AnyConnection,
+    settings: &super::PartnerSettings,
+    version: i64,
+) -> Result<bool, AppError> {
+    let updated = sqlx::query(
+        "UPDATE partner_settings SET product_name = $1, grantable_features = $2, logo_url = $3, \
+         primary_colour = $4, accent_colour = $5, support_email = $6, version = version + 1, \
+         updated_at = $7 WHERE partner_id = $8 AND version = $9",
+    )
+    .bind(&settings.product_name)
+    .bind(crate::core::features_to_stored(
+        &settings.grantable_features,
+    ))
+    .bind(&settings.logo_url)
+    .bind(&settings.primary_colour)
+    .bind(&settings.accent_colour)
+    .bind(&settings.support_email)
+    .bind(now_ms())
+    .bind(settings.partner.0)
+    .bind(version)
+    .execute(&mut *conn)
+    .await?;
+    if updated.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM branding_domains WHERE partner_id = $1")
+        .bind(settings.partner.0)
+        .execute(&mut *conn)
+        .await?;
+    add_domains(conn, settings.partner, &settings.domains, "").await?;
+    Ok(true)
+}
