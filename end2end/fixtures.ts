@@ -20,6 +20,8 @@ export const USERS = {
   supportAgent: { email: 'support@switchboard.test', name: 'Sam Support', home: 'Platform overview' },
   partnerAdmin: { email: 'admin@northwind.test', name: 'Nora North', home: 'Northwind Telecom' },
   otherPartnerAdmin: { email: 'admin@bluebird.test', name: 'Blake Bird', home: 'Bluebird Voice' },
+  kestrelAdmin: { email: 'admin@kestrel.test', name: 'Kit Kestrel', home: 'Kestrel Networks' },
+  larkAdmin: { email: 'admin@lark.test', name: 'Lee Lark', home: 'Lark Telecom' },
   clientAdmin: { email: 'client.admin@harbor-dental.test', name: 'Hana Harbor', home: 'Harbor Dental' },
 } as const satisfies Record<string, DemoUser>;
 
@@ -43,6 +45,19 @@ export const PARTNERS = {
     product: 'Bluebird Portal',
     supportEmail: 'help@bluebird.test',
     domain: 'my.bluebird.test',
+  },
+  // Partners only the settings tests rebrand, one per project.
+  kestrel: {
+    admin: USERS.kestrelAdmin,
+    product: 'Kestrel Connect',
+    supportEmail: 'help@kestrel.test',
+    domain: 'portal.kestrel.test',
+  },
+  lark: {
+    admin: USERS.larkAdmin,
+    product: 'Lark Portal',
+    supportEmail: 'help@lark.test',
+    domain: 'portal.lark.test',
   },
 } as const satisfies Record<string, DemoPartner>;
 
@@ -68,14 +83,14 @@ export interface ProjectData {
 
 const PROJECT_DATA: Record<Project, ProjectData> = {
   desktop: {
-    rebrandedPartner: PARTNERS.northwind,
+    rebrandedPartner: PARTNERS.kestrel,
     auditedClient: 'Harbor Dental',
     editedClient: { name: 'Granite Accounting', status: 'Suspended' },
     contestedClient: 'Bayview Bakery',
     mobileNumber: '+1 617 555 0142',
   },
   mobile: {
-    rebrandedPartner: PARTNERS.bluebird,
+    rebrandedPartner: PARTNERS.lark,
     auditedClient: 'Summit Veterinary',
     editedClient: { name: 'Maple Auto Repair', status: 'Pending' },
     contestedClient: 'Cedar Family Clinic',
@@ -89,27 +104,6 @@ export function rebrand(project: Project) {
   return { partner, product: `${partner.product} ${project}`, supportEmail: `help@${partner.domain}` };
 }
 
-/**
- * The brands `partner` may show while a test reads it: as seeded, or as a settings
- * test, maybe running at that moment, sets it. Both demo partners are rebranded (one
- * per project), so readers cannot tell which; were the settings tests given partners
- * of their own in the seed, this would be the seeded brand alone.
- */
-export function brandsOf(partner: DemoPartner) {
-  const rebranded = (Object.keys(PROJECT_DATA) as Project[])
-    .filter((project) => PROJECT_DATA[project].rebrandedPartner === partner)
-    .map(rebrand);
-  return {
-    products: [partner.product, ...rebranded.map((brand) => brand.product)],
-    supportEmails: [partner.supportEmail, ...rebranded.map((brand) => brand.supportEmail)],
-  };
-}
-
-/** Matches exactly one of `texts`, each taken literally. */
-export function oneOf(texts: readonly string[]): RegExp {
-  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^(?:${texts.map(escape).join('|')})$`);
-}
 
 /**
  * Errors a broken hydration or a CSP violation would print; expected failed requests

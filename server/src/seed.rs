@@ -221,36 +221,28 @@ pub async fn seed(db: &Db, passwords: &Passwords, args: SeedArgs) -> CliResult {
     }
     grant_support_for_a_month(&mut conn, harbor, "client.admin@harbor-dental.test").await?;
 
-    let bluebird = ensure_child(&mut conn, platform, NodeKind::Partner, "Bluebird Voice").await?;
-    ensure_partner_settings(
-        &mut conn,
-        &PartnerSettings {
-            partner: bluebird,
-            product_name: "Bluebird Portal".into(),
-            logo_url: String::new(),
-            primary_colour: "#1d4ed8".into(),
-            accent_colour: "#f97316".into(),
-            support_email: "help@bluebird.test".into(),
-            grantable_features: vec![
-                Feature::Voice,
-                Feature::Sms,
-                Feature::Transcription,
-                Feature::ApiAccess,
-            ],
-            domains: vec!["my.bluebird.test".into()],
-            version: 1,
-        },
-    )
-    .await?;
-    add_user(
+    let bluebird = add_partner(
         &mut conn,
         passwords,
         &password,
-        bluebird,
-        &user("admin@bluebird.test", "Blake Bird", &[Role::AccountAdmin]),
+        platform,
+        &BLUEBIRD,
         &mut created_users,
     )
     .await?;
+    // Partners of their own for trying out branding, so that changing theirs leaves
+    // the brands of Northwind's and Bluebird's people as they are.
+    for partner in [&KESTREL, &LARK] {
+        add_partner(
+            &mut conn,
+            passwords,
+            &password,
+            platform,
+            partner,
+            &mut created_users,
+        )
+        .await?;
+    }
     let residential = ensure_child(&mut conn, bluebird, NodeKind::Group, "Residential").await?;
     let pacific = ensure_child(&mut conn, residential, NodeKind::Group, "Pacific").await?;
     let business = ensure_child(&mut conn, bluebird, NodeKind::Group, "Business").await?;
@@ -291,6 +283,82 @@ fn client_name(index: usize) -> String {
     let start = NAME_STARTS[(index + 1) % NAME_STARTS.len()];
     let end = NAME_ENDS[(index * 7 + 3) % NAME_ENDS.len()];
     format!("{start} {end}")
+}
+
+/// A demo partner: its brand and its Account Admin.
+struct DemoPartner {
+    name: &'static str,
+    product_name: &'static str,
+    primary_colour: &'static str,
+    accent_colour: &'static str,
+    support_email: &'static str,
+    domain: &'static str,
+    grantable_features: &'static [Feature],
+    admin: DemoUser,
+}
+
+const BLUEBIRD: DemoPartner = DemoPartner {
+    name: "Bluebird Voice",
+    product_name: "Bluebird Portal",
+    primary_colour: "#1d4ed8",
+    accent_colour: "#f97316",
+    support_email: "help@bluebird.test",
+    domain: "my.bluebird.test",
+    grantable_features: &[
+        Feature::Voice,
+        Feature::Sms,
+        Feature::Transcription,
+        Feature::ApiAccess,
+    ],
+    admin: user("admin@bluebird.test", "Blake Bird", &[Role::AccountAdmin]),
+};
+
+const KESTREL: DemoPartner = DemoPartner {
+    name: "Kestrel Networks",
+    product_name: "Kestrel Connect",
+    primary_colour: "#0f766e",
+    accent_colour: "#eab308",
+    support_email: "help@kestrel.test",
+    domain: "portal.kestrel.test",
+    grantable_features: &[Feature::Voice, Feature::Sms],
+    admin: user("admin@kestrel.test", "Kit Kestrel", &[Role::AccountAdmin]),
+};
+
+const LARK: DemoPartner = DemoPartner {
+    name: "Lark Telecom",
+    product_name: "Lark Portal",
+    primary_colour: "#9333ea",
+    accent_colour: "#22c55e",
+    support_email: "help@lark.test",
+    domain: "portal.lark.test",
+    grantable_features: &[Feature::Voice, Feature::Sms, Feature::Chat],
+    admin: user("admin@lark.test", "Lee Lark", &[Role::AccountAdmin]),
+};
+
+/// The partner `demo` below the platform, with its brand and its admin.
+async fn add_partner(
+    conn: &mut AnyConnection,
+    passwords: &Passwords,
+    password: &str,
+    platform: NodeId,
+    demo: &DemoPartner,
+    created: &mut Vec<&'static str>,
+) -> Result<NodeId, Box<dyn std::error::Error>> {
+    let partner = ensure_child(&mut *conn, platform, NodeKind::Partner, demo.name).await?;
+    let settings = PartnerSettings {
+        partner,
+        product_name: demo.product_name.into(),
+        logo_url: String::new(),
+        primary_colour: demo.primary_colour.into(),
+        accent_colour: demo.accent_colour.into(),
+        support_email: demo.support_email.into(),
+        grantable_features: demo.grantable_features.to_vec(),
+        domains: vec![demo.domain.into()],
+        version: 1,
+    };
+    ensure_partner_settings(&mut *conn, &settings).await?;
+    add_user(conn, passwords, password, partner, &demo.admin, created).await?;
+    Ok(partner)
 }
 
 async fn add_user(
@@ -588,6 +656,11 @@ fn print_logins(password: &str, created: &[&str]) {
             "admin@bluebird.test",
             "Account Admin of partner Bluebird Voice",
         ),
+        (
+            "admin@kestrel.test",
+            "Account Admin of partner Kestrel Networks",
+        ),
+        ("admin@lark.test", "Account Admin of partner Lark Telecom"),
     ] {
         println!("  {email:<34} {who}");
     }
