@@ -286,6 +286,11 @@ fn on_tree_key(tree: TreeState, event: leptos::ev::KeyboardEvent) {
     };
     event.prevent_default();
     if let Some(target) = target {
+        // A redraw still on its way (after a selection) gives focus back to where the
+        // person moved it since, not to where it was.
+        if tree.refocus.get_untracked().is_some() {
+            tree.refocus.set(node_of(target));
+        }
         let _ = target.focus();
     }
 }
@@ -293,8 +298,7 @@ fn on_tree_key(tree: TreeState, event: leptos::ev::KeyboardEvent) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::url::format_path;
-    use crate::core::url::parse_path;
+    use crate::core::url::{format_path, parse_path};
 
     #[test]
     fn paths_round_trip_through_the_url() {
