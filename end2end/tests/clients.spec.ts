@@ -120,7 +120,12 @@ test('two admins editing one client: the second save is refused and shown', asyn
   }
   const company = (page: Page) => new ClientPage(page).section('Company');
   await company(first).getByLabel('Address').fill('1 First Street');
+  // The first save is answered before the second is sent: otherwise either may win.
+  const firstSaved = first.waitForResponse(
+    (response) => response.url().includes('/api/update_client') && response.request().method() === 'POST',
+  );
   await company(first).getByRole('button', { name: 'Save company details' }).click();
+  expect((await firstSaved).ok()).toBe(true);
   await expect(company(first).getByLabel('Address')).toHaveValue('1 First Street');
 
   await company(second).getByLabel('Address').fill('2 Second Street');
