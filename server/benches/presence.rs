@@ -11,6 +11,7 @@ mod common;
 
 use std::process::{Command, Stdio};
 
+use app::auth::caller::Caller;
 use app::auth::repo::find_by_email;
 use app::auth::session::{authenticate, open_session, resolve, SignInMethod};
 use app::core::NodeId;
@@ -120,7 +121,9 @@ async fn impersonating(state: &AppState) -> String {
         minutes: "30".into(),
         return_to: "/".into(),
     };
-    let (token, _) = start(state, &actor, &Client::default(), Some(&token), request)
+    let client = Client::default();
+    let caller = Caller::new(state.clone(), actor, client.address.clone());
+    let (token, _) = start(&caller, &client, Some(&token), request)
         .await
         .expect("start");
     token

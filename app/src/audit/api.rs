@@ -9,7 +9,7 @@ use crate::error::AppError;
 /// ViewAudit somewhere: the events of the subtrees where it is held.
 #[server]
 pub async fn list_audit(query: AuditQuery) -> Result<AuditPage, AppError> {
-    let (state, actor, _) = crate::auth::actor::request_actor().await?;
+    let caller = crate::auth::caller::Caller::current().await?;
     query.check_bounds()?;
-    super::service::audit_page(&state, &actor, &query).await
+    super::service::audit_page(&caller, &query).await
 }

@@ -8,6 +8,7 @@ use http::request::Parts;
 use super::service::{checked_filters, events};
 use super::{AuditEntry, AuditQuery};
 use crate::auth::actor::{ready, signed_in_client};
+use crate::auth::caller::Caller;
 use crate::csv_export::{csv_download, query_params, CsvPage, ExportRecord};
 use crate::error::AppError;
 use crate::request::Client;
@@ -39,8 +40,9 @@ pub async fn export_audit(state: AppState, parts: Parts) -> Response {
     });
     let filters = async {
         let actor = ready(signed_in_client(&state, &client).await?)?;
-        let filters = checked_filters(&state, &actor, &query).await?;
-        Ok::<_, AppError>((actor, filters))
+        let caller = Caller::new(state.clone(), actor, client.address.clone());
+        let filters = checked_filters(&caller, &query).await?;
+        Ok::<_, AppError>((caller.actor, filters))
     };
     let (actor, filters) = match filters.await {
         Ok(checked) => checked,

@@ -11,6 +11,7 @@ use time::Date;
 use super::repo;
 use super::{AuditEntry, AuditPage, AuditQuery};
 use crate::auth::actor::Actor;
+use crate::auth::caller::Caller;
 use crate::core::roles::Permission;
 use crate::core::time::timestamp;
 use crate::core::{NodeId, NodeKind};
@@ -53,13 +54,9 @@ fn audit_roots(actor: &Actor) -> Vec<(NodeId, NodeKind)> {
         .collect()
 }
 
-pub async fn audit_page(
-    state: &AppState,
-    actor: &Actor,
-    query: &AuditQuery,
-) -> Result<AuditPage, AppError> {
-    let filters = checked_filters(state, actor, query).await?;
-    let mut entries = events(state, &filters, PAGE_SIZE + 1).await?;
+pub async fn audit_page(caller: &Caller, query: &AuditQuery) -> Result<AuditPage, AppError> {
+    let filters = checked_filters(caller, query).await?;
+    let mut entries = events(&caller.state, &filters, PAGE_SIZE + 1).await?;
     let older = if entries.len() as i64 > PAGE_SIZE {
         entries.truncate(PAGE_SIZE as usize);
         entries.last().map(|last| AuditQuery {
@@ -69,33 +66,31 @@ pub async fn audit_page(
     } else {
         None
     };
-    let roots: Vec<NodeId> = audit_roots(actor).iter().map(|(node, _)| *node).collect();
+    let roots: Vec<NodeId> = audit_roots(&caller.actor)
+        .iter()
+        .map(|(node, _)| *node)
+        .collect();
     Ok(AuditPage {
         entries,
         older,
-        scopes: group_choices(&state.db, &roots).await?,
-        actions: repo::actions(&state.db).await?,
+        scopes: group_choices(caller.db(), &roots).await?,
+        actions: repo::actions(caller.db()).await?,
     })
 }
 
 /// ViewAudit somewhere (and at the place chosen): the query's filters, checked.
-pub async fn checked_filters(
-    state: &AppState,
-    actor: &Actor,
-    query: &AuditQuery,
-) -> Result<Filters, AppError> {
-    let roots = audit_roots(actor);
+pub async fn checked_filters(caller: &Caller, query: &AuditQuery) -> Result<Filters, AppError> {
+    let roots = audit_roots(&caller.actor);
     if roots.is_empty() {
         return Err(AppError::forbidden(
             "You do not have permission to read the audit log.",
         ));
     }
-    check(state, actor, &roots, query).await
+    check(caller, &roots, query).await
 }
 
 async fn check(
-    state: &AppState,
-    actor: &Actor,
+    caller: &Caller,
     roots: &[(NodeId, NodeKind)],
     query: &AuditQuery,
 ) -> Result<Filters, AppError> {
@@ -133,8 +128,9 @@ async fn check(
     errors.into_result()?;
     let (scope, unplaced) = match under {
         Some(node) => {
-            actor
-                .require(&state.db, Permission::ViewAudit, node)
+            caller
+                .actor
+                .require(caller.db(), Permission::ViewAudit, node)
                 .await?;
             let is_root_platform = roots
                 .iter()

@@ -46,7 +46,7 @@ pub async fn signed_in_as_self(state: &AppState) -> Result<Actor, AppError> {
     Ok(actor)
 }
 
-async fn remembered(
+pub(super) async fn remembered(
     state: &AppState,
     client: &Client,
     memo: Option<ActorOfRequest>,
@@ -97,18 +97,6 @@ pub fn ready(actor: Actor) -> Result<Actor, AppError> {
         Some(obligation) => Err(AppError::forbidden(obligation.refusal())),
         None => Ok(actor),
     }
-}
-
-/// What a server function needs from its request: the state, the actor and the
-/// client's address (for the audit log).
-pub async fn request_actor() -> Result<(AppState, Actor, String), AppError> {
-    // Read the request before the first await: while a page renders on the server,
-    // the request's context is not reachable from a resource after it awaited.
-    let state = crate::request::state()?;
-    let client = Client::current(&state)?;
-    let memo = use_context::<ActorOfRequest>();
-    let actor = ready(remembered(&state, &client, memo).await?)?;
-    Ok((state, actor, client.address))
 }
 
 impl Actor {

@@ -169,9 +169,8 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
 /// account asks them to verify, and how far they are.
 #[server]
 pub async fn get_verification() -> Result<Vec<VerificationStep>, AppError> {
-    let state = crate::request::state()?;
-    let actor = super::actor::signed_in(&state).await?;
-    super::verification::steps(&state, &actor).await
+    let caller = super::caller::Caller::signed_in().await?;
+    super::verification::steps(&caller).await
 }
 
 /// Signed in, with `channel` still to verify: sends a code there (for SMS, to `phone`).
@@ -180,22 +179,16 @@ pub async fn send_verification_code(
     channel: VerifyChannel,
     #[server(default)] phone: String,
 ) -> Result<(), AppError> {
-    use crate::request::Client;
-    let state = crate::request::state()?;
-    let client = Client::current(&state)?;
-    let actor = super::actor::signed_in_as_self(&state).await?;
-    super::verification::send_code(&state, &actor, &client.address, channel, &phone).await
+    let caller = super::caller::Caller::current_as_self().await?;
+    super::verification::send_code(&caller, channel, &phone).await
 }
 
 /// Signed in, with `channel` still to verify: checks the code typed; once nothing is
 /// left to verify, goes on to the home page.
 #[server]
 pub async fn verify_code(channel: VerifyChannel, code: String) -> Result<(), AppError> {
-    use crate::request::Client;
-    let state = crate::request::state()?;
-    let client = Client::current(&state)?;
-    let actor = super::actor::signed_in_as_self(&state).await?;
-    if super::verification::check_code(&state, &actor, &client.address, channel, &code).await? {
+    let caller = super::caller::Caller::current_as_self().await?;
+    if super::verification::check_code(&caller, channel, &code).await? {
         leptos_axum::redirect(crate::paths::HOME);
     }
     Ok(())

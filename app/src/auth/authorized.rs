@@ -2,10 +2,11 @@
 //! one transaction that commits only with the audit event recording it.
 
 use super::actor::Actor;
+use super::caller::Caller;
 use crate::audit_trail::{record, AuditEvent};
 use crate::core::roles::PermissionSet;
 use crate::core::{NodeId, UserId};
-use crate::db::{Db, Tx};
+use crate::db::Tx;
 use crate::error::AppError;
 
 /// Proof of what an actor holds at a node where they hold something, as only
@@ -33,11 +34,13 @@ impl<'a> Authorized<'a> {
         self.permissions
     }
 
-    /// Begins the change the actor is authorized to make at the node.
-    pub async fn begin(&self, db: &Db) -> Result<AuditedChange<'a>, AppError> {
+    /// Begins the change the actor is authorized to make at the node, in the
+    /// caller's request (whose address its audit event records).
+    pub async fn begin(&self, caller: &'a Caller) -> Result<AuditedChange<'a>, AppError> {
         Ok(AuditedChange {
-            tx: db.begin().await?,
+            tx: caller.db().begin().await?,
             authorized: *self,
+            address: &caller.address,
         })
     }
 }
@@ -47,19 +50,15 @@ impl<'a> Authorized<'a> {
 pub struct AuditedChange<'a> {
     tx: Tx,
     authorized: Authorized<'a>,
+    address: &'a str,
 }
 
 impl AuditedChange<'_> {
-    /// Records the change (`action`, what it changed, from `address`) as the actor's at
-    /// the node, and commits both.
-    pub async fn commit(
-        self,
-        action: &str,
-        details: serde_json::Value,
-        address: &str,
-    ) -> Result<(), AppError> {
+    /// Records the change (`action` and what it changed) as the actor's at the node,
+    /// and commits both.
+    pub async fn commit(self, action: &str, details: serde_json::Value) -> Result<(), AppError> {
         let node = self.authorized.node;
-        self.commit_at(node, action, details, address).await
+        self.commit_at(node, action, details).await
     }
 
     /// As [`AuditedChange::commit`], for a change that made `created` below the node:
@@ -69,10 +68,9 @@ impl AuditedChange<'_> {
         created: NodeId,
         action: &str,
         details: serde_json::Value,
-        address: &str,
     ) -> Result<(), AppError> {
         let acting = self.authorized.actor.acting();
-        let event = AuditEvent::at_node(acting, created, action, details, address);
+        let event = AuditEvent::at_node(acting, created, action, details, self.address);
         self.commit_event(event).await
     }
 
@@ -83,9 +81,9 @@ impl AuditedChange<'_> {
         subject: UserId,
         action: &str,
         details: serde_json::Value,
-        address: &str,
     ) -> Result<(), AppError> {
         let Authorized { actor, node, .. } = self.authorized;
+        let address = self.address;
         let event = AuditEvent::about_user(actor.acting(), subject, node, action, details, address);
         self.commit_event(event).await
     }

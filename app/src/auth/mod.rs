@@ -11,6 +11,8 @@ pub mod actor;
 #[cfg(feature = "ssr")]
 pub mod authorized;
 #[cfg(feature = "ssr")]
+pub mod caller;
+#[cfg(feature = "ssr")]
 pub mod impersonating;
 #[cfg(feature = "ssr")]
 pub mod links;

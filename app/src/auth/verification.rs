@@ -11,7 +11,7 @@ use super::quota;
 use super::quota::Quota;
 use super::session::SessionUser;
 use crate::audit_trail::{record, AuditEvent};
-use crate::auth::actor::Actor;
+use crate::auth::caller::Caller;
 use crate::auth::repo::{codes, find_by_id, verification_policies, MembershipRecord, UserRecord};
 use crate::auth::{Obligation, VerificationStep};
 use crate::core::roles::Role;
@@ -74,13 +74,13 @@ pub async fn channels_due(
 
 /// The verification page's steps: each channel asked, where its code goes, whether
 /// it is done, and whether a code is out.
-pub async fn steps(state: &AppState, actor: &Actor) -> Result<Vec<VerificationStep>, AppError> {
-    let user = may_verify(state, actor).await?;
+pub async fn steps(caller: &Caller) -> Result<Vec<VerificationStep>, AppError> {
+    let user = may_verify(caller).await?;
     let now = now_ms();
     let mut steps = Vec::new();
-    for channel in channels_asked(&state.db, actor.memberships()).await? {
+    for channel in channels_asked(caller.db(), caller.actor.memberships()).await? {
         let code_sent_to =
-            codes::destination_of_live(state.db.pool(), user.id, channel, now, MAX_ATTEMPTS)
+            codes::destination_of_live(caller.db().pool(), user.id, channel, now, MAX_ATTEMPTS)
                 .await?;
         let destination = match channel {
             VerifyChannel::Email => user.email.clone(),
@@ -89,7 +89,7 @@ pub async fn steps(state: &AppState, actor: &Actor) -> Result<Vec<VerificationSt
         steps.push(VerificationStep {
             channel,
             destination,
-            verified: actor.user().verified.contains(&channel),
+            verified: caller.actor.user().verified.contains(&channel),
             code_sent: code_sent_to.is_some(),
         });
     }
@@ -98,14 +98,12 @@ pub async fn steps(state: &AppState, actor: &Actor) -> Result<Vec<VerificationSt
 
 /// Sends a new code for `channel` (to `phone`, for SMS), replacing any earlier one.
 pub async fn send_code(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
+    caller: &Caller,
     channel: VerifyChannel,
     phone: &str,
 ) -> Result<(), AppError> {
-    let user = may_verify(state, actor).await?;
-    still_due(state, actor, channel).await?;
+    let user = may_verify(caller).await?;
+    still_due(caller, channel).await?;
     let destination = match channel {
         VerifyChannel::Email => user.email.clone(),
         VerifyChannel::Sms => {
@@ -114,8 +112,8 @@ pub async fn send_code(
     };
     let code = new_code();
     let now = now_ms();
-    let mut tx = state.db.begin().await?;
-    let code_hash = hash_code(state, &user, channel, &code);
+    let mut tx = caller.db().begin().await?;
+    let code_hash = hash_code(&caller.state, &user, channel, &code);
     let new_code = codes::NewCode {
         user: user.id,
         channel,
@@ -134,10 +132,17 @@ pub async fn send_code(
     // However the minutes are spaced: a person, and a number or address (which a
     // code would flood), get only so many codes a day.
     let for_person = format!("codes-for:{}", user.id.0);
-    quota::take(&state.db, &mut tx, &for_person, CODES_A_DAY_PER_PERSON, now).await?;
+    quota::take(
+        caller.db(),
+        &mut tx,
+        &for_person,
+        CODES_A_DAY_PER_PERSON,
+        now,
+    )
+    .await?;
     let to_destination = format!("codes-to:{destination}");
     quota::take(
-        &state.db,
+        caller.db(),
         &mut tx,
         &to_destination,
         CODES_A_DAY_PER_DESTINATION,
@@ -148,7 +153,7 @@ pub async fn send_code(
         &mut tx,
         user.id,
         user.branding_domain.as_deref(),
-        &state.settings.public_url,
+        &caller.state.settings.public_url,
     )
     .await?;
     let language = Language::from_code(&user.language);
@@ -170,7 +175,7 @@ pub async fn send_code(
             user.id,
             "auth.verification_code_sent",
             json!({ "channel": channel.key(), "destination": destination }),
-            address,
+            &caller.address,
         ),
     )
     .await?;
@@ -181,27 +186,25 @@ pub async fn send_code(
 /// Checks a code typed for `channel`; the right one marks the address or number
 /// verified. Returns whether everything asked is now verified.
 pub async fn check_code(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
+    caller: &Caller,
     channel: VerifyChannel,
     code: &str,
 ) -> Result<bool, AppError> {
-    let user = may_verify(state, actor).await?;
-    still_due(state, actor, channel).await?;
+    let user = may_verify(caller).await?;
+    still_due(caller, channel).await?;
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
         return Err(AppError::field("code", "Enter the 6 digits of the code."));
     }
     let now = now_ms();
-    let mut tx = state.db.begin().await?;
+    let mut tx = caller.db().begin().await?;
     let Some(tried) = codes::count_try(&mut tx, user.id, channel, now, MAX_ATTEMPTS).await? else {
         return Err(AppError::field(
             "code",
             "This code has expired or was tried too many times. Send a new one.",
         ));
     };
-    if tried.code_hash != hash_code(state, &user, channel, &code) {
+    if tried.code_hash != hash_code(&caller.state, &user, channel, &code) {
         let left = MAX_ATTEMPTS - tried.attempts;
         record(
             &mut tx,
@@ -209,7 +212,7 @@ pub async fn check_code(
                 user.id,
                 "auth.verification_failed",
                 json!({ "channel": channel.key(), "tries_left": left }),
-                address,
+                &caller.address,
             ),
         )
         .await?;
@@ -242,36 +245,32 @@ pub async fn check_code(
             user.id,
             action,
             json!({ "destination": destination }),
-            address,
+            &caller.address,
         ),
     )
     .await?;
     tx.commit().await?;
-    let remaining = channels_asked(&state.db, actor.memberships())
+    let remaining = channels_asked(caller.db(), caller.actor.memberships())
         .await?
         .into_iter()
-        .filter(|due| *due != channel && !actor.user().verified.contains(due))
+        .filter(|due| *due != channel && !caller.actor.user().verified.contains(due))
         .count();
     Ok(remaining == 0)
 }
 
 /// The actor's own record, for someone whose next step may be verifying: a temporary
 /// password is replaced first.
-async fn may_verify(state: &AppState, actor: &Actor) -> Result<UserRecord, AppError> {
-    if actor.obligation() == Some(Obligation::ChangePassword) {
+async fn may_verify(caller: &Caller) -> Result<UserRecord, AppError> {
+    if caller.actor.obligation() == Some(Obligation::ChangePassword) {
         return Err(AppError::forbidden(Obligation::ChangePassword.refusal()));
     }
-    find_by_id(state.db.pool(), actor.user().id)
+    find_by_id(caller.db().pool(), caller.actor.user().id)
         .await?
         .ok_or(AppError::Unauthenticated)
 }
 
-async fn still_due(
-    state: &AppState,
-    actor: &Actor,
-    channel: VerifyChannel,
-) -> Result<(), AppError> {
-    if channels_due(&state.db, actor.user(), actor.memberships())
+async fn still_due(caller: &Caller, channel: VerifyChannel) -> Result<(), AppError> {
+    if channels_due(caller.db(), caller.actor.user(), caller.actor.memberships())
         .await?
         .contains(&channel)
     {

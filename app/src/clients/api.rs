@@ -20,16 +20,16 @@ fn back_to_client(id: NodeId) -> Result<(), AppError> {
 /// ViewNodes at `query.under`, or anywhere for the viewer's whole scope.
 #[server]
 pub async fn list_clients(query: DirectoryQuery) -> Result<DirectoryPage, AppError> {
-    let (state, actor, _) = crate::auth::actor::request_actor().await?;
+    let caller = crate::auth::caller::Caller::current().await?;
     query.check_bounds()?;
-    super::service::directory(&state, &actor, &query).await
+    super::service::directory(&caller, &query).await
 }
 
 /// ManageClients at a partner or group.
 #[server]
 pub async fn get_client_form() -> Result<ClientFormOptions, AppError> {
-    let (state, actor, _) = crate::auth::actor::request_actor().await?;
-    super::service::form_options(&state, &actor).await
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::service::form_options(&caller).await
 }
 
 /// ManageClients at the chosen group.
@@ -37,8 +37,8 @@ pub async fn get_client_form() -> Result<ClientFormOptions, AppError> {
 pub async fn create_client(
     #[server(flatten)] form: NewClientForm,
 ) -> Result<CreatedClient, AppError> {
-    let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    let created = super::service::create_client(&state, &actor, &address, &form).await?;
+    let caller = crate::auth::caller::Caller::current().await?;
+    let created = super::service::create_client(&caller, &form).await?;
     back_to_client(created.id)?;
     Ok(created)
 }
@@ -46,8 +46,8 @@ pub async fn create_client(
 /// ViewNodes at the client.
 #[server]
 pub async fn get_client(id: NodeId) -> Result<ClientView, AppError> {
-    let (state, actor, _) = crate::auth::actor::request_actor().await?;
-    super::service::client_view(&state, &actor, id).await
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::service::client_view(&caller, id).await
 }
 
 /// ManageClients at the client.
@@ -57,8 +57,8 @@ pub async fn update_client(
     version: i64,
     #[server(flatten)] company: CompanyForm,
 ) -> Result<(), AppError> {
-    let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::changes::update_company(&state, &actor, &address, id, &company, version).await?;
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::changes::update_company(&caller, id, &company, version).await?;
     back_to_client(id)
 }
 
@@ -69,8 +69,8 @@ pub async fn set_client_status(
     status: ClientStatus,
     version: i64,
 ) -> Result<(), AppError> {
-    let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::changes::set_status(&state, &actor, &address, id, status, version).await?;
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::changes::set_status(&caller, id, status, version).await?;
     back_to_client(id)
 }
 
@@ -82,17 +82,8 @@ pub async fn modify_client_features(
     #[server(default)] features: Vec<String>,
     seat_limit: String,
 ) -> Result<(), AppError> {
-    let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::changes::modify_features(
-        &state,
-        &actor,
-        &address,
-        id,
-        &features,
-        &seat_limit,
-        version,
-    )
-    .await?;
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::changes::modify_features(&caller, id, &features, &seat_limit, version).await?;
     back_to_client(id)
 }
 
@@ -104,9 +95,8 @@ pub async fn add_client_credits(
     amount: String,
     #[server(default)] note: String,
 ) -> Result<i64, AppError> {
-    let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    let balance =
-        super::changes::top_up(&state, &actor, &address, id, credit, &amount, &note).await?;
+    let caller = crate::auth::caller::Caller::current().await?;
+    let balance = super::changes::top_up(&caller, id, credit, &amount, &note).await?;
     back_to_client(id)?;
     Ok(balance)
 }
@@ -114,8 +104,8 @@ pub async fn add_client_credits(
 /// ManageClients at the client; the reveal is audited.
 #[server]
 pub async fn reveal_sso_token(id: NodeId) -> Result<String, AppError> {
-    let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::changes::reveal_sso_token(&state, &actor, &address, id).await
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::changes::reveal_sso_token(&caller, id).await
 }
 
 /// ManageClients at the client; the rotation is audited. `confirm` must be "yes".
@@ -124,15 +114,15 @@ pub async fn rotate_sso_token(
     id: NodeId,
     #[server(default)] confirm: String,
 ) -> Result<String, AppError> {
-    let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::changes::rotate_sso_token(&state, &actor, &address, id, confirm == "yes").await
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::changes::rotate_sso_token(&caller, id, confirm == "yes").await
 }
 
 /// ManageClients at the client and at the new group.
 #[server]
 pub async fn move_client(id: NodeId, group: String, version: i64) -> Result<(), AppError> {
-    let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::changes::move_client(&state, &actor, &address, id, &group, version).await?;
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::changes::move_client(&caller, id, &group, version).await?;
     back_to_client(id)
 }
 
@@ -143,8 +133,8 @@ pub async fn set_client_verification(
     version: i64,
     verification: VerificationPolicy,
 ) -> Result<(), AppError> {
-    let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::changes::set_verification(&state, &actor, &address, id, verification, version).await?;
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::changes::set_verification(&caller, id, verification, version).await?;
     back_to_client(id)
 }
 
@@ -155,9 +145,8 @@ pub async fn set_operator_status(
     version: i64,
     #[server(default)] operator_status: String,
 ) -> Result<(), AppError> {
-    let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::changes::set_operator_status(&state, &actor, &address, id, &operator_status, version)
-        .await?;
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::changes::set_operator_status(&caller, id, &operator_status, version).await?;
     back_to_client(id)
 }
 

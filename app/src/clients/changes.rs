@@ -5,7 +5,7 @@
 
 use serde_json::json;
 
-use crate::auth::actor::Actor;
+use crate::auth::caller::Caller;
 use crate::clients::repo::{
     add_credit_entry, features_of, grantable_features, seats_used, tags_of, NewCreditEntry,
 };
@@ -19,27 +19,23 @@ use crate::core::{ClientStatus, NodeId, VerificationPolicy};
 use crate::db::Db;
 use crate::error::{AppError, FieldErrors};
 use crate::password::random_token;
-use crate::state::AppState;
 use crate::tenancy::repo::move_subtree;
 
 pub async fn update_company(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
+    caller: &Caller,
     id: NodeId,
     form: &CompanyForm,
     version: i64,
 ) -> Result<(), AppError> {
-    let (client, authorized) =
-        authorized_client(state, actor, Permission::ManageClients, id).await?;
+    let (client, authorized) = authorized_client(caller, Permission::ManageClients, id).await?;
     let mut errors = FieldErrors::default();
     let (company, tags) = validate_company(form, &mut errors);
     errors.into_result()?;
-    let before_tags = tags_of(state.db.pool(), id).await?;
-    let mut tx = authorized.begin(&state.db).await?;
+    let before_tags = tags_of(caller.db().pool(), id).await?;
+    let mut tx = authorized.begin(caller).await?;
     if !repo::update_company(&mut tx, id, &company, &tags, version).await? {
         drop(tx);
-        return Err(stale(&state.db, id).await);
+        return Err(stale(caller.db(), id).await);
     }
     tx.commit(
         "client.company_updated",
@@ -47,31 +43,27 @@ pub async fn update_company(
             "before": { "company": client.company, "tags": before_tags },
             "after": { "company": company, "tags": tags },
         }),
-        address,
     )
     .await?;
     Ok(())
 }
 
 pub async fn set_status(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
+    caller: &Caller,
     id: NodeId,
     status: ClientStatus,
     version: i64,
 ) -> Result<(), AppError> {
-    let (client, authorized) =
-        authorized_client(state, actor, Permission::ManageClients, id).await?;
+    let (client, authorized) = authorized_client(caller, Permission::ManageClients, id).await?;
     if status == ClientStatus::Pending {
         return Err(AppError::forbidden(
             "An account can be activated or suspended, not made pending again.",
         ));
     }
-    let mut tx = authorized.begin(&state.db).await?;
+    let mut tx = authorized.begin(caller).await?;
     if !repo::set_status(&mut tx, id, status, version).await? {
         drop(tx);
-        return Err(stale(&state.db, id).await);
+        return Err(stale(caller.db(), id).await);
     }
     let action = match status {
         ClientStatus::Suspended => "client.suspended",
@@ -80,31 +72,27 @@ pub async fn set_status(
     tx.commit(
         action,
         json!({ "before": { "status": client.status.key() }, "after": { "status": status.key() } }),
-        address,
     )
     .await?;
     Ok(())
 }
 
 pub async fn modify_features(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
+    caller: &Caller,
     id: NodeId,
     feature_keys: &[String],
     seat_limit: &str,
     version: i64,
 ) -> Result<(), AppError> {
-    let (client, authorized) =
-        authorized_client(state, actor, Permission::ManageClients, id).await?;
-    let allowed = grantable_features(state.db.pool(), client.partner_id).await?;
-    let before = features_of(state.db.pool(), id).await?;
+    let (client, authorized) = authorized_client(caller, Permission::ManageClients, id).await?;
+    let allowed = grantable_features(caller.db().pool(), client.partner_id).await?;
+    let before = features_of(caller.db().pool(), id).await?;
     let mut errors = FieldErrors::default();
     let features = grantable(&mut errors, feature_keys, &allowed);
     let seats = whole_number(&mut errors, "seat_limit", seat_limit, 1..=MAX_SEATS);
     errors.into_result()?;
 
-    let mut tx = authorized.begin(&state.db).await?;
+    let mut tx = authorized.begin(caller).await?;
     // Counted inside the transaction, so a user added meanwhile is not left seatless.
     let used = seats_used(&mut **tx, id).await?;
     if seats < used {
@@ -115,7 +103,7 @@ pub async fn modify_features(
     }
     if !repo::set_features_and_seats(&mut tx, id, &features, seats, version).await? {
         drop(tx);
-        return Err(stale(&state.db, id).await);
+        return Err(stale(caller.db(), id).await);
     }
     tx.commit(
         "client.features_changed",
@@ -123,22 +111,19 @@ pub async fn modify_features(
             "before": { "features": before, "seat_limit": client.seat_limit },
             "after": { "features": features, "seat_limit": seats },
         }),
-        address,
     )
     .await?;
     Ok(())
 }
 
 pub async fn top_up(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
+    caller: &Caller,
     id: NodeId,
     credit: CreditKind,
     amount: &str,
     note: &str,
 ) -> Result<i64, AppError> {
-    let (_, authorized) = authorized_client(state, actor, Permission::ManageClients, id).await?;
+    let (_, authorized) = authorized_client(caller, Permission::ManageClients, id).await?;
     let mut errors = FieldErrors::default();
     let amount = whole_number(&mut errors, "amount", amount, 1..=MAX_CREDIT_GRANT);
     let note = note.trim();
@@ -146,7 +131,7 @@ pub async fn top_up(
         errors.add("note", format!("Use at most {MAX_TEXT} characters."));
     }
     errors.into_result()?;
-    let mut tx = authorized.begin(&state.db).await?;
+    let mut tx = authorized.begin(caller).await?;
     let balance = add_credit_entry(
         &mut tx,
         NewCreditEntry {
@@ -155,12 +140,12 @@ pub async fn top_up(
             entry_type: EntryType::TopUp,
             amount,
             note: if note.is_empty() { "Top-up" } else { note },
-            actor: Some(actor.acting().user),
+            actor: Some(caller.actor.acting().user),
         },
     )
     .await?
     .ok_or(AppError::Internal)?;
-    tx.commit("client.credits_added", json!({ "after": { "credit": credit.key(), "amount": amount, "balance": balance, "note": note } }), address).await?;
+    tx.commit("client.credits_added", json!({ "after": { "credit": credit.key(), "amount": amount, "balance": balance, "note": note } })).await?;
     Ok(balance)
 }
 
@@ -199,31 +184,23 @@ pub async fn record_usage(
 }
 
 /// Shows the SSO token; every reveal is recorded.
-pub async fn reveal_sso_token(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
-    id: NodeId,
-) -> Result<String, AppError> {
-    let (_, authorized) = authorized_client(state, actor, Permission::ManageClients, id).await?;
-    let mut tx = authorized.begin(&state.db).await?;
+pub async fn reveal_sso_token(caller: &Caller, id: NodeId) -> Result<String, AppError> {
+    let (_, authorized) = authorized_client(caller, Permission::ManageClients, id).await?;
+    let mut tx = authorized.begin(caller).await?;
     let token = crate::auth::repo::sso_token(&mut **tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    tx.commit("client.sso_token_revealed", json!({}), address)
-        .await?;
+    tx.commit("client.sso_token_revealed", json!({})).await?;
     Ok(token)
 }
 
 /// Replaces the SSO token: links signed with the old one stop working at once.
 pub async fn rotate_sso_token(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
+    caller: &Caller,
     id: NodeId,
     confirmed: bool,
 ) -> Result<String, AppError> {
-    let (_, authorized) = authorized_client(state, actor, Permission::ManageClients, id).await?;
+    let (_, authorized) = authorized_client(caller, Permission::ManageClients, id).await?;
     if !confirmed {
         return Err(AppError::field(
             "confirm",
@@ -231,42 +208,37 @@ pub async fn rotate_sso_token(
         ));
     }
     let token = random_token();
-    let mut tx = authorized.begin(&state.db).await?;
+    let mut tx = authorized.begin(caller).await?;
     repo::set_sso_token(&mut **tx, id, &token).await?;
-    tx.commit("client.sso_token_rotated", json!({}), address)
-        .await?;
+    tx.commit("client.sso_token_rotated", json!({})).await?;
     Ok(token)
 }
 
 /// Moves a client account to another group of the same partner.
 pub async fn move_client(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
+    caller: &Caller,
     id: NodeId,
     group: &str,
     version: i64,
 ) -> Result<(), AppError> {
-    let (client, authorized) =
-        authorized_client(state, actor, Permission::ManageClients, id).await?;
-    let (group, partner) = client_home(state, actor, group).await?;
+    let (client, authorized) = authorized_client(caller, Permission::ManageClients, id).await?;
+    let (group, partner) = client_home(caller, group).await?;
     if partner != client.partner_id {
         return Err(AppError::field(
             "group",
             "A client account can only move within its partner.",
         ));
     }
-    let mut tx = authorized.begin(&state.db).await?;
+    let mut tx = authorized.begin(caller).await?;
     // A move is a change of the client record too: stale copies must not win.
     if !repo::bump_version(&mut **tx, id, version).await? {
         drop(tx);
-        return Err(stale(&state.db, id).await);
+        return Err(stale(caller.db(), id).await);
     }
     move_subtree(&mut tx, id, group).await?;
     tx.commit(
         "client.moved",
         json!({ "before": { "group": client.group_id.0 }, "after": { "group": group.0 } }),
-        address,
     )
     .await?;
     Ok(())
@@ -274,35 +246,30 @@ pub async fn move_client(
 
 /// What the account's Client Users must verify before first access.
 pub async fn set_verification(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
+    caller: &Caller,
     id: NodeId,
     policy: VerificationPolicy,
     version: i64,
 ) -> Result<(), AppError> {
-    let (client, authorized) =
-        authorized_client(state, actor, Permission::ManageClients, id).await?;
-    let mut tx = authorized.begin(&state.db).await?;
+    let (client, authorized) = authorized_client(caller, Permission::ManageClients, id).await?;
+    let mut tx = authorized.begin(caller).await?;
     if !repo::set_verification(&mut **tx, id, policy, version).await? {
         drop(tx);
-        return Err(stale(&state.db, id).await);
+        return Err(stale(caller.db(), id).await);
     }
-    tx.commit("client.verification_set", json!({ "before": { "verification": client.verification.key() }, "after": { "verification": policy.key() } }), address).await?;
+    tx.commit("client.verification_set", json!({ "before": { "verification": client.verification.key() }, "after": { "verification": policy.key() } })).await?;
     Ok(())
 }
 
 /// The client's own status text for the operators who answer its calls.
 pub async fn set_operator_status(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
+    caller: &Caller,
     id: NodeId,
     text: &str,
     version: i64,
 ) -> Result<(), AppError> {
     let (client, authorized) =
-        authorized_client(state, actor, Permission::ManageAccountContent, id).await?;
+        authorized_client(caller, Permission::ManageAccountContent, id).await?;
     let text = text.trim();
     if text.chars().count() > MAX_OPERATOR_STATUS {
         return Err(AppError::field(
@@ -310,11 +277,11 @@ pub async fn set_operator_status(
             format!("Use at most {MAX_OPERATOR_STATUS} characters."),
         ));
     }
-    let mut tx = authorized.begin(&state.db).await?;
+    let mut tx = authorized.begin(caller).await?;
     if !repo::set_operator_status(&mut **tx, id, text, version).await? {
         drop(tx);
-        return Err(stale(&state.db, id).await);
+        return Err(stale(caller.db(), id).await);
     }
-    tx.commit("client.operator_status_set", json!({ "before": { "operator_status": client.operator_status }, "after": { "operator_status": text } }), address).await?;
+    tx.commit("client.operator_status_set", json!({ "before": { "operator_status": client.operator_status }, "after": { "operator_status": text } })).await?;
     Ok(())
 }

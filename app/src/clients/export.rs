@@ -9,6 +9,7 @@ use super::directory::{cursor_of, DirectoryQuery};
 use super::service::directory_scopes;
 use super::ClientRow;
 use crate::auth::actor::{ready, signed_in_client};
+use crate::auth::caller::Caller;
 use crate::clients::directory_sql::{attach_tags, directory_rows};
 use crate::core::NodeId;
 use crate::csv_export::{csv_download, query_params, CsvPage, ExportRecord};
@@ -44,8 +45,9 @@ pub async fn export_clients(state: AppState, parts: Parts) -> Response {
     .first_page();
     let scopes = async {
         let actor = ready(signed_in_client(&state, &client).await?)?;
-        let (scopes, _) = directory_scopes(&state, &actor, &query).await?;
-        Ok::<_, AppError>((actor, scopes))
+        let caller = Caller::new(state.clone(), actor, client.address.clone());
+        let (scopes, _) = directory_scopes(&caller, &query).await?;
+        Ok::<_, AppError>((caller.actor, scopes))
     };
     match scopes.await {
         Ok((actor, scopes)) => {

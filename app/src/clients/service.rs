@@ -7,6 +7,7 @@ use super::directory::{cursor_of, DirectoryQuery, PAGE_SIZE};
 use crate::audit_trail::{record, stale_conflict, AuditEvent};
 use crate::auth::actor::Actor;
 use crate::auth::authorized::Authorized;
+use crate::auth::caller::Caller;
 use crate::clients::directory_sql::{attach_tags, directory_rows};
 use crate::clients::repo::{
     add_credit_entry, client_record, features_of, grantable_features, insert_client, ledger,
@@ -22,7 +23,6 @@ use crate::core::{ClientStatus, Feature, Language, NodeId, NodeKind};
 use crate::db::{now_ms, Db};
 use crate::error::{AppError, FieldErrors};
 use crate::password::random_token;
-use crate::state::AppState;
 use crate::tenancy::groups::{group_choices, root_memberships};
 use crate::tenancy::repo::{get_node, groups_below, partner_of, path_names};
 use crate::users::invites::FirstAccessPlan;
@@ -41,23 +41,23 @@ const FIRST_ADMIN_LANGUAGE: Language = Language::English;
 /// Where the directory looks for the actor: under the chosen group (which they must be
 /// allowed to view) or everywhere they may view; with a label for people.
 pub async fn directory_scopes(
-    state: &AppState,
-    actor: &Actor,
+    caller: &Caller,
     query: &DirectoryQuery,
 ) -> Result<(Vec<NodeId>, String), AppError> {
     match query.scope() {
         Some(node) => {
-            actor
-                .require(&state.db, Permission::ViewNodes, node)
+            caller
+                .actor
+                .require(caller.db(), Permission::ViewNodes, node)
                 .await?;
-            let mut path = path_names(state.db.pool(), node).await?;
-            path.extend(get_node(state.db.pool(), node).await?.map(|n| n.name));
+            let mut path = path_names(caller.db().pool(), node).await?;
+            path.extend(get_node(caller.db().pool(), node).await?.map(|n| n.name));
             Ok((vec![node], path.join(" › ")))
         }
         None => {
             // Names from the memberships: counting what lies below each root would
             // cost a scan of the subtree on every page.
-            let roots = root_memberships(state, actor).await?;
+            let roots = root_memberships(caller).await?;
             if roots.is_empty() {
                 return Err(AppError::forbidden(
                     "You do not have access to any client accounts.",
@@ -74,14 +74,10 @@ pub async fn directory_scopes(
 }
 
 /// The directory page the actor asked for.
-pub async fn directory(
-    state: &AppState,
-    actor: &Actor,
-    query: &DirectoryQuery,
-) -> Result<DirectoryPage, AppError> {
-    let (scopes, scope) = directory_scopes(state, actor, query).await?;
-    let (mut rows, more) = directory_rows(&state.db, &scopes, query, PAGE_SIZE).await?;
-    attach_tags(state.db.pool(), &mut rows).await?;
+pub async fn directory(caller: &Caller, query: &DirectoryQuery) -> Result<DirectoryPage, AppError> {
+    let (scopes, scope) = directory_scopes(caller, query).await?;
+    let (mut rows, more) = directory_rows(caller.db(), &scopes, query, PAGE_SIZE).await?;
+    attach_tags(caller.db().pool(), &mut rows).await?;
     let first = rows.first().map(|row| cursor_of(row, query.sort));
     let last = rows.last().map(|row| cursor_of(row, query.sort));
     let (next, previous) = if query.before.is_some() {
@@ -97,7 +93,7 @@ pub async fn directory(
         next,
         previous,
         scope,
-        can_add: !manageable_roots(actor).is_empty(),
+        can_add: !manageable_roots(&caller.actor).is_empty(),
     })
 }
 
@@ -110,8 +106,8 @@ fn manageable_roots(actor: &Actor) -> Vec<NodeId> {
         .collect()
 }
 
-pub async fn form_options(state: &AppState, actor: &Actor) -> Result<ClientFormOptions, AppError> {
-    let roots = manageable_roots(actor);
+pub async fn form_options(caller: &Caller) -> Result<ClientFormOptions, AppError> {
+    let roots = manageable_roots(&caller.actor);
     if roots.is_empty() {
         return Err(AppError::forbidden(
             "You do not have permission to add client accounts.",
@@ -120,13 +116,13 @@ pub async fn form_options(state: &AppState, actor: &Actor) -> Result<ClientFormO
     let mut partners = Vec::new();
     let mut holds_no_clients = Vec::new();
     for &root in &roots {
-        match partner_of(state.db.pool(), root).await? {
+        match partner_of(caller.db().pool(), root).await? {
             Some(partner) => partners.push(partner),
             // The platform holds partners, not clients.
             None => {
                 holds_no_clients.push(root);
                 partners.extend(
-                    groups_below(state.db.pool(), root)
+                    groups_below(caller.db().pool(), root)
                         .await?
                         .into_iter()
                         .filter(|node| node.kind == NodeKind::Partner)
@@ -137,11 +133,11 @@ pub async fn form_options(state: &AppState, actor: &Actor) -> Result<ClientFormO
     }
     partners.sort();
     partners.dedup();
-    let mut groups = group_choices(&state.db, &roots).await?;
+    let mut groups = group_choices(caller.db(), &roots).await?;
     groups.retain(|group| !holds_no_clients.contains(&group.id));
     let mut features = Vec::new();
     for partner in partners {
-        features.extend(grantable_features(state.db.pool(), partner).await?);
+        features.extend(grantable_features(caller.db().pool(), partner).await?);
     }
     features.sort();
     features.dedup();
@@ -259,8 +255,7 @@ pub(super) fn grantable(
 
 /// Where a new client goes: a partner or group the actor may add clients to.
 pub(super) async fn client_home(
-    state: &AppState,
-    actor: &Actor,
+    caller: &Caller,
     group: &str,
 ) -> Result<(NodeId, NodeId), AppError> {
     let group = group
@@ -268,10 +263,11 @@ pub(super) async fn client_home(
         .parse()
         .map(NodeId)
         .map_err(|_| AppError::field("group", "Choose a group for the client."))?;
-    actor
-        .require(&state.db, Permission::ManageClients, group)
+    caller
+        .actor
+        .require(caller.db(), Permission::ManageClients, group)
         .await?;
-    let node = get_node(state.db.pool(), group)
+    let node = get_node(caller.db().pool(), group)
         .await?
         .ok_or(AppError::NotFound)?;
     if !matches!(node.kind, NodeKind::Partner | NodeKind::Group) {
@@ -280,20 +276,18 @@ pub(super) async fn client_home(
             "Client accounts belong in a partner or one of its groups.",
         ));
     }
-    let partner = partner_of(state.db.pool(), group)
+    let partner = partner_of(caller.db().pool(), group)
         .await?
         .ok_or_else(|| AppError::field("group", "Choose a group for the client."))?;
     Ok((group, partner))
 }
 
 pub async fn create_client(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
+    caller: &Caller,
     form: &NewClientForm,
 ) -> Result<CreatedClient, AppError> {
-    let (group, partner) = client_home(state, actor, &form.group).await?;
-    let allowed = grantable_features(state.db.pool(), partner).await?;
+    let (group, partner) = client_home(caller, &form.group).await?;
+    let allowed = grantable_features(caller.db().pool(), partner).await?;
 
     let mut errors = FieldErrors::default();
     let (company, tags) = validate_company(&form.company, &mut errors);
@@ -321,7 +315,7 @@ pub async fn create_client(
     errors.into_result()?;
     let choice = choice.ok_or(AppError::Internal)?;
 
-    let plan = FirstAccessPlan::prepare(state, choice).await?;
+    let plan = FirstAccessPlan::prepare(&caller.state, choice).await?;
     let admin_user = plan.new_user(
         &company.email,
         &company.contact_name,
@@ -329,7 +323,7 @@ pub async fn create_client(
         None,
     );
 
-    let mut tx = state.db.begin().await?;
+    let mut tx = caller.db().begin().await?;
     let id = insert_client(
         &mut tx,
         NewClientRecord {
@@ -354,7 +348,7 @@ pub async fn create_client(
                     entry_type: EntryType::Grant,
                     amount,
                     note: "Initial credits",
-                    actor: Some(actor.acting().user),
+                    actor: Some(caller.actor.acting().user),
                 },
             )
             .await?;
@@ -362,12 +356,12 @@ pub async fn create_client(
     }
     let admin = insert_user(&mut *tx, &admin_user).await?;
     set_membership(&mut tx, admin, id, &RoleSet::new([Role::ClientAdmin])).await?;
-    plan.send_welcome(state, &mut tx, admin, Some(partner), &admin_user)
+    plan.send_welcome(&caller.state, &mut tx, admin, Some(partner), &admin_user)
         .await?;
     record(
         &mut tx,
         AuditEvent::about_user(
-            actor.acting(),
+            caller.actor.acting(),
             admin,
             id,
             "client.created",
@@ -377,7 +371,7 @@ pub async fn create_client(
                 "sms_credits": sms, "voice_credits": voice,
                 "password": choice.key(),
             }}),
-            address,
+            &caller.address,
         ),
     )
     .await?;
@@ -393,13 +387,12 @@ pub async fn create_client(
 /// The client `id` after checking the actor holds `permission` there.
 /// Client `id` as stored, with the proof that the actor holds `permission` there.
 pub(super) async fn authorized_client<'a>(
-    state: &AppState,
-    actor: &'a Actor,
+    caller: &'a Caller,
     permission: Permission,
     id: NodeId,
 ) -> Result<(ClientRecord, Authorized<'a>), AppError> {
-    let authorized = actor.require(&state.db, permission, id).await?;
-    let client = client_record(state.db.pool(), id)
+    let authorized = caller.actor.require(caller.db(), permission, id).await?;
+    let client = client_record(caller.db().pool(), id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok((client, authorized))
@@ -409,18 +402,14 @@ pub(super) async fn stale(db: &Db, id: NodeId) -> AppError {
     stale_conflict(db.pool(), id, "client account").await
 }
 
-pub async fn client_view(
-    state: &AppState,
-    actor: &Actor,
-    id: NodeId,
-) -> Result<ClientView, AppError> {
-    let (client, _) = authorized_client(state, actor, Permission::ViewNodes, id).await?;
-    let held = actor.permissions_at(&state.db, id).await?;
+pub async fn client_view(caller: &Caller, id: NodeId) -> Result<ClientView, AppError> {
+    let (client, _) = authorized_client(caller, Permission::ViewNodes, id).await?;
+    let held = caller.actor.permissions_at(caller.db(), id).await?;
     let can_manage = held.contains(Permission::ManageClients);
     let can_edit_content = held.contains(Permission::ManageAccountContent);
-    let pool = state.db.pool();
+    let pool = caller.db().pool();
     let move_targets = if can_manage {
-        let mut targets = group_choices(&state.db, &[client.partner_id]).await?;
+        let mut targets = group_choices(caller.db(), &[client.partner_id]).await?;
         targets.retain(|target| target.id != client.group_id);
         targets
     } else {
@@ -447,13 +436,18 @@ pub async fn client_view(
         can_manage,
         can_edit_content,
         can_manage_users: held.manages_users_at(NodeKind::Client),
-        can_log_in_as: actor.impersonation().is_none()
-            && crate::auth::impersonating::bound_in(&state.db, actor.memberships(), id, now_ms())
-                .await?
+        can_log_in_as: caller.actor.impersonation().is_none()
+            && crate::auth::impersonating::bound_in(
+                caller.db(),
+                caller.actor.memberships(),
+                id,
+                now_ms(),
+            )
+            .await?
                 != PermissionSet::NONE,
-        can_grant_support: actor.grants_support_to(id),
+        can_grant_support: caller.actor.grants_support_to(id),
         can_view_access_history: held.contains(Permission::ViewAccessHistory),
-        support_access: crate::impersonation::support::support_access(&state.db, id).await?,
+        support_access: crate::impersonation::support::support_access(caller.db(), id).await?,
         move_targets,
     })
 }

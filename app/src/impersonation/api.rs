@@ -11,8 +11,8 @@ use crate::error::AppError;
 /// support access; not from inside an impersonation.
 #[server]
 pub async fn get_log_in_as_options(account: NodeId) -> Result<LogInAsOptions, AppError> {
-    let (state, actor, _) = crate::auth::actor::request_actor().await?;
-    super::start_stop::log_in_as_options(&state, &actor, account).await
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::start_stop::log_in_as_options(&caller, account).await
 }
 
 /// As `get_log_in_as_options`, for a user strictly below the impersonator: starts an
@@ -29,8 +29,8 @@ pub async fn start_impersonation(
 ) -> Result<String, AppError> {
     use crate::auth::session;
     use crate::request::{set_cookie, Client};
-    let (state, actor, _) = crate::auth::actor::request_actor().await?;
-    let client = Client::current(&state)?;
+    let caller = crate::auth::caller::Caller::current().await?;
+    let client = Client::current(&caller.state)?;
     let request = super::start_stop::StartRequest {
         account,
         mode,
@@ -39,10 +39,9 @@ pub async fn start_impersonation(
         minutes,
         return_to,
     };
-    let replacing = session::token_of(&state, &client).ok();
-    let (token, landing) =
-        super::start_stop::start(&state, &actor, &client, replacing, request).await?;
-    set_cookie(&session::session_cookie(&state.settings, &token))?;
+    let replacing = session::token_of(&caller.state, &client).ok();
+    let (token, landing) = super::start_stop::start(&caller, &client, replacing, request).await?;
+    set_cookie(&session::session_cookie(&caller.state.settings, &token))?;
     crate::request::redirect_plain_form(&landing)?;
     Ok(landing)
 }
@@ -76,29 +75,29 @@ pub async fn poll_presence() -> Result<Presence, AppError> {
 /// GrantSupportAccess at the account, as oneself: grants support access for `days`.
 #[server]
 pub async fn grant_support_access(account: NodeId, days: String) -> Result<(), AppError> {
-    let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::support::set_support_access(&state, &actor, &address, account, Some(days)).await
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::support::set_support_access(&caller, account, Some(days)).await
 }
 
 /// GrantSupportAccess at the account, as oneself: withdraws support access; support
 /// staff inside the account are out at their next request.
 #[server]
 pub async fn revoke_support_access(account: NodeId) -> Result<(), AppError> {
-    let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::support::set_support_access(&state, &actor, &address, account, None).await
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::support::set_support_access(&caller, account, None).await
 }
 
 /// OpenGrantedAccounts somewhere: the accounts there that grant support access now.
 #[server]
 pub async fn list_granted_accounts() -> Result<Vec<GrantedAccount>, AppError> {
-    let (state, actor, _) = crate::auth::actor::request_actor().await?;
-    super::support::granted_accounts(&state, &actor).await
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::support::granted_accounts(&caller).await
 }
 
 /// ViewAccessHistory at the account: who came in by impersonation, why, and what
 /// they changed.
 #[server]
 pub async fn get_access_history(account: NodeId) -> Result<AccessHistory, AppError> {
-    let (state, actor, _) = crate::auth::actor::request_actor().await?;
-    super::history::access_history(&state, &actor, account).await
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::history::access_history(&caller, account).await
 }

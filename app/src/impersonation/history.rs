@@ -1,7 +1,7 @@
 //! A client account's access history: who came in by impersonation, why, for how
 //! long, and what they changed.
 
-use crate::auth::actor::Actor;
+use crate::auth::caller::Caller;
 use crate::auth::repo::{find_by_id, ImpersonationRecord};
 use crate::core::roles::Permission;
 use crate::core::time::timestamp;
@@ -13,21 +13,18 @@ use crate::state::AppState;
 use crate::tenancy::repo::get_node;
 
 /// Who came into `account` by impersonation, why, and what they changed.
-pub async fn access_history(
-    state: &AppState,
-    actor: &Actor,
-    account: NodeId,
-) -> Result<AccessHistory, AppError> {
-    actor
-        .require(&state.db, Permission::ViewAccessHistory, account)
+pub async fn access_history(caller: &Caller, account: NodeId) -> Result<AccessHistory, AppError> {
+    caller
+        .actor
+        .require(caller.db(), Permission::ViewAccessHistory, account)
         .await?;
-    let node = get_node(state.db.pool(), account)
+    let node = get_node(caller.db().pool(), account)
         .await?
         .ok_or(AppError::NotFound)?;
     let now = now_ms();
     let mut visits = Vec::new();
-    for record in repo::of_account(state.db.pool(), account, 100).await? {
-        visits.push(visit(state, &record, now).await?);
+    for record in repo::of_account(caller.db().pool(), account, 100).await? {
+        visits.push(visit(&caller.state, &record, now).await?);
     }
     Ok(AccessHistory {
         account_name: node.name,

@@ -13,6 +13,7 @@ use serde_json::json;
 use super::presence;
 use super::presence::Visitor;
 use crate::auth::actor::{seconds_left, Actor};
+use crate::auth::caller::Caller;
 use crate::auth::impersonating::{bound_in, eligible_target, may_act_as, record_about, Ineligible};
 use crate::auth::repo::{ancestors, find_impersonation, is_suspended, leave_presence};
 use crate::auth::session;
@@ -33,22 +34,21 @@ use crate::tenancy::repo::get_node;
 /// The actor, who may not start an impersonation from inside one, and what they may
 /// do in `account` as an impersonator; not found unless they may do something there.
 async fn impersonator_in(
-    state: &AppState,
-    actor: &Actor,
+    caller: &Caller,
     account: NodeId,
 ) -> Result<(crate::tenancy::Node, PermissionSet), AppError> {
-    if actor.impersonation().is_some() {
+    if caller.actor.impersonation().is_some() {
         return Err(AppError::forbidden(
             "You are already acting as someone else. Stop that impersonation first.",
         ));
     }
-    let path = ancestors(state.db.pool(), account).await?;
-    let own = actor.permissions_along(&path);
-    let bound = bound_in(&state.db, actor.memberships(), account, now_ms()).await?;
-    let node = get_node(state.db.pool(), account).await?;
+    let path = ancestors(caller.db().pool(), account).await?;
+    let own = caller.actor.permissions_along(&path);
+    let bound = bound_in(caller.db(), caller.actor.memberships(), account, now_ms()).await?;
+    let node = get_node(caller.db().pool(), account).await?;
     match node {
         Some(node) if node.kind == NodeKind::Client && own != PermissionSet::NONE => {
-            if is_suspended(state.db.pool(), account).await? {
+            if is_suspended(caller.db().pool(), account).await? {
                 return Err(AppError::forbidden(format!(
                     "{} is suspended: nobody can log in to it until it is reactivated.",
                     node.name
@@ -71,47 +71,41 @@ async fn impersonator_in(
 /// The start form's choices: the users the actor may act as, and whether they may
 /// administer the account as the partner.
 pub async fn log_in_as_options(
-    state: &AppState,
-    actor: &Actor,
+    caller: &Caller,
     account: NodeId,
 ) -> Result<LogInAsOptions, AppError> {
-    let (node, bound) = impersonator_in(state, actor, account).await?;
+    let (node, bound) = impersonator_in(caller, account).await?;
     Ok(LogInAsOptions {
         account,
         account_name: node.name,
-        targets: targets(state, actor, account, bound).await?,
+        targets: targets(caller, account, bound).await?,
     })
 }
 
 /// The users of `account` the actor may act as; none from inside an impersonation
 /// or where they may not log in.
-pub async fn acted_as_by(
-    state: &AppState,
-    actor: &Actor,
-    account: NodeId,
-) -> Result<Vec<TargetChoice>, AppError> {
-    if actor.impersonation().is_some() {
+pub async fn acted_as_by(caller: &Caller, account: NodeId) -> Result<Vec<TargetChoice>, AppError> {
+    if caller.actor.impersonation().is_some() {
         return Ok(Vec::new());
     }
-    let bound = bound_in(&state.db, actor.memberships(), account, now_ms()).await?;
+    let bound = bound_in(caller.db(), caller.actor.memberships(), account, now_ms()).await?;
     if bound == PermissionSet::NONE {
         return Ok(Vec::new());
     }
-    targets(state, actor, account, bound).await
+    targets(caller, account, bound).await
 }
 
 pub async fn targets(
-    state: &AppState,
-    actor: &Actor,
+    caller: &Caller,
     account: NodeId,
     bound: PermissionSet,
 ) -> Result<Vec<TargetChoice>, AppError> {
     // The same rules as `eligible_target`, for every user of the account at once.
-    let users = repo::active_users_of_account_alone(state.db.pool(), account).await?;
+    let users = repo::active_users_of_account_alone(caller.db().pool(), account).await?;
     Ok(users
         .into_iter()
         .filter(|(id, _, _, roles)| {
-            *id != actor.user().id && may_act_as(bound, roles.permissions().authority())
+            *id != caller.actor.user().id && may_act_as(bound, roles.permissions().authority())
         })
         .map(|(id, name, email, roles)| TargetChoice {
             id,
@@ -140,13 +134,12 @@ pub struct StartRequest {
 /// Starts an impersonation: a new session replaces the browser's (behind the token
 /// `replacing`), and the token of the new one is returned with where to go.
 pub async fn start(
-    state: &AppState,
-    actor: &Actor,
+    caller: &Caller,
     client: &Client,
     replacing: Option<&str>,
     request: StartRequest,
 ) -> Result<(String, String), AppError> {
-    let (node, bound) = impersonator_in(state, actor, request.account).await?;
+    let (node, bound) = impersonator_in(caller, request.account).await?;
     let mut errors = FieldErrors::default();
     let mode = Mode::from_key(&request.mode);
     if mode.is_none() {
@@ -168,15 +161,7 @@ pub async fn start(
     }
     let target = match mode {
         Some(Mode::Client) => {
-            checked_target(
-                state,
-                actor,
-                request.account,
-                bound,
-                &request.target,
-                &mut errors,
-            )
-            .await?
+            checked_target(caller, request.account, bound, &request.target, &mut errors).await?
         }
         _ => None,
     };
@@ -188,9 +173,9 @@ pub async fn start(
     let now = now_ms();
     let return_to = crate::paths::safe_next(Some(request.return_to.as_str())).to_string();
     let token = random_token();
-    let mut tx = state.db.begin().await?;
+    let mut tx = caller.db().begin().await?;
     let new = NewImpersonation {
-        impersonator: actor.user().id,
+        impersonator: caller.actor.user().id,
         target,
         account: request.account,
         mode,
@@ -215,10 +200,10 @@ pub async fn start(
     session::insert_session(
         &mut tx,
         &token,
-        actor.user().id,
+        caller.actor.user().id,
         Some(id),
         client,
-        actor.user().expires_at,
+        caller.actor.user().expires_at,
     )
     .await?;
     let record = find_impersonation(&mut *tx, id)
@@ -227,7 +212,7 @@ pub async fn start(
     record_about(
         &mut tx,
         &record,
-        actor.user().id,
+        caller.actor.user().id,
         "impersonation.started",
         json!({ "mode": mode.key(), "reason": reason, "minutes": minutes, "account": node.name }),
         &client.address,
@@ -242,8 +227,7 @@ pub async fn start(
 }
 
 async fn checked_target(
-    state: &AppState,
-    actor: &Actor,
+    caller: &Caller,
     account: NodeId,
     bound: PermissionSet,
     typed: &str,
@@ -253,10 +237,10 @@ async fn checked_target(
         errors.add("target", "Choose the user to act as.");
         return Ok(None);
     };
-    let problem = if id == actor.user().id {
+    let problem = if id == caller.actor.user().id {
         Some("You cannot log in as yourself.")
     } else {
-        eligible_target(&state.db, account, bound, id)
+        eligible_target(caller.db(), account, bound, id)
             .await?
             .err()
             .map(Ineligible::refusal)

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::start_stop::targets;
 use crate::audit_trail::{record, AuditEvent};
-use crate::auth::actor::Actor;
+use crate::auth::caller::Caller;
 use crate::auth::impersonating::bound_in;
 use crate::auth::repo::live_grant;
 use crate::core::roles::{Permission, PermissionSet};
@@ -14,7 +14,6 @@ use crate::core::NodeId;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::impersonation::{repo, GrantedAccount, GRANT_DAYS};
-use crate::state::AppState;
 
 /// The support access `account` grants now, as its page says it.
 pub async fn support_access(db: &Db, account: NodeId) -> Result<Option<String>, AppError> {
@@ -31,17 +30,15 @@ pub async fn support_access(db: &Db, account: NodeId) -> Result<Option<String>, 
 /// Grants support access to `account` for `days` (replacing a grant in force), or
 /// withdraws it when `days` is none.
 pub async fn set_support_access(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
+    caller: &Caller,
     account: NodeId,
     days: Option<String>,
 ) -> Result<(), AppError> {
-    if actor.permissions_at(&state.db, account).await? == PermissionSet::NONE {
+    if caller.actor.permissions_at(caller.db(), account).await? == PermissionSet::NONE {
         return Err(AppError::NotFound);
     }
-    actor.not_impersonating("Granting support access")?;
-    if !actor.grants_support_to(account) {
+    caller.actor.not_impersonating("Granting support access")?;
+    if !caller.actor.grants_support_to(account) {
         return Err(AppError::forbidden(
             "Support access is granted by the account's own admins.",
         ));
@@ -57,12 +54,12 @@ pub async fn set_support_access(
         None => None,
     };
     let now = now_ms();
-    let mut tx = state.db.begin().await?;
-    let revoked = repo::revoke_grants(&mut tx, account, actor.user().id, now).await?;
+    let mut tx = caller.db().begin().await?;
+    let revoked = repo::revoke_grants(&mut tx, account, caller.actor.user().id, now).await?;
     let (action, details) = match days {
         Some(days) => {
             let expires_at = now + days * 86_400_000;
-            repo::insert_grant(&mut tx, account, actor.user().id, now, expires_at).await?;
+            repo::insert_grant(&mut tx, account, caller.actor.user().id, now, expires_at).await?;
             (
                 "support.granted",
                 json!({ "after": { "days": days, "until": timestamp(expires_at) } }),
@@ -73,7 +70,13 @@ pub async fn set_support_access(
     };
     record(
         &mut tx,
-        AuditEvent::at_node(actor.acting(), account, action, details, address),
+        AuditEvent::at_node(
+            caller.actor.acting(),
+            account,
+            action,
+            details,
+            &caller.address,
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -81,14 +84,12 @@ pub async fn set_support_access(
 }
 
 /// The accounts that grant the actor's support access now, with their users.
-pub async fn granted_accounts(
-    state: &AppState,
-    actor: &Actor,
-) -> Result<Vec<GrantedAccount>, AppError> {
-    if actor.impersonation().is_some() {
+pub async fn granted_accounts(caller: &Caller) -> Result<Vec<GrantedAccount>, AppError> {
+    if caller.actor.impersonation().is_some() {
         return Ok(Vec::new());
     }
-    let roots: Vec<NodeId> = actor
+    let roots: Vec<NodeId> = caller
+        .actor
         .holding(Permission::OpenGrantedAccounts)
         .map(|m| m.node_id)
         .collect();
@@ -99,18 +100,18 @@ pub async fn granted_accounts(
     }
     let now = now_ms();
     let mut accounts = Vec::new();
-    for (account, name, until) in repo::granting_accounts(state.db.pool(), &roots, now).await? {
-        let bound = bound_in(&state.db, actor.memberships(), account, now).await?;
+    for (account, name, until) in repo::granting_accounts(caller.db().pool(), &roots, now).await? {
+        let bound = bound_in(caller.db(), caller.actor.memberships(), account, now).await?;
         accounts.push(GrantedAccount {
             account,
-            partner: crate::tenancy::repo::path_names(state.db.pool(), account)
+            partner: crate::tenancy::repo::path_names(caller.db().pool(), account)
                 .await?
                 .into_iter()
                 .nth(1)
                 .unwrap_or_default(),
             name,
             until: timestamp(until),
-            users: targets(state, actor, account, bound).await?,
+            users: targets(caller, account, bound).await?,
         });
     }
     Ok(accounts)

@@ -15,34 +15,34 @@ use crate::tenancy::{GroupView, PartnerSettingsForm, PartnerSettingsView, TreeNo
 pub async fn list_tree(open: String, closed: String) -> Result<TreeSnapshot, AppError> {
     use super::groups::MAX_TREE_IDS;
     use crate::core::url::parse_path;
-    let (state, actor, _) = crate::auth::actor::request_actor().await?;
+    let caller = crate::auth::caller::Caller::current().await?;
     // A node id is at most 20 digits and a dot.
     let max_chars = MAX_TREE_IDS * 21;
     FieldErrors::within_limits(&[("open", &open, max_chars), ("closed", &closed, max_chars)])?;
     let open = parse_path(Some(&open));
     let closed = parse_path(Some(&closed));
-    super::groups::tree_snapshot(&state, &actor, &open, &closed).await
+    super::groups::tree_snapshot(&caller, &open, &closed).await
 }
 
 /// ViewNodes at `node`.
 #[server]
 pub async fn get_group(node: NodeId) -> Result<GroupView, AppError> {
-    let (state, actor, _) = crate::auth::actor::request_actor().await?;
-    super::groups::group_view(&state, &actor, node).await
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::groups::group_view(&caller, node).await
 }
 
 /// ManageNodes at `parent`.
 #[server]
 pub async fn create_group(parent: NodeId, name: String) -> Result<TreeNode, AppError> {
-    let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::groups::create_group(&state, &actor, &address, parent, &name).await
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::groups::create_group(&caller, parent, &name).await
 }
 
 /// ManageNodes at `node`.
 #[server]
 pub async fn rename_group(node: NodeId, name: String, version: i64) -> Result<TreeNode, AppError> {
-    let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::groups::rename_group(&state, &actor, &address, node, &name, version).await
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::groups::rename_group(&caller, node, &name, version).await
 }
 
 /// ManageNodes at `node` and at `new_parent`.
@@ -52,22 +52,22 @@ pub async fn move_group(
     new_parent: NodeId,
     version: i64,
 ) -> Result<TreeNode, AppError> {
-    let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::groups::move_group(&state, &actor, &address, node, new_parent, version).await
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::groups::move_group(&caller, node, new_parent, version).await
 }
 
 /// ManageNodes at `node`.
 #[server]
 pub async fn delete_group(node: NodeId, version: i64) -> Result<(), AppError> {
-    let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::groups::delete_group(&state, &actor, &address, node, version).await
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::groups::delete_group(&caller, node, version).await
 }
 
 /// ManagePartnerSettings at `partner`.
 #[server]
 pub async fn get_partner_settings(partner: NodeId) -> Result<PartnerSettingsView, AppError> {
-    let (state, actor, _) = crate::auth::actor::request_actor().await?;
-    super::settings::settings_view(&state, &actor, partner).await
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::settings::settings_view(&caller, partner).await
 }
 
 /// ManagePartnerSettings at `partner`.
@@ -77,8 +77,8 @@ pub async fn update_partner_settings(
     version: i64,
     #[server(flatten)] form: PartnerSettingsForm,
 ) -> Result<(), AppError> {
-    let (state, actor, address) = crate::auth::actor::request_actor().await?;
-    super::settings::update_settings(&state, &actor, &address, partner, &form, version).await?;
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::settings::update_settings(&caller, partner, &form, version).await?;
     crate::request::redirect_plain_form(&crate::paths::partner_settings(partner))
 }
 

@@ -11,29 +11,25 @@ use super::repo::{
     move_subtree, partner_of, path_names, rename_node, sibling_has_name, tree_node,
 };
 use crate::audit_trail::stale_conflict;
-use crate::auth::actor::Actor;
 use crate::auth::authorized::Authorized;
+use crate::auth::caller::Caller;
 use crate::auth::repo::MembershipRecord;
 use crate::core::roles::Permission;
 use crate::core::{NodeId, NodeKind};
 use crate::db::Db;
 use crate::error::AppError;
-use crate::state::AppState;
 use crate::tenancy::{group_name_problem, GroupView, MoveTarget, TreeNode, TreeSnapshot};
 
 /// The highest nodes the actor may view: where the tree starts for them, as the
 /// memberships that grant it (which carry the node's name).
-pub async fn root_memberships<'a>(
-    state: &AppState,
-    actor: &'a Actor,
-) -> Result<Vec<&'a MembershipRecord>, AppError> {
-    let viewable: Vec<&MembershipRecord> = actor.holding(Permission::ViewNodes).collect();
+pub async fn root_memberships(caller: &Caller) -> Result<Vec<&MembershipRecord>, AppError> {
+    let viewable: Vec<&MembershipRecord> = caller.actor.holding(Permission::ViewNodes).collect();
     let mut roots = Vec::new();
     for &membership in &viewable {
         let mut covered = false;
         for &other in &viewable {
             if other.node_id != membership.node_id
-                && is_within(state.db.pool(), membership.node_id, other.node_id).await?
+                && is_within(caller.db().pool(), membership.node_id, other.node_id).await?
             {
                 covered = true;
                 break;
@@ -47,10 +43,10 @@ pub async fn root_memberships<'a>(
 }
 
 /// The highest nodes the actor may view, with their counts, as the tree shows them.
-pub async fn tree_roots(state: &AppState, actor: &Actor) -> Result<Vec<TreeNode>, AppError> {
+pub async fn tree_roots(caller: &Caller) -> Result<Vec<TreeNode>, AppError> {
     let mut roots = Vec::new();
-    for membership in root_memberships(state, actor).await? {
-        if let Some(root) = tree_node(state.db.pool(), membership.node_id).await? {
+    for membership in root_memberships(caller).await? {
+        if let Some(root) = tree_node(caller.db().pool(), membership.node_id).await? {
             roots.push(root);
         }
     }
@@ -65,8 +61,7 @@ pub async fn tree_roots(state: &AppState, actor: &Actor) -> Result<Vec<TreeNode>
 pub const MAX_TREE_IDS: usize = 500;
 
 pub async fn tree_snapshot(
-    state: &AppState,
-    actor: &Actor,
+    caller: &Caller,
     open: &[NodeId],
     closed: &[NodeId],
 ) -> Result<TreeSnapshot, AppError> {
@@ -76,7 +71,7 @@ pub async fn tree_snapshot(
             format!("At most {MAX_TREE_IDS} groups can be open or closed at once."),
         ));
     }
-    let roots = tree_roots(state, actor).await?;
+    let roots = tree_roots(caller).await?;
     let closed: HashSet<NodeId> = closed.iter().copied().collect();
     let mut seen = HashSet::new();
     let expand: Vec<NodeId> = roots
@@ -90,7 +85,7 @@ pub async fn tree_snapshot(
         children: Vec::new(),
     };
     for node in expand {
-        match children(state, actor, node).await {
+        match children(caller, node).await {
             Ok(list) => snapshot.children.push((node, list)),
             Err(AppError::NotFound | AppError::Forbidden(_)) => {}
             Err(error) => return Err(error),
@@ -100,47 +95,42 @@ pub async fn tree_snapshot(
 }
 
 /// The partners and groups directly below `parent`.
-pub async fn children(
-    state: &AppState,
-    actor: &Actor,
-    parent: NodeId,
-) -> Result<Vec<TreeNode>, AppError> {
-    actor
-        .require(&state.db, Permission::ViewNodes, parent)
+pub async fn children(caller: &Caller, parent: NodeId) -> Result<Vec<TreeNode>, AppError> {
+    caller
+        .actor
+        .require(caller.db(), Permission::ViewNodes, parent)
         .await?;
-    child_tree_nodes(state.db.pool(), parent).await
+    child_tree_nodes(caller.db().pool(), parent).await
 }
 
 /// One partner or group, for its detail panel.
-pub async fn group(state: &AppState, actor: &Actor, node: NodeId) -> Result<TreeNode, AppError> {
-    actor
-        .require(&state.db, Permission::ViewNodes, node)
+pub async fn group(caller: &Caller, node: NodeId) -> Result<TreeNode, AppError> {
+    caller
+        .actor
+        .require(caller.db(), Permission::ViewNodes, node)
         .await?;
-    tree_node(state.db.pool(), node)
+    tree_node(caller.db().pool(), node)
         .await?
         .filter(|n| n.kind != NodeKind::Client)
         .ok_or(AppError::NotFound)
 }
 
 /// One partner or group with its path and whether the actor may change it.
-pub async fn group_view(
-    state: &AppState,
-    actor: &Actor,
-    node: NodeId,
-) -> Result<GroupView, AppError> {
-    let found = group(state, actor, node).await?;
-    let can_manage = actor
-        .permissions_at(&state.db, node)
+pub async fn group_view(caller: &Caller, node: NodeId) -> Result<GroupView, AppError> {
+    let found = group(caller, node).await?;
+    let can_manage = caller
+        .actor
+        .permissions_at(caller.db(), node)
         .await?
         .contains(Permission::ManageNodes);
     let move_targets = if can_manage && found.kind == NodeKind::Group {
-        move_targets(state, actor, node).await?
+        move_targets(caller, node).await?
     } else {
         Vec::new()
     };
     Ok(GroupView {
         can_manage,
-        path: path_names(state.db.pool(), node).await?,
+        path: path_names(caller.db().pool(), node).await?,
         node: found,
         move_targets,
     })
@@ -148,23 +138,19 @@ pub async fn group_view(
 
 /// Where `node` may move: the partner and its groups outside the node's own subtree
 /// and other than its current parent, each with its path below the partner.
-pub async fn move_targets(
-    state: &AppState,
-    actor: &Actor,
-    node: NodeId,
-) -> Result<Vec<MoveTarget>, AppError> {
-    let (group, _) = managed_group(state, actor, node).await?;
-    let partner = partner_of(state.db.pool(), node)
+pub async fn move_targets(caller: &Caller, node: NodeId) -> Result<Vec<MoveTarget>, AppError> {
+    let (group, _) = managed_group(caller, node).await?;
+    let partner = partner_of(caller.db().pool(), node)
         .await?
         .ok_or(AppError::NotFound)?;
-    let mut own_subtree: Vec<NodeId> = groups_below(state.db.pool(), node)
+    let mut own_subtree: Vec<NodeId> = groups_below(caller.db().pool(), node)
         .await?
         .iter()
         .map(|below| below.id)
         .collect();
     own_subtree.push(node);
     own_subtree.extend(group.parent_id);
-    let mut targets = group_choices(&state.db, &[partner]).await?;
+    let mut targets = group_choices(caller.db(), &[partner]).await?;
     targets.retain(|target| !own_subtree.contains(&target.id));
     Ok(targets)
 }
@@ -224,14 +210,14 @@ async fn refuse_duplicate_name(
 
 /// A group the actor may manage: partners and the platform are managed elsewhere.
 async fn managed_group<'a>(
-    state: &AppState,
-    actor: &'a Actor,
+    caller: &'a Caller,
     node: NodeId,
 ) -> Result<(TreeNode, Authorized<'a>), AppError> {
-    let authorized = actor
-        .require(&state.db, Permission::ManageNodes, node)
+    let authorized = caller
+        .actor
+        .require(caller.db(), Permission::ManageNodes, node)
         .await?;
-    match tree_node(state.db.pool(), node).await? {
+    match tree_node(caller.db().pool(), node).await? {
         Some(group) if group.kind == NodeKind::Group => Ok((group, authorized)),
         Some(_) => Err(AppError::forbidden("Only groups can be changed here.")),
         None => Err(AppError::NotFound),
@@ -243,17 +229,16 @@ async fn stale(db: &Db, node: NodeId) -> AppError {
 }
 
 pub async fn create_group(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
+    caller: &Caller,
     parent: NodeId,
     name: &str,
 ) -> Result<TreeNode, AppError> {
-    let authorized = actor
-        .require(&state.db, Permission::ManageNodes, parent)
+    let authorized = caller
+        .actor
+        .require(caller.db(), Permission::ManageNodes, parent)
         .await?;
     let name = valid_name(name)?;
-    let parent_node = tree_node(state.db.pool(), parent)
+    let parent_node = tree_node(caller.db().pool(), parent)
         .await?
         .ok_or(AppError::NotFound)?;
     if !matches!(parent_node.kind, NodeKind::Partner | NodeKind::Group) {
@@ -261,64 +246,59 @@ pub async fn create_group(
             "Groups belong under a partner or another group.",
         ));
     }
-    refuse_duplicate_name(&state.db, parent, &name, None).await?;
+    refuse_duplicate_name(caller.db(), parent, &name, None).await?;
 
-    let mut tx = authorized.begin(&state.db).await?;
+    let mut tx = authorized.begin(caller).await?;
     let id = insert_node(&mut tx, Some(parent), NodeKind::Group, &name).await?;
     tx.commit_at(
         id,
         "group.created",
         json!({ "after": { "name": name, "parent": parent.0 } }),
-        address,
     )
     .await?;
-    tree_node(state.db.pool(), id)
+    tree_node(caller.db().pool(), id)
         .await?
         .ok_or(AppError::NotFound)
 }
 
 pub async fn rename_group(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
+    caller: &Caller,
     node: NodeId,
     name: &str,
     version: i64,
 ) -> Result<TreeNode, AppError> {
-    let (group, authorized) = managed_group(state, actor, node).await?;
+    let (group, authorized) = managed_group(caller, node).await?;
     let name = valid_name(name)?;
     if let Some(parent) = group.parent_id {
-        refuse_duplicate_name(&state.db, parent, &name, Some(node)).await?;
+        refuse_duplicate_name(caller.db(), parent, &name, Some(node)).await?;
     }
-    let mut tx = authorized.begin(&state.db).await?;
+    let mut tx = authorized.begin(caller).await?;
     if !rename_node(&mut **tx, node, &name, version).await? {
         drop(tx);
-        return Err(stale(&state.db, node).await);
+        return Err(stale(caller.db(), node).await);
     }
     tx.commit(
         "group.renamed",
         json!({ "before": { "name": group.name }, "after": { "name": name } }),
-        address,
     )
     .await?;
-    tree_node(state.db.pool(), node)
+    tree_node(caller.db().pool(), node)
         .await?
         .ok_or(AppError::NotFound)
 }
 
 pub async fn move_group(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
+    caller: &Caller,
     node: NodeId,
     new_parent: NodeId,
     version: i64,
 ) -> Result<TreeNode, AppError> {
-    let (group, authorized) = managed_group(state, actor, node).await?;
-    actor
-        .require(&state.db, Permission::ManageNodes, new_parent)
+    let (group, authorized) = managed_group(caller, node).await?;
+    caller
+        .actor
+        .require(caller.db(), Permission::ManageNodes, new_parent)
         .await?;
-    let target = tree_node(state.db.pool(), new_parent)
+    let target = tree_node(caller.db().pool(), new_parent)
         .await?
         .ok_or(AppError::NotFound)?;
     if !matches!(target.kind, NodeKind::Partner | NodeKind::Group) {
@@ -327,24 +307,26 @@ pub async fn move_group(
             "Choose a partner or a group to move into.",
         ));
     }
-    if is_within(state.db.pool(), new_parent, node).await? {
+    if is_within(caller.db().pool(), new_parent, node).await? {
         return Err(AppError::field(
             "new_parent",
             "A group cannot move into itself or into one of its own sub-groups.",
         ));
     }
-    if partner_of(state.db.pool(), new_parent).await? != partner_of(state.db.pool(), node).await? {
+    if partner_of(caller.db().pool(), new_parent).await?
+        != partner_of(caller.db().pool(), node).await?
+    {
         return Err(AppError::field(
             "new_parent",
             "Groups can only move within their partner.",
         ));
     }
-    refuse_duplicate_name(&state.db, new_parent, &group.name, Some(node)).await?;
+    refuse_duplicate_name(caller.db(), new_parent, &group.name, Some(node)).await?;
 
-    let mut tx = authorized.begin(&state.db).await?;
+    let mut tx = authorized.begin(caller).await?;
     if !bump_version(&mut **tx, node, version).await? {
         drop(tx);
-        return Err(stale(&state.db, node).await);
+        return Err(stale(caller.db(), node).await);
     }
     move_subtree(&mut tx, node, new_parent).await?;
     tx.commit(
@@ -353,35 +335,27 @@ pub async fn move_group(
             "before": { "parent": group.parent_id.map(|p| p.0) },
             "after": { "parent": new_parent.0 },
         }),
-        address,
     )
     .await?;
-    tree_node(state.db.pool(), node)
+    tree_node(caller.db().pool(), node)
         .await?
         .ok_or(AppError::NotFound)
 }
 
-pub async fn delete_group(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
-    node: NodeId,
-    version: i64,
-) -> Result<(), AppError> {
-    let (group, authorized) = managed_group(state, actor, node).await?;
-    let mut tx = authorized.begin(&state.db).await?;
+pub async fn delete_group(caller: &Caller, node: NodeId, version: i64) -> Result<(), AppError> {
+    let (group, authorized) = managed_group(caller, node).await?;
+    let mut tx = authorized.begin(caller).await?;
     let (groups, clients, members) = dependents(&mut **tx, node).await?;
     if let Some(reason) = deletion_refusal(groups, clients, members) {
         return Err(AppError::Conflict(reason));
     }
     if !delete_node(&mut tx, node, version).await? {
         drop(tx);
-        return Err(stale(&state.db, node).await);
+        return Err(stale(caller.db(), node).await);
     }
     tx.commit(
         "group.deleted",
         json!({ "before": { "name": group.name, "parent": group.parent_id.map(|p| p.0) } }),
-        address,
     )
     .await?;
     Ok(())

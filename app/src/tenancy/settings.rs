@@ -8,10 +8,12 @@ use serde_json::json;
 
 use crate::audit_trail::stale_conflict;
 use crate::auth::actor::Actor;
+use crate::auth::caller::Caller;
 use crate::core::brand::Brand;
 use crate::core::roles::Permission;
 use crate::core::validate::email_problem;
 use crate::core::{Feature, NodeId, NodeKind};
+use crate::db::Db;
 use crate::error::{AppError, FieldErrors};
 use crate::state::AppState;
 use crate::tenancy::brand::{
@@ -26,18 +28,18 @@ use crate::tenancy::{PartnerSettings, PartnerSettingsForm, PartnerSettingsView};
 
 /// A partner's settings, for those who may change them.
 pub async fn settings_view(
-    state: &AppState,
-    actor: &Actor,
+    caller: &Caller,
     partner: NodeId,
 ) -> Result<PartnerSettingsView, AppError> {
-    actor
-        .require(&state.db, Permission::ManagePartnerSettings, partner)
+    caller
+        .actor
+        .require(caller.db(), Permission::ManagePartnerSettings, partner)
         .await?;
-    let node = get_node(state.db.pool(), partner)
+    let node = get_node(caller.db().pool(), partner)
         .await?
         .filter(|node| node.kind == NodeKind::Partner)
         .ok_or(AppError::NotFound)?;
-    let mut conn = state.db.pool().acquire().await?;
+    let mut conn = caller.db().pool().acquire().await?;
     let settings = partner_settings(&mut conn, partner)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -130,23 +132,22 @@ fn public_host(public_url: &str) -> String {
 
 /// Saves a partner's settings if `version` is still current.
 pub async fn update_settings(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
+    caller: &Caller,
     partner: NodeId,
     form: &PartnerSettingsForm,
     version: i64,
 ) -> Result<(), AppError> {
-    let authorized = actor
-        .require(&state.db, Permission::ManagePartnerSettings, partner)
+    let authorized = caller
+        .actor
+        .require(caller.db(), Permission::ManagePartnerSettings, partner)
         .await?;
-    let before = settings_view(state, actor, partner).await?.settings;
+    let before = settings_view(caller, partner).await?.settings;
     let mut errors = FieldErrors::default();
-    let platform_host = public_host(&state.settings.public_url);
+    let platform_host = public_host(&caller.state.settings.public_url);
     let settings = validate_settings(partner, form, &platform_host, &mut errors);
     errors.into_result()?;
 
-    let mut tx = authorized.begin(&state.db).await?;
+    let mut tx = authorized.begin(caller).await?;
     let taken = domains_of_others(&mut **tx, partner, &settings.domains).await?;
     if let Some(domain) = taken.first() {
         return Err(AppError::field(
@@ -156,7 +157,7 @@ pub async fn update_settings(
     }
     if !update_partner_settings(&mut tx, &settings, version).await? {
         drop(tx);
-        return Err(stale_conflict(state.db.pool(), partner, "partner's settings").await);
+        return Err(stale_conflict(caller.db().pool(), partner, "partner's settings").await);
     }
     tx.commit(
         "partner.settings_changed",
@@ -164,7 +165,6 @@ pub async fn update_settings(
             "before": changed_fields(&before),
             "after": changed_fields(&settings),
         }),
-        address,
     )
     .await?;
     Ok(())
@@ -191,7 +191,7 @@ pub async fn brand_for(
     actor: Option<&Actor>,
 ) -> Result<Brand, AppError> {
     let own = match actor {
-        Some(actor) => own_partner(state, actor).await?,
+        Some(actor) => own_partner(&state.db, actor).await?,
         None => None,
     };
     let partner = match own {
@@ -214,10 +214,10 @@ pub async fn brand_for(
 }
 
 /// The one partner all of `actor`'s memberships lie in, if there is one.
-async fn own_partner(state: &AppState, actor: &Actor) -> Result<Option<NodeId>, AppError> {
+async fn own_partner(db: &Db, actor: &Actor) -> Result<Option<NodeId>, AppError> {
     let mut found = None;
     for membership in actor.memberships() {
-        match partner_of(state.db.pool(), membership.node_id).await? {
+        match partner_of(db.pool(), membership.node_id).await? {
             Some(partner) if found.is_none_or(|seen| seen == partner) => found = Some(partner),
             _ => return Ok(None),
         }

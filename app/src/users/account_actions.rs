@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::auth::actor::Actor;
+use crate::auth::caller::Caller;
 use crate::auth::links::kill_tokens;
 use crate::auth::repo::{find_by_id, set_password, UserRecord};
 use crate::auth::session::end_sessions;
@@ -11,7 +11,6 @@ use crate::core::roles::RoleSet;
 use crate::core::{EndReason, Language, NodeId, UserId, UserStatus};
 use crate::error::{AppError, FieldErrors};
 use crate::password::generate_password;
-use crate::state::AppState;
 use crate::tenancy::repo::partner_of;
 use crate::users::invites::FirstAccessPlan;
 use crate::users::repo::{has_memberships, membership_at, reinvite, replace_roles, set_status};
@@ -21,16 +20,15 @@ use crate::users::{NodeUser, PasswordChoice};
 
 /// A user the actor may act on as a whole with `reach`, at a node where they have access.
 async fn managed_account<'a>(
-    state: &AppState,
-    actor: &'a Actor,
+    caller: &'a Caller,
     node: NodeId,
     user: UserId,
     reach: Reach,
 ) -> Result<(ManagedNode<'a>, NodeUser, UserRecord), AppError> {
-    let node = managed_node(state, actor, node).await?;
-    let person = person_at(state, actor, &node, user).await?;
-    require_account(state, actor, user, reach).await?;
-    let record = find_by_id(state.db.pool(), user)
+    let node = managed_node(caller, node).await?;
+    let person = person_at(caller, &node, user).await?;
+    require_account(caller, user, reach).await?;
+    let record = find_by_id(caller.db().pool(), user)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok((node, person, record))
@@ -38,22 +36,15 @@ async fn managed_account<'a>(
 
 /// A new activation link for someone who has not come in yet; the old link (or
 /// temporary password) stops working.
-pub async fn resend_invite(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
-    node: NodeId,
-    user: UserId,
-) -> Result<(), AppError> {
-    let (node, person, record_before) =
-        managed_account(state, actor, node, user, Reach::Manage).await?;
+pub async fn resend_invite(caller: &Caller, node: NodeId, user: UserId) -> Result<(), AppError> {
+    let (node, person, record_before) = managed_account(caller, node, user, Reach::Manage).await?;
     if !person.invite_pending {
         return Err(AppError::forbidden(
             "They have already signed in: there is no invite to resend.",
         ));
     }
-    let partner = partner_of(state.db.pool(), node.summary.id).await?;
-    let plan = FirstAccessPlan::prepare(state, PasswordChoice::ActivationLink).await?;
+    let partner = partner_of(caller.db().pool(), node.summary.id).await?;
+    let plan = FirstAccessPlan::prepare(&caller.state, PasswordChoice::ActivationLink).await?;
     let language = Language::from_code(&record_before.language);
     let invite = plan.new_user(
         &record_before.email,
@@ -61,27 +52,21 @@ pub async fn resend_invite(
         language,
         record_before.branding_domain.as_deref(),
     );
-    let mut tx = node.authorized.begin(&state.db).await?;
+    let mut tx = node.authorized.begin(caller).await?;
     kill_tokens(&mut **tx, user).await?;
     reinvite(&mut **tx, user, &invite).await?;
-    plan.send_welcome(state, &mut tx, user, partner, &invite)
+    plan.send_welcome(&caller.state, &mut tx, user, partner, &invite)
         .await?;
-    tx.commit_about(user, "user.invite_resent", json!({}), address)
+    tx.commit_about(user, "user.invite_resent", json!({}))
         .await?;
     Ok(())
 }
 
 /// Takes away the roles held at the node; for an invite not yet taken up, this is
 /// revoking it. Someone left without roles anywhere is signed out and their links die.
-pub async fn remove_access(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
-    node: NodeId,
-    user: UserId,
-) -> Result<(), AppError> {
-    let node = managed_node(state, actor, node).await?;
-    let person = person_at(state, actor, &node, user).await?;
+pub async fn remove_access(caller: &Caller, node: NodeId, user: UserId) -> Result<(), AppError> {
+    let node = managed_node(caller, node).await?;
+    let person = person_at(caller, &node, user).await?;
     if person.roles.is_empty() {
         return Err(AppError::forbidden(
             "Their access comes from above this node: remove it where it is given.",
@@ -92,11 +77,11 @@ pub async fn remove_access(
     errors
         .into_result()
         .map_err(|_| AppError::forbidden("They hold roles here that you cannot take away."))?;
-    let mut tx = node.authorized.begin(&state.db).await?;
+    let mut tx = node.authorized.begin(caller).await?;
     let change = (&person.roles, &RoleSet::default());
     keep_last_admin(
         &mut tx,
-        actor,
+        &caller.actor,
         &node.summary,
         user,
         change,
@@ -109,7 +94,14 @@ pub async fn remove_access(
     replace_roles(&mut tx, user, node.summary.id, &RoleSet::default(), version).await?;
     if !has_memberships(&mut **tx, user).await? {
         kill_tokens(&mut **tx, user).await?;
-        end_sessions(&mut tx, user, None, EndReason::AccessRevoked, address).await?;
+        end_sessions(
+            &mut tx,
+            user,
+            None,
+            EndReason::AccessRevoked,
+            &caller.address,
+        )
+        .await?;
     }
     tx.commit_about(
         user,
@@ -119,7 +111,6 @@ pub async fn remove_access(
             "user.access_removed"
         },
         json!({ "before": { "roles": person.roles.to_stored() } }),
-        address,
     )
     .await?;
     Ok(())
@@ -127,14 +118,12 @@ pub async fn remove_access(
 
 /// Disables or enables a whole account; disabling signs them out everywhere at once.
 pub async fn set_enabled(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
+    caller: &Caller,
     node: NodeId,
     user: UserId,
     enabled: bool,
 ) -> Result<(), AppError> {
-    let (node, _, record_before) = managed_account(state, actor, node, user, Reach::Manage).await?;
+    let (node, _, record_before) = managed_account(caller, node, user, Reach::Manage).await?;
     let status = match (enabled, record_before.status) {
         (false, UserStatus::Disabled) | (true, UserStatus::Active | UserStatus::Invited) => {
             return Ok(())
@@ -146,10 +135,17 @@ pub async fn set_enabled(
         }
         (true, UserStatus::Disabled) => UserStatus::Active,
     };
-    let mut tx = node.authorized.begin(&state.db).await?;
+    let mut tx = node.authorized.begin(caller).await?;
     set_status(&mut **tx, user, status).await?;
     if status == UserStatus::Disabled {
-        end_sessions(&mut tx, user, None, EndReason::AccessRevoked, address).await?;
+        end_sessions(
+            &mut tx,
+            user,
+            None,
+            EndReason::AccessRevoked,
+            &caller.address,
+        )
+        .await?;
     }
     tx.commit_about(
         user,
@@ -162,7 +158,6 @@ pub async fn set_enabled(
             "before": { "status": record_before.status.key() },
             "after": { "status": status.key() },
         }),
-        address,
     )
     .await?;
     Ok(())
@@ -171,33 +166,31 @@ pub async fn set_enabled(
 /// Gives the user a generated strong password, returned once for the admin to pass
 /// on; they must change it at their next sign-in, and their sessions end now.
 pub async fn set_generated_password(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
+    caller: &Caller,
     node: NodeId,
     user: UserId,
 ) -> Result<String, AppError> {
-    let (node, _, record_before) =
-        managed_account(state, actor, node, user, Reach::TakeOver).await?;
+    let (node, _, record_before) = managed_account(caller, node, user, Reach::TakeOver).await?;
     // A password shown to an impersonator would let them in after the visit ends.
-    actor.not_impersonating("Setting a password you would see")?;
+    caller
+        .actor
+        .not_impersonating("Setting a password you would see")?;
     if record_before.status == UserStatus::Disabled {
         return Err(AppError::forbidden(
             "Enable the account before giving it a password.",
         ));
     }
     let password = generate_password();
-    let hash = state.passwords.hash(password.clone()).await?;
-    let mut tx = node.authorized.begin(&state.db).await?;
+    let hash = caller.state.passwords.hash(password.clone()).await?;
+    let mut tx = node.authorized.begin(caller).await?;
     set_password(&mut **tx, user, &hash, true).await?;
     kill_tokens(&mut **tx, user).await?;
-    end_sessions(&mut tx, user, None, EndReason::SignedOut, address).await?;
+    end_sessions(&mut tx, user, None, EndReason::SignedOut, &caller.address).await?;
     set_status(&mut **tx, user, UserStatus::Active).await?;
     tx.commit_about(
         user,
         "user.password_set",
         json!({ "after": { "must_change_password": true } }),
-        address,
     )
     .await?;
     Ok(password)

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::auth::actor::Actor;
+use crate::auth::caller::Caller;
 use crate::auth::links::{kill_tokens, store_token};
 use crate::auth::repo::{find_by_email, memberships_of};
 use crate::auth::session::end_sessions;
@@ -28,16 +28,12 @@ use crate::users::service::{
 };
 use crate::users::{InviteForm, InviteOptions, Invited, PasswordChoice};
 
-pub async fn invite_options(
-    state: &AppState,
-    actor: &Actor,
-    node: NodeId,
-) -> Result<InviteOptions, AppError> {
-    let node = managed_node(state, actor, node).await?;
-    let branding_domains = branding_domains(state, node.summary.id).await?;
+pub async fn invite_options(caller: &Caller, node: NodeId) -> Result<InviteOptions, AppError> {
+    let node = managed_node(caller, node).await?;
+    let branding_domains = branding_domains(&caller.state, node.summary.id).await?;
     Ok(InviteOptions {
         roles: role_choices(&node, None),
-        seats: seats_at(state.db.pool(), &node.summary).await?,
+        seats: seats_at(caller.db().pool(), &node.summary).await?,
         branding_domains,
         node: node.summary,
     })
@@ -177,15 +173,14 @@ enum Invitee {
 /// Who `email` would be as an invitee at `node`, or why it cannot be invited there.
 /// One address is one person: a client account's people belong to that account only.
 async fn invitee(
-    state: &AppState,
-    actor: &Actor,
+    caller: &Caller,
     node: &ManagedNode<'_>,
     email: &str,
 ) -> Result<Result<Invitee, &'static str>, AppError> {
-    let Some(existing) = find_by_email(state.db.pool(), email).await? else {
+    let Some(existing) = find_by_email(caller.db().pool(), email).await? else {
         return Ok(Ok(Invitee::New));
     };
-    let memberships = memberships_of(state.db.pool(), existing.id).await?;
+    let memberships = memberships_of(caller.db().pool(), existing.id).await?;
     if memberships.is_empty() {
         return Ok(Ok(Invitee::Returning(existing.id)));
     }
@@ -194,22 +189,17 @@ async fn invitee(
     }
     let staff = node.summary.kind != NodeKind::Client
         && memberships.iter().all(|m| m.node_kind != NodeKind::Client);
-    if staff && reaches_account(state, actor, existing.id, Reach::Manage).await? {
+    if staff && reaches_account(caller, existing.id, Reach::Manage).await? {
         Ok(Ok(Invitee::Colleague(existing.id)))
     } else {
         Ok(Err(super::repo::EMAIL_TAKEN))
     }
 }
 
-pub async fn invite(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
-    form: &InviteForm,
-) -> Result<Invited, AppError> {
-    let node = managed_node_of_form(state, actor, &form.node).await?;
-    let partner = partner_of(state.db.pool(), node.summary.id).await?;
-    let domains = branding_domains(state, node.summary.id).await?;
+pub async fn invite(caller: &Caller, form: &InviteForm) -> Result<Invited, AppError> {
+    let node = managed_node_of_form(caller, &form.node).await?;
+    let partner = partner_of(caller.db().pool(), node.summary.id).await?;
+    let domains = branding_domains(&caller.state, node.summary.id).await?;
 
     let mut errors = FieldErrors::default();
     if let Some(problem) = email_problem(&form.email) {
@@ -248,7 +238,9 @@ pub async fn invite(
             "password_choice",
             "Choose how they get their first password.",
         );
-    } else if choice == Some(PasswordChoice::TemporaryPassword) && actor.impersonation().is_some() {
+    } else if choice == Some(PasswordChoice::TemporaryPassword)
+        && caller.actor.impersonation().is_some()
+    {
         // A password shown to an impersonator would let them in after the visit ends.
         errors.add(
             "password_choice",
@@ -257,7 +249,7 @@ pub async fn invite(
     }
     // Said before anything is written, so the form keeps what was typed; checked
     // again by the unique index inside the transaction.
-    let invitee = match invitee(state, actor, &node, &form.email).await? {
+    let invitee = match invitee(caller, &node, &form.email).await? {
         Ok(invitee) => Some(invitee),
         Err(problem) => {
             errors.add("email", problem);
@@ -270,9 +262,9 @@ pub async fn invite(
         _ => return Err(AppError::Internal),
     };
 
-    let plan = FirstAccessPlan::prepare(state, choice).await?;
+    let plan = FirstAccessPlan::prepare(&caller.state, choice).await?;
     let new_user = plan.new_user(&form.email, name, language, branding_domain);
-    let mut tx = node.authorized.begin(&state.db).await?;
+    let mut tx = node.authorized.begin(caller).await?;
     if roles.holds_seat() {
         claim_seat(&mut tx, &node.summary).await?;
     }
@@ -281,7 +273,7 @@ pub async fn invite(
         Invitee::Returning(user) => {
             reinvite(&mut **tx, user, &new_user).await?;
             kill_tokens(&mut **tx, user).await?;
-            end_sessions(&mut tx, user, None, EndReason::SignedOut, address).await?;
+            end_sessions(&mut tx, user, None, EndReason::SignedOut, &caller.address).await?;
             (user, "user.invited")
         }
         Invitee::Colleague(user) => (user, "user.access_granted"),
@@ -291,7 +283,7 @@ pub async fn invite(
     }
     let is_new_account = action == "user.invited";
     if is_new_account {
-        plan.send_welcome(state, &mut tx, user, partner, &new_user)
+        plan.send_welcome(&caller.state, &mut tx, user, partner, &new_user)
             .await?;
     }
     tx.commit_about(
@@ -302,7 +294,6 @@ pub async fn invite(
             "branding_domain": branding_domain, "roles": roles.to_stored(),
             "password": is_new_account.then(|| choice.key()),
         }}),
-        address,
     )
     .await?;
     Ok(Invited {

@@ -5,6 +5,7 @@ use serde_json::json;
 
 use crate::audit_trail::stale_conflict_about;
 use crate::auth::actor::Actor;
+use crate::auth::caller::Caller;
 use crate::auth::repo::memberships_of;
 use crate::core::roles::{grant_problem, Role, RoleSet};
 use crate::core::{NodeId, NodeKind, UserId};
@@ -103,23 +104,21 @@ async fn holds_roles_elsewhere(
 }
 
 pub async fn set_roles(
-    state: &AppState,
-    actor: &Actor,
-    address: &str,
+    caller: &Caller,
     node: NodeId,
     user: UserId,
     role_keys: &[String],
     version: i64,
 ) -> Result<(), AppError> {
-    let node = managed_node(state, actor, node).await?;
-    let person = person_at(state, actor, &node, user).await?;
+    let node = managed_node(caller, node).await?;
+    let person = person_at(caller, &node, user).await?;
     let before = person.roles.clone();
     let mut errors = FieldErrors::default();
     let after = chosen_roles(&mut errors, role_keys);
     check_changes(&mut errors, &node, &before, &after);
     if node.summary.kind == NodeKind::Client
         && !after.is_empty()
-        && holds_roles_elsewhere(state, user, node.summary.id).await?
+        && holds_roles_elsewhere(&caller.state, user, node.summary.id).await?
     {
         errors.add("roles", NOT_THE_ACCOUNTS_OWN);
     }
@@ -128,10 +127,10 @@ pub async fn set_roles(
         return Ok(());
     }
 
-    let mut tx = node.authorized.begin(&state.db).await?;
+    let mut tx = node.authorized.begin(caller).await?;
     keep_last_admin(
         &mut tx,
-        actor,
+        &caller.actor,
         &node.summary,
         user,
         (&before, &after),
@@ -143,7 +142,7 @@ pub async fn set_roles(
     }
     if !replace_roles(&mut tx, user, node.summary.id, &after, version).await? {
         drop(tx);
-        return Err(stale_conflict_about(state.db.pool(), node.summary.id, user, "user").await);
+        return Err(stale_conflict_about(caller.db().pool(), node.summary.id, user, "user").await);
     }
     tx.commit_about(
         user,
@@ -152,7 +151,6 @@ pub async fn set_roles(
             "before": { "roles": before.to_stored() },
             "after": { "roles": after.to_stored() },
         }),
-        address,
     )
     .await?;
     Ok(())

@@ -4,13 +4,13 @@
 
 use crate::auth::actor::Actor;
 use crate::auth::authorized::Authorized;
+use crate::auth::caller::Caller;
 use crate::auth::repo::{ancestors, find_by_id, memberships_of, UserRecord};
 use crate::core::roles::{grant_problem, PermissionSet, Role, RoleSet};
 use crate::core::time::ago;
 use crate::core::{NodeId, NodeKind, UserId, UserStatus};
 use crate::db::now_ms;
 use crate::error::AppError;
-use crate::state::AppState;
 use crate::tenancy::repo::get_node;
 use crate::users::repo::{members_along_path, membership_at, MemberAlongPath};
 use crate::users::{
@@ -35,14 +35,13 @@ impl ManagedNode<'_> {
 }
 
 pub(super) async fn managed_node<'a>(
-    state: &AppState,
-    actor: &'a Actor,
+    caller: &'a Caller,
     id: NodeId,
 ) -> Result<ManagedNode<'a>, AppError> {
-    let path = ancestors(state.db.pool(), id).await?;
-    let authorized = actor.at(&state.db, id).await?;
+    let path = ancestors(caller.db().pool(), id).await?;
+    let authorized = caller.actor.at(caller.db(), id).await?;
     let held = authorized.permissions();
-    let node = get_node(state.db.pool(), id)
+    let node = get_node(caller.db().pool(), id)
         .await?
         .ok_or(AppError::NotFound)?;
     if !held.manages_users_at(node.kind) {
@@ -63,8 +62,7 @@ pub(super) async fn managed_node<'a>(
 
 /// The node named by a form's text field, as a managed node.
 pub(super) async fn managed_node_of_form<'a>(
-    state: &AppState,
-    actor: &'a Actor,
+    caller: &'a Caller,
     node: &str,
 ) -> Result<ManagedNode<'a>, AppError> {
     let id = node
@@ -72,7 +70,7 @@ pub(super) async fn managed_node_of_form<'a>(
         .parse()
         .map(NodeId)
         .map_err(|_| AppError::NotFound)?;
-    managed_node(state, actor, id).await
+    managed_node(caller, id).await
 }
 
 /// Everyone with access at the node, grouped by person; memberships above the node
@@ -150,27 +148,24 @@ pub(super) async fn seats_at(
 }
 
 pub async fn node_users(
-    state: &AppState,
-    actor: &Actor,
+    caller: &Caller,
     node: NodeId,
     query: &UserQuery,
 ) -> Result<NodeUsers, AppError> {
-    let node = managed_node(state, actor, node).await?;
+    let node = managed_node(caller, node).await?;
     let people = people_at(
         &node,
-        actor,
-        members_along_path(state.db.pool(), node.summary.id).await?,
+        &caller.actor,
+        members_along_path(caller.db().pool(), node.summary.id).await?,
     );
     let total = people.len();
-    let seats = seats_at(state.db.pool(), &node.summary).await?;
+    let seats = seats_at(caller.db().pool(), &node.summary).await?;
     let log_in_as = match node.summary.kind {
-        NodeKind::Client => {
-            crate::impersonation::start_stop::acted_as_by(state, actor, node.summary.id)
-                .await?
-                .into_iter()
-                .map(|target| target.id)
-                .collect()
-        }
+        NodeKind::Client => crate::impersonation::start_stop::acted_as_by(caller, node.summary.id)
+            .await?
+            .into_iter()
+            .map(|target| target.id)
+            .collect(),
         _ => Vec::new(),
     };
     Ok(NodeUsers {
@@ -187,15 +182,14 @@ pub async fn node_users(
 
 /// The user `user` as seen at a managed node: they must have access there.
 pub(super) async fn person_at(
-    state: &AppState,
-    actor: &Actor,
+    caller: &Caller,
     node: &ManagedNode<'_>,
     user: UserId,
 ) -> Result<NodeUser, AppError> {
     people_at(
         node,
-        actor,
-        members_along_path(state.db.pool(), node.summary.id).await?,
+        &caller.actor,
+        members_along_path(caller.db().pool(), node.summary.id).await?,
     )
     .into_iter()
     .find(|person| person.id == user)
@@ -218,16 +212,18 @@ pub(super) enum Reach {
 /// Whether the actor may act on `user`'s whole account with `reach`; never on
 /// their own (their own account menu is for that).
 pub(super) async fn reaches_account(
-    state: &AppState,
-    actor: &Actor,
+    caller: &Caller,
     user: UserId,
     reach: Reach,
 ) -> Result<bool, AppError> {
-    if user == actor.user().id {
+    if user == caller.actor.user().id {
         return Ok(false);
     }
-    for membership in memberships_of(state.db.pool(), user).await? {
-        let held = actor.permissions_at(&state.db, membership.node_id).await?;
+    for membership in memberships_of(caller.db().pool(), user).await? {
+        let held = caller
+            .actor
+            .permissions_at(caller.db(), membership.node_id)
+            .await?;
         let theirs = membership.roles.permissions().authority();
         let enough = match reach {
             Reach::Manage => held.covers(theirs),
@@ -241,19 +237,17 @@ pub(super) async fn reaches_account(
 }
 
 pub(super) async fn require_account(
-    state: &AppState,
-    actor: &Actor,
+    caller: &Caller,
     user: UserId,
     reach: Reach,
 ) -> Result<(), AppError> {
-    if reaches_account(state, actor, user, reach).await? {
+    if reaches_account(caller, user, reach).await? {
         Ok(())
-    } else if user == actor.user().id {
+    } else if user == caller.actor.user().id {
         Err(AppError::forbidden(
             "You cannot do this to your own account; use your own account menu.",
         ))
-    } else if reach == Reach::TakeOver && reaches_account(state, actor, user, Reach::Manage).await?
-    {
+    } else if reach == Reach::TakeOver && reaches_account(caller, user, Reach::Manage).await? {
         Err(AppError::forbidden(super::PASSWORD_NEEDS_MORE_AUTHORITY))
     } else {
         Err(AppError::forbidden(
@@ -284,23 +278,22 @@ pub(super) fn role_choices(node: &ManagedNode<'_>, person: Option<&NodeUser>) ->
 }
 
 pub async fn user_at_node(
-    state: &AppState,
-    actor: &Actor,
+    caller: &Caller,
     node: NodeId,
     user: UserId,
 ) -> Result<UserAtNode, AppError> {
-    let node = managed_node(state, actor, node).await?;
-    let person = person_at(state, actor, &node, user).await?;
-    let membership = membership_at(state.db.pool(), user, node.summary.id).await?;
-    let record = find_by_id(state.db.pool(), user)
+    let node = managed_node(caller, node).await?;
+    let person = person_at(caller, &node, user).await?;
+    let membership = membership_at(caller.db().pool(), user, node.summary.id).await?;
+    let record = find_by_id(caller.db().pool(), user)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(UserAtNode {
         choices: role_choices(&node, Some(&person)),
         version: membership.version,
-        can_manage_account: reaches_account(state, actor, user, Reach::Manage).await?,
-        can_set_password: reaches_account(state, actor, user, Reach::TakeOver).await?,
-        is_self: user == actor.user().id,
+        can_manage_account: reaches_account(caller, user, Reach::Manage).await?,
+        can_set_password: reaches_account(caller, user, Reach::TakeOver).await?,
+        is_self: user == caller.actor.user().id,
         email_verified: record.email_verified,
         verified_phone: if record.phone_verified {
             record.phone

@@ -2,7 +2,7 @@
 //! subtrees where they hold ViewAudit (the platform's also those tied to no node), and
 //! the filters and pages narrow and walk them.
 
-use crate::common;
+use crate::common::{self, caller};
 use crate::fixtures;
 
 use app::audit::service::{audit_page, PAGE_SIZE};
@@ -48,7 +48,7 @@ async fn event(db: &Db, actor: &Actor, node: Option<NodeId>, action: &str) {
 }
 
 async fn read(state: &AppState, actor: &Actor, query: AuditQuery) -> Result<AuditPage, AppError> {
-    audit_page(state, actor, &query).await
+    audit_page(&caller(state, actor), &query).await
 }
 
 /// An Account Admin at `node`: the role that reads the log of its subtree.

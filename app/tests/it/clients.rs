@@ -2,7 +2,7 @@
 //! the credit ledger under concurrency, stale saves, the SSO token, activation links,
 //! and who may call what.
 
-use crate::common;
+use crate::common::{self, caller};
 use crate::fixtures;
 use crate::outcome;
 use crate::tree_counts;
@@ -36,8 +36,6 @@ use fixtures::{actor_with, add_user, build_tree, company};
 use outcome::{outcome, Outcome};
 use sqlx::Row;
 use tree_counts::assert_counts_exact;
-
-const ADDRESS: &str = "198.51.100.7";
 
 fn state(db: Db) -> AppState {
     AppState {
@@ -91,9 +89,7 @@ async fn a_client_is_added_with_its_first_admin_credits_and_an_audit_event() {
         .await;
 
         let created = create_client(
-            &state,
-            &admin,
-            ADDRESS,
+            &caller(&state, &admin),
             &new_client("Cedar Law", tree.group, "temporary_password"),
         )
         .await
@@ -104,7 +100,9 @@ async fn a_client_is_added_with_its_first_admin_credits_and_an_audit_event() {
             .expect("a temporary password");
         assert_eq!(created.activation_link, None);
 
-        let view = client_view(&state, &admin, created.id).await.unwrap();
+        let view = client_view(&caller(&state, &admin), created.id)
+            .await
+            .unwrap();
         assert_eq!(view.company.name, "Cedar Law");
         assert_eq!(view.status, ClientStatus::Pending);
         assert_eq!(view.tags, vec!["dental", "vip"]);
@@ -154,9 +152,7 @@ async fn an_activation_link_sets_the_first_password_once() {
         )
         .await;
         let created = create_client(
-            &state,
-            &admin,
-            ADDRESS,
+            &caller(&state, &admin),
             &new_client("Maple Realty", tree.group, "activation_link"),
         )
         .await
@@ -235,7 +231,7 @@ async fn bad_input_is_refused_field_by_field_and_nothing_is_written() {
         form.features = vec!["transcription".into()];
         form.seat_limit = "0".into();
         form.sms_credits = "-5".into();
-        match create_client(&state, &admin, ADDRESS, &form).await {
+        match create_client(&caller(&state, &admin), &form).await {
             Err(AppError::Validation(errors)) => {
                 for field in [
                     "name",
@@ -255,9 +251,7 @@ async fn bad_input_is_refused_field_by_field_and_nothing_is_written() {
         // client written before the clash is rolled back with it.
         add_user(&state.db, "office@oak-dental.test").await;
         let clash = create_client(
-            &state,
-            &admin,
-            ADDRESS,
+            &caller(&state, &admin),
             &new_client("Oak Dental", tree.group, "activation_link"),
         )
         .await;
@@ -272,9 +266,7 @@ async fn bad_input_is_refused_field_by_field_and_nothing_is_written() {
         );
 
         let into_a_client = create_client(
-            &state,
-            &admin,
-            ADDRESS,
+            &caller(&state, &admin),
             &new_client("Pine Co", tree.client, "activation_link"),
         )
         .await;
@@ -687,7 +679,7 @@ async fn the_directory_follows_every_change_to_a_client() {
         };
         assert_eq!(listed(&state.db, tree.partner, &low).await, vec![client]);
         for credit in [CreditKind::Sms, CreditKind::Voice] {
-            top_up(&state, &admin, ADDRESS, client, credit, "150", "")
+            top_up(&caller(&state, &admin), client, credit, "150", "")
                 .await
                 .unwrap();
         }
@@ -698,13 +690,14 @@ async fn the_directory_follows_every_change_to_a_client() {
         assert_eq!(listed(&state.db, tree.partner, &low).await, vec![client]);
         assert_facets_exact(&state.db).await;
 
-        let version = client_view(&state, &admin, client).await.unwrap().version;
+        let version = client_view(&caller(&state, &admin), client)
+            .await
+            .unwrap()
+            .version;
         let mut renamed = company("Zephyr Dental");
         renamed.email = "desk@zephyr.test".into();
         update_company(
-            &state,
-            &admin,
-            ADDRESS,
+            &caller(&state, &admin),
             client,
             &form_of(&renamed, "vip"),
             version,
@@ -730,9 +723,7 @@ async fn the_directory_follows_every_change_to_a_client() {
         );
 
         set_status(
-            &state,
-            &admin,
-            ADDRESS,
+            &caller(&state, &admin),
             client,
             ClientStatus::Suspended,
             version + 1,
@@ -748,9 +739,7 @@ async fn the_directory_follows_every_change_to_a_client() {
             vec![client]
         );
         modify_features(
-            &state,
-            &admin,
-            ADDRESS,
+            &caller(&state, &admin),
             client,
             &["chat".into()],
             "5",
@@ -784,7 +773,7 @@ async fn the_directory_shows_only_what_the_viewer_may_see() {
             &[Role::PlatformAdmin],
         )
         .await;
-        let all = directory(&state, &platform, &DirectoryQuery::default())
+        let all = directory(&caller(&state, &platform), &DirectoryQuery::default())
             .await
             .unwrap();
         assert_eq!(names(all), vec!["Harbor Dental", "Pacific Realty"]);
@@ -796,13 +785,15 @@ async fn the_directory_shows_only_what_the_viewer_may_see() {
             &[Role::AccountAdmin],
         )
         .await;
-        let theirs = directory(&state, &other, &DirectoryQuery::default())
+        let theirs = directory(&caller(&state, &other), &DirectoryQuery::default())
             .await
             .unwrap();
         assert_eq!(names(theirs), vec!["Pacific Realty"]);
-        assert!(client_view(&state, &other, tree.other_client).await.is_ok());
+        assert!(client_view(&caller(&state, &other), tree.other_client)
+            .await
+            .is_ok());
         assert_eq!(
-            client_view(&state, &other, tree.client).await,
+            client_view(&caller(&state, &other), tree.client).await,
             Err(AppError::NotFound)
         );
         let snooping = DirectoryQuery {
@@ -810,7 +801,7 @@ async fn the_directory_shows_only_what_the_viewer_may_see() {
             ..DirectoryQuery::default()
         };
         assert_eq!(
-            directory(&state, &other, &snooping).await,
+            directory(&caller(&state, &other), &snooping).await,
             Err(AppError::NotFound)
         );
 
@@ -822,7 +813,7 @@ async fn the_directory_shows_only_what_the_viewer_may_see() {
         )
         .await;
         assert!(matches!(
-            directory(&state, &client_user, &DirectoryQuery::default()).await,
+            directory(&caller(&state, &client_user), &DirectoryQuery::default()).await,
             Err(AppError::Forbidden(_))
         ));
     })
@@ -842,9 +833,7 @@ async fn credits_never_go_below_zero_under_concurrent_usage() {
         )
         .await;
         top_up(
-            &state,
-            &admin,
-            ADDRESS,
+            &caller(&state, &admin),
             tree.client,
             CreditKind::Voice,
             "100",
@@ -887,7 +876,7 @@ async fn credits_never_go_below_zero_under_concurrent_usage() {
             2
         );
         assert!(matches!(
-            top_up(&state, &admin, ADDRESS, tree.client, CreditKind::Sms, "0", "").await,
+            top_up(&caller(&state, &admin), tree.client, CreditKind::Sms, "0", "").await,
             Err(e) if e.message_for("amount").is_some()
         ));
     })
@@ -913,14 +902,14 @@ async fn stale_saves_are_refused_naming_who_changed_what() {
             &[Role::AccountAdmin],
         )
         .await;
-        let loaded = client_view(&state, &second, tree.client).await.unwrap();
+        let loaded = client_view(&caller(&state, &second), tree.client)
+            .await
+            .unwrap();
 
         let mut changed = loaded.company.clone();
         changed.phone = "+1 617 555 0199".into();
         update_company(
-            &state,
-            &first,
-            ADDRESS,
+            &caller(&state, &first),
             tree.client,
             &form_of(&changed, "vip"),
             loaded.version,
@@ -931,9 +920,7 @@ async fn stale_saves_are_refused_naming_who_changed_what() {
         let mut mine = loaded.company.clone();
         mine.contact_name = "Somebody Else".into();
         match update_company(
-            &state,
-            &second,
-            ADDRESS,
+            &caller(&state, &second),
             tree.client,
             &form_of(&mine, ""),
             loaded.version,
@@ -958,9 +945,7 @@ async fn stale_saves_are_refused_naming_who_changed_what() {
         let stale = loaded.version;
         assert!(matches!(
             set_status(
-                &state,
-                &second,
-                ADDRESS,
+                &caller(&state, &second),
                 tree.client,
                 ClientStatus::Suspended,
                 stale
@@ -969,14 +954,12 @@ async fn stale_saves_are_refused_naming_who_changed_what() {
             Err(AppError::Conflict(_))
         ));
         assert!(matches!(
-            modify_features(&state, &second, ADDRESS, tree.client, &[], "5", stale).await,
+            modify_features(&caller(&state, &second), tree.client, &[], "5", stale).await,
             Err(AppError::Conflict(_))
         ));
         assert!(matches!(
             move_client(
-                &state,
-                &second,
-                ADDRESS,
+                &caller(&state, &second),
                 tree.client,
                 &tree.group.0.to_string(),
                 stale
@@ -993,9 +976,7 @@ async fn stale_saves_are_refused_naming_who_changed_what() {
         .await;
         assert!(matches!(
             set_operator_status(
-                &state,
-                &client_admin,
-                ADDRESS,
+                &caller(&state, &client_admin),
                 tree.client,
                 "Closed today",
                 stale
@@ -1004,14 +985,12 @@ async fn stale_saves_are_refused_naming_who_changed_what() {
             Err(AppError::Conflict(_))
         ));
 
-        let fresh = client_view(&state, &second, tree.client)
+        let fresh = client_view(&caller(&state, &second), tree.client)
             .await
             .unwrap()
             .version;
         set_status(
-            &state,
-            &second,
-            ADDRESS,
+            &caller(&state, &second),
             tree.client,
             ClientStatus::Suspended,
             fresh,
@@ -1019,9 +998,7 @@ async fn stale_saves_are_refused_naming_who_changed_what() {
         .await
         .unwrap();
         move_client(
-            &state,
-            &second,
-            ADDRESS,
+            &caller(&state, &second),
             tree.client,
             &tree.group.0.to_string(),
             fresh + 1,
@@ -1038,9 +1015,7 @@ async fn stale_saves_are_refused_naming_who_changed_what() {
         );
         assert_counts_exact(&state.db).await;
         let to_other_partner = move_client(
-            &state,
-            &second,
-            ADDRESS,
+            &caller(&state, &second),
             tree.client,
             &tree.other_partner.0.to_string(),
             moved.version,
@@ -1062,13 +1037,13 @@ async fn features_stay_within_the_grantable_set_and_seats_above_the_users() {
             let mut conn = state.db.pool().acquire().await.unwrap();
             set_membership(&mut conn, user, tree.client, &app::core::roles::RoleSet::new([Role::ClientUser])).await.unwrap();
         }
-        let version = client_view(&state, &admin, tree.client).await.unwrap().version;
-        let too_few = modify_features(&state, &admin, ADDRESS, tree.client, &["chat".into()], "1", version).await;
+        let version = client_view(&caller(&state, &admin), tree.client).await.unwrap().version;
+        let too_few = modify_features(&caller(&state, &admin), tree.client, &["chat".into()], "1", version).await;
         assert!(matches!(too_few, Err(e) if e.message_for("seat_limit") == Some("2 users already hold seats here: the limit cannot go below 2.".into())));
-        let not_grantable = modify_features(&state, &admin, ADDRESS, tree.client, &["transcription".into()], "2", version).await;
+        let not_grantable = modify_features(&caller(&state, &admin), tree.client, &["transcription".into()], "2", version).await;
         assert!(matches!(not_grantable, Err(e) if e.message_for("features").is_some()));
-        modify_features(&state, &admin, ADDRESS, tree.client, &["chat".into(), "voice".into()], "2", version).await.unwrap();
-        let view = client_view(&state, &admin, tree.client).await.unwrap();
+        modify_features(&caller(&state, &admin), tree.client, &["chat".into(), "voice".into()], "2", version).await.unwrap();
+        let view = client_view(&caller(&state, &admin), tree.client).await.unwrap();
         assert_eq!((view.features, view.seat_limit, view.seats_used), (vec![Feature::Voice, Feature::Chat], 2, 2));
     })
     .await;
@@ -1080,10 +1055,10 @@ async fn the_sso_token_is_revealed_and_rotated_on_the_record() {
         let tree = build_tree(&db).await;
         let state = state(db);
         let admin = actor_with(&state.db, "admin@northwind.test", tree.partner, &[Role::AccountAdmin]).await;
-        assert_eq!(reveal_sso_token(&state, &admin, ADDRESS, tree.client).await.unwrap(), "test-sso-token");
-        let unconfirmed = rotate_sso_token(&state, &admin, ADDRESS, tree.client, false).await;
+        assert_eq!(reveal_sso_token(&caller(&state, &admin), tree.client).await.unwrap(), "test-sso-token");
+        let unconfirmed = rotate_sso_token(&caller(&state, &admin), tree.client, false).await;
         assert!(matches!(unconfirmed, Err(e) if e.message_for("confirm").is_some()));
-        let rotated = rotate_sso_token(&state, &admin, ADDRESS, tree.client, true).await.unwrap();
+        let rotated = rotate_sso_token(&caller(&state, &admin), tree.client, true).await.unwrap();
         assert_ne!(rotated, "test-sso-token");
         assert!(rotated.len() >= 40);
         assert_eq!(sso_token(state.db.pool(), tree.client).await.unwrap(), Some(rotated));
@@ -1119,20 +1094,20 @@ async fn every_client_function_checks_the_actors_rights_at_the_client() {
         for (index, (role, node, expected)) in matrix.into_iter().enumerate() {
             let actor = actor_with(&state.db, &format!("actor{index}@matrix.test"), node, &[role]).await;
             let version = client_record(state.db.pool(), tree.client).await.unwrap().unwrap().version;
-            let view = outcome(&client_view(&state, &actor, tree.client).await);
+            let view = outcome(&client_view(&caller(&state, &actor), tree.client).await);
             let manage = [
-                outcome(&update_company(&state, &actor, ADDRESS, tree.client, &CompanyForm::default(), version).await),
-                outcome(&set_status(&state, &actor, ADDRESS, tree.client, ClientStatus::Active, version + 100).await),
-                outcome(&modify_features(&state, &actor, ADDRESS, tree.client, &[], "0", version).await),
-                outcome(&top_up(&state, &actor, ADDRESS, tree.client, CreditKind::Sms, "x", "").await),
-                outcome(&reveal_sso_token(&state, &actor, ADDRESS, tree.client).await),
-                outcome(&rotate_sso_token(&state, &actor, ADDRESS, tree.client, false).await),
-                outcome(&move_client(&state, &actor, ADDRESS, tree.client, &tree.sub_group.0.to_string(), version + 100).await),
+                outcome(&update_company(&caller(&state, &actor), tree.client, &CompanyForm::default(), version).await),
+                outcome(&set_status(&caller(&state, &actor), tree.client, ClientStatus::Active, version + 100).await),
+                outcome(&modify_features(&caller(&state, &actor), tree.client, &[], "0", version).await),
+                outcome(&top_up(&caller(&state, &actor), tree.client, CreditKind::Sms, "x", "").await),
+                outcome(&reveal_sso_token(&caller(&state, &actor), tree.client).await),
+                outcome(&rotate_sso_token(&caller(&state, &actor), tree.client, false).await),
+                outcome(&move_client(&caller(&state, &actor), tree.client, &tree.sub_group.0.to_string(), version + 100).await),
             ];
-            let content = outcome(&set_operator_status(&state, &actor, ADDRESS, tree.client, "", version + 100).await);
+            let content = outcome(&set_operator_status(&caller(&state, &actor), tree.client, "", version + 100).await);
             let mut form = new_client("", tree.sub_group, "");
             form.company = CompanyForm::default();
-            let create = outcome(&create_client(&state, &actor, ADDRESS, &form).await);
+            let create = outcome(&create_client(&caller(&state, &actor), &form).await);
             for (what, got) in manage.iter().enumerate() {
                 assert_eq!(*got, expected[1], "{role:?} at {node:?}: manage function {what}");
             }
@@ -1259,7 +1234,7 @@ async fn a_signed_sso_link_signs_its_user_in_once_before_it_expires() {
             &[Role::AccountAdmin],
         )
         .await;
-        let new_token = rotate_sso_token(&state, &admin, ADDRESS, tree.client, true)
+        let new_token = rotate_sso_token(&caller(&state, &admin), tree.client, true)
             .await
             .unwrap();
         let old = sso_link(tree.client, "hana@harbor.test", 120, "nonce-0009", token);
@@ -1295,9 +1270,7 @@ async fn a_new_clients_first_admin_is_welcomed_by_email_in_the_partners_brand() 
         )
         .await;
         let form = new_client("Cedar Law", tree.group, "activation_link");
-        let created = create_client(&state, &admin, "127.0.0.1", &form)
-            .await
-            .unwrap();
+        let created = create_client(&caller(&state, &admin), &form).await.unwrap();
         let link = created.activation_link.unwrap();
 
         let row =

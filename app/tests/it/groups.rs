@@ -1,7 +1,7 @@
 //! The group tree's and the partner settings' functions on both databases: behaviour,
 //! stale versions, refusals, and who may call what.
 
-use crate::common;
+use crate::common::{self, caller};
 use crate::fixtures;
 use crate::tree_counts;
 
@@ -22,8 +22,6 @@ use app::tenancy::PartnerSettingsForm;
 use common::on_every_database;
 use fixtures::{actor_with, build_tree};
 use tree_counts::assert_counts_exact;
-
-const ADDRESS: &str = "198.51.100.7";
 
 fn state(db: Db) -> AppState {
     AppState {
@@ -50,14 +48,14 @@ async fn groups_are_created_renamed_moved_and_deleted_with_an_audit_trail() {
         )
         .await;
 
-        let west = create_group(&state, &admin, ADDRESS, tree.partner, "  West  ")
+        let west = create_group(&caller(&state, &admin), tree.partner, "  West  ")
             .await
             .unwrap();
         assert_eq!(
             (west.name.as_str(), west.version, west.clients),
             ("West", 1, 0)
         );
-        let listed: Vec<String> = children(&state, &admin, tree.partner)
+        let listed: Vec<String> = children(&caller(&state, &admin), tree.partner)
             .await
             .unwrap()
             .into_iter()
@@ -65,12 +63,12 @@ async fn groups_are_created_renamed_moved_and_deleted_with_an_audit_trail() {
             .collect();
         assert_eq!(listed, vec!["East", "West"]);
 
-        let renamed = rename_group(&state, &admin, ADDRESS, west.id, "West Coast", west.version)
+        let renamed = rename_group(&caller(&state, &admin), west.id, "West Coast", west.version)
             .await
             .unwrap();
         assert_eq!((renamed.name.as_str(), renamed.version), ("West Coast", 2));
 
-        let moved = move_group(&state, &admin, ADDRESS, tree.sub_group, renamed.id, 1)
+        let moved = move_group(&caller(&state, &admin), tree.sub_group, renamed.id, 1)
             .await
             .unwrap();
         assert_eq!(moved.parent_id, Some(renamed.id));
@@ -84,13 +82,13 @@ async fn groups_are_created_renamed_moved_and_deleted_with_an_audit_trail() {
                 tree.platform
             ]
         );
-        let east = group(&state, &admin, tree.group).await.unwrap();
+        let east = group(&caller(&state, &admin), tree.group).await.unwrap();
         assert_eq!((east.child_groups, east.clients), (0, 0));
-        delete_group(&state, &admin, ADDRESS, tree.group, east.version)
+        delete_group(&caller(&state, &admin), tree.group, east.version)
             .await
             .unwrap();
         assert_eq!(
-            group(&state, &admin, tree.group).await,
+            group(&caller(&state, &admin), tree.group).await,
             Err(AppError::NotFound)
         );
         assert_counts_exact(&state.db).await;
@@ -136,14 +134,14 @@ async fn a_group_never_moves_under_its_own_subtree_nor_to_another_partner() {
         )
         .await;
 
-        let into_child = move_group(&state, &admin, ADDRESS, tree.group, tree.sub_group, 1).await;
+        let into_child = move_group(&caller(&state, &admin), tree.group, tree.sub_group, 1).await;
         assert!(is_field_error(into_child, "new_parent"));
-        let into_itself = move_group(&state, &admin, ADDRESS, tree.group, tree.group, 1).await;
+        let into_itself = move_group(&caller(&state, &admin), tree.group, tree.group, 1).await;
         assert!(is_field_error(into_itself, "new_parent"));
-        let across = move_group(&state, &admin, ADDRESS, tree.group, tree.other_partner, 1).await;
+        let across = move_group(&caller(&state, &admin), tree.group, tree.other_partner, 1).await;
         assert!(is_field_error(across, "new_parent"));
         for client in [tree.client, tree.other_client] {
-            let into_client = move_group(&state, &admin, ADDRESS, tree.sub_group, client, 1).await;
+            let into_client = move_group(&caller(&state, &admin), tree.sub_group, client, 1).await;
             assert!(is_field_error(into_client, "new_parent"));
         }
         assert_eq!(
@@ -175,10 +173,10 @@ async fn a_stale_copy_is_refused_and_names_who_changed_it() {
         )
         .await;
 
-        rename_group(&state, &first, ADDRESS, tree.group, "East Coast", 1)
+        rename_group(&caller(&state, &first), tree.group, "East Coast", 1)
             .await
             .unwrap();
-        let stale = rename_group(&state, &second, ADDRESS, tree.group, "Eastern", 1).await;
+        let stale = rename_group(&caller(&state, &second), tree.group, "Eastern", 1).await;
         match stale {
             Err(AppError::Conflict(message)) => {
                 assert!(
@@ -189,15 +187,18 @@ async fn a_stale_copy_is_refused_and_names_who_changed_it() {
             other => panic!("expected a conflict, got {other:?}"),
         }
         assert!(matches!(
-            move_group(&state, &second, ADDRESS, tree.group, tree.partner, 1).await,
+            move_group(&caller(&state, &second), tree.group, tree.partner, 1).await,
             Err(AppError::Conflict(_))
         ));
         assert!(matches!(
-            delete_group(&state, &second, ADDRESS, tree.sub_group, 7).await,
+            delete_group(&caller(&state, &second), tree.sub_group, 7).await,
             Err(AppError::Conflict(_))
         ));
         assert_eq!(
-            group(&state, &second, tree.group).await.unwrap().name,
+            group(&caller(&state, &second), tree.group)
+                .await
+                .unwrap()
+                .name,
             "East Coast"
         );
     })
@@ -217,30 +218,30 @@ async fn deleting_a_group_that_still_holds_something_is_refused() {
         )
         .await;
 
-        match delete_group(&state, &admin, ADDRESS, tree.group, 1).await {
+        match delete_group(&caller(&state, &admin), tree.group, 1).await {
             Err(AppError::Conflict(reason)) => assert!(reason.contains("1 sub-group"), "{reason}"),
             other => panic!("expected a refusal, got {other:?}"),
         }
-        match delete_group(&state, &admin, ADDRESS, tree.sub_group, 1).await {
+        match delete_group(&caller(&state, &admin), tree.sub_group, 1).await {
             Err(AppError::Conflict(reason)) => {
                 assert!(reason.contains("1 client account"), "{reason}")
             }
             other => panic!("expected a refusal, got {other:?}"),
         }
-        let empty = create_group(&state, &admin, ADDRESS, tree.group, "Staffed")
+        let empty = create_group(&caller(&state, &admin), tree.group, "Staffed")
             .await
             .unwrap();
         actor_with(&state.db, "staff@northwind.test", empty.id, &[Role::User]).await;
-        match delete_group(&state, &admin, ADDRESS, empty.id, empty.version).await {
+        match delete_group(&caller(&state, &admin), empty.id, empty.version).await {
             Err(AppError::Conflict(reason)) => {
                 assert!(reason.contains("1 user with access"), "{reason}")
             }
             other => panic!("expected a refusal, got {other:?}"),
         }
-        let duplicate = create_group(&state, &admin, ADDRESS, tree.group, "staffed").await;
+        let duplicate = create_group(&caller(&state, &admin), tree.group, "staffed").await;
         assert!(is_field_error(duplicate, "name"));
         assert!(is_field_error(
-            create_group(&state, &admin, ADDRESS, tree.group, "   ").await,
+            create_group(&caller(&state, &admin), tree.group, "   ").await,
             "name"
         ));
     })
@@ -264,7 +265,7 @@ async fn the_tree_starts_where_each_actor_may_look() {
         )
         .await;
         assert_eq!(
-            root_ids(tree_roots(&state, &platform).await.unwrap()),
+            root_ids(tree_roots(&caller(&state, &platform)).await.unwrap()),
             vec![tree.platform]
         );
 
@@ -276,7 +277,7 @@ async fn the_tree_starts_where_each_actor_may_look() {
         )
         .await;
         assert_eq!(
-            root_ids(tree_roots(&state, &regional).await.unwrap()),
+            root_ids(tree_roots(&caller(&state, &regional)).await.unwrap()),
             vec![tree.group]
         );
 
@@ -288,7 +289,7 @@ async fn the_tree_starts_where_each_actor_may_look() {
         )
         .await;
         assert_eq!(
-            root_ids(tree_roots(&state, &client_admin).await.unwrap()),
+            root_ids(tree_roots(&caller(&state, &client_admin)).await.unwrap()),
             vec![tree.client]
         );
 
@@ -299,7 +300,10 @@ async fn the_tree_starts_where_each_actor_may_look() {
             &[Role::SupportAgent],
         )
         .await;
-        assert!(tree_roots(&state, &support).await.unwrap().is_empty());
+        assert!(tree_roots(&caller(&state, &support))
+            .await
+            .unwrap()
+            .is_empty());
     })
     .await;
 }
@@ -416,14 +420,14 @@ async fn authorization_matrix_of_the_group_tree() {
                 Err(other) => panic!("{who}: unexpected {other:?}"),
             };
             // Every actor meets the same tree: Boston is put back under East first.
-            let boston = group(&state, &setup, tree.sub_group).await.unwrap();
+            let boston = group(&caller(&state, &setup), tree.sub_group)
+                .await
+                .unwrap();
             let boston_version = if boston.parent_id == Some(tree.group) {
                 boston.version
             } else {
                 move_group(
-                    &state,
-                    &setup,
-                    ADDRESS,
+                    &caller(&state, &setup),
                     tree.sub_group,
                     tree.group,
                     boston.version,
@@ -433,17 +437,19 @@ async fn authorization_matrix_of_the_group_tree() {
                 .version
             };
             let got = [
-                outcome(children(&state, &actor, tree.group).await.map(drop)),
                 outcome(
-                    create_group(&state, &actor, ADDRESS, tree.group, &format!("New {index}"))
+                    children(&caller(&state, &actor), tree.group)
+                        .await
+                        .map(drop),
+                ),
+                outcome(
+                    create_group(&caller(&state, &actor), tree.group, &format!("New {index}"))
                         .await
                         .map(drop),
                 ),
                 outcome(
                     rename_group(
-                        &state,
-                        &actor,
-                        ADDRESS,
+                        &caller(&state, &actor),
                         tree.sub_group,
                         &format!("Boston {index}"),
                         boston_version,
@@ -453,9 +459,7 @@ async fn authorization_matrix_of_the_group_tree() {
                 ),
                 outcome(
                     move_group(
-                        &state,
-                        &actor,
-                        ADDRESS,
+                        &caller(&state, &actor),
                         tree.sub_group,
                         tree.partner,
                         boston_version + 1,
@@ -464,7 +468,7 @@ async fn authorization_matrix_of_the_group_tree() {
                     .map(drop),
                 ),
                 outcome(
-                    delete_group(&state, &actor, ADDRESS, tree.sub_group, 0)
+                    delete_group(&caller(&state, &actor), tree.sub_group, 0)
                         .await
                         .map(drop)
                         .or_else(|e| match e {
@@ -517,10 +521,10 @@ async fn partner_settings_are_validated_versioned_and_audited() {
         let tree = build_tree(&db).await;
         let state = state(db);
         let (admin, other) = partner_admins(&state, &tree).await;
-        let loaded = settings_view(&state, &admin, tree.partner).await.unwrap();
+        let loaded = settings_view(&caller(&state, &admin), tree.partner).await.unwrap();
         assert_eq!((loaded.partner_name.as_str(), loaded.settings.version), ("Northwind", 1));
 
-        update_settings(&state, &other, ADDRESS, tree.other_partner, &settings_form("Bluebird Portal", "my.bluebird.test"), 1)
+        update_settings(&caller(&state, &other), tree.other_partner, &settings_form("Bluebird Portal", "my.bluebird.test"), 1)
             .await
             .unwrap();
         let mut wrong = settings_form(" ", "portal.northwind.test\nhttps://bad.test");
@@ -528,35 +532,35 @@ async fn partner_settings_are_validated_versioned_and_audited() {
         wrong.primary_colour = "teal".into();
         wrong.support_email = "help".into();
         wrong.features.push("teleport".into());
-        let refused = update_settings(&state, &admin, ADDRESS, tree.partner, &wrong, 1).await;
+        let refused = update_settings(&caller(&state, &admin), tree.partner, &wrong, 1).await;
         for field in ["product_name", "logo_url", "primary_colour", "support_email", "domains", "features"] {
             assert!(refused.as_ref().is_err_and(|e| e.message_for(field).is_some()), "{field}: {refused:?}");
         }
-        let taken = update_settings(&state, &admin, ADDRESS, tree.partner, &settings_form("Northwind Connect", "portal.northwind.test\nMY.bluebird.test"), 1).await;
+        let taken = update_settings(&caller(&state, &admin), tree.partner, &settings_form("Northwind Connect", "portal.northwind.test\nMY.bluebird.test"), 1).await;
         assert!(is_field_error(taken, "domains"));
         // Nobody brands the platform's own address, a bare IP address or this machine.
         for unclaimable in ["127.0.0.1", "portal.localhost", "203.0.113.10"] {
-            let claimed = update_settings(&state, &admin, ADDRESS, tree.partner, &settings_form("Northwind Connect", unclaimable), 1).await;
+            let claimed = update_settings(&caller(&state, &admin), tree.partner, &settings_form("Northwind Connect", unclaimable), 1).await;
             assert!(is_field_error(claimed, "domains"), "{unclaimable}");
         }
         let mut platform_hosted = state.clone();
         platform_hosted.settings.public_url = "https://switchboard.example.com".into();
-        let own = update_settings(&platform_hosted, &admin, ADDRESS, tree.partner, &settings_form("Northwind Connect", "Switchboard.Example.com"), 1).await;
+        let own = update_settings(&caller(&platform_hosted, &admin), tree.partner, &settings_form("Northwind Connect", "Switchboard.Example.com"), 1).await;
         assert!(own.as_ref().is_err_and(|e| e.message_for("domains").is_some_and(|m| m.contains("platform's own"))), "{own:?}");
-        let endless = update_settings(&state, &admin, ADDRESS, tree.partner, &settings_form("Northwind Connect", &"a.example.com ".repeat(100_000)), 1).await;
+        let endless = update_settings(&caller(&state, &admin), tree.partner, &settings_form("Northwind Connect", &"a.example.com ".repeat(100_000)), 1).await;
         assert!(is_field_error(endless, "domains"));
 
-        update_settings(&state, &admin, ADDRESS, tree.partner, &settings_form("Northwind Connect", "Portal.Northwind.test, app.northwind.test"), 1)
+        update_settings(&caller(&state, &admin), tree.partner, &settings_form("Northwind Connect", "Portal.Northwind.test, app.northwind.test"), 1)
             .await
             .unwrap();
-        let saved = settings_view(&state, &admin, tree.partner).await.unwrap().settings;
+        let saved = settings_view(&caller(&state, &admin), tree.partner).await.unwrap().settings;
         assert_eq!(saved.product_name, "Northwind Connect");
         assert_eq!(saved.primary_colour, "#0f766e");
         assert_eq!(saved.domains, vec!["app.northwind.test", "portal.northwind.test"]);
         assert_eq!(saved.grantable_features, vec![Feature::Voice, Feature::Sms]);
         assert_eq!(saved.version, 2);
 
-        let stale = update_settings(&state, &admin, ADDRESS, tree.partner, &settings_form("Old copy", ""), 1).await;
+        let stale = update_settings(&caller(&state, &admin), tree.partner, &settings_form("Old copy", ""), 1).await;
         assert!(matches!(stale, Err(AppError::Conflict(_))), "{stale:?}");
         let details: String = sqlx::query_scalar(
             "SELECT details FROM audit_events WHERE action = 'partner.settings_changed' AND node_id = $1",
@@ -579,9 +583,7 @@ async fn pages_take_the_brand_of_their_people_then_of_their_address() {
         let state = state(db);
         let (admin, other) = partner_admins(&state, &tree).await;
         update_settings(
-            &state,
-            &admin,
-            ADDRESS,
+            &caller(&state, &admin),
             tree.partner,
             &settings_form("Northwind Connect", "portal.northwind.test"),
             1,
@@ -589,9 +591,7 @@ async fn pages_take_the_brand_of_their_people_then_of_their_address() {
         .await
         .unwrap();
         update_settings(
-            &state,
-            &other,
-            ADDRESS,
+            &caller(&state, &other),
             tree.other_partner,
             &settings_form("Bluebird Portal", "my.bluebird.test"),
             1,
@@ -675,13 +675,11 @@ async fn partner_settings_check_the_actors_rights_at_the_partner() {
                 &[role],
             )
             .await;
-            let view = outcome(&settings_view(&state, &actor, tree.partner).await);
+            let view = outcome(&settings_view(&caller(&state, &actor), tree.partner).await);
             // A stale version: allowed callers get a conflict and nothing changes.
             let update = outcome(
                 &update_settings(
-                    &state,
-                    &actor,
-                    ADDRESS,
+                    &caller(&state, &actor),
                     tree.partner,
                     &settings_form("Changed", ""),
                     99,
@@ -698,7 +696,7 @@ async fn partner_settings_check_the_actors_rights_at_the_partner() {
         )
         .await;
         assert_eq!(
-            settings_view(&state, &not_a_partner, tree.group).await,
+            settings_view(&caller(&state, &not_a_partner), tree.group).await,
             Err(AppError::NotFound)
         );
         let changed: i64 = sqlx::query_scalar(

@@ -4,7 +4,7 @@
 //! presence across server processes, the client's access history, the audit chain,
 //! and who may call what.
 
-use crate::common;
+use crate::common::{self, caller};
 use crate::fixtures;
 use crate::outcome;
 
@@ -40,7 +40,6 @@ use common::on_every_database;
 use fixtures::{actor_with, build_tree, Tree};
 use outcome::{outcome, Outcome};
 
-const ADDRESS: &str = "198.51.100.7";
 const REASON: &str = "Ticket 4411: the on-call calendar shows the wrong week";
 const RETURN_TO: &str = "/clients?q=harbor";
 
@@ -177,7 +176,13 @@ async fn start_from(
     previous_token: Option<&str>,
     request: StartRequest,
 ) -> Result<Started, AppError> {
-    let (token, _) = start(state, actor, &Client::default(), previous_token, request).await?;
+    let (token, _) = start(
+        &caller(state, actor),
+        &Client::default(),
+        previous_token,
+        request,
+    )
+    .await?;
     let id = resolve(state, &token)
         .await
         .unwrap()
@@ -198,7 +203,7 @@ async fn record(db: &Db, id: ImpersonationId) -> ImpersonationRecord {
 
 async fn grant_support(state: &AppState, granter: &Person, account: NodeId, days: Option<&str>) {
     let granter = actor(state, &granter.token).await.unwrap();
-    set_support_access(state, &granter, ADDRESS, account, days.map(str::to_string))
+    set_support_access(&caller(state, &granter), account, days.map(str::to_string))
         .await
         .unwrap();
 }
@@ -215,7 +220,7 @@ async fn change_operator_status(
         .unwrap()
         .version;
     let text = format!("Closed for training until 2pm ({version})");
-    set_operator_status(state, actor, ADDRESS, client, &text, version).await
+    set_operator_status(&caller(state, actor), client, &text, version).await
 }
 
 /// (actor_user_id, impersonation_id) of each audit event named `action`, in order.
@@ -512,7 +517,7 @@ async fn nobody_acts_as_themselves_an_equal_a_higher_an_inactive_or_a_stranger()
         let inside = actor(&state, &inside.token).await.unwrap();
         let nested = start_from(&state, &inside, None, form(tree.client, Some(quinn.id))).await;
         assert!(is_forbidden(&nested), "from inside one: {nested:?}");
-        let nested_options = log_in_as_options(&state, &inside, tree.client).await;
+        let nested_options = log_in_as_options(&caller(&state, &inside), tree.client).await;
         assert!(is_forbidden(&nested_options));
     })
     .await;
@@ -624,10 +629,10 @@ async fn disabling_or_removing_the_impersonator_ends_the_impersonation_too() {
         let by_pat = impersonate(&state, &pat, form(tree.client, Some(quinn.id))).await;
         let by_pia = impersonate(&state, &pia, form(tree.client, Some(quinn.id))).await;
 
-        set_enabled(&state, &admin, ADDRESS, tree.partner, pat.id, false)
+        set_enabled(&caller(&state, &admin), tree.partner, pat.id, false)
             .await
             .unwrap();
-        remove_access(&state, &admin, ADDRESS, tree.partner, pia.id)
+        remove_access(&caller(&state, &admin), tree.partner, pia.id)
             .await
             .unwrap();
 
@@ -641,7 +646,9 @@ async fn disabling_or_removing_the_impersonator_ends_the_impersonation_too() {
         }
         let cara = cara(&state, &tree).await;
         let cara = actor(&state, &cara.token).await.unwrap();
-        let history = access_history(&state, &cara, tree.client).await.unwrap();
+        let history = access_history(&caller(&state, &cara), tree.client)
+            .await
+            .unwrap();
         let shown: Vec<String> = history
             .visits
             .into_iter()
@@ -676,10 +683,13 @@ async fn support_acts_only_in_accounts_that_grant_it_and_only_while_they_do() {
         let ungranted =
             start_from(&state, &sam_actor, None, form(tree.client, Some(quinn.id))).await;
         assert!(is_forbidden(&ungranted), "{ungranted:?}");
-        assert_eq!(granted_accounts(&state, &sam_actor).await, Ok(Vec::new()));
+        assert_eq!(
+            granted_accounts(&caller(&state, &sam_actor)).await,
+            Ok(Vec::new())
+        );
 
         grant_support(&state, &cara, tree.client, Some("7")).await;
-        let granted = granted_accounts(&state, &sam_actor).await.unwrap();
+        let granted = granted_accounts(&caller(&state, &sam_actor)).await.unwrap();
         assert_eq!(granted.len(), 1);
         assert_eq!(
             (
@@ -718,7 +728,12 @@ async fn support_acts_only_in_accounts_that_grant_it_and_only_while_they_do() {
         ] {
             assert!(!held.contains(power), "{power:?}");
         }
-        let people = node_users(&state, &administering, tree.client, &UserQuery::default()).await;
+        let people = node_users(
+            &caller(&state, &administering),
+            tree.client,
+            &UserQuery::default(),
+        )
+        .await;
         assert!(is_forbidden(&people), "{people:?}");
 
         grant_support(&state, &cara, tree.client, None).await;
@@ -732,15 +747,21 @@ async fn support_acts_only_in_accounts_that_grant_it_and_only_while_they_do() {
                 Some(EndReason::AccessRevoked)
             );
         }
-        assert_eq!(granted_accounts(&state, &sam_actor).await, Ok(Vec::new()));
+        assert_eq!(
+            granted_accounts(&caller(&state, &sam_actor)).await,
+            Ok(Vec::new())
+        );
 
         // Granting is the account's own decision: not made through an impersonation.
         let as_cara = impersonate(&state, &pat, form(tree.client, Some(cara.id))).await;
         let as_cara = actor(&state, &as_cara.token).await.unwrap();
         let through =
-            set_support_access(&state, &as_cara, ADDRESS, tree.client, Some("7".into())).await;
+            set_support_access(&caller(&state, &as_cara), tree.client, Some("7".into())).await;
         assert!(is_forbidden(&through), "{through:?}");
-        assert_eq!(granted_accounts(&state, &sam_actor).await, Ok(Vec::new()));
+        assert_eq!(
+            granted_accounts(&caller(&state, &sam_actor)).await,
+            Ok(Vec::new())
+        );
     })
     .await;
 }
@@ -757,7 +778,7 @@ async fn no_password_an_impersonator_sees_is_made_for_anyone() {
         let as_cara = actor(&state, &as_cara.token).await.unwrap();
 
         let generated =
-            set_generated_password(&state, &as_cara, ADDRESS, tree.client, quinn.id).await;
+            set_generated_password(&caller(&state, &as_cara), tree.client, quinn.id).await;
         assert!(is_forbidden(&generated), "{generated:?}");
         let invite = InviteForm {
             node: tree.client.0.to_string(),
@@ -769,7 +790,7 @@ async fn no_password_an_impersonator_sees_is_made_for_anyone() {
             password_choice: PasswordChoice::TemporaryPassword.key().into(),
         };
         assert!(field_message(
-            invite_user(&state, &as_cara, ADDRESS, &invite).await,
+            invite_user(&caller(&state, &as_cara), &invite).await,
             "password_choice"
         )
         .starts_with("While acting as someone else, send an activation link"));
@@ -904,7 +925,7 @@ async fn the_account_sees_who_came_in_why_and_what_they_changed() {
             .unwrap();
 
         let cara_actor = actor(&state, &cara.token).await.unwrap();
-        let history = access_history(&state, &cara_actor, tree.client)
+        let history = access_history(&caller(&state, &cara_actor), tree.client)
             .await
             .unwrap();
         assert_eq!(history.account_name, "Harbor Dental");
@@ -926,7 +947,7 @@ async fn the_account_sees_who_came_in_why_and_what_they_changed() {
 
         let quinn_actor = actor(&state, &quinn.token).await.unwrap();
         assert!(is_forbidden(
-            &access_history(&state, &quinn_actor, tree.client).await
+            &access_history(&caller(&state, &quinn_actor), tree.client).await
         ));
         let roles = [Role::AccountAdmin];
         let stranger = person(
@@ -939,7 +960,7 @@ async fn the_account_sees_who_came_in_why_and_what_they_changed() {
         .await;
         let stranger = actor(&state, &stranger.token).await.unwrap();
         assert_eq!(
-            access_history(&state, &stranger, tree.client).await,
+            access_history(&caller(&state, &stranger), tree.client).await,
             Err(AppError::NotFound)
         );
     })
@@ -1020,11 +1041,11 @@ async fn who_may_call_what() {
             let account = tree.client;
             let days = Some("1".to_string());
             let got = [
-                outcome(&log_in_as_options(&state, &actor, account).await),
+                outcome(&log_in_as_options(&caller(&state, &actor), account).await),
                 outcome(&start_from(&state, &actor, None, form(account, None)).await),
-                outcome(&set_support_access(&state, &actor, ADDRESS, account, days).await),
-                outcome(&granted_accounts(&state, &actor).await),
-                outcome(&access_history(&state, &actor, account).await),
+                outcome(&set_support_access(&caller(&state, &actor), account, days).await),
+                outcome(&granted_accounts(&caller(&state, &actor)).await),
+                outcome(&access_history(&caller(&state, &actor), account).await),
             ];
             assert_eq!(got, expected, "{who}");
         }
@@ -1080,7 +1101,7 @@ async fn set_account_status(
         .unwrap()
         .unwrap()
         .version;
-    app::clients::changes::set_status(state, actor, ADDRESS, account, status, version)
+    app::clients::changes::set_status(&caller(state, actor), account, status, version)
         .await
         .unwrap();
 }
@@ -1140,7 +1161,7 @@ async fn a_suspended_account_lets_nobody_in_but_its_partner() {
         );
         // The partner still sees the account and reactivates it; then its people are back.
         assert!(
-            app::clients::service::client_view(&state, &pat_actor, tree.client)
+            app::clients::service::client_view(&caller(&state, &pat_actor), tree.client)
                 .await
                 .is_ok()
         );
@@ -1189,7 +1210,10 @@ async fn a_support_grant_holds_only_while_its_granter_still_may_give_it() {
         .await
         .unwrap());
         tx.commit().await.unwrap();
-        assert_eq!(granted_accounts(&state, &sam_actor).await, Ok(Vec::new()));
+        assert_eq!(
+            granted_accounts(&caller(&state, &sam_actor)).await,
+            Ok(Vec::new())
+        );
         assert_eq!(
             actor(&state, &visit.token).await.map(|_| ()),
             Err(AppError::Unauthenticated)
@@ -1209,11 +1233,20 @@ async fn a_support_grant_holds_only_while_its_granter_still_may_give_it() {
         )
         .await;
         grant_support(&state, &cleo, tree.client, Some("7")).await;
-        assert_eq!(granted_accounts(&state, &sam_actor).await.unwrap().len(), 1);
-        set_enabled(&state, &pat_actor, ADDRESS, tree.client, cleo.id, false)
+        assert_eq!(
+            granted_accounts(&caller(&state, &sam_actor))
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+        set_enabled(&caller(&state, &pat_actor), tree.client, cleo.id, false)
             .await
             .unwrap();
-        assert_eq!(granted_accounts(&state, &sam_actor).await, Ok(Vec::new()));
+        assert_eq!(
+            granted_accounts(&caller(&state, &sam_actor)).await,
+            Ok(Vec::new())
+        );
         let refused = start_from(&state, &sam_actor, None, form(tree.client, Some(quinn.id))).await;
         assert!(is_forbidden(&refused), "{:?}", refused.map(|_| ()));
     })

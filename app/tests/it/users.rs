@@ -3,7 +3,7 @@
 //! disabling, generated passwords, and who may call what.
 
 use crate::browser;
-use crate::common;
+use crate::common::{self, caller};
 use crate::fixtures;
 use crate::outcome;
 
@@ -32,8 +32,6 @@ use browser::client_at;
 use common::on_every_database;
 use fixtures::{actor_with, build_tree, Tree};
 use outcome::{outcome, Outcome};
-
-const ADDRESS: &str = "198.51.100.9";
 
 fn state(db: Db) -> AppState {
     AppState {
@@ -77,7 +75,7 @@ async fn token_mailed_to(db: &Db, email: &str) -> String {
 }
 
 async fn version_at(state: &AppState, actor: &Actor, node: NodeId, user: UserId) -> i64 {
-    user_at_node(state, actor, node, user)
+    user_at_node(&caller(state, actor), node, user)
         .await
         .unwrap()
         .version
@@ -134,9 +132,13 @@ async fn a_node_lists_its_members_and_who_inherits_access_with_the_source() {
         let state = state(db);
         let p = people(&state.db, &tree).await;
 
-        let seen = node_users(&state, &p.partner_admin, tree.client, &UserQuery::default())
-            .await
-            .unwrap();
+        let seen = node_users(
+            &caller(&state, &p.partner_admin),
+            tree.client,
+            &UserQuery::default(),
+        )
+        .await
+        .unwrap();
         let names: Vec<_> = seen.users.iter().map(|user| user.email.as_str()).collect();
         // The platform's staff sit above the partner: not the partner's to see.
         assert_eq!(names.len(), 3, "{names:?}");
@@ -164,8 +166,7 @@ async fn a_node_lists_its_members_and_who_inherits_access_with_the_source() {
         assert_eq!(seen.seats.map(|s| (s.used, s.limit)), Some((1, 5)));
 
         let from_the_top = node_users(
-            &state,
-            &p.platform_admin,
+            &caller(&state, &p.platform_admin),
             tree.client,
             &UserQuery::default(),
         )
@@ -174,16 +175,20 @@ async fn a_node_lists_its_members_and_who_inherits_access_with_the_source() {
         assert_eq!(from_the_top.users.len(), 4);
 
         // Nobody at East holds roles below it: the client admin is not listed there.
-        let east = node_users(&state, &p.partner_admin, tree.group, &UserQuery::default())
-            .await
-            .unwrap();
+        let east = node_users(
+            &caller(&state, &p.partner_admin),
+            tree.group,
+            &UserQuery::default(),
+        )
+        .await
+        .unwrap();
         assert_eq!(east.users.len(), 2);
 
         let search = UserQuery {
             search: "CARA".into(),
             status: String::new(),
         };
-        let found = node_users(&state, &p.partner_admin, tree.client, &search)
+        let found = node_users(&caller(&state, &p.partner_admin), tree.client, &search)
             .await
             .unwrap();
         assert_eq!((found.users.len(), found.total), (1, 3));
@@ -191,14 +196,13 @@ async fn a_node_lists_its_members_and_who_inherits_access_with_the_source() {
             search: String::new(),
             status: "invited".into(),
         };
-        let none = node_users(&state, &p.partner_admin, tree.client, &invited)
+        let none = node_users(&caller(&state, &p.partner_admin), tree.client, &invited)
             .await
             .unwrap();
         assert!(none.users.is_empty());
 
         let detail = user_at_node(
-            &state,
-            &p.partner_admin,
+            &caller(&state, &p.partner_admin),
             tree.client,
             p.east_viewer.user().id,
         )
@@ -225,9 +229,7 @@ async fn nobody_grants_or_takes_away_a_role_they_do_not_hold() {
 
         // The client's admin may add a Client User's line to their Account Manager...
         let ivy = invite(
-            &state,
-            &p.client_admin,
-            ADDRESS,
+            &caller(&state, &p.client_admin),
             &invite_form(tree.client, "ivy@harbor.test", &[Role::AccountManager]),
         )
         .await
@@ -235,9 +237,7 @@ async fn nobody_grants_or_takes_away_a_role_they_do_not_hold() {
         .user;
         let ivy_version = version_at(&state, &p.client_admin, tree.client, ivy).await;
         set_roles(
-            &state,
-            &p.client_admin,
-            ADDRESS,
+            &caller(&state, &p.client_admin),
             tree.client,
             ivy,
             &keys(&[Role::AccountManager, Role::ClientUser]),
@@ -248,9 +248,7 @@ async fn nobody_grants_or_takes_away_a_role_they_do_not_hold() {
         let ivy_version = version_at(&state, &p.client_admin, tree.client, ivy).await;
         // ...but not make them an Account Admin, which is more than they hold.
         let refused = set_roles(
-            &state,
-            &p.client_admin,
-            ADDRESS,
+            &caller(&state, &p.client_admin),
             tree.client,
             ivy,
             &keys(&[Role::ClientUser, Role::AccountAdmin]),
@@ -267,9 +265,7 @@ async fn nobody_grants_or_takes_away_a_role_they_do_not_hold() {
         );
         // People who reach the account from above are not the client's to see.
         let above = set_roles(
-            &state,
-            &p.client_admin,
-            ADDRESS,
+            &caller(&state, &p.client_admin),
             tree.client,
             vic,
             &keys(&[Role::ClientUser]),
@@ -279,9 +275,7 @@ async fn nobody_grants_or_takes_away_a_role_they_do_not_hold() {
         assert_eq!(above, Err(AppError::NotFound));
         // Partner staff reach the account from above: its roles are for its own people.
         let staff_at_client = set_roles(
-            &state,
-            &p.partner_admin,
-            ADDRESS,
+            &caller(&state, &p.partner_admin),
             tree.client,
             vic,
             &keys(&[Role::ClientUser]),
@@ -296,9 +290,7 @@ async fn nobody_grants_or_takes_away_a_role_they_do_not_hold() {
             "{staff_at_client:?}"
         );
         set_roles(
-            &state,
-            &p.partner_admin,
-            ADDRESS,
+            &caller(&state, &p.partner_admin),
             tree.sub_group,
             vic,
             &keys(&[Role::User]),
@@ -309,9 +301,7 @@ async fn nobody_grants_or_takes_away_a_role_they_do_not_hold() {
         let version = version_at(&state, &p.partner_admin, tree.sub_group, vic).await;
         // Taking away a role they could not give is refused the same way.
         set_roles(
-            &state,
-            &p.partner_admin,
-            ADDRESS,
+            &caller(&state, &p.partner_admin),
             tree.sub_group,
             vic,
             &keys(&[Role::User, Role::MessagingAgent]),
@@ -321,9 +311,7 @@ async fn nobody_grants_or_takes_away_a_role_they_do_not_hold() {
         .unwrap();
         let partner_version = version_at(&state, &p.partner_admin, tree.sub_group, vic).await;
         let platform_only = set_roles(
-            &state,
-            &p.partner_admin,
-            ADDRESS,
+            &caller(&state, &p.partner_admin),
             tree.sub_group,
             vic,
             &keys(&[Role::SupportAgent]),
@@ -334,9 +322,7 @@ async fn nobody_grants_or_takes_away_a_role_they_do_not_hold() {
         assert!(platform_only.message_for("roles").is_some());
         // A view-only user manages nobody.
         let viewer = set_roles(
-            &state,
-            &p.east_viewer,
-            ADDRESS,
+            &caller(&state, &p.east_viewer),
             tree.group,
             p.partner_admin.user().id,
             &[],
@@ -346,9 +332,7 @@ async fn nobody_grants_or_takes_away_a_role_they_do_not_hold() {
         assert!(matches!(viewer, Err(AppError::Forbidden(_))), "{viewer:?}");
         // A stale version is a conflict naming who changed the roles.
         let stale = set_roles(
-            &state,
-            &p.partner_admin,
-            ADDRESS,
+            &caller(&state, &p.partner_admin),
             tree.sub_group,
             vic,
             &keys(&[Role::User]),
@@ -371,9 +355,7 @@ async fn nobody_grants_or_takes_away_a_role_they_do_not_hold() {
         )
         .await;
         let outside = set_roles(
-            &state,
-            &p.partner_admin,
-            ADDRESS,
+            &caller(&state, &p.partner_admin),
             tree.client,
             stranger.user().id,
             &keys(&[Role::User]),
@@ -394,9 +376,7 @@ async fn the_last_admin_of_a_partner_keeps_their_admin_role() {
         let me = p.partner_admin.user().id;
         let version = version_at(&state, &p.partner_admin, tree.partner, me).await;
         let refused = set_roles(
-            &state,
-            &p.partner_admin,
-            ADDRESS,
+            &caller(&state, &p.partner_admin),
             tree.partner,
             me,
             &keys(&[Role::User]),
@@ -409,7 +389,7 @@ async fn the_last_admin_of_a_partner_keeps_their_admin_role() {
             .unwrap()
             .contains("last Account Admin"));
         assert!(
-            remove_access(&state, &p.partner_admin, ADDRESS, tree.partner, me)
+            remove_access(&caller(&state, &p.partner_admin), tree.partner, me)
                 .await
                 .is_err()
         );
@@ -423,9 +403,7 @@ async fn the_last_admin_of_a_partner_keeps_their_admin_role() {
         )
         .await;
         set_roles(
-            &state,
-            &p.partner_admin,
-            ADDRESS,
+            &caller(&state, &p.partner_admin),
             tree.partner,
             me,
             &keys(&[Role::User]),
@@ -453,17 +431,13 @@ async fn one_email_is_one_person_on_the_whole_platform() {
         .await;
 
         invite(
-            &state,
-            &p.partner_admin,
-            ADDRESS,
+            &caller(&state, &p.partner_admin),
             &invite_form(tree.client, "Ines@Harbor.test", &[Role::ClientUser]),
         )
         .await
         .unwrap();
         let clash = invite(
-            &state,
-            &bluebird_admin,
-            ADDRESS,
+            &caller(&state, &bluebird_admin),
             &invite_form(
                 tree.other_client,
                 "  ines@harbor.TEST ",
@@ -480,9 +454,7 @@ async fn one_email_is_one_person_on_the_whole_platform() {
             "{clash:?}"
         );
         let own_partner = invite(
-            &state,
-            &p.partner_admin,
-            ADDRESS,
+            &caller(&state, &p.partner_admin),
             &invite_form(tree.group, "ines@harbor.test", &[Role::User]),
         )
         .await
@@ -492,9 +464,7 @@ async fn one_email_is_one_person_on_the_whole_platform() {
         // Partner staff the admin manages get roles elsewhere in the partner added to
         // their one account; a client account's people are that account's only.
         let vic = invite(
-            &state,
-            &p.partner_admin,
-            ADDRESS,
+            &caller(&state, &p.partner_admin),
             &invite_form(
                 tree.sub_group,
                 "VIC@northwind.test",
@@ -506,18 +476,14 @@ async fn one_email_is_one_person_on_the_whole_platform() {
         assert!(vic.existing_account && vic.temporary_password.is_none());
         assert_eq!(vic.user, p.east_viewer.user().id);
         let into_client = invite(
-            &state,
-            &p.partner_admin,
-            ADDRESS,
+            &caller(&state, &p.partner_admin),
             &invite_form(tree.client, "vic@northwind.test", &[Role::ClientUser]),
         )
         .await
         .unwrap_err();
         assert!(into_client.message_for("email").is_some());
         let twice = invite(
-            &state,
-            &p.partner_admin,
-            ADDRESS,
+            &caller(&state, &p.partner_admin),
             &invite_form(tree.sub_group, "vic@northwind.test", &[Role::User]),
         )
         .await
@@ -533,13 +499,11 @@ async fn one_email_is_one_person_on_the_whole_platform() {
             .await
             .unwrap()
             .unwrap();
-        remove_access(&state, &p.partner_admin, ADDRESS, tree.client, ines.id)
+        remove_access(&caller(&state, &p.partner_admin), tree.client, ines.id)
             .await
             .unwrap();
         let again = invite(
-            &state,
-            &bluebird_admin,
-            ADDRESS,
+            &caller(&state, &bluebird_admin),
             &invite_form(
                 tree.other_client,
                 "ines@harbor.test",
@@ -566,9 +530,7 @@ async fn seat_limits_hold_under_concurrent_invites() {
             let client = tree.client;
             tokio::spawn(async move {
                 invite(
-                    &state,
-                    &admin,
-                    ADDRESS,
+                    &caller(&state, &admin),
                     &invite_form(
                         client,
                         &format!("seat{index}@harbor.test"),
@@ -600,9 +562,7 @@ async fn seat_limits_hold_under_concurrent_invites() {
         assert_eq!(seats, 5);
         // An Account Manager takes no seat, so one still fits.
         let manager = invite(
-            &state,
-            &p.partner_admin,
-            ADDRESS,
+            &caller(&state, &p.partner_admin),
             &invite_form(tree.client, "manager@harbor.test", &[Role::AccountManager]),
         )
         .await;
@@ -611,9 +571,7 @@ async fn seat_limits_hold_under_concurrent_invites() {
         let manager = manager.unwrap().user;
         let version = version_at(&state, &p.partner_admin, tree.client, manager).await;
         let full = set_roles(
-            &state,
-            &p.partner_admin,
-            ADDRESS,
+            &caller(&state, &p.partner_admin),
             tree.client,
             manager,
             &keys(&[Role::AccountManager, Role::ClientUser]),
@@ -635,7 +593,7 @@ async fn invite_links_work_once_expire_and_belong_to_the_address_they_were_sent_
         let client = Client::default();
         let passphrase = "correct horse battery staple";
 
-        invite(&state, &p.partner_admin, ADDRESS, &invite_form(tree.group, "una@northwind.test", &[Role::User, Role::MessagingAgent]))
+        invite(&caller(&state, &p.partner_admin), &invite_form(tree.group, "una@northwind.test", &[Role::User, Role::MessagingAgent]))
             .await
             .unwrap();
         let token = token_mailed_to(&state.db, "una@northwind.test").await;
@@ -644,14 +602,14 @@ async fn invite_links_work_once_expire_and_belong_to_the_address_they_were_sent_
         assert!(follow(&state, &client, LinkPurpose::Activation, &token, passphrase.into(), passphrase).await.is_err());
         sign_in_as(&state, "una@northwind.test", passphrase).await.unwrap();
 
-        invite(&state, &p.partner_admin, ADDRESS, &invite_form(tree.group, "old@northwind.test", &[Role::User]))
+        invite(&caller(&state, &p.partner_admin), &invite_form(tree.group, "old@northwind.test", &[Role::User]))
             .await
             .unwrap();
         let expired = token_mailed_to(&state.db, "old@northwind.test").await;
         sqlx::query("UPDATE user_tokens SET expires_at = 0").execute(state.db.pool()).await.unwrap();
         assert!(follow(&state, &client, LinkPurpose::Activation, &expired, passphrase.into(), passphrase).await.is_err());
 
-        invite(&state, &p.partner_admin, ADDRESS, &invite_form(tree.group, "moved@northwind.test", &[Role::User]))
+        invite(&caller(&state, &p.partner_admin), &invite_form(tree.group, "moved@northwind.test", &[Role::User]))
             .await
             .unwrap();
         let mailed = token_mailed_to(&state.db, "moved@northwind.test").await;
@@ -674,12 +632,12 @@ async fn resending_an_invite_kills_the_old_link_and_revoking_it_kills_both() {
         let passphrase = "a long enough passphrase";
         let mut form = invite_form(tree.client, "rita@harbor.test", &[Role::ClientUser]);
         form.password_choice = "temporary_password".into();
-        let invited = invite(&state, &p.client_admin, ADDRESS, &form)
+        let invited = invite(&caller(&state, &p.client_admin), &form)
             .await
             .unwrap();
         let temporary = invited.temporary_password.clone().unwrap();
 
-        resend_invite(&state, &p.client_admin, ADDRESS, tree.client, invited.user)
+        resend_invite(&caller(&state, &p.client_admin), tree.client, invited.user)
             .await
             .unwrap();
         assert!(
@@ -689,7 +647,7 @@ async fn resending_an_invite_kills_the_old_link_and_revoking_it_kills_both() {
             "the temporary password died"
         );
         let first = token_mailed_to(&state.db, "rita@harbor.test").await;
-        resend_invite(&state, &p.client_admin, ADDRESS, tree.client, invited.user)
+        resend_invite(&caller(&state, &p.client_admin), tree.client, invited.user)
             .await
             .unwrap();
         let second = token_mailed_to(&state.db, "rita@harbor.test").await;
@@ -705,7 +663,7 @@ async fn resending_an_invite_kills_the_old_link_and_revoking_it_kills_both() {
         .await
         .is_err());
 
-        remove_access(&state, &p.client_admin, ADDRESS, tree.client, invited.user)
+        remove_access(&caller(&state, &p.client_admin), tree.client, invited.user)
             .await
             .unwrap();
         assert!(follow(
@@ -737,7 +695,7 @@ async fn disabling_ends_sessions_at_once_and_enabling_lets_them_back() {
         let passphrase = "the quick brown fox";
         let mut form = invite_form(tree.client, "dina@harbor.test", &[Role::ClientUser]);
         form.password_choice = "temporary_password".into();
-        let invited = invite(&state, &p.partner_admin, ADDRESS, &form)
+        let invited = invite(&caller(&state, &p.partner_admin), &form)
             .await
             .unwrap();
         let dina = invited.user;
@@ -753,7 +711,7 @@ async fn disabling_ends_sessions_at_once_and_enabling_lets_them_back() {
             .unwrap();
         assert_eq!(sessions_of(&state.db, dina).await, 2);
 
-        set_enabled(&state, &p.partner_admin, ADDRESS, tree.client, dina, false)
+        set_enabled(&caller(&state, &p.partner_admin), tree.client, dina, false)
             .await
             .unwrap();
         assert_eq!(sessions_of(&state.db, dina).await, 0);
@@ -761,7 +719,7 @@ async fn disabling_ends_sessions_at_once_and_enabling_lets_them_back() {
             sign_in_as(&state, "dina@harbor.test", passphrase).await,
             Err(AppError::Forbidden(_))
         ));
-        set_enabled(&state, &p.partner_admin, ADDRESS, tree.client, dina, true)
+        set_enabled(&caller(&state, &p.partner_admin), tree.client, dina, true)
             .await
             .unwrap();
         sign_in_as(&state, "dina@harbor.test", passphrase)
@@ -770,9 +728,7 @@ async fn disabling_ends_sessions_at_once_and_enabling_lets_them_back() {
 
         // Nobody disables themselves, nor someone with access above where they manage.
         let own = set_enabled(
-            &state,
-            &p.client_admin,
-            ADDRESS,
+            &caller(&state, &p.client_admin),
             tree.client,
             p.client_admin.user().id,
             false,
@@ -780,9 +736,7 @@ async fn disabling_ends_sessions_at_once_and_enabling_lets_them_back() {
         .await;
         assert!(matches!(own, Err(AppError::Forbidden(_))));
         let hidden = set_enabled(
-            &state,
-            &p.client_admin,
-            ADDRESS,
+            &caller(&state, &p.client_admin),
             tree.client,
             p.partner_admin.user().id,
             false,
@@ -810,7 +764,7 @@ async fn disabling_ends_sessions_at_once_and_enabling_lets_them_back() {
         .await
         .unwrap();
         drop(conn);
-        let elsewhere = set_enabled(&state, &boston_admin, ADDRESS, tree.client, vic, false).await;
+        let elsewhere = set_enabled(&caller(&state, &boston_admin), tree.client, vic, false).await;
         assert!(
             matches!(elsewhere, Err(AppError::Forbidden(_))),
             "{elsewhere:?}"
@@ -833,7 +787,7 @@ async fn a_generated_password_ends_sessions_and_must_be_changed() {
         let p = people(&state.db, &tree).await;
         let mut form = invite_form(tree.client, "gus@harbor.test", &[Role::ClientUser]);
         form.password_choice = "temporary_password".into();
-        let invited = invite(&state, &p.client_admin, ADDRESS, &form)
+        let invited = invite(&caller(&state, &p.client_admin), &form)
             .await
             .unwrap();
         sign_in_as(
@@ -846,7 +800,7 @@ async fn a_generated_password_ends_sessions_and_must_be_changed() {
         assert_eq!(sessions_of(&state.db, invited.user).await, 1);
 
         let password =
-            set_generated_password(&state, &p.client_admin, ADDRESS, tree.client, invited.user)
+            set_generated_password(&caller(&state, &p.client_admin), tree.client, invited.user)
                 .await
                 .unwrap();
         assert_eq!(password.len(), 23, "four groups of five: {password}");
@@ -877,13 +831,13 @@ async fn an_invite_is_mailed_in_the_chosen_language_on_the_chosen_domain() {
                 .await
                 .unwrap();
         }
-        let options = invite_options(&state, &p.partner_admin, tree.client).await.unwrap();
+        let options = invite_options(&caller(&state, &p.partner_admin), tree.client).await.unwrap();
         assert_eq!(options.branding_domains.len(), 2);
 
         let mut form = invite_form(tree.client, "fleur@harbor.test", &[Role::ClientUser]);
         form.language = "fr".into();
         form.branding_domain = "voice.northwind.test".into();
-        invite(&state, &p.partner_admin, ADDRESS, &form).await.unwrap();
+        invite(&caller(&state, &p.partner_admin), &form).await.unwrap();
         let (subject, body, sender): (String, String, String) = sqlx::query_as(
             "SELECT subject, body_text, sender_name FROM outbox WHERE recipient = 'fleur@harbor.test'",
         )
@@ -896,7 +850,7 @@ async fn an_invite_is_mailed_in_the_chosen_language_on_the_chosen_domain() {
 
         form.email = "other@harbor.test".into();
         form.branding_domain = "evil.example".into();
-        let refused = invite(&state, &p.partner_admin, ADDRESS, &form).await.unwrap_err();
+        let refused = invite(&caller(&state, &p.partner_admin), &form).await.unwrap_err();
         assert!(refused.message_for("branding_domain").is_some());
     })
     .await;
@@ -917,7 +871,7 @@ async fn bad_invites_are_explained_field_by_field_and_change_nothing() {
             roles: Vec::new(),
             password_choice: "carrier pigeon".into(),
         };
-        let error = invite(&state, &p.partner_admin, ADDRESS, &form)
+        let error = invite(&caller(&state, &p.partner_admin), &form)
             .await
             .unwrap_err();
         for field in ["email", "name", "language", "roles", "password_choice"] {
@@ -965,22 +919,22 @@ async fn every_users_function_checks_the_actors_rights_at_the_node() {
             let actor = actor_with(&state.db, &format!("actor{index}@matrix.test"), node, &[role]).await;
             // A fresh invitee each time (an Account Manager: no seat), so that every
             // call allowed really happens.
-            let subject = invite(&state, &setup, ADDRESS, &invite_form(client, &format!("subject{index}@harbor.test"), &[Role::AccountManager]))
+            let subject = invite(&caller(&state, &setup), &invite_form(client, &format!("subject{index}@harbor.test"), &[Role::AccountManager]))
                 .await
                 .unwrap()
                 .user;
             let version = version_at(&state, &setup, client, subject).await;
             let roles = keys(&[Role::AccountManager, Role::MessagingAgent]);
             let got = [
-                outcome(&node_users(&state, &actor, client, &UserQuery::default()).await),
-                outcome(&user_at_node(&state, &actor, client, subject).await),
-                outcome(&invite_options(&state, &actor, client).await),
-                outcome(&set_roles(&state, &actor, ADDRESS, client, subject, &roles, version).await),
-                outcome(&invite(&state, &actor, ADDRESS, &invite_form(client, "", &[Role::ClientUser])).await),
-                outcome(&resend_invite(&state, &actor, ADDRESS, client, subject).await),
-                outcome(&set_generated_password(&state, &actor, ADDRESS, client, subject).await),
-                outcome(&set_enabled(&state, &actor, ADDRESS, client, subject, false).await),
-                outcome(&remove_access(&state, &actor, ADDRESS, client, subject).await),
+                outcome(&node_users(&caller(&state, &actor), client, &UserQuery::default()).await),
+                outcome(&user_at_node(&caller(&state, &actor), client, subject).await),
+                outcome(&invite_options(&caller(&state, &actor), client).await),
+                outcome(&set_roles(&caller(&state, &actor), client, subject, &roles, version).await),
+                outcome(&invite(&caller(&state, &actor), &invite_form(client, "", &[Role::ClientUser])).await),
+                outcome(&resend_invite(&caller(&state, &actor), client, subject).await),
+                outcome(&set_generated_password(&caller(&state, &actor), client, subject).await),
+                outcome(&set_enabled(&caller(&state, &actor), client, subject, false).await),
+                outcome(&remove_access(&caller(&state, &actor), client, subject).await),
             ];
             assert_eq!(got, expected, "{role:?} at {node:?}");
             // Setting roles, resending, a password, disabling and removing access
@@ -1064,13 +1018,13 @@ async fn account_actions_reach_only_people_below_and_passwords_only_people_with_
                 let email = format!("subject{index}.{column}@matrix.test");
                 let subject = actor_with(&state.db, &email, node, &[role]).await.user().id;
                 // The page offers what the actions allow.
-                if let Ok(page) = user_at_node(&state, actor, node, subject).await {
+                if let Ok(page) = user_at_node(&caller(&state, actor), node, subject).await {
                     let offered = [page.can_manage_account, page.can_set_password];
                     let allowed = expected[column].map(|outcome| outcome == A);
                     assert_eq!(offered, allowed, "{who} sees a {role:?}");
                 }
-                let password = set_generated_password(&state, actor, ADDRESS, node, subject).await;
-                let disable = set_enabled(&state, actor, ADDRESS, node, subject, false).await;
+                let password = set_generated_password(&caller(&state, actor), node, subject).await;
+                let disable = set_enabled(&caller(&state, actor), node, subject, false).await;
                 let got = [outcome(&disable), outcome(&password)];
                 assert_eq!(got, expected[column], "{who} on a {role:?} at {node:?}");
                 let status = find_by_email(state.db.pool(), &email)
@@ -1190,9 +1144,7 @@ async fn the_platform_invites_its_own_staff_in_the_platforms_brand() {
         let state = state(db);
         let p = people(&state.db, &tree).await;
         invite(
-            &state,
-            &p.platform_admin,
-            ADDRESS,
+            &caller(&state, &p.platform_admin),
             &invite_form(tree.platform, "sue@platform.test", &[Role::SupportAgent]),
         )
         .await
@@ -1210,9 +1162,7 @@ async fn the_platform_invites_its_own_staff_in_the_platforms_brand() {
         );
         // A partner's admin gives no platform role, not even at their own partner.
         let refused = invite(
-            &state,
-            &p.partner_admin,
-            ADDRESS,
+            &caller(&state, &p.partner_admin),
             &invite_form(tree.partner, "sid@northwind.test", &[Role::SupportAgent]),
         )
         .await

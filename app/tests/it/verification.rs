@@ -2,7 +2,7 @@
 //! policy asks, codes that expire, work once and allow five tries, one sent a minute,
 //! and who may change the policy.
 
-use crate::common;
+use crate::common::{self, caller};
 use crate::fixtures;
 use crate::outcome;
 
@@ -27,7 +27,6 @@ use common::on_every_database;
 use fixtures::{actor_with, build_tree, Tree};
 use outcome::{outcome, Outcome};
 
-const ADDRESS: &str = "198.51.100.7";
 const PASSWORD: &str = "quiet harbour lanterns";
 const QUINN: &str = "quinn@harbor.test";
 
@@ -96,7 +95,7 @@ async fn set_policy(state: &AppState, actor: &Actor, client: NodeId, policy: Ver
         .unwrap()
         .unwrap()
         .version;
-    set_verification(state, actor, ADDRESS, client, policy, version)
+    set_verification(&caller(state, actor), client, policy, version)
         .await
         .unwrap();
 }
@@ -168,9 +167,7 @@ async fn a_client_user_verifies_what_their_accounts_policy_asks_and_nobody_else_
         assert_eq!(admin.obligation(), None);
 
         send_code(
-            &state,
-            &quinn(&state).await,
-            ADDRESS,
+            &caller(&state, &quinn(&state).await),
             VerifyChannel::Email,
             "",
         )
@@ -178,9 +175,7 @@ async fn a_client_user_verifies_what_their_accounts_policy_asks_and_nobody_else_
         .unwrap();
         let code = code_sent_to(&state.db, QUINN).await;
         let done = check_code(
-            &state,
-            &quinn(&state).await,
-            ADDRESS,
+            &caller(&state, &quinn(&state).await),
             VerifyChannel::Email,
             &code,
         )
@@ -192,7 +187,7 @@ async fn a_client_user_verifies_what_their_accounts_policy_asks_and_nobody_else_
         set_policy(&state, &admin, tree.client, VerificationPolicy::EmailAndSms).await;
         let quinn_now = quinn(&state).await;
         assert_eq!(quinn_now.obligation(), Some(Obligation::Verify));
-        let refused = send_code(&state, &quinn_now, ADDRESS, VerifyChannel::Email, "").await;
+        let refused = send_code(&caller(&state, &quinn_now), VerifyChannel::Email, "").await;
         assert!(
             matches!(refused, Err(AppError::Forbidden(_))),
             "the address is done"
@@ -213,14 +208,12 @@ async fn a_code_works_once_only_for_its_channel_and_a_wrong_one_counts() {
         add_client_user(&state, &tree, false).await;
         let quinn_now = quinn(&state).await;
 
-        send_code(&state, &quinn_now, ADDRESS, VerifyChannel::Email, "")
+        send_code(&caller(&state, &quinn_now), VerifyChannel::Email, "")
             .await
             .unwrap();
         let email_code = code_sent_to(&state.db, QUINN).await;
         let wrong = check_code(
-            &state,
-            &quinn_now,
-            ADDRESS,
+            &caller(&state, &quinn_now),
             VerifyChannel::Email,
             &another_code(&email_code),
         )
@@ -230,16 +223,14 @@ async fn a_code_works_once_only_for_its_channel_and_a_wrong_one_counts() {
             "That is not the code we sent. 4 tries left."
         );
         let not_sms =
-            check_code(&state, &quinn_now, ADDRESS, VerifyChannel::Sms, &email_code).await;
+            check_code(&caller(&state, &quinn_now), VerifyChannel::Sms, &email_code).await;
         assert!(
             field_message(not_sms, "code").contains("Send a new one"),
             "no SMS code is out"
         );
         assert_eq!(
             check_code(
-                &state,
-                &quinn_now,
-                ADDRESS,
+                &caller(&state, &quinn_now),
                 VerifyChannel::Email,
                 &email_code
             )
@@ -248,9 +239,7 @@ async fn a_code_works_once_only_for_its_channel_and_a_wrong_one_counts() {
             "the mobile number is still to verify"
         );
         let again = check_code(
-            &state,
-            &quinn(&state).await,
-            ADDRESS,
+            &caller(&state, &quinn(&state).await),
             VerifyChannel::Email,
             &email_code,
         )
@@ -262,9 +251,7 @@ async fn a_code_works_once_only_for_its_channel_and_a_wrong_one_counts() {
 
         let typed = field_message(
             send_code(
-                &state,
-                &quinn_now,
-                ADDRESS,
+                &caller(&state, &quinn_now),
                 VerifyChannel::Sms,
                 "617 555 0100",
             )
@@ -274,9 +261,7 @@ async fn a_code_works_once_only_for_its_channel_and_a_wrong_one_counts() {
         );
         assert!(typed.contains("country code"), "{typed}");
         send_code(
-            &state,
-            &quinn_now,
-            ADDRESS,
+            &caller(&state, &quinn_now),
             VerifyChannel::Sms,
             "+1 (617) 555-0100",
         )
@@ -285,9 +270,7 @@ async fn a_code_works_once_only_for_its_channel_and_a_wrong_one_counts() {
         let sms_code = code_sent_to(&state.db, "+16175550100").await;
         assert_eq!(
             check_code(
-                &state,
-                &quinn(&state).await,
-                ADDRESS,
+                &caller(&state, &quinn(&state).await),
                 VerifyChannel::Sms,
                 &format!(" {} {} ", &sms_code[..3], &sms_code[3..])
             )
@@ -323,8 +306,8 @@ async fn codes_expire_allow_five_tries_even_at_once_and_go_out_once_a_minute() {
         let tree = build_tree(&db).await;
         let state = state(db);
         add_client_user(&state, &tree, false).await;
-        let quinn_now = quinn(&state).await;
-        let send = || send_code(&state, &quinn_now, ADDRESS, VerifyChannel::Email, "");
+        let quinn_now = caller(&state, &quinn(&state).await);
+        let send = || send_code(&quinn_now, VerifyChannel::Email, "");
 
         send().await.unwrap();
         let again = send().await;
@@ -340,8 +323,7 @@ async fn codes_expire_allow_five_tries_even_at_once_and_go_out_once_a_minute() {
         let code = code_sent_to(&state.db, QUINN).await;
         let wrong = another_code(&code);
         // Ten wrong guesses at once: only five are ever weighed.
-        let guesses =
-            (0..10).map(|_| check_code(&state, &quinn_now, ADDRESS, VerifyChannel::Email, &wrong));
+        let guesses = (0..10).map(|_| check_code(&quinn_now, VerifyChannel::Email, &wrong));
         let answers = futures::future::join_all(guesses).await;
         let weighed = answers
             .into_iter()
@@ -349,7 +331,7 @@ async fn codes_expire_allow_five_tries_even_at_once_and_go_out_once_a_minute() {
             .filter(|message| message.starts_with("That is not the code"))
             .count();
         assert_eq!(weighed as i64, MAX_ATTEMPTS);
-        let after = check_code(&state, &quinn_now, ADDRESS, VerifyChannel::Email, &code).await;
+        let after = check_code(&quinn_now, VerifyChannel::Email, &code).await;
         assert!(
             field_message(after, "code").contains("tried too many times"),
             "the right code is too late"
@@ -358,7 +340,7 @@ async fn codes_expire_allow_five_tries_even_at_once_and_go_out_once_a_minute() {
         a_minute_later(&state.db).await;
         send().await.unwrap();
         let fresh = code_sent_to(&state.db, QUINN).await;
-        let old = check_code(&state, &quinn_now, ADDRESS, VerifyChannel::Email, &code).await;
+        let old = check_code(&quinn_now, VerifyChannel::Email, &code).await;
         if code != fresh {
             assert!(
                 field_message(old, "code").starts_with("That is not the code"),
@@ -369,7 +351,7 @@ async fn codes_expire_allow_five_tries_even_at_once_and_go_out_once_a_minute() {
             .execute(state.db.pool())
             .await
             .unwrap();
-        let expired = check_code(&state, &quinn_now, ADDRESS, VerifyChannel::Email, &fresh).await;
+        let expired = check_code(&quinn_now, VerifyChannel::Email, &fresh).await;
         assert!(field_message(expired, "code").contains("expired"));
         assert_eq!(quinn(&state).await.obligation(), Some(Obligation::Verify));
     })
@@ -384,14 +366,14 @@ async fn a_temporary_password_comes_first_and_nobody_verifies_what_is_not_asked(
         add_client_user(&state, &tree, true).await;
         let quinn_now = quinn(&state).await;
         assert_eq!(quinn_now.obligation(), Some(Obligation::ChangePassword));
-        let refused = send_code(&state, &quinn_now, ADDRESS, VerifyChannel::Email, "").await;
+        let refused = send_code(&caller(&state, &quinn_now), VerifyChannel::Email, "").await;
         assert_eq!(
             refused,
             Err(AppError::forbidden(Obligation::ChangePassword.refusal()))
         );
 
         let client_admin = client_admin(&state.db, &tree).await;
-        let not_asked = send_code(&state, &client_admin, ADDRESS, VerifyChannel::Email, "").await;
+        let not_asked = send_code(&caller(&state, &client_admin), VerifyChannel::Email, "").await;
         assert!(matches!(not_asked, Err(AppError::Forbidden(_))));
         let sent = count(
             &state.db,
@@ -483,7 +465,7 @@ async fn who_may_set_an_accounts_verification_policy() {
                 VerificationPolicy::Sms
             };
             let result =
-                set_verification(&state, &actor, ADDRESS, tree.client, wanted, before.version)
+                set_verification(&caller(&state, &actor), tree.client, wanted, before.version)
                     .await;
             assert_eq!(outcome(&result), expected, "{who}");
             let after = client_record(state.db.pool(), tree.client)
@@ -512,7 +494,7 @@ async fn codes_are_kept_under_the_servers_key_and_rationed_by_the_day() {
         let quinn_now = quinn(&state).await;
 
         // A server with another key cannot use the table: the right code fails there.
-        send_code(&state, &quinn_now, ADDRESS, VerifyChannel::Email, "")
+        send_code(&caller(&state, &quinn_now), VerifyChannel::Email, "")
             .await
             .unwrap();
         let code = code_sent_to(&state.db, QUINN).await;
@@ -521,7 +503,7 @@ async fn codes_are_kept_under_the_servers_key_and_rationed_by_the_day() {
             settings: Settings::default(),
             passwords: Passwords::new(1),
         };
-        let keyed = check_code(&elsewhere, &quinn_now, ADDRESS, VerifyChannel::Email, &code).await;
+        let keyed = check_code(&caller(&elsewhere, &quinn_now), VerifyChannel::Email, &code).await;
         assert!(field_message(keyed, "code").starts_with("That is not the code"));
         // Each wrong code is on the record, with the tries left.
         let recorded = count(
@@ -537,7 +519,7 @@ async fn codes_are_kept_under_the_servers_key_and_rationed_by_the_day() {
             let (state, quinn_now) = (&state, &quinn_now);
             async move {
                 a_minute_later(&state.db).await;
-                send_code(state, quinn_now, ADDRESS, channel, phone).await
+                send_code(&caller(state, quinn_now), channel, phone).await
             }
         };
         for _ in 1..5 {

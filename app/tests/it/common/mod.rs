@@ -5,7 +5,18 @@
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use app::auth::actor::Actor;
+use app::auth::caller::Caller;
 use app::db::Db;
+use app::state::AppState;
+
+/// The client address the tests' callers come from.
+pub const ADDRESS: &str = "198.51.100.7";
+
+/// `actor` calling a service, as a server function would for them.
+pub fn caller(state: &AppState, actor: &Actor) -> Caller {
+    Caller::new(state.clone(), actor.clone(), ADDRESS)
+}
 
 static NEXT_DATABASE: AtomicUsize = AtomicUsize::new(0);
 
