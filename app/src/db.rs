@@ -207,6 +207,43 @@ pub fn violates_unique(error: &sqlx::Error, constraint: &str, table_column: &str
 pub enum Param {
     Int(i64),
     Text(String),
+    OptionalText(Option<String>),
+}
+
+impl From<i64> for Param {
+    fn from(value: i64) -> Self {
+        Param::Int(value)
+    }
+}
+
+impl From<&str> for Param {
+    fn from(value: &str) -> Self {
+        Param::Text(value.to_string())
+    }
+}
+
+impl From<&String> for Param {
+    fn from(value: &String) -> Self {
+        Param::Text(value.clone())
+    }
+}
+
+impl From<String> for Param {
+    fn from(value: String) -> Self {
+        Param::Text(value)
+    }
+}
+
+impl From<Option<&str>> for Param {
+    fn from(value: Option<&str>) -> Self {
+        Param::OptionalText(value.map(str::to_string))
+    }
+}
+
+impl From<&Option<String>> for Param {
+    fn from(value: &Option<String>) -> Self {
+        Param::OptionalText(value.clone())
+    }
 }
 
 /// SQL assembled from optional parts, with `$n` placeholders numbered as values are
@@ -246,7 +283,74 @@ impl SqlBuilder {
             .fold(sqlx::query(&self.text), |query, param| match param {
                 Param::Int(value) => query.bind(*value),
                 Param::Text(value) => query.bind(value.as_str()),
+                Param::OptionalText(value) => query.bind(value.as_deref()),
             })
+    }
+}
+
+/// A change to one versioned row: it sets the given columns, steps the row's
+/// `version` and stamps its `updated_at`, so a form still holding the old version
+/// learns that it went stale. Table and column names are the caller's constants.
+#[derive(Debug)]
+pub struct RowUpdate {
+    table: &'static str,
+    assignments: Vec<(&'static str, Param)>,
+    row: Vec<(&'static str, i64)>,
+}
+
+impl RowUpdate {
+    pub fn of(table: &'static str) -> Self {
+        Self {
+            table,
+            assignments: Vec::new(),
+            row: Vec::new(),
+        }
+    }
+
+    pub fn set(mut self, column: &'static str, value: impl Into<Param>) -> Self {
+        self.assignments.push((column, value.into()));
+        self
+    }
+
+    /// Narrows the update to the row whose `column` is `value` (all such conditions
+    /// together name one row).
+    pub fn of_row(mut self, column: &'static str, value: i64) -> Self {
+        self.row.push((column, value));
+        self
+    }
+
+    /// Applies the change only while the row is still at `version`: false when it has
+    /// changed since (or is gone).
+    pub async fn if_at<'e>(
+        self,
+        version: i64,
+        db: impl Executor<'e, Database = Any>,
+    ) -> Result<bool, AppError> {
+        let sql = self.sql(Some(version));
+        Ok(sql.query().execute(db).await?.rows_affected() == 1)
+    }
+
+    /// Applies the change whatever version the row is at, for changes no form
+    /// could have raced.
+    pub async fn apply<'e>(self, db: impl Executor<'e, Database = Any>) -> Result<(), AppError> {
+        self.sql(None).query().execute(db).await?;
+        Ok(())
+    }
+
+    fn sql(self, version: Option<i64>) -> SqlBuilder {
+        let mut sql = SqlBuilder::new(&format!("UPDATE {} SET ", self.table));
+        for (column, value) in self.assignments {
+            let placeholder = sql.bind(value);
+            sql.push(&format!("{column} = {placeholder}, "));
+        }
+        let now = sql.bind(Param::Int(now_ms()));
+        sql.push(&format!("version = version + 1, updated_at = {now} WHERE "));
+        let guard = version.map(|version| ("version", version));
+        let conditions: Vec<String> = (self.row.into_iter().chain(guard))
+            .map(|(column, value)| format!("{column} = {}", sql.bind(Param::Int(value))))
+            .collect();
+        sql.push(&conditions.join(" AND "));
+        sql
     }
 }
 
@@ -276,6 +380,22 @@ mod tests {
         let second = sql.bind(Param::Text("x".into()));
         sql.push(&second);
         assert_eq!(sql.text(), "SELECT 1 WHERE a = $1 AND b = $2");
+    }
+
+    #[test]
+    fn a_row_update_steps_the_version_of_the_row_it_names_while_current() {
+        let update = RowUpdate::of("clients")
+            .set("status", "active")
+            .set("seat_limit", 5)
+            .of_row("node_id", 7);
+        let sql = update.sql(Some(3));
+        assert_eq!(
+            sql.text(),
+            "UPDATE clients SET status = $1, seat_limit = $2, version = version + 1, \
+             updated_at = $3 WHERE node_id = $4 AND version = $5"
+        );
+        assert_eq!(sql.params[3], Param::Int(7));
+        assert_eq!(sql.params[4], Param::Int(3));
     }
 
     #[test]

@@ -11,6 +11,7 @@ use crate::core::{
     features_from_stored, ClientStatus, Feature, NodeId, NodeKind, UserId, VerificationPolicy,
 };
 use crate::db::now_ms;
+use crate::db::RowUpdate;
 use crate::error::AppError;
 use crate::tenancy::repo::insert_node;
 
@@ -230,25 +231,18 @@ pub async fn update_company(
     version: i64,
 ) -> Result<bool, AppError> {
     let now = now_ms();
-    let updated = sqlx::query(
-        "UPDATE clients SET name_key = $1, contact_name = $2, email = $3, phone = $4, \
-         address = $5, time_zone = $6, search_text = $7, version = version + 1, updated_at = $8 \
-         WHERE node_id = $9 AND version = $10",
-    )
-    .bind(company.name.to_lowercase())
-    .bind(&company.contact_name)
-    .bind(&company.email)
-    .bind(&company.phone)
-    .bind(&company.address)
-    .bind(&company.time_zone)
-    .bind(search_text(company))
-    .bind(now)
-    .bind(id.0)
-    .bind(version)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if updated == 0 {
+    let updated = RowUpdate::of("clients")
+        .set("name_key", company.name.to_lowercase())
+        .set("contact_name", &company.contact_name)
+        .set("email", &company.email)
+        .set("phone", &company.phone)
+        .set("address", &company.address)
+        .set("time_zone", &company.time_zone)
+        .set("search_text", search_text(company))
+        .of_row("node_id", id.0)
+        .if_at(version, &mut *conn)
+        .await?;
+    if !updated {
         return Ok(false);
     }
     sqlx::query("UPDATE nodes SET name = $1, updated_at = $2 WHERE id = $3")
@@ -268,17 +262,10 @@ pub async fn bump_version<'e>(
     id: NodeId,
     version: i64,
 ) -> Result<bool, AppError> {
-    let updated = sqlx::query(
-        "UPDATE clients SET version = version + 1, updated_at = $1 \
-         WHERE node_id = $2 AND version = $3",
-    )
-    .bind(now_ms())
-    .bind(id.0)
-    .bind(version)
-    .execute(db)
-    .await?
-    .rows_affected();
-    Ok(updated == 1)
+    RowUpdate::of("clients")
+        .of_row("node_id", id.0)
+        .if_at(version, db)
+        .await
 }
 
 pub async fn set_status(
@@ -303,18 +290,11 @@ async fn set_if_current<'e>(
     column: &'static str,
     value: &str,
 ) -> Result<bool, AppError> {
-    let updated = sqlx::query(&format!(
-        "UPDATE clients SET {column} = $1, version = version + 1, updated_at = $2 \
-         WHERE node_id = $3 AND version = $4"
-    ))
-    .bind(value)
-    .bind(now_ms())
-    .bind(id.0)
-    .bind(version)
-    .execute(db)
-    .await?
-    .rows_affected();
-    Ok(updated == 1)
+    RowUpdate::of("clients")
+        .set(column, value)
+        .of_row("node_id", id.0)
+        .if_at(version, db)
+        .await
 }
 
 pub async fn set_verification<'e>(
@@ -342,18 +322,12 @@ pub async fn set_features_and_seats(
     seat_limit: i64,
     version: i64,
 ) -> Result<bool, AppError> {
-    let updated = sqlx::query(
-        "UPDATE clients SET seat_limit = $1, version = version + 1, updated_at = $2 \
-         WHERE node_id = $3 AND version = $4",
-    )
-    .bind(seat_limit)
-    .bind(now_ms())
-    .bind(id.0)
-    .bind(version)
-    .execute(&mut *conn)
-    .await?
-    .rows_affected();
-    if updated == 0 {
+    let updated = RowUpdate::of("clients")
+        .set("seat_limit", seat_limit)
+        .of_row("node_id", id.0)
+        .if_at(version, &mut *conn)
+        .await?;
+    if !updated {
         return Ok(false);
     }
     replace_features(conn, id, features).await?;

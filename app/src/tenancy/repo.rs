@@ -5,6 +5,7 @@ use sqlx::{Any, AnyConnection, Executor, Row};
 
 use crate::core::{NodeId, NodeKind};
 use crate::db::now_ms;
+use crate::db::RowUpdate;
 use crate::error::AppError;
 use crate::tenancy::{Node, SubtreeCounts, TreeNode};
 
@@ -391,17 +392,11 @@ pub async fn rename_node<'e>(
     name: &str,
     version: i64,
 ) -> Result<bool, AppError> {
-    let done = sqlx::query(
-        "UPDATE nodes SET name = $1, version = version + 1, updated_at = $2 \
-         WHERE id = $3 AND version = $4",
-    )
-    .bind(name)
-    .bind(now_ms())
-    .bind(node.0)
-    .bind(version)
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    RowUpdate::of("nodes")
+        .set("name", name)
+        .of_row("id", node.0)
+        .if_at(version, db)
+        .await
 }
 
 /// Takes a version step for a change made elsewhere (a move); false when stale.
@@ -410,15 +405,10 @@ pub async fn bump_version<'e>(
     node: NodeId,
     version: i64,
 ) -> Result<bool, AppError> {
-    let done = sqlx::query(
-        "UPDATE nodes SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3",
-    )
-    .bind(now_ms())
-    .bind(node.0)
-    .bind(version)
-    .execute(db)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    RowUpdate::of("nodes")
+        .of_row("id", node.0)
+        .if_at(version, db)
+        .await
 }
 
 /// What still hangs on a node: nodes below it and people with roles at it.

@@ -5,6 +5,7 @@ use sqlx::{Any, AnyConnection, Executor, Row};
 
 use crate::core::NodeId;
 use crate::db::now_ms;
+use crate::db::RowUpdate;
 use crate::error::AppError;
 
 /// Stores a partner's settings and branding domains unless it has settings already.
@@ -138,25 +139,20 @@ pub async fn update_partner_settings(
     settings: &super::PartnerSettings,
     version: i64,
 ) -> Result<bool, AppError> {
-    let updated = sqlx::query(
-        "UPDATE partner_settings SET product_name = $1, grantable_features = $2, logo_url = $3, \
-         primary_colour = $4, accent_colour = $5, support_email = $6, version = version + 1, \
-         updated_at = $7 WHERE partner_id = $8 AND version = $9",
-    )
-    .bind(&settings.product_name)
-    .bind(crate::core::features_to_stored(
-        &settings.grantable_features,
-    ))
-    .bind(&settings.logo_url)
-    .bind(&settings.primary_colour)
-    .bind(&settings.accent_colour)
-    .bind(&settings.support_email)
-    .bind(now_ms())
-    .bind(settings.partner.0)
-    .bind(version)
-    .execute(&mut *conn)
-    .await?;
-    if updated.rows_affected() != 1 {
+    let updated = RowUpdate::of("partner_settings")
+        .set("product_name", &settings.product_name)
+        .set(
+            "grantable_features",
+            crate::core::features_to_stored(&settings.grantable_features),
+        )
+        .set("logo_url", &settings.logo_url)
+        .set("primary_colour", &settings.primary_colour)
+        .set("accent_colour", &settings.accent_colour)
+        .set("support_email", &settings.support_email)
+        .of_row("partner_id", settings.partner.0)
+        .if_at(version, &mut *conn)
+        .await?;
+    if !updated {
         return Ok(false);
     }
     sqlx::query("DELETE FROM branding_domains WHERE partner_id = $1")

@@ -6,6 +6,7 @@ use crate::auth::repo::{user_from_row, UserRecord, USER_COLUMNS};
 use crate::core::roles::{Role, RoleSet};
 use crate::core::validate::normalize_email;
 use crate::core::{NodeId, UserId, UserStatus};
+use crate::db::RowUpdate;
 use crate::db::{flag_value, now_ms, violates_unique, Tx};
 use crate::error::AppError;
 
@@ -132,16 +133,15 @@ pub async fn replace_roles(
                 .bind(node.0)
                 .bind(version)
         }
-        (_, false) => sqlx::query(
-            "UPDATE memberships SET roles = $1, holds_seat = $2, version = version + 1, \
-             updated_at = $3 WHERE user_id = $4 AND node_id = $5 AND version = $6",
-        )
-        .bind(roles.to_stored())
-        .bind(flag_value(roles.holds_seat()))
-        .bind(now)
-        .bind(user.0)
-        .bind(node.0)
-        .bind(version),
+        (_, false) => {
+            return RowUpdate::of("memberships")
+                .set("roles", roles.to_stored())
+                .set("holds_seat", flag_value(roles.holds_seat()))
+                .of_row("user_id", user.0)
+                .of_row("node_id", node.0)
+                .if_at(version, &mut *conn)
+                .await
+        }
     }
     .execute(&mut *conn)
     .await?
@@ -241,15 +241,11 @@ pub async fn set_status<'e>(
     user: UserId,
     status: UserStatus,
 ) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE users SET status = $1, version = version + 1, updated_at = $2 WHERE id = $3",
-    )
-    .bind(status.key())
-    .bind(now_ms())
-    .bind(user.0)
-    .execute(db)
-    .await?;
-    Ok(())
+    RowUpdate::of("users")
+        .set("status", status.key())
+        .of_row("id", user.0)
+        .apply(db)
+        .await
 }
 
 /// Makes a user who holds no roles anywhere any more into a new invitee: their row
@@ -259,23 +255,20 @@ pub async fn reinvite<'e>(
     user: UserId,
     invite: &NewUser<'_>,
 ) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE users SET email = $1, name = $2, language = $3, branding_domain = $4, \
-         status = $5, password_hash = $6, must_change_password = $7, version = version + 1, \
-         updated_at = $8 WHERE id = $9",
-    )
-    .bind(invite.email.trim())
-    .bind(invite.name.trim())
-    .bind(invite.language)
-    .bind(invite.branding_domain)
-    .bind(invite.status.key())
-    .bind(invite.password_hash.clone())
-    .bind(flag_value(invite.must_change_password))
-    .bind(now_ms())
-    .bind(user.0)
-    .execute(db)
-    .await?;
-    Ok(())
+    RowUpdate::of("users")
+        .set("email", invite.email.trim())
+        .set("name", invite.name.trim())
+        .set("language", invite.language)
+        .set("branding_domain", invite.branding_domain)
+        .set("status", invite.status.key())
+        .set("password_hash", &invite.password_hash)
+        .set(
+            "must_change_password",
+            flag_value(invite.must_change_password),
+        )
+        .of_row("id", user.0)
+        .apply(db)
+        .await
 }
 
 /// Whether the user holds roles anywhere.

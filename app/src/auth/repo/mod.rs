@@ -14,6 +14,7 @@ use crate::core::{
     ClientStatus, EndReason, ImpersonationId, Mode, NodeId, NodeKind, UserId, UserStatus,
     VerificationPolicy,
 };
+use crate::db::RowUpdate;
 use crate::db::{flag, flag_value, now_ms};
 use crate::error::AppError;
 
@@ -111,17 +112,12 @@ pub async fn set_password<'e>(
     password_hash: &str,
     must_change: bool,
 ) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE users SET password_hash = $1, must_change_password = $2, \
-         version = version + 1, updated_at = $3 WHERE id = $4",
-    )
-    .bind(password_hash)
-    .bind(flag_value(must_change))
-    .bind(now_ms())
-    .bind(user.0)
-    .execute(db)
-    .await?;
-    Ok(())
+    RowUpdate::of("users")
+        .set("password_hash", password_hash)
+        .set("must_change_password", flag_value(must_change))
+        .of_row("id", user.0)
+        .apply(db)
+        .await
 }
 
 /// Records that `user` proved their address (a mailed link reached them there).
