@@ -172,7 +172,17 @@ impl Actor {
     /// What the actor holds at `node`; not found, exactly like a node that does not
     /// exist, when they hold nothing there.
     pub async fn at(&self, db: &Db, node: NodeId) -> Result<Authorized<'_>, AppError> {
-        let permissions = self.permissions_at(db, node).await?;
+        let path = ancestors(db.pool(), node).await?;
+        self.at_along(node, &path)
+    }
+
+    /// As [`Actor::at`], for a caller that has read the node's path to the root.
+    pub fn at_along(
+        &self,
+        node: NodeId,
+        path_to_root: &[NodeId],
+    ) -> Result<Authorized<'_>, AppError> {
+        let permissions = self.permissions_along(path_to_root);
         if permissions == PermissionSet::NONE {
             return Err(AppError::NotFound);
         }

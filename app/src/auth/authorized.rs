@@ -41,6 +41,7 @@ impl<'a> Authorized<'a> {
             tx: caller.db().begin().await?,
             authorized: *self,
             address: &caller.address,
+            event_node: self.node,
         })
     }
 }
@@ -51,26 +52,23 @@ pub struct AuditedChange<'a> {
     tx: Tx,
     authorized: Authorized<'a>,
     address: &'a str,
+    /// Whose event it is: the authorized node, or what the change created below it.
+    event_node: NodeId,
 }
 
 impl AuditedChange<'_> {
+    /// Records the change as one that made `created` below the node: its event is
+    /// the new node's.
+    pub fn created(mut self, created: NodeId) -> Self {
+        self.event_node = created;
+        self
+    }
+
     /// Records the change (`action` and what it changed) as the actor's at the node,
     /// and commits both.
     pub async fn commit(self, action: &str, details: serde_json::Value) -> Result<(), AppError> {
-        let node = self.authorized.node;
-        self.commit_at(node, action, details).await
-    }
-
-    /// As [`AuditedChange::commit`], for a change that made `created` below the node:
-    /// the event is the new node's.
-    pub async fn commit_at(
-        self,
-        created: NodeId,
-        action: &str,
-        details: serde_json::Value,
-    ) -> Result<(), AppError> {
         let acting = self.authorized.actor.acting();
-        let event = AuditEvent::at_node(acting, created, action, details, self.address);
+        let event = AuditEvent::at_node(acting, self.event_node, action, details, self.address);
         self.commit_event(event).await
     }
 
@@ -82,9 +80,12 @@ impl AuditedChange<'_> {
         action: &str,
         details: serde_json::Value,
     ) -> Result<(), AppError> {
-        let Authorized { actor, node, .. } = self.authorized;
-        let address = self.address;
-        let event = AuditEvent::about_user(actor.acting(), subject, node, action, details, address);
+        let (acting, node, address) = (
+            self.authorized.actor.acting(),
+            self.event_node,
+            self.address,
+        );
+        let event = AuditEvent::about_user(acting, subject, node, action, details, address);
         self.commit_event(event).await
     }
 

@@ -222,7 +222,8 @@ pub async fn move_client(
     version: i64,
 ) -> Result<(), AppError> {
     let (client, authorized) = authorized_client(caller, Permission::ManageClients, id).await?;
-    let (group, partner) = client_home(caller, group).await?;
+    let (at_group, partner) = client_home(caller, group).await?;
+    let group = at_group.node();
     if partner != client.partner_id {
         return Err(AppError::field(
             "group",

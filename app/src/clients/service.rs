@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use super::directory::{cursor_of, DirectoryQuery, PAGE_SIZE};
-use crate::audit_trail::{record, stale_conflict, AuditEvent};
+use crate::audit_trail::stale_conflict;
 use crate::auth::actor::Actor;
 use crate::auth::authorized::Authorized;
 use crate::auth::caller::Caller;
@@ -254,16 +254,16 @@ pub(super) fn grantable(
 }
 
 /// Where a new client goes: a partner or group the actor may add clients to.
-pub(super) async fn client_home(
-    caller: &Caller,
+pub(super) async fn client_home<'a>(
+    caller: &'a Caller,
     group: &str,
-) -> Result<(NodeId, NodeId), AppError> {
+) -> Result<(Authorized<'a>, NodeId), AppError> {
     let group = group
         .trim()
         .parse()
         .map(NodeId)
         .map_err(|_| AppError::field("group", "Choose a group for the client."))?;
-    caller
+    let authorized = caller
         .actor
         .require(caller.db(), Permission::ManageClients, group)
         .await?;
@@ -279,14 +279,15 @@ pub(super) async fn client_home(
     let partner = partner_of(caller.db().pool(), group)
         .await?
         .ok_or_else(|| AppError::field("group", "Choose a group for the client."))?;
-    Ok((group, partner))
+    Ok((authorized, partner))
 }
 
 pub async fn create_client(
     caller: &Caller,
     form: &NewClientForm,
 ) -> Result<CreatedClient, AppError> {
-    let (group, partner) = client_home(caller, &form.group).await?;
+    let (authorized, partner) = client_home(caller, &form.group).await?;
+    let group = authorized.node();
     let allowed = grantable_features(caller.db().pool(), partner).await?;
 
     let mut errors = FieldErrors::default();
@@ -323,7 +324,7 @@ pub async fn create_client(
         None,
     );
 
-    let mut tx = caller.db().begin().await?;
+    let mut tx = authorized.begin(caller).await?;
     let id = insert_client(
         &mut tx,
         NewClientRecord {
@@ -354,28 +355,19 @@ pub async fn create_client(
             .await?;
         }
     }
-    let admin = insert_user(&mut *tx, &admin_user).await?;
+    let admin = insert_user(&mut **tx, &admin_user).await?;
     set_membership(&mut tx, admin, id, &RoleSet::new([Role::ClientAdmin])).await?;
     plan.send_welcome(&caller.state, &mut tx, admin, Some(partner), &admin_user)
         .await?;
-    record(
-        &mut tx,
-        AuditEvent::about_user(
-            caller.actor.acting(),
-            admin,
-            id,
-            "client.created",
-            json!({ "after": {
-                "company": company, "group": group.0, "tags": tags,
-                "features": features, "seat_limit": seat_limit,
-                "sms_credits": sms, "voice_credits": voice,
-                "password": choice.key(),
-            }}),
-            &caller.address,
-        ),
-    )
-    .await?;
-    tx.commit().await?;
+    let details = json!({ "after": {
+        "company": company, "group": group.0, "tags": tags,
+        "features": features, "seat_limit": seat_limit,
+        "sms_credits": sms, "voice_credits": voice,
+        "password": choice.key(),
+    }});
+    tx.created(id)
+        .commit_about(admin, "client.created", details)
+        .await?;
     Ok(CreatedClient {
         id,
         admin_email: company.email,

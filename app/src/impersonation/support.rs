@@ -4,11 +4,10 @@
 use serde_json::json;
 
 use super::start_stop::targets;
-use crate::audit_trail::{record, AuditEvent};
 use crate::auth::caller::Caller;
 use crate::auth::impersonating::bound_in;
 use crate::auth::repo::live_grant;
-use crate::core::roles::{Permission, PermissionSet};
+use crate::core::roles::Permission;
 use crate::core::time::timestamp;
 use crate::core::NodeId;
 use crate::db::{now_ms, Db};
@@ -34,9 +33,7 @@ pub async fn set_support_access(
     account: NodeId,
     days: Option<String>,
 ) -> Result<(), AppError> {
-    if caller.actor.permissions_at(caller.db(), account).await? == PermissionSet::NONE {
-        return Err(AppError::NotFound);
-    }
+    let authorized = caller.actor.at(caller.db(), account).await?;
     caller.actor.not_impersonating("Granting support access")?;
     if !caller.actor.grants_support_to(account) {
         return Err(AppError::forbidden(
@@ -54,7 +51,7 @@ pub async fn set_support_access(
         None => None,
     };
     let now = now_ms();
-    let mut tx = caller.db().begin().await?;
+    let mut tx = authorized.begin(caller).await?;
     let revoked = repo::revoke_grants(&mut tx, account, caller.actor.user().id, now).await?;
     let (action, details) = match days {
         Some(days) => {
@@ -68,19 +65,7 @@ pub async fn set_support_access(
         None if revoked == 0 => return Ok(()),
         None => ("support.revoked", json!({})),
     };
-    record(
-        &mut tx,
-        AuditEvent::at_node(
-            caller.actor.acting(),
-            account,
-            action,
-            details,
-            &caller.address,
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    tx.commit(action, details).await
 }
 
 /// The accounts that grant the actor's support access now, with their users.

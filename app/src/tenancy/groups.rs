@@ -250,12 +250,12 @@ pub async fn create_group(
 
     let mut tx = authorized.begin(caller).await?;
     let id = insert_node(&mut tx, Some(parent), NodeKind::Group, &name).await?;
-    tx.commit_at(
-        id,
-        "group.created",
-        json!({ "after": { "name": name, "parent": parent.0 } }),
-    )
-    .await?;
+    tx.created(id)
+        .commit(
+            "group.created",
+            json!({ "after": { "name": name, "parent": parent.0 } }),
+        )
+        .await?;
     tree_node(caller.db().pool(), id)
         .await?
         .ok_or(AppError::NotFound)

@@ -39,7 +39,7 @@ pub(super) async fn managed_node<'a>(
     id: NodeId,
 ) -> Result<ManagedNode<'a>, AppError> {
     let path = ancestors(caller.db().pool(), id).await?;
-    let authorized = caller.actor.at(caller.db(), id).await?;
+    let authorized = caller.actor.at_along(id, &path)?;
     let held = authorized.permissions();
     let node = get_node(caller.db().pool(), id)
         .await?
