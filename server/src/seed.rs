@@ -23,9 +23,12 @@ use app::tenancy::settings_repo::ensure_partner_settings;
 use app::tenancy::PartnerSettings;
 use app::users::repo::{insert_user, set_membership, NewUser};
 use clap::Args;
-use sqlx::AnyConnection;
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection};
 
 use crate::cli::CliResult;
+
+type SeedError = Box<dyn std::error::Error>;
 
 #[derive(Args, Debug)]
 pub struct SeedArgs {
@@ -93,95 +96,109 @@ pub async fn seed(db: &Db, passwords: &Passwords, args: SeedArgs) -> CliResult {
     if !args.demo {
         return Err("nothing to do: pass --demo".into());
     }
-    let password = args.password.clone().unwrap_or_else(generate_password);
-    let mut conn = db.pool().acquire().await?;
-    let mut created_users = Vec::new();
+    let mut seeder = Seeder {
+        conn: db.pool().acquire().await?,
+        passwords,
+        password: args.password.clone().unwrap_or_else(generate_password),
+        created: Vec::new(),
+    };
+    let platform = ensure_platform(&mut *seeder.conn).await?;
+    seeder.users(platform, &PLATFORM_STAFF).await?;
+    let northwind = seed_northwind(&mut seeder, platform).await?;
+    seed_harbor(&mut seeder, northwind.back_bay, northwind.partner).await?;
+    let bluebird = seed_bluebird(&mut seeder, platform).await?;
+    // Partners of their own for trying out branding, so that changing theirs leaves
+    // the brands of Northwind's and Bluebird's people as they are.
+    for partner in [&KESTREL, &LARK] {
+        seeder.partner(platform, partner).await?;
+    }
+    let client_groups = [
+        (northwind.east, northwind.partner),
+        (northwind.boston, northwind.partner),
+        (northwind.back_bay, northwind.partner),
+        (northwind.west, northwind.partner),
+        (northwind.seattle, northwind.partner),
+        (bluebird.residential, bluebird.partner),
+        (bluebird.pacific, bluebird.partner),
+        (bluebird.business, bluebird.partner),
+    ];
+    for index in 0..40 {
+        let (group, partner) = client_groups[index % client_groups.len()];
+        let client = demo_client(index, client_name(index));
+        ensure_client(&mut *seeder.conn, group, partner, &client).await?;
+    }
+    let Seeder {
+        password, created, ..
+    } = seeder;
 
-    let platform = ensure_platform(&mut conn).await?;
-    for demo in [
-        user(
-            "admin@switchboard.test",
-            "Paula Platform",
-            &[Role::PlatformAdmin],
-        ),
-        user(
-            "support@switchboard.test",
-            "Sam Support",
-            &[Role::SupportAgent],
-        ),
-    ] {
-        add_user(
-            &mut conn,
-            passwords,
-            &password,
-            platform,
-            &demo,
-            &mut created_users,
-        )
-        .await?;
+    if args.clients > 0 {
+        add_bulk_world(db, [northwind.partner, bluebird.partner], args.clients).await?;
     }
 
-    let northwind =
-        ensure_child(&mut conn, platform, NodeKind::Partner, "Northwind Telecom").await?;
-    ensure_partner_settings(
-        &mut conn,
-        &PartnerSettings {
-            partner: northwind,
-            product_name: "Northwind Connect".into(),
-            logo_url: String::new(),
-            primary_colour: "#0f766e".into(),
-            accent_colour: "#f59e0b".into(),
-            support_email: "support@northwind.test".into(),
-            grantable_features: vec![
-                Feature::Voice,
-                Feature::Sms,
-                Feature::Chat,
-                Feature::CallTracking,
-                Feature::CallRecording,
-            ],
-            domains: vec!["portal.northwind.test".into()],
-            version: 1,
-        },
-    )
-    .await?;
-    add_user(
-        &mut conn,
-        passwords,
-        &password,
-        northwind,
-        &user("admin@northwind.test", "Nora North", &[Role::AccountAdmin]),
-        &mut created_users,
-    )
-    .await?;
-    let east = ensure_child(&mut conn, northwind, NodeKind::Group, "East Region").await?;
-    add_user(
-        &mut conn,
-        passwords,
-        &password,
-        east,
-        &user(
-            "messaging@northwind.test",
-            "Mia Message",
-            &[Role::MessagingAgent],
-        ),
-        &mut created_users,
-    )
-    .await?;
-    let boston = ensure_child(&mut conn, east, NodeKind::Group, "Boston Metro").await?;
-    let back_bay = ensure_child(&mut conn, boston, NodeKind::Group, "Back Bay").await?;
-    let west = ensure_child(&mut conn, northwind, NodeKind::Group, "West Region").await?;
-    add_user(
-        &mut conn,
-        passwords,
-        &password,
-        west,
-        &user("viewer@northwind.test", "Victor View", &[Role::User]),
-        &mut created_users,
-    )
-    .await?;
-    let seattle = ensure_child(&mut conn, west, NodeKind::Group, "Seattle").await?;
+    print_logins(&password, &created);
+    Ok(())
+}
 
-    let harbor = ensure_client(&mut conn, back_bay, northwind, &harbor_dental()).await?;
+const PLATFORM_STAFF: [DemoUser; 2] = [
+    user(
+        "admin@switchboard.test",
+        "Paula Platform",
+        &[Role::PlatformAdmin],
+    ),
+    user(
+        "support@switchboard.test",
+        "Sam Support",
+        &[Role::SupportAgent],
+    ),
+];
+
+/// Northwind's groups, where its demo clients live.
+struct Northwind {
+    partner: NodeId,
+    east: NodeId,
+    boston: NodeId,
+    back_bay: NodeId,
+    west: NodeId,
+    seattle: NodeId,
+}
+
+async fn seed_northwind(seeder: &mut Seeder<'_>, platform: NodeId) -> Result<Northwind, SeedError> {
+    let partner = seeder.partner(platform, &NORTHWIND).await?;
+    let east = ensure_child(&mut *seeder.conn, partner, NodeKind::Group, "East Region").await?;
+    seeder
+        .user(
+            east,
+            &user(
+                "messaging@northwind.test",
+                "Mia Message",
+                &[Role::MessagingAgent],
+            ),
+        )
+        .await?;
+    let boston = ensure_child(&mut *seeder.conn, east, NodeKind::Group, "Boston Metro").await?;
+    let back_bay = ensure_child(&mut *seeder.conn, boston, NodeKind::Group, "Back Bay").await?;
+    let west = ensure_child(&mut *seeder.conn, partner, NodeKind::Group, "West Region").await?;
+    seeder
+        .user(
+            west,
+            &user("viewer@northwind.test", "Victor View", &[Role::User]),
+        )
+        .await?;
+    let seattle = ensure_child(&mut *seeder.conn, west, NodeKind::Group, "Seattle").await?;
+    Ok(Northwind {
+        partner,
+        east,
+        boston,
+        back_bay,
+        west,
+        seattle,
+    })
+}
+
+/// Harbor Dental, the demo client with users of every client role.
+async fn seed_harbor(seeder: &mut Seeder<'_>, group: NodeId, partner: NodeId) -> CliResult {
+    let conn: &mut AnyConnection = &mut seeder.conn;
+    let harbor = ensure_client(conn, group, partner, &harbor_dental()).await?;
     // Harbor's Client Users verify both: the demo's front desk is asked for a mobile
     // number at first sign-in.
     let version = client_record(&mut *conn, harbor)
@@ -189,92 +206,49 @@ pub async fn seed(db: &Db, passwords: &Passwords, args: SeedArgs) -> CliResult {
         .ok_or("Harbor Dental is missing")?
         .version;
     set_verification(&mut *conn, harbor, VerificationPolicy::EmailAndSms, version).await?;
-    for demo in [
-        user(
-            "client.admin@harbor-dental.test",
-            "Hana Harbor",
-            &[Role::ClientAdmin],
-        ),
-        user(
-            "manager@harbor-dental.test",
-            "Max Manager",
-            &[Role::AccountManager],
-        ),
-        DemoUser {
-            language: "fr",
-            ..user(
-                "front.desk@harbor-dental.test",
-                "Félix Fournier",
-                &[Role::ClientUser],
-            )
-        },
-    ] {
-        add_user(
-            &mut conn,
-            passwords,
-            &password,
-            harbor,
-            &demo,
-            &mut created_users,
+    seeder.users(harbor, &HARBOR_USERS).await?;
+    grant_support_for_a_month(&mut *seeder.conn, harbor, "client.admin@harbor-dental.test").await
+}
+
+const HARBOR_USERS: [DemoUser; 3] = [
+    user(
+        "client.admin@harbor-dental.test",
+        "Hana Harbor",
+        &[Role::ClientAdmin],
+    ),
+    user(
+        "manager@harbor-dental.test",
+        "Max Manager",
+        &[Role::AccountManager],
+    ),
+    DemoUser {
+        language: "fr",
+        ..user(
+            "front.desk@harbor-dental.test",
+            "Félix Fournier",
+            &[Role::ClientUser],
         )
-        .await?;
-    }
-    grant_support_for_a_month(&mut conn, harbor, "client.admin@harbor-dental.test").await?;
+    },
+];
 
-    let bluebird = add_partner(
-        &mut conn,
-        passwords,
-        &password,
-        platform,
-        &BLUEBIRD,
-        &mut created_users,
-    )
-    .await?;
-    // Partners of their own for trying out branding, so that changing theirs leaves
-    // the brands of Northwind's and Bluebird's people as they are.
-    for partner in [&KESTREL, &LARK] {
-        add_partner(
-            &mut conn,
-            passwords,
-            &password,
-            platform,
-            partner,
-            &mut created_users,
-        )
-        .await?;
-    }
-    let residential = ensure_child(&mut conn, bluebird, NodeKind::Group, "Residential").await?;
-    let pacific = ensure_child(&mut conn, residential, NodeKind::Group, "Pacific").await?;
-    let business = ensure_child(&mut conn, bluebird, NodeKind::Group, "Business").await?;
+/// Bluebird's groups, where its demo clients live.
+struct Bluebird {
+    partner: NodeId,
+    residential: NodeId,
+    pacific: NodeId,
+    business: NodeId,
+}
 
-    let client_groups = [
-        (east, northwind),
-        (boston, northwind),
-        (back_bay, northwind),
-        (west, northwind),
-        (seattle, northwind),
-        (residential, bluebird),
-        (pacific, bluebird),
-        (business, bluebird),
-    ];
-    for index in 0..40 {
-        let (group, partner) = client_groups[index % client_groups.len()];
-        ensure_client(
-            &mut conn,
-            group,
-            partner,
-            &demo_client(index, client_name(index)),
-        )
-        .await?;
-    }
-    drop(conn);
-
-    if args.clients > 0 {
-        add_bulk_world(db, [northwind, bluebird], args.clients).await?;
-    }
-
-    print_logins(&password, &created_users);
-    Ok(())
+async fn seed_bluebird(seeder: &mut Seeder<'_>, platform: NodeId) -> Result<Bluebird, SeedError> {
+    let partner = seeder.partner(platform, &BLUEBIRD).await?;
+    let conn: &mut AnyConnection = &mut seeder.conn;
+    let residential = ensure_child(&mut *conn, partner, NodeKind::Group, "Residential").await?;
+    Ok(Bluebird {
+        partner,
+        residential,
+        pacific: ensure_child(&mut *conn, residential, NodeKind::Group, "Pacific").await?,
+        business: ensure_child(&mut *conn, partner, NodeKind::Group, "Business").await?,
+    })
 }
 
 /// Deterministic, varied company names; index 0 is not "Harbor Dental" (that one is
@@ -296,6 +270,23 @@ struct DemoPartner {
     grantable_features: &'static [Feature],
     admin: DemoUser,
 }
+
+const NORTHWIND: DemoPartner = DemoPartner {
+    name: "Northwind Telecom",
+    product_name: "Northwind Connect",
+    primary_colour: "#0f766e",
+    accent_colour: "#f59e0b",
+    support_email: "support@northwind.test",
+    domain: "portal.northwind.test",
+    grantable_features: &[
+        Feature::Voice,
+        Feature::Sms,
+        Feature::Chat,
+        Feature::CallTracking,
+        Feature::CallRecording,
+    ],
+    admin: user("admin@northwind.test", "Nora North", &[Role::AccountAdmin]),
+};
 
 const BLUEBIRD: DemoPartner = DemoPartner {
     name: "Bluebird Voice",
@@ -335,64 +326,72 @@ const LARK: DemoPartner = DemoPartner {
     admin: user("admin@lark.test", "Lee Lark", &[Role::AccountAdmin]),
 };
 
-/// The partner `demo` below the platform, with its brand and its admin.
-async fn add_partner(
-    conn: &mut AnyConnection,
-    passwords: &Passwords,
-    password: &str,
-    platform: NodeId,
-    demo: &DemoPartner,
-    created: &mut Vec<&'static str>,
-) -> Result<NodeId, Box<dyn std::error::Error>> {
-    let partner = ensure_child(&mut *conn, platform, NodeKind::Partner, demo.name).await?;
-    let settings = PartnerSettings {
-        partner,
-        product_name: demo.product_name.into(),
-        logo_url: String::new(),
-        primary_colour: demo.primary_colour.into(),
-        accent_colour: demo.accent_colour.into(),
-        support_email: demo.support_email.into(),
-        grantable_features: demo.grantable_features.to_vec(),
-        domains: vec![demo.domain.into()],
-        version: 1,
-    };
-    ensure_partner_settings(&mut *conn, &settings).await?;
-    add_user(conn, passwords, password, partner, &demo.admin, created).await?;
-    Ok(partner)
+/// What the demo world is written with: one connection, the demo users' password,
+/// and the users made now (printed at the end; existing ones keep their password).
+struct Seeder<'a> {
+    conn: PoolConnection<Any>,
+    passwords: &'a Passwords,
+    password: String,
+    created: Vec<&'static str>,
 }
 
-async fn add_user(
-    conn: &mut AnyConnection,
-    passwords: &Passwords,
-    password: &str,
-    node: NodeId,
-    demo: &DemoUser,
-    created: &mut Vec<&'static str>,
-) -> CliResult {
-    let id = match find_by_email(&mut *conn, demo.email).await? {
-        Some(existing) => existing.id,
-        None => {
-            created.push(demo.email);
-            let id = insert_user(
-                &mut *conn,
-                &NewUser {
-                    email: demo.email,
-                    name: demo.name,
-                    language: demo.language,
-                    branding_domain: None,
-                    status: UserStatus::Active,
-                    password_hash: Some(passwords.hash(password.to_string()).await?),
-                    must_change_password: false,
-                },
-            )
-            .await?;
-            // Demo addresses count as proved, as if each had followed their link.
-            mark_email_verified(&mut *conn, id).await?;
-            id
+impl Seeder<'_> {
+    /// The partner `demo` below the platform, with its brand and its admin.
+    async fn partner(&mut self, platform: NodeId, demo: &DemoPartner) -> Result<NodeId, SeedError> {
+        let conn: &mut AnyConnection = &mut self.conn;
+        let partner = ensure_child(&mut *conn, platform, NodeKind::Partner, demo.name).await?;
+        let settings = PartnerSettings {
+            partner,
+            product_name: demo.product_name.into(),
+            logo_url: String::new(),
+            primary_colour: demo.primary_colour.into(),
+            accent_colour: demo.accent_colour.into(),
+            support_email: demo.support_email.into(),
+            grantable_features: demo.grantable_features.to_vec(),
+            domains: vec![demo.domain.into()],
+            version: 1,
+        };
+        ensure_partner_settings(&mut *conn, &settings).await?;
+        self.user(partner, &demo.admin).await?;
+        Ok(partner)
+    }
+
+    async fn users(&mut self, node: NodeId, demos: &[DemoUser]) -> CliResult {
+        for demo in demos {
+            self.user(node, demo).await?;
         }
-    };
-    set_membership(conn, id, node, &RoleSet::new(demo.roles.iter().copied())).await?;
-    Ok(())
+        Ok(())
+    }
+
+    async fn user(&mut self, node: NodeId, demo: &DemoUser) -> CliResult {
+        let conn: &mut AnyConnection = &mut self.conn;
+        let id = match find_by_email(&mut *conn, demo.email).await? {
+            Some(existing) => existing.id,
+            None => {
+                self.created.push(demo.email);
+                let password_hash = self.passwords.hash(self.password.clone()).await?;
+                let id = insert_user(
+                    &mut *conn,
+                    &NewUser {
+                        email: demo.email,
+                        name: demo.name,
+                        language: demo.language,
+                        branding_domain: None,
+                        status: UserStatus::Active,
+                        password_hash: Some(password_hash),
+                        must_change_password: false,
+                    },
+                )
+                .await?;
+                // Demo addresses count as proved, as if each had followed their link.
+                mark_email_verified(&mut *conn, id).await?;
+                id
+            }
+        };
+        let roles = RoleSet::new(demo.roles.iter().copied());
+        set_membership(conn, id, node, &roles).await?;
+        Ok(())
+    }
 }
 
 /// A client account to seed, with its credits.
