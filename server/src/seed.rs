@@ -102,7 +102,7 @@ pub async fn seed(db: &Db, passwords: &Passwords, args: SeedArgs) -> CliResult {
         password: args.password.clone().unwrap_or_else(generate_password),
         created: Vec::new(),
     };
-    let platform = ensure_platform(&mut *seeder.conn).await?;
+    let platform = ensure_platform(&mut seeder.conn).await?;
     seeder.users(platform, &PLATFORM_STAFF).await?;
     let northwind = seed_northwind(&mut seeder, platform).await?;
     seed_harbor(&mut seeder, northwind.back_bay, northwind.partner).await?;
@@ -125,7 +125,7 @@ pub async fn seed(db: &Db, passwords: &Passwords, args: SeedArgs) -> CliResult {
     for index in 0..40 {
         let (group, partner) = client_groups[index % client_groups.len()];
         let client = demo_client(index, client_name(index));
-        ensure_client(&mut *seeder.conn, group, partner, &client).await?;
+        ensure_client(&mut seeder.conn, group, partner, &client).await?;
     }
     let Seeder {
         password, created, ..
@@ -164,7 +164,7 @@ struct Northwind {
 
 async fn seed_northwind(seeder: &mut Seeder<'_>, platform: NodeId) -> Result<Northwind, SeedError> {
     let partner = seeder.partner(platform, &NORTHWIND).await?;
-    let east = ensure_child(&mut *seeder.conn, partner, NodeKind::Group, "East Region").await?;
+    let east = ensure_child(&mut seeder.conn, partner, NodeKind::Group, "East Region").await?;
     seeder
         .user(
             east,
@@ -175,16 +175,16 @@ async fn seed_northwind(seeder: &mut Seeder<'_>, platform: NodeId) -> Result<Nor
             ),
         )
         .await?;
-    let boston = ensure_child(&mut *seeder.conn, east, NodeKind::Group, "Boston Metro").await?;
-    let back_bay = ensure_child(&mut *seeder.conn, boston, NodeKind::Group, "Back Bay").await?;
-    let west = ensure_child(&mut *seeder.conn, partner, NodeKind::Group, "West Region").await?;
+    let boston = ensure_child(&mut seeder.conn, east, NodeKind::Group, "Boston Metro").await?;
+    let back_bay = ensure_child(&mut seeder.conn, boston, NodeKind::Group, "Back Bay").await?;
+    let west = ensure_child(&mut seeder.conn, partner, NodeKind::Group, "West Region").await?;
     seeder
         .user(
             west,
             &user("viewer@northwind.test", "Victor View", &[Role::User]),
         )
         .await?;
-    let seattle = ensure_child(&mut *seeder.conn, west, NodeKind::Group, "Seattle").await?;
+    let seattle = ensure_child(&mut seeder.conn, west, NodeKind::Group, "Seattle").await?;
     Ok(Northwind {
         partner,
         east,
@@ -207,7 +207,7 @@ async fn seed_harbor(seeder: &mut Seeder<'_>, group: NodeId, partner: NodeId) ->
         .version;
     set_verification(&mut *conn, harbor, VerificationPolicy::EmailAndSms, version).await?;
     seeder.users(harbor, &HARBOR_USERS).await?;
-    grant_support_for_a_month(&mut *seeder.conn, harbor, "client.admin@harbor-dental.test").await
+    grant_support_for_a_month(&mut seeder.conn, harbor, "client.admin@harbor-dental.test").await
 }
 
 const HARBOR_USERS: [DemoUser; 3] = [
