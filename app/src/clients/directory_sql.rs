@@ -326,109 +326,31 @@ pub async fn directory_rows_driven(
     driver: Driver,
 ) -> Result<(Vec<ClientRow>, bool), AppError> {
     let backwards = query.before.is_some();
-    let is_text = query.sort == SortKey::Name;
-    let (sort_column, id_column) = match (driver, query.sort) {
-        (Driver::FacetWalk, _) => ("d.name_key", "d.client_id"),
-        (_, SortKey::Name) => ("c.name_key", "c.node_id"),
-        (_, SortKey::Created) => ("c.created_at", "c.node_id"),
-        (_, SortKey::SmsCredit) => ("c.sms_balance", "c.node_id"),
-        (_, SortKey::VoiceCredit) => ("c.voice_balance", "c.node_id"),
-    };
     // Walking backwards reverses the order; rows are put back in order below.
     let ascending = query.descending == backwards;
-    let facets = Facet::of(query);
-    // CROSS JOIN keeps SQLite from reordering: the starting set is the outer loop.
-    let mut sql = SqlBuilder::new("");
-    let mut conditions = Vec::new();
-    let from = match (driver, driver_source(db, driver, query, scope, &mut sql)) {
-        (_, Some(source)) => {
-            conditions.push("c.node_id = d.id".to_string());
-            format!("FROM {source} AS d CROSS JOIN clients c")
-        }
-        (Driver::Subtree, None) => {
-            conditions.push("c.node_id = p.descendant_id".to_string());
-            conditions.push(format!(
-                "p.ancestor_id IN ({})",
-                bind_ids(&mut sql, &scope.nodes)
-            ));
-            "FROM node_paths p CROSS JOIN clients c".to_string()
-        }
-        (Driver::FacetWalk, None) => {
-            let facet = facets
-                .first()
-                .ok_or_else(|| AppError::internal("no facet to walk"))?;
-            let partner = scope
-                .partner
-                .ok_or_else(|| AppError::internal("no partner"))?;
-            conditions.push(format!("d.facet = {}", sql.bind(Param::Text(facet.key()))));
-            conditions.push(format!(
-                "d.partner_id = {}",
-                sql.bind(Param::Int(partner.0))
-            ));
-            conditions.push("c.node_id = d.client_id".to_string());
-            "FROM client_facets d CROSS JOIN clients c".to_string()
-        }
-        (_, None) => "FROM clients c".to_string(),
-    };
-    if let Some(partner) = scope.partner.filter(|_| driver != Driver::FacetWalk) {
-        // A walk by company name follows the partner's own name index; any other
-        // query only checks the partner (`+ 0` keeps that index from serving it,
-        // which would read the partner's every client to sort them).
-        let column = if driver == Driver::Walk && query.sort == SortKey::Name {
-            "c.partner_id"
-        } else {
-            "c.partner_id + 0"
-        };
-        conditions.push(format!("{column} = {}", sql.bind(Param::Int(partner.0))));
-    }
-    if driver != Driver::Subtree && !scope.is_whole_partner() {
-        conditions.push(format!(
-            "EXISTS (SELECT 1 FROM node_paths p WHERE p.descendant_id = c.node_id \
-             AND p.ancestor_id IN ({}))",
-            bind_ids(&mut sql, &scope.nodes)
-        ));
-    }
-    let driving = driver.facet(&facets);
-    for facet in facets.iter().filter(|facet| Some(*facet) != driving) {
-        conditions.push(facet.condition(&mut sql));
-    }
-    let search = query.search.trim().to_lowercase();
-    if !search.is_empty() {
-        let pattern = sql.bind(Param::Text(contains_pattern(&search)));
-        let by_text = format!("c.search_text LIKE {pattern} ESCAPE '\\'");
-        conditions.push(match searched_id(&search) {
-            Some(id) => format!("({by_text} OR c.node_id = {})", sql.bind(Param::Int(id))),
-            None => by_text,
-        });
-    }
-    let cursor = query
-        .after
-        .as_deref()
-        .or(query.before.as_deref())
-        .and_then(|cursor| parse_cursor(cursor, query.sort));
-    if let Some((value, id)) = cursor {
-        let value = match value {
-            CursorValue::Text(text) if is_text => sql.bind(Param::Text(text)),
-            CursorValue::Number(number) if !is_text => sql.bind(Param::Int(number)),
-            _ => return Err(AppError::internal("cursor of another sort")),
-        };
-        let id = sql.bind(Param::Int(id.0));
-        let comparison = if ascending { ">" } else { "<" };
-        conditions.push(format!(
-            "({sort_column}, {id_column}) {comparison} ({value}, {id})"
-        ));
-    }
+    let order = Order::of(driver, query.sort, ascending);
+    let mut page = PageSql::default();
+    let from = page.driving_set(db, driver, query, scope)?;
+    page.within_scope(driver, query, scope);
+    page.filtered(driver, query);
+    page.after_cursor(query, &order)?;
     let direction = if ascending { "ASC" } else { "DESC" };
-    let limit = sql.bind(Param::Int(page_size as i64 + 1));
+    let limit = page.sql.bind(Param::Int(page_size as i64 + 1));
+    let Order {
+        sort_column,
+        id_column,
+        ..
+    } = order;
     // The page's ids first, its rows' details after (`rows_of`): one query with the
     // name and group joins as well took PostgreSQL three times as long to plan and run.
-    sql.push(&format!(
+    page.sql.push(&format!(
         "SELECT {id_column} AS node_id {from} WHERE {} \
          ORDER BY {sort_column} {direction}, {id_column} {direction} LIMIT {limit}",
-        conditions.join(" AND ")
+        page.conditions.join(" AND ")
     ));
 
-    let mut ids: Vec<i64> = sql
+    let mut ids: Vec<i64> = page
+        .sql
         .query()
         .fetch_all(db.pool())
         .await?
@@ -441,6 +363,157 @@ pub async fn directory_rows_driven(
         ids.reverse();
     }
     Ok((rows_of(db, &ids).await?, more))
+}
+
+/// The columns a page is ordered by (the sort key, then the id that breaks ties)
+/// and which way it walks them.
+struct Order {
+    sort_column: &'static str,
+    id_column: &'static str,
+    ascending: bool,
+    is_text: bool,
+}
+
+impl Order {
+    fn of(driver: Driver, sort: SortKey, ascending: bool) -> Order {
+        let (sort_column, id_column) = match (driver, sort) {
+            (Driver::FacetWalk, _) => ("d.name_key", "d.client_id"),
+            (_, SortKey::Name) => ("c.name_key", "c.node_id"),
+            (_, SortKey::Created) => ("c.created_at", "c.node_id"),
+            (_, SortKey::SmsCredit) => ("c.sms_balance", "c.node_id"),
+            (_, SortKey::VoiceCredit) => ("c.voice_balance", "c.node_id"),
+        };
+        Order {
+            sort_column,
+            id_column,
+            ascending,
+            is_text: sort == SortKey::Name,
+        }
+    }
+}
+
+/// A directory page's query as it is assembled: its bound values and the conditions
+/// its rows meet.
+#[derive(Default)]
+struct PageSql {
+    sql: SqlBuilder,
+    conditions: Vec<String>,
+}
+
+impl PageSql {
+    /// The FROM clause: the set `driver` starts from, joined to the clients.
+    fn driving_set(
+        &mut self,
+        db: &Db,
+        driver: Driver,
+        query: &DirectoryQuery,
+        scope: &Scope,
+    ) -> Result<String, AppError> {
+        // CROSS JOIN keeps SQLite from reordering: the starting set is the outer loop.
+        if let Some(source) = driver_source(db, driver, query, scope, &mut self.sql) {
+            self.conditions.push("c.node_id = d.id".to_string());
+            return Ok(format!("FROM {source} AS d CROSS JOIN clients c"));
+        }
+        match driver {
+            Driver::Subtree => {
+                let nodes = bind_ids(&mut self.sql, &scope.nodes);
+                self.conditions
+                    .push("c.node_id = p.descendant_id".to_string());
+                self.conditions.push(format!("p.ancestor_id IN ({nodes})"));
+                Ok("FROM node_paths p CROSS JOIN clients c".to_string())
+            }
+            Driver::FacetWalk => {
+                let facets = Facet::of(query);
+                let facet = facets
+                    .first()
+                    .ok_or_else(|| AppError::internal("no facet to walk"))?;
+                let partner = scope
+                    .partner
+                    .ok_or_else(|| AppError::internal("no partner"))?;
+                let facet = self.sql.bind(Param::Text(facet.key()));
+                let partner = self.sql.bind(Param::Int(partner.0));
+                self.conditions.push(format!("d.facet = {facet}"));
+                self.conditions.push(format!("d.partner_id = {partner}"));
+                self.conditions.push("c.node_id = d.client_id".to_string());
+                Ok("FROM client_facets d CROSS JOIN clients c".to_string())
+            }
+            _ => Ok("FROM clients c".to_string()),
+        }
+    }
+
+    /// Only clients of the scope's partner, below the scope's nodes.
+    fn within_scope(&mut self, driver: Driver, query: &DirectoryQuery, scope: &Scope) {
+        if let Some(partner) = scope.partner.filter(|_| driver != Driver::FacetWalk) {
+            // A walk by company name follows the partner's own name index; any other
+            // query only checks the partner (`+ 0` keeps that index from serving it,
+            // which would read the partner's every client to sort them).
+            let column = if driver == Driver::Walk && query.sort == SortKey::Name {
+                "c.partner_id"
+            } else {
+                "c.partner_id + 0"
+            };
+            let partner = self.sql.bind(Param::Int(partner.0));
+            self.conditions.push(format!("{column} = {partner}"));
+        }
+        if driver != Driver::Subtree && !scope.is_whole_partner() {
+            let nodes = bind_ids(&mut self.sql, &scope.nodes);
+            self.conditions.push(format!(
+                "EXISTS (SELECT 1 FROM node_paths p WHERE p.descendant_id = c.node_id \
+                 AND p.ancestor_id IN ({nodes}))"
+            ));
+        }
+    }
+
+    /// The filters and the search the driving set does not already apply.
+    fn filtered(&mut self, driver: Driver, query: &DirectoryQuery) {
+        let facets = Facet::of(query);
+        let driving = driver.facet(&facets);
+        for facet in facets.iter().filter(|facet| Some(*facet) != driving) {
+            let condition = facet.condition(&mut self.sql);
+            self.conditions.push(condition);
+        }
+        let search = query.search.trim().to_lowercase();
+        if !search.is_empty() {
+            let pattern = self.sql.bind(Param::Text(contains_pattern(&search)));
+            let by_text = format!("c.search_text LIKE {pattern} ESCAPE '\\'");
+            let condition = match searched_id(&search) {
+                Some(id) => format!(
+                    "({by_text} OR c.node_id = {})",
+                    self.sql.bind(Param::Int(id))
+                ),
+                None => by_text,
+            };
+            self.conditions.push(condition);
+        }
+    }
+
+    /// Keyset pagination: only rows past the cursor's, in the direction of travel.
+    fn after_cursor(&mut self, query: &DirectoryQuery, order: &Order) -> Result<(), AppError> {
+        let cursor = query
+            .after
+            .as_deref()
+            .or(query.before.as_deref())
+            .and_then(|cursor| parse_cursor(cursor, query.sort));
+        let Some((value, id)) = cursor else {
+            return Ok(());
+        };
+        let value = match value {
+            CursorValue::Text(text) if order.is_text => self.sql.bind(Param::Text(text)),
+            CursorValue::Number(number) if !order.is_text => self.sql.bind(Param::Int(number)),
+            _ => return Err(AppError::internal("cursor of another sort")),
+        };
+        let id = self.sql.bind(Param::Int(id.0));
+        let comparison = if order.ascending { ">" } else { "<" };
+        let Order {
+            sort_column,
+            id_column,
+            ..
+        } = order;
+        self.conditions.push(format!(
+            "({sort_column}, {id_column}) {comparison} ({value}, {id})"
+        ));
+        Ok(())
+    }
 }
 
 /// The directory rows of clients `ids`, in that order.
