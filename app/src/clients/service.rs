@@ -290,31 +290,15 @@ pub async fn create_client(
     let group = authorized.node();
     let allowed = grantable_features(caller.db().pool(), partner).await?;
 
-    let mut errors = FieldErrors::default();
-    let (company, tags) = validate_company(&form.company, &mut errors);
-    let features = grantable(&mut errors, &form.features, &allowed);
-    let seat_limit = whole_number(&mut errors, "seat_limit", &form.seat_limit, 1..=MAX_SEATS);
-    let sms = whole_number(
-        &mut errors,
-        "sms_credits",
-        &form.sms_credits,
-        0..=MAX_CREDIT_GRANT,
-    );
-    let voice = whole_number(
-        &mut errors,
-        "voice_credits",
-        &form.voice_credits,
-        0..=MAX_CREDIT_GRANT,
-    );
-    let choice = PasswordChoice::from_key(&form.password_choice);
-    if choice.is_none() {
-        errors.add(
-            "password_choice",
-            "Choose how the client's first user gets a password.",
-        );
-    }
-    errors.into_result()?;
-    let choice = choice.ok_or(AppError::Internal)?;
+    let NewClient {
+        company,
+        tags,
+        features,
+        seat_limit,
+        sms,
+        voice,
+        choice,
+    } = checked_new_client(form, &allowed)?;
 
     let plan = FirstAccessPlan::prepare(&caller.state, choice).await?;
     let admin_user = plan.new_user(
@@ -376,7 +360,57 @@ pub async fn create_client(
     })
 }
 
-/// The client `id` after checking the actor holds `permission` there.
+/// A new client account as its form asked for it, every field checked.
+struct NewClient {
+    company: CompanyInfo,
+    tags: Vec<String>,
+    features: Vec<Feature>,
+    seat_limit: i64,
+    sms: i64,
+    voice: i64,
+    choice: PasswordChoice,
+}
+
+/// Checks every field of a new client account, with each problem at its field;
+/// `allowed` are the features its partner may grant.
+fn checked_new_client(form: &NewClientForm, allowed: &[Feature]) -> Result<NewClient, AppError> {
+    let mut errors = FieldErrors::default();
+    let (company, tags) = validate_company(&form.company, &mut errors);
+    let features = grantable(&mut errors, &form.features, allowed);
+    let seat_limit = whole_number(&mut errors, "seat_limit", &form.seat_limit, 1..=MAX_SEATS);
+    let sms = whole_number(
+        &mut errors,
+        "sms_credits",
+        &form.sms_credits,
+        0..=MAX_CREDIT_GRANT,
+    );
+    let voice = whole_number(
+        &mut errors,
+        "voice_credits",
+        &form.voice_credits,
+        0..=MAX_CREDIT_GRANT,
+    );
+    let choice = PasswordChoice::from_key(&form.password_choice);
+    if choice.is_none() {
+        errors.add(
+            "password_choice",
+            "Choose how the client's first user gets a password.",
+        );
+    }
+    errors.into_result()?;
+    let choice = choice.ok_or(AppError::Internal)?;
+
+    Ok(NewClient {
+        company,
+        tags,
+        features,
+        seat_limit,
+        sms,
+        voice,
+        choice,
+    })
+}
+
 /// Client `id` as stored, with the proof that the actor holds `permission` there.
 pub(super) async fn authorized_client<'a>(
     caller: &'a Caller,

@@ -68,7 +68,6 @@ fn LogInAsForm(options: LogInAsOptions, start: ServerAction<StartImpersonation>)
             )
         })
         .collect();
-    let no_targets = targets.is_empty();
     let durations = DURATION_CHOICES
         .iter()
         .map(|minutes| (minutes.to_string(), duration_label(*minutes)))
@@ -88,53 +87,8 @@ fn LogInAsForm(options: LogInAsOptions, start: ServerAction<StartImpersonation>)
             <FormAlert error />
             <input type="hidden" name="account" value=options.account.0 />
             <input type="hidden" name="return_to" value=from />
-            <fieldset class="field choices" class:has-error=move || field_error(error, "mode").read().is_some()>
-                <legend>"How"</legend>
-                {Mode::ALL
-                    .iter()
-                    .map(|choice| {
-                        let choice = *choice;
-                        view! {
-                            <label class="radio">
-                                <input
-                                    type="radio"
-                                    name="mode"
-                                    value=choice.key()
-                                    checked=choice == initial_mode
-                                    on:change=move |_| mode.set(choice)
-                                />
-                                <span>
-                                    <strong>{choice.label()}</strong>
-                                    <span class="muted choice-hint">{mode_hint(choice)}</span>
-                                </span>
-                            </label>
-                        }
-                    })
-                    .collect_view()}
-                <p class="field-message">{move || field_error(error, "mode").get()}</p>
-            </fieldset>
-            <div class:hidden=move || mode.get() == Mode::Partner>
-                {if no_targets {
-                    view! {
-                        <p class="muted">
-                            "No user here can be acted as: only active users of this account with less authority than yours."
-                        </p>
-                    }
-                        .into_any()
-                } else {
-                    view! {
-                        <SelectField
-                            label="Act as"
-                            name="target"
-                            options=targets
-                            selected=chosen_user
-                            placeholder="Choose a user…"
-                            error=field_error(error, "target")
-                        />
-                    }
-                        .into_any()
-                }}
-            </div>
+            <ModeChoices initial=initial_mode mode error=field_error(error, "mode") />
+            <TargetChoice mode targets chosen_user error=field_error(error, "target") />
             <TextAreaField
                 label="Reason"
                 name="reason"
@@ -155,6 +109,76 @@ fn LogInAsForm(options: LogInAsOptions, start: ServerAction<StartImpersonation>)
                 <a class="button" href=paths::client(options.account)>"Cancel"</a>
             </div>
         </ActionForm>
+    }
+}
+
+/// How to log in: as one of the account's users, or as the partner.
+#[component]
+fn ModeChoices(
+    initial: Mode,
+    mode: RwSignal<Mode>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="field choices" class:has-error=move || error.read().is_some()>
+            <legend>"How"</legend>
+            {Mode::ALL
+                .iter()
+                .map(|choice| {
+                    let choice = *choice;
+                    view! {
+                        <label class="radio">
+                            <input
+                                type="radio"
+                                name="mode"
+                                value=choice.key()
+                                checked=choice == initial
+                                on:change=move |_| mode.set(choice)
+                            />
+                            <span>
+                                <strong>{choice.label()}</strong>
+                                <span class="muted choice-hint">{mode_hint(choice)}</span>
+                            </span>
+                        </label>
+                    }
+                })
+                .collect_view()}
+            <p class="field-message">{move || error.get()}</p>
+        </fieldset>
+    }
+}
+
+/// Whom to act as, when acting as one of the account's users.
+#[component]
+fn TargetChoice(
+    mode: RwSignal<Mode>,
+    targets: Vec<(String, String)>,
+    chosen_user: Option<String>,
+    error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <div class:hidden=move || mode.get() == Mode::Partner>
+            {if targets.is_empty() {
+                view! {
+                    <p class="muted">
+                        "No user here can be acted as: only active users of this account with less authority than yours."
+                    </p>
+                }
+                    .into_any()
+            } else {
+                view! {
+                    <SelectField
+                        label="Act as"
+                        name="target"
+                        options=targets
+                        selected=chosen_user
+                        placeholder="Choose a user…"
+                        error
+                    />
+                }
+                    .into_any()
+            }}
+        </div>
     }
 }
 

@@ -140,35 +140,12 @@ pub async fn start(
     request: StartRequest,
 ) -> Result<(String, String), AppError> {
     let (node, bound) = impersonator_in(caller, request.account).await?;
-    let mut errors = FieldErrors::default();
-    let mode = Mode::from_key(&request.mode);
-    if mode.is_none() {
-        errors.add("mode", "Choose how to log in.");
-    }
-    let reason = request.reason.trim();
-    if reason.is_empty() {
-        errors.add(
-            "reason",
-            "Say why you need to log in; the account's admins will see it.",
-        );
-    } else if reason.chars().count() > MAX_REASON {
-        errors.add("reason", format!("Use at most {MAX_REASON} characters."));
-    }
-    let minutes = request.minutes.trim().parse::<i64>().ok();
-    let minutes = minutes.filter(|minutes| DURATION_CHOICES.contains(minutes));
-    if minutes.is_none() {
-        errors.add("minutes", "Choose how long, from 15 minutes to 4 hours.");
-    }
-    let target = match mode {
-        Some(Mode::Client) => {
-            checked_target(caller, request.account, bound, &request.target, &mut errors).await?
-        }
-        _ => None,
-    };
-    errors.into_result()?;
-    let (Some(mode), Some(minutes)) = (mode, minutes) else {
-        return Err(AppError::internal("checked fields missing"));
-    };
+    let Visit {
+        mode,
+        reason,
+        minutes,
+        target,
+    } = checked_visit(caller, &request, bound).await?;
 
     let now = now_ms();
     let return_to = crate::paths::safe_next(Some(request.return_to.as_str())).to_string();
@@ -224,6 +201,58 @@ pub async fn start(
         Mode::Partner => crate::paths::client(request.account),
     };
     Ok((token, landing))
+}
+
+/// An impersonation as its form asked for it, every field checked.
+struct Visit<'r> {
+    mode: Mode,
+    reason: &'r str,
+    minutes: i64,
+    target: Option<UserId>,
+}
+
+/// Checks every field of the start form, with each problem at its field; `bound`
+/// limits what the impersonator may act with.
+async fn checked_visit<'r>(
+    caller: &Caller,
+    request: &'r StartRequest,
+    bound: PermissionSet,
+) -> Result<Visit<'r>, AppError> {
+    let mut errors = FieldErrors::default();
+    let mode = Mode::from_key(&request.mode);
+    if mode.is_none() {
+        errors.add("mode", "Choose how to log in.");
+    }
+    let reason = request.reason.trim();
+    if reason.is_empty() {
+        errors.add(
+            "reason",
+            "Say why you need to log in; the account's admins will see it.",
+        );
+    } else if reason.chars().count() > MAX_REASON {
+        errors.add("reason", format!("Use at most {MAX_REASON} characters."));
+    }
+    let minutes = request.minutes.trim().parse::<i64>().ok();
+    let minutes = minutes.filter(|minutes| DURATION_CHOICES.contains(minutes));
+    if minutes.is_none() {
+        errors.add("minutes", "Choose how long, from 15 minutes to 4 hours.");
+    }
+    let target = match mode {
+        Some(Mode::Client) => {
+            checked_target(caller, request.account, bound, &request.target, &mut errors).await?
+        }
+        _ => None,
+    };
+    errors.into_result()?;
+    let (Some(mode), Some(minutes)) = (mode, minutes) else {
+        return Err(AppError::internal("checked fields missing"));
+    };
+    Ok(Visit {
+        mode,
+        reason,
+        minutes,
+        target,
+    })
 }
 
 async fn checked_target(

@@ -5,7 +5,7 @@ use leptos_meta::Title;
 
 use super::api::{get_partner_settings, UpdatePartnerSettings};
 use super::brand::MAX_DOMAINS;
-use super::{use_node_id_param, PartnerSettingsView};
+use super::{use_node_id_param, PartnerSettings, PartnerSettingsView};
 use crate::components::error_panel::error_fallback;
 use crate::components::feature_choices::FeatureChoices;
 use crate::components::field::{
@@ -54,6 +54,8 @@ fn SettingsForm(view: PartnerSettingsView, saved: SavedAt) -> impl IntoView {
     let is_saved = saved.shown_in(revision);
     let error = action_error(update);
     let settings = view.settings;
+    let (partner, version) = (settings.partner, settings.version);
+    let features = settings.grantable_features.clone();
     view! {
         <header class="page-header">
             <p class="eyebrow">{view.partner_name}</p>
@@ -64,60 +66,9 @@ fn SettingsForm(view: PartnerSettingsView, saved: SavedAt) -> impl IntoView {
         </header>
         <ActionForm action=update attr:class="settings-form stack">
             <ConflictAlert error on_reload=revision.reload() />
-            <input type="hidden" name="partner" value=settings.partner.0 />
-            <input type="hidden" name="version" value=settings.version />
-            <section class="card stack" aria-labelledby="brand-heading">
-                <h2 id="brand-heading">"Brand"</h2>
-                <div class="form-grid">
-                    <TextField
-                        label="Product name"
-                        name="product_name"
-                        value=settings.product_name
-                        hint="Shown in the header and the browser tab, instead of Switchboard."
-                        error=field_error(error, "product_name")
-                    />
-                    <TextField
-                        label="Support email"
-                        name="support_email"
-                        input_type="email"
-                        value=settings.support_email
-                        error=field_error(error, "support_email")
-                    />
-                    <TextField
-                        label="Logo address"
-                        name="logo_url"
-                        input_type="url"
-                        value=settings.logo_url
-                        hint="An https:// address of an image; empty shows the product mark."
-                        error=field_error(error, "logo_url")
-                    />
-                    <div class="colour-pair">
-                        <TextField
-                            label="Primary colour"
-                            name="primary_colour"
-                            input_type="color"
-                            value=settings.primary_colour
-                            error=field_error(error, "primary_colour")
-                        />
-                        <TextField
-                            label="Accent colour"
-                            name="accent_colour"
-                            input_type="color"
-                            value=settings.accent_colour
-                            error=field_error(error, "accent_colour")
-                        />
-                    </div>
-                </div>
-                <TextAreaField
-                    label="Branding domains"
-                    name="domains"
-                    value=settings.domains.join("\n")
-                    hint=format!(
-                        "One host name per line, up to {MAX_DOMAINS}, like portal.example.com. Pages opened there show your brand.",
-                    )
-                    error=field_error(error, "domains")
-                />
-            </section>
+            <input type="hidden" name="partner" value=partner.0 />
+            <input type="hidden" name="version" value=version />
+            <BrandSection settings error />
             <section class="card stack" aria-labelledby="features-heading">
                 <h2 id="features-heading">"Features for clients"</h2>
                 <p class="muted">
@@ -125,7 +76,7 @@ fn SettingsForm(view: PartnerSettingsView, saved: SavedAt) -> impl IntoView {
                 </p>
                 <FeatureChoices
                     offered=Feature::ALL.to_vec()
-                    checked=settings.grantable_features
+                    checked=features
                     legend="Features you may grant"
                     error=field_error(error, "features")
                 />
@@ -139,5 +90,65 @@ fn SettingsForm(view: PartnerSettingsView, saved: SavedAt) -> impl IntoView {
                 </p>
             </div>
         </ActionForm>
+    }
+}
+
+/// What clients see of the partner: product name, support address, logo, colours,
+/// and the domains that show them.
+#[component]
+fn BrandSection(settings: PartnerSettings, error: Signal<Option<AppError>>) -> impl IntoView {
+    view! {
+        <section class="card stack" aria-labelledby="brand-heading">
+            <h2 id="brand-heading">"Brand"</h2>
+            <div class="form-grid">
+                <TextField
+                    label="Product name"
+                    name="product_name"
+                    value=settings.product_name
+                    hint="Shown in the header and the browser tab, instead of Switchboard."
+                    error=field_error(error, "product_name")
+                />
+                <TextField
+                    label="Support email"
+                    name="support_email"
+                    input_type="email"
+                    value=settings.support_email
+                    error=field_error(error, "support_email")
+                />
+                <TextField
+                    label="Logo address"
+                    name="logo_url"
+                    input_type="url"
+                    value=settings.logo_url
+                    hint="An https:// address of an image; empty shows the product mark."
+                    error=field_error(error, "logo_url")
+                />
+                <div class="colour-pair">
+                    <TextField
+                        label="Primary colour"
+                        name="primary_colour"
+                        input_type="color"
+                        value=settings.primary_colour
+                        error=field_error(error, "primary_colour")
+                    />
+                    <TextField
+                        label="Accent colour"
+                        name="accent_colour"
+                        input_type="color"
+                        value=settings.accent_colour
+                        error=field_error(error, "accent_colour")
+                    />
+                </div>
+            </div>
+            <TextAreaField
+                label="Branding domains"
+                name="domains"
+                value=settings.domains.join("\n")
+                hint=format!(
+                    "One host name per line, up to {MAX_DOMAINS}, like portal.example.com. Pages opened there show your brand.",
+                )
+                error=field_error(error, "domains")
+            />
+        </section>
     }
 }

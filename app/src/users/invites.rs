@@ -199,68 +199,14 @@ async fn invitee(
 pub async fn invite(caller: &Caller, form: &InviteForm) -> Result<Invited, AppError> {
     let node = managed_node_of_form(caller, &form.node).await?;
     let partner = partner_of(caller.db().pool(), node.summary.id).await?;
-    let domains = branding_domains(&caller.state, node.summary.id).await?;
-
-    let mut errors = FieldErrors::default();
-    if let Some(problem) = email_problem(&form.email) {
-        errors.add("email", problem);
-    }
-    let name = form.name.trim();
-    if name.is_empty() {
-        errors.add("name", "Enter the person's name.");
-    } else if name.chars().count() > MAX_NAME_LENGTH {
-        errors.add("name", format!("Use at most {MAX_NAME_LENGTH} characters."));
-    }
-    let language = Language::from_key(&form.language);
-    if language.is_none() {
-        errors.add("language", "Choose English or French.");
-    }
-    let domain = form.branding_domain.trim();
-    let branding_domain = if domain.is_empty() {
-        None
-    } else if domains.iter().any(|known| known == domain) {
-        Some(domain)
-    } else {
-        errors.add(
-            "branding_domain",
-            "Choose one of the partner's branding domains.",
-        );
-        None
-    };
-    let roles = chosen_roles(&mut errors, &form.roles);
-    if roles.is_empty() && errors.get("roles").is_none() {
-        errors.add("roles", "Choose at least one role.");
-    }
-    check_changes(&mut errors, &node, &RoleSet::default(), &roles);
-    let choice = PasswordChoice::from_key(&form.password_choice);
-    if choice.is_none() {
-        errors.add(
-            "password_choice",
-            "Choose how they get their first password.",
-        );
-    } else if choice == Some(PasswordChoice::TemporaryPassword)
-        && caller.actor.impersonation().is_some()
-    {
-        // A password shown to an impersonator would let them in after the visit ends.
-        errors.add(
-            "password_choice",
-            "While acting as someone else, send an activation link: a password shown to you would outlast your visit.",
-        );
-    }
-    // Said before anything is written, so the form keeps what was typed; checked
-    // again by the unique index inside the transaction.
-    let invitee = match invitee(caller, &node, &form.email).await? {
-        Ok(invitee) => Some(invitee),
-        Err(problem) => {
-            errors.add("email", problem);
-            None
-        }
-    };
-    errors.into_result()?;
-    let (invitee, language, choice) = match (invitee, language, choice) {
-        (Some(invitee), Some(language), Some(choice)) => (invitee, language, choice),
-        _ => return Err(AppError::Internal),
-    };
+    let CheckedInvite {
+        invitee,
+        name,
+        language,
+        branding_domain,
+        roles,
+        choice,
+    } = checked_invite(caller, &node, form).await?;
 
     let plan = FirstAccessPlan::prepare(&caller.state, choice).await?;
     let new_user = plan.new_user(&form.email, name, language, branding_domain);
@@ -303,4 +249,96 @@ pub async fn invite(caller: &Caller, form: &InviteForm) -> Result<Invited, AppEr
         existing_account: !is_new_account,
         temporary_password: plan.temporary_password.filter(|_| is_new_account),
     })
+}
+
+/// An invitation as its form asked for it, every field checked.
+struct CheckedInvite<'f> {
+    invitee: Invitee,
+    name: &'f str,
+    language: Language,
+    branding_domain: Option<&'f str>,
+    roles: RoleSet,
+    choice: PasswordChoice,
+}
+
+/// Checks every field of an invitation at `node`, all before anything is written,
+/// so the form keeps what was typed and shows each problem at its field.
+async fn checked_invite<'f>(
+    caller: &Caller,
+    node: &ManagedNode<'_>,
+    form: &'f InviteForm,
+) -> Result<CheckedInvite<'f>, AppError> {
+    let domains = branding_domains(&caller.state, node.summary.id).await?;
+    let mut errors = FieldErrors::default();
+    if let Some(problem) = email_problem(&form.email) {
+        errors.add("email", problem);
+    }
+    let name = form.name.trim();
+    if name.is_empty() {
+        errors.add("name", "Enter the person's name.");
+    } else if name.chars().count() > MAX_NAME_LENGTH {
+        errors.add("name", format!("Use at most {MAX_NAME_LENGTH} characters."));
+    }
+    let language = Language::from_key(&form.language);
+    if language.is_none() {
+        errors.add("language", "Choose English or French.");
+    }
+    let domain = form.branding_domain.trim();
+    let branding_domain = if domain.is_empty() {
+        None
+    } else if domains.iter().any(|known| known == domain) {
+        Some(domain)
+    } else {
+        errors.add(
+            "branding_domain",
+            "Choose one of the partner's branding domains.",
+        );
+        None
+    };
+    let roles = chosen_roles(&mut errors, &form.roles);
+    if roles.is_empty() && errors.get("roles").is_none() {
+        errors.add("roles", "Choose at least one role.");
+    }
+    check_changes(&mut errors, node, &RoleSet::default(), &roles);
+    let choice = password_choice(caller, &mut errors, &form.password_choice);
+    // Checked again by the unique index inside the transaction.
+    let invitee = match invitee(caller, node, &form.email).await? {
+        Ok(invitee) => Some(invitee),
+        Err(problem) => {
+            errors.add("email", problem);
+            None
+        }
+    };
+    errors.into_result()?;
+    match (invitee, language, choice) {
+        (Some(invitee), Some(language), Some(choice)) => Ok(CheckedInvite {
+            invitee,
+            name,
+            language,
+            branding_domain,
+            roles,
+            choice,
+        }),
+        _ => Err(AppError::Internal),
+    }
+}
+
+/// How the invitee gets a first password, as the form chose it.
+fn password_choice(caller: &Caller, errors: &mut FieldErrors, key: &str) -> Option<PasswordChoice> {
+    let choice = PasswordChoice::from_key(key);
+    if choice.is_none() {
+        errors.add(
+            "password_choice",
+            "Choose how they get their first password.",
+        );
+    } else if choice == Some(PasswordChoice::TemporaryPassword)
+        && caller.actor.impersonation().is_some()
+    {
+        // A password shown to an impersonator would let them in after the visit ends.
+        errors.add(
+            "password_choice",
+            "While acting as someone else, send an activation link: a password shown to you would outlast your visit.",
+        );
+    }
+    choice
 }
