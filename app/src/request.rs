@@ -32,15 +32,16 @@ fn parts() -> Result<Parts, AppError> {
     use_context::<Parts>().ok_or_else(|| AppError::internal("request parts missing from context"))
 }
 
-/// Facts about the client that sent the current request.
+/// Who sent the current request, as it shows them: the address it came from
+/// (see `trust_forwarded_for`), the user agent and the cookies.
 #[derive(Clone, Debug, Default)]
-pub struct Client {
+pub struct Requester {
     pub address: String,
     pub user_agent: String,
     cookies: Vec<(String, String)>,
 }
 
-impl Client {
+impl Requester {
     pub fn current(state: &AppState) -> Result<Self, AppError> {
         Ok(Self::from_parts(
             &parts()?,
@@ -134,7 +135,7 @@ mod tests {
             request = request.header("x-forwarded-for", *line);
         }
         let (parts, _) = request.body(()).unwrap().into_parts();
-        Client::from_parts(&parts, true).address
+        Requester::from_parts(&parts, true).address
     }
 
     #[test]

@@ -22,7 +22,7 @@ use app::core::NodeId;
 use app::core::{ClientStatus, Feature};
 use app::db::Db;
 use app::password::Passwords;
-use app::request::Client;
+use app::request::Requester;
 use app::state::{AppState, Settings};
 use app::tenancy::repo::groups_below;
 use http_body_util::{BodyExt, Empty};
@@ -339,7 +339,7 @@ async fn throughput(db: &Db, url: &str, port: u16) {
     let token = app::auth::session::open_session(
         &state,
         &user,
-        &Client::default(),
+        &Requester::default(),
         None,
         app::auth::session::SignInMethod::Password,
     )

@@ -18,7 +18,7 @@ use app::core::NodeId;
 use app::db::Db;
 use app::impersonation::start_stop::{presence, start, StartRequest};
 use app::password::Passwords;
-use app::request::Client;
+use app::request::Requester;
 use app::state::{AppState, Settings};
 use common::{binary, drop_postgres, fresh_postgres, time};
 
@@ -89,7 +89,7 @@ async fn run(url: &str, backend: &str) {
 }
 
 async fn signed_in(state: &AppState, email: &str) -> String {
-    let client = Client::default();
+    let client = Requester::default();
     let user = authenticate(state, &client, email, PASSWORD.into())
         .await
         .expect("demo login");
@@ -121,7 +121,7 @@ async fn impersonating(state: &AppState) -> String {
         minutes: "30".into(),
         return_to: "/".into(),
     };
-    let client = Client::default();
+    let client = Requester::default();
     let caller = Caller::new(state.clone(), actor, client.address.clone());
     let (token, _) = start(&caller, &client, Some(&token), request)
         .await

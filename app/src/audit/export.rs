@@ -11,7 +11,7 @@ use crate::auth::actor::{ready, signed_in_client};
 use crate::auth::caller::Caller;
 use crate::csv_export::{csv_download, query_params, CsvPage, ExportRecord};
 use crate::error::AppError;
-use crate::request::Client;
+use crate::request::Requester;
 use crate::state::AppState;
 
 const EXPORT_PAGE: i64 = 1_000;
@@ -30,7 +30,7 @@ const HEADER: [&str; 10] = [
 
 /// GET /audit/export.csv?<viewer's filters>: ViewAudit, like the viewer.
 pub async fn export_audit(state: AppState, parts: Parts) -> Response {
-    let client = Client::from_parts(&parts, state.settings.trust_forwarded_for);
+    let client = Requester::from_parts(&parts, state.settings.trust_forwarded_for);
     let params = query_params(&parts);
     let query = AuditQuery::from_params(|name| {
         params

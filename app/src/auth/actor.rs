@@ -14,7 +14,7 @@ use crate::core::time::timestamp;
 use crate::core::{EndReason, ImpersonationId, Mode, NodeId, NodeKind};
 use crate::db::Db;
 use crate::error::AppError;
-use crate::request::Client;
+use crate::request::Requester;
 use crate::state::AppState;
 
 /// A signed-in person and their memberships; holding one proves authentication. Only
@@ -34,7 +34,7 @@ pub struct Actor {
 /// The signed-in actor, even one with an [`Obligation`] still to meet. Only what
 /// meets it (changing the password, verifying) and signing out should accept that.
 pub async fn signed_in(state: &AppState) -> Result<Actor, AppError> {
-    let client = Client::current(state)?;
+    let client = Requester::current(state)?;
     remembered(state, &client, use_context::<ActorOfRequest>()).await
 }
 
@@ -48,7 +48,7 @@ pub async fn signed_in_as_self(state: &AppState) -> Result<Actor, AppError> {
 
 pub(super) async fn remembered(
     state: &AppState,
-    client: &Client,
+    client: &Requester,
     memo: Option<ActorOfRequest>,
 ) -> Result<Actor, AppError> {
     match memo {
@@ -64,7 +64,7 @@ pub struct ActorOfRequest(std::sync::Arc<tokio::sync::OnceCell<Result<Actor, App
 
 impl ActorOfRequest {
     /// The actor behind `client`'s cookies, looked up by the first call only.
-    pub async fn get(&self, state: &AppState, client: &Client) -> Result<Actor, AppError> {
+    pub async fn get(&self, state: &AppState, client: &Requester) -> Result<Actor, AppError> {
         self.0
             .get_or_init(|| signed_in_client(state, client))
             .await
@@ -81,7 +81,7 @@ pub fn provide_actor_of_request() {
 }
 
 /// The signed-in actor behind a request's cookies, for handlers outside Leptos.
-pub async fn signed_in_client(state: &AppState, client: &Client) -> Result<Actor, AppError> {
+pub async fn signed_in_client(state: &AppState, client: &Requester) -> Result<Actor, AppError> {
     let user = session::resolve(state, session::token_of(state, client)?).await?;
     Actor::of(&state.db, user).await
 }

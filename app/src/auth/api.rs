@@ -28,10 +28,10 @@ pub async fn sign_in(
     next: Option<String>,
 ) -> Result<(), AppError> {
     use super::session;
-    use crate::request::{set_cookie, Client};
+    use crate::request::{set_cookie, Requester};
 
     let state = crate::request::state()?;
-    let client = Client::current(&state)?;
+    let client = Requester::current(&state)?;
     let mut errors = FieldErrors::default();
     if email.trim().is_empty() {
         errors.add("email", "Enter your email address.");
@@ -62,10 +62,10 @@ pub async fn sign_in(
 #[server]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::auth::{actor as guard, session};
-    use crate::request::{set_cookie, Client};
+    use crate::request::{set_cookie, Requester};
 
     let state = crate::request::state()?;
-    let client = Client::current(&state)?;
+    let client = Requester::current(&state)?;
     match guard::signed_in(&state).await {
         Ok(actor) => session::close_session(&state, actor.session_user(), &client).await?,
         Err(AppError::Unauthenticated) => {
@@ -89,10 +89,10 @@ pub async fn change_password(
     confirm_password: String,
 ) -> Result<(), AppError> {
     use crate::auth::{actor as guard, session};
-    use crate::request::Client;
+    use crate::request::Requester;
 
     let state = crate::request::state()?;
-    let client = Client::current(&state)?;
+    let client = Requester::current(&state)?;
     let actor = guard::signed_in_as_self(&state).await?;
     session::change_own_password(
         &state,
@@ -124,10 +124,10 @@ pub async fn follow_link(
     confirm_password: String,
 ) -> Result<(), AppError> {
     use super::{links, session};
-    use crate::request::{set_cookie, Client};
+    use crate::request::{set_cookie, Requester};
 
     let state = crate::request::state()?;
-    let client = Client::current(&state)?;
+    let client = Requester::current(&state)?;
     let user = links::follow(
         &state,
         &client,
@@ -155,13 +155,13 @@ pub async fn follow_link(
 /// is the same either way, so it tells nobody which addresses have accounts.
 #[server]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
-    use crate::request::Client;
+    use crate::request::Requester;
 
     if let Some(problem) = crate::core::validate::email_problem(&email) {
         return Err(AppError::field("email", problem));
     }
     let state = crate::request::state()?;
-    let client = Client::current(&state)?;
+    let client = Requester::current(&state)?;
     super::links::send_password_reset(&state, &client, &email).await
 }
 

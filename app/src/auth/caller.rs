@@ -6,7 +6,7 @@ use leptos::prelude::use_context;
 use super::actor::{ready, remembered, Actor, ActorOfRequest};
 use crate::db::Db;
 use crate::error::AppError;
-use crate::request::Client;
+use crate::request::Requester;
 use crate::state::AppState;
 
 #[derive(Clone, Debug)]
@@ -49,7 +49,7 @@ impl Caller {
         // server, the request's context is not reachable from a resource after it
         // awaited.
         let state = crate::request::state()?;
-        let client = Client::current(&state)?;
+        let client = Requester::current(&state)?;
         let memo = use_context::<ActorOfRequest>();
         let actor = remembered(&state, &client, memo).await?;
         Ok(Caller::new(state, actor, client.address))

@@ -18,7 +18,7 @@ use crate::core::{EndReason, UserId};
 use crate::db::now_ms;
 use crate::error::{AppError, FieldErrors};
 use crate::password::new_password_problem;
-use crate::request::Client;
+use crate::request::Requester;
 use crate::state::AppState;
 
 impl LinkPurpose {
@@ -105,7 +105,7 @@ pub async fn link_owner(
 /// then opens a new one.
 pub async fn follow(
     state: &AppState,
-    client: &Client,
+    client: &Requester,
     purpose: LinkPurpose,
     token: &str,
     new_password: String,
@@ -163,7 +163,7 @@ pub const RESETS_AN_HOUR_PER_ADDRESS: Quota = Quota {
 /// nothing of whether the account exists: the caller answers the same either way.
 pub async fn send_password_reset(
     state: &AppState,
-    client: &Client,
+    client: &Requester,
     email: &str,
 ) -> Result<(), AppError> {
     // Counted whether or not the address has an account, so the answer tells nothing.

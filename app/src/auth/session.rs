@@ -20,7 +20,7 @@ use crate::core::{EndReason, ImpersonationId, NodeKind, UserId, UserStatus, Veri
 use crate::db::{flag, now_ms, Db};
 use crate::error::{AppError, FieldErrors};
 use crate::password::{new_password_problem, random_token};
-use crate::request::Client;
+use crate::request::Requester;
 use crate::state::{AppState, Settings};
 
 pub const WRONG_CREDENTIALS: &str = "Email or password is incorrect.";
@@ -52,7 +52,7 @@ pub fn cookie_name(settings: &Settings) -> &'static str {
 }
 
 /// The session token a request's cookie carries.
-pub fn token_of<'c>(state: &AppState, client: &'c Client) -> Result<&'c str, AppError> {
+pub fn token_of<'c>(state: &AppState, client: &'c Requester) -> Result<&'c str, AppError> {
     client
         .cookie(cookie_name(&state.settings))
         .filter(|token| !token.is_empty())
@@ -88,7 +88,7 @@ pub fn hash_token(token: &str) -> String {
 /// on the record.
 pub async fn authenticate(
     state: &AppState,
-    client: &Client,
+    client: &Requester,
     email: &str,
     password: String,
 ) -> Result<UserRecord, AppError> {
@@ -127,7 +127,7 @@ pub async fn authenticate(
 pub async fn change_own_password(
     state: &AppState,
     actor: &Actor,
-    client: &Client,
+    client: &Requester,
     current_password: String,
     new_password: &str,
     confirm_password: &str,
@@ -211,7 +211,7 @@ crate::keyed_enum! {
 pub async fn open_session(
     state: &AppState,
     user: &UserRecord,
-    client: &Client,
+    client: &Requester,
     previous_token: Option<&str>,
     via: SignInMethod,
 ) -> Result<String, AppError> {
@@ -282,7 +282,7 @@ pub async fn insert_session(
     token: &str,
     user: UserId,
     impersonation: Option<ImpersonationId>,
-    client: &Client,
+    client: &Requester,
     expires_at: i64,
 ) -> Result<(), AppError> {
     let token_hash = hash_token(token);
@@ -353,7 +353,7 @@ async fn lookup(state: &AppState, token: &str, activity: bool) -> Result<Session
 pub async fn close_session(
     state: &AppState,
     user: &SessionUser,
-    client: &Client,
+    client: &Requester,
 ) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
     end_session(
@@ -375,7 +375,7 @@ pub async fn close_session(
 
 /// Ends the session behind `token` whoever it was (sign-out of a session no longer
 /// alive: nothing should be left to revive it).
-pub async fn discard(state: &AppState, token: &str, client: &Client) -> Result<(), AppError> {
+pub async fn discard(state: &AppState, token: &str, client: &Requester) -> Result<(), AppError> {
     let mut tx = state.db.begin().await?;
     end_session(
         &mut tx,

@@ -17,7 +17,7 @@ use crate::auth::repo::{find_by_email, memberships_of, UserRecord};
 use crate::core::{NodeId, UserStatus};
 use crate::db::{now_ms, violates};
 use crate::error::AppError;
-use crate::request::Client;
+use crate::request::Requester;
 use crate::state::AppState;
 
 /// A link may not be valid for longer than this: partners sign links just in time.
@@ -127,7 +127,7 @@ pub async fn redeem(state: &AppState, link: &SsoLink) -> Result<UserRecord, AppE
 
 /// GET /sso/login: signs the link's user in and sends them home, or explains why not.
 pub async fn sign_in_with_link(state: AppState, parts: Parts) -> Response {
-    let client = Client::from_parts(&parts, state.settings.trust_forwarded_for);
+    let client = Requester::from_parts(&parts, state.settings.trust_forwarded_for);
     let link = axum::extract::Query::<SsoLink>::try_from_uri(&parts.uri).map(|query| query.0);
     let signed_in = async {
         let link = link.map_err(|_| AppError::forbidden(REFUSED))?;

@@ -14,7 +14,7 @@ use crate::clients::directory_sql::{attach_tags, directory_rows};
 use crate::core::NodeId;
 use crate::csv_export::{csv_download, query_params, CsvPage, ExportRecord};
 use crate::error::AppError;
-use crate::request::Client;
+use crate::request::Requester;
 use crate::state::AppState;
 
 const EXPORT_PAGE: usize = 1_000;
@@ -34,7 +34,7 @@ const HEADER: [&str; 11] = [
 
 /// GET /clients/export.csv?<directory query>: ViewNodes where the directory looks.
 pub async fn export_clients(state: AppState, parts: Parts) -> Response {
-    let client = Client::from_parts(&parts, state.settings.trust_forwarded_for);
+    let client = Requester::from_parts(&parts, state.settings.trust_forwarded_for);
     let params = query_params(&parts);
     let query = DirectoryQuery::from_params(|key| {
         params

@@ -28,9 +28,9 @@ pub async fn start_impersonation(
     #[server(default)] return_to: String,
 ) -> Result<String, AppError> {
     use crate::auth::session;
-    use crate::request::{set_cookie, Client};
+    use crate::request::{set_cookie, Requester};
     let caller = crate::auth::caller::Caller::current().await?;
-    let client = Client::current(&caller.state)?;
+    let client = Requester::current(&caller.state)?;
     let request = super::start_stop::StartRequest {
         account,
         mode,
@@ -51,9 +51,9 @@ pub async fn start_impersonation(
 #[server]
 pub async fn stop_impersonation() -> Result<String, AppError> {
     use crate::auth::session;
-    use crate::request::{set_cookie, Client};
+    use crate::request::{set_cookie, Requester};
     let state = crate::request::state()?;
-    let client = Client::current(&state)?;
+    let client = Requester::current(&state)?;
     let token = session::token_of(&state, &client)?;
     let (new_token, return_to) = super::start_stop::stop(&state, &client, token).await?;
     set_cookie(&session::session_cookie(&state.settings, &new_token))?;
@@ -65,9 +65,9 @@ pub async fn stop_impersonation() -> Result<String, AppError> {
 /// is (the banner's and the client's notice's poll).
 #[server]
 pub async fn poll_presence() -> Result<Presence, AppError> {
-    use crate::request::Client;
+    use crate::request::Requester;
     let state = crate::request::state()?;
-    let client = Client::current(&state)?;
+    let client = Requester::current(&state)?;
     let token = crate::auth::session::token_of(&state, &client)?;
     super::start_stop::presence(&state, token).await
 }

@@ -27,7 +27,7 @@ use crate::impersonation::{
     repo, LogInAsOptions, Presence, TargetChoice, DURATION_CHOICES, MAX_REASON,
 };
 use crate::password::random_token;
-use crate::request::Client;
+use crate::request::Requester;
 use crate::state::AppState;
 use crate::tenancy::repo::get_node;
 
@@ -135,7 +135,7 @@ pub struct StartRequest {
 /// `replacing`), and the token of the new one is returned with where to go.
 pub async fn start(
     caller: &Caller,
-    client: &Client,
+    client: &Requester,
     replacing: Option<&str>,
     request: StartRequest,
 ) -> Result<(String, String), AppError> {
@@ -288,7 +288,7 @@ async fn checked_target(
 /// theirs would have. Returns the new token and where to go.
 pub async fn stop(
     state: &AppState,
-    client: &Client,
+    client: &Requester,
     token: &str,
 ) -> Result<(String, String), AppError> {
     let session = session::peek(state, token).await?;

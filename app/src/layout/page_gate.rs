@@ -16,7 +16,7 @@ use crate::auth::actor::ActorOfRequest;
 use crate::auth::session;
 use crate::error::AppError;
 use crate::paths;
-use crate::request::Client;
+use crate::request::Requester;
 use crate::state::AppState;
 
 /// Middleware for the page routes. The actor it looks up travels on with the request,
@@ -30,7 +30,7 @@ pub async fn redirect_before_rendering(
         return next.run(request).await;
     }
     let (mut parts, body) = request.into_parts();
-    let client = Client::from_parts(&parts, state.settings.trust_forwarded_for);
+    let client = Requester::from_parts(&parts, state.settings.trust_forwarded_for);
     let actor = ActorOfRequest::default();
     let elsewhere = match actor.get(&state, &client).await {
         Err(AppError::Unauthenticated) => {
@@ -58,7 +58,7 @@ pub async fn redirect_before_rendering(
 
 /// A session whose impersonation has ended (its time ran out, or the right to it was
 /// withdrawn) goes back to where it started, signed in as the person really acting.
-async fn back_from_ended_impersonation(state: &AppState, client: &Client) -> Option<Response> {
+async fn back_from_ended_impersonation(state: &AppState, client: &Requester) -> Option<Response> {
     let token = session::token_of(state, client).ok()?;
     let (new_token, return_to) = crate::impersonation::start_stop::stop(state, client, token)
         .await

@@ -1,4 +1,4 @@
-//! Client accounts on both databases: adding, the directory's filters and keyset pages,
+//! Requester accounts on both databases: adding, the directory's filters and keyset pages,
 //! the credit ledger under concurrency, stale saves, the SSO token, activation links,
 //! and who may call what.
 
@@ -28,7 +28,7 @@ use app::core::{ClientStatus, Feature};
 use app::db::Db;
 use app::error::AppError;
 use app::password::Passwords;
-use app::request::Client;
+use app::request::Requester;
 use app::state::{AppState, Settings};
 use app::users::repo::set_membership;
 use common::on_every_database;
@@ -165,7 +165,7 @@ async fn an_activation_link_sets_the_first_password_once() {
             .unwrap();
         assert_eq!(invited.status, UserStatus::Invited);
 
-        let client = Client::default();
+        let client = Requester::default();
         let mismatch = follow(
             &state,
             &client,
@@ -301,7 +301,7 @@ async fn seed_directory(db: &Db, tree: &fixtures::Tree) -> Vec<Seeded> {
     let mut conn = db.pool().acquire().await.unwrap();
     for index in 0..23usize {
         let name = format!(
-            "{} Client {index:02}",
+            "{} Requester {index:02}",
             ["Alder", "birch", "Cedar", "dogwood"][index % 4]
         );
         let in_sub_group = index % 3 == 0;

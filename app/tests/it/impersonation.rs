@@ -27,7 +27,7 @@ use app::impersonation::start_stop::{log_in_as_options, presence, start, stop, S
 use app::impersonation::support::{granted_accounts, set_support_access};
 use app::impersonation::Presence;
 use app::password::Passwords;
-use app::request::Client;
+use app::request::Requester;
 use app::state::{AppState, Settings};
 use app::users::account_actions::{remove_access, set_enabled, set_generated_password};
 use app::users::invites::invite as invite_user;
@@ -88,7 +88,7 @@ async fn sign_in(state: &AppState, user: UserId) -> String {
     open_session(
         state,
         &record,
-        &Client::default(),
+        &Requester::default(),
         None,
         SignInMethod::Password,
     )
@@ -113,12 +113,12 @@ async fn pat(state: &AppState, tree: &Tree) -> Person {
     .await
 }
 
-/// A Client User of the account who has verified their address, as it asks.
+/// A Requester User of the account who has verified their address, as it asks.
 async fn quinn(state: &AppState, tree: &Tree) -> Person {
     let roles = [Role::ClientUser];
     let quinn = person(
         state,
-        "Quinn Client",
+        "Quinn Requester",
         "quinn@harbor.test",
         tree.client,
         &roles,
@@ -178,7 +178,7 @@ async fn start_from(
 ) -> Result<Started, AppError> {
     let (token, _) = start(
         &caller(state, actor),
-        &Client::default(),
+        &Requester::default(),
         previous_token,
         request,
     )
@@ -313,7 +313,7 @@ async fn stopping_ends_it_and_returns_a_plain_session_to_where_it_started() {
         let quinn = quinn(&state, &tree).await;
         let started = impersonate(&state, &pat, form(tree.client, Some(quinn.id))).await;
 
-        let (new_token, return_to) = stop(&state, &Client::default(), &started.token)
+        let (new_token, return_to) = stop(&state, &Requester::default(), &started.token)
             .await
             .unwrap();
 
@@ -341,7 +341,7 @@ async fn stopping_ends_it_and_returns_a_plain_session_to_where_it_started() {
             ..form(tree.client, Some(quinn.id))
         };
         let started = impersonate(&state, &pat, elsewhere).await;
-        let (_, return_to) = stop(&state, &Client::default(), &started.token)
+        let (_, return_to) = stop(&state, &Requester::default(), &started.token)
             .await
             .unwrap();
         assert_eq!(return_to, "/");
@@ -700,7 +700,11 @@ async fn support_acts_only_in_accounts_that_grant_it_and_only_while_they_do() {
             (tree.client, "Harbor Dental", "Northwind")
         );
         let users: Vec<UserId> = granted[0].users.iter().map(|user| user.id).collect();
-        assert_eq!(users, vec![quinn.id], "the Client Admin is support's equal");
+        assert_eq!(
+            users,
+            vec![quinn.id],
+            "the Requester Admin is support's equal"
+        );
         let equal = start_from(&state, &sam_actor, None, form(tree.client, Some(cara.id))).await;
         assert_eq!(
             field_message(equal, "target"),
@@ -839,7 +843,7 @@ async fn polling_keeps_no_session_alive_and_a_dead_one_cannot_be_stopped_into_li
             .execute(state.db.pool())
             .await
             .unwrap();
-        let revived = stop(&state, &Client::default(), &started.token).await;
+        let revived = stop(&state, &Requester::default(), &started.token).await;
         assert_eq!(revived.map(|_| ()), Err(AppError::Unauthenticated));
         assert_eq!(
             record(&state.db, started.id).await.end_reason,
@@ -862,17 +866,20 @@ async fn the_client_and_the_impersonator_see_each_other_until_one_leaves() {
         // Presence comes from polls, not from starting: before the impersonator's
         // first poll, the client sees nobody.
         assert!(seen_through(&state, &quinn.token).await.is_empty());
-        assert_eq!(seen_through(&state, &started.token).await, ["Quinn Client"]);
+        assert_eq!(
+            seen_through(&state, &started.token).await,
+            ["Quinn Requester"]
+        );
         assert_eq!(seen_through(&state, &quinn.token).await, ["Pat Partner"]);
 
         let session = resolve(&state, &quinn.token).await.unwrap();
-        close_session(&state, &session, &Client::default())
+        close_session(&state, &session, &Requester::default())
             .await
             .unwrap();
         assert!(seen_through(&state, &started.token).await.is_empty());
 
         let session = resolve(&state, &started.token).await.unwrap();
-        close_session(&state, &session, &Client::default())
+        close_session(&state, &session, &Requester::default())
             .await
             .unwrap();
         assert_eq!(
@@ -899,7 +906,7 @@ async fn presence_is_shared_by_server_processes_on_one_database() {
         assert!(seen_through(&first, &quinn.token).await.is_empty());
         assert_eq!(
             seen_through(&second, &started.token).await,
-            ["Quinn Client"]
+            ["Quinn Requester"]
         );
         assert_eq!(seen_through(&first, &quinn.token).await, ["Pat Partner"]);
         second.db.close().await;
@@ -920,7 +927,7 @@ async fn the_account_sees_who_came_in_why_and_what_they_changed() {
         change_operator_status(&state, &acting, tree.client)
             .await
             .unwrap();
-        stop(&state, &Client::default(), &started.token)
+        stop(&state, &Requester::default(), &started.token)
             .await
             .unwrap();
 
@@ -1020,14 +1027,14 @@ async fn who_may_call_what() {
                 [Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
             ),
             (
-                "Client Admin",
+                "Requester Admin",
                 tree.client,
                 Role::ClientAdmin,
                 true,
                 [Forbidden, Forbidden, Allowed, Forbidden, Allowed],
             ),
             (
-                "Client User",
+                "Requester User",
                 tree.client,
                 Role::ClientUser,
                 true,
@@ -1064,7 +1071,7 @@ async fn the_audit_chain_holds_through_a_start_a_change_and_a_stop() {
         change_operator_status(&state, &acting, tree.client)
             .await
             .unwrap();
-        stop(&state, &Client::default(), &started.token)
+        stop(&state, &Requester::default(), &started.token)
             .await
             .unwrap();
 
@@ -1141,7 +1148,7 @@ async fn a_suspended_account_lets_nobody_in_but_its_partner() {
         let refused = open_session(
             &state,
             &record_of_quinn,
-            &Client::default(),
+            &Requester::default(),
             None,
             SignInMethod::Password,
         )
@@ -1169,7 +1176,7 @@ async fn a_suspended_account_lets_nobody_in_but_its_partner() {
         let token = open_session(
             &state,
             &record_of_quinn,
-            &Client::default(),
+            &Requester::default(),
             None,
             SignInMethod::Password,
         )

@@ -18,7 +18,7 @@ use app::core::{UserId, UserStatus};
 use app::db::Db;
 use app::error::AppError;
 use app::password::Passwords;
-use app::request::Client;
+use app::request::Requester;
 use app::state::{AppState, Settings};
 use app::users::account_actions::{
     remove_access, resend_invite, set_enabled, set_generated_password,
@@ -82,7 +82,7 @@ async fn version_at(state: &AppState, actor: &Actor, node: NodeId, user: UserId)
 }
 
 async fn sign_in_as(state: &AppState, email: &str, password: &str) -> Result<String, AppError> {
-    let client = Client::default();
+    let client = Requester::default();
     let user = authenticate(state, &client, email, password.into()).await?;
     open_session(state, &user, &client, None, SignInMethod::Password).await
 }
@@ -95,7 +95,7 @@ async fn sessions_of(db: &Db, user: UserId) -> i64 {
         .unwrap()
 }
 
-/// Northwind's Account Admin, a view-only user of East and Harbor Dental's Client
+/// Northwind's Account Admin, a view-only user of East and Harbor Dental's Requester
 /// Admin, and a platform admin.
 struct People {
     partner_admin: Actor,
@@ -227,7 +227,7 @@ async fn nobody_grants_or_takes_away_a_role_they_do_not_hold() {
         let p = people(&state.db, &tree).await;
         let vic = p.east_viewer.user().id;
 
-        // The client's admin may add a Client User's line to their Account Manager...
+        // The client's admin may add a Requester User's line to their Account Manager...
         let ivy = invite(
             &caller(&state, &p.client_admin),
             &invite_form(tree.client, "ivy@harbor.test", &[Role::AccountManager]),
@@ -523,7 +523,7 @@ async fn seat_limits_hold_under_concurrent_invites() {
         let tree = build_tree(&db).await;
         let state = state(db);
         let p = people(&state.db, &tree).await;
-        // Five seats, one taken by the Client Admin: eight people invited at once.
+        // Five seats, one taken by the Requester Admin: eight people invited at once.
         let attempts = (0..8).map(|index| {
             let state = state.clone();
             let admin = p.partner_admin.clone();
@@ -590,7 +590,7 @@ async fn invite_links_work_once_expire_and_belong_to_the_address_they_were_sent_
         let tree = build_tree(&db).await;
         let state = state(db);
         let p = people(&state.db, &tree).await;
-        let client = Client::default();
+        let client = Requester::default();
         let passphrase = "correct horse battery staple";
 
         invite(&caller(&state, &p.partner_admin), &invite_form(tree.group, "una@northwind.test", &[Role::User, Role::MessagingAgent]))
@@ -628,7 +628,7 @@ async fn resending_an_invite_kills_the_old_link_and_revoking_it_kills_both() {
         let tree = build_tree(&db).await;
         let state = state(db);
         let p = people(&state.db, &tree).await;
-        let client = Client::default();
+        let client = Requester::default();
         let passphrase = "a long enough passphrase";
         let mut form = invite_form(tree.client, "rita@harbor.test", &[Role::ClientUser]);
         form.password_choice = "temporary_password".into();
@@ -1053,7 +1053,7 @@ async fn a_forgotten_password_is_reset_by_a_mailed_link_that_ends_every_session(
         let tree = build_tree(&db).await;
         let state = state(db);
         let p = people(&state.db, &tree).await;
-        let client = Client::default();
+        let client = Requester::default();
         let vic = p.east_viewer.user().id;
         let old = "an old but decent passphrase";
         let hash = state.passwords.hash(old.into()).await.unwrap();

@@ -1,4 +1,4 @@
-//! Client users verify before first access, on both databases: what their account's
+//! Requester users verify before first access, on both databases: what their account's
 //! policy asks, codes that expire, work once and allow five tries, one sent a minute,
 //! and who may change the policy.
 
@@ -20,7 +20,7 @@ use app::core::VerifyChannel;
 use app::db::Db;
 use app::error::AppError;
 use app::password::Passwords;
-use app::request::Client;
+use app::request::Requester;
 use app::state::{AppState, Settings};
 use app::users::repo::{insert_user, set_membership, NewUser};
 use common::on_every_database;
@@ -38,7 +38,7 @@ fn state(db: Db) -> AppState {
     }
 }
 
-/// A Client User of Harbor Dental with a password, who has verified nothing.
+/// A Requester User of Harbor Dental with a password, who has verified nothing.
 async fn add_client_user(state: &AppState, tree: &Tree, must_change_password: bool) {
     let id = insert_user(
         state.db.pool(),
@@ -63,7 +63,7 @@ async fn add_client_user(state: &AppState, tree: &Tree, must_change_password: bo
 
 /// Quinn as a request would see them: signed in through a real session.
 async fn quinn(state: &AppState) -> Actor {
-    let client = Client::default();
+    let client = Requester::default();
     let user = authenticate(state, &client, QUINN, PASSWORD.into())
         .await
         .unwrap();
@@ -162,7 +162,7 @@ async fn a_client_user_verifies_what_their_accounts_policy_asks_and_nobody_else_
         assert_eq!(
             client_admin.obligation(),
             None,
-            "a Client Admin is not asked"
+            "a Requester Admin is not asked"
         );
         assert_eq!(admin.obligation(), None);
 
@@ -428,13 +428,13 @@ async fn who_may_set_an_accounts_verification_policy() {
                 Outcome::Forbidden,
             ),
             (
-                "Client Admin",
+                "Requester Admin",
                 tree.client,
                 Role::ClientAdmin,
                 Outcome::Forbidden,
             ),
             (
-                "Client User",
+                "Requester User",
                 tree.client,
                 Role::ClientUser,
                 Outcome::Forbidden,
@@ -446,7 +446,7 @@ async fn who_may_set_an_accounts_verification_policy() {
                 Outcome::NotFound,
             ),
             (
-                "Client Admin of another partner's account",
+                "Requester Admin of another partner's account",
                 tree.other_client,
                 Role::ClientAdmin,
                 Outcome::NotFound,

@@ -1,9 +1,9 @@
 //! Requests as a browser at some address makes them.
 
-use app::request::Client;
+use app::request::Requester;
 
 /// A browser at `address`, as its request's connection gives it.
-pub fn client_at(address: &str) -> Client {
+pub fn client_at(address: &str) -> Requester {
     let socket: std::net::SocketAddr = format!("{address}:4000").parse().unwrap();
     let (parts, ()) = http::Request::builder()
         .header(http::header::USER_AGENT, "integration-test")
@@ -11,5 +11,5 @@ pub fn client_at(address: &str) -> Client {
         .body(())
         .unwrap()
         .into_parts();
-    Client::from_parts(&parts, false)
+    Requester::from_parts(&parts, false)
 }
