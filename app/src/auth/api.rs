@@ -5,8 +5,6 @@ use leptos::prelude::*;
 use crate::auth::{CurrentUser, LinkPurpose, VerificationStep};
 use crate::core::VerifyChannel;
 use crate::error::AppError;
-#[cfg(feature = "ssr")]
-use crate::error::FieldErrors;
 
 /// Public: who is signed in, if anyone.
 #[server]
@@ -31,28 +29,8 @@ pub async fn sign_in(
     use crate::request::{set_cookie, Requester};
 
     let state = crate::request::state()?;
-    let client = Requester::current(&state)?;
-    let mut errors = FieldErrors::default();
-    if email.trim().is_empty() {
-        errors.add("email", "Enter your email address.");
-    }
-    if password.is_empty() {
-        errors.add("password", "Enter your password.");
-    }
-    errors.limit("email", &email, crate::core::validate::MAX_EMAIL_CHARS);
-    errors.limit("password", &password, crate::password::MAX_PASSWORD_LENGTH);
-    errors.into_result()?;
-
-    let user = session::authenticate(&state, &client, &email, password).await?;
-    let previous = client.cookie(session::cookie_name(&state.settings));
-    let token = session::open_session(
-        &state,
-        &user,
-        &client,
-        previous,
-        session::SignInMethod::Password,
-    )
-    .await?;
+    let requester = Requester::current(&state)?;
+    let token = session::sign_in_with_password(&state, &requester, &email, password).await?;
     set_cookie(&session::session_cookie(&state.settings, &token))?;
     leptos_axum::redirect(crate::paths::safe_next(next.as_deref()));
     Ok(())
@@ -61,20 +39,11 @@ pub async fn sign_in(
 /// Signed in: ends the current session.
 #[server]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::auth::{actor as guard, session};
+    use crate::auth::session;
     use crate::request::{set_cookie, Requester};
 
     let state = crate::request::state()?;
-    let client = Requester::current(&state)?;
-    match guard::signed_in(&state).await {
-        Ok(actor) => session::close_session(&state, actor.session_user(), &client).await?,
-        Err(AppError::Unauthenticated) => {
-            if let Ok(token) = session::token_of(&state, &client) {
-                session::discard(&state, token, &client).await?;
-            }
-        }
-        Err(error) => return Err(error),
-    }
+    session::sign_out(&state, &Requester::current(&state)?).await?;
     set_cookie(&session::expired_cookie(&state.settings))?;
     leptos_axum::redirect(crate::paths::LOGIN);
     Ok(())
@@ -127,25 +96,18 @@ pub async fn follow_link(
     use crate::request::{set_cookie, Requester};
 
     let state = crate::request::state()?;
-    let client = Requester::current(&state)?;
+    let requester = Requester::current(&state)?;
     let user = links::follow(
         &state,
-        &client,
+        &requester,
         purpose,
         &token,
         new_password,
         &confirm_password,
     )
     .await?;
-    let previous = client.cookie(session::cookie_name(&state.settings));
-    let token = session::open_session(
-        &state,
-        &user,
-        &client,
-        previous,
-        session::SignInMethod::Link,
-    )
-    .await?;
+    let token =
+        session::replace_session(&state, &user, &requester, session::SignInMethod::Link).await?;
     set_cookie(&session::session_cookie(&state.settings, &token))?;
     leptos_axum::redirect(crate::paths::HOME);
     Ok(())

@@ -83,6 +83,54 @@ pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// Signs in with the sign-in form's email and password: each checked, the pair
+/// authenticated (throttled), then a session in place of the browser's. Returns
+/// the new session's token.
+pub async fn sign_in_with_password(
+    state: &AppState,
+    requester: &Requester,
+    email: &str,
+    password: String,
+) -> Result<String, AppError> {
+    let mut errors = FieldErrors::default();
+    if email.trim().is_empty() {
+        errors.add("email", "Enter your email address.");
+    }
+    if password.is_empty() {
+        errors.add("password", "Enter your password.");
+    }
+    errors.limit("email", email, crate::core::validate::MAX_EMAIL_CHARS);
+    errors.limit("password", &password, crate::password::MAX_PASSWORD_LENGTH);
+    errors.into_result()?;
+    let user = authenticate(state, requester, email, password).await?;
+    replace_session(state, &user, requester, SignInMethod::Password).await
+}
+
+/// Starts a session for `user` in place of the one the requester's browser holds
+/// (see [`open_session`]) and returns its token.
+pub async fn replace_session(
+    state: &AppState,
+    user: &UserRecord,
+    requester: &Requester,
+    via: SignInMethod,
+) -> Result<String, AppError> {
+    let previous = requester.cookie(cookie_name(&state.settings));
+    open_session(state, user, requester, previous, via).await
+}
+
+/// Signs the requester out: ends their session, or, when it is no longer alive,
+/// the one their cookie names, so nothing is left to revive it.
+pub async fn sign_out(state: &AppState, requester: &Requester) -> Result<(), AppError> {
+    match super::actor::signed_in(state).await {
+        Ok(actor) => close_session(state, actor.session_user(), requester).await,
+        Err(AppError::Unauthenticated) => match token_of(state, requester) {
+            Ok(token) => discard(state, token, requester).await,
+            Err(_) => Ok(()),
+        },
+        Err(error) => Err(error),
+    }
+}
+
 /// Checks an email and password, throttled (see `super::throttle`). Unknown emails
 /// cost the same time and get the same answer as wrong passwords; every failure is
 /// on the record.

@@ -132,8 +132,7 @@ pub async fn sign_in_with_link(state: AppState, parts: Parts) -> Response {
     let signed_in = async {
         let link = link.map_err(|_| AppError::forbidden(REFUSED))?;
         let user = redeem(&state, &link).await?;
-        let previous = client.cookie(session::cookie_name(&state.settings));
-        session::open_session(&state, &user, &client, previous, session::SignInMethod::Sso).await
+        session::replace_session(&state, &user, &client, session::SignInMethod::Sso).await
     };
     match signed_in.await {
         Ok(token) => (
