@@ -116,6 +116,7 @@ pub struct DirectoryPage {
 
 /// A company's details as entered on the add and edit forms.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct CompanyInfo {
     pub name: String,
     pub contact_name: String,
@@ -173,6 +174,7 @@ pub struct CreatedClient {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct CreditEntry {
     pub id: i64,
     pub credit: CreditKind,

@@ -5,7 +5,6 @@
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 use super::directory_sql::refresh_facets;
-use crate::auth::repo::verification_from;
 use crate::clients::{CompanyInfo, CreditEntry, CreditKind, EntryType, LOW_CREDIT};
 use crate::core::{
     features_from_stored, ClientStatus, Feature, NodeId, NodeKind, UserId, VerificationPolicy,
@@ -16,11 +15,14 @@ use crate::error::AppError;
 use crate::tenancy::repo::insert_node;
 
 /// A client account as stored, without its SSO token.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct ClientRecord {
+    #[sqlx(rename = "node_id")]
     pub id: NodeId,
     pub partner_id: NodeId,
+    #[sqlx(rename = "parent_id")]
     pub group_id: NodeId,
+    #[sqlx(flatten)]
     pub company: CompanyInfo,
     pub status: ClientStatus,
     pub seat_limit: i64,
@@ -137,7 +139,7 @@ pub async fn client_record<'e>(
     db: impl Executor<'e, Database = Any>,
     id: NodeId,
 ) -> Result<Option<ClientRecord>, AppError> {
-    let row = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT c.node_id, c.partner_id, n.parent_id, n.name, c.contact_name, c.email, c.phone, \
          c.address, c.time_zone, c.status, c.seat_limit, c.sms_balance, c.voice_balance, \
          c.operator_status, c.verification, c.version, c.created_at \
@@ -145,29 +147,7 @@ pub async fn client_record<'e>(
     )
     .bind(id.0)
     .fetch_optional(db)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    Ok(Some(ClientRecord {
-        id: NodeId(row.try_get("node_id")?),
-        partner_id: NodeId(row.try_get("partner_id")?),
-        group_id: NodeId(row.try_get("parent_id")?),
-        company: CompanyInfo {
-            name: row.try_get("name")?,
-            contact_name: row.try_get("contact_name")?,
-            email: row.try_get("email")?,
-            phone: row.try_get("phone")?,
-            address: row.try_get("address")?,
-            time_zone: row.try_get("time_zone")?,
-        },
-        status: status_from(&row)?,
-        seat_limit: row.try_get("seat_limit")?,
-        sms_balance: row.try_get("sms_balance")?,
-        voice_balance: row.try_get("voice_balance")?,
-        operator_status: row.try_get("operator_status")?,
-        verification: verification_from(&row.try_get::<String, _>("verification")?)?,
-        version: row.try_get("version")?,
-        created_at: row.try_get("created_at")?,
-    }))
+    .await?)
 }
 
 pub async fn tags_of<'e>(
@@ -399,7 +379,7 @@ pub async fn ledger<'e>(
     id: NodeId,
     limit: i64,
 ) -> Result<Vec<CreditEntry>, AppError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT e.id, e.credit, e.entry_type, e.amount, e.balance_after, e.note, e.created_at, \
          u.name AS actor_name FROM credit_entries e LEFT JOIN users u ON u.id = e.actor_user_id \
          WHERE e.client_id = $1 ORDER BY e.id DESC LIMIT $2",
@@ -407,25 +387,7 @@ pub async fn ledger<'e>(
     .bind(id.0)
     .bind(limit)
     .fetch_all(db)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            let credit: String = row.try_get("credit")?;
-            let entry_type: String = row.try_get("entry_type")?;
-            Ok(CreditEntry {
-                id: row.try_get("id")?,
-                credit: CreditKind::from_key(&credit)
-                    .ok_or_else(|| AppError::internal(format!("unknown credit {credit}")))?,
-                entry_type: EntryType::from_key(&entry_type)
-                    .ok_or_else(|| AppError::internal(format!("unknown entry {entry_type}")))?,
-                amount: row.try_get("amount")?,
-                balance_after: row.try_get("balance_after")?,
-                note: row.try_get("note")?,
-                actor_name: row.try_get("actor_name")?,
-                created_at: row.try_get("created_at")?,
-            })
-        })
-        .collect()
+    .await?)
 }
 
 /// The sum of a client's ledger entries of one credit: what its balance must equal.

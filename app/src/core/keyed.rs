@@ -1,7 +1,8 @@
 //! Enums stored and sent as stable text keys, each with a label for people.
 
 /// Declares a fieldless enum with `ALL`, `key()`, `from_key()` and `label()`: the key is
-/// what the database, URLs, forms and serde hold; the label is what people read.
+/// what the database, URLs, forms and serde hold; the label is what people read. On
+/// the server it also reads from a text column by its key.
 #[macro_export]
 macro_rules! keyed_enum {
     (
@@ -25,6 +26,24 @@ macro_rules! keyed_enum {
 
             pub fn label(self) -> &'static str {
                 match self { $( $name::$variant => $label ),+ }
+            }
+        }
+
+        #[cfg(feature = "ssr")]
+        impl sqlx::Type<sqlx::Any> for $name {
+            fn type_info() -> sqlx::any::AnyTypeInfo {
+                $crate::core::stored::key_type_info()
+            }
+
+            fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+                $crate::core::stored::key_compatible(ty)
+            }
+        }
+
+        #[cfg(feature = "ssr")]
+        impl<'r> sqlx::Decode<'r, sqlx::Any> for $name {
+            fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+                $crate::core::stored::decode_key(value, stringify!($name), Self::from_key)
             }
         }
     };

@@ -8,6 +8,8 @@ mod ids;
 #[macro_use]
 pub mod keyed;
 pub mod roles;
+#[cfg(feature = "ssr")]
+pub mod stored;
 pub mod time;
 pub mod url;
 pub mod validate;

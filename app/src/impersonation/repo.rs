@@ -2,9 +2,7 @@
 
 use sqlx::{Any, AnyConnection, Executor, Row};
 
-use crate::auth::repo::{
-    granter_still_may, impersonation_from_row, ImpersonationRecord, IMPERSONATION_COLUMNS,
-};
+use crate::auth::repo::{granter_still_may, ImpersonationRecord, IMPERSONATION_COLUMNS};
 use crate::core::roles::RoleSet;
 use crate::core::{ImpersonationId, Mode, NodeId, UserId, UserStatus};
 use crate::error::AppError;
@@ -50,17 +48,14 @@ pub async fn of_account<'e>(
     account: NodeId,
     limit: i64,
 ) -> Result<Vec<ImpersonationRecord>, AppError> {
-    sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {IMPERSONATION_COLUMNS} FROM impersonations WHERE account_id = $1 \
          ORDER BY started_at DESC, id DESC LIMIT $2"
     ))
     .bind(account.0)
     .bind(limit)
     .fetch_all(db)
-    .await?
-    .iter()
-    .map(impersonation_from_row)
-    .collect()
+    .await?)
 }
 
 /// The active users whose every role is held at `account`: (id, name, email, roles).

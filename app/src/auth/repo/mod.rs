@@ -45,10 +45,12 @@ pub struct UserRecord {
 }
 
 /// A user's roles at one node, with what the UI needs to show the node.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct MembershipRecord {
     pub node_id: NodeId,
+    #[sqlx(rename = "name")]
     pub node_name: String,
+    #[sqlx(rename = "kind")]
     pub node_kind: NodeKind,
     pub roles: RoleSet,
 }
@@ -151,25 +153,13 @@ pub async fn memberships_of<'e>(
     db: impl Executor<'e, Database = Any>,
     user: UserId,
 ) -> Result<Vec<MembershipRecord>, AppError> {
-    let rows = sqlx::query(
+    Ok(sqlx::query_as(
         "SELECT m.node_id, m.roles, n.name, n.kind FROM memberships m \
          JOIN nodes n ON n.id = m.node_id WHERE m.user_id = $1 ORDER BY n.id",
     )
     .bind(user.0)
     .fetch_all(db)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            let kind: String = row.try_get("kind")?;
-            Ok(MembershipRecord {
-                node_id: NodeId(row.try_get("node_id")?),
-                node_name: row.try_get("name")?,
-                node_kind: NodeKind::from_key(&kind)
-                    .ok_or_else(|| AppError::internal(format!("unknown node kind {kind}")))?,
-                roles: RoleSet::from_stored(&row.try_get::<String, _>("roles")?),
-            })
-        })
-        .collect()
+    .await?)
 }
 
 /// The node and its ancestors, nearest first; empty when the node does not exist.
@@ -239,11 +229,14 @@ pub const IMPERSONATION_COLUMNS: &str =
     "id, impersonator_id, target_id, account_id, mode, reason, return_to, \
      started_at, expires_at, ended_at, end_reason";
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct ImpersonationRecord {
     pub id: ImpersonationId,
+    #[sqlx(rename = "impersonator_id")]
     pub impersonator: UserId,
+    #[sqlx(rename = "target_id")]
     pub target: Option<UserId>,
+    #[sqlx(rename = "account_id")]
     pub account: NodeId,
     pub mode: Mode,
     pub reason: String,
@@ -254,38 +247,16 @@ pub struct ImpersonationRecord {
     pub end_reason: Option<EndReason>,
 }
 
-pub fn impersonation_from_row(row: &sqlx::any::AnyRow) -> Result<ImpersonationRecord, AppError> {
-    let mode: String = row.try_get("mode")?;
-    let end_reason: Option<String> = row.try_get("end_reason")?;
-    Ok(ImpersonationRecord {
-        id: ImpersonationId(row.try_get("id")?),
-        impersonator: UserId(row.try_get("impersonator_id")?),
-        target: row.try_get::<Option<i64>, _>("target_id")?.map(UserId),
-        account: NodeId(row.try_get("account_id")?),
-        mode: Mode::from_key(&mode)
-            .ok_or_else(|| AppError::internal(format!("unknown impersonation mode {mode}")))?,
-        reason: row.try_get("reason")?,
-        return_to: row.try_get("return_to")?,
-        started_at: row.try_get("started_at")?,
-        expires_at: row.try_get("expires_at")?,
-        ended_at: row.try_get("ended_at")?,
-        end_reason: end_reason.as_deref().and_then(EndReason::from_key),
-    })
-}
-
 pub async fn find_impersonation<'e>(
     db: impl Executor<'e, Database = Any>,
     id: ImpersonationId,
 ) -> Result<Option<ImpersonationRecord>, AppError> {
-    sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT {IMPERSONATION_COLUMNS} FROM impersonations WHERE id = $1"
     ))
     .bind(id.0)
     .fetch_optional(db)
-    .await?
-    .as_ref()
-    .map(impersonation_from_row)
-    .transpose()
+    .await?)
 }
 
 /// Ends the impersonation unless it already ended; whether this call ended it.
@@ -312,8 +283,9 @@ pub async fn end_impersonation(
 }
 
 /// The support access `account` grants now, if any.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct GrantRecord {
+    #[sqlx(rename = "name")]
     pub granted_by: String,
     pub expires_at: i64,
 }
@@ -342,7 +314,7 @@ pub async fn live_grant<'e>(
     account: NodeId,
     now: i64,
 ) -> Result<Option<GrantRecord>, AppError> {
-    let row = sqlx::query(&format!(
+    Ok(sqlx::query_as(&format!(
         "SELECT u.name, g.expires_at FROM support_grants g JOIN users u ON u.id = g.granted_by \
          WHERE g.account_id = $1 AND g.revoked_at IS NULL AND g.expires_at > $2 \
          AND {} ORDER BY g.expires_at DESC LIMIT 1",
@@ -351,14 +323,7 @@ pub async fn live_grant<'e>(
     .bind(account.0)
     .bind(now)
     .fetch_optional(db)
-    .await?;
-    row.map(|row| {
-        Ok(GrantRecord {
-            granted_by: row.try_get("name")?,
-            expires_at: row.try_get("expires_at")?,
-        })
-    })
-    .transpose()
+    .await?)
 }
 
 /// The name of node `id`, if it exists.
