@@ -31,6 +31,11 @@ export class DirectoryPage {
   treeItem(name: string) {
     return this.tree().getByRole('treeitem', { name: new RegExp(`^${name} \\d+`) });
   }
+
+  /** The link a tree item filters the directory by. */
+  treeLink(name: string) {
+    return this.treeItem(name).locator('.tree-row').first().getByRole('link');
+  }
 }
 
 export interface NewClient {

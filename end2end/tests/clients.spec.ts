@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
 import { ClientPage, DirectoryPage, NewClientPage } from '../pages/clients-page';
+import { hydrated } from '../pages/login-page';
 
 test('an admin adds a client with features and credits, then finds it by search and by tree', async ({ partnerAdminPage: page, consoleErrors, project }) => {
   const name = `Juniper Vet ${project}`;
@@ -177,6 +178,26 @@ test('the group tree is usable from the keyboard in the directory', async ({ par
   await page.screenshot({ path: `screenshots/${project}-directory.png`, fullPage: true });
 });
 
+test('the directory opened at a group hydrates its server-drawn tree without an error', async ({ partnerAdminPage: page, consoleErrors }) => {
+  const directory = new DirectoryPage(page);
+  await directory.open();
+  await directory.treeItem('East Region').locator('.tree-row').first().click();
+  await expect(page).toHaveURL(/under=\d+\.\d+/);
+  // Loaded afresh, the server draws the tree with East Region selected and open.
+  await page.reload();
+  await hydrated(page);
+  await expect(directory.treeItem('East Region')).toHaveAttribute('aria-selected', 'true');
+  await expect(directory.treeItem('East Region')).toHaveAttribute('aria-expanded', 'true');
+
+  // The tree the browser took over opens and closes in place.
+  await directory.treeItem('Boston Metro').locator('.twisty').click();
+  await expect(directory.treeItem('Back Bay')).toBeVisible();
+  await directory.treeLink('Back Bay').click();
+  await expect(page.getByText('Switchboard › Northwind Telecom › East Region › Boston Metro › Back Bay')).toBeVisible();
+  await expect(directory.table().getByRole('link', { name: 'Harbor Dental', exact: true })).toBeVisible();
+  expect(consoleErrors).toEqual([]);
+});
+
 test('someone from another partner cannot open a client by its id', async ({ partnerAdminPage: page, signIn, users }) => {
   await new DirectoryPage(page).open('?q=harbor%20dental');
   const href = await page.getByRole('link', { name: 'Harbor Dental', exact: true }).getAttribute('href');
@@ -203,5 +224,23 @@ test.describe('with JavaScript off', () => {
     await form.submit();
     await expect(page).toHaveURL(/\/clients\/\d+$/);
     await expect(new ClientPage(page).heading()).toContainText(`Quiet Clinic ${project}`);
+  });
+
+  test('the group tree filters the directory through its links, keeping the other filters', async ({ partnerAdminPage: page, project }) => {
+    await page.goto('/clients?q=roofing');
+    const directory = new DirectoryPage(page);
+    await expect(directory.treeItem('East Region')).toHaveAttribute('aria-expanded', 'false');
+
+    await directory.treeLink('East Region').click();
+    await expect(page).toHaveURL(/under=\d+\.\d+/);
+    await expect(page).toHaveURL(/q=roofing/);
+    await expect(page.getByText('Switchboard › Northwind Telecom › East Region', { exact: true })).toBeVisible();
+    await expect(directory.treeItem('East Region')).toHaveAttribute('aria-selected', 'true');
+
+    await directory.treeLink('Boston Metro').click();
+    await expect(page.getByText('Switchboard › Northwind Telecom › East Region › Boston Metro', { exact: true })).toBeVisible();
+    await expect(directory.row('Willow Roofing')).toBeVisible();
+    await expect(page.getByLabel('Search')).toHaveValue('roofing');
+    await page.screenshot({ path: `screenshots/${project}-directory-no-js.png`, fullPage: true });
   });
 });

@@ -100,3 +100,54 @@ test('a stale copy is refused and the conflict is shown', async ({ ownBrowser, s
   await second.groups.delete();
   await expect(second.groups.item(`${name} by first`)).toHaveCount(0);
 });
+
+test('a page opened at a group hydrates its server-drawn tree and panel without an error', async ({ partnerAdminPage: page, consoleErrors }) => {
+  const groups = await openGroups(page);
+  await groups.select('East Region');
+  // Loaded afresh, the server draws the tree (East Region open) and the group's panel.
+  await page.reload();
+  await groups.ready();
+  await expect(groups.detailHeading()).toHaveText('East Region');
+  await expect(groups.item('East Region')).toHaveAttribute('aria-expanded', 'true');
+  await expect(groups.item('Boston Metro')).toBeVisible();
+
+  // The tree the browser took over answers the keyboard.
+  await groups.item('East Region').focus();
+  await page.keyboard.press('ArrowLeft');
+  await expect(groups.item('East Region')).toHaveAttribute('aria-expanded', 'false');
+  await expect(groups.item('East Region')).toBeFocused();
+  await page.keyboard.press('ArrowRight');
+  await expect(groups.item('Boston Metro')).toBeVisible();
+  // Focus comes back once the tree has been drawn again.
+  await expect(groups.item('East Region')).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(groups.item('Boston Metro')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(groups.detailHeading()).toHaveText('Boston Metro');
+  expect(consoleErrors).toEqual([]);
+});
+
+test.describe('with JavaScript off', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the tree is drawn by the server, and its links select a group and show what it holds', async ({ partnerAdminPage: page, project }) => {
+    const groups = new GroupsPage(page, { javaScript: false });
+    await groups.open();
+    await expect(groups.item('Northwind Telecom')).toHaveAttribute('aria-expanded', 'true');
+    await expect(groups.item('East Region')).toHaveAttribute('aria-expanded', 'false');
+    await expect(groups.item('Boston Metro')).toHaveCount(0);
+
+    await groups.link('East Region').click();
+    await expect(page).toHaveURL(/\/groups\?path=\d+\.\d+$/);
+    await expect(groups.detailHeading()).toHaveText('East Region');
+    await expect(groups.item('East Region')).toHaveAttribute('aria-selected', 'true');
+    await expect(groups.item('East Region')).toHaveAttribute('aria-expanded', 'true');
+
+    await groups.link('Boston Metro').click();
+    await expect(groups.detailHeading()).toHaveText('Boston Metro');
+    await expect(page.getByText('Switchboard › Northwind Telecom › East Region', { exact: true })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Rename group' })).toBeVisible();
+    await expect(groups.item('Back Bay')).toBeVisible();
+    await page.screenshot({ path: `screenshots/${project}-groups-no-js.png`, fullPage: true });
+  });
+});

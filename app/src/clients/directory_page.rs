@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::api::list_clients;
 use super::directory::{DirectoryQuery, SortKey};
@@ -25,21 +25,17 @@ pub fn DirectoryPage() -> impl IntoView {
     });
     let page = Resource::new(move || query.get(), list_clients);
 
-    let navigate = use_navigate();
     let tree = TreeState::new(
         Signal::derive(move || query.read().under.clone()),
         Callback::new(move |path| {
-            let chosen = DirectoryQuery {
+            DirectoryQuery {
                 under: path,
-                ..query.get_untracked().first_page()
-            };
-            navigate(&chosen.href(), Default::default())
+                ..query.get().first_page()
+            }
+            .href()
         }),
     );
     provide_context(tree);
-    // The tree is drawn in the browser only, as on the groups page.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
 
     view! {
         <Title text="Clients" />
@@ -58,7 +54,7 @@ pub fn DirectoryPage() -> impl IntoView {
                 >
                     "All client accounts"
                 </a>
-                {move || hydrated.get().then(|| view! { <GroupTree /> })}
+                <GroupTree />
             </aside>
             <section class="directory-main">
                 <Transition fallback=|| {

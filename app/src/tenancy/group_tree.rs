@@ -9,6 +9,7 @@
 use std::collections::{HashMap, HashSet};
 
 use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
 use wasm_bindgen::JsCast;
 
 use super::api::list_tree;
@@ -22,25 +23,50 @@ use crate::tenancy::TreeNode;
 pub struct TreeState {
     /// Ids from a root down to the selected node, as in the URL.
     pub selected_path: Signal<Vec<NodeId>>,
-    pub on_select: Callback<Vec<NodeId>>,
+    /// The address that selects the node at the end of a path. Every node is a link
+    /// there, so the tree works without JavaScript too.
+    href: Callback<Vec<NodeId>, String>,
+    navigate: Callback<String>,
     /// Bumped after every change, so the tree is fetched again.
     pub revision: RwSignal<u32>,
     opened: RwSignal<HashSet<NodeId>>,
     closed: RwSignal<HashSet<NodeId>>,
     /// The node to give focus back to once the tree has been drawn again.
     refocus: RwSignal<Option<NodeId>>,
+    /// Whether the tree's own keyboard handling runs, which takes the app in the
+    /// browser. Until then each link is a tab stop of its own: a roving tabindex
+    /// without the arrow keys would leave every node but one out of reach.
+    keyboard: RwSignal<bool>,
 }
 
 impl TreeState {
-    pub fn new(selected_path: Signal<Vec<NodeId>>, on_select: Callback<Vec<NodeId>>) -> Self {
+    pub fn new(selected_path: Signal<Vec<NodeId>>, href: Callback<Vec<NodeId>, String>) -> Self {
+        let navigate = use_navigate();
+        // A page opened at a node shows what lies inside it: without JavaScript,
+        // following the links is how one goes down the tree. The server and the
+        // browser both read this from the URL, so they draw the same tree.
+        let opened =
+            selected_path.with_untracked(|path| path.last().copied().into_iter().collect());
         Self {
             selected_path,
-            on_select,
+            href,
+            navigate: Callback::new(move |to: String| navigate(&to, Default::default())),
             revision: RwSignal::new(0),
-            opened: RwSignal::new(HashSet::new()),
+            opened: RwSignal::new(opened),
             closed: RwSignal::new(HashSet::new()),
             refocus: RwSignal::new(None),
+            keyboard: RwSignal::new(false),
         }
+    }
+
+    /// Goes to the node at the end of `path`, as following its link would.
+    pub fn select(&self, path: Vec<NodeId>) {
+        self.navigate.run(untrack(|| self.href.run(path)));
+    }
+
+    /// `tabindex` once the tree's keyboard handling runs; none before.
+    fn roving(&self, tabindex: &'static str) -> Option<&'static str> {
+        self.keyboard.get().then_some(tabindex)
     }
 
     /// What to ask the server for: the selected node's ancestors and whatever the
@@ -85,6 +111,9 @@ pub fn GroupTree() -> impl IntoView {
         move || (tree.revision.get(), tree.request()),
         |(_, (open, closed))| list_tree(open, closed),
     );
+    // Effects run in the browser only, once the tree has hydrated: from then on the
+    // keys below work.
+    Effect::new(move |_| tree.keyboard.set(true));
     // Redrawing the tree loses focus: give it back to the node that had it.
     Effect::new(move |_| {
         snapshot.track();
@@ -110,7 +139,9 @@ pub fn GroupTree() -> impl IntoView {
                                     role="tree"
                                     aria-label="Groups"
                                     tabindex=move || {
-                                        if tree.selected_path.read().is_empty() { "0" } else { "-1" }
+                                        tree.roving(
+                                            if tree.selected_path.read().is_empty() { "0" } else { "-1" },
+                                        )
                                     }
                                     on:keydown=move |event| on_tree_key(tree, event)
                                 >
@@ -148,10 +179,6 @@ fn tree_item(
     let shown = children.get(&id).filter(|_| expandable);
     let is_open = shown.is_some();
     let is_selected = move || tree.selected_path.read().last() == Some(&id);
-    let select = {
-        let path = path.clone();
-        move |_| tree.on_select.run(path.clone())
-    };
     let child_views = shown.map(|list| {
         let items = list
             .iter()
@@ -160,32 +187,37 @@ fn tree_item(
             .collect_view();
         view! { <ul role="group">{items}</ul> }
     });
+    let href = move || tree.href.run(path.clone());
     view! {
         <li
             role="treeitem"
             class="tree-item"
             aria-expanded=expandable.then(|| is_open.to_string())
             aria-selected=move || is_selected().to_string()
-            tabindex=move || if is_selected() { "0" } else { "-1" }
+            tabindex=move || tree.roving(if is_selected() { "0" } else { "-1" })
             data-node=id.0
         >
-            <div class="tree-row" class:selected=is_selected on:click=select>
-                <button
-                    type="button"
+            <div class="tree-row" class:selected=is_selected>
+                // Opens and closes in place; without JavaScript it follows the link,
+                // which shows the node open.
+                <a
                     class="twisty"
                     class:open=is_open
                     class:leaf=!expandable
+                    href=href.clone()
                     tabindex="-1"
                     aria-hidden="true"
                     on:click=move |event| {
-                        event.stop_propagation();
+                        event.prevent_default();
                         tree.toggle(id, is_open);
                     }
-                ></button>
-                <span class="tree-name">{node.name}</span>
-                <span class="tree-count" title="Client accounts">
-                    {node.clients}
-                </span>
+                ></a>
+                <a class="tree-link" href=href tabindex=move || tree.roving("-1")>
+                    <span class="tree-name">{node.name}</span>
+                    <span class="tree-count" title="Client accounts">
+                        {node.clients}
+                    </span>
+                </a>
             </div>
             {child_views}
         </li>
@@ -208,6 +240,18 @@ fn focus_node(node: NodeId) {
     }
 }
 
+/// The place in `items` of the treeitem that has focus, or holds it: a click on a
+/// node's link focuses the link.
+fn focused_item(items: &[web_sys::HtmlElement]) -> Option<usize> {
+    let focused = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.active_element())?;
+    let item = focused.closest("[role=treeitem]").ok().flatten()?;
+    items
+        .iter()
+        .position(|candidate| candidate.is_same_node(Some(&item)))
+}
+
 /// Keyboard use of the tree. Only open nodes' children are rendered, so the DOM order
 /// of treeitems is exactly the visible order.
 fn on_tree_key(tree: TreeState, event: leptos::ev::KeyboardEvent) {
@@ -227,14 +271,7 @@ fn on_tree_key(tree: TreeState, event: leptos::ev::KeyboardEvent) {
     if items.is_empty() {
         return;
     }
-    let focused = web_sys::window()
-        .and_then(|window| window.document())
-        .and_then(|document| document.active_element());
-    let current = focused.as_ref().and_then(|element| {
-        items
-            .iter()
-            .position(|item| item.is_same_node(Some(element)))
-    });
+    let current = focused_item(&items);
     let item = |index: usize| items.get(index.min(items.len() - 1));
     let node_of = |element: &web_sys::HtmlElement| {
         element
@@ -274,10 +311,10 @@ fn on_tree_key(tree: TreeState, event: leptos::ev::KeyboardEvent) {
             }
         }
         ("Enter" | " ", Some(index)) => {
-            if let Ok(Some(row)) = items[index].query_selector(":scope > .tree-row") {
-                if let Ok(row) = row.dyn_into::<web_sys::HtmlElement>() {
+            if let Ok(Some(link)) = items[index].query_selector(":scope > .tree-row > .tree-link") {
+                if let Ok(link) = link.dyn_into::<web_sys::HtmlElement>() {
                     tree.refocus.set(node_of(&items[index]));
-                    row.click();
+                    link.click();
                 }
             }
             None

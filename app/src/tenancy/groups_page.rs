@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::api::{CreateGroup, DeleteGroup, MoveGroup, RenameGroup};
 use crate::components::error_panel::error_fallback;
@@ -18,17 +18,12 @@ use crate::tenancy::{GroupView, MoveTarget, TreeNode};
 pub fn GroupsPage() -> impl IntoView {
     let query = use_query_map();
     let selected_path = Signal::derive(move || parse_path(query.read().get("path").as_deref()));
-    let navigate = use_navigate();
     let tree = TreeState::new(
         selected_path,
-        Callback::new(move |path: Vec<_>| {
-            navigate(&paths::groups_at(&format_path(&path)), Default::default())
-        }),
+        Callback::new(|path: Vec<_>| paths::groups_at(&format_path(&path))),
     );
     provide_context(tree);
     let selected = Memo::new(move |_| selected_path.get().last().copied());
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
 
     view! {
         <Title text="Groups" />
@@ -38,34 +33,24 @@ pub fn GroupsPage() -> impl IntoView {
                 "Partners, groups and sub-groups. Access given at a group holds for everything below it."
             </p>
         </header>
-        // Drawn in the browser: hydrating the server-rendered tree failed in release
-        // builds (a mismatch not yet understood; see the issue notes).
-        {move || {
-            hydrated
-                .get()
-                .then(|| {
-                    view! {
-                        <div class="split">
-                            <section class="card tree-panel" aria-label="Group tree">
-                                <GroupTree />
-                            </section>
-                            <section class="card detail-panel" aria-live="polite">
-                                {move || match selected.get() {
-                                    Some(node) => view! { <GroupDetail node /> }.into_any(),
-                                    None => {
-                                        view! {
-                                            <p class="muted empty-detail">
-                                                "Select a group to see it, add sub-groups, rename, move or delete it."
-                                            </p>
-                                        }
-                                            .into_any()
-                                    }
-                                }}
-                            </section>
-                        </div>
+        <div class="split">
+            <section class="card tree-panel" aria-label="Group tree">
+                <GroupTree />
+            </section>
+            <section class="card detail-panel" aria-live="polite">
+                {move || match selected.get() {
+                    Some(node) => view! { <GroupDetail node /> }.into_any(),
+                    None => {
+                        view! {
+                            <p class="muted empty-detail">
+                                "Select a group to see it, add sub-groups, rename, move or delete it."
+                            </p>
+                        }
+                            .into_any()
                     }
-                })
-        }}
+                }}
+            </section>
+        </div>
     }
 }
 
@@ -173,7 +158,7 @@ fn AddSubGroup(parent: TreeNode) -> impl IntoView {
     refresh_on_success(create, move |created: &TreeNode| {
         let mut path = tree.selected_path.get_untracked();
         path.push(created.id);
-        tree.on_select.run(path);
+        tree.select(path);
     });
     let error = action_error(create);
     view! {
@@ -259,7 +244,7 @@ fn DeleteGroupForm(group: TreeNode) -> impl IntoView {
     refresh_on_success(delete, move |_: &()| {
         let mut path = tree.selected_path.get_untracked();
         path.pop();
-        tree.on_select.run(path);
+        tree.select(path);
     });
     let error = action_error(delete);
     view! {

@@ -347,7 +347,6 @@ const HOSTILE_MARKUP: [&str; 4] = [
 /// called [`HOSTILE`], with Nora as the platform's admin. Returns the client and the
 /// person.
 async fn hostile_world(dir: &tempfile::TempDir) -> (app::core::NodeId, app::core::UserId) {
-    use app::auth::repo::find_by_email;
     use app::clients::repo::{insert_client, NewClientRecord};
     use app::clients::CompanyInfo;
     use app::core::roles::{Role, RoleSet};
@@ -406,21 +405,55 @@ async fn hostile_world(dir: &tempfile::TempDir) -> (app::core::NodeId, app::core
     set_membership(&mut conn, person, client, &RoleSet::new([Role::ClientUser]))
         .await
         .unwrap();
+    make_nora_platform_admin(&mut conn, platform).await;
+    drop(conn);
+    db.close().await;
+    (client, person)
+}
+
+/// Nora (made by [`test_router`]) becomes the admin of the platform node `platform`.
+async fn make_nora_platform_admin(conn: &mut sqlx::AnyConnection, platform: app::core::NodeId) {
+    use app::auth::repo::find_by_email;
+    use app::core::roles::{Role, RoleSet};
+    use app::users::repo::set_membership;
+
     let nora = find_by_email(&mut *conn, "nora@northwind.test")
         .await
         .unwrap()
         .unwrap();
     set_membership(
-        &mut conn,
+        conn,
         nora.id,
         platform,
         &RoleSet::new([Role::PlatformAdmin]),
     )
     .await
     .unwrap();
+}
+
+/// The platform, a partner, a group in it and a sub-group in that, with Nora as the
+/// platform's admin. Returns their ids, from the platform down.
+async fn group_world(dir: &tempfile::TempDir) -> [app::core::NodeId; 4] {
+    use app::core::NodeKind;
+    use app::tenancy::repo::{ensure_platform, insert_node};
+
+    let url = format!("sqlite://{}/serve.db", dir.path().display());
+    let db = Db::connect(&url).await.unwrap();
+    let mut conn = db.pool().acquire().await.unwrap();
+    let platform = ensure_platform(&mut conn).await.unwrap();
+    let mut ids = vec![platform];
+    for (kind, name) in [
+        (NodeKind::Partner, "Northwind Telecom"),
+        (NodeKind::Group, "East Region"),
+        (NodeKind::Group, "Boston Metro"),
+    ] {
+        let parent = ids.last().copied();
+        ids.push(insert_node(&mut conn, parent, kind, name).await.unwrap());
+    }
+    make_nora_platform_admin(&mut conn, platform).await;
     drop(conn);
     db.close().await;
-    (client, person)
+    ids.try_into().unwrap()
 }
 
 async fn page_text(router: &Router, session: &str, path: &str) -> String {
@@ -473,6 +506,31 @@ async fn names_never_become_markup_on_any_page_that_shows_them() {
         let head = &page[..page.find("</head>").expect("a head")];
         assert!(head.contains(&title_of(title)), "{path}:\n{head}");
     }
+}
+
+#[tokio::test]
+async fn the_group_tree_is_in_the_page_the_server_sends_with_a_link_for_every_node() {
+    let _turn = one_test_at_a_time().await;
+    let dir = tempfile::tempdir().unwrap();
+    let router = test_router(&dir).await;
+    let [platform, partner, region, metro] = group_world(&dir).await;
+    let session = signed_in_session(&router).await;
+    let at = app::core::url::format_path(&[platform, partner, region]);
+    let inside = format!("{at}.{}", metro.0);
+
+    // Opened at a group: the group's panel, and the group open, its sub-group a link.
+    let groups = page_text(&router, &session, &format!("/groups?path={at}")).await;
+    assert!(groups.contains("role=\"tree\""), "{groups}");
+    assert!(groups.contains("<h2>East Region</h2>"), "{groups}");
+    assert!(
+        groups.contains(&format!("href=\"/groups?path={inside}\"")),
+        "{groups}"
+    );
+    let directory = page_text(&router, &session, &format!("/clients?under={at}")).await;
+    assert!(
+        directory.contains(&format!("href=\"/clients?under={inside}\"")),
+        "{directory}"
+    );
 }
 
 #[tokio::test]
