@@ -39,7 +39,12 @@ test('a client user must verify email and mobile before seeing anything', async 
   const verification = client.section('Client User verification');
   await expect(verification.getByLabel('Verify')).toHaveValue('email');
   await verification.getByLabel('Verify').selectOption({ label: 'Email address and mobile number' });
+  // Reloaded once the save is answered: a reload sooner could cancel it.
+  const saved = page.waitForResponse(
+    (response) => response.url().includes('/api/set_client_verification') && response.request().method() === 'POST',
+  );
   await verification.getByRole('button', { name: 'Save verification' }).click();
+  await saved;
   await page.reload();
   await expect(client.section('Client User verification').getByLabel('Verify')).toHaveValue('email_and_sms');
   await client.section('Client User verification').screenshot({ path: `screenshots/${project}-client-verification.png` });
