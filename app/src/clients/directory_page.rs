@@ -10,7 +10,7 @@ use super::api::list_clients;
 use super::directory::{DirectoryQuery, SortKey};
 use crate::clients::{ClientRow, DirectoryPage, LOW_CREDIT};
 use crate::components::error_panel::error_fallback;
-use crate::components::field::SearchField;
+use crate::components::field::{choices, FilterSelect, SearchField};
 use crate::core::time::format_date;
 use crate::core::{ClientStatus, Feature};
 use crate::paths;
@@ -152,38 +152,22 @@ fn Filters(query: DirectoryQuery) -> impl IntoView {
                 value=query.search.clone()
                 placeholder="Company, contact, email, phone or id"
             />
-            <div class="field">
-                <label for="filter-status">"Status"</label>
-                <select id="filter-status" name="status">
-                    <option value="">"Any status"</option>
-                    {ClientStatus::ALL
-                        .iter()
-                        .map(|status| {
-                            view! {
-                                <option value=status.key() selected=query.status == Some(*status)>
-                                    {status.label()}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="filter-feature">"Feature"</label>
-                <select id="filter-feature" name="feature">
-                    <option value="">"Any feature"</option>
-                    {Feature::ALL
-                        .iter()
-                        .map(|feature| {
-                            view! {
-                                <option value=feature.key() selected=query.feature == Some(*feature)>
-                                    {feature.label()}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
+            <FilterSelect
+                id="filter-status"
+                label="Status"
+                name="status"
+                any="Any status"
+                choices=choices(ClientStatus::ALL, ClientStatus::key, ClientStatus::label)
+                selected=query.status.map_or("", ClientStatus::key)
+            />
+            <FilterSelect
+                id="filter-feature"
+                label="Feature"
+                name="feature"
+                any="Any feature"
+                choices=choices(Feature::ALL, Feature::key, Feature::label)
+                selected=query.feature.map_or("", Feature::key)
+            />
             <div class="field">
                 <label for="filter-tag">"Tag"</label>
                 <input id="filter-tag" name="tag" value=query.tag.clone() />
@@ -203,21 +187,14 @@ fn Filters(query: DirectoryQuery) -> impl IntoView {
                     }
                 })}
             // Column headers sort on a desktop; a phone shows no header row, so these.
-            <div class="field sort-controls">
-                <label for="filter-sort">"Sort by"</label>
-                <select id="filter-sort" name="sort">
-                    {SortKey::ALL
-                        .iter()
-                        .map(|sort| {
-                            view! {
-                                <option value=sort.key() selected=query.sort == *sort>
-                                    {sort.label()}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
+            <FilterSelect
+                id="filter-sort"
+                label="Sort by"
+                name="sort"
+                class="sort-controls"
+                choices=choices(SortKey::ALL, SortKey::key, SortKey::label)
+                selected=query.sort.key()
+            />
             <label class="checkbox sort-controls">
                 <input type="checkbox" name="desc" value="1" checked=query.descending />
                 "Reverse order"

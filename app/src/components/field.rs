@@ -101,6 +101,40 @@ pub fn SearchField(
     }
 }
 
+/// A select of a filter form: `any` (the choice of no filter) first, then `choices`
+/// as (key, label) pairs, with the one keyed `selected` chosen.
+#[component]
+pub fn FilterSelect(
+    id: &'static str,
+    label: &'static str,
+    name: &'static str,
+    #[prop(optional)] any: Option<&'static str>,
+    choices: Vec<(&'static str, &'static str)>,
+    #[prop(into)] selected: String,
+    /// Classes beside `field`.
+    #[prop(optional)]
+    class: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class=format!("field {class}").trim_end().to_string()>
+            <label for=id>{label}</label>
+            <select id=id name=name>
+                {any.map(|text| view! { <option value="">{text}</option> })}
+                {choices
+                    .into_iter()
+                    .map(|(key, text)| {
+                        view! {
+                            <option value=key selected=key == selected>
+                                {text}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </div>
+    }
+}
+
 /// A labelled select whose error message sits right under it; `options` are
 /// (value, label) pairs.
 #[component]
@@ -196,4 +230,16 @@ pub fn ConflictAlert(
                 })
         }}
     }
+}
+
+/// The (key, label) pairs of `values`, for a [`FilterSelect`].
+pub fn choices<T: Copy>(
+    values: &[T],
+    key: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(&'static str, &'static str)> {
+    values
+        .iter()
+        .map(|value| (key(*value), label(*value)))
+        .collect()
 }

@@ -9,7 +9,7 @@ use leptos_router::hooks::use_query_map;
 use super::api::list_node_users;
 use super::form::RoleChips;
 use crate::components::error_panel::error_fallback;
-use crate::components::field::SearchField;
+use crate::components::field::{choices, FilterSelect, SearchField};
 use crate::core::{NodeKind, UserStatus};
 use crate::error::AppError;
 use crate::paths;
@@ -143,22 +143,18 @@ fn UserFilters(node: NodeSummary, query: UserQuery) -> impl IntoView {
                 value=query.search.clone()
                 placeholder="Name or email"
             />
-            <div class="field">
-                <label for="users-status">"Status"</label>
-                <select id="users-status" name="status">
-                    <option value="">"Any status"</option>
-                    {[UserStatus::Invited, UserStatus::Active, UserStatus::Disabled]
-                        .into_iter()
-                        .map(|status| {
-                            view! {
-                                <option value=status.key() selected=query.status == status.key()>
-                                    {status.label()}
-                                </option>
-                            }
-                        })
-                        .collect_view()}
-                </select>
-            </div>
+            <FilterSelect
+                id="users-status"
+                label="Status"
+                name="status"
+                any="Any status"
+                choices=choices(
+                    &[UserStatus::Invited, UserStatus::Active, UserStatus::Disabled],
+                    UserStatus::key,
+                    UserStatus::label,
+                )
+                selected=query.status.clone()
+            />
             <div class="filter-actions">
                 <button type="submit" class="button primary">"Apply"</button>
                 {has_filters
