@@ -8,11 +8,13 @@ mod ids;
 #[macro_use]
 pub mod keyed;
 pub mod roles;
+pub mod sms;
 #[cfg(feature = "ssr")]
 pub mod stored;
 pub mod time;
 pub mod url;
 pub mod validate;
+pub mod voice;
 
 pub use enums::*;
 pub use ids::*;
