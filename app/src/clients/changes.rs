@@ -6,6 +6,7 @@
 use serde_json::json;
 
 use crate::auth::caller::Caller;
+use crate::clients::ledger::CreditPosition;
 use crate::clients::repo::{
     add_credit_entry, features_of, grantable_features, seats_used, tags_of, NewCreditEntry,
 };
@@ -132,7 +133,7 @@ pub async fn top_up(
     }
     errors.into_result()?;
     let mut tx = authorized.begin(caller).await?;
-    let balance = add_credit_entry(
+    let position = add_credit_entry(
         &mut tx,
         NewCreditEntry {
             client: id,
@@ -143,13 +144,17 @@ pub async fn top_up(
             actor: Some(caller.actor.acting().user),
         },
     )
-    .await?
-    .ok_or(AppError::Internal)?;
-    tx.commit("client.credits_added", json!({ "after": { "credit": credit.key(), "amount": amount, "balance": balance, "note": note } })).await?;
-    Ok(balance)
+    .await?;
+    let details = json!({ "after": {
+        "credit": credit.key(), "amount": amount, "balance": position.balance,
+        "shortfall": position.shortfall, "note": note,
+    }});
+    tx.commit("client.credits_added", details).await?;
+    Ok(position.balance)
 }
 
-/// Debits usage from a client's ledger, refusing what the balance cannot cover. Called
+/// Debits usage of `amount` credits from a client's ledger. Usage already happened,
+/// so it is never refused: what the balance cannot pay is owed as a shortfall. Called
 /// by the platform's ingestion of calls and messages, not by people.
 pub async fn record_usage(
     db: &Db,
@@ -157,9 +162,9 @@ pub async fn record_usage(
     credit: CreditKind,
     amount: i64,
     note: &str,
-) -> Result<i64, AppError> {
+) -> Result<CreditPosition, AppError> {
     let mut tx = db.begin().await?;
-    let balance = add_credit_entry(
+    let position = add_credit_entry(
         &mut tx,
         NewCreditEntry {
             client: id,
@@ -171,16 +176,8 @@ pub async fn record_usage(
         },
     )
     .await?;
-    match balance {
-        Some(balance) => {
-            tx.commit().await?;
-            Ok(balance)
-        }
-        None => Err(AppError::Conflict(format!(
-            "Not enough {} left for this usage.",
-            credit.label().to_lowercase()
-        ))),
-    }
+    tx.commit().await?;
+    Ok(position)
 }
 
 /// Shows the SSO token; every reveal is recorded.

@@ -266,8 +266,16 @@ fn CreditsCard(client: ClientView) -> impl IntoView {
         <section class="card client-card" aria-labelledby="credits-heading">
             <h2 id="credits-heading">"Credits"</h2>
             <div class="balances">
-                <Balance label="SMS credits" amount=client.sms_balance />
-                <Balance label="Voice credits" amount=client.voice_balance />
+                <Balance
+                    label="SMS credits"
+                    amount=client.sms_balance
+                    shortfall=client.sms_shortfall
+                />
+                <Balance
+                    label="Voice credits"
+                    amount=client.voice_balance
+                    shortfall=client.voice_shortfall
+                />
             </div>
             {client
                 .can_manage
@@ -307,13 +315,31 @@ fn CreditsCard(client: ClientView) -> impl IntoView {
     }
 }
 
+/// A balance, and what usage beyond it left owed.
 #[component]
-fn Balance(label: &'static str, amount: i64) -> impl IntoView {
+fn Balance(label: &'static str, amount: i64, shortfall: i64) -> impl IntoView {
     view! {
         <div class="balance" class:low=amount < super::LOW_CREDIT>
             <span class="muted">{label}</span>
             <strong>{amount}</strong>
+            {(shortfall > 0)
+                .then(|| {
+                    view! {
+                        <span class="shortfall">
+                            {format!("{shortfall} owed: the next top-up pays it first")}
+                        </span>
+                    }
+                })}
         </div>
+    }
+}
+
+/// How an entry moved what is owed, in words.
+fn shortfall_note(change: i64) -> Option<String> {
+    match change {
+        0 => None,
+        owed if owed > 0 => Some(format!("{owed} not covered, owed")),
+        paid => Some(format!("{} paid what was owed", -paid)),
     }
 }
 
@@ -353,7 +379,12 @@ fn Ledger(entries: Vec<CreditEntry>) -> impl IntoView {
                                     <td data-label="Entry">{entry.entry_type.label()}</td>
                                     <td data-label="Amount" class="numeric">{amount}</td>
                                     <td data-label="Balance" class="numeric">{entry.balance_after}</td>
-                                    <td data-label="Note">{entry.note} <span class="muted">{by}</span></td>
+                                    <td data-label="Note">
+                                        {entry.note}
+                                        <span class="muted">{by}</span>
+                                        {shortfall_note(entry.shortfall_change)
+                                            .map(|note| view! { <span class="shortfall">{note}</span> })}
+                                    </td>
                                 </tr>
                             }
                         })

@@ -12,6 +12,7 @@ pub mod directory_sql;
 #[cfg(feature = "ssr")]
 pub mod export;
 pub mod form;
+pub mod ledger;
 pub mod new_client_page;
 #[cfg(feature = "ssr")]
 pub mod repo;
@@ -179,8 +180,13 @@ pub struct CreditEntry {
     pub id: i64,
     pub credit: CreditKind,
     pub entry_type: EntryType,
+    /// How the entry moved the balance: for credits added, what the shortfall
+    /// left of them.
     pub amount: i64,
     pub balance_after: i64,
+    /// How it moved what is owed: up for unpaid usage, down for what it paid.
+    pub shortfall_change: i64,
+    pub shortfall_after: i64,
     pub note: String,
     pub actor_name: Option<String>,
     pub created_at: i64,
@@ -201,6 +207,9 @@ pub struct ClientView {
     pub seats_used: i64,
     pub sms_balance: i64,
     pub voice_balance: i64,
+    /// Usage the balances could not pay, paid first by the next grant or top-up.
+    pub sms_shortfall: i64,
+    pub voice_shortfall: i64,
     pub ledger: Vec<CreditEntry>,
     pub operator_status: String,
     pub verification: VerificationPolicy,

@@ -5,6 +5,7 @@
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 use super::directory_sql::refresh_facets;
+use crate::clients::ledger::CreditPosition;
 use crate::clients::{CompanyInfo, CreditEntry, CreditKind, EntryType, LOW_CREDIT};
 use crate::core::{
     features_from_stored, ClientStatus, Feature, NodeId, NodeKind, UserId, VerificationPolicy,
@@ -28,6 +29,9 @@ pub struct ClientRecord {
     pub seat_limit: i64,
     pub sms_balance: i64,
     pub voice_balance: i64,
+    /// Usage the balances could not pay, owed until a grant or top-up pays it.
+    pub sms_shortfall: i64,
+    pub voice_shortfall: i64,
     pub operator_status: String,
     pub verification: VerificationPolicy,
     pub version: i64,
@@ -142,7 +146,7 @@ pub async fn client_record<'e>(
     Ok(sqlx::query_as(
         "SELECT c.node_id, c.partner_id, n.parent_id, n.name, c.contact_name, c.email, c.phone, \
          c.address, c.time_zone, c.status, c.seat_limit, c.sms_balance, c.voice_balance, \
-         c.operator_status, c.verification, c.version, c.created_at \
+         c.sms_shortfall, c.voice_shortfall, c.operator_status, c.verification, c.version, c.created_at \
          FROM clients c JOIN nodes n ON n.id = c.node_id WHERE c.node_id = $1",
     )
     .bind(id.0)
@@ -319,58 +323,75 @@ pub struct NewCreditEntry<'a> {
     pub client: NodeId,
     pub credit: CreditKind,
     pub entry_type: EntryType,
-    /// Positive for grants and top-ups, negative for usage.
+    /// Positive for grants and top-ups, negative for usage (its whole cost).
     pub amount: i64,
     pub note: &'a str,
     pub actor: Option<UserId>,
 }
 
-/// Appends a ledger entry and moves the balance with it; `None`, and nothing written,
-/// when the entry would take the balance below zero. The guarded UPDATE takes the row
-/// lock on PostgreSQL (SQLite writers are serialized by `BEGIN IMMEDIATE`), so
-/// concurrent usage cannot overdraw.
+/// Appends a ledger entry and moves the balance and shortfall with it (see
+/// [`CreditPosition::moved_by`]): never refused, never below zero. Returns the
+/// position after it. Called inside a transaction: the row stays locked until the
+/// entry is written, so concurrent entries queue.
 pub async fn add_credit_entry(
     conn: &mut AnyConnection,
     entry: NewCreditEntry<'_>,
-) -> Result<Option<i64>, AppError> {
-    let column = match entry.credit {
-        CreditKind::Sms => "sms_balance",
-        CreditKind::Voice => "voice_balance",
+) -> Result<CreditPosition, AppError> {
+    let (balance, shortfall) = match entry.credit {
+        CreditKind::Sms => ("sms_balance", "sms_shortfall"),
+        CreditKind::Voice => ("voice_balance", "voice_shortfall"),
     };
-    let balances: Option<(i64, i64)> = sqlx::query_as(&format!(
-        "UPDATE clients SET {column} = {column} + $1 \
-         WHERE node_id = $2 AND {column} + $1 >= 0 RETURNING sms_balance, voice_balance"
+    // An update that changes nothing takes the row's write lock (PostgreSQL); SQLite's
+    // write transactions are serialized already (db.rs).
+    let before: (i64, i64, i64, i64) = sqlx::query_as(&format!(
+        "UPDATE clients SET {balance} = {balance} WHERE node_id = $1 \
+         RETURNING {balance}, {shortfall}, sms_balance, voice_balance"
     ))
-    .bind(entry.amount)
     .bind(entry.client.0)
     .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let (own, owed, sms, voice) = before;
+    let moved = CreditPosition {
+        balance: own,
+        shortfall: owed,
+    }
+    .moved_by(entry.amount);
+    sqlx::query(&format!(
+        "UPDATE clients SET {balance} = $1, {shortfall} = $2 WHERE node_id = $3"
+    ))
+    .bind(moved.after.balance)
+    .bind(moved.after.shortfall)
+    .bind(entry.client.0)
+    .execute(&mut *conn)
     .await?;
-    let Some((sms, voice)) = balances else {
-        return Ok(None);
-    };
-    let (balance, other) = match entry.credit {
-        CreditKind::Sms => (sms, voice),
-        CreditKind::Voice => (voice, sms),
+    let other = if entry.credit == CreditKind::Sms {
+        voice
+    } else {
+        sms
     };
     let low = |balance: i64| balance < LOW_CREDIT || other < LOW_CREDIT;
-    if low(balance) != low(balance - entry.amount) {
+    if low(moved.after.balance) != low(own) {
         refresh_facets(conn, entry.client).await?;
     }
     sqlx::query(
-        "INSERT INTO credit_entries (client_id, credit, entry_type, amount, balance_after, note, \
-         actor_user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO credit_entries (client_id, credit, entry_type, amount, balance_after, \
+         shortfall_change, shortfall_after, note, actor_user_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(entry.client.0)
     .bind(entry.credit.key())
     .bind(entry.entry_type.key())
-    .bind(entry.amount)
-    .bind(balance)
+    .bind(moved.balance_change)
+    .bind(moved.after.balance)
+    .bind(moved.shortfall_change)
+    .bind(moved.after.shortfall)
     .bind(entry.note)
     .bind(entry.actor.map(|user| user.0))
     .bind(now_ms())
     .execute(&mut *conn)
     .await?;
-    Ok(Some(balance))
+    Ok(moved.after)
 }
 
 /// The newest `limit` ledger entries of a client, both credits.
@@ -380,8 +401,8 @@ pub async fn ledger<'e>(
     limit: i64,
 ) -> Result<Vec<CreditEntry>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT e.id, e.credit, e.entry_type, e.amount, e.balance_after, e.note, e.created_at, \
-         u.name AS actor_name FROM credit_entries e LEFT JOIN users u ON u.id = e.actor_user_id \
+        "SELECT e.id, e.credit, e.entry_type, e.amount, e.balance_after, e.shortfall_change, \
+         e.shortfall_after, e.note, e.created_at, u.name AS actor_name FROM credit_entries e LEFT JOIN users u ON u.id = e.actor_user_id \
          WHERE e.client_id = $1 ORDER BY e.id DESC LIMIT $2",
     )
     .bind(id.0)

@@ -453,6 +453,8 @@ pub async fn client_view(caller: &Caller, id: NodeId) -> Result<ClientView, AppE
         seats_used: seats_used(pool, id).await?,
         sms_balance: client.sms_balance,
         voice_balance: client.voice_balance,
+        sms_shortfall: client.sms_shortfall,
+        voice_shortfall: client.voice_shortfall,
         ledger: ledger(pool, id, LEDGER_SHOWN).await?,
         operator_status: client.operator_status,
         verification: client.verification,

@@ -18,7 +18,7 @@ use app::clients::changes::{
 };
 use app::clients::directory::{DirectoryQuery, SortKey};
 use app::clients::directory_sql::{directory_rows, directory_rows_driven, Driver, Scope};
-use app::clients::repo::{add_credit_entry, client_record, ledger_sum, NewCreditEntry};
+use app::clients::repo::{add_credit_entry, client_record, ledger, ledger_sum, NewCreditEntry};
 use app::clients::service::{client_view, create_client, directory};
 use app::clients::{CompanyForm, CompanyInfo, CreditKind, EntryType, NewClientForm};
 use app::core::roles::{Role, RoleSet};
@@ -821,7 +821,7 @@ async fn the_directory_shows_only_what_the_viewer_may_see() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn credits_never_go_below_zero_under_concurrent_usage() {
+async fn usage_is_never_refused_nor_below_zero_and_the_next_top_up_pays_what_is_owed() {
     on_every_database(|db| async move {
         let tree = build_tree(&db).await;
         let state = state(db);
@@ -832,17 +832,13 @@ async fn credits_never_go_below_zero_under_concurrent_usage() {
             &[Role::AccountAdmin],
         )
         .await;
-        top_up(
-            &caller(&state, &admin),
-            tree.client,
-            CreditKind::Voice,
-            "100",
-            "Starter",
-        )
-        .await
-        .unwrap();
+        let as_admin = caller(&state, &admin);
+        top_up(&as_admin, tree.client, CreditKind::Voice, "100", "Starter")
+            .await
+            .unwrap();
 
-        let attempts: Vec<_> = (0..30)
+        // 30 calls of 7 units at once: 210 units against 100.
+        let calls: Vec<_> = (0..30)
             .map(|i| {
                 let db = state.db.clone();
                 tokio::spawn(async move {
@@ -850,33 +846,32 @@ async fn credits_never_go_below_zero_under_concurrent_usage() {
                 })
             })
             .collect();
-        let mut used = 0;
-        for attempt in attempts {
-            match attempt.await.unwrap() {
-                Ok(balance) => {
-                    assert!(balance >= 0);
-                    used += 7;
-                }
-                Err(AppError::Conflict(message)) => {
-                    assert!(message.contains("voice credits"), "{message}")
-                }
-                Err(other) => panic!("unexpected {other:?}"),
-            }
+        for call in calls {
+            let position = call.await.unwrap().unwrap();
+            assert!(position.balance >= 0 && position.shortfall >= 0);
         }
-        assert_eq!(used, 98, "14 calls of 7 fit in 100 credits");
         let client = client_record(state.db.pool(), tree.client)
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(client.voice_balance, 2);
+        assert_eq!((client.voice_balance, client.voice_shortfall), (0, 110));
         assert_eq!(
             ledger_sum(state.db.pool(), tree.client, CreditKind::Voice)
                 .await
                 .unwrap(),
-            2
+            0
         );
+
+        let balance = top_up(&as_admin, tree.client, CreditKind::Voice, "150", "")
+            .await
+            .unwrap();
+        assert_eq!(balance, 40, "the shortfall of 110 is paid first");
+        let newest = &ledger(state.db.pool(), tree.client, 1).await.unwrap()[0];
+        assert_eq!(newest.entry_type, EntryType::TopUp);
+        assert_eq!((newest.amount, newest.balance_after), (40, 40));
+        assert_eq!((newest.shortfall_change, newest.shortfall_after), (-110, 0));
         assert!(matches!(
-            top_up(&caller(&state, &admin), tree.client, CreditKind::Sms, "0", "").await,
+            top_up(&as_admin, tree.client, CreditKind::Sms, "0", "").await,
             Err(e) if e.message_for("amount").is_some()
         ));
     })
