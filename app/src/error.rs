@@ -147,6 +147,28 @@ impl FieldErrors {
         }
     }
 
+    /// The whole number `text` holds if it is in `range`; otherwise the field's
+    /// message (and 0). A blank field is 0 where 0 is allowed.
+    pub fn whole_number(
+        &mut self,
+        field: &str,
+        text: &str,
+        range: std::ops::RangeInclusive<i64>,
+    ) -> i64 {
+        let text = text.trim();
+        if text.is_empty() && *range.start() == 0 {
+            return 0;
+        }
+        match text.parse::<i64>() {
+            Ok(value) if range.contains(&value) => value,
+            Ok(_) | Err(_) => {
+                let (from, to) = (range.start(), range.end());
+                self.add(field, format!("Enter a whole number from {from} to {to}."));
+                0
+            }
+        }
+    }
+
     /// As [`FieldErrors::limit`], for several fields at once: `Err` when one is over.
     pub fn within_limits(fields: &[(&str, &str, usize)]) -> Result<(), AppError> {
         let mut errors = Self::default();
@@ -187,6 +209,21 @@ impl FieldErrors {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_outside_their_range_are_refused() {
+        let mut errors = FieldErrors::default();
+        assert_eq!(errors.whole_number("sms", "", 0..=10), 0);
+        assert_eq!(errors.whole_number("sms", " 7 ", 0..=10), 7);
+        assert!(errors.is_empty());
+        errors.whole_number("seats", "", 1..=10);
+        errors.whole_number("sms", "-1", 0..=10);
+        assert_eq!(
+            errors.get("seats"),
+            Some("Enter a whole number from 1 to 10.")
+        );
+        assert!(errors.get("sms").is_some());
+    }
 
     #[test]
     fn field_messages_are_found_by_name() {

@@ -11,8 +11,8 @@ use crate::clients::repo::{
     add_credit_entry, features_of, grantable_features, seats_used, tags_of, NewCreditEntry,
 };
 use crate::clients::service::{
-    authorized_client, client_home, grantable, stale, validate_company, whole_number,
-    MAX_OPERATOR_STATUS, MAX_TEXT,
+    authorized_client, client_home, grantable, stale, validate_company, MAX_OPERATOR_STATUS,
+    MAX_TEXT,
 };
 use crate::clients::{repo, CompanyForm, CreditKind, EntryType, MAX_CREDIT_GRANT, MAX_SEATS};
 use crate::core::roles::Permission;
@@ -90,7 +90,7 @@ pub async fn modify_features(
     let before = features_of(caller.db().pool(), id).await?;
     let mut errors = FieldErrors::default();
     let features = grantable(&mut errors, feature_keys, &allowed);
-    let seats = whole_number(&mut errors, "seat_limit", seat_limit, 1..=MAX_SEATS);
+    let seats = errors.whole_number("seat_limit", seat_limit, 1..=MAX_SEATS);
     errors.into_result()?;
 
     let mut tx = authorized.begin(caller).await?;
@@ -126,7 +126,7 @@ pub async fn top_up(
 ) -> Result<i64, AppError> {
     let (_, authorized) = authorized_client(caller, Permission::ManageClients, id).await?;
     let mut errors = FieldErrors::default();
-    let amount = whole_number(&mut errors, "amount", amount, 1..=MAX_CREDIT_GRANT);
+    let amount = errors.whole_number("amount", amount, 1..=MAX_CREDIT_GRANT);
     let note = note.trim();
     if note.chars().count() > MAX_TEXT {
         errors.add("note", format!("Use at most {MAX_TEXT} characters."));
