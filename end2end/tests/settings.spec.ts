@@ -14,8 +14,10 @@ test('a partner admin rebrands the portal, with errors shown at their fields', a
   // The browser lets this address through; the server does not.
   await settings.field('Support email').fill('help@northwind');
   await settings.field('Branding domains').fill(`${partner.domain}\nhttps://bad.example`);
+  await settings.field('First increment (seconds)').fill('0');
   await settings.save();
   await expect(settings.fieldMessage('Support email')).toContainText('name@example.com');
+  await expect(settings.fieldMessage('First increment (seconds)')).toContainText('from 1 to 3600');
   await expect(settings.fieldMessage('Branding domains')).toContainText('https://bad.example');
   await expect(settings.field('Product name')).toHaveValue(product);
   await page.screenshot({ path: `screenshots/${project}-settings-errors.png`, fullPage: true });
@@ -23,6 +25,8 @@ test('a partner admin rebrands the portal, with errors shown at their fields', a
   await settings.field('Support email').fill(supportEmail);
   await settings.field('Branding domains').fill(partner.domain);
   await settings.field('Primary colour').fill('#7c3aed');
+  await settings.field('First increment (seconds)').fill('30');
+  await settings.field('Then every (seconds)').fill('6');
   await settings.save();
   await expect(page.getByRole('status')).toHaveText('Settings saved.');
   await expect(settings.field('Product name')).toHaveValue(product);
@@ -36,6 +40,8 @@ test('a partner admin rebrands the portal, with errors shown at their fields', a
   await page.reload();
   await expect(settings.productName()).toHaveText(product);
   await expect(page).toHaveTitle(`Partner settings · ${product}`);
+  await expect(settings.field('First increment (seconds)')).toHaveValue('30');
+  await expect(settings.field('Then every (seconds)')).toHaveValue('6');
   const brandColour = await page.evaluate(() =>
     getComputedStyle(document.documentElement).getPropertyValue('--brand').trim(),
   );

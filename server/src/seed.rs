@@ -12,6 +12,7 @@ use app::clients::repo::{
 };
 use app::clients::{CompanyInfo, CreditKind, EntryType, TIME_ZONES};
 use app::core::roles::{Role, RoleSet};
+use app::core::voice::VoiceRule;
 use app::core::UserStatus;
 use app::core::{ClientStatus, Feature, VerificationPolicy};
 use app::core::{NodeId, NodeKind};
@@ -349,6 +350,7 @@ impl Seeder<'_> {
             support_email: demo.support_email.into(),
             grantable_features: demo.grantable_features.to_vec(),
             domains: vec![demo.domain.into()],
+            voice_rule: VoiceRule::default(),
             version: 1,
         };
         ensure_partner_settings(&mut *conn, &settings).await?;

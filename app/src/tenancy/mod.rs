@@ -98,6 +98,8 @@ pub struct PartnerSettings {
     pub grantable_features: Vec<crate::core::Feature>,
     /// Host names on which requests are rendered in this partner's brand.
     pub domains: Vec<String>,
+    /// How its clients' calls are rounded into voice units.
+    pub voice_rule: crate::core::voice::VoiceRule,
     pub version: i64,
 }
 
@@ -114,6 +116,10 @@ pub struct PartnerSettingsForm {
     /// Keys of the features clients may be given, posted as `features[]`.
     #[serde(default)]
     pub features: Vec<String>,
+    /// The voice rounding rule's seconds, as typed.
+    pub voice_initial: String,
+    pub voice_increment: String,
+    pub voice_free_under: String,
 }
 
 /// A partner's settings as its settings page shows them.

@@ -12,6 +12,7 @@ use crate::components::field::{
     action_error, field_error, ConflictAlert, TextAreaField, TextField,
 };
 use crate::components::revision::{Revision, SavedAt};
+use crate::core::voice::VoiceRule;
 use crate::core::Feature;
 use crate::error::AppError;
 
@@ -56,6 +57,7 @@ fn SettingsForm(view: PartnerSettingsView, saved: SavedAt) -> impl IntoView {
     let settings = view.settings;
     let (partner, version) = (settings.partner, settings.version);
     let features = settings.grantable_features.clone();
+    let voice_rule = settings.voice_rule;
     view! {
         <header class="page-header">
             <p class="eyebrow">{view.partner_name}</p>
@@ -81,6 +83,7 @@ fn SettingsForm(view: PartnerSettingsView, saved: SavedAt) -> impl IntoView {
                     error=field_error(error, "features")
                 />
             </section>
+            <VoiceRuleSection rule=voice_rule error />
             <div class="form-actions">
                 <button type="submit" class="button primary" disabled=update.pending()>
                     "Save settings"
@@ -149,6 +152,43 @@ fn BrandSection(settings: PartnerSettings, error: Signal<Option<AppError>>) -> i
                 )
                 error=field_error(error, "domains")
             />
+        </section>
+    }
+}
+
+/// How the partner's clients' calls are rounded into voice units.
+#[component]
+fn VoiceRuleSection(rule: VoiceRule, error: Signal<Option<AppError>>) -> impl IntoView {
+    view! {
+        <section class="card stack" aria-labelledby="voice-heading">
+            <h2 id="voice-heading">"Voice billing"</h2>
+            <p class="muted">
+                "A call costs one voice credit for its first increment and one more for each increment begun after it: at 60 and 60 seconds, a 61-second call costs 2."
+            </p>
+            <div class="form-grid">
+                <TextField
+                    label="First increment (seconds)"
+                    name="voice_initial"
+                    input_type="number"
+                    value=rule.initial_seconds.to_string()
+                    error=field_error(error, "voice_initial")
+                />
+                <TextField
+                    label="Then every (seconds)"
+                    name="voice_increment"
+                    input_type="number"
+                    value=rule.increment_seconds.to_string()
+                    error=field_error(error, "voice_increment")
+                />
+                <TextField
+                    label="Free under (seconds)"
+                    name="voice_free_under"
+                    input_type="number"
+                    value=rule.free_under_seconds.to_string()
+                    hint="Shorter calls cost nothing; 0 charges every answered call."
+                    error=field_error(error, "voice_free_under")
+                />
+            </div>
         </section>
     }
 }

@@ -3,6 +3,7 @@
 
 use sqlx::{Any, AnyConnection, Executor, Row};
 
+use crate::core::voice::VoiceRule;
 use crate::core::NodeId;
 use crate::db::now_ms;
 use crate::db::RowUpdate;
@@ -16,8 +17,10 @@ pub async fn ensure_partner_settings(
     let now = now_ms();
     sqlx::query(
         "INSERT INTO partner_settings (partner_id, product_name, grantable_features, logo_url, \
-         primary_colour, accent_colour, support_email, version, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8) ON CONFLICT (partner_id) DO NOTHING",
+         primary_colour, accent_colour, support_email, voice_initial_seconds, \
+         voice_increment_seconds, voice_free_under_seconds, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11) \
+         ON CONFLICT (partner_id) DO NOTHING",
     )
     .bind(settings.partner.0)
     .bind(&settings.product_name)
@@ -28,6 +31,9 @@ pub async fn ensure_partner_settings(
     .bind(&settings.primary_colour)
     .bind(&settings.accent_colour)
     .bind(&settings.support_email)
+    .bind(settings.voice_rule.initial_seconds)
+    .bind(settings.voice_rule.increment_seconds)
+    .bind(settings.voice_rule.free_under_seconds)
     .bind(now)
     .execute(&mut *conn)
     .await?;
@@ -67,7 +73,8 @@ pub async fn partner_settings(
 ) -> Result<Option<super::PartnerSettings>, AppError> {
     let Some(row) = sqlx::query(
         "SELECT product_name, grantable_features, logo_url, primary_colour, accent_colour, \
-         support_email, version FROM partner_settings WHERE partner_id = $1",
+         support_email, voice_initial_seconds, voice_increment_seconds, \
+         voice_free_under_seconds, version FROM partner_settings WHERE partner_id = $1",
     )
     .bind(partner.0)
     .fetch_optional(&mut *conn)
@@ -92,6 +99,11 @@ pub async fn partner_settings(
             &row.try_get::<String, _>("grantable_features")?,
         ),
         domains,
+        voice_rule: VoiceRule {
+            initial_seconds: row.try_get("voice_initial_seconds")?,
+            increment_seconds: row.try_get("voice_increment_seconds")?,
+            free_under_seconds: row.try_get("voice_free_under_seconds")?,
+        },
         version: row.try_get("version")?,
     }))
 }
@@ -149,6 +161,15 @@ pub async fn update_partner_settings(
         .set("primary_colour", &settings.primary_colour)
         .set("accent_colour", &settings.accent_colour)
         .set("support_email", &settings.support_email)
+        .set("voice_initial_seconds", settings.voice_rule.initial_seconds)
+        .set(
+            "voice_increment_seconds",
+            settings.voice_rule.increment_seconds,
+        )
+        .set(
+            "voice_free_under_seconds",
+            settings.voice_rule.free_under_seconds,
+        )
         .of_row("partner_id", settings.partner.0)
         .if_at(version, &mut *conn)
         .await?;

@@ -493,6 +493,9 @@ fn settings_form(product: &str, domains: &str) -> PartnerSettingsForm {
         support_email: "help@northwind.test".into(),
         domains: domains.into(),
         features: vec!["sms".into(), "voice".into()],
+        voice_initial: "30".into(),
+        voice_increment: "6".into(),
+        voice_free_under: "3".into(),
     }
 }
 
@@ -532,8 +535,12 @@ async fn partner_settings_are_validated_versioned_and_audited() {
         wrong.primary_colour = "teal".into();
         wrong.support_email = "help".into();
         wrong.features.push("teleport".into());
+        wrong.voice_initial = "0".into();
+        wrong.voice_increment = "a minute".into();
+        wrong.voice_free_under = "-1".into();
         let refused = update_settings(&caller(&state, &admin), tree.partner, &wrong, 1).await;
-        for field in ["product_name", "logo_url", "primary_colour", "support_email", "domains", "features"] {
+        let fields = ["product_name", "logo_url", "primary_colour", "support_email", "domains", "features"];
+        for field in fields.into_iter().chain(["voice_initial", "voice_increment", "voice_free_under"]) {
             assert!(refused.as_ref().is_err_and(|e| e.message_for(field).is_some()), "{field}: {refused:?}");
         }
         let taken = update_settings(&caller(&state, &admin), tree.partner, &settings_form("Northwind Connect", "portal.northwind.test\nMY.bluebird.test"), 1).await;
@@ -558,6 +565,7 @@ async fn partner_settings_are_validated_versioned_and_audited() {
         assert_eq!(saved.primary_colour, "#0f766e");
         assert_eq!(saved.domains, vec!["app.northwind.test", "portal.northwind.test"]);
         assert_eq!(saved.grantable_features, vec![Feature::Voice, Feature::Sms]);
+        assert_eq!(saved.voice_rule.notation(), "30/6, free under 3 s");
         assert_eq!(saved.version, 2);
 
         let stale = update_settings(&caller(&state, &admin), tree.partner, &settings_form("Old copy", ""), 1).await;
