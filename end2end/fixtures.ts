@@ -77,6 +77,8 @@ export interface ProjectData {
   editedClient: { name: string; status: 'Pending' | 'Suspended' };
   /** The client whose company details two admins edit at once. */
   contestedClient: string;
+  /** The client given a voice billing rule of its own. */
+  billedClient: string;
   /** The mobile number a new Client User proves. */
   mobileNumber: string;
 }
@@ -87,6 +89,7 @@ const PROJECT_DATA: Record<Project, ProjectData> = {
     auditedClient: 'Harbor Dental',
     editedClient: { name: 'Granite Accounting', status: 'Suspended' },
     contestedClient: 'Bayview Bakery',
+    billedClient: 'Pioneer Accounting',
     mobileNumber: '+1 617 555 0142',
   },
   mobile: {
@@ -94,6 +97,7 @@ const PROJECT_DATA: Record<Project, ProjectData> = {
     auditedClient: 'Summit Veterinary',
     editedClient: { name: 'Maple Auto Repair', status: 'Pending' },
     contestedClient: 'Cedar Family Clinic',
+    billedClient: 'Summit Bakery',
     mobileNumber: '+1 617 555 0143',
   },
 };

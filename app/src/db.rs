@@ -208,6 +208,13 @@ pub enum Param {
     Int(i64),
     Text(String),
     OptionalText(Option<String>),
+    OptionalInt(Option<i64>),
+}
+
+impl From<Option<i64>> for Param {
+    fn from(value: Option<i64>) -> Self {
+        Param::OptionalInt(value)
+    }
 }
 
 impl From<i64> for Param {
@@ -284,6 +291,7 @@ impl SqlBuilder {
                 Param::Int(value) => query.bind(*value),
                 Param::Text(value) => query.bind(value.as_str()),
                 Param::OptionalText(value) => query.bind(value.as_deref()),
+                Param::OptionalInt(value) => query.bind(*value),
             })
     }
 }

@@ -108,6 +108,32 @@ test('an admin modifies features, reveals and rotates the SSO token, suspends an
   expect(consoleErrors).toEqual([]);
 });
 
+test('an admin gives a client a voice billing rule of its own, and takes it back', async ({ partnerAdminPage: page, consoleErrors, project, projectData }) => {
+  const name = projectData.billedClient;
+  const directory = new DirectoryPage(page);
+  await directory.open(`?q=${encodeURIComponent(name)}`);
+  await directory.row(name).getByRole('link', { name, exact: true }).click();
+  const client = new ClientPage(page);
+  await expect(client.heading()).toContainText(name);
+  const billing = client.section('Voice billing');
+  await expect(billing).toContainText("Calls here are billed at 60/60, the partner's rule.");
+
+  await billing.getByLabel('A rule of its own, below').check();
+  await billing.getByLabel('First increment (seconds)').fill('0');
+  await billing.getByRole('button', { name: 'Save voice billing' }).click();
+  await expect(billing.getByText('Enter a whole number from 1 to 3600.')).toBeVisible();
+  await billing.getByLabel('First increment (seconds)').fill('30');
+  await billing.getByLabel('Then every (seconds)').fill('6');
+  await billing.getByRole('button', { name: 'Save voice billing' }).click();
+  await expect(client.section('Voice billing')).toContainText("Calls here are billed at 30/6, this account's own rule.");
+  await client.section('Voice billing').screenshot({ path: `screenshots/${project}-client-voice-billing.png` });
+
+  await client.section('Voice billing').getByLabel("The partner's rule").check();
+  await client.section('Voice billing').getByRole('button', { name: 'Save voice billing' }).click();
+  await expect(client.section('Voice billing')).toContainText("Calls here are billed at 60/60, the partner's rule.");
+  expect(consoleErrors).toEqual([]);
+});
+
 test('two admins editing one client: the second save is refused and shown', async ({ ownBrowser, signIn, users, projectData }) => {
   const [first, second] = [await ownBrowser(), await ownBrowser()];
   // Both open the same client account (one per project: the projects run at once).

@@ -14,3 +14,9 @@ ALTER TABLE credit_entries ADD COLUMN shortfall_after INTEGER NOT NULL DEFAULT 0
 ALTER TABLE partner_settings ADD COLUMN voice_initial_seconds INTEGER NOT NULL DEFAULT 60;
 ALTER TABLE partner_settings ADD COLUMN voice_increment_seconds INTEGER NOT NULL DEFAULT 60;
 ALTER TABLE partner_settings ADD COLUMN voice_free_under_seconds INTEGER NOT NULL DEFAULT 0;
+
+-- An account's own voice rule, when it has one (all three set); otherwise its
+-- partner's applies.
+ALTER TABLE clients ADD COLUMN voice_initial_seconds INTEGER;
+ALTER TABLE clients ADD COLUMN voice_increment_seconds INTEGER;
+ALTER TABLE clients ADD COLUMN voice_free_under_seconds INTEGER;

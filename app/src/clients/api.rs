@@ -138,6 +138,26 @@ pub async fn set_client_verification(
     back_to_client(id)
 }
 
+/// ManageClients at the client. `rule` is "own" (with the three fields) or "partner".
+#[server]
+pub async fn set_client_voice_rule(
+    id: NodeId,
+    version: i64,
+    rule: String,
+    #[server(default)] voice_initial: String,
+    #[server(default)] voice_increment: String,
+    #[server(default)] voice_free_under: String,
+) -> Result<(), AppError> {
+    let caller = crate::auth::caller::Caller::current().await?;
+    let fields = [
+        voice_initial.as_str(),
+        voice_increment.as_str(),
+        voice_free_under.as_str(),
+    ];
+    super::changes::set_voice_rule(&caller, id, rule == "own", fields, version).await?;
+    back_to_client(id)
+}
+
 /// ManageAccountContent at the client.
 #[server]
 pub async fn set_operator_status(

@@ -11,11 +11,12 @@ use crate::clients::repo::{
     add_credit_entry, features_of, grantable_features, seats_used, tags_of, NewCreditEntry,
 };
 use crate::clients::service::{
-    authorized_client, client_home, grantable, stale, validate_company, MAX_OPERATOR_STATUS,
-    MAX_TEXT,
+    authorized_client, client_home, grantable, stale, validate_company, voice_rule_of,
+    MAX_OPERATOR_STATUS, MAX_TEXT,
 };
 use crate::clients::{repo, CompanyForm, CreditKind, EntryType, MAX_CREDIT_GRANT, MAX_SEATS};
 use crate::core::roles::Permission;
+use crate::core::voice::VoiceRule;
 use crate::core::{ClientStatus, NodeId, VerificationPolicy};
 use crate::db::Db;
 use crate::error::{AppError, FieldErrors};
@@ -256,6 +257,42 @@ pub async fn set_verification(
         return Err(stale(caller.db(), id).await);
     }
     tx.commit("client.verification_set", json!({ "before": { "verification": client.verification.key() }, "after": { "verification": policy.key() } })).await?;
+    Ok(())
+}
+
+/// Gives the account a voice rule of its own from the form's fields, or (with
+/// `own` false) back to its partner's.
+pub async fn set_voice_rule(
+    caller: &Caller,
+    id: NodeId,
+    own: bool,
+    rule: [&str; 3],
+    version: i64,
+) -> Result<(), AppError> {
+    let (client, authorized) = authorized_client(caller, Permission::ManageClients, id).await?;
+    let before = voice_rule_of(caller.db().pool(), &client).await?;
+    let rule = match own {
+        true => {
+            let mut errors = FieldErrors::default();
+            let [initial, increment, free_under] = rule;
+            let rule = VoiceRule::from_form(&mut errors, initial, increment, free_under);
+            errors.into_result()?;
+            Some(rule)
+        }
+        false => None,
+    };
+    let mut tx = authorized.begin(caller).await?;
+    if !repo::set_voice_rule(&mut **tx, id, rule, version).await? {
+        drop(tx);
+        return Err(stale(caller.db(), id).await);
+    }
+    let after = match rule {
+        Some(rule) => rule.notation(),
+        None => "the partner's".to_string(),
+    };
+    let details =
+        json!({ "before": { "voice_rule": before.notation() }, "after": { "voice_rule": after } });
+    tx.commit("client.voice_rule_set", details).await?;
     Ok(())
 }
 

@@ -10,6 +10,7 @@ use super::api::{
     SetClientStatus, SetClientVerification, SetOperatorStatus, UpdateClient,
 };
 use crate::clients::form::CompanyFields;
+use crate::clients::voice_rule_card::VoiceRuleCard;
 use crate::clients::{ClientView, CreditEntry, CreditKind};
 use crate::components::error_panel::error_fallback;
 use crate::components::fact::Fact;
@@ -115,6 +116,7 @@ fn ClientDetail(client: ClientView) -> impl IntoView {
                     .then(|| {
                         view! {
                             <VerificationCard client=client.clone() />
+                            <VoiceRuleCard client=client.clone() />
                             <SsoTokenCard id=client.id />
                             <MoveCard client=client.clone() />
                         }

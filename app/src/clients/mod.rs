@@ -18,6 +18,7 @@ pub mod new_client_page;
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
+pub mod voice_rule_card;
 
 use serde::{Deserialize, Serialize};
 
@@ -210,6 +211,10 @@ pub struct ClientView {
     /// Usage the balances could not pay, paid first by the next grant or top-up.
     pub sms_shortfall: i64,
     pub voice_shortfall: i64,
+    /// How calls are rounded into voice units here, and whether the rule is the
+    /// account's own (otherwise it is the partner's).
+    pub voice_rule: crate::core::voice::VoiceRule,
+    pub voice_rule_is_own: bool,
     pub ledger: Vec<CreditEntry>,
     pub operator_status: String,
     pub verification: VerificationPolicy,

@@ -7,6 +7,7 @@ use sqlx::{Any, AnyConnection, Executor, Row};
 use super::directory_sql::refresh_facets;
 use crate::clients::ledger::CreditPosition;
 use crate::clients::{CompanyInfo, CreditEntry, CreditKind, EntryType, LOW_CREDIT};
+use crate::core::voice::VoiceRule;
 use crate::core::{
     features_from_stored, ClientStatus, Feature, NodeId, NodeKind, UserId, VerificationPolicy,
 };
@@ -32,10 +33,25 @@ pub struct ClientRecord {
     /// Usage the balances could not pay, owed until a grant or top-up pays it.
     pub sms_shortfall: i64,
     pub voice_shortfall: i64,
+    /// The account's own voice rule's parts, all set or none (see `own_voice_rule`).
+    pub voice_initial_seconds: Option<i64>,
+    pub voice_increment_seconds: Option<i64>,
+    pub voice_free_under_seconds: Option<i64>,
     pub operator_status: String,
     pub verification: VerificationPolicy,
     pub version: i64,
     pub created_at: i64,
+}
+
+impl ClientRecord {
+    /// The voice rule the account has of its own, if it has one.
+    pub fn own_voice_rule(&self) -> Option<VoiceRule> {
+        Some(VoiceRule {
+            initial_seconds: self.voice_initial_seconds?,
+            increment_seconds: self.voice_increment_seconds?,
+            free_under_seconds: self.voice_free_under_seconds?,
+        })
+    }
 }
 
 pub struct NewClientRecord<'a> {
@@ -146,7 +162,8 @@ pub async fn client_record<'e>(
     Ok(sqlx::query_as(
         "SELECT c.node_id, c.partner_id, n.parent_id, n.name, c.contact_name, c.email, c.phone, \
          c.address, c.time_zone, c.status, c.seat_limit, c.sms_balance, c.voice_balance, \
-         c.sms_shortfall, c.voice_shortfall, c.operator_status, c.verification, c.version, c.created_at \
+         c.sms_shortfall, c.voice_shortfall, c.voice_initial_seconds, \
+         c.voice_increment_seconds, c.voice_free_under_seconds, c.operator_status, c.verification, c.version, c.created_at \
          FROM clients c JOIN nodes n ON n.id = c.node_id WHERE c.node_id = $1",
     )
     .bind(id.0)
@@ -276,6 +293,26 @@ async fn set_if_current<'e>(
 ) -> Result<bool, AppError> {
     RowUpdate::of("clients")
         .set(column, value)
+        .of_row("node_id", id.0)
+        .if_at(version, db)
+        .await
+}
+
+/// Gives the account a voice rule of its own, or back to its partner's when `rule`
+/// is none, if `version` is still current; false when stale.
+pub async fn set_voice_rule<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: NodeId,
+    rule: Option<VoiceRule>,
+    version: i64,
+) -> Result<bool, AppError> {
+    RowUpdate::of("clients")
+        .set("voice_initial_seconds", rule.map(|r| r.initial_seconds))
+        .set("voice_increment_seconds", rule.map(|r| r.increment_seconds))
+        .set(
+            "voice_free_under_seconds",
+            rule.map(|r| r.free_under_seconds),
+        )
         .of_row("node_id", id.0)
         .if_at(version, db)
         .await

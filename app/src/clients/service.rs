@@ -2,6 +2,7 @@
 //! one transaction together with its audit event, and refuses stale versions.
 
 use serde_json::json;
+use sqlx::{Any, Executor};
 
 use super::directory::{cursor_of, DirectoryQuery, PAGE_SIZE};
 use crate::audit_trail::stale_conflict;
@@ -19,12 +20,14 @@ use crate::clients::{
 };
 use crate::core::roles::{Permission, PermissionSet, Role, RoleSet};
 use crate::core::validate::{email_problem, phone_problem};
+use crate::core::voice::VoiceRule;
 use crate::core::{ClientStatus, Feature, Language, NodeId, NodeKind};
 use crate::db::{now_ms, Db};
 use crate::error::{AppError, FieldErrors};
 use crate::password::random_token;
 use crate::tenancy::groups::{group_choices, root_memberships};
 use crate::tenancy::repo::{get_node, groups_below, partner_of, path_names};
+use crate::tenancy::settings_repo::partner_voice_rule;
 use crate::users::invites::FirstAccessPlan;
 use crate::users::repo::{insert_user, set_membership};
 use crate::users::PasswordChoice;
@@ -374,6 +377,18 @@ fn checked_new_client(form: &NewClientForm, allowed: &[Feature]) -> Result<NewCl
     })
 }
 
+/// How `client`'s calls are rounded into voice units: its own rule, else its
+/// partner's.
+pub async fn voice_rule_of<'e>(
+    db: impl Executor<'e, Database = Any>,
+    client: &ClientRecord,
+) -> Result<VoiceRule, AppError> {
+    match client.own_voice_rule() {
+        Some(rule) => Ok(rule),
+        None => partner_voice_rule(db, client.partner_id).await,
+    }
+}
+
 /// Client `id` as stored, with the proof that the actor holds `permission` there.
 pub(super) async fn authorized_client<'a>(
     caller: &'a Caller,
@@ -418,6 +433,8 @@ pub async fn client_view(caller: &Caller, id: NodeId) -> Result<ClientView, AppE
         voice_balance: client.voice_balance,
         sms_shortfall: client.sms_shortfall,
         voice_shortfall: client.voice_shortfall,
+        voice_rule_is_own: client.own_voice_rule().is_some(),
+        voice_rule: voice_rule_of(pool, &client).await?,
         ledger: ledger(pool, id, LEDGER_SHOWN).await?,
         operator_status: client.operator_status,
         verification: client.verification,

@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::error::FieldErrors;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VoiceRule {
     pub initial_seconds: i64,
@@ -34,23 +36,6 @@ pub struct VoiceCharge {
 }
 
 impl VoiceRule {
-    /// Why a rule cannot be used, if it cannot: each part must be a whole number of
-    /// seconds, the increments at least one second, none over an hour.
-    pub fn problem(&self) -> Option<&'static str> {
-        let parts = [
-            self.initial_seconds,
-            self.increment_seconds,
-            self.free_under_seconds,
-        ];
-        if self.initial_seconds < 1 || self.increment_seconds < 1 {
-            Some("The first and the following increments are at least 1 second.")
-        } else if self.free_under_seconds < 0 || parts.iter().any(|s| *s > MAX_RULE_SECONDS) {
-            Some("Each part of the rule is between 0 seconds and an hour.")
-        } else {
-            None
-        }
-    }
-
     pub fn charge(&self, duration_seconds: i64) -> VoiceCharge {
         if duration_seconds <= 0 || duration_seconds < self.free_under_seconds {
             return VoiceCharge {
@@ -63,6 +48,29 @@ impl VoiceRule {
         VoiceCharge {
             units: 1 + increments,
             billable_seconds: self.initial_seconds + increments * self.increment_seconds,
+        }
+    }
+
+    /// The rule a form's `voice_initial`, `voice_increment` and `voice_free_under`
+    /// fields give, each checked at its field.
+    pub fn from_form(
+        errors: &mut FieldErrors,
+        initial: &str,
+        increment: &str,
+        free_under: &str,
+    ) -> VoiceRule {
+        VoiceRule {
+            initial_seconds: errors.whole_number("voice_initial", initial, 1..=MAX_RULE_SECONDS),
+            increment_seconds: errors.whole_number(
+                "voice_increment",
+                increment,
+                1..=MAX_RULE_SECONDS,
+            ),
+            free_under_seconds: errors.whole_number(
+                "voice_free_under",
+                free_under,
+                0..=MAX_RULE_SECONDS,
+            ),
         }
     }
 
@@ -119,17 +127,27 @@ mod tests {
     }
 
     #[test]
-    fn rules_are_written_as_carriers_write_them() {
-        assert_eq!(VoiceRule::default().notation(), "60/60");
-        assert_eq!(rule(30, 6, 3).notation(), "30/6, free under 3 s");
+    fn a_form_rule_needs_increments_of_a_second_to_an_hour() {
+        let mut errors = FieldErrors::default();
+        let rule = VoiceRule::from_form(&mut errors, " 30 ", "6", "");
+        assert_eq!(
+            rule,
+            VoiceRule {
+                initial_seconds: 30,
+                increment_seconds: 6,
+                free_under_seconds: 0
+            }
+        );
+        assert!(errors.is_empty());
+        VoiceRule::from_form(&mut errors, "0", "3601", "-1");
+        for field in ["voice_initial", "voice_increment", "voice_free_under"] {
+            assert!(errors.get(field).is_some(), "{field}");
+        }
     }
 
     #[test]
-    fn a_rule_needs_increments_of_a_second_to_an_hour() {
-        assert_eq!(VoiceRule::default().problem(), None);
-        assert!(rule(0, 60, 0).problem().is_some());
-        assert!(rule(60, 0, 0).problem().is_some());
-        assert!(rule(60, 60, -1).problem().is_some());
-        assert!(rule(60, 3_601, 0).problem().is_some());
+    fn rules_are_written_as_carriers_write_them() {
+        assert_eq!(VoiceRule::default().notation(), "60/60");
+        assert_eq!(rule(30, 6, 3).notation(), "30/6, free under 3 s");
     }
 }

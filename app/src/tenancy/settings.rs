@@ -12,7 +12,7 @@ use crate::auth::caller::Caller;
 use crate::core::brand::Brand;
 use crate::core::roles::Permission;
 use crate::core::validate::email_problem;
-use crate::core::voice::{VoiceRule, MAX_RULE_SECONDS};
+use crate::core::voice::VoiceRule;
 use crate::core::{Feature, NodeId, NodeKind};
 use crate::db::Db;
 use crate::error::{AppError, FieldErrors};
@@ -50,9 +50,6 @@ pub async fn settings_view(
     })
 }
 
-/// What the first and the following increments of a voice rule may be, in seconds.
-const RULE_INCREMENT: std::ops::RangeInclusive<i64> = 1..=MAX_RULE_SECONDS;
-
 /// Checks a settings form field by field.
 pub fn validate_settings(
     partner: NodeId,
@@ -75,23 +72,12 @@ pub fn validate_settings(
         } else {
             Vec::new()
         },
-        voice_rule: VoiceRule {
-            initial_seconds: errors.whole_number(
-                "voice_initial",
-                &form.voice_initial,
-                RULE_INCREMENT,
-            ),
-            increment_seconds: errors.whole_number(
-                "voice_increment",
-                &form.voice_increment,
-                RULE_INCREMENT,
-            ),
-            free_under_seconds: errors.whole_number(
-                "voice_free_under",
-                &form.voice_free_under,
-                0..=MAX_RULE_SECONDS,
-            ),
-        },
+        voice_rule: VoiceRule::from_form(
+            errors,
+            &form.voice_initial,
+            &form.voice_increment,
+            &form.voice_free_under,
+        ),
         version: 0,
     };
     let name_length = settings.product_name.chars().count();

@@ -108,6 +108,30 @@ pub async fn partner_settings(
     }))
 }
 
+/// The voice rule of `partner`'s clients: its own, or by the minute when it has no
+/// settings.
+pub async fn partner_voice_rule<'e>(
+    db: impl Executor<'e, Database = Any>,
+    partner: NodeId,
+) -> Result<VoiceRule, AppError> {
+    let rule: Option<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT voice_initial_seconds, voice_increment_seconds, voice_free_under_seconds \
+         FROM partner_settings WHERE partner_id = $1",
+    )
+    .bind(partner.0)
+    .fetch_optional(db)
+    .await?;
+    Ok(
+        rule.map_or_else(VoiceRule::default, |(initial, increment, free_under)| {
+            VoiceRule {
+                initial_seconds: initial,
+                increment_seconds: increment,
+                free_under_seconds: free_under,
+            }
+        }),
+    )
+}
+
 /// The partner whose branding domain `domain` is.
 pub async fn partner_of_domain<'e>(
     db: impl Executor<'e, Database = Any>,

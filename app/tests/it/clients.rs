@@ -14,7 +14,7 @@ use app::auth::sso::{redeem, SsoLink};
 use app::auth::LinkPurpose;
 use app::clients::changes::{
     modify_features, move_client, record_usage, reveal_sso_token, rotate_sso_token,
-    set_operator_status, set_status, top_up, update_company,
+    set_operator_status, set_status, set_voice_rule, top_up, update_company,
 };
 use app::clients::directory::{DirectoryQuery, SortKey};
 use app::clients::directory_sql::{directory_rows, directory_rows_driven, Driver, Scope};
@@ -874,6 +874,72 @@ async fn usage_is_never_refused_nor_below_zero_and_the_next_top_up_pays_what_is_
             top_up(&as_admin, tree.client, CreditKind::Sms, "0", "").await,
             Err(e) if e.message_for("amount").is_some()
         ));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_account_may_have_a_voice_rule_of_its_own_set_by_its_partner() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let admin = actor_with(
+            &state.db,
+            "admin@northwind.test",
+            tree.partner,
+            &[Role::AccountAdmin],
+        )
+        .await;
+        let as_admin = caller(&state, &admin);
+        let view = client_view(&as_admin, tree.client).await.unwrap();
+        assert_eq!(view.voice_rule.notation(), "60/60", "the partner's");
+        assert!(!view.voice_rule_is_own);
+
+        let refused =
+            set_voice_rule(&as_admin, tree.client, true, ["0", "x", "-1"], view.version).await;
+        for field in ["voice_initial", "voice_increment", "voice_free_under"] {
+            assert!(
+                refused
+                    .as_ref()
+                    .is_err_and(|e| e.message_for(field).is_some()),
+                "{field}"
+            );
+        }
+        set_voice_rule(&as_admin, tree.client, true, ["30", "6", "3"], view.version)
+            .await
+            .unwrap();
+        let own = client_view(&as_admin, tree.client).await.unwrap();
+        assert_eq!(own.voice_rule.notation(), "30/6, free under 3 s");
+        assert!(own.voice_rule_is_own);
+
+        let stale = set_voice_rule(&as_admin, tree.client, false, ["", "", ""], view.version).await;
+        assert!(matches!(stale, Err(AppError::Conflict(_))), "{stale:?}");
+        set_voice_rule(&as_admin, tree.client, false, ["", "", ""], own.version)
+            .await
+            .unwrap();
+        let back = client_view(&as_admin, tree.client).await.unwrap();
+        assert_eq!(
+            (back.voice_rule.notation(), back.voice_rule_is_own),
+            ("60/60".into(), false)
+        );
+
+        // The account's own admins see what they are billed, but do not set it.
+        let client_admin = actor_with(
+            &state.db,
+            "owner@client.test",
+            tree.client,
+            &[Role::ClientAdmin],
+        )
+        .await;
+        let theirs = set_voice_rule(
+            &caller(&state, &client_admin),
+            tree.client,
+            true,
+            ["1", "1", "0"],
+            back.version,
+        )
+        .await;
+        assert!(matches!(theirs, Err(AppError::Forbidden(_))), "{theirs:?}");
     })
     .await;
 }

@@ -1,0 +1,84 @@
+//! How an account's calls are rounded into voice units: its partner's rule, or one of
+//! its own that the partner's staff set here.
+
+use leptos::prelude::*;
+
+use super::api::SetClientVoiceRule;
+use crate::clients::ClientView;
+use crate::components::field::{action_error, field_error, ConflictAlert, TextField};
+use crate::components::revision::{on_success, Revision};
+
+#[component]
+pub fn VoiceRuleCard(client: ClientView) -> impl IntoView {
+    let revision = expect_context::<Revision>();
+    let set = ServerAction::<SetClientVoiceRule>::new();
+    on_success(set, move |_: &()| revision.bump());
+    let error = action_error(set);
+    let rule = client.voice_rule;
+    let whose = if client.voice_rule_is_own {
+        "this account's own rule"
+    } else {
+        "the partner's rule"
+    };
+    view! {
+        <section class="card client-card" aria-labelledby="voice-rule-heading">
+            <h2 id="voice-rule-heading">"Voice billing"</h2>
+            <p class="muted">
+                {format!("Calls here are billed at {}, {whose}.", rule.notation())}
+            </p>
+            <ActionForm action=set attr:class="stack">
+                <ConflictAlert error on_reload=revision.reload() />
+                <input type="hidden" name="id" value=client.id.0 />
+                <input type="hidden" name="version" value=client.version />
+                <fieldset class="field choices">
+                    <legend>"Rule"</legend>
+                    <label class="radio">
+                        <input
+                            type="radio"
+                            name="rule"
+                            value="partner"
+                            checked=!client.voice_rule_is_own
+                        />
+                        <span>"The partner's rule"</span>
+                    </label>
+                    <label class="radio">
+                        <input
+                            type="radio"
+                            name="rule"
+                            value="own"
+                            checked=client.voice_rule_is_own
+                        />
+                        <span>"A rule of its own, below"</span>
+                    </label>
+                </fieldset>
+                <TextField
+                    label="First increment (seconds)"
+                    name="voice_initial"
+                    id="client-voice-initial"
+                    input_type="number"
+                    value=rule.initial_seconds.to_string()
+                    error=field_error(error, "voice_initial")
+                />
+                <TextField
+                    label="Then every (seconds)"
+                    name="voice_increment"
+                    id="client-voice-increment"
+                    input_type="number"
+                    value=rule.increment_seconds.to_string()
+                    error=field_error(error, "voice_increment")
+                />
+                <TextField
+                    label="Free under (seconds)"
+                    name="voice_free_under"
+                    id="client-voice-free-under"
+                    input_type="number"
+                    value=rule.free_under_seconds.to_string()
+                    error=field_error(error, "voice_free_under")
+                />
+                <button type="submit" class="button" disabled=set.pending()>
+                    "Save voice billing"
+                </button>
+            </ActionForm>
+        </section>
+    }
+}
