@@ -16,12 +16,12 @@ use crate::clients::service::{
 };
 use crate::clients::{repo, CompanyForm, CreditKind, EntryType, MAX_CREDIT_GRANT, MAX_SEATS};
 use crate::core::roles::Permission;
-use crate::core::voice::VoiceRule;
 use crate::core::{ClientStatus, NodeId, VerificationPolicy};
 use crate::db::Db;
 use crate::error::{AppError, FieldErrors};
 use crate::password::random_token;
 use crate::tenancy::repo::move_subtree;
+use crate::tenancy::settings::voice_rule_from_form;
 
 pub async fn update_company(
     caller: &Caller,
@@ -275,7 +275,7 @@ pub async fn set_voice_rule(
         true => {
             let mut errors = FieldErrors::default();
             let [initial, increment, free_under] = rule;
-            let rule = VoiceRule::from_form(&mut errors, initial, increment, free_under);
+            let rule = voice_rule_from_form(&mut errors, initial, increment, free_under);
             errors.into_result()?;
             Some(rule)
         }

@@ -5,8 +5,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::FieldErrors;
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VoiceRule {
     pub initial_seconds: i64,
@@ -48,29 +46,6 @@ impl VoiceRule {
         VoiceCharge {
             units: 1 + increments,
             billable_seconds: self.initial_seconds + increments * self.increment_seconds,
-        }
-    }
-
-    /// The rule a form's `voice_initial`, `voice_increment` and `voice_free_under`
-    /// fields give, each checked at its field.
-    pub fn from_form(
-        errors: &mut FieldErrors,
-        initial: &str,
-        increment: &str,
-        free_under: &str,
-    ) -> VoiceRule {
-        VoiceRule {
-            initial_seconds: errors.whole_number("voice_initial", initial, 1..=MAX_RULE_SECONDS),
-            increment_seconds: errors.whole_number(
-                "voice_increment",
-                increment,
-                1..=MAX_RULE_SECONDS,
-            ),
-            free_under_seconds: errors.whole_number(
-                "voice_free_under",
-                free_under,
-                0..=MAX_RULE_SECONDS,
-            ),
         }
     }
 
@@ -124,25 +99,6 @@ mod tests {
         assert_eq!(allowance.charge(2).units, 0);
         assert_eq!(allowance.charge(3).units, 1);
         assert_eq!(VoiceRule::default().charge(0).units, 0);
-    }
-
-    #[test]
-    fn a_form_rule_needs_increments_of_a_second_to_an_hour() {
-        let mut errors = FieldErrors::default();
-        let rule = VoiceRule::from_form(&mut errors, " 30 ", "6", "");
-        assert_eq!(
-            rule,
-            VoiceRule {
-                initial_seconds: 30,
-                increment_seconds: 6,
-                free_under_seconds: 0
-            }
-        );
-        assert!(errors.is_empty());
-        VoiceRule::from_form(&mut errors, "0", "3601", "-1");
-        for field in ["voice_initial", "voice_increment", "voice_free_under"] {
-            assert!(errors.get(field).is_some(), "{field}");
-        }
     }
 
     #[test]

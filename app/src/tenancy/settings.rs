@@ -12,7 +12,7 @@ use crate::auth::caller::Caller;
 use crate::core::brand::Brand;
 use crate::core::roles::Permission;
 use crate::core::validate::email_problem;
-use crate::core::voice::VoiceRule;
+use crate::core::voice::{VoiceRule, MAX_RULE_SECONDS};
 use crate::core::{Feature, NodeId, NodeKind};
 use crate::db::Db;
 use crate::error::{AppError, FieldErrors};
@@ -50,6 +50,26 @@ pub async fn settings_view(
     })
 }
 
+/// The voice rule a form's `voice_initial`, `voice_increment` and `voice_free_under`
+/// fields give, each checked at its field: whole seconds, the increments from 1 s to
+/// an hour, the free allowance up to an hour.
+pub fn voice_rule_from_form(
+    errors: &mut FieldErrors,
+    initial: &str,
+    increment: &str,
+    free_under: &str,
+) -> VoiceRule {
+    VoiceRule {
+        initial_seconds: errors.whole_number("voice_initial", initial, 1..=MAX_RULE_SECONDS),
+        increment_seconds: errors.whole_number("voice_increment", increment, 1..=MAX_RULE_SECONDS),
+        free_under_seconds: errors.whole_number(
+            "voice_free_under",
+            free_under,
+            0..=MAX_RULE_SECONDS,
+        ),
+    }
+}
+
 /// Checks a settings form field by field.
 pub fn validate_settings(
     partner: NodeId,
@@ -72,7 +92,7 @@ pub fn validate_settings(
         } else {
             Vec::new()
         },
-        voice_rule: VoiceRule::from_form(
+        voice_rule: voice_rule_from_form(
             errors,
             &form.voice_initial,
             &form.voice_increment,
@@ -251,5 +271,29 @@ pub async fn colours_stylesheet(state: AppState, partner: i64) -> Response {
             .into_response(),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(error) => error.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_form_rule_needs_increments_of_a_second_to_an_hour() {
+        let mut errors = FieldErrors::default();
+        let rule = voice_rule_from_form(&mut errors, " 30 ", "6", "");
+        assert_eq!(
+            rule,
+            VoiceRule {
+                initial_seconds: 30,
+                increment_seconds: 6,
+                free_under_seconds: 0
+            }
+        );
+        assert!(errors.is_empty());
+        voice_rule_from_form(&mut errors, "0", "3601", "-1");
+        for field in ["voice_initial", "voice_increment", "voice_free_under"] {
+            assert!(errors.get(field).is_some(), "{field}");
+        }
     }
 }
