@@ -1,6 +1,7 @@
 //! The shared vocabulary at the bottom of the app: identities, roles and permissions,
-//! the small enums several features use, and pure helpers. It depends on nothing else
-//! in the app but the error type, and runs on the server and in the browser alike.
+//! the small enums several features use, and pure helpers (counting SMS segments and
+//! voice units among them). It depends on nothing else in the app, and runs on the
+//! server and in the browser alike.
 
 pub mod brand;
 mod enums;
