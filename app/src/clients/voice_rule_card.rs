@@ -5,8 +5,9 @@ use leptos::prelude::*;
 
 use super::api::SetClientVoiceRule;
 use crate::clients::ClientView;
-use crate::components::field::{action_error, field_error, ConflictAlert, TextField};
+use crate::components::field::{action_error, ConflictAlert};
 use crate::components::revision::{on_success, Revision};
+use crate::components::voice_rule_fields::VoiceRuleFields;
 
 #[component]
 pub fn VoiceRuleCard(client: ClientView) -> impl IntoView {
@@ -51,30 +52,7 @@ pub fn VoiceRuleCard(client: ClientView) -> impl IntoView {
                         <span>"A rule of its own, below"</span>
                     </label>
                 </fieldset>
-                <TextField
-                    label="First increment (seconds)"
-                    name="voice_initial"
-                    id="client-voice-initial"
-                    input_type="number"
-                    value=rule.initial_seconds.to_string()
-                    error=field_error(error, "voice_initial")
-                />
-                <TextField
-                    label="Then every (seconds)"
-                    name="voice_increment"
-                    id="client-voice-increment"
-                    input_type="number"
-                    value=rule.increment_seconds.to_string()
-                    error=field_error(error, "voice_increment")
-                />
-                <TextField
-                    label="Free under (seconds)"
-                    name="voice_free_under"
-                    id="client-voice-free-under"
-                    input_type="number"
-                    value=rule.free_under_seconds.to_string()
-                    error=field_error(error, "voice_free_under")
-                />
+                <VoiceRuleFields rule error id_prefix="client" />
                 <button type="submit" class="button" disabled=set.pending()>
                     "Save voice billing"
                 </button>

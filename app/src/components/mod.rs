@@ -9,3 +9,4 @@ pub mod logo;
 pub mod revision;
 pub mod secret;
 pub mod support;
+pub mod voice_rule_fields;

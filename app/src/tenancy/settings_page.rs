@@ -12,6 +12,7 @@ use crate::components::field::{
     action_error, field_error, ConflictAlert, TextAreaField, TextField,
 };
 use crate::components::revision::{Revision, SavedAt};
+use crate::components::voice_rule_fields::VoiceRuleFields;
 use crate::core::voice::VoiceRule;
 use crate::core::Feature;
 use crate::error::AppError;
@@ -166,28 +167,7 @@ fn VoiceRuleSection(rule: VoiceRule, error: Signal<Option<AppError>>) -> impl In
                 "A call costs one voice credit for its first increment and one more for each increment begun after it: at 60 and 60 seconds, a 61-second call costs 2."
             </p>
             <div class="form-grid">
-                <TextField
-                    label="First increment (seconds)"
-                    name="voice_initial"
-                    input_type="number"
-                    value=rule.initial_seconds.to_string()
-                    error=field_error(error, "voice_initial")
-                />
-                <TextField
-                    label="Then every (seconds)"
-                    name="voice_increment"
-                    input_type="number"
-                    value=rule.increment_seconds.to_string()
-                    error=field_error(error, "voice_increment")
-                />
-                <TextField
-                    label="Free under (seconds)"
-                    name="voice_free_under"
-                    input_type="number"
-                    value=rule.free_under_seconds.to_string()
-                    hint="Shorter calls cost nothing; 0 charges every answered call."
-                    error=field_error(error, "voice_free_under")
-                />
+                <VoiceRuleFields rule error id_prefix="partner" />
             </div>
         </section>
     }

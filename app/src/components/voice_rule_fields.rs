@@ -1,0 +1,45 @@
+//! The three fields of a voice billing rule, as the partner's settings and a client
+//! account's own rule both ask for them.
+
+use leptos::prelude::*;
+
+use crate::components::field::{field_error, TextField};
+use crate::core::voice::VoiceRule;
+use crate::error::AppError;
+
+/// `rule`'s seconds in fields named `voice_initial`, `voice_increment` and
+/// `voice_free_under`; ids start with `id_prefix`, so two forms may share a page.
+#[component]
+pub fn VoiceRuleFields(
+    rule: VoiceRule,
+    error: Signal<Option<AppError>>,
+    id_prefix: &'static str,
+) -> impl IntoView {
+    view! {
+        <TextField
+            label="First increment (seconds)"
+            name="voice_initial"
+            id=format!("{id_prefix}-voice-initial")
+            input_type="number"
+            value=rule.initial_seconds.to_string()
+            error=field_error(error, "voice_initial")
+        />
+        <TextField
+            label="Then every (seconds)"
+            name="voice_increment"
+            id=format!("{id_prefix}-voice-increment")
+            input_type="number"
+            value=rule.increment_seconds.to_string()
+            error=field_error(error, "voice_increment")
+        />
+        <TextField
+            label="Free under (seconds)"
+            name="voice_free_under"
+            id=format!("{id_prefix}-voice-free-under")
+            input_type="number"
+            value=rule.free_under_seconds.to_string()
+            hint="Shorter calls cost nothing; 0 charges every answered call."
+            error=field_error(error, "voice_free_under")
+        />
+    }
+}
