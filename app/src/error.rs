@@ -189,6 +189,13 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
+    /// Each (field, message), in the order they were found.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0
+            .iter()
+            .map(|(field, message)| (field.as_str(), message.as_str()))
+    }
+
     /// `Ok` when nothing was added, so validation can end with `errors.into_result()?`.
     pub fn into_result(self) -> Result<(), AppError> {
         if self.is_empty() {

@@ -1,6 +1,7 @@
 //! Switchboard's application: pages, components and server functions, shared by the
 //! server (feature `ssr`) and the browser (feature `hydrate`).
 
+pub mod api_keys;
 pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod audit_trail;
@@ -11,6 +12,7 @@ pub mod core;
 pub mod error;
 pub mod home;
 pub mod impersonation;
+pub mod inbox;
 pub mod layout;
 pub mod paths;
 pub mod tenancy;
@@ -24,6 +26,8 @@ pub mod db;
 pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod password;
+#[cfg(feature = "ssr")]
+pub mod platform_api;
 #[cfg(feature = "ssr")]
 pub mod request;
 #[cfg(feature = "ssr")]

@@ -29,6 +29,16 @@ pub struct Settings {
     /// The key of what is stored keyed (verification codes): a copy of the database
     /// alone reveals nothing that works. Every process sharing a database uses one.
     pub secret: ServerSecret,
+    /// How many API requests one key may send (see `platform_api`).
+    pub api_limit: ApiLimit,
+}
+
+/// Requests per second one API key may send on average, and in a burst. Kept per
+/// process: behind a load balancer of N processes a key may send up to N times this.
+#[derive(Clone, Copy, Debug)]
+pub struct ApiLimit {
+    pub per_second: u32,
+    pub burst: u32,
 }
 
 /// A server's secret key: 32 random bytes, never printed.
@@ -62,6 +72,19 @@ impl ServerSecret {
             Hmac::<sha2::Sha256>::new_from_slice(&self.0).expect("HMAC accepts keys of any length");
         mac.update(message);
         hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// Whether `signature` (hex) is [`ServerSecret::sign`] of `message`, compared in
+    /// constant time.
+    pub fn verify(&self, message: &[u8], signature: &str) -> bool {
+        use hmac::{Hmac, Mac};
+        let Ok(expected) = hex::decode(signature) else {
+            return false;
+        };
+        let mut mac =
+            Hmac::<sha2::Sha256>::new_from_slice(&self.0).expect("HMAC accepts keys of any length");
+        mac.update(message);
+        mac.verify_slice(&expected).is_ok()
     }
 }
 
@@ -104,6 +127,10 @@ impl Default for Settings {
             },
             public_url: "http://127.0.0.1:3000".into(),
             secret: ServerSecret::generate(),
+            api_limit: ApiLimit {
+                per_second: 20,
+                burst: 100,
+            },
         }
     }
 }

@@ -7,7 +7,7 @@ use app::db::Db;
 use app::mail::delivery::{spawn_worker, Mailer, Senders};
 use app::mail::sms::SmsSender;
 use app::password::{generate_password, Passwords};
-use app::state::{AppState, ServerSecret, Settings};
+use app::state::{ApiLimit, AppState, ServerSecret, Settings};
 use clap::builder::FalseyValueParser;
 use clap::{Args, Parser, Subcommand};
 
@@ -38,7 +38,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Run the web server (the default). Migrations run first.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Bring the database schema up to date, then exit.
     Migrate,
     /// Create a platform admin with a one-time password that must be changed at first sign-in.
@@ -130,6 +130,12 @@ pub struct ServeArgs {
         default_value = "data/secret.key"
     )]
     pub secret_file: std::path::PathBuf,
+    /// API requests per second one key may send on average (per process).
+    #[arg(long, env = "SWITCHBOARD_API_RATE", default_value_t = 20)]
+    pub api_rate: u32,
+    /// API requests one key may send at once before the rate applies (per process).
+    #[arg(long, env = "SWITCHBOARD_API_BURST", default_value_t = 100)]
+    pub api_burst: u32,
 }
 
 impl ServeArgs {
@@ -141,6 +147,10 @@ impl ServeArgs {
             session_lifetime_ms: self.session_hours * 3_600_000,
             public_url: self.public_url.clone().unwrap_or_default(),
             secret: secret_in(&self.secret_file)?,
+            api_limit: ApiLimit {
+                per_second: self.api_rate.max(1),
+                burst: self.api_burst.max(1),
+            },
             ..Settings::default()
         })
     }
@@ -204,9 +214,15 @@ fn secret_in(path: &std::path::Path) -> Result<ServerSecret, String> {
     }
 }
 
+impl Default for Command {
+    fn default() -> Self {
+        Command::Serve(Box::default())
+    }
+}
+
 pub async fn run(cli: Cli) -> CliResult {
     let db = Db::connect(&cli.database_url).await?;
-    let result = match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
+    let result = match cli.command.unwrap_or_default() {
         Command::Serve(args) => {
             db.migrate().await?;
             spawn_worker(db.clone(), args.senders()?);

@@ -125,6 +125,9 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(refuse_large_bodies))
         .layer(axum::middleware::from_fn(refuse_cross_site))
+        // The platform's API reads no cookies, so the cross-site rule does not apply;
+        // it answers its own refusals (sizes, statuses) in JSON.
+        .merge(app::platform_api::router(state))
         .layer(axum::middleware::from_fn_with_state(
             HeaderPolicy {
                 https_only: secure_cookies,

@@ -221,7 +221,7 @@ impl Actor {
     }
 }
 
-fn check(held: PermissionSet, permission: Permission) -> Result<(), AppError> {
+pub(super) fn check(held: PermissionSet, permission: Permission) -> Result<(), AppError> {
     if held == PermissionSet::NONE {
         Err(AppError::NotFound)
     } else if held.contains(permission) {

@@ -1,10 +1,10 @@
 //! The proof an authorization check returns, and the change it lets the actor make:
 //! one transaction that commits only with the audit event recording it.
 
-use super::actor::Actor;
+use super::actor::{check, Actor};
 use super::caller::Caller;
 use crate::audit_trail::{record, AuditEvent};
-use crate::core::roles::PermissionSet;
+use crate::core::roles::{Permission, PermissionSet};
 use crate::core::{NodeId, UserId};
 use crate::db::Tx;
 use crate::error::AppError;
@@ -32,6 +32,13 @@ impl<'a> Authorized<'a> {
     /// Everything the actor holds at the node, within an impersonation's limit.
     pub fn permissions(&self) -> PermissionSet {
         self.permissions
+    }
+
+    /// The same proof, if the actor also holds `permission` at the node: for checks
+    /// that depend on what the node is, read after the first proof.
+    pub fn requiring(self, permission: Permission) -> Result<Self, AppError> {
+        check(self.permissions, permission)?;
+        Ok(self)
     }
 
     /// Begins the change the actor is authorized to make at the node, in the

@@ -6,7 +6,6 @@
 use serde_json::json;
 
 use crate::auth::caller::Caller;
-use crate::clients::ledger::CreditPosition;
 use crate::clients::repo::{
     add_credit_entry, features_of, grantable_features, seats_used, tags_of, NewCreditEntry,
 };
@@ -17,7 +16,6 @@ use crate::clients::service::{
 use crate::clients::{repo, CompanyForm, CreditKind, EntryType, MAX_CREDIT_GRANT, MAX_SEATS};
 use crate::core::roles::Permission;
 use crate::core::{ClientStatus, NodeId, VerificationPolicy};
-use crate::db::Db;
 use crate::error::{AppError, FieldErrors};
 use crate::password::random_token;
 use crate::tenancy::repo::move_subtree;
@@ -152,33 +150,6 @@ pub async fn top_up(
     }});
     tx.commit("client.credits_added", details).await?;
     Ok(position.balance)
-}
-
-/// Debits usage of `amount` credits from a client's ledger. Usage already happened,
-/// so it is never refused: what the balance cannot pay is owed as a shortfall. Called
-/// by the platform's ingestion of calls and messages, not by people.
-pub async fn record_usage(
-    db: &Db,
-    id: NodeId,
-    credit: CreditKind,
-    amount: i64,
-    note: &str,
-) -> Result<CreditPosition, AppError> {
-    let mut tx = db.begin().await?;
-    let position = add_credit_entry(
-        &mut tx,
-        NewCreditEntry {
-            client: id,
-            credit,
-            entry_type: EntryType::Usage,
-            amount: -amount.abs(),
-            note,
-            actor: None,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(position)
 }
 
 /// Shows the SSO token; every reveal is recorded.

@@ -9,6 +9,7 @@ use super::api::{
     get_client, AddClientCredits, ModifyClientFeatures, MoveClient, RevealSsoToken, RotateSsoToken,
     SetClientStatus, SetClientVerification, SetOperatorStatus, UpdateClient,
 };
+use crate::api_keys::keys_card::ApiKeysCard;
 use crate::clients::form::CompanyFields;
 use crate::clients::voice_rule_card::VoiceRuleCard;
 use crate::clients::{ClientView, CreditEntry, CreditKind};
@@ -118,6 +119,7 @@ fn ClientDetail(client: ClientView) -> impl IntoView {
                             <VerificationCard client=client.clone() />
                             <VoiceRuleCard client=client.clone() />
                             <SsoTokenCard id=client.id />
+                            <ApiKeysCard owner=client.id />
                             <MoveCard client=client.clone() />
                         }
                     })}

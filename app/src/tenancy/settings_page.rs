@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use super::api::{get_partner_settings, UpdatePartnerSettings};
 use super::brand::MAX_DOMAINS;
 use super::{use_node_id_param, PartnerSettings, PartnerSettingsView};
+use crate::api_keys::keys_card::ApiKeysCard;
 use crate::components::error_panel::error_fallback;
 use crate::components::feature_choices::FeatureChoices;
 use crate::components::field::{
@@ -94,6 +95,9 @@ fn SettingsForm(view: PartnerSettingsView, saved: SavedAt) -> impl IntoView {
                 </p>
             </div>
         </ActionForm>
+        <div class="settings-form">
+            <ApiKeysCard owner=partner />
+        </div>
     }
 }
 

@@ -13,7 +13,7 @@ use app::auth::repo::sso_token;
 use app::auth::sso::{redeem, SsoLink};
 use app::auth::LinkPurpose;
 use app::clients::changes::{
-    modify_features, move_client, record_usage, reveal_sso_token, rotate_sso_token,
+    modify_features, move_client, reveal_sso_token, rotate_sso_token,
     set_operator_status, set_status, set_voice_rule, top_up, update_company,
 };
 use app::clients::directory::{DirectoryQuery, SortKey};
@@ -36,6 +36,28 @@ use fixtures::{actor_with, add_user, build_tree, company};
 use outcome::{outcome, Outcome};
 use sqlx::Row;
 use tree_counts::assert_counts_exact;
+
+/// Usage of `amount` credits, as ingestion records it: never refused.
+async fn record_usage(
+    db: &Db,
+    client: NodeId,
+    credit: CreditKind,
+    amount: i64,
+    note: &str,
+) -> Result<app::clients::ledger::CreditPosition, AppError> {
+    let mut tx = db.begin().await?;
+    let entry = NewCreditEntry {
+        client,
+        credit,
+        entry_type: EntryType::Usage,
+        amount: -amount,
+        note,
+        actor: None,
+    };
+    let position = add_credit_entry(&mut tx, entry).await?;
+    tx.commit().await?;
+    Ok(position)
+}
 
 fn state(db: Db) -> AppState {
     AppState {

@@ -14,6 +14,7 @@ mod clients;
 mod foundation;
 mod groups;
 mod impersonation;
+mod ingestion;
 mod layers;
 mod mail;
 mod sign_in;

@@ -154,6 +154,28 @@ async fn a_cross_site_sign_in_is_refused_before_it_runs() {
 }
 
 #[tokio::test]
+async fn the_platform_api_is_served_in_json_and_outside_the_cross_site_rule() {
+    let _turn = one_test_at_a_time().await;
+    let dir = tempfile::tempdir().unwrap();
+    let router = test_router(&dir).await;
+    // Cookies play no part in it: only a key opens it, wherever the request comes from.
+    let response = send(
+        &router,
+        Request::post("/api/v1/calls")
+            .header("sec-fetch-site", "cross-site")
+            .body(Body::from("{}"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
+    assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
+    let unknown = send(&router, Request::get("/api/v1/nothing").body(Body::empty()).unwrap()).await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    assert!(body_text(unknown).await.contains("no such API route"));
+}
+
+#[tokio::test]
 async fn signing_in_sets_a_session_cookie_that_opens_the_home_page() {
     let _turn = one_test_at_a_time().await;
     let dir = tempfile::tempdir().unwrap();

@@ -337,6 +337,17 @@ pub async fn node_name<'e>(
         .await?)
 }
 
+/// What kind of node `id` is, if it exists.
+pub async fn node_kind<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: NodeId,
+) -> Result<Option<NodeKind>, AppError> {
+    Ok(sqlx::query_scalar("SELECT kind FROM nodes WHERE id = $1")
+        .bind(id.0)
+        .fetch_optional(db)
+        .await?)
+}
+
 /// How the presence table names the impersonation a visitor acts through: its id, or
 /// 0 for someone there as themselves.
 pub fn presence_key(impersonation: Option<ImpersonationId>) -> i64 {

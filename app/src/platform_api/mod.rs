@@ -1,0 +1,287 @@
+//! The platform's API (`/api/v1`): calls, messages and message events sent in, and
+//! the balances read, with an API key. JSON over HTTPS; no cookies are read, so the
+//! cross-site rule of the pages does not apply. Each request is authenticated, limited
+//! per key, checked for its scope and account, then run at most once per
+//! Idempotency-Key.
+
+pub mod answer;
+pub mod idempotency;
+mod repo;
+
+use std::future::Future;
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use axum::extract::{Path, Request, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, get, post};
+use axum::Router;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use http::request::Parts;
+use http::{header, StatusCode};
+use serde::de::DeserializeOwned;
+
+use self::answer::Answer;
+use crate::api_keys::service::{authenticate, ApiCredential};
+use crate::api_keys::ApiScope;
+use crate::clients::repo::{client_record, ClientRecord};
+use crate::core::{ClientStatus, NodeId};
+use crate::db::now_ms;
+use crate::error::AppError;
+use crate::inbox::ingest::{self, CallBody, EventBody, MessageBody, NewCall, NewMessage};
+use crate::request::Requester;
+use crate::state::AppState;
+
+/// The most a JSON request may send: a message with all its fields is far smaller.
+pub const MAX_JSON_BODY: usize = 64 * 1024;
+
+pub const CALLS: &str = "/api/v1/calls";
+pub const MESSAGES: &str = "/api/v1/messages";
+pub const MESSAGE_EVENTS: &str = "/api/v1/messages/{external_id}/events";
+pub const BALANCE: &str = "/api/v1/balance";
+
+#[derive(Clone)]
+struct Api {
+    state: AppState,
+    limiter: Arc<DefaultKeyedRateLimiter<i64>>,
+    /// When this process last forgot expired idempotency keys.
+    last_sweep: Arc<AtomicI64>,
+}
+
+/// The API's routes, for the server to serve beside the pages.
+pub fn router(state: AppState) -> Router {
+    let limit = state.settings.api_limit;
+    let per_second = NonZeroU32::new(limit.per_second).unwrap_or(NonZeroU32::MIN);
+    let burst = NonZeroU32::new(limit.burst).unwrap_or(NonZeroU32::MIN);
+    let api = Api {
+        state,
+        limiter: Arc::new(RateLimiter::keyed(
+            Quota::per_second(per_second).allow_burst(burst),
+        )),
+        last_sweep: Arc::new(AtomicI64::new(0)),
+    };
+    Router::new()
+        .route(CALLS, post(post_call))
+        .route(MESSAGES, post(post_message))
+        .route(MESSAGE_EVENTS, post(post_message_event))
+        .route(BALANCE, get(get_balance))
+        .route("/api/v1/{*rest}", any(unknown_route))
+        .with_state(api)
+}
+
+async fn post_call(State(api): State<Api>, request: Request) -> Response {
+    api.handle(
+        request,
+        ApiScope::IngestCalls,
+        |state, client, body| async move {
+            let body: CallBody = json_body(&body)?;
+            let (call, recipient) = NewCall::from_body(&body)?;
+            let ingested = ingest::ingest_call(&state.db, &client, call, recipient).await?;
+            Ok(Answer::json(created_or_ok(ingested.created), &ingested))
+        },
+    )
+    .await
+}
+
+async fn post_message(State(api): State<Api>, request: Request) -> Response {
+    api.handle(
+        request,
+        ApiScope::IngestMessages,
+        |state, client, body| async move {
+            let body: MessageBody = json_body(&body)?;
+            let (message, recipients) = NewMessage::from_body(&body)?;
+            let ingested = ingest::ingest_message(&state.db, &client, message, recipients).await?;
+            Ok(Answer::json(created_or_ok(ingested.created), &ingested))
+        },
+    )
+    .await
+}
+
+async fn post_message_event(
+    State(api): State<Api>,
+    Path(external_id): Path<String>,
+    request: Request,
+) -> Response {
+    api.handle(
+        request,
+        ApiScope::IngestMessages,
+        |state, client, body| async move {
+            let body: EventBody = json_body(&body)?;
+            let recorded = ingest::record_event(&state.db, &client, &external_id, &body).await?;
+            Ok(Answer::json(StatusCode::CREATED, &recorded))
+        },
+    )
+    .await
+}
+
+async fn get_balance(State(api): State<Api>, request: Request) -> Response {
+    api.handle(
+        request,
+        ApiScope::ReadBalance,
+        |state, client, _| async move {
+            let balances = ingest::balances(&state.db, &client).await?;
+            Ok(Answer::json(
+                StatusCode::OK,
+                &serde_json::json!({ "account": client.id.0, "balances": balances }),
+            ))
+        },
+    )
+    .await
+}
+
+async fn unknown_route() -> Response {
+    Answer::refusal(StatusCode::NOT_FOUND, "There is no such API route.").into_response()
+}
+
+fn created_or_ok(created: bool) -> StatusCode {
+    if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    }
+}
+
+impl Api {
+    /// Authenticates, limits, checks the scope and the account, reads the body and
+    /// runs `run` (once per Idempotency-Key).
+    async fn handle<F, Fut>(&self, request: Request, scope: ApiScope, run: F) -> Response
+    where
+        F: FnOnce(AppState, ClientRecord, axum::body::Bytes) -> Fut,
+        Fut: Future<Output = Result<Answer, AppError>>,
+    {
+        let (parts, body) = request.into_parts();
+        let (credential, client) = match self.admit(&parts, scope).await {
+            Ok(admitted) => admitted,
+            Err(answer) => return answer.into_response(),
+        };
+        let Ok(body) = axum::body::to_bytes(body, MAX_JSON_BODY).await else {
+            return Answer::refusal(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &format!("A request may send at most {} KiB.", MAX_JSON_BODY / 1024),
+            )
+            .into_response();
+        };
+        self.sweep_expired_keys().await;
+        let key = parts
+            .headers
+            .get(idempotency::HEADER)
+            .map(|value| value.to_str().unwrap_or(""));
+        let path = parts.uri.path_and_query().map_or("", |path| path.as_str());
+        let hash = idempotency::request_hash(parts.method.as_str(), path, &body);
+        let state = self.state.clone();
+        let work = async move { run(state, client, body).await.unwrap_or_else(Answer::error) };
+        idempotency::once(&self.state.db, credential.key, key, &hash, work)
+            .await
+            .into_response()
+    }
+
+    /// The key and the account of a request, or the answer that refuses it.
+    async fn admit(
+        &self,
+        parts: &Parts,
+        scope: ApiScope,
+    ) -> Result<(ApiCredential, ClientRecord), Answer> {
+        let address = Requester::from_parts(parts, self.state.settings.trust_forwarded_for).address;
+        let text = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .ok_or_else(|| Answer::error(AppError::Unauthenticated))?;
+        let credential = authenticate(&self.state, text.trim(), &address)
+            .await
+            .map_err(Answer::error)?;
+        if let Err(not_until) = self.limiter.check_key(&credential.key) {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            return Err(Answer::too_many(wait.as_secs_f64().ceil().max(1.0) as u64));
+        }
+        credential.require(scope).map_err(Answer::error)?;
+        let named = named_account(parts).map_err(Answer::error)?;
+        let client = account_of(&self.state, &credential, named)
+            .await
+            .map_err(Answer::error)?;
+        Ok((credential, client))
+    }
+
+    /// Forgets idempotency keys older than they are kept, at most once a minute.
+    async fn sweep_expired_keys(&self) {
+        let now = now_ms();
+        let last = self.last_sweep.load(Ordering::Relaxed);
+        if now - last < 60_000
+            || self
+                .last_sweep
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
+        {
+            return;
+        }
+        if let Err(error) =
+            repo::forget_before(self.state.db.pool(), now - idempotency::KEPT_FOR_MS).await
+        {
+            tracing::warn!(%error, "expired idempotency keys were not forgotten");
+        }
+    }
+}
+
+/// The account a request names in its `account` query parameter, if it names one.
+fn named_account(parts: &Parts) -> Result<Option<NodeId>, AppError> {
+    let query = parts.uri.query().unwrap_or("");
+    let Some((_, value)) = query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(name, _)| *name == "account")
+    else {
+        return Ok(None);
+    };
+    value
+        .parse::<i64>()
+        .map(|id| Some(NodeId(id)))
+        .map_err(|_| AppError::field("account", "`account` is a client account's id, a number."))
+}
+
+/// The client account a request is about. An account's key reaches its own (named or
+/// not); a partner's key reaches the account it names, if that is below the partner.
+/// Any other account is not found, exactly like one that does not exist. A suspended
+/// account is refused.
+async fn account_of(
+    state: &AppState,
+    credential: &ApiCredential,
+    named: Option<NodeId>,
+) -> Result<ClientRecord, AppError> {
+    let id = match (credential.owner_is_partner, named) {
+        (false, None) => credential.owner,
+        (false, Some(named)) if named == credential.owner => named,
+        (false, Some(_)) => return Err(AppError::NotFound),
+        (true, Some(named)) => named,
+        (true, None) => {
+            return Err(AppError::field(
+                "account",
+                "A partner's key must name the client account: add ?account=<its id>.",
+            ))
+        }
+    };
+    let client = client_record(state.db.pool(), id)
+        .await?
+        .filter(|client| !credential.owner_is_partner || client.partner_id == credential.owner)
+        .ok_or(AppError::NotFound)?;
+    if client.status == ClientStatus::Suspended {
+        return Err(AppError::forbidden("This client account is suspended."));
+    }
+    Ok(client)
+}
+
+/// The body as `T`, or what is wrong with it at the field where it is wrong.
+fn json_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    let mut reader = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut reader).map_err(|error| {
+        let field = error.path().to_string();
+        let inner = error.into_inner();
+        if field == "." || inner.is_syntax() || inner.is_eof() {
+            AppError::field("body", format!("The body is not a JSON object: {inner}."))
+        } else {
+            AppError::field(&field, format!("`{field}` has the wrong type: {inner}."))
+        }
+    })
+}
