@@ -19,7 +19,9 @@ export SWITCHBOARD_SECRET_FILE="$work/secret.key"
 binary="$CARGO_TARGET_DIR/release/switchboard"
 
 "$binary" migrate
-"$binary" seed --demo --password "$E2E_PASSWORD" >/dev/null
+# The seeding prints a demo API key for Harbor Dental: the inbox tests post with it.
+E2E_API_KEY=$("$binary" seed --demo --password "$E2E_PASSWORD" | awk '$1 ~ /^sbk_/ { print $1 }')
+export E2E_API_KEY
 # One admin with a temporary password per Playwright project: each changes it once.
 for project in desktop mobile; do
   password=$("$binary" create-admin --email "temp.$project@switchboard.test" --name "Temp Admin" |

@@ -52,6 +52,8 @@ use crate::home::home_page::HomePage;
 use crate::impersonation::access_page::AccessHistoryPage;
 use crate::impersonation::log_in_as_page::LogInAsPage;
 use crate::impersonation::support_page::SupportPage;
+use crate::inbox::inbox_page::InboxPage;
+use crate::inbox::message_page::MessagePage;
 use crate::layout::{AppShell, NotFoundPage};
 use crate::tenancy::brand::BrandStylesheet;
 use crate::tenancy::groups_page::GroupsPage;
@@ -143,6 +145,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage ssr=SsrMode::InOrder />
                     <Route path=path!("/groups") view=GroupsPage ssr=SsrMode::InOrder />
                     <Route path=path!("/audit") view=AuditLogPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/inbox") view=InboxPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/inbox/:id") view=MessagePage ssr=SsrMode::InOrder />
                     <Route path=path!("/clients") view=DirectoryPage ssr=SsrMode::InOrder />
                     <Route path=path!("/clients/new") view=NewClientPage ssr=SsrMode::InOrder />
                     <Route path=path!("/clients/:id") view=ClientPage ssr=SsrMode::InOrder />

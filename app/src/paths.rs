@@ -47,6 +47,14 @@ pub fn with_query(path: &str, query: &str) -> String {
 }
 
 pub const AUDIT: &str = "/audit";
+
+/// What the answering service took for an account: messages and calls.
+pub const INBOX: &str = "/inbox";
+
+/// One message, at its own address.
+pub fn inbox_message(id: i64) -> String {
+    format!("{INBOX}/{id}")
+}
 /// The support agent's list of accounts that granted access.
 pub const SUPPORT: &str = "/support";
 

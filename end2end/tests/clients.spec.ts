@@ -270,3 +270,39 @@ test.describe('with JavaScript off', () => {
     await page.screenshot({ path: `screenshots/${project}-directory-no-js.png`, fullPage: true });
   });
 });
+
+test('an admin makes an API key for a client, sees it once, and revokes it', async ({ partnerAdminPage: page, consoleErrors, project, projectData, request }) => {
+  const name = projectData.billedClient;
+  const directory = new DirectoryPage(page);
+  await directory.open(`?q=${encodeURIComponent(name)}`);
+  await directory.row(name).getByRole('link', { name, exact: true }).click();
+  const client = new ClientPage(page);
+  await expect(client.heading()).toContainText(name);
+  await hydrated(page);
+  const keys = client.section('API keys');
+  await keys.getByText('New key').click();
+  await keys.getByRole('button', { name: 'Make key' }).click();
+  await expect(keys.getByText('Choose at least one thing the key may do.')).toBeVisible();
+  const label = `Platform ${project} ${Date.now()}`;
+  await keys.getByLabel('Name').fill(label);
+  await keys.getByLabel('Read the credit balances').check();
+  await keys.getByRole('button', { name: 'Make key' }).click();
+  const secret = keys.getByLabel('New API key');
+  await expect(secret).toContainText('sbk_');
+  const text = (await secret.textContent())!.trim();
+  await expect(keys).toContainText(label);
+  await keys.screenshot({ path: `screenshots/${project}-client-api-keys.png` });
+
+  // It opens the API for that account, and only for what it may do.
+  const balance = await request.get('/api/v1/balance', { headers: { Authorization: `Bearer ${text}` } });
+  expect(balance.status()).toBe(200);
+  const calls = await request.post('/api/v1/calls', { headers: { Authorization: `Bearer ${text}` }, data: {} });
+  expect(calls.status()).toBe(403);
+
+  await keys.getByText(`Rotate or revoke ${label}`).click();
+  await keys.getByRole('button', { name: 'Revoke now' }).click();
+  await expect(keys.getByRole('listitem').filter({ hasText: label })).toContainText('Revoked');
+  const refused = await request.get('/api/v1/balance', { headers: { Authorization: `Bearer ${text}` } });
+  expect(refused.status()).toBe(401);
+  expect(consoleErrors).toEqual([]);
+});

@@ -182,7 +182,7 @@ impl ServeArgs {
 
 /// The secret kept in `path`, made and written there (readable by its owner only)
 /// when the file does not exist yet.
-fn secret_in(path: &std::path::Path) -> Result<ServerSecret, String> {
+pub fn secret_in(path: &std::path::Path) -> Result<ServerSecret, String> {
     let unreadable = |error: std::io::Error| format!("secret file {}: {error}", path.display());
     match std::fs::read_to_string(path) {
         Ok(text) => ServerSecret::from_hex(&text).ok_or_else(|| {

@@ -27,7 +27,8 @@ use clap::Args;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection};
 
-use crate::cli::CliResult;
+use crate::cli::{secret_in, CliResult};
+use crate::demo_traffic::{demo_api_key, seed_traffic};
 
 type SeedError = Box<dyn std::error::Error>;
 
@@ -42,6 +43,14 @@ pub struct SeedArgs {
     /// Password of the demo users created now; generated and printed when not given.
     #[arg(long, env = "SWITCHBOARD_DEMO_PASSWORD")]
     password: Option<String>,
+    /// The server's secret key file (as `serve` reads it): the demo API key is kept
+    /// hashed under it.
+    #[arg(
+        long,
+        env = "SWITCHBOARD_SECRET_FILE",
+        default_value = "data/secret.key"
+    )]
+    secret_file: std::path::PathBuf,
 }
 
 const NAME_STARTS: [&str; 16] = [
@@ -106,7 +115,7 @@ pub async fn seed(db: &Db, passwords: &Passwords, args: SeedArgs) -> CliResult {
     let platform = ensure_platform(&mut seeder.conn).await?;
     seeder.users(platform, &PLATFORM_STAFF).await?;
     let northwind = seed_northwind(&mut seeder, platform).await?;
-    seed_harbor(&mut seeder, northwind.back_bay, northwind.partner).await?;
+    let harbor = seed_harbor(&mut seeder, northwind.back_bay, northwind.partner).await?;
     let bluebird = seed_bluebird(&mut seeder, platform).await?;
     // Partners of their own for trying out branding, so that changing theirs leaves
     // the brands of Northwind's and Bluebird's people as they are.
@@ -123,21 +132,43 @@ pub async fn seed(db: &Db, passwords: &Passwords, args: SeedArgs) -> CliResult {
         (bluebird.pacific, bluebird.partner),
         (bluebird.business, bluebird.partner),
     ];
+    let mut busy_accounts = Vec::new();
     for index in 0..40 {
         let (group, partner) = client_groups[index % client_groups.len()];
         let client = demo_client(index, client_name(index));
-        ensure_client(&mut seeder.conn, group, partner, &client).await?;
+        let id = ensure_client(&mut seeder.conn, group, partner, &client).await?;
+        if index < 3 {
+            busy_accounts.push(id);
+        }
     }
     let Seeder {
         password, created, ..
     } = seeder;
+    seed_traffic(db, harbor, &busy_accounts).await?;
+    let key_maker = find_by_email(db.pool(), "admin@northwind.test")
+        .await?
+        .ok_or("the Northwind admin is missing")?;
+    let key = demo_api_key(db, &secret_in(&args.secret_file)?, harbor, key_maker.id).await?;
 
     if args.clients > 0 {
         add_bulk_world(db, [northwind.partner, bluebird.partner], args.clients).await?;
     }
 
     print_logins(&password, &created);
+    print_api_key(&key, harbor);
     Ok(())
+}
+
+fn print_api_key(key: &str, harbor: NodeId) {
+    println!(
+        "API key of Harbor Dental (account {}), for trying the platform API:",
+        harbor.0
+    );
+    println!("  {key}");
+    println!(
+        "  curl -H 'Authorization: Bearer {key}' http://127.0.0.1:3000{}",
+        app::platform_api::BALANCE
+    );
 }
 
 const PLATFORM_STAFF: [DemoUser; 2] = [
@@ -197,7 +228,11 @@ async fn seed_northwind(seeder: &mut Seeder<'_>, platform: NodeId) -> Result<Nor
 }
 
 /// Harbor Dental, the demo client with users of every client role.
-async fn seed_harbor(seeder: &mut Seeder<'_>, group: NodeId, partner: NodeId) -> CliResult {
+async fn seed_harbor(
+    seeder: &mut Seeder<'_>,
+    group: NodeId,
+    partner: NodeId,
+) -> Result<NodeId, SeedError> {
     let conn: &mut AnyConnection = &mut seeder.conn;
     let harbor = ensure_client(conn, group, partner, &harbor_dental()).await?;
     // Harbor's Client Users verify both: the demo's front desk is asked for a mobile
@@ -208,7 +243,8 @@ async fn seed_harbor(seeder: &mut Seeder<'_>, group: NodeId, partner: NodeId) ->
         .version;
     set_verification(&mut *conn, harbor, VerificationPolicy::EmailAndSms, version).await?;
     seeder.users(harbor, &HARBOR_USERS).await?;
-    grant_support_for_a_month(&mut seeder.conn, harbor, "client.admin@harbor-dental.test").await
+    grant_support_for_a_month(&mut seeder.conn, harbor, "client.admin@harbor-dental.test").await?;
+    Ok(harbor)
 }
 
 const HARBOR_USERS: [DemoUser; 3] = [

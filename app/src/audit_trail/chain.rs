@@ -27,6 +27,8 @@ pub struct Chained<'a> {
     /// The details exactly as stored (JSON text).
     pub details: &'a str,
     pub address: &'a str,
+    /// The record the event is about, as `kind:id` (a message), when it is one.
+    pub record: Option<&'a str>,
 }
 
 /// The hash of an event following one hashed `previous`. Fields are written as
@@ -50,6 +52,9 @@ pub fn event_hash(previous: &str, event: &Chained) -> String {
     fields.push(serde_json::json!(["action", event.action]));
     fields.push(serde_json::json!(["details", event.details]));
     fields.push(serde_json::json!(["address", event.address]));
+    if let Some(record) = event.record {
+        fields.push(serde_json::json!(["record", record]));
+    }
     let canonical = serde_json::Value::Array(fields).to_string();
     hex::encode(Sha256::digest(canonical.as_bytes()))
 }
@@ -66,8 +71,8 @@ pub async fn append(conn: &mut AnyConnection, event: &Chained<'_>) -> Result<(),
     let hash = event_hash(&previous, event);
     sqlx::query(
         "INSERT INTO audit_events (occurred_at, actor_user_id, subject_user_id, node_id, \
-         action, details, address, prev_hash, hash, impersonation_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+         action, details, address, prev_hash, hash, impersonation_id, record) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(event.occurred_at)
     .bind(event.actor)
@@ -79,6 +84,7 @@ pub async fn append(conn: &mut AnyConnection, event: &Chained<'_>) -> Result<(),
     .bind(&previous)
     .bind(&hash)
     .bind(event.impersonation)
+    .bind(event.record)
     .execute(&mut *conn)
     .await?;
     sqlx::query("UPDATE audit_chain_head SET last_hash = $1 WHERE id = 1")
@@ -110,7 +116,7 @@ pub enum ChainReport {
 pub async fn verify(db: &Db) -> Result<ChainReport, AppError> {
     let mut rows = sqlx::query(
         "SELECT id, occurred_at, actor_user_id, subject_user_id, node_id, impersonation_id, \
-         action, details, address, prev_hash, hash FROM audit_events ORDER BY id",
+         action, details, address, record, prev_hash, hash FROM audit_events ORDER BY id",
     )
     .fetch(db.pool());
     let (mut unchained, mut chained, mut running) = (0_i64, 0_i64, String::new());
@@ -139,6 +145,7 @@ pub async fn verify(db: &Db) -> Result<ChainReport, AppError> {
             row.try_get("details")?,
             row.try_get("address")?,
         );
+        let record: Option<String> = row.try_get("record")?;
         let event = Chained {
             occurred_at: row.try_get("occurred_at")?,
             actor: row.try_get("actor_user_id")?,
@@ -148,6 +155,7 @@ pub async fn verify(db: &Db) -> Result<ChainReport, AppError> {
             action: &action,
             details: &details,
             address: &address,
+            record: record.as_deref(),
         };
         if event_hash(&previous, &event) != stored {
             return Ok(broken("what it says was changed after it was written"));
@@ -189,6 +197,7 @@ mod tests {
             action: "client.renamed",
             details,
             address: "198.51.100.4",
+            record: None,
         }
     }
 
@@ -221,6 +230,15 @@ mod tests {
             first,
             event_hash("", &impersonated),
             "acting through an impersonation is covered"
+        );
+        let about_a_message = Chained {
+            record: Some("message:4"),
+            ..event("{}")
+        };
+        assert_ne!(
+            first,
+            event_hash("", &about_a_message),
+            "the record it is about is covered"
         );
     }
 }

@@ -40,6 +40,14 @@ pub struct AuditEvent<'a> {
     pub action: &'a str,
     pub details: serde_json::Value,
     pub address: &'a str,
+    /// The record it is about, as `kind:id`, when the event is about one (see
+    /// [`record_key`]): its history is read by it.
+    pub record: Option<String>,
+}
+
+/// How the audit trail names a record an event is about: `message:12`.
+pub fn record_key(kind: &str, id: i64) -> String {
+    format!("{kind}:{id}")
 }
 
 impl<'a> AuditEvent<'a> {
@@ -60,6 +68,7 @@ impl<'a> AuditEvent<'a> {
             action,
             details,
             address,
+            record: None,
         }
     }
 
@@ -81,6 +90,7 @@ impl<'a> AuditEvent<'a> {
             action,
             details,
             address,
+            record: None,
         }
     }
 
@@ -100,6 +110,7 @@ impl<'a> AuditEvent<'a> {
             action,
             details,
             address,
+            record: None,
         }
     }
 
@@ -119,6 +130,7 @@ impl<'a> AuditEvent<'a> {
             action,
             details,
             address,
+            record: None,
         }
     }
 }
@@ -138,6 +150,7 @@ pub async fn record(conn: &mut AnyConnection, event: AuditEvent<'_>) -> Result<(
             action: event.action,
             details: &details,
             address: event.address,
+            record: event.record.as_deref(),
         },
     )
     .await

@@ -373,6 +373,12 @@ impl CurrentUser {
                     .next()
                     .is_some(),
             account: actor.account(),
+            inbox_of: actor.account().filter(|account| {
+                actor
+                    .memberships
+                    .iter()
+                    .any(|m| m.node_id == *account && actor.held_through(m).reads_inbox())
+            }),
             access_history_of: first_at(NodeKind::Client, Permission::ViewAccessHistory),
             impersonation: actor
                 .impersonation

@@ -49,6 +49,7 @@ impl<'a> Authorized<'a> {
             authorized: *self,
             address: &caller.address,
             event_node: self.node,
+            record: None,
         })
     }
 }
@@ -61,6 +62,8 @@ pub struct AuditedChange<'a> {
     address: &'a str,
     /// Whose event it is: the authorized node, or what the change created below it.
     event_node: NodeId,
+    /// The record at the node the change is about, if it is about one.
+    record: Option<String>,
 }
 
 impl AuditedChange<'_> {
@@ -68,6 +71,13 @@ impl AuditedChange<'_> {
     /// the new node's.
     pub fn created(mut self, created: NodeId) -> Self {
         self.event_node = created;
+        self
+    }
+
+    /// Records the change as one about `record` at the node (a `kind:id` key of
+    /// `audit_trail::record_key`): the record's history shows it.
+    pub fn about_record(mut self, record: String) -> Self {
+        self.record = Some(record);
         self
     }
 
@@ -96,7 +106,8 @@ impl AuditedChange<'_> {
         self.commit_event(event).await
     }
 
-    async fn commit_event(mut self, event: AuditEvent<'_>) -> Result<(), AppError> {
+    async fn commit_event(mut self, mut event: AuditEvent<'_>) -> Result<(), AppError> {
+        event.record = self.record.take();
         record(&mut self.tx, event).await?;
         self.tx.commit().await?;
         Ok(())

@@ -124,6 +124,8 @@ pub struct CurrentUser {
     /// The client account they work in (their own, or the one impersonated), whose
     /// presence the shell reports.
     pub account: Option<crate::core::NodeId>,
+    /// Their account (their own, or the one impersonated), when they read its inbox.
+    pub inbox_of: Option<crate::core::NodeId>,
     /// Their account, when they may read its access history.
     pub access_history_of: Option<crate::core::NodeId>,
     /// The impersonation this session acts through: the banner's facts.

@@ -106,6 +106,14 @@ impl PermissionSet {
         Self(self.0 & !Self::OWN_SERVICE.0)
     }
 
+    /// Whether these permissions read an account's inbox: all its calls, all its texts
+    /// and chat, or (a Client User's) what is addressed to them.
+    pub fn reads_inbox(self) -> bool {
+        self.contains(Permission::ViewAccountCalls)
+            || self.contains(Permission::ViewAccountMessages)
+            || self.contains(Permission::ViewOwnActivity)
+    }
+
     /// What only describes the holder's own service: a voice line, their own activity.
     pub const OWN_SERVICE: Self = Self::of(&[Permission::UseVoice, Permission::ViewOwnActivity]);
 }

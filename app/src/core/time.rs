@@ -17,6 +17,32 @@ pub fn timestamp(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// A time in a list, as short as it can be and still clear: the time of day for
+/// today, the day and time this year, the date before ("14:03", "Nov 29 14:03",
+/// "2025-11-29"). UTC.
+#[cfg(feature = "ssr")]
+pub fn short_time(ms: i64, now: i64) -> String {
+    let at = |ms: i64| OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000)).ok();
+    let (Some(then), Some(today)) = (at(ms), at(now)) else {
+        return String::new();
+    };
+    let format = if then.date() == today.date() {
+        format_description!("[hour]:[minute]")
+    } else if then.year() == today.year() {
+        format_description!("[month repr:short] [day padding:none] [hour]:[minute]")
+    } else {
+        format_description!("[year]-[month]-[day]")
+    };
+    then.format(format).unwrap_or_default()
+}
+
+/// The start of a day given as YYYY-MM-DD (UTC), in ms, if it is a real day.
+#[cfg(feature = "ssr")]
+pub fn day_start(day: &str) -> Option<i64> {
+    let date = time::Date::parse(day, format_description!("[year]-[month]-[day]")).ok()?;
+    Some(date.midnight().assume_utc().unix_timestamp() * 1000)
+}
+
 /// How long ago something happened, as people say it.
 pub fn ago(elapsed_ms: i64) -> String {
     let minutes = elapsed_ms.max(0) / 60_000;
@@ -55,6 +81,16 @@ mod tests {
         assert_eq!(format_date(0), "1970-01-01");
         assert_eq!(format_date(951_782_400_000), "2000-02-29");
         assert_eq!(format_date(1_795_823_999_000), "2026-11-27");
+    }
+
+    #[test]
+    fn list_times_are_short_and_clear() {
+        let now = 1_795_823_999_000; // 2026-11-27 23:59:59
+        assert_eq!(short_time(now - 3_600_000, now), "22:59");
+        assert_eq!(short_time(now - 2 * 86_400_000, now), "Nov 25 23:59");
+        assert_eq!(short_time(now - 400 * 86_400_000, now), "2025-10-23");
+        assert_eq!(day_start("2026-11-27"), Some(1_795_737_600_000));
+        assert_eq!(day_start("2026-02-30"), None);
     }
 
     #[test]

@@ -9,14 +9,13 @@ use crate::error::AppError;
 #[server]
 pub async fn get_home() -> Result<HomeView, AppError> {
     use super::Place;
-    use crate::auth::actor as guard;
     use crate::core::roles::Permission;
     use crate::core::NodeKind;
     use crate::tenancy::repo::{path_names, subtree_counts};
 
-    let state = crate::request::state()?;
-    let actor = guard::actor(&state).await?;
-    let pool = state.db.pool();
+    let caller = crate::auth::caller::Caller::current().await?;
+    let actor = &caller.actor;
+    let pool = caller.db().pool();
     let mut places = Vec::with_capacity(actor.memberships().len());
     for membership in actor.memberships() {
         let is_client = membership.node_kind == NodeKind::Client;
@@ -42,5 +41,8 @@ pub async fn get_home() -> Result<HomeView, AppError> {
             below,
         });
     }
-    Ok(HomeView::new(places))
+    Ok(HomeView {
+        inbox: crate::inbox::service::summary(&caller).await?,
+        ..HomeView::new(places)
+    })
 }

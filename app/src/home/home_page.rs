@@ -7,6 +7,8 @@ use crate::auth::use_current_user;
 use crate::components::error_panel::error_fallback;
 use crate::core::roles::Permission;
 use crate::core::NodeKind;
+use crate::inbox::inbox_page::Row;
+use crate::inbox::{InboxQuery, InboxSummary};
 use crate::paths;
 use crate::tenancy::SubtreeCounts;
 
@@ -44,6 +46,7 @@ fn Home(home: HomeView) -> impl IntoView {
             <p class="eyebrow">"Welcome back, " {first_name}</p>
             <h1>{home.title.clone()}</h1>
         </header>
+        {home.inbox.map(|inbox| view! { <PortalSummary inbox /> })}
         {summary.map(|(kind, counts)| view! { <StatCards kind counts /> })}
         {empty
             .then(|| {
@@ -63,6 +66,63 @@ fn Home(home: HomeView) -> impl IntoView {
             <ul class="place-list">
                 {home.places.into_iter().map(|place| view! { <PlaceCard place /> }).collect_view()}
             </ul>
+        </section>
+    }
+}
+
+/// What a client opens the app for: what came in, what is urgent, the latest, and the
+/// credit left.
+#[component]
+fn PortalSummary(inbox: InboxSummary) -> impl IntoView {
+    let link = |unread: bool, urgent: bool| {
+        InboxQuery {
+            unread,
+            urgent,
+            ..InboxQuery::default()
+        }
+        .href()
+    };
+    let balances = inbox.balances;
+    let owed = |shortfall: i64| (shortfall > 0).then(|| format!("{shortfall} owed"));
+    let empty = inbox.latest.is_empty();
+    let any_urgent = inbox.urgent > 0;
+    view! {
+        <section class="stat-grid portal-stats" aria-label="Your inbox and credit">
+            <a class="stat-card" href=link(true, false)>
+                <span class="stat-value">{inbox.unread}</span>
+                <span class="stat-label">"Unread"</span>
+            </a>
+            <a class="stat-card" class:alert=any_urgent href=link(false, true)>
+                <span class="stat-value">{inbox.urgent}</span>
+                <span class="stat-label">"Urgent, not acknowledged"</span>
+            </a>
+            <div class="stat-card">
+                <span class="stat-value">{balances.sms}</span>
+                <span class="stat-label">"SMS credits"</span>
+                {owed(balances.sms_shortfall).map(|owed| view! { <span class="shortfall">{owed}</span> })}
+            </div>
+            <div class="stat-card">
+                <span class="stat-value">{balances.voice}</span>
+                <span class="stat-label">"Voice credits"</span>
+                {owed(balances.voice_shortfall).map(|owed| view! { <span class="shortfall">{owed}</span> })}
+            </div>
+        </section>
+        <section class="inbox-summary" aria-labelledby="latest-heading">
+            <div class="section-head">
+                <h2 id="latest-heading" class="section-title">"Latest messages"</h2>
+                <a href=paths::INBOX>"Open the inbox"</a>
+            </div>
+            {if empty {
+                view! { <p class="card empty-state">"Nothing yet: what the answering service takes for you appears here."</p> }
+                    .into_any()
+            } else {
+                view! {
+                    <ul class="inbox-list">
+                        {inbox.latest.into_iter().map(|row| view! { <Row row /> }).collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }}
         </section>
     }
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::roles::Role;
 use crate::core::{NodeId, NodeKind};
+use crate::inbox::InboxSummary;
 use crate::tenancy::SubtreeCounts;
 
 /// A node where the signed-in person holds roles directly.
@@ -26,6 +27,8 @@ pub struct Place {
 pub struct HomeView {
     pub title: String,
     pub places: Vec<Place>,
+    /// The inbox of the account the person works in, when they read it.
+    pub inbox: Option<InboxSummary>,
 }
 
 impl HomeView {
@@ -33,6 +36,7 @@ impl HomeView {
         Self {
             title: home_title(&places),
             places,
+            inbox: None,
         }
     }
 }

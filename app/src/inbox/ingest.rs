@@ -8,7 +8,9 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::repo::{self, CallState, MessageState, NewEvent, VoiceBill};
-use super::{moves_forward, CallStatus, Channel, Direction, EventKind, MessageStatus, Priority};
+use super::{
+    moves_forward, Balances, CallStatus, Channel, Direction, EventKind, MessageStatus, Priority,
+};
 use crate::clients::repo::{add_credit_entry, ClientRecord, NewCreditEntry};
 use crate::clients::service::voice_rule_of;
 use crate::clients::{CreditKind, EntryType};
@@ -33,20 +35,31 @@ pub const MAX_DURATION_SECONDS: i64 = 86_400;
 pub const MAX_SEGMENTS: i64 = 255;
 
 /// A call as the platform sends it; every field is checked in [`NewCall::from_body`].
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct CallBody {
+    /// The platform's id of the call (required): sending it again updates that call.
+    #[schema(example = "CA9f1c3e")]
     pub external_id: Option<String>,
+    /// `inbound` (the default) or `outbound`.
     pub direction: Option<String>,
+    /// The caller's number (required).
     pub from: Option<String>,
+    /// The number called (required).
     pub to: Option<String>,
     pub caller_name: Option<String>,
+    /// Required: `ringing` < `in_progress` < `completed` / `missed` / `busy` /
+    /// `failed` / `voicemail`. It only moves forward; the first final status stays.
     pub status: Option<String>,
+    /// When the call began, RFC 3339 (required).
+    #[schema(example = "2026-12-01T09:30:00Z")]
     pub started_at: Option<String>,
     pub answered_at: Option<String>,
     pub ended_at: Option<String>,
+    /// Seconds talked; otherwise from `answered_at` and `ended_at`.
     pub duration_s: Option<i64>,
     /// The email address of the account's user the call was for.
     pub recipient: Option<String>,
+    /// Orders updates of the same stage: a lower one than the last changes nothing.
     pub sequence: Option<i64>,
 }
 
@@ -68,7 +81,7 @@ pub struct NewCall {
 }
 
 /// One label and value of the operator's script.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CustomField {
     pub label: String,
     pub value: String,
@@ -76,27 +89,42 @@ pub struct CustomField {
 
 /// A message as the platform sends it; every field is checked in
 /// [`NewMessage::from_body`].
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct MessageBody {
+    /// The platform's id of the message (required): sending it again updates it.
+    #[schema(example = "MSG-1001")]
     pub external_id: Option<String>,
+    /// `call` (taken by an operator on a call; the default), `sms` or `chat`.
     pub channel: Option<String>,
+    /// `inbound` (the default) or `outbound`.
     pub direction: Option<String>,
+    /// `received` (inbound's default), or for outbound texts `queued` (the
+    /// default) < `sending` < `sent` < `delivered` / `undelivered` / `failed`.
     pub status: Option<String>,
+    /// `urgent`, `normal` (the default), `low` or `spam`.
     pub priority: Option<String>,
+    /// When it was taken or received, RFC 3339 (required).
+    #[schema(example = "2026-12-01T09:30:00Z")]
     pub received_at: Option<String>,
     pub caller_name: Option<String>,
     pub callback_number: Option<String>,
+    /// What the operator wrote, or the text itself (required).
     pub text: Option<String>,
+    /// The script's custom fields, in order.
     #[serde(default)]
     pub fields: Vec<CustomField>,
+    /// The call it was taken on, by the platform's id (it may arrive later).
     pub call_external_id: Option<String>,
+    /// Who took it: the operator's name.
     pub taken_by: Option<String>,
     /// Email addresses of the account's users it is for.
     #[serde(default)]
     pub recipients: Vec<String>,
     /// The platform's own count of a text's segments, which wins over ours.
     pub segments: Option<i64>,
+    /// `GSM-7` or `UCS-2`, as the platform sent it.
     pub encoding: Option<String>,
+    /// Orders status updates of the same stage.
     pub sequence: Option<i64>,
 }
 
@@ -122,26 +150,22 @@ pub struct NewMessage {
 }
 
 /// An event of a message as the platform sends it.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct EventBody {
+    /// Required: `dispatched`, `delivered`, `failed`, `viewed`, `acknowledged` (files
+    /// the message, once) or `escalated`.
     pub kind: Option<String>,
+    /// When, RFC 3339; when it arrived if left out.
     pub at: Option<String>,
+    /// How: email, sms, phone, pager…
     pub channel: Option<String>,
+    /// To whom or where.
     pub target: Option<String>,
     pub detail: Option<String>,
 }
 
-/// The balances of an account after a request, and what it owes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
-pub struct Balances {
-    pub sms: i64,
-    pub voice: i64,
-    pub sms_shortfall: i64,
-    pub voice_shortfall: i64,
-}
-
 /// Why a call or text cost what it did.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "credit", rename_all = "snake_case")]
 pub enum Charge {
     Voice {
@@ -158,7 +182,7 @@ pub enum Charge {
 }
 
 /// What an ingestion did: the record after it, and the account's balances.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Ingested {
     pub id: i64,
     pub external_id: String,
@@ -175,7 +199,7 @@ pub struct Ingested {
 }
 
 /// An event recorded.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct EventRecorded {
     pub id: i64,
     pub message_id: i64,

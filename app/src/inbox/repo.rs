@@ -2,11 +2,12 @@
 //! transaction; a record is locked before it is read for an update, so concurrent
 //! updates of one call or message queue.
 
-use sqlx::AnyConnection;
+use sqlx::{Any, AnyConnection, Executor, FromRow, Row};
 
-use super::ingest::{Balances, NewCall, NewMessage};
-use super::{CallStatus, MessageStatus};
+use super::ingest::{NewCall, NewMessage};
+use super::{Balances, CallStatus, MessageStatus};
 use crate::core::{NodeId, UserId};
+use crate::db::{Db, Param, SqlBuilder};
 use crate::error::AppError;
 
 /// A call as an update needs it.
@@ -350,4 +351,320 @@ pub async fn balances(conn: &mut AnyConnection, client: NodeId) -> Result<Balanc
     .bind(client.0)
     .fetch_one(conn)
     .await?)
+}
+
+/// A message as the inbox lists it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ListedMessage {
+    pub id: i64,
+    pub channel: super::Channel,
+    pub priority: super::Priority,
+    pub caller_name: String,
+    pub callback_number: String,
+    pub body: String,
+    pub received_at: i64,
+    pub acknowledged_at: Option<i64>,
+    pub read_at: Option<i64>,
+    pub recording_key: Option<String>,
+}
+
+/// What a person's inbox query selects from, for the lists, counts and the newest id
+/// alike: the account's messages in their scope, narrowed by the query's filters.
+/// Returns the builder with its WHERE clause open, for more conditions.
+fn in_view(select: &str, view: &InboxFilter<'_>) -> SqlBuilder {
+    let mut sql = SqlBuilder::new("");
+    let reader = sql.bind(Param::Int(view.reader.0));
+    let account = sql.bind(Param::Int(view.account.0));
+    sql.push(&format!(
+        "SELECT {select} FROM messages m \
+         LEFT JOIN message_reads r ON r.message_id = m.id AND r.user_id = {reader} \
+         LEFT JOIN calls c ON c.client_id = m.client_id AND c.external_id = m.call_external_id \
+         WHERE m.client_id = {account}"
+    ));
+    let channels: Vec<String> = view
+        .scope
+        .channels()
+        .into_iter()
+        .filter(|channel| view.query.channel.is_none_or(|chosen| chosen == *channel))
+        .map(|channel| sql.bind(Param::Text(channel.key().into())))
+        .collect();
+    match channels.is_empty() {
+        true => sql.push(" AND 1 = 0"),
+        false => sql.push(&format!(" AND m.channel IN ({})", channels.join(", "))),
+    };
+    let addressed_to = match (view.scope.only_for, view.query.mine) {
+        (Some(person), _) => Some(person),
+        (None, true) => Some(view.reader),
+        (None, false) => None,
+    };
+    if let Some(person) = addressed_to {
+        let person = sql.bind(Param::Int(person.0));
+        sql.push(&format!(
+            " AND EXISTS (SELECT 1 FROM message_recipients mr \
+             WHERE mr.message_id = m.id AND mr.user_id = {person})"
+        ));
+    }
+    if view.query.unread {
+        sql.push(" AND r.user_id IS NULL");
+    }
+    if view.query.urgent {
+        sql.push(" AND m.priority = 'urgent'");
+    }
+    if let Some(from) = view.from {
+        let from = sql.bind(Param::Int(from));
+        sql.push(&format!(" AND m.received_at >= {from}"));
+    }
+    if let Some(until) = view.until {
+        let until = sql.bind(Param::Int(until));
+        sql.push(&format!(" AND m.received_at < {until}"));
+    }
+    if !view.query.search.is_empty() {
+        let pattern = format!("%{}%", like_escaped(&view.query.search.to_lowercase()));
+        let pattern = sql.bind(Param::Text(pattern));
+        sql.push(&format!(
+            " AND (LOWER(m.body) LIKE {pattern} ESCAPE '\\' \
+             OR LOWER(m.caller_name) LIKE {pattern} ESCAPE '\\' \
+             OR m.callback_number LIKE {pattern} ESCAPE '\\')"
+        ));
+    }
+    sql
+}
+
+/// Whose inbox, of which account, seen how, filtered how.
+pub struct InboxFilter<'a> {
+    pub account: NodeId,
+    pub reader: UserId,
+    pub scope: super::InboxScope,
+    pub query: &'a super::InboxQuery,
+    /// The query's days as times: from the start of `from`, until the end of `to`.
+    pub from: Option<i64>,
+    pub until: Option<i64>,
+}
+
+fn like_escaped(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
+
+const LISTED: &str = "m.id, m.channel, m.priority, m.caller_name, m.callback_number, m.body, \
+     m.received_at, m.acknowledged_at, r.read_at, c.recording_key";
+
+/// One page of the inbox, newest first, after the cursor's row if there is one.
+pub async fn inbox_rows(
+    db: &Db,
+    view: &InboxFilter<'_>,
+    after: Option<(i64, i64)>,
+    limit: usize,
+) -> Result<Vec<ListedMessage>, AppError> {
+    let mut sql = in_view(LISTED, view);
+    if let Some((at, id)) = after {
+        let at = sql.bind(Param::Int(at));
+        let id = sql.bind(Param::Int(id));
+        sql.push(&format!(
+            " AND (m.received_at < {at} OR (m.received_at = {at} AND m.id < {id}))"
+        ));
+    }
+    sql.push(&format!(
+        " ORDER BY m.received_at DESC, m.id DESC LIMIT {limit}"
+    ));
+    let rows = sql.query().fetch_all(db.pool()).await?;
+    rows.iter()
+        .map(|row| ListedMessage::from_row(row).map_err(AppError::from))
+        .collect()
+}
+
+/// The newest message id in view (0 when there is none): what arrives later is new.
+pub async fn newest_in_view(db: &Db, view: &InboxFilter<'_>) -> Result<i64, AppError> {
+    let sql = in_view("CAST(COALESCE(MAX(m.id), 0) AS BIGINT)", view);
+    Ok(sql.query().fetch_one(db.pool()).await?.try_get(0)?)
+}
+
+/// How many messages in view arrived after message `since`.
+pub async fn newer_in_view(db: &Db, view: &InboxFilter<'_>, since: i64) -> Result<i64, AppError> {
+    let mut sql = in_view("COUNT(*)", view);
+    let since = sql.bind(Param::Int(since));
+    sql.push(&format!(" AND m.id > {since}"));
+    Ok(sql.query().fetch_one(db.pool()).await?.try_get(0)?)
+}
+
+/// How many messages in view match, without loading them.
+pub async fn count_in_view(db: &Db, view: &InboxFilter<'_>, extra: &str) -> Result<i64, AppError> {
+    let mut sql = in_view("COUNT(*)", view);
+    sql.push(extra);
+    Ok(sql.query().fetch_one(db.pool()).await?.try_get(0)?)
+}
+
+/// A message as its page needs it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct MessageRecord {
+    pub id: i64,
+    pub client_id: NodeId,
+    pub channel: super::Channel,
+    pub direction: super::Direction,
+    pub status: MessageStatus,
+    pub priority: super::Priority,
+    pub caller_name: String,
+    pub callback_number: String,
+    pub body: String,
+    pub fields: String,
+    pub call_external_id: Option<String>,
+    pub taken_by: String,
+    pub received_at: i64,
+    pub segments: Option<i64>,
+    pub encoding: Option<String>,
+    pub sms_units: Option<i64>,
+    pub billed_at: Option<i64>,
+    pub acknowledged_at: Option<i64>,
+    pub acknowledged_by_name: Option<String>,
+}
+
+/// The account message `id` belongs to, if it exists: what authorization is checked
+/// against before anything else of it is read.
+pub async fn account_of_message<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: i64,
+) -> Result<Option<NodeId>, AppError> {
+    let account: Option<i64> = sqlx::query_scalar("SELECT client_id FROM messages WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    Ok(account.map(NodeId))
+}
+
+pub async fn message_record<'e>(
+    db: impl Executor<'e, Database = Any>,
+    id: i64,
+) -> Result<Option<MessageRecord>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT m.id, m.client_id, m.channel, m.direction, m.status, m.priority, m.caller_name, \
+         m.callback_number, m.body, m.fields, m.call_external_id, m.taken_by, m.received_at, \
+         m.segments, m.encoding, m.sms_units, m.billed_at, m.acknowledged_at, \
+         u.name AS acknowledged_by_name FROM messages m \
+         LEFT JOIN users u ON u.id = m.acknowledged_by WHERE m.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?)
+}
+
+/// Whom a message is addressed to: ids and names.
+pub async fn recipients_of<'e>(
+    db: impl Executor<'e, Database = Any>,
+    message: i64,
+) -> Result<Vec<(UserId, String)>, AppError> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT u.id, u.name FROM message_recipients mr JOIN users u ON u.id = mr.user_id \
+         WHERE mr.message_id = $1 ORDER BY u.name",
+    )
+    .bind(message)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| (UserId(id), name))
+        .collect())
+}
+
+/// A call as a message's page shows it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CallRecord {
+    pub id: i64,
+    pub status: CallStatus,
+    pub from_number: String,
+    pub to_number: String,
+    pub started_at: i64,
+    pub duration_seconds: Option<i64>,
+    pub voice_units: Option<i64>,
+    pub billable_seconds: Option<i64>,
+    pub voice_rule: Option<String>,
+    pub billed_at: Option<i64>,
+    pub recording_key: Option<String>,
+}
+
+pub async fn call_by_external_id<'e>(
+    db: impl Executor<'e, Database = Any>,
+    account: NodeId,
+    external_id: &str,
+) -> Result<Option<CallRecord>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT id, status, from_number, to_number, started_at, duration_seconds, voice_units, \
+         billable_seconds, voice_rule, billed_at, recording_key FROM calls \
+         WHERE client_id = $1 AND external_id = $2",
+    )
+    .bind(account.0)
+    .bind(external_id)
+    .fetch_optional(db)
+    .await?)
+}
+
+/// What the platform reported about a message, as it came.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct EventRecord {
+    pub kind: String,
+    pub at: i64,
+    pub channel: String,
+    pub target: String,
+    pub detail: String,
+    pub applied: i64,
+}
+
+pub async fn events_of<'e>(
+    db: impl Executor<'e, Database = Any>,
+    message: i64,
+) -> Result<Vec<EventRecord>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT kind, at, channel, target, detail, applied FROM message_events \
+         WHERE message_id = $1 ORDER BY at, id",
+    )
+    .bind(message)
+    .fetch_all(db)
+    .await?)
+}
+
+/// What people did with a record, from the audit chain: when, what, who, and for
+/// whom when they acted through an impersonation.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct DoneWith {
+    pub occurred_at: i64,
+    pub action: String,
+    pub actor_name: Option<String>,
+    /// Whom the impersonation acted as; none in partner mode.
+    pub acted_as: Option<String>,
+}
+
+pub async fn done_with<'e>(
+    db: impl Executor<'e, Database = Any>,
+    record: &str,
+) -> Result<Vec<DoneWith>, AppError> {
+    Ok(sqlx::query_as(
+        "SELECT e.occurred_at, e.action, a.name AS actor_name, t.name AS acted_as \
+         FROM audit_events e \
+         LEFT JOIN users a ON a.id = e.actor_user_id \
+         LEFT JOIN impersonations i ON i.id = e.impersonation_id \
+         LEFT JOIN users t ON t.id = i.target_id \
+         WHERE e.record = $1 ORDER BY e.id",
+    )
+    .bind(record)
+    .fetch_all(db)
+    .await?)
+}
+
+/// Marks message `id` read by `user`; false if they had read it.
+pub async fn mark_read(
+    conn: &mut AnyConnection,
+    message: i64,
+    user: UserId,
+    now: i64,
+) -> Result<bool, AppError> {
+    let marked = sqlx::query(
+        "INSERT INTO message_reads (message_id, user_id, read_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (message_id, user_id) DO NOTHING",
+    )
+    .bind(message)
+    .bind(user.0)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(marked.rows_affected() == 1)
 }

@@ -79,6 +79,9 @@ pub fn AppShell() -> impl IntoView {
             <main class="content" id="content">
                 <Outlet />
             </main>
+            <WithUser view=|user| {
+                (user.inbox_of.is_some() && !user.sees_groups).then(|| view! { <BottomNav /> })
+            } />
         </div>
     }
 }
@@ -144,6 +147,7 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
         reads_audit,
         supports,
         access_history_of,
+        inbox_of,
         ..
     } = user;
     view! {
@@ -152,6 +156,15 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
                 <span class="nav-icon" aria-hidden="true">"⌂"</span>
                 "Home"
             </A>
+            {inbox_of
+                .map(|_| {
+                    view! {
+                        <A href=paths::INBOX>
+                            <span class="nav-icon" aria-hidden="true">"✉"</span>
+                            "Inbox"
+                        </A>
+                    }
+                })}
             {sees_groups
                 .then(|| {
                     view! {
@@ -210,6 +223,24 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
                         </A>
                     }
                 })}
+        </nav>
+    }
+}
+
+/// The places of a client's portal, at the thumb on a phone (the sidebar has them on
+/// a desktop).
+#[component]
+fn BottomNav() -> impl IntoView {
+    view! {
+        <nav class="bottom-nav" aria-label="Portal">
+            <A href=paths::HOME exact=true>
+                <span class="nav-icon" aria-hidden="true">"⌂"</span>
+                <span>"Home"</span>
+            </A>
+            <A href=paths::INBOX>
+                <span class="nav-icon" aria-hidden="true">"✉"</span>
+                <span>"Inbox"</span>
+            </A>
         </nav>
     }
 }

@@ -1,11 +1,29 @@
 //! What the API answers: JSON with the status of what happened, and errors a
 //! developer can act on (`{"error": {"status", "message", "fields"}}`).
 
+use std::collections::BTreeMap;
+
 use axum::response::{IntoResponse, Response};
 use http::{header, HeaderValue, StatusCode};
 use serde::Serialize;
 
 use crate::error::AppError;
+
+/// Every refusal's body.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// The HTTP status, again.
+    pub status: u16,
+    /// What went wrong, for a developer to read.
+    pub message: String,
+    /// For 422: what is wrong with each field, by its name (`fields[0].label`).
+    pub fields: BTreeMap<String, String>,
+}
 
 /// An answer before it is sent: kept as it is, so a retry with the same
 /// Idempotency-Key gets it again.
@@ -39,49 +57,42 @@ impl Answer {
             AppError::NotFound => "No such record, or not one this key reaches.".to_string(),
             other => other.to_string(),
         };
-        let fields: serde_json::Map<String, serde_json::Value> = match &error {
+        let fields = match &error {
             AppError::Validation(errors) => errors
                 .entries()
                 .filter(|(field, _)| !field.is_empty())
-                .map(|(field, message)| (field.to_string(), message.into()))
+                .map(|(field, message)| (field.to_string(), message.to_string()))
                 .collect(),
-            _ => serde_json::Map::new(),
+            _ => BTreeMap::new(),
         };
-        let status = error.status();
-        let mut answer = Answer::json(
-            status,
-            &serde_json::json!({ "error": {
-                "status": status.as_u16(), "message": message, "fields": fields,
-            }}),
-        );
-        answer.status = status;
-        answer
+        Answer::refused(error.status(), message, fields)
     }
 
     /// 429, to try again after `seconds`.
     pub fn too_many(seconds: u64) -> Answer {
-        let mut answer = Answer::json(
-            StatusCode::TOO_MANY_REQUESTS,
-            &serde_json::json!({ "error": {
-                "status": 429,
-                "message": format!("This key sent too many requests: try again in {seconds} s."),
-                "fields": {},
-            }}),
-        );
+        let message = format!("This key sent too many requests: try again in {seconds} s.");
+        let mut answer = Answer::refused(StatusCode::TOO_MANY_REQUESTS, message, BTreeMap::new());
         answer.retry_after_seconds = Some(seconds);
         answer
     }
 
-    /// An error of the request's size or shape, before anything was read.
+    /// An error of the request's size or shape, or of its Idempotency-Key.
     pub fn refusal(status: StatusCode, message: &str) -> Answer {
-        let mut answer = Answer::json(
+        Answer::refused(status, message.to_string(), BTreeMap::new())
+    }
+
+    fn refused(status: StatusCode, message: String, fields: BTreeMap<String, String>) -> Answer {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                status: status.as_u16(),
+                message,
+                fields,
+            },
+        };
+        Answer {
             status,
-            &serde_json::json!({ "error": {
-                "status": status.as_u16(), "message": message, "fields": {},
-            }}),
-        );
-        answer.status = status;
-        answer
+            ..Answer::json(status, &body)
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 
 pub mod answer;
 pub mod idempotency;
+pub mod openapi;
 mod repo;
 
 use std::future::Future;
@@ -24,13 +25,16 @@ use http::{header, StatusCode};
 use serde::de::DeserializeOwned;
 
 use self::answer::Answer;
+use self::openapi::Refusals;
 use crate::api_keys::service::{authenticate, ApiCredential};
 use crate::api_keys::ApiScope;
 use crate::clients::repo::{client_record, ClientRecord};
 use crate::core::{ClientStatus, NodeId};
 use crate::db::now_ms;
 use crate::error::AppError;
-use crate::inbox::ingest::{self, CallBody, EventBody, MessageBody, NewCall, NewMessage};
+use crate::inbox::ingest::{
+    self, CallBody, EventBody, EventRecorded, Ingested, MessageBody, NewCall, NewMessage,
+};
 use crate::request::Requester;
 use crate::state::AppState;
 
@@ -67,10 +71,24 @@ pub fn router(state: AppState) -> Router {
         .route(MESSAGES, post(post_message))
         .route(MESSAGE_EVENTS, post(post_message_event))
         .route(BALANCE, get(get_balance))
+        .route(openapi::PATH, get(openapi_document))
         .route("/api/v1/{*rest}", any(unknown_route))
         .with_state(api)
 }
 
+/// Sends in a call, or an update of one.
+#[utoipa::path(
+    post,
+    path = "/api/v1/calls",
+    tag = "ingestion",
+    request_body = CallBody,
+    params(AccountParam, IdempotencyParam),
+    responses(
+        (status = 201, description = "A new call", body = Ingested),
+        (status = 200, description = "A call sent before: moved forward, or (`applied` false) unchanged", body = Ingested),
+        Refusals,
+    )
+)]
 async fn post_call(State(api): State<Api>, request: Request) -> Response {
     api.handle(
         request,
@@ -85,6 +103,19 @@ async fn post_call(State(api): State<Api>, request: Request) -> Response {
     .await
 }
 
+/// Sends in a message operators took, or a text or chat message, or an update of one.
+#[utoipa::path(
+    post,
+    path = "/api/v1/messages",
+    tag = "ingestion",
+    request_body = MessageBody,
+    params(AccountParam, IdempotencyParam),
+    responses(
+        (status = 201, description = "A new message", body = Ingested),
+        (status = 200, description = "A message sent before: moved forward, or (`applied` false) unchanged", body = Ingested),
+        Refusals,
+    )
+)]
 async fn post_message(State(api): State<Api>, request: Request) -> Response {
     api.handle(
         request,
@@ -99,6 +130,19 @@ async fn post_message(State(api): State<Api>, request: Request) -> Response {
     .await
 }
 
+/// Reports what happened to a message after it was taken.
+#[utoipa::path(
+    post,
+    path = "/api/v1/messages/{external_id}/events",
+    tag = "ingestion",
+    request_body = EventBody,
+    params(
+        ("external_id" = String, Path, description = "The message's id on the platform"),
+        AccountParam,
+        IdempotencyParam,
+    ),
+    responses((status = 201, description = "Recorded", body = EventRecorded), Refusals)
+)]
 async fn post_message_event(
     State(api): State<Api>,
     Path(external_id): Path<String>,
@@ -116,19 +160,65 @@ async fn post_message_event(
     .await
 }
 
+/// The account's SMS and voice balances, and what it owes.
+#[utoipa::path(
+    get,
+    path = "/api/v1/balance",
+    tag = "accounts",
+    params(AccountParam),
+    responses((status = 200, description = "The balances", body = BalanceAnswer), Refusals)
+)]
 async fn get_balance(State(api): State<Api>, request: Request) -> Response {
     api.handle(
         request,
         ApiScope::ReadBalance,
         |state, client, _| async move {
             let balances = ingest::balances(&state.db, &client).await?;
-            Ok(Answer::json(
-                StatusCode::OK,
-                &serde_json::json!({ "account": client.id.0, "balances": balances }),
-            ))
+            let answer = BalanceAnswer {
+                account: client.id.0,
+                balances,
+            };
+            Ok(Answer::json(StatusCode::OK, &answer))
         },
     )
     .await
+}
+
+/// What `GET /api/v1/balance` answers.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct BalanceAnswer {
+    /// The client account's id.
+    pub account: i64,
+    pub balances: crate::inbox::Balances,
+}
+
+/// The account a request is about, for a partner's key.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct AccountParam {
+    /// The client account's id: required with a partner's key, optional with an
+    /// account's own.
+    account: Option<i64>,
+}
+
+/// A key that makes a retry safe.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)]
+struct IdempotencyParam {
+    /// Any unique text (a UUID): a retry with the same key and body gets the first
+    /// answer again (with `Idempotent-Replayed: true`); kept 24 hours.
+    #[param(rename = "Idempotency-Key")]
+    idempotency_key: Option<String>,
+}
+
+async fn openapi_document() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        openapi::document(),
+    )
+        .into_response()
 }
 
 async fn unknown_route() -> Response {

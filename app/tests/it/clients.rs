@@ -13,8 +13,8 @@ use app::auth::repo::sso_token;
 use app::auth::sso::{redeem, SsoLink};
 use app::auth::LinkPurpose;
 use app::clients::changes::{
-    modify_features, move_client, reveal_sso_token, rotate_sso_token,
-    set_operator_status, set_status, set_voice_rule, top_up, update_company,
+    modify_features, move_client, reveal_sso_token, rotate_sso_token, set_operator_status,
+    set_status, set_voice_rule, top_up, update_company,
 };
 use app::clients::directory::{DirectoryQuery, SortKey};
 use app::clients::directory_sql::{directory_rows, directory_rows_driven, Driver, Scope};

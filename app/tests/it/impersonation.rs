@@ -23,7 +23,7 @@ use app::core::{UserId, UserStatus};
 use app::db::{now_ms, Db};
 use app::error::AppError;
 use app::impersonation::history::access_history;
-use app::impersonation::start_stop::{log_in_as_options, presence, start, stop, StartRequest};
+use app::impersonation::start_stop::{log_in_as_options, presence, stop, StartRequest};
 use app::impersonation::support::{granted_accounts, set_support_access};
 use app::impersonation::Presence;
 use app::password::Passwords;
@@ -31,17 +31,15 @@ use app::request::Requester;
 use app::state::{AppState, Settings};
 use app::users::account_actions::{remove_access, set_enabled, set_generated_password};
 use app::users::invites::invite as invite_user;
-use app::users::repo::{
-    insert_user, membership_at, replace_roles, set_membership, set_status, NewUser,
-};
+use app::users::repo::{membership_at, replace_roles, set_status};
 use app::users::service::node_users;
 use app::users::{InviteForm, PasswordChoice, UserQuery};
 use common::on_every_database;
+use fixtures::sessions::{
+    actor, form, impersonate, person, sign_in, start_from, Person, REASON, RETURN_TO,
+};
 use fixtures::{actor_with, build_tree, Tree};
 use outcome::{outcome, Outcome};
-
-const REASON: &str = "Ticket 4411: the on-call calendar shows the wrong week";
-const RETURN_TO: &str = "/clients?q=harbor";
 
 fn state(db: Db) -> AppState {
     AppState {
@@ -49,56 +47,6 @@ fn state(db: Db) -> AppState {
         settings: Settings::default(),
         passwords: Passwords::new(2),
     }
-}
-
-/// Someone signed in through a real session.
-struct Person {
-    id: UserId,
-    token: String,
-}
-
-/// A new active user holding `roles` at `node`, signed in once.
-async fn person(state: &AppState, name: &str, email: &str, node: NodeId, roles: &[Role]) -> Person {
-    let id = insert_user(
-        state.db.pool(),
-        &NewUser {
-            email,
-            name,
-            language: "en",
-            branding_domain: None,
-            status: UserStatus::Active,
-            password_hash: None,
-            must_change_password: false,
-        },
-    )
-    .await
-    .unwrap();
-    let mut conn = state.db.pool().acquire().await.unwrap();
-    set_membership(&mut conn, id, node, &RoleSet::new(roles.iter().copied()))
-        .await
-        .unwrap();
-    drop(conn);
-    let token = sign_in(state, id).await;
-    Person { id, token }
-}
-
-/// A further session of `user`, as from another browser.
-async fn sign_in(state: &AppState, user: UserId) -> String {
-    let record = find_by_id(state.db.pool(), user).await.unwrap().unwrap();
-    open_session(
-        state,
-        &record,
-        &Requester::default(),
-        None,
-        SignInMethod::Password,
-    )
-    .await
-    .unwrap()
-}
-
-/// The actor of the session behind `token`, as the next request would get it.
-async fn actor(state: &AppState, token: &str) -> Result<Actor, AppError> {
-    Actor::of(&state.db, resolve(state, token).await?).await
 }
 
 async fn pat(state: &AppState, tree: &Tree) -> Person {
@@ -145,56 +93,6 @@ async fn sam(state: &AppState, tree: &Tree) -> Person {
         &roles,
     )
     .await
-}
-
-/// The start form filled in for `account`: acting as `target` in client mode, or as
-/// the partner without one; for 30 minutes, with a reason.
-fn form(account: NodeId, target: Option<UserId>) -> StartRequest {
-    StartRequest {
-        account,
-        mode: match target {
-            Some(_) => Mode::Client.key().to_string(),
-            None => Mode::Partner.key().to_string(),
-        },
-        target: target.map(|user| user.0.to_string()).unwrap_or_default(),
-        reason: REASON.into(),
-        minutes: "30".into(),
-        return_to: RETURN_TO.into(),
-    }
-}
-
-/// An impersonation in progress: its id and its session's token.
-#[derive(Debug)]
-struct Started {
-    id: ImpersonationId,
-    token: String,
-}
-
-async fn start_from(
-    state: &AppState,
-    actor: &Actor,
-    previous_token: Option<&str>,
-    request: StartRequest,
-) -> Result<Started, AppError> {
-    let (token, _) = start(
-        &caller(state, actor),
-        &Requester::default(),
-        previous_token,
-        request,
-    )
-    .await?;
-    let id = resolve(state, &token)
-        .await
-        .unwrap()
-        .impersonation
-        .expect("an impersonation session");
-    Ok(Started { id, token })
-}
-
-/// `who` starts `request` from a session of their own (kept: none is replaced).
-async fn impersonate(state: &AppState, who: &Person, request: StartRequest) -> Started {
-    let actor = actor(state, &who.token).await.unwrap();
-    start_from(state, &actor, None, request).await.unwrap()
 }
 
 async fn record(db: &Db, id: ImpersonationId) -> ImpersonationRecord {

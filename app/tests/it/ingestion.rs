@@ -673,3 +673,59 @@ async fn bad_fields_are_named_big_bodies_refused_and_each_key_limited() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_exactly_the_routes_served() {
+    on_every_database(|db| async move {
+        let world = world(db).await;
+        let (status, _, document) = world
+            .send("GET", app::platform_api::openapi::PATH, None, None, &[])
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        let paths = document["paths"].as_object().expect("paths");
+        let mut documented: Vec<&str> = paths.keys().map(String::as_str).collect();
+        documented.sort();
+        let mut served = vec![
+            app::platform_api::CALLS,
+            app::platform_api::MESSAGES,
+            app::platform_api::MESSAGE_EVENTS,
+            app::platform_api::BALANCE,
+        ];
+        served.sort();
+        assert_eq!(documented, served);
+        for (path, operations) in paths {
+            for method in operations.as_object().unwrap().keys() {
+                let concrete = path.replace("{external_id}", "M1");
+                let (status, _, _) = world
+                    .send(
+                        &method.to_uppercase(),
+                        &concrete,
+                        None,
+                        Some(json!({})),
+                        &[],
+                    )
+                    .await;
+                assert_eq!(
+                    status,
+                    StatusCode::UNAUTHORIZED,
+                    "{method} {path} is served and asks for a key"
+                );
+                let operation = &operations[method];
+                assert!(
+                    operation["responses"]["401"].is_object(),
+                    "{method} {path} documents 401"
+                );
+                assert!(
+                    operation["responses"]["422"].is_object(),
+                    "{method} {path} documents 422"
+                );
+            }
+        }
+        let schemes = &document["components"]["securitySchemes"]["api_key"];
+        assert_eq!(schemes["scheme"], "bearer");
+        assert!(
+            document["components"]["schemas"]["CallBody"]["properties"]["external_id"].is_object()
+        );
+    })
+    .await;
+}

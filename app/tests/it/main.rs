@@ -14,6 +14,7 @@ mod clients;
 mod foundation;
 mod groups;
 mod impersonation;
+mod inbox;
 mod ingestion;
 mod layers;
 mod mail;

@@ -170,7 +170,11 @@ async fn the_platform_api_is_served_in_json_and_outside_the_cross_site_rule() {
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json");
     assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
-    let unknown = send(&router, Request::get("/api/v1/nothing").body(Body::empty()).unwrap()).await;
+    let unknown = send(
+        &router,
+        Request::get("/api/v1/nothing").body(Body::empty()).unwrap(),
+    )
+    .await;
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
     assert!(body_text(unknown).await.contains("no such API route"));
 }

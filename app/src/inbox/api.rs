@@ -1,0 +1,35 @@
+//! Server functions of the inbox. Each checks, first thing in `service`, what the
+//! caller holds at the account: a reading role, and for a Client User only what is
+//! addressed to them.
+
+use leptos::prelude::*;
+
+use super::{InboxQuery, InboxView, MessageView};
+use crate::error::AppError;
+
+#[server]
+pub async fn list_inbox(query: InboxQuery) -> Result<InboxView, AppError> {
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::service::inbox(&caller, &query).await
+}
+
+/// How many messages in view arrived after message `since`.
+#[server]
+pub async fn count_new_messages(query: InboxQuery, since: i64) -> Result<i64, AppError> {
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::service::newer(&caller, &query, since).await
+}
+
+/// Opening a message marks it read for the caller (never through an impersonation).
+#[server]
+pub async fn get_message(id: i64) -> Result<MessageView, AppError> {
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::service::message(&caller, id).await
+}
+
+#[server]
+pub async fn acknowledge_message(id: i64) -> Result<(), AppError> {
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::service::acknowledge(&caller, id).await?;
+    crate::request::redirect_plain_form(&crate::paths::inbox_message(id))
+}

@@ -1,0 +1,193 @@
+//! One message at its own address: everything the operator took, the call it came
+//! on, its history, and acknowledging it.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::api::{get_message, AcknowledgeMessage};
+use super::{Channel, InboxQuery, LinkedCall, MessageView, Priority};
+use crate::components::error_panel::error_fallback;
+use crate::components::field::{action_error, FormAlert};
+use crate::components::revision::on_success;
+use crate::error::AppError;
+
+#[component]
+pub fn MessagePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    });
+    let reloaded = RwSignal::new(0u32);
+    // Blocking: the tab title comes from it.
+    let message = Resource::new_blocking(
+        move || (id.get(), reloaded.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_message(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <ErrorBoundary fallback=error_fallback>
+                {move || Suspend::new(async move {
+                    message.await.map(|message| view! { <Message message reloaded /> })
+                })}
+            </ErrorBoundary>
+        </Suspense>
+    }
+}
+
+#[component]
+fn Message(message: MessageView, reloaded: RwSignal<u32>) -> impl IntoView {
+    let who = [
+        message.caller_name.as_str(),
+        message.callback_number.as_str(),
+    ]
+    .into_iter()
+    .find(|text| !text.is_empty())
+    .unwrap_or("Unknown caller")
+    .to_string();
+    let back = InboxQuery {
+        account: Some(message.account),
+        ..InboxQuery::default()
+    }
+    .href();
+    let channel = match message.channel {
+        Channel::Call => "Message from a call",
+        Channel::Sms => "Text message",
+        Channel::Chat => "Chat message",
+    };
+    let tel = format!("tel:{}", message.callback_number.replace(' ', ""));
+    let has_callback = !message.callback_number.is_empty();
+    let fields = message.fields.clone();
+    let recipients = message.recipients.join(", ");
+    view! {
+        <Title text=who.clone() />
+        <a class="back-link" href=back>"← Inbox"</a>
+        <header class="page-header message-header">
+            <p class="eyebrow">{format!("{channel} · {}", message.received)}</p>
+            <h1>{who}</h1>
+            <p class="message-badges">
+                {(message.priority != Priority::Normal)
+                    .then(|| {
+                        view! {
+                            <span class=format!("badge priority-{}", message.priority.key())>
+                                {message.priority.label()}
+                            </span>
+                        }
+                    })}
+                <span class="badge">{message.status.label()}</span>
+            </p>
+        </header>
+        <div class="message-grid">
+            <section class="card message-card" aria-label="Message">
+                {has_callback
+                    .then(|| {
+                        view! {
+                            <p class="callback">
+                                "Call back: "
+                                <a class="callback-number" href=tel>{message.callback_number.clone()}</a>
+                            </p>
+                        }
+                    })}
+                <p class="message-text">{message.text.clone()}</p>
+                {(!fields.is_empty())
+                    .then(|| {
+                        view! {
+                            <dl class="message-fields">
+                                {fields
+                                    .into_iter()
+                                    .map(|(label, value)| view! { <dt>{label}</dt><dd>{value}</dd> })
+                                    .collect_view()}
+                            </dl>
+                        }
+                    })}
+                <dl class="message-facts">
+                    {(!message.taken_by.is_empty())
+                        .then(|| view! { <dt>"Taken by"</dt><dd>{message.taken_by.clone()}</dd> })}
+                    {(!recipients.is_empty()).then(|| view! { <dt>"For"</dt><dd>{recipients}</dd> })}
+                    {message.charge.clone().map(|charge| view! { <dt>"Cost"</dt><dd>{charge}</dd> })}
+                </dl>
+                <Acknowledgement message=message.clone() reloaded />
+            </section>
+            <div class="message-side">
+                {message.call.clone().map(|call| view! { <CallCard call /> })}
+                <section class="card" aria-labelledby="trail-heading">
+                    <h2 id="trail-heading">"History"</h2>
+                    <ol class="trail">
+                        {message
+                            .trail
+                            .into_iter()
+                            .map(|entry| {
+                                view! {
+                                    <li>
+                                        <span class="trail-what">{entry.what}</span>
+                                        <time class="muted">{entry.at}</time>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ol>
+                </section>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn Acknowledgement(message: MessageView, reloaded: RwSignal<u32>) -> impl IntoView {
+    let acknowledge = ServerAction::<AcknowledgeMessage>::new();
+    on_success(acknowledge, move |_: &()| reloaded.update(|n| *n += 1));
+    let error = action_error(acknowledge);
+    match (message.acknowledged, message.can_acknowledge) {
+        (Some(by), _) => view! {
+            <p class="acknowledged" role="status">{format!("Acknowledged by {by}")}</p>
+        }
+            .into_any(),
+        (None, true) => view! {
+            <ActionForm action=acknowledge attr:class="acknowledge-form">
+                <FormAlert error />
+                <input type="hidden" name="id" value=message.id />
+                <button type="submit" class="button primary wide" disabled=acknowledge.pending()>
+                    "Acknowledge"
+                </button>
+            </ActionForm>
+        }
+            .into_any(),
+        (None, false) => view! {
+            <p class="muted">"Not acknowledged yet. Only the account's own people acknowledge messages."</p>
+        }
+            .into_any(),
+    }
+}
+
+#[component]
+fn CallCard(call: LinkedCall) -> impl IntoView {
+    let duration = call.duration_seconds.map(|seconds| match seconds {
+        0..=59 => format!("{seconds} s"),
+        _ => format!("{} min {} s", seconds / 60, seconds % 60),
+    });
+    view! {
+        <section class="card" aria-labelledby="call-heading">
+            <h2 id="call-heading">"The call"</h2>
+            <dl class="message-facts">
+                <dt>"Status"</dt>
+                <dd>{call.status.label()}</dd>
+                <dt>"From"</dt>
+                <dd>{call.from}</dd>
+                <dt>"To"</dt>
+                <dd>{call.to}</dd>
+                <dt>"Started"</dt>
+                <dd>{call.started}</dd>
+                {duration.map(|duration| view! { <dt>"Length"</dt><dd>{duration}</dd> })}
+                {call.charge.map(|charge| view! { <dt>"Cost"</dt><dd>{charge}</dd> })}
+            </dl>
+        </section>
+    }
+}

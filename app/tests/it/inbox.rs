@@ -1,0 +1,421 @@
+//! The inbox on both databases: who sees which messages (in the queries and on a
+//! message's page), read state per person, acknowledging, what an impersonation
+//! leaves untouched, the history from the audit chain, filters and pages.
+
+use app::auth::actor::Actor;
+use app::auth::repo::mark_email_verified;
+use app::clients::repo::client_record;
+use app::core::roles::Role;
+use app::core::NodeId;
+use app::db::Db;
+use app::error::AppError;
+use app::inbox::ingest::{ingest_message, MessageBody, NewMessage};
+use app::inbox::service::{acknowledge, inbox, message, newer, summary};
+use app::inbox::InboxQuery;
+use app::password::Passwords;
+use app::state::{AppState, Settings};
+
+use crate::common::{caller, on_every_database};
+use crate::fixtures::sessions::{actor, form, impersonate, person};
+use crate::fixtures::{actor_with, build_tree, Tree};
+
+fn state(db: Db) -> AppState {
+    AppState {
+        db,
+        settings: Settings::default(),
+        passwords: Passwords::new(1),
+    }
+}
+
+/// Sends in a message of `channel` for the given recipients (emails); its id.
+async fn taken(
+    state: &AppState,
+    account: NodeId,
+    external_id: &str,
+    channel: &str,
+    priority: &str,
+    recipients: &[&str],
+) -> i64 {
+    let body = MessageBody {
+        external_id: Some(external_id.into()),
+        channel: Some(channel.into()),
+        priority: Some(priority.into()),
+        received_at: Some(format!(
+            "2026-11-{:02}T09:00:00Z",
+            1 + external_id.len() % 28
+        )),
+        caller_name: Some(format!("Caller {external_id}")),
+        callback_number: Some("+15550100".into()),
+        text: Some(format!("Please call back about {external_id}")),
+        recipients: recipients.iter().map(|email| email.to_string()).collect(),
+        ..MessageBody::default()
+    };
+    let (message, recipients) = NewMessage::from_body(&body).unwrap();
+    let client = client_record(state.db.pool(), account)
+        .await
+        .unwrap()
+        .unwrap();
+    ingest_message(&state.db, &client, message, recipients)
+        .await
+        .unwrap()
+        .id
+}
+
+fn of(account: NodeId) -> InboxQuery {
+    InboxQuery {
+        account: Some(account),
+        ..InboxQuery::default()
+    }
+}
+
+/// The ids `who` sees in the account's inbox, or the refusal.
+async fn seen(state: &AppState, who: &Actor, query: &InboxQuery) -> Result<Vec<i64>, AppError> {
+    let view = inbox(&caller(state, who), query).await?;
+    Ok(view.rows.iter().map(|row| row.id).collect())
+}
+
+struct Harbor {
+    state: AppState,
+    tree: Tree,
+    call: i64,
+    text: i64,
+    chat: i64,
+}
+
+async fn harbor(db: Db) -> Harbor {
+    let tree = build_tree(&db).await;
+    let state = state(db);
+    person(
+        &state,
+        "Quinn Client",
+        "quinn@harbor.test",
+        tree.client,
+        &[Role::ClientUser],
+    )
+    .await;
+    let call = taken(
+        &state,
+        tree.client,
+        "M-call",
+        "call",
+        "urgent",
+        &["quinn@harbor.test"],
+    )
+    .await;
+    let text = taken(&state, tree.client, "M-sms", "sms", "normal", &[]).await;
+    let chat = taken(
+        &state,
+        tree.client,
+        "M-chat",
+        "chat",
+        "normal",
+        &["quinn@harbor.test"],
+    )
+    .await;
+    Harbor {
+        state,
+        tree,
+        call,
+        text,
+        chat,
+    }
+}
+
+#[tokio::test]
+async fn each_role_sees_what_it_may_in_the_list_and_on_the_page() {
+    on_every_database(|db| async move {
+        let h = harbor(db).await;
+        let (state, tree) = (&h.state, &h.tree);
+        let quinn = actor_with(
+            &state.db,
+            "quinn2@harbor.test",
+            tree.client,
+            &[Role::ClientUser],
+        )
+        .await;
+        let cases: Vec<(&str, Actor, Option<Vec<i64>>)> = vec![
+            (
+                "client admin",
+                actor_with(
+                    &state.db,
+                    "cara@harbor.test",
+                    tree.client,
+                    &[Role::ClientAdmin],
+                )
+                .await,
+                Some(vec![h.call, h.text, h.chat]),
+            ),
+            ("client user, addressed to none", quinn, Some(vec![])),
+            (
+                "partner user",
+                actor_with(
+                    &state.db,
+                    "viewer@northwind.test",
+                    tree.partner,
+                    &[Role::User],
+                )
+                .await,
+                Some(vec![h.call]),
+            ),
+            (
+                "messaging agent",
+                actor_with(
+                    &state.db,
+                    "agent@northwind.test",
+                    tree.group,
+                    &[Role::MessagingAgent],
+                )
+                .await,
+                Some(vec![h.text, h.chat]),
+            ),
+            (
+                "support, not impersonating",
+                actor_with(
+                    &state.db,
+                    "sam@switchboard.test",
+                    tree.platform,
+                    &[Role::SupportAgent],
+                )
+                .await,
+                None,
+            ),
+            (
+                "another partner's admin",
+                actor_with(
+                    &state.db,
+                    "admin@bluebird.test",
+                    tree.other_partner,
+                    &[Role::AccountAdmin],
+                )
+                .await,
+                None,
+            ),
+        ];
+        for (who, actor, expected) in cases {
+            let mut got = seen(state, &actor, &of(tree.client)).await.ok();
+            if let Some(ids) = got.as_mut() {
+                ids.sort();
+            }
+            let mut expected = expected;
+            if let Some(ids) = expected.as_mut() {
+                ids.sort();
+            }
+            assert_eq!(got, expected, "{who}");
+            for id in [h.call, h.text, h.chat] {
+                let opened = message(&caller(state, &actor), id).await;
+                let visible = expected.as_ref().is_some_and(|ids| ids.contains(&id));
+                match opened {
+                    Ok(_) => assert!(visible, "{who} opened {id}"),
+                    Err(error) => {
+                        assert!(!visible, "{who} could not open {id}: {error:?}");
+                        assert_eq!(error, AppError::NotFound, "{who}: hidden, not forbidden");
+                    }
+                }
+            }
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_client_user_sees_what_is_addressed_to_them_and_read_state_is_each_persons() {
+    on_every_database(|db| async move {
+        let h = harbor(db).await;
+        let (state, tree) = (&h.state, &h.tree);
+        let quinn = {
+            let id = app::auth::repo::find_by_email(state.db.pool(), "quinn@harbor.test")
+                .await
+                .unwrap()
+                .unwrap();
+            let session = crate::fixtures::sessions::sign_in(state, id.id).await;
+            actor(state, &session).await.unwrap()
+        };
+        let mut ids = seen(state, &quinn, &of(tree.client)).await.unwrap();
+        ids.sort();
+        assert_eq!(ids, vec![h.call, h.chat]);
+        let admin = actor_with(
+            &state.db,
+            "cara@harbor.test",
+            tree.client,
+            &[Role::ClientAdmin],
+        )
+        .await;
+        message(&caller(state, &quinn), h.call).await.unwrap();
+        let unread = |view: app::inbox::InboxView, id: i64| {
+            view.rows.iter().find(|row| row.id == id).unwrap().unread
+        };
+        assert!(!unread(
+            inbox(&caller(state, &quinn), &of(tree.client))
+                .await
+                .unwrap(),
+            h.call
+        ));
+        assert!(
+            unread(
+                inbox(&caller(state, &admin), &of(tree.client))
+                    .await
+                    .unwrap(),
+                h.call
+            ),
+            "read by Quinn, not by the admin"
+        );
+        let only_unread = InboxQuery {
+            unread: true,
+            ..of(tree.client)
+        };
+        assert_eq!(
+            seen(state, &quinn, &only_unread).await.unwrap(),
+            vec![h.chat]
+        );
+        let home = summary(&caller(state, &quinn)).await.unwrap().unwrap();
+        assert_eq!((home.unread, home.urgent), (1, 1));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn acknowledging_is_idempotent_and_an_impersonation_marks_nothing_for_the_client() {
+    on_every_database(|db| async move {
+        let h = harbor(db).await;
+        let (state, tree) = (&h.state, &h.tree);
+        let quinn_id = app::auth::repo::find_by_email(state.db.pool(), "quinn@harbor.test")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        mark_email_verified(state.db.pool(), quinn_id)
+            .await
+            .unwrap();
+        let pat = person(
+            state,
+            "Pat Partner",
+            "pat@northwind.test",
+            tree.partner,
+            &[Role::AccountAdmin],
+        )
+        .await;
+        let started = impersonate(state, &pat, form(tree.client, Some(quinn_id))).await;
+        let as_quinn_by_pat = actor(state, &started.token).await.unwrap();
+        let viewed = message(&caller(state, &as_quinn_by_pat), h.call)
+            .await
+            .unwrap();
+        assert!(
+            !viewed.can_acknowledge,
+            "nobody acknowledges for the client"
+        );
+        let refused = acknowledge(&caller(state, &as_quinn_by_pat), h.call).await;
+        assert!(
+            matches!(refused, Err(AppError::Forbidden(_))),
+            "{refused:?}"
+        );
+
+        let quinn = actor(
+            state,
+            &crate::fixtures::sessions::sign_in(state, quinn_id).await,
+        )
+        .await
+        .unwrap();
+        let rows = inbox(&caller(state, &quinn), &of(tree.client))
+            .await
+            .unwrap()
+            .rows;
+        assert!(
+            rows.iter().all(|row| row.unread),
+            "support's visit left it unread"
+        );
+        acknowledge(&caller(state, &quinn), h.call).await.unwrap();
+        acknowledge(&caller(state, &quinn), h.call).await.unwrap();
+        let page = message(&caller(state, &quinn), h.call).await.unwrap();
+        assert!(page
+            .acknowledged
+            .as_deref()
+            .unwrap()
+            .starts_with("Quinn Client"));
+        let trail: Vec<&str> = page.trail.iter().map(|entry| entry.what.as_str()).collect();
+        assert!(
+            trail.contains(&"Viewed by support (Pat Partner), for Quinn Client"),
+            "{trail:?}"
+        );
+        assert_eq!(
+            trail
+                .iter()
+                .filter(|what| **what == "Acknowledged by Quinn Client")
+                .count(),
+            1,
+            "{trail:?}"
+        );
+        assert!(trail.contains(&"Opened by Quinn Client"), "{trail:?}");
+        let chain = app::audit_trail::chain::verify(&state.db).await.unwrap();
+        assert!(
+            matches!(chain, app::audit_trail::chain::ChainReport::Intact { .. }),
+            "{chain:?}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn filters_pages_and_the_count_of_what_is_new() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        for i in 0..30 {
+            let priority = if i % 10 == 0 { "urgent" } else { "normal" };
+            taken(
+                &state,
+                tree.client,
+                &format!("P{i:02}"),
+                "sms",
+                priority,
+                &[],
+            )
+            .await;
+        }
+        let admin = actor_with(
+            &state.db,
+            "cara@harbor.test",
+            tree.client,
+            &[Role::ClientAdmin],
+        )
+        .await;
+        let as_admin = caller(&state, &admin);
+        let first = inbox(&as_admin, &of(tree.client)).await.unwrap();
+        assert_eq!(first.rows.len(), 25);
+        let second = inbox(&as_admin, first.next.as_ref().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(second.rows.len(), 5);
+        assert!(second.next.is_none());
+        let mut all: Vec<i64> = first
+            .rows
+            .iter()
+            .chain(&second.rows)
+            .map(|row| row.id)
+            .collect();
+        all.dedup();
+        assert_eq!(all.len(), 30, "no row twice, none left out");
+
+        let urgent = InboxQuery {
+            urgent: true,
+            ..of(tree.client)
+        };
+        assert_eq!(inbox(&as_admin, &urgent).await.unwrap().rows.len(), 3);
+        let search = InboxQuery {
+            search: "p07".into(),
+            ..of(tree.client)
+        };
+        assert_eq!(inbox(&as_admin, &search).await.unwrap().rows.len(), 1);
+        let calls = InboxQuery {
+            channel: app::inbox::Channel::from_key("call"),
+            ..of(tree.client)
+        };
+        assert!(inbox(&as_admin, &calls).await.unwrap().rows.is_empty());
+
+        let since = first.newest;
+        taken(&state, tree.client, "NEW1", "sms", "urgent", &[]).await;
+        taken(&state, tree.client, "NEW2", "sms", "normal", &[]).await;
+        assert_eq!(newer(&as_admin, &of(tree.client), since).await.unwrap(), 2);
+        assert_eq!(newer(&as_admin, &urgent, since).await.unwrap(), 1);
+    })
+    .await;
+}

@@ -1,0 +1,126 @@
+import type { APIRequestContext, Page } from '@playwright/test';
+import { expect, test } from '../fixtures';
+import { hydrated } from '../pages/login-page';
+
+/** The demo API key of Harbor Dental, which scripts/e2e.sh reads from the seeding. */
+const API_KEY = process.env.E2E_API_KEY ?? '';
+
+/** Posts a message as the call platform would, with curl's headers. */
+async function postMessage(request: APIRequestContext, message: Record<string, unknown>) {
+  const response = await request.post('/api/v1/messages', {
+    headers: { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' },
+    data: message,
+  });
+  expect(response.status(), await response.text()).toBe(201);
+  return response.json();
+}
+
+/** Fails if the page is wider than the screen: nothing may scroll sideways. */
+async function expectNoSidewaysScroll(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow, 'the page scrolls sideways').toBeLessThanOrEqual(0);
+}
+
+test.beforeAll(() => {
+  expect(API_KEY, 'scripts/e2e.sh passes the demo API key as E2E_API_KEY').toMatch(/^sbk_/);
+});
+
+test('a message the platform sends appears in the client admin\'s inbox, opens and is acknowledged', async ({ clientAdminPage: page, consoleErrors, project, request, isMobile }) => {
+  await page.goto('/inbox');
+  await expect(page.getByRole('heading', { level: 1, name: 'Inbox' })).toBeVisible();
+  await hydrated(page);
+  if (isMobile) {
+    await expect(page.getByRole('navigation', { name: 'Portal' }).getByRole('link', { name: 'Inbox' })).toBeVisible();
+  }
+
+  const caller = `Morgan ${project} ${Date.now()}`;
+  const answer = await postMessage(request, {
+    external_id: `e2e-${caller}`,
+    channel: 'call',
+    priority: 'urgent',
+    received_at: new Date().toISOString(),
+    caller_name: caller,
+    callback_number: '+1 617 555 0123',
+    text: 'Chipped a front tooth, asks to be seen today.\nAvailable after 2pm.',
+    fields: [{ label: 'Patient', value: caller }],
+    taken_by: 'Operator Jamie',
+  });
+  expect(answer.balances).toHaveProperty('sms');
+
+  // Announced, not jumped in: the pill shows it, and a tap loads it.
+  const pill = page.getByRole('button', { name: /\d+ new/ });
+  await expect(pill).toBeVisible({ timeout: 15_000 });
+  await pill.click();
+  const row = page.getByRole('link', { name: new RegExp(caller) });
+  await expect(row).toBeVisible();
+  await expect(row).toContainText('Urgent');
+  await expectNoSidewaysScroll(page);
+
+  await row.click();
+  await expect(page.getByRole('heading', { level: 1, name: caller })).toBeVisible();
+  await expect(page.getByRole('link', { name: '+1 617 555 0123' })).toHaveAttribute('href', 'tel:+16175550123');
+  await expect(page.getByText('Available after 2pm.')).toBeVisible();
+  const history = page.getByRole('region', { name: 'History' });
+  await expect(history).toContainText('Taken by Operator Jamie');
+  await expect(history).toContainText('Opened by Hana Harbor');
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Acknowledge' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Acknowledged by' })).toContainText('Acknowledged by Hana Harbor');
+  await expect(history).toContainText('Acknowledged by Hana Harbor');
+  await expectNoSidewaysScroll(page);
+  await page.screenshot({ path: `screenshots/message-${project}.png`, fullPage: true });
+  expect(consoleErrors).toEqual([]);
+});
+
+test('the client\'s home shows what is unread and urgent, the latest and the credit', async ({ clientAdminPage: page, project }) => {
+  await expect(page.getByRole('heading', { level: 1, name: 'Harbor Dental' })).toBeVisible();
+  const stats = page.getByRole('region', { name: 'Your inbox and credit' });
+  await expect(stats).toContainText('Unread');
+  await expect(stats).toContainText('SMS credits');
+  await expect(page.getByRole('region', { name: 'Latest messages' }).getByRole('link').first()).toBeVisible();
+  await expectNoSidewaysScroll(page);
+  await page.screenshot({ path: `screenshots/portal-home-${project}.png`, fullPage: true });
+  await page.getByRole('link', { name: /Urgent, not acknowledged/ }).click();
+  await expect(page).toHaveURL(/\/inbox\?urgent=1/);
+  await expect(page.getByRole('checkbox', { name: 'Urgent' })).toBeChecked();
+});
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the inbox filters, and a message opens and is acknowledged as plain forms', async ({ clientAdminPage: page, request, project }) => {
+    const caller = `Jules ${project} ${Date.now()}`;
+    await postMessage(request, {
+      external_id: `e2e-${caller}`,
+      channel: 'sms',
+      received_at: new Date().toISOString(),
+      caller_name: caller,
+      callback_number: '+1 617 555 0188',
+      text: 'Can I move my cleaning to next week?',
+    });
+    await page.goto('/inbox');
+    await page.getByLabel('Search messages').fill(caller);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect(page).toHaveURL(/q=Jules/);
+    const rows = page.getByRole('list', { name: 'Messages' }).getByRole('listitem');
+    await expect(rows).toHaveCount(1);
+    await rows.first().getByRole('link').click();
+    await expect(page.getByRole('heading', { level: 1, name: caller })).toBeVisible();
+    await page.getByRole('button', { name: 'Acknowledge' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'Acknowledged by' })).toContainText('Acknowledged by Hana Harbor');
+  });
+});
+
+for (const width of [390, 320]) {
+  test(`the inbox and a message fit a ${width} px screen`, async ({ clientAdminPage: page, project }) => {
+    test.skip(project === 'desktop', 'a phone size');
+    await page.setViewportSize({ width, height: 800 });
+    await page.goto('/inbox');
+    await expect(page.getByRole('list', { name: 'Messages' })).toBeVisible();
+    await expectNoSidewaysScroll(page);
+    await page.screenshot({ path: `screenshots/inbox-${width}.png`, fullPage: true });
+    await page.getByRole('list', { name: 'Messages' }).getByRole('link').first().click();
+    await expect(page.getByRole('region', { name: 'History' })).toBeVisible();
+    await expectNoSidewaysScroll(page);
+  });
+}

@@ -1,0 +1,379 @@
+//! The demo world's traffic: a believable week of calls and messages for Harbor
+//! Dental and a few other accounts, sent in through the same ingestion the platform's
+//! API uses (so it is billed and kept as the API would), and a key for trying the API.
+
+use app::api_keys::repo::{insert_key, keys_of, revoke, NewApiKey};
+use app::api_keys::token;
+use app::clients::repo::client_record;
+use app::core::{NodeId, UserId};
+use app::db::{now_ms, Db};
+use app::inbox::ingest::{
+    ingest_call, ingest_message, record_event, CustomField, EventBody, NewCall, NewMessage,
+};
+use app::inbox::{CallStatus, Channel, Direction, MessageStatus, Priority};
+use app::state::ServerSecret;
+
+use crate::cli::CliResult;
+
+const HOUR: i64 = 3_600_000;
+const MINUTE: i64 = 60_000;
+/// The demo key's name: each seeding revokes the one made before and makes a new one.
+const DEMO_KEY: &str = "Demo call platform";
+
+/// One demo message: hours before the seeding, and what the operator took.
+struct Taken {
+    hours_ago: i64,
+    caller: &'static str,
+    number: &'static str,
+    channel: Channel,
+    priority: Priority,
+    text: &'static str,
+    /// Seconds the call lasted (calls only).
+    talked: i64,
+    /// For the Client User (the front desk), not only the admins.
+    for_front_desk: bool,
+    acknowledged: bool,
+    fields: &'static [(&'static str, &'static str)],
+}
+
+const fn taken(
+    hours_ago: i64,
+    caller: &'static str,
+    number: &'static str,
+    text: &'static str,
+) -> Taken {
+    Taken {
+        hours_ago,
+        caller,
+        number,
+        channel: Channel::Call,
+        priority: Priority::Normal,
+        text,
+        talked: 95,
+        for_front_desk: false,
+        acknowledged: false,
+        fields: &[],
+    }
+}
+
+const HARBOR_WEEK: [Taken; 14] = [
+    Taken {
+        priority: Priority::Urgent,
+        for_front_desk: true,
+        fields: &[("Patient", "Lena Ortiz"), ("Date of birth", "1988-04-12")],
+        ..taken(
+            1,
+            "Lena Ortiz",
+            "+1 617 555 0142",
+            "Cracked a molar last night, in pain. Asks for the first slot tomorrow.",
+        )
+    },
+    Taken {
+        channel: Channel::Sms,
+        talked: 0,
+        ..taken(
+            2,
+            "Marco Bellini",
+            "+1 617 555 0177",
+            "Running 10 minutes late for my 3pm cleaning, sorry!",
+        )
+    },
+    Taken {
+        for_front_desk: true,
+        fields: &[("Patient", "Ruth Cole"), ("Appointment", "Thursday 9:30")],
+        ..taken(
+            5,
+            "Ruth Cole",
+            "+1 617 555 0110",
+            "Wants to move Thursday's appointment to the afternoon.",
+        )
+    },
+    Taken {
+        priority: Priority::Urgent,
+        acknowledged: true,
+        talked: 240,
+        ..taken(
+            14,
+            "Dr. Amir Haddad",
+            "+1 617 555 0191",
+            "Lab called: the crown for Mr. Price is delayed to Monday. Please call the lab back.",
+        )
+    },
+    Taken {
+        talked: 30,
+        ..taken(
+            20,
+            "",
+            "+1 857 555 0123",
+            "Caller asked for opening hours and hung up before leaving a name.",
+        )
+    },
+    Taken {
+        acknowledged: true,
+        fields: &[("Insurance", "Delta Dental"), ("Member ID", "DD-44821")],
+        ..taken(
+            26,
+            "Owen Price",
+            "+1 617 555 0133",
+            "Asks whether his insurance covers the crown. Please call after 5pm.",
+        )
+    },
+    Taken {
+        channel: Channel::Sms,
+        talked: 0,
+        for_front_desk: true,
+        ..taken(
+            30,
+            "Sofia Nguyen",
+            "+1 617 555 0168",
+            "Can I bring my son to my appointment on Friday? He needs a check-up too.",
+        )
+    },
+    Taken {
+        priority: Priority::Low,
+        talked: 45,
+        ..taken(
+            44,
+            "Brightsmile Supplies",
+            "+1 800 555 0150",
+            "Sales call about a new whitening kit. No callback needed.",
+        )
+    },
+    Taken {
+        acknowledged: true,
+        for_front_desk: true,
+        ..taken(
+            52,
+            "Ana Lima",
+            "+1 617 555 0105",
+            "Confirms her appointment on Wednesday at 11.",
+        )
+    },
+    Taken {
+        priority: Priority::Urgent,
+        acknowledged: true,
+        talked: 180,
+        ..taken(
+            70,
+            "Hotel Commonwealth",
+            "+1 617 555 0199",
+            "A guest lost a filling and asks for an emergency visit today.",
+        )
+    },
+    Taken {
+        priority: Priority::Spam,
+        talked: 12,
+        ..taken(
+            75,
+            "",
+            "+1 202 555 0100",
+            "Recorded message about an extended car warranty.",
+        )
+    },
+    Taken {
+        acknowledged: true,
+        ..taken(
+            98,
+            "Peter Walsh",
+            "+1 617 555 0187",
+            "Needs a copy of his X-rays sent to Dr. Kim at Mass General.",
+        )
+    },
+    Taken {
+        channel: Channel::Sms,
+        talked: 0,
+        acknowledged: true,
+        ..taken(
+            120,
+            "Grace Kim",
+            "+1 617 555 0158",
+            "Thanks for fitting me in yesterday, the tooth feels great.",
+        )
+    },
+    Taken {
+        acknowledged: true,
+        for_front_desk: true,
+        ..taken(
+            150,
+            "Tom Becker",
+            "+1 617 555 0114",
+            "Asks for directions and where to park.",
+        )
+    },
+];
+
+/// A few messages for other demo accounts, so their inboxes are not empty.
+const OTHERS: [Taken; 3] = [
+    Taken {
+        priority: Priority::Urgent,
+        ..taken(
+            3,
+            "Jordan Reyes",
+            "+1 206 555 0144",
+            "Water leak in unit 4B, tenant asks for someone today.",
+        )
+    },
+    taken(
+        9,
+        "Casey Morgan",
+        "+1 206 555 0171",
+        "Asks for a quote for the spring project. Call back any weekday.",
+    ),
+    taken(
+        33,
+        "Riley Park",
+        "+1 206 555 0102",
+        "Invoice 2291 was paid twice, asks for a refund.",
+    ),
+];
+
+/// Sends the demo week in. Its ids are fixed, so seeding again changes nothing and
+/// bills nothing twice.
+pub async fn seed_traffic(db: &Db, harbor: NodeId, others: &[NodeId]) -> CliResult {
+    let now = now_ms();
+    // The hour, so a second seeding within it sends the same times (and so nothing).
+    let base = now - now % HOUR;
+    send_all(
+        db,
+        harbor,
+        "harbor",
+        &HARBOR_WEEK,
+        base,
+        Some("front.desk@harbor-dental.test"),
+    )
+    .await?;
+    for (index, account) in others.iter().enumerate() {
+        send_all(db, *account, &format!("demo{index}"), &OTHERS, base, None).await?;
+    }
+    Ok(())
+}
+
+async fn send_all(
+    db: &Db,
+    account: NodeId,
+    prefix: &str,
+    week: &[Taken],
+    base: i64,
+    front_desk: Option<&str>,
+) -> CliResult {
+    let client = client_record(db.pool(), account)
+        .await?
+        .ok_or("a demo account is missing")?;
+    let admins = ["client.admin@harbor-dental.test".to_string()];
+    for (index, demo) in week.iter().enumerate() {
+        let external_id = format!("demo-{prefix}-{index:03}");
+        let received_at = base - demo.hours_ago * HOUR;
+        let call_id = (demo.channel == Channel::Call).then(|| format!("{external_id}-call"));
+        if let Some(call_id) = &call_id {
+            let call = NewCall {
+                external_id: call_id.clone(),
+                direction: Direction::Inbound,
+                from: demo.number.into(),
+                to: "+1 617 555 0100".into(),
+                caller_name: demo.caller.into(),
+                status: CallStatus::Completed,
+                started_at: received_at - demo.talked * 1000 - MINUTE,
+                answered_at: Some(received_at - demo.talked * 1000),
+                ended_at: Some(received_at),
+                duration_seconds: Some(demo.talked),
+                recipient: None,
+                sequence: None,
+            };
+            ingest_call(db, &client, call, None).await?;
+        }
+        let mut recipients = Vec::new();
+        if front_desk.is_some() {
+            recipients.extend(admins.iter().cloned());
+        }
+        if let (true, Some(desk)) = (demo.for_front_desk, front_desk) {
+            recipients.push(desk.to_string());
+        }
+        let message = NewMessage {
+            external_id: external_id.clone(),
+            channel: demo.channel,
+            direction: Direction::Inbound,
+            status: MessageStatus::Received,
+            priority: demo.priority,
+            received_at,
+            caller_name: demo.caller.into(),
+            callback_number: demo.number.into(),
+            text: demo.text.into(),
+            fields: demo
+                .fields
+                .iter()
+                .map(|(label, value)| CustomField {
+                    label: label.to_string(),
+                    value: value.to_string(),
+                })
+                .collect(),
+            call_external_id: call_id,
+            taken_by: if demo.channel == Channel::Call {
+                "Operator Jamie".into()
+            } else {
+                String::new()
+            },
+            recipients: Vec::new(),
+            segments: None,
+            encoding: None,
+            sequence: None,
+        };
+        let ingested = ingest_message(db, &client, message, recipients).await?;
+        if ingested.created {
+            let dispatched = EventBody {
+                kind: Some("dispatched".into()),
+                channel: Some("email".into()),
+                target: Some("office@harbor-dental.test".into()),
+                ..EventBody::default()
+            };
+            record_event(db, &client, &external_id, &dispatched).await?;
+            if demo.acknowledged {
+                let acknowledged = EventBody {
+                    kind: Some("acknowledged".into()),
+                    channel: Some("phone".into()),
+                    ..EventBody::default()
+                };
+                record_event(db, &client, &external_id, &acknowledged).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A new key for trying the API against `account` (the one made by the last seeding
+/// is revoked), made in the name of `by`. Its text, to print.
+pub async fn demo_api_key(
+    db: &Db,
+    secret: &ServerSecret,
+    account: NodeId,
+    by: UserId,
+) -> Result<String, String> {
+    let now = now_ms();
+    let fail = |error: app::error::AppError| format!("the demo API key: {error}");
+    for old in keys_of(db.pool(), account).await.map_err(fail)? {
+        if old.key.name == DEMO_KEY {
+            revoke(db.pool(), old.key.id, by, now).await.map_err(fail)?;
+        }
+    }
+    let generated = token::generate();
+    let mut conn = db
+        .pool()
+        .acquire()
+        .await
+        .map_err(|error| error.to_string())?;
+    insert_key(
+        &mut conn,
+        NewApiKey {
+            key_id: &generated.key_id,
+            secret_hash: &secret.sign(generated.text.as_bytes()),
+            owner: account,
+            name: DEMO_KEY,
+            scopes: "ingest:calls,ingest:messages,read:operator-view,read:balance",
+            created_by: by,
+            rotated_from: None,
+            now,
+        },
+    )
+    .await
+    .map_err(fail)?;
+    Ok(generated.text)
+}
