@@ -23,6 +23,7 @@ export const USERS = {
   kestrelAdmin: { email: 'admin@kestrel.test', name: 'Kit Kestrel', home: 'Kestrel Networks' },
   larkAdmin: { email: 'admin@lark.test', name: 'Lee Lark', home: 'Lark Telecom' },
   clientAdmin: { email: 'client.admin@harbor-dental.test', name: 'Hana Harbor', home: 'Harbor Dental' },
+  messagingAgent: { email: 'messaging@northwind.test', name: 'Mia Message', home: 'East Region' },
 } as const satisfies Record<string, DemoUser>;
 
 export interface DemoPartner {

@@ -16,6 +16,8 @@ export SWITCHBOARD_MAIL_DIR="$work/mail"
 export SWITCHBOARD_SMS_DIR="$work/sms"
 # The server's secret, made at its first start, with the rest of this run.
 export SWITCHBOARD_SECRET_FILE="$work/secret.key"
+# Call recordings, the demo one included.
+export SWITCHBOARD_RECORDINGS_DIR="$work/recordings"
 binary="$CARGO_TARGET_DIR/release/switchboard"
 
 "$binary" migrate

@@ -55,6 +55,13 @@ pub const INBOX: &str = "/inbox";
 pub fn inbox_message(id: i64) -> String {
     format!("{INBOX}/{id}")
 }
+
+/// The recording of the call a message was taken on.
+pub const MESSAGE_RECORDING_ROUTE: &str = "/inbox/{id}/recording";
+
+pub fn message_recording(id: i64) -> String {
+    format!("{INBOX}/{id}/recording")
+}
 /// The support agent's list of accounts that granted access.
 pub const SUPPORT: &str = "/support";
 

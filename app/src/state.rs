@@ -3,6 +3,7 @@
 
 use crate::db::Db;
 use crate::password::Passwords;
+use crate::storage::Storage;
 
 #[derive(Clone, Debug)]
 pub struct AppState {
@@ -31,6 +32,11 @@ pub struct Settings {
     pub secret: ServerSecret,
     /// How many API requests one key may send (see `platform_api`).
     pub api_limit: ApiLimit,
+    /// Where call recordings are kept. The default keeps them in memory, for tests;
+    /// `serve` always names a folder or a bucket.
+    pub storage: Storage,
+    /// The largest recording the API takes, in bytes.
+    pub max_recording_bytes: usize,
 }
 
 /// Requests per second one API key may send on average, and in a burst. Kept per
@@ -131,6 +137,8 @@ impl Default for Settings {
                 per_second: 20,
                 burst: 100,
             },
+            storage: Storage::in_memory(),
+            max_recording_bytes: 50 << 20,
         }
     }
 }

@@ -124,3 +124,23 @@ for (const width of [390, 320]) {
     await expectNoSidewaysScroll(page);
   });
 }
+
+test('the recording of a call plays on the message taken on it', async ({ clientAdminPage: page, consoleErrors }) => {
+  await page.goto('/inbox?q=Lena%20Ortiz');
+  const row = page.getByRole('list', { name: 'Messages' }).getByRole('link').first();
+  await expect(row).toContainText('Recording');
+  await row.click();
+  const audio = page.getByLabel('Recording of the call');
+  await expect(audio).toBeVisible();
+  // The browser fetched the audio's start through the session and read its length.
+  await expect
+    .poll(() => audio.evaluate((element: HTMLAudioElement) => element.duration), { timeout: 10_000 })
+    .toBeGreaterThan(4);
+  // Muted, as a browser lets a page play without a tap.
+  await audio.evaluate((element: HTMLAudioElement) => {
+    element.muted = true;
+    return element.play();
+  });
+  await expect.poll(() => audio.evaluate((element: HTMLAudioElement) => element.currentTime)).toBeGreaterThan(0);
+  expect(consoleErrors).toEqual([]);
+});

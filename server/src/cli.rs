@@ -8,6 +8,7 @@ use app::mail::delivery::{spawn_worker, Mailer, Senders};
 use app::mail::sms::SmsSender;
 use app::password::{generate_password, Passwords};
 use app::state::{ApiLimit, AppState, ServerSecret, Settings};
+use app::storage::Storage;
 use clap::builder::FalseyValueParser;
 use clap::{Args, Parser, Subcommand};
 
@@ -136,6 +137,37 @@ pub struct ServeArgs {
     /// API requests one key may send at once before the rate applies (per process).
     #[arg(long, env = "SWITCHBOARD_API_BURST", default_value_t = 100)]
     pub api_burst: u32,
+    #[command(flatten)]
+    pub recordings: RecordingArgs,
+}
+
+/// Where call recordings are kept.
+#[derive(Args, Debug, Default, Clone)]
+pub struct RecordingArgs {
+    /// Keep call recordings in this folder (when no --recordings-bucket is given).
+    #[arg(
+        long,
+        env = "SWITCHBOARD_RECORDINGS_DIR",
+        default_value = "data/recordings"
+    )]
+    pub recordings_dir: std::path::PathBuf,
+    /// Keep call recordings in S3-compatible object storage instead, as
+    /// s3://bucket; region, endpoint and credentials from the AWS_* variables.
+    /// Several processes sharing a database need this (or one shared folder).
+    #[arg(long, env = "SWITCHBOARD_RECORDINGS_BUCKET")]
+    pub recordings_bucket: Option<String>,
+    /// The largest recording the API takes, in MB.
+    #[arg(long, env = "SWITCHBOARD_MAX_RECORDING_MB", default_value_t = 50)]
+    pub max_recording_mb: usize,
+}
+
+impl RecordingArgs {
+    pub fn storage(&self) -> Result<Storage, String> {
+        match &self.recordings_bucket {
+            Some(url) => Storage::s3(url),
+            None => Storage::folder(&self.recordings_dir),
+        }
+    }
 }
 
 impl ServeArgs {
@@ -151,6 +183,8 @@ impl ServeArgs {
                 per_second: self.api_rate.max(1),
                 burst: self.api_burst.max(1),
             },
+            storage: self.recordings.storage()?,
+            max_recording_bytes: self.recordings.max_recording_mb.max(1) << 20,
             ..Settings::default()
         })
     }

@@ -10,8 +10,10 @@ use app::db::{now_ms, Db};
 use app::inbox::ingest::{
     ingest_call, ingest_message, record_event, CustomField, EventBody, NewCall, NewMessage,
 };
+use app::inbox::recordings::store_recording;
 use app::inbox::{CallStatus, Channel, Direction, MessageStatus, Priority};
 use app::state::ServerSecret;
+use app::storage::Storage;
 
 use crate::cli::CliResult;
 
@@ -227,25 +229,77 @@ const OTHERS: [Taken; 3] = [
     ),
 ];
 
-/// Sends the demo week in. Its ids are fixed, so seeding again changes nothing and
-/// bills nothing twice.
-pub async fn seed_traffic(db: &Db, harbor: NodeId, others: &[NodeId]) -> CliResult {
+/// Sends the demo week in, with a recording of Harbor Dental's latest call. Its ids
+/// are fixed, so seeding again changes nothing and bills nothing twice.
+pub async fn seed_traffic(
+    db: &Db,
+    storage: &Storage,
+    harbor: NodeId,
+    others: &[NodeId],
+) -> CliResult {
     let now = now_ms();
     // The hour, so a second seeding within it sends the same times (and so nothing).
     let base = now - now % HOUR;
-    send_all(
-        db,
-        harbor,
-        "harbor",
-        &HARBOR_WEEK,
-        base,
-        Some("front.desk@harbor-dental.test"),
-    )
-    .await?;
+    let front_desk = Some("front.desk@harbor-dental.test");
+    send_all(db, harbor, "harbor", &HARBOR_WEEK, base, front_desk).await?;
     for (index, account) in others.iter().enumerate() {
         send_all(db, *account, &format!("demo{index}"), &OTHERS, base, None).await?;
     }
+    let client = client_record(db.pool(), harbor)
+        .await?
+        .ok_or("Harbor Dental is missing")?;
+    let audio = ringing_call()?;
+    store_recording(
+        db,
+        storage,
+        &client,
+        "demo-harbor-000-call",
+        "audio/wav",
+        audio,
+    )
+    .await?;
     Ok(())
+}
+
+/// A few seconds of a call as WAV: two rings of the North American ringback tone
+/// (440 and 480 Hz), then a short rising phrase, made fresh at each seeding.
+fn ringing_call() -> Result<bytes::Bytes, String> {
+    const RATE: u32 = 8_000;
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: RATE,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut samples: Vec<f32> = Vec::new();
+    let mut tone = |frequencies: &[f32], seconds: f32, loudness: f32| {
+        let count = (seconds * RATE as f32) as usize;
+        for n in 0..count {
+            let t = n as f32 / RATE as f32;
+            let sum: f32 = frequencies
+                .iter()
+                .map(|f| (2.0 * std::f32::consts::PI * f * t).sin())
+                .sum();
+            samples.push(sum / frequencies.len().max(1) as f32 * loudness);
+        }
+    };
+    for _ in 0..2 {
+        tone(&[440.0, 480.0], 1.0, 0.4);
+        tone(&[], 0.6, 0.0);
+    }
+    for note in [523.25, 587.33, 659.25, 783.99] {
+        tone(&[note], 0.35, 0.3);
+    }
+    let mut cursor = std::io::Cursor::new(Vec::new());
+    let fail = |error: hound::Error| format!("the demo recording: {error}");
+    let mut writer = hound::WavWriter::new(&mut cursor, spec).map_err(fail)?;
+    for sample in samples {
+        writer
+            .write_sample((sample * f32::from(i16::MAX)) as i16)
+            .map_err(fail)?;
+    }
+    writer.finalize().map_err(fail)?;
+    Ok(bytes::Bytes::from(cursor.into_inner()))
 }
 
 async fn send_all(

@@ -27,7 +27,7 @@ use clap::Args;
 use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection};
 
-use crate::cli::{secret_in, CliResult};
+use crate::cli::{secret_in, CliResult, RecordingArgs};
 use crate::demo_traffic::{demo_api_key, seed_traffic};
 
 type SeedError = Box<dyn std::error::Error>;
@@ -51,6 +51,9 @@ pub struct SeedArgs {
         default_value = "data/secret.key"
     )]
     secret_file: std::path::PathBuf,
+    /// Where the demo call's recording goes (as for `serve`).
+    #[command(flatten)]
+    recordings: RecordingArgs,
 }
 
 const NAME_STARTS: [&str; 16] = [
@@ -144,7 +147,7 @@ pub async fn seed(db: &Db, passwords: &Passwords, args: SeedArgs) -> CliResult {
     let Seeder {
         password, created, ..
     } = seeder;
-    seed_traffic(db, harbor, &busy_accounts).await?;
+    seed_traffic(db, &args.recordings.storage()?, harbor, &busy_accounts).await?;
     let key_maker = find_by_email(db.pool(), "admin@northwind.test")
         .await?
         .ok_or("the Northwind admin is missing")?;

@@ -99,6 +99,17 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
             }),
         )
         .route(
+            app::paths::MESSAGE_RECORDING_ROUTE,
+            get({
+                let state = state.clone();
+                move |axum::extract::Path(id): axum::extract::Path<i64>,
+                      request: axum::extract::Request| {
+                    let (parts, _) = request.into_parts();
+                    app::inbox::recordings::serve_recording(state.clone(), parts, id)
+                }
+            }),
+        )
+        .route(
             app::paths::SSO_LOGIN,
             get({
                 let state = state.clone();

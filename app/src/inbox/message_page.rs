@@ -188,6 +188,15 @@ fn CallCard(call: LinkedCall) -> impl IntoView {
                 {duration.map(|duration| view! { <dt>"Length"</dt><dd>{duration}</dd> })}
                 {call.charge.map(|charge| view! { <dt>"Cost"</dt><dd>{charge}</dd> })}
             </dl>
+            {call
+                .recording
+                .map(|src| {
+                    view! {
+                        <audio class="recording" controls preload="metadata" src=src aria-label="Recording of the call">
+                            <a href=src.clone()>"Download the recording"</a>
+                        </audio>
+                    }
+                })}
         </section>
     }
 }

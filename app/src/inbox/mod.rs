@@ -8,6 +8,8 @@ pub mod inbox_page;
 pub mod ingest;
 pub mod message_page;
 #[cfg(feature = "ssr")]
+pub mod recordings;
+#[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -380,6 +382,8 @@ pub struct LinkedCall {
     pub duration_seconds: Option<i64>,
     /// Why it cost what it did, once billed ("2 units: 61 s at 60/60").
     pub charge: Option<String>,
+    /// Where its recording plays from, where there is one the viewer may play.
+    pub recording: Option<String>,
 }
 
 /// A message as its page shows it.

@@ -580,6 +580,7 @@ pub struct CallRecord {
     pub voice_rule: Option<String>,
     pub billed_at: Option<i64>,
     pub recording_key: Option<String>,
+    pub recording_type: Option<String>,
 }
 
 pub async fn call_by_external_id<'e>(
@@ -589,7 +590,7 @@ pub async fn call_by_external_id<'e>(
 ) -> Result<Option<CallRecord>, AppError> {
     Ok(sqlx::query_as(
         "SELECT id, status, from_number, to_number, started_at, duration_seconds, voice_units, \
-         billable_seconds, voice_rule, billed_at, recording_key FROM calls \
+         billable_seconds, voice_rule, billed_at, recording_key, recording_type FROM calls \
          WHERE client_id = $1 AND external_id = $2",
     )
     .bind(account.0)
@@ -667,4 +668,27 @@ pub async fn mark_read(
     .execute(conn)
     .await?;
     Ok(marked.rows_affected() == 1)
+}
+
+/// Keeps where call `id`'s recording is, what type and how large.
+pub async fn set_recording(
+    conn: &mut AnyConnection,
+    id: i64,
+    key: &str,
+    content_type: &str,
+    bytes: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE calls SET recording_key = $2, recording_type = $3, recording_bytes = $4, \
+         updated_at = $5 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(key)
+    .bind(content_type)
+    .bind(bytes)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

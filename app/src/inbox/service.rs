@@ -23,10 +23,10 @@ const DAY_MS: i64 = 86_400_000;
 const FIRST_LINE: usize = 120;
 
 /// An account the caller reads the inbox of, and how much of it they see.
-struct InboxAccess<'a> {
+pub(super) struct InboxAccess<'a> {
     account: NodeId,
     scope: InboxScope,
-    authorized: Authorized<'a>,
+    pub(super) authorized: Authorized<'a>,
 }
 
 /// The caller's view of `account`'s inbox (their own account's when none is named).
@@ -159,7 +159,7 @@ pub async fn summary(caller: &Caller) -> Result<Option<InboxSummary>, AppError> 
 
 /// Message `id` with the proof of the caller's access to it. A message they may not
 /// see is not found, exactly like one that does not exist.
-async fn visible_message(
+pub(super) async fn visible_message(
     caller: &Caller,
     id: i64,
 ) -> Result<
@@ -201,6 +201,9 @@ pub async fn message(caller: &Caller, id: i64) -> Result<MessageView, AppError> 
         }
         None => None,
     };
+    let records_calls = crate::clients::repo::features_of(pool, message.client_id)
+        .await?
+        .contains(&crate::core::Feature::CallRecording);
     let events = repo::events_of(pool, id).await?;
     let done = repo::done_with(pool, &record_key("message", id)).await?;
     let fields: Vec<super::ingest::CustomField> =
@@ -238,6 +241,8 @@ pub async fn message(caller: &Caller, id: i64) -> Result<MessageView, AppError> 
                     call.voice_rule.clone().unwrap_or_default()
                 )
             }),
+            recording: (call.recording_key.is_some() && records_calls)
+                .then(|| crate::paths::message_recording(id)),
             status: call.status,
             from: call.from_number,
             to: call.to_number,

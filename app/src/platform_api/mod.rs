@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, post};
+use axum::routing::{any, get, post, put};
 use axum::Router;
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -35,6 +35,7 @@ use crate::error::AppError;
 use crate::inbox::ingest::{
     self, CallBody, EventBody, EventRecorded, Ingested, MessageBody, NewCall, NewMessage,
 };
+use crate::inbox::recordings::{store_recording, RecordingStored};
 use crate::request::Requester;
 use crate::state::AppState;
 
@@ -45,6 +46,7 @@ pub const CALLS: &str = "/api/v1/calls";
 pub const MESSAGES: &str = "/api/v1/messages";
 pub const MESSAGE_EVENTS: &str = "/api/v1/messages/{external_id}/events";
 pub const BALANCE: &str = "/api/v1/balance";
+pub const RECORDING: &str = "/api/v1/calls/{external_id}/recording";
 
 #[derive(Clone)]
 struct Api {
@@ -71,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .route(MESSAGES, post(post_message))
         .route(MESSAGE_EVENTS, post(post_message_event))
         .route(BALANCE, get(get_balance))
+        .route(RECORDING, put(put_recording))
         .route(openapi::PATH, get(openapi_document))
         .route("/api/v1/{*rest}", any(unknown_route))
         .with_state(api)
@@ -160,6 +163,61 @@ async fn post_message_event(
     .await
 }
 
+/// Uploads a call's recording (replacing one sent before): the body is the audio,
+/// where the account has the call-recording feature.
+#[utoipa::path(
+    put,
+    path = "/api/v1/calls/{external_id}/recording",
+    tag = "ingestion",
+    request_body(
+        content = Vec<u8>,
+        content_type = "audio/wav",
+        description = "The audio: audio/wav, audio/mpeg, audio/ogg or audio/mp4 (m4a), up to the server's limit (50 MB unless set otherwise)"
+    ),
+    params(
+        ("external_id" = String, Path, description = "The call's id on the platform"),
+        AccountParam,
+        IdempotencyParam,
+    ),
+    responses(
+        (status = 201, description = "The call's first recording", body = RecordingStored),
+        (status = 200, description = "A recording sent before, replaced", body = RecordingStored),
+        Refusals,
+    )
+)]
+async fn put_recording(
+    State(api): State<Api>,
+    Path(external_id): Path<String>,
+    request: Request,
+) -> Response {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let limit = api.state.settings.max_recording_bytes;
+    api.handle_with_limit(
+        request,
+        ApiScope::IngestCalls,
+        limit,
+        |state, client, body| async move {
+            let storage = &state.settings.storage;
+            let stored = store_recording(
+                &state.db,
+                storage,
+                &client,
+                &external_id,
+                &content_type,
+                body,
+            )
+            .await?;
+            Ok(Answer::json(created_or_ok(stored.created), &stored))
+        },
+    )
+    .await
+}
+
 /// The account's SMS and voice balances, and what it owes.
 #[utoipa::path(
     get,
@@ -241,17 +299,33 @@ impl Api {
         F: FnOnce(AppState, ClientRecord, axum::body::Bytes) -> Fut,
         Fut: Future<Output = Result<Answer, AppError>>,
     {
+        self.handle_with_limit(request, scope, MAX_JSON_BODY, run)
+            .await
+    }
+
+    /// As [`Api::handle`], for a body of up to `limit` bytes.
+    async fn handle_with_limit<F, Fut>(
+        &self,
+        request: Request,
+        scope: ApiScope,
+        limit: usize,
+        run: F,
+    ) -> Response
+    where
+        F: FnOnce(AppState, ClientRecord, axum::body::Bytes) -> Fut,
+        Fut: Future<Output = Result<Answer, AppError>>,
+    {
         let (parts, body) = request.into_parts();
         let (credential, client) = match self.admit(&parts, scope).await {
             Ok(admitted) => admitted,
             Err(answer) => return answer.into_response(),
         };
-        let Ok(body) = axum::body::to_bytes(body, MAX_JSON_BODY).await else {
-            return Answer::refusal(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                &format!("A request may send at most {} KiB.", MAX_JSON_BODY / 1024),
-            )
-            .into_response();
+        let Ok(body) = axum::body::to_bytes(body, limit).await else {
+            let message = match limit >> 20 {
+                0 => format!("A request may send at most {} KiB.", limit >> 10),
+                megabytes => format!("A request may send at most {megabytes} MB."),
+            };
+            return Answer::refusal(StatusCode::PAYLOAD_TOO_LARGE, &message).into_response();
         };
         self.sweep_expired_keys().await;
         let key = parts

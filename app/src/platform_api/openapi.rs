@@ -10,6 +10,7 @@ use super::BalanceAnswer;
 use crate::inbox::ingest::{
     CallBody, Charge, CustomField, EventBody, EventRecorded, Ingested, MessageBody,
 };
+use crate::inbox::recordings::RecordingStored;
 use crate::inbox::Balances;
 
 pub const PATH: &str = "/api/v1/openapi.json";
@@ -25,10 +26,16 @@ pub const PATH: &str = "/api/v1/openapi.json";
             `?account=ID`. Records are upserted by `external_id`, statuses only move \
             forward, credits are debited once, and every answer carries the balances."
     ),
-    paths(super::post_call, super::post_message, super::post_message_event, super::get_balance),
+    paths(
+        super::post_call,
+        super::post_message,
+        super::post_message_event,
+        super::put_recording,
+        super::get_balance
+    ),
     components(schemas(
         CallBody, MessageBody, EventBody, CustomField, Ingested, Charge, Balances,
-        EventRecorded, BalanceAnswer, ErrorBody
+        EventRecorded, RecordingStored, BalanceAnswer, ErrorBody
     )),
     modifiers(&BearerKey),
     security(("api_key" = []))
@@ -75,7 +82,7 @@ pub enum Refusals {
     /// A request with this Idempotency-Key is still running.
     #[response(status = 409)]
     InFlight(ErrorBody),
-    /// The body is over 64 KiB.
+    /// The body is too large: 64 KiB of JSON, or a recording over the server's limit.
     #[response(status = 413)]
     TooLarge(ErrorBody),
     /// A field is wrong (named in `fields`), or the Idempotency-Key came with

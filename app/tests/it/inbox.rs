@@ -4,19 +4,21 @@
 
 use app::auth::actor::Actor;
 use app::auth::repo::mark_email_verified;
-use app::clients::repo::client_record;
+use app::auth::session::cookie_name;
+use app::clients::repo::{client_record, set_features_and_seats};
 use app::core::roles::Role;
 use app::core::NodeId;
 use app::db::Db;
 use app::error::AppError;
-use app::inbox::ingest::{ingest_message, MessageBody, NewMessage};
+use app::inbox::ingest::{ingest_call, ingest_message, CallBody, MessageBody, NewCall, NewMessage};
+use app::inbox::recordings::{serve_recording, store_recording};
 use app::inbox::service::{acknowledge, inbox, message, newer, summary};
 use app::inbox::InboxQuery;
 use app::password::Passwords;
 use app::state::{AppState, Settings};
 
 use crate::common::{caller, on_every_database};
-use crate::fixtures::sessions::{actor, form, impersonate, person};
+use crate::fixtures::sessions::{actor, form, impersonate, person, sign_in};
 use crate::fixtures::{actor_with, build_tree, Tree};
 
 fn state(db: Db) -> AppState {
@@ -416,6 +418,154 @@ async fn filters_pages_and_the_count_of_what_is_new() {
         taken(&state, tree.client, "NEW2", "sms", "normal", &[]).await;
         assert_eq!(newer(&as_admin, &of(tree.client), since).await.unwrap(), 2);
         assert_eq!(newer(&as_admin, &urgent, since).await.unwrap(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_recording_plays_in_ranges_behind_the_session_for_who_may_see_the_message() {
+    on_every_database(|db| async move {
+        let tree = build_tree(&db).await;
+        let state = state(db);
+        let version = client_record(state.db.pool(), tree.client)
+            .await
+            .unwrap()
+            .unwrap()
+            .version;
+        let mut conn = state.db.pool().acquire().await.unwrap();
+        let features = [app::core::Feature::CallRecording];
+        set_features_and_seats(&mut conn, tree.client, &features, 5, version)
+            .await
+            .unwrap();
+        drop(conn);
+        let client = client_record(state.db.pool(), tree.client)
+            .await
+            .unwrap()
+            .unwrap();
+        let call = CallBody {
+            external_id: Some("CA-R".into()),
+            from: Some("+15550100".into()),
+            to: Some("+15550199".into()),
+            status: Some("completed".into()),
+            started_at: Some("2026-12-01T09:00:00Z".into()),
+            duration_s: Some(30),
+            ..CallBody::default()
+        };
+        let (call, _) = NewCall::from_body(&call).unwrap();
+        ingest_call(&state.db, &client, call, None).await.unwrap();
+        let body = MessageBody {
+            external_id: Some("M-R".into()),
+            received_at: Some("2026-12-01T09:01:00Z".into()),
+            text: Some("Left a message about the bill".into()),
+            call_external_id: Some("CA-R".into()),
+            ..MessageBody::default()
+        };
+        let (taken, recipients) = NewMessage::from_body(&body).unwrap();
+        let id = ingest_message(&state.db, &client, taken, recipients)
+            .await
+            .unwrap()
+            .id;
+        let audio: Vec<u8> = (0..1000).map(|n| (n % 251) as u8).collect();
+        store_recording(
+            &state.db,
+            &state.settings.storage,
+            &client,
+            "CA-R",
+            "audio/wav",
+            audio.clone().into(),
+        )
+        .await
+        .unwrap();
+
+        let cara = person(
+            &state,
+            "Cara Admin",
+            "cara@harbor.test",
+            tree.client,
+            &[Role::ClientAdmin],
+        )
+        .await;
+        let una = person(
+            &state,
+            "Una User",
+            "una@harbor.test",
+            tree.client,
+            &[Role::ClientUser],
+        )
+        .await;
+        let cookie = |token: &str| format!("{}={token}", cookie_name(&state.settings));
+        mark_email_verified(state.db.pool(), una.id).await.unwrap();
+        let una_token = sign_in(&state, una.id).await;
+        let fetch = |cookie: Option<String>, range: Option<&'static str>| {
+            let mut request = http::Request::get(app::paths::message_recording(id));
+            if let Some(cookie) = cookie {
+                request = request.header("cookie", cookie);
+            }
+            if let Some(range) = range {
+                request = request.header("range", range);
+            }
+            let (parts, _) = request.body(()).unwrap().into_parts();
+            let state = state.clone();
+            async move {
+                let response = serve_recording(state, parts, id).await;
+                let status = response.status();
+                let headers = response.headers().clone();
+                let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+                    .await
+                    .unwrap();
+                (status, headers, bytes.to_vec())
+            }
+        };
+        let played = || async {
+            let count: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM audit_events WHERE action = 'message.recording_played'",
+            )
+            .fetch_one(state.db.pool())
+            .await
+            .unwrap();
+            count
+        };
+
+        let (status, headers, bytes) = fetch(Some(cookie(&cara.token)), Some("bytes=0-1")).await;
+        assert_eq!(status, http::StatusCode::PARTIAL_CONTENT);
+        assert_eq!(headers["content-range"], "bytes 0-1/1000");
+        assert_eq!(bytes, audio[..2]);
+        assert_eq!(played().await, 0, "Safari's probe plays nothing");
+        let (status, headers, bytes) = fetch(Some(cookie(&cara.token)), Some("bytes=500-")).await;
+        assert_eq!(
+            (status, bytes.len()),
+            (http::StatusCode::PARTIAL_CONTENT, 500)
+        );
+        assert_eq!(headers["content-type"], "audio/wav");
+        assert_eq!(bytes, audio[500..]);
+        let (status, headers, bytes) = fetch(Some(cookie(&cara.token)), None).await;
+        assert_eq!((status, bytes), (http::StatusCode::OK, audio.clone()));
+        assert_eq!(headers["accept-ranges"], "bytes");
+        assert_eq!(played().await, 1, "playing from the start is on the record");
+        let (status, _, _) = fetch(Some(cookie(&cara.token)), Some("bytes=5000-")).await;
+        assert_eq!(status, http::StatusCode::RANGE_NOT_SATISFIABLE);
+
+        let (status, _, _una_body) = fetch(Some(cookie(&una_token)), None).await;
+        assert_eq!(
+            status,
+            http::StatusCode::NOT_FOUND,
+            "not addressed to Una: {:?}",
+            String::from_utf8_lossy(&_una_body)
+        );
+        let (status, _, _) = fetch(None, None).await;
+        assert_eq!(status, http::StatusCode::UNAUTHORIZED);
+
+        let cara_actor = actor(&state, &cara.token).await.unwrap();
+        let page = message(&caller(&state, &cara_actor), id).await.unwrap();
+        assert_eq!(
+            page.call.unwrap().recording,
+            Some(app::paths::message_recording(id))
+        );
+        let trail: Vec<String> = page.trail.into_iter().map(|entry| entry.what).collect();
+        assert!(
+            trail.contains(&"Recording played by Cara Admin".to_string()),
+            "{trail:?}"
+        );
     })
     .await;
 }

@@ -6,7 +6,7 @@
 use app::api_keys::service as keys;
 use app::auth::actor::Actor;
 use app::clients::changes::{set_status, top_up};
-use app::clients::repo::{client_record, ledger_sum};
+use app::clients::repo::{client_record, ledger_sum, set_features_and_seats};
 use app::clients::CreditKind;
 use app::core::roles::Role;
 use app::core::{ClientStatus, NodeId};
@@ -31,10 +31,27 @@ fn state(db: Db, burst: u32) -> AppState {
                 per_second: 1,
                 burst,
             },
+            max_recording_bytes: 4096,
             ..Settings::default()
         },
         passwords: Passwords::new(1),
     }
+}
+
+/// Gives Harbor Dental the call-recording feature.
+async fn records_calls(state: &AppState, account: NodeId) {
+    let version = client_record(state.db.pool(), account)
+        .await
+        .unwrap()
+        .unwrap()
+        .version;
+    let mut conn = state.db.pool().acquire().await.unwrap();
+    let features = [app::core::Feature::CallRecording];
+    assert!(
+        set_features_and_seats(&mut conn, account, &features, 5, version)
+            .await
+            .unwrap()
+    );
 }
 
 /// A world with Harbor Dental (client of Northwind) and Pacific Realty (client of
@@ -689,6 +706,7 @@ async fn the_openapi_document_describes_exactly_the_routes_served() {
             app::platform_api::CALLS,
             app::platform_api::MESSAGES,
             app::platform_api::MESSAGE_EVENTS,
+            app::platform_api::RECORDING,
             app::platform_api::BALANCE,
         ];
         served.sort();
@@ -726,6 +744,76 @@ async fn the_openapi_document_describes_exactly_the_routes_served() {
         assert!(
             document["components"]["schemas"]["CallBody"]["properties"]["external_id"].is_object()
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_recording_is_taken_as_audio_of_a_known_call_where_the_account_records_calls() {
+    on_every_database(|db| async move {
+        let world = world(db).await;
+        let key = world.key(world.tree.client, &["ingest:calls"]).await;
+        world
+            .post("/api/v1/calls", &key, call("CA-REC", "completed", 42))
+            .await;
+        let put = |path: &str, content_type: &str, body: Vec<u8>| {
+            let request = Request::builder()
+                .method("PUT")
+                .uri(path)
+                .header("authorization", format!("Bearer {key}"))
+                .header("content-type", content_type)
+                .body(Body::from(body))
+                .unwrap();
+            let api = world.api.clone();
+            async move {
+                let response = api.oneshot(request).await.unwrap();
+                let status = response.status();
+                let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+                    .await
+                    .unwrap();
+                (
+                    status,
+                    serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null),
+                )
+            }
+        };
+        let path = "/api/v1/calls/CA-REC/recording";
+        let (status, body) = put(path, "audio/wav", vec![1; 1000]).await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "no call-recording feature: {body}"
+        );
+        records_calls(&world.state, world.tree.client).await;
+        let (status, body) = put(path, "audio/wav", vec![1; 1000]).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(
+            (body["bytes"].clone(), body["content_type"].clone()),
+            (json!(1000), json!("audio/wav"))
+        );
+        let (status, _) = put(path, "audio/x-m4a", vec![2; 2000]).await;
+        assert_eq!(status, StatusCode::OK, "replaced");
+        let (status, body) = put(path, "text/plain", vec![1; 10]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            body["error"]["fields"]["Content-Type"].is_string(),
+            "{body}"
+        );
+        let (status, _) = put(path, "audio/wav", vec![1; 5000]).await;
+        assert_eq!(
+            status,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "over the server's limit"
+        );
+        let (status, _) = put("/api/v1/calls/NOPE/recording", "audio/wav", vec![1; 10]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        let stored: (String, i64) = sqlx::query_as(
+            "SELECT recording_type, recording_bytes FROM calls WHERE external_id = 'CA-REC'",
+        )
+        .fetch_one(world.state.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(stored, ("audio/mp4".to_string(), 2000));
     })
     .await;
 }

@@ -12,6 +12,7 @@ const LAYERS: &[&str] = &[
     "core",
     "error",
     "db",
+    "storage",
     "password",
     "state",
     "request",
