@@ -144,3 +144,33 @@ test('the recording of a call plays on the message taken on it', async ({ client
   await expect.poll(() => audio.evaluate((element: HTMLAudioElement) => element.currentTime)).toBeGreaterThan(0);
   expect(consoleErrors).toEqual([]);
 });
+
+test('a messaging agent finds a client\'s texts from its page and replies', async ({ page, signIn, users, request, project, consoleErrors }) => {
+  const caller = `Robin ${project} ${Date.now()}`;
+  await postMessage(request, {
+    external_id: `e2e-${caller}`,
+    channel: 'sms',
+    received_at: new Date().toISOString(),
+    caller_name: caller,
+    callback_number: '+1 617 555 0166',
+    text: 'Is there parking near the office?',
+  });
+  await signIn(page, users.messagingAgent);
+  await page.goto('/clients?q=Harbor%20Dental');
+  await page.getByRole('link', { name: 'Harbor Dental', exact: true }).first().click();
+  await page.getByRole('link', { name: 'Inbox' }).last().click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Inbox' })).toBeVisible();
+  await page.getByLabel('Search messages').fill(caller);
+  await page.getByRole('button', { name: 'Search' }).click();
+  await page.getByRole('list', { name: 'Messages' }).getByRole('link').first().click();
+  await expect(page.getByRole('heading', { level: 1, name: caller })).toBeVisible();
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Send reply' }).click();
+  await expect(page.getByText('Write the reply first.')).toBeVisible();
+  await page.getByLabel('Reply by text').fill('Yes: the garage on Boylston Street, first hour free.');
+  await page.getByRole('button', { name: 'Send reply' }).click();
+  const history = page.getByRole('region', { name: 'History' });
+  await expect(history).toContainText('Replied by Mia Message: Yes: the garage on Boylston Street');
+  await expectNoSidewaysScroll(page);
+  expect(consoleErrors).toEqual([]);
+});

@@ -85,6 +85,16 @@ fn ClientDetail(client: ClientView) -> impl IntoView {
             </div>
             <div class="header-actions">
                 {client
+                    .can_read_inbox
+                    .then(|| {
+                        let inbox = paths::with_query(paths::INBOX, &format!("account={}", client.id.0));
+                        view! {
+                            <a class="button" href=inbox>
+                                "Inbox"
+                            </a>
+                        }
+                    })}
+                {client
                     .can_manage_users
                     .then(|| {
                         view! {

@@ -224,6 +224,8 @@ pub struct ClientView {
     pub can_manage: bool,
     /// The operator status text.
     pub can_edit_content: bool,
+    /// Reads the account's inbox: its calls, or its texts and chat.
+    pub can_read_inbox: bool,
     /// May see and manage the people of the account.
     pub can_manage_users: bool,
     /// May log in to the account as one of its users or as the partner.

@@ -443,6 +443,7 @@ pub async fn client_view(caller: &Caller, id: NodeId) -> Result<ClientView, AppE
         company: client.company,
         can_manage,
         can_edit_content,
+        can_read_inbox: held.reads_inbox(),
         can_manage_users: held.manages_users_at(NodeKind::Client),
         can_log_in_as: caller.actor.impersonation().is_none()
             && crate::auth::impersonating::bound_in(

@@ -33,3 +33,11 @@ pub async fn acknowledge_message(id: i64) -> Result<(), AppError> {
     super::service::acknowledge(&caller, id).await?;
     crate::request::redirect_plain_form(&crate::paths::inbox_message(id))
 }
+
+/// ReplyToMessages at the account, on a text message.
+#[server]
+pub async fn reply_to_message(id: i64, text: String) -> Result<(), AppError> {
+    let caller = crate::auth::caller::Caller::current().await?;
+    super::service::reply(&caller, id, &text).await?;
+    crate::request::redirect_plain_form(&crate::paths::inbox_message(id))
+}

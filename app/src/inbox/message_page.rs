@@ -5,10 +5,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::api::{get_message, AcknowledgeMessage};
+use super::api::{get_message, AcknowledgeMessage, ReplyToMessage};
 use super::{Channel, InboxQuery, LinkedCall, MessageView, Priority};
 use crate::components::error_panel::error_fallback;
-use crate::components::field::{action_error, FormAlert};
+use crate::components::field::{action_error, field_error, FormAlert, TextAreaField};
 use crate::components::revision::on_success;
 use crate::error::AppError;
 
@@ -115,6 +115,7 @@ fn Message(message: MessageView, reloaded: RwSignal<u32>) -> impl IntoView {
                     {message.charge.clone().map(|charge| view! { <dt>"Cost"</dt><dd>{charge}</dd> })}
                 </dl>
                 <Acknowledgement message=message.clone() reloaded />
+                {message.can_reply.then(|| view! { <ReplyForm id=message.id reloaded /> })}
             </section>
             <div class="message-side">
                 {message.call.clone().map(|call| view! { <CallCard call /> })}
@@ -164,6 +165,29 @@ fn Acknowledgement(message: MessageView, reloaded: RwSignal<u32>) -> impl IntoVi
             <p class="muted">"Not acknowledged yet. Only the account's own people acknowledge messages."</p>
         }
             .into_any(),
+    }
+}
+
+/// Answering a text by text, from the account's number.
+#[component]
+fn ReplyForm(id: i64, reloaded: RwSignal<u32>) -> impl IntoView {
+    let send = ServerAction::<ReplyToMessage>::new();
+    on_success(send, move |_: &()| reloaded.update(|n| *n += 1));
+    let error = action_error(send);
+    view! {
+        <ActionForm action=send attr:class="reply-form stack">
+            <FormAlert error />
+            <input type="hidden" name="id" value=id />
+            <TextAreaField
+                label="Reply by text"
+                name="text"
+                error=field_error(error, "text")
+                hint="Each 160 characters cost one SMS credit (70 with emoji or letters a text cannot carry plainly)."
+            />
+            <button type="submit" class="button" disabled=send.pending()>
+                "Send reply"
+            </button>
+        </ActionForm>
     }
 }
 

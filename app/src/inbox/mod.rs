@@ -409,8 +409,14 @@ pub struct MessageView {
     /// Who filed it, and when.
     pub acknowledged: Option<String>,
     pub can_acknowledge: bool,
+    /// May answer it by text: a text with a number, and the caller holds
+    /// ReplyToMessages at the account.
+    pub can_reply: bool,
     pub trail: Vec<TrailEntry>,
 }
+
+/// The longest reply, in characters (ten segments of GSM-7 at most).
+pub const MAX_REPLY: usize = 1_530;
 
 /// Whether an update of a record at `current` (rank, sequence) to `incoming` moves it
 /// forward: a later stage always does; the same stage only before the final one and

@@ -630,6 +630,8 @@ pub struct DoneWith {
     pub occurred_at: i64,
     pub action: String,
     pub actor_name: Option<String>,
+    /// What the event says (JSON text).
+    pub details: String,
     /// Whom the impersonation acted as; none in partner mode.
     pub acted_as: Option<String>,
 }
@@ -639,7 +641,7 @@ pub async fn done_with<'e>(
     record: &str,
 ) -> Result<Vec<DoneWith>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT e.occurred_at, e.action, a.name AS actor_name, t.name AS acted_as \
+        "SELECT e.occurred_at, e.action, a.name AS actor_name, e.details, t.name AS acted_as \
          FROM audit_events e \
          LEFT JOIN users a ON a.id = e.actor_user_id \
          LEFT JOIN impersonations i ON i.id = e.impersonation_id \

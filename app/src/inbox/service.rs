@@ -8,16 +8,22 @@ use serde_json::json;
 use super::repo::{self, DoneWith, EventRecord, InboxFilter, ListedMessage, MessageRecord};
 use super::{
     cursor_of, parse_cursor, Channel, InboxQuery, InboxRow, InboxScope, InboxSummary, InboxView,
-    LinkedCall, MessageView, TrailEntry, INBOX_PAGE,
+    LinkedCall, MessageView, TrailEntry, INBOX_PAGE, MAX_REPLY,
 };
 use crate::audit_trail::record_key;
 use crate::auth::authorized::Authorized;
 use crate::auth::caller::Caller;
 use crate::auth::repo::{node_kind, node_name};
+use crate::clients::repo::{add_credit_entry, NewCreditEntry};
+use crate::clients::{CreditKind, EntryType};
+use crate::core::roles::Permission;
+use crate::core::sms;
 use crate::core::time::{day_start, short_time, timestamp};
 use crate::core::{NodeId, NodeKind};
 use crate::db::now_ms;
 use crate::error::AppError;
+use crate::mail::outbox::enqueue;
+use crate::mail::sms::Sms;
 
 const DAY_MS: i64 = 86_400_000;
 const FIRST_LINE: usize = 120;
@@ -210,6 +216,7 @@ pub async fn message(caller: &Caller, id: i64) -> Result<MessageView, AppError> 
         serde_json::from_str(&message.fields).unwrap_or_default();
     let can_acknowledge =
         message.acknowledged_at.is_none() && caller.actor.impersonation().is_none();
+    let can_reply = replies_to(&access, &message).is_ok();
     Ok(MessageView {
         id,
         account: message.client_id,
@@ -269,6 +276,7 @@ pub async fn message(caller: &Caller, id: i64) -> Result<MessageView, AppError> 
             format!("{by}, {}", timestamp(at))
         }),
         can_acknowledge,
+        can_reply,
     })
 }
 
@@ -304,6 +312,89 @@ pub async fn acknowledge(caller: &Caller, id: i64) -> Result<(), AppError> {
         tx.commit("message.acknowledged", json!({})).await?;
     }
     Ok(())
+}
+
+/// The number a reply to `message` goes to, if the caller may answer it: a text (not
+/// a call's message or a chat), with a number to answer, and ReplyToMessages held.
+fn replies_to(access: &InboxAccess<'_>, message: &MessageRecord) -> Result<String, AppError> {
+    if !access
+        .authorized
+        .permissions()
+        .contains(Permission::ReplyToMessages)
+    {
+        return Err(AppError::forbidden(
+            "Your roles here do not include replying to messages.",
+        ));
+    }
+    if message.channel != Channel::Sms {
+        return Err(AppError::forbidden("Only text messages are answered here."));
+    }
+    let digits: String = message
+        .callback_number
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    if digits.len() < 7 {
+        return Err(AppError::field(
+            "text",
+            "This message has no number to reply to.",
+        ));
+    }
+    Ok(format!("+{digits}"))
+}
+
+/// Answers text message `id` by text: the reply goes out through the SMS outbox, its
+/// segments are debited from the account's SMS credits (never refused: what the
+/// balance cannot pay is owed), and it is on the message's history.
+pub async fn reply(caller: &Caller, id: i64, text: &str) -> Result<(), AppError> {
+    let (message, _, access) = visible_message(caller, id).await?;
+    let number = replies_to(&access, &message)?;
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(AppError::field("text", "Write the reply first."));
+    }
+    if text.chars().count() > MAX_REPLY {
+        return Err(AppError::field(
+            "text",
+            format!("Use at most {MAX_REPLY} characters."),
+        ));
+    }
+    let counted = sms::count(text);
+    let segments = i64::from(counted.segments);
+    let account_name = node_name(caller.db().pool(), message.client_id)
+        .await?
+        .unwrap_or_default();
+    let tx = access.authorized.begin(caller).await?;
+    let mut tx = tx.about_record(record_key("message", id));
+    let note = format!(
+        "Reply to {}: {segments} segment(s), {}",
+        number,
+        counted.encoding.label()
+    );
+    add_credit_entry(
+        &mut tx,
+        NewCreditEntry {
+            client: message.client_id,
+            credit: CreditKind::Sms,
+            entry_type: EntryType::Usage,
+            amount: -segments,
+            note: &note,
+            actor: Some(caller.actor.acting().user),
+        },
+    )
+    .await?;
+    let sms = Sms {
+        recipient: number.clone(),
+        recipient_name: message.caller_name.clone(),
+        sender_name: account_name,
+        text: text.to_string(),
+        purpose: "reply".into(),
+    };
+    enqueue(&mut **tx, sms).await?;
+    let details = json!({ "after": {
+        "to": number, "text": text, "segments": segments, "encoding": counted.encoding.label(),
+    }});
+    tx.commit("message.replied", details).await
 }
 
 /// The message's history, oldest first: taken, what the platform reported, and what
@@ -346,6 +437,12 @@ fn trail(message: &MessageRecord, events: &[EventRecord], done: &[DoneWith]) -> 
             "message.opened" => format!("Opened by {who}"),
             "message.acknowledged" => format!("Acknowledged by {who}"),
             "message.recording_played" => format!("Recording played by {who}"),
+            "message.replied" => {
+                let details: serde_json::Value =
+                    serde_json::from_str(&step.details).unwrap_or_default();
+                let text = details["after"]["text"].as_str().unwrap_or_default();
+                format!("Replied by {who}: {text}")
+            }
             other => format!("{other} by {who}"),
         };
         entries.push((step.occurred_at, what));

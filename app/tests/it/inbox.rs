@@ -5,14 +5,16 @@
 use app::auth::actor::Actor;
 use app::auth::repo::mark_email_verified;
 use app::auth::session::cookie_name;
+use app::clients::changes::top_up;
 use app::clients::repo::{client_record, set_features_and_seats};
+use app::clients::CreditKind;
 use app::core::roles::Role;
 use app::core::NodeId;
 use app::db::Db;
 use app::error::AppError;
 use app::inbox::ingest::{ingest_call, ingest_message, CallBody, MessageBody, NewCall, NewMessage};
 use app::inbox::recordings::{serve_recording, store_recording};
-use app::inbox::service::{acknowledge, inbox, message, newer, summary};
+use app::inbox::service::{acknowledge, inbox, message, newer, reply, summary};
 use app::inbox::InboxQuery;
 use app::password::Passwords;
 use app::state::{AppState, Settings};
@@ -565,6 +567,118 @@ async fn a_recording_plays_in_ranges_behind_the_session_for_who_may_see_the_mess
         assert!(
             trail.contains(&"Recording played by Cara Admin".to_string()),
             "{trail:?}"
+        );
+    })
+    .await;
+}
+#[tokio::test]
+async fn a_messaging_agent_replies_to_a_text_through_the_outbox_and_its_segments_are_debited() {
+    on_every_database(|db| async move {
+        let h = harbor(db).await;
+        let (state, tree) = (&h.state, &h.tree);
+        let admin = actor_with(
+            &state.db,
+            "nora@northwind.test",
+            tree.partner,
+            &[Role::AccountAdmin],
+        )
+        .await;
+        top_up(
+            &caller(state, &admin),
+            tree.client,
+            CreditKind::Sms,
+            "10",
+            "",
+        )
+        .await
+        .unwrap();
+        let agent = actor_with(
+            &state.db,
+            "agent@northwind.test",
+            tree.group,
+            &[Role::MessagingAgent],
+        )
+        .await;
+        let as_agent = caller(state, &agent);
+        assert!(message(&as_agent, h.text).await.unwrap().can_reply);
+
+        let empty = reply(&as_agent, h.text, "  ").await;
+        assert!(
+            empty
+                .as_ref()
+                .err()
+                .and_then(|error| error.message_for("text"))
+                .is_some(),
+            "{empty:?}"
+        );
+        let text = format!(
+            "We can see you Tuesday at 10. {}",
+            "Reply YES to confirm. ".repeat(7)
+        );
+        reply(&as_agent, h.text, &text).await.unwrap();
+        let (recipient, body, purpose): (String, String, String) = sqlx::query_as(
+            "SELECT recipient, body_text, purpose FROM outbox WHERE channel = 'sms'",
+        )
+        .fetch_one(state.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(
+            (recipient.as_str(), body.as_str(), purpose.as_str()),
+            ("+15550100", text.trim(), "reply")
+        );
+        let balance = client_record(state.db.pool(), tree.client)
+            .await
+            .unwrap()
+            .unwrap()
+            .sms_balance;
+        assert_eq!(
+            balance,
+            10 - 1 - 2,
+            "the text's own segment, then the reply's two"
+        );
+        let trail: Vec<String> = message(&as_agent, h.text)
+            .await
+            .unwrap()
+            .trail
+            .into_iter()
+            .map(|entry| entry.what)
+            .collect();
+        assert!(
+            trail
+                .iter()
+                .any(|what| what.starts_with("Replied by Test User: We can see you")),
+            "{trail:?}"
+        );
+
+        // Calls are not answered here, and a Client User does not answer for the account.
+        let refused = reply(&caller(state, &admin), h.call, "Hello").await;
+        assert!(
+            matches!(refused, Err(AppError::Forbidden(_))),
+            "{refused:?}"
+        );
+        let quinn_id = app::auth::repo::find_by_email(state.db.pool(), "quinn@harbor.test")
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let quinn = actor(state, &sign_in(state, quinn_id).await).await.unwrap();
+        assert!(
+            !message(&caller(state, &quinn), h.chat)
+                .await
+                .unwrap()
+                .can_reply
+        );
+        let viewer = actor_with(
+            &state.db,
+            "viewer@northwind.test",
+            tree.partner,
+            &[Role::User],
+        )
+        .await;
+        assert_eq!(
+            reply(&caller(state, &viewer), h.text, "Hi").await,
+            Err(AppError::NotFound),
+            "a User never sees texts"
         );
     })
     .await;
