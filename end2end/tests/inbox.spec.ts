@@ -112,8 +112,7 @@ test.describe('without JavaScript', () => {
 });
 
 for (const width of [390, 320]) {
-  test(`the inbox and a message fit a ${width} px screen`, async ({ clientAdminPage: page, project }) => {
-    test.skip(project === 'desktop', 'a phone size');
+  test(`the inbox and a message fit a ${width} px screen`, async ({ clientAdminPage: page }) => {
     await page.setViewportSize({ width, height: 800 });
     await page.goto('/inbox');
     await expect(page.getByRole('list', { name: 'Messages' })).toBeVisible();

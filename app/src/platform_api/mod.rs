@@ -253,22 +253,20 @@ pub struct BalanceAnswer {
 /// The account a request is about, for a partner's key.
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
-struct AccountParam {
+pub struct AccountParam {
     /// The client account's id: required with a partner's key, optional with an
     /// account's own.
-    account: Option<i64>,
+    pub account: Option<i64>,
 }
 
 /// A key that makes a retry safe.
 #[derive(utoipa::IntoParams)]
 #[into_params(parameter_in = Header)]
-#[allow(dead_code)]
-struct IdempotencyParam {
+pub struct IdempotencyParam {
     /// Any unique text (a UUID): a retry with the same key and body gets the first
     /// answer again (with `Idempotent-Replayed: true`); kept 24 hours.
     #[param(rename = "Idempotency-Key")]
-    idempotency_key: Option<String>,
+    pub idempotency_key: Option<String>,
 }
 
 async fn openapi_document() -> Response {

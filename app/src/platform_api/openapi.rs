@@ -68,7 +68,6 @@ impl Modify for BearerKey {
 
 /// What any route may refuse with.
 #[derive(IntoResponses)]
-#[allow(dead_code)]
 pub enum Refusals {
     /// No key, or one that is mistyped, expired or revoked.
     #[response(status = 401)]
