@@ -373,8 +373,10 @@ async fn send_all(
         };
         let ingested = ingest_message(db, &client, message, recipients).await?;
         if ingested.created {
+            // Dispatched a minute after it was taken; acknowledged twenty minutes on.
             let dispatched = EventBody {
                 kind: Some("dispatched".into()),
+                at: rfc3339(received_at + MINUTE),
                 channel: Some("email".into()),
                 target: Some("office@harbor-dental.test".into()),
                 ..EventBody::default()
@@ -383,6 +385,7 @@ async fn send_all(
             if demo.acknowledged {
                 let acknowledged = EventBody {
                     kind: Some("acknowledged".into()),
+                    at: rfc3339(received_at + 20 * MINUTE),
                     channel: Some("phone".into()),
                     ..EventBody::default()
                 };
@@ -391,6 +394,14 @@ async fn send_all(
         }
     }
     Ok(())
+}
+
+/// `ms` as the API takes times (RFC 3339).
+fn rfc3339(ms: i64) -> Option<String> {
+    time::OffsetDateTime::from_unix_timestamp(ms.div_euclid(1000))
+        .ok()?
+        .format(&time::format_description::well_known::Rfc3339)
+        .ok()
 }
 
 /// A new key for trying the API against `account` (the one made by the last seeding
