@@ -499,11 +499,14 @@ pub async fn ingest_call(
     if let Some(email) = recipient {
         call.recipient = account_users(&mut tx, client, "recipient", &[email])
             .await
-            .map_err(|_| {
-                AppError::field(
+            // One address, named at its field rather than as `recipient[0]`; a fault
+            // stays a fault.
+            .map_err(|error| match error {
+                AppError::Validation(_) => AppError::field(
                     "recipient",
                     "No user of this account has this email address.",
-                )
+                ),
+                other => other,
             })?
             .first()
             .copied();
