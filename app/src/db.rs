@@ -6,18 +6,52 @@
 //!   query over a large partner read through it went to the OS for most pages);
 //! - SQLite write transactions begin `IMMEDIATE`, so concurrent writers queue on
 //!   `busy_timeout` instead of failing with "database is locked" on lock upgrade;
+//!   within one process they queue first on an async lock (see [`Db::begin`]);
 //! - flags are 0/1 integers on both (the `Any` driver reads no SQLite booleans), and
 //!   times are integer milliseconds since the Unix epoch.
 
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use sqlx::any::{install_default_drivers, AnyPoolOptions};
 use sqlx::{Any, AnyConnection, AnyPool, Executor, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::error::AppError;
 
-pub type Tx = Transaction<'static, Any>;
+/// A transaction that may write. On SQLite it holds this process's writer turn until
+/// it ends (the field order drops the transaction, and so queues its rollback,
+/// before the turn passes on).
+pub struct Tx {
+    transaction: Transaction<'static, Any>,
+    _writer_turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.transaction.commit().await
+    }
+
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.transaction.rollback().await
+    }
+}
+
+impl Deref for Tx {
+    type Target = AnyConnection;
+
+    fn deref(&self) -> &AnyConnection {
+        &self.transaction
+    }
+}
+
+impl DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.transaction
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -43,6 +77,8 @@ impl Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// Whose turn it is to write, among this process's SQLite transactions.
+    writer: Arc<Mutex<()>>,
 }
 
 impl Db {
@@ -83,7 +119,11 @@ impl Db {
             }
         };
         let pool = options.connect(url).await?;
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            writer: Arc::new(Mutex::new(())),
+        })
     }
 
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
@@ -121,11 +161,24 @@ impl Db {
         }
     }
 
-    /// Begins a transaction that may write.
+    /// Begins a transaction that may write. SQLite has one writer at a time: a
+    /// writer of this process first waits for its turn here, in order, because
+    /// SQLite's own wait (`busy_timeout`) polls with sleeps of up to 100 ms and,
+    /// with several writers, leaves the database idle between them. Other
+    /// processes' writers still queue on `busy_timeout`.
     pub async fn begin(&self) -> Result<Tx, AppError> {
         let tx = match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
+            Backend::Sqlite => {
+                let turn = self.writer.clone().lock_owned().await;
+                Tx {
+                    transaction: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+                    _writer_turn: Some(turn),
+                }
+            }
+            Backend::Postgres => Tx {
+                transaction: self.pool.begin().await?,
+                _writer_turn: None,
+            },
         };
         Ok(tx)
     }

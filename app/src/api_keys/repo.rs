@@ -2,7 +2,7 @@
 
 use sqlx::{Any, AnyConnection, Executor};
 
-use crate::core::{NodeId, UserId};
+use crate::core::{NodeId, NodeKind, UserId};
 use crate::error::AppError;
 
 /// A key as stored.
@@ -114,12 +114,21 @@ pub async fn key_of<'e>(
     .await?)
 }
 
+/// A key with what its owner is, as a request presents it.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct PresentedKey {
+    #[sqlx(flatten)]
+    pub key: ApiKeyRecord,
+    pub owner_kind: NodeKind,
+}
+
 pub async fn key_by_key_id<'e>(
     db: impl Executor<'e, Database = Any>,
     key_id: &str,
-) -> Result<Option<ApiKeyRecord>, AppError> {
+) -> Result<Option<PresentedKey>, AppError> {
     Ok(sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM api_keys k WHERE k.key_id = $1"
+        "SELECT {COLUMNS}, n.kind AS owner_kind FROM api_keys k \
+         JOIN nodes n ON n.id = k.owner_id WHERE k.key_id = $1"
     ))
     .bind(key_id)
     .fetch_optional(db)

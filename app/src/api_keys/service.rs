@@ -266,7 +266,7 @@ pub async fn authenticate(
     address: &str,
 ) -> Result<ApiCredential, AppError> {
     let key_id = token::key_id_of(text).ok_or(AppError::Unauthenticated)?;
-    let key = repo::key_by_key_id(state.db.pool(), key_id)
+    let repo::PresentedKey { key, owner_kind } = repo::key_by_key_id(state.db.pool(), key_id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
     let now = now_ms();
@@ -284,14 +284,12 @@ pub async fn authenticate(
     {
         repo::note_use(state.db.pool(), key.id, address, now).await?;
     }
-    let owner_is_partner =
-        node_kind(state.db.pool(), key.owner_id).await? == Some(NodeKind::Partner);
     Ok(ApiCredential {
         key: key.id,
         scopes: scopes_of(&key),
         key_id: key.key_id,
         owner: key.owner_id,
-        owner_is_partner,
+        owner_is_partner: owner_kind == NodeKind::Partner,
     })
 }
 

@@ -132,7 +132,7 @@ pub async fn top_up(
     }
     errors.into_result()?;
     let mut tx = authorized.begin(caller).await?;
-    let position = add_credit_entry(
+    let balances = add_credit_entry(
         &mut tx,
         NewCreditEntry {
             client: id,
@@ -144,6 +144,7 @@ pub async fn top_up(
         },
     )
     .await?;
+    let position = balances.of(credit);
     let details = json!({ "after": {
         "credit": credit.key(), "amount": amount, "balance": position.balance,
         "shortfall": position.shortfall, "note": note,

@@ -11,6 +11,32 @@ pub struct CreditPosition {
     pub shortfall: i64,
 }
 
+/// The balances of an account, and what it owes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::FromRow, utoipa::ToSchema))]
+pub struct Balances {
+    pub sms: i64,
+    pub voice: i64,
+    pub sms_shortfall: i64,
+    pub voice_shortfall: i64,
+}
+
+impl Balances {
+    /// The position of one credit.
+    pub fn of(&self, credit: super::CreditKind) -> CreditPosition {
+        match credit {
+            super::CreditKind::Sms => CreditPosition {
+                balance: self.sms,
+                shortfall: self.sms_shortfall,
+            },
+            super::CreditKind::Voice => CreditPosition {
+                balance: self.voice,
+                shortfall: self.voice_shortfall,
+            },
+        }
+    }
+}
+
 /// What an entry did: the position after it, and how it moved each part.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CreditMove {

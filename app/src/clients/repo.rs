@@ -5,7 +5,7 @@
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 use super::directory_sql::refresh_facets;
-use crate::clients::ledger::CreditPosition;
+use crate::clients::ledger::Balances;
 use crate::clients::{CompanyInfo, CreditEntry, CreditKind, EntryType, LOW_CREDIT};
 use crate::core::voice::VoiceRule;
 use crate::core::{
@@ -367,48 +367,38 @@ pub struct NewCreditEntry<'a> {
 }
 
 /// Appends a ledger entry and moves the balance and shortfall with it (see
-/// [`CreditPosition::moved_by`]): never refused, never below zero. Returns the
-/// position after it. Called inside a transaction: the row stays locked until the
+/// [`CreditPosition::moved_by`](crate::clients::ledger::CreditPosition::moved_by)):
+/// never refused, never below zero. Returns the account's balances after it. Called inside a transaction: the row stays locked until the
 /// entry is written, so concurrent entries queue.
 pub async fn add_credit_entry(
     conn: &mut AnyConnection,
     entry: NewCreditEntry<'_>,
-) -> Result<CreditPosition, AppError> {
+) -> Result<Balances, AppError> {
     let (balance, shortfall) = match entry.credit {
         CreditKind::Sms => ("sms_balance", "sms_shortfall"),
         CreditKind::Voice => ("voice_balance", "voice_shortfall"),
     };
     // An update that changes nothing takes the row's write lock (PostgreSQL); SQLite's
     // write transactions are serialized already (db.rs).
-    let before: (i64, i64, i64, i64) = sqlx::query_as(&format!(
-        "UPDATE clients SET {balance} = {balance} WHERE node_id = $1 \
-         RETURNING {balance}, {shortfall}, sms_balance, voice_balance"
+    let before: Balances = sqlx::query_as(&format!(
+        "UPDATE clients SET {balance} = {balance} WHERE node_id = $1 RETURNING {BALANCES}"
     ))
     .bind(entry.client.0)
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(AppError::NotFound)?;
-    let (own, owed, sms, voice) = before;
-    let moved = CreditPosition {
-        balance: own,
-        shortfall: owed,
-    }
-    .moved_by(entry.amount);
-    sqlx::query(&format!(
-        "UPDATE clients SET {balance} = $1, {shortfall} = $2 WHERE node_id = $3"
+    let moved = before.of(entry.credit).moved_by(entry.amount);
+    let after: Balances = sqlx::query_as(&format!(
+        "UPDATE clients SET {balance} = $1, {shortfall} = $2 WHERE node_id = $3 \
+         RETURNING {BALANCES}"
     ))
     .bind(moved.after.balance)
     .bind(moved.after.shortfall)
     .bind(entry.client.0)
-    .execute(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    let other = if entry.credit == CreditKind::Sms {
-        voice
-    } else {
-        sms
-    };
-    let low = |balance: i64| balance < LOW_CREDIT || other < LOW_CREDIT;
-    if low(moved.after.balance) != low(own) {
+    let low = |balances: &Balances| balances.sms < LOW_CREDIT || balances.voice < LOW_CREDIT;
+    if low(&after) != low(&before) {
         refresh_facets(conn, entry.client).await?;
     }
     sqlx::query(
@@ -428,7 +418,22 @@ pub async fn add_credit_entry(
     .bind(now_ms())
     .execute(&mut *conn)
     .await?;
-    Ok(moved.after)
+    Ok(after)
+}
+
+const BALANCES: &str = "sms_balance AS sms, voice_balance AS voice, sms_shortfall, voice_shortfall";
+
+/// An account's balances, and what it owes.
+pub async fn balances<'e>(
+    db: impl Executor<'e, Database = Any>,
+    client: NodeId,
+) -> Result<Balances, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {BALANCES} FROM clients WHERE node_id = $1"
+    ))
+    .bind(client.0)
+    .fetch_one(db)
+    .await?)
 }
 
 /// The newest `limit` ledger entries of a client, both credits.

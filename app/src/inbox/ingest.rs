@@ -8,16 +8,15 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::repo::{self, CallState, MessageState, NewEvent, VoiceBill};
-use super::{
-    moves_forward, Balances, CallStatus, Channel, Direction, EventKind, MessageStatus, Priority,
-};
-use crate::clients::repo::{add_credit_entry, ClientRecord, NewCreditEntry};
+use super::{moves_forward, CallStatus, Channel, Direction, EventKind, MessageStatus, Priority};
+use crate::clients::ledger::Balances;
+use crate::clients::repo::{add_credit_entry, balances, ClientRecord, NewCreditEntry};
 use crate::clients::service::voice_rule_of;
 use crate::clients::{CreditKind, EntryType};
 use crate::core::sms::{self, SmsEncoding};
 use crate::core::validate::normalize_email;
 use crate::core::UserId;
-use crate::db::{now_ms, Db};
+use crate::db::{now_ms, Db, Tx};
 use crate::error::{AppError, FieldErrors};
 
 pub const MAX_EXTERNAL_ID: usize = 128;
@@ -494,7 +493,6 @@ pub async fn ingest_call(
     recipient: Option<String>,
 ) -> Result<Ingested, AppError> {
     let now = now_ms();
-    let rule = voice_rule_of(db.pool(), client).await?;
     let mut tx = db.begin().await?;
     if let Some(email) = recipient {
         call.recipient = account_users(&mut tx, client, "recipient", &[email])
@@ -511,14 +509,8 @@ pub async fn ingest_call(
             .first()
             .copied();
     }
-    let inserted = repo::insert_call(&mut tx, client.id, &call, now).await?;
-    let (state, created, applied) = match inserted {
-        Some(_) => {
-            let state = repo::lock_call(&mut tx, client.id, &call.external_id)
-                .await?
-                .ok_or(AppError::Internal)?;
-            (state, true, true)
-        }
+    let (state, created, applied) = match repo::insert_call(&mut tx, client.id, &call, now).await? {
+        Some(state) => (state, true, true),
         None => {
             let current = repo::lock_call(&mut tx, client.id, &call.external_id)
                 .await?
@@ -536,38 +528,29 @@ pub async fn ingest_call(
         }
     };
     repo::insert_call_event(&mut tx, state.id, call.status, call.sequence, applied, now).await?;
-    let mut debited = 0;
-    let state = if applied && state.status.is_final() && state.billed_at.is_none() {
-        let duration = call.talked_seconds(state.duration_seconds);
-        let charge = rule.charge(duration);
-        let notation = rule.notation();
-        if charge.units > 0 {
+    let (state, debited, balances) =
+        if applied && state.status.is_final() && state.billed_at.is_none() {
+            let rule = voice_rule_of(&mut *tx, client).await?;
+            let duration = call.talked_seconds(state.duration_seconds);
+            let charge = rule.charge(duration);
+            let notation = rule.notation();
+            let bill = VoiceBill {
+                units: charge.units,
+                billable_seconds: charge.billable_seconds,
+                duration_seconds: duration,
+                rule: &notation,
+            };
+            let state = repo::bill_call(&mut tx, state.id, &bill, now).await?;
             let note = format!("Call {}: {duration} s at {notation}", call.external_id);
-            add_credit_entry(
-                &mut tx,
-                NewCreditEntry {
-                    client: client.id,
-                    credit: CreditKind::Voice,
-                    entry_type: EntryType::Usage,
-                    amount: -charge.units,
-                    note: &note,
-                    actor: None,
-                },
-            )
-            .await?;
-            debited = charge.units;
-        }
-        let bill = VoiceBill {
-            units: charge.units,
-            billable_seconds: charge.billable_seconds,
-            duration_seconds: duration,
-            rule: &notation,
+            let debit = Debit {
+                credit: CreditKind::Voice,
+                units: charge.units,
+                note: &note,
+            };
+            (state, charge.units, debit.last(&mut tx, client).await?)
+        } else {
+            (state, 0, balances(&mut *tx, client.id).await?)
         };
-        repo::bill_call(&mut tx, state.id, &bill, now).await?
-    } else {
-        state
-    };
-    let balances = repo::balances(&mut tx, client.id).await?;
     tx.commit().await?;
     Ok(Ingested {
         id: state.id,
@@ -603,12 +586,12 @@ pub async fn ingest_message(
     let mut tx = db.begin().await?;
     message.recipients = account_users(&mut tx, client, "recipients", &recipients).await?;
     let inserted = repo::insert_message(&mut tx, client.id, &message, now).await?;
-    let current = repo::lock_message(&mut tx, client.id, &message.external_id)
-        .await?
-        .ok_or(AppError::Internal)?;
     let (state, created, applied) = match inserted {
-        Some(_) => (current, true, true),
+        Some(state) => (state, true, true),
         None => {
+            let current = repo::lock_message(&mut tx, client.id, &message.external_id)
+                .await?
+                .ok_or(AppError::Internal)?;
             let forward = moves_forward(
                 (current.status.rank(), current.sequence),
                 (message.status.rank(), message.sequence),
@@ -637,37 +620,28 @@ pub async fn ingest_message(
         };
         repo::insert_message_event(&mut tx, event, now).await?;
     }
-    let mut debited = 0;
     let bills =
         state.channel == Channel::Sms && state.status.carried() && state.billed_at.is_none();
-    let state = if applied && bills {
+    let (state, debited, balances) = if applied && bills {
         let counted = sms::count(&state.body);
         // The platform's own count wins: it knows what the carrier was sent.
         let segments = message.segments.unwrap_or(i64::from(counted.segments));
         let encoding = message.encoding.unwrap_or(counted.encoding);
+        let state = repo::bill_message(&mut tx, state.id, segments, encoding.key(), now).await?;
         let note = format!(
             "Text {}: {segments} segment(s), {}",
             message.external_id,
             encoding.label()
         );
-        add_credit_entry(
-            &mut tx,
-            NewCreditEntry {
-                client: client.id,
-                credit: CreditKind::Sms,
-                entry_type: EntryType::Usage,
-                amount: -segments,
-                note: &note,
-                actor: None,
-            },
-        )
-        .await?;
-        debited = segments;
-        repo::bill_message(&mut tx, state.id, segments, encoding.key(), now).await?
+        let debit = Debit {
+            credit: CreditKind::Sms,
+            units: segments,
+            note: &note,
+        };
+        (state, segments, debit.last(&mut tx, client).await?)
     } else {
-        state
+        (state, 0, balances(&mut *tx, client.id).await?)
     };
-    let balances = repo::balances(&mut tx, client.id).await?;
     tx.commit().await?;
     Ok(Ingested {
         id: state.id,
@@ -679,6 +653,33 @@ pub async fn ingest_message(
         credits_debited: debited,
         balances,
     })
+}
+
+/// What a call or text costs the account, debited as its transaction's last write.
+struct Debit<'a> {
+    credit: CreditKind,
+    units: i64,
+    note: &'a str,
+}
+
+impl Debit<'_> {
+    /// Debits the account (nothing for a free call) and answers its balances after.
+    /// Last, because the debit locks the account's row until the commit: concurrent
+    /// ingestions for the account wait only for the end of this one.
+    async fn last(self, tx: &mut Tx, client: &ClientRecord) -> Result<Balances, AppError> {
+        if self.units == 0 {
+            return balances(&mut **tx, client.id).await;
+        }
+        let entry = NewCreditEntry {
+            client: client.id,
+            credit: self.credit,
+            entry_type: EntryType::Usage,
+            amount: -self.units,
+            note: self.note,
+            actor: None,
+        };
+        add_credit_entry(tx, entry).await
+    }
 }
 
 fn sms_charge(state: &MessageState) -> Option<Charge> {
@@ -732,7 +733,7 @@ pub async fn record_event(
         applied,
     };
     let id = repo::insert_message_event(&mut tx, event, now).await?;
-    let balances = repo::balances(&mut tx, client.id).await?;
+    let balances = balances(&mut *tx, client.id).await?;
     tx.commit().await?;
     Ok(EventRecorded {
         id,
@@ -741,10 +742,4 @@ pub async fn record_event(
         applied,
         balances,
     })
-}
-
-/// The account's balances.
-pub async fn balances(db: &Db, client: &ClientRecord) -> Result<Balances, AppError> {
-    let mut conn = db.pool().acquire().await?;
-    repo::balances(&mut conn, client.id).await
 }

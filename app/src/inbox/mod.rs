@@ -16,6 +16,7 @@ pub mod service;
 
 use serde::{Deserialize, Serialize};
 
+use crate::clients::ledger::Balances;
 use crate::core::roles::{Permission, PermissionSet};
 use crate::core::url::encode_query_value;
 use crate::core::{NodeId, UserId};
@@ -341,16 +342,6 @@ pub struct InboxView {
     pub channels: Vec<Channel>,
     /// Whether a "mine" filter means anything (the viewer sees more than theirs).
     pub can_filter_mine: bool,
-}
-
-/// The balances of an account, and what it owes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow, utoipa::ToSchema))]
-pub struct Balances {
-    pub sms: i64,
-    pub voice: i64,
-    pub sms_shortfall: i64,
-    pub voice_shortfall: i64,
 }
 
 /// How many unread and urgent messages a person has in an account, the latest, and

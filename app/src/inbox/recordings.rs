@@ -14,11 +14,11 @@ use serde_json::json;
 
 use super::repo;
 use super::service::visible_message;
-use super::Balances;
 use crate::audit_trail::record_key;
 use crate::auth::actor::{ready, signed_in_client};
 use crate::auth::caller::Caller;
-use crate::clients::repo::{features_of, ClientRecord};
+use crate::clients::ledger::Balances;
+use crate::clients::repo::{balances, features_of, ClientRecord};
 use crate::core::{Feature, NodeId};
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
@@ -107,7 +107,7 @@ pub async fn store_recording(
     storage.put(&key, audio).await?;
     let mut tx = db.begin().await?;
     repo::set_recording(&mut tx, call.id, &key, content_type, bytes, now_ms()).await?;
-    let balances = repo::balances(&mut tx, client.id).await?;
+    let balances = balances(&mut *tx, client.id).await?;
     tx.commit().await?;
     Ok(RecordingStored {
         call_id: call.id,

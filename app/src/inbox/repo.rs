@@ -5,7 +5,7 @@
 use sqlx::{Any, AnyConnection, Executor, FromRow, Row};
 
 use super::ingest::{NewCall, NewMessage};
-use super::{Balances, CallStatus, MessageStatus};
+use super::{CallStatus, MessageStatus};
 use crate::core::{NodeId, UserId};
 use crate::db::{Db, Param, SqlBuilder};
 use crate::error::AppError;
@@ -43,20 +43,21 @@ const CALL_STATE: &str = "id, status, sequence, duration_seconds, billed_at, voi
 const MESSAGE_STATE: &str = "id, channel, status, sequence, body, billed_at, segments, encoding, \
      sms_units, acknowledged_at";
 
-/// Inserts the call unless the account has one of that id already; its id if it did.
+/// Inserts the call unless the account has one of that id already; the new call if
+/// it did.
 pub async fn insert_call(
     conn: &mut AnyConnection,
     client: NodeId,
     call: &NewCall,
     now: i64,
-) -> Result<Option<i64>, AppError> {
-    Ok(sqlx::query_scalar(
+) -> Result<Option<CallState>, AppError> {
+    Ok(sqlx::query_as(&format!(
         "INSERT INTO calls (client_id, external_id, direction, from_number, to_number, \
          caller_name, status, sequence, started_at, answered_at, ended_at, duration_seconds, \
          recipient_id, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) \
-         ON CONFLICT (client_id, external_id) DO NOTHING RETURNING id",
-    )
+         ON CONFLICT (client_id, external_id) DO NOTHING RETURNING {CALL_STATE}"
+    ))
     .bind(client.0)
     .bind(&call.external_id)
     .bind(call.direction.key())
@@ -171,22 +172,22 @@ pub async fn bill_call(
     .await?)
 }
 
-/// Inserts the message unless the account has one of that id already; its id if it
-/// did.
+/// Inserts the message unless the account has one of that id already; the new
+/// message if it did.
 pub async fn insert_message(
     conn: &mut AnyConnection,
     client: NodeId,
     message: &NewMessage,
     now: i64,
-) -> Result<Option<i64>, AppError> {
+) -> Result<Option<MessageState>, AppError> {
     let fields = serde_json::to_string(&message.fields).map_err(AppError::internal)?;
-    let id: Option<i64> = sqlx::query_scalar(
+    let inserted: Option<MessageState> = sqlx::query_as(&format!(
         "INSERT INTO messages (client_id, external_id, channel, direction, status, sequence, \
          priority, caller_name, callback_number, body, fields, call_external_id, taken_by, \
          received_at, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) \
-         ON CONFLICT (client_id, external_id) DO NOTHING RETURNING id",
-    )
+         ON CONFLICT (client_id, external_id) DO NOTHING RETURNING {MESSAGE_STATE}"
+    ))
     .bind(client.0)
     .bind(&message.external_id)
     .bind(message.channel.key())
@@ -204,16 +205,16 @@ pub async fn insert_message(
     .bind(now)
     .fetch_optional(&mut *conn)
     .await?;
-    if let Some(id) = id {
+    if let Some(inserted) = &inserted {
         for user in &message.recipients {
             sqlx::query("INSERT INTO message_recipients (message_id, user_id) VALUES ($1, $2)")
-                .bind(id)
+                .bind(inserted.id)
                 .bind(user.0)
                 .execute(&mut *conn)
                 .await?;
         }
     }
-    Ok(id)
+    Ok(inserted)
 }
 
 /// The account's message of that id, locked until the transaction ends (see
@@ -341,16 +342,6 @@ pub async fn account_user(
     .fetch_optional(conn)
     .await?;
     Ok(id.map(UserId))
-}
-
-pub async fn balances(conn: &mut AnyConnection, client: NodeId) -> Result<Balances, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT sms_balance AS sms, voice_balance AS voice, sms_shortfall, voice_shortfall \
-         FROM clients WHERE node_id = $1",
-    )
-    .bind(client.0)
-    .fetch_one(conn)
-    .await?)
 }
 
 /// A message as the inbox lists it.

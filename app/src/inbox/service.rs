@@ -14,7 +14,7 @@ use crate::audit_trail::record_key;
 use crate::auth::authorized::Authorized;
 use crate::auth::caller::Caller;
 use crate::auth::repo::{node_kind, node_name};
-use crate::clients::repo::{add_credit_entry, NewCreditEntry};
+use crate::clients::repo::{add_credit_entry, balances, NewCreditEntry};
 use crate::clients::{CreditKind, EntryType};
 use crate::core::roles::Permission;
 use crate::core::sms;
@@ -151,8 +151,7 @@ pub async fn summary(caller: &Caller) -> Result<Option<InboxSummary>, AppError> 
     )
     .await?;
     let latest = repo::inbox_rows(caller.db(), &view, None, 5).await?;
-    let mut conn = caller.db().pool().acquire().await?;
-    let balances = repo::balances(&mut conn, access.account).await?;
+    let balances = balances(caller.db().pool(), access.account).await?;
     let now = now_ms();
     Ok(Some(InboxSummary {
         account: access.account,

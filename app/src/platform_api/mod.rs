@@ -28,7 +28,7 @@ use self::answer::Answer;
 use self::openapi::Refusals;
 use crate::api_keys::service::{authenticate, ApiCredential};
 use crate::api_keys::ApiScope;
-use crate::clients::repo::{client_record, ClientRecord};
+use crate::clients::repo::{balances, client_record, ClientRecord};
 use crate::core::{ClientStatus, NodeId};
 use crate::db::now_ms;
 use crate::error::AppError;
@@ -231,7 +231,7 @@ async fn get_balance(State(api): State<Api>, request: Request) -> Response {
         request,
         ApiScope::ReadBalance,
         |state, client, _| async move {
-            let balances = ingest::balances(&state.db, &client).await?;
+            let balances = balances(state.db.pool(), client.id).await?;
             let answer = BalanceAnswer {
                 account: client.id.0,
                 balances,
@@ -247,7 +247,7 @@ async fn get_balance(State(api): State<Api>, request: Request) -> Response {
 pub struct BalanceAnswer {
     /// The client account's id.
     pub account: i64,
-    pub balances: crate::inbox::Balances,
+    pub balances: crate::clients::ledger::Balances,
 }
 
 /// The account a request is about, for a partner's key.

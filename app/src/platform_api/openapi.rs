@@ -7,11 +7,11 @@ use utoipa::{IntoResponses, Modify, OpenApi};
 
 use super::answer::ErrorBody;
 use super::BalanceAnswer;
+use crate::clients::ledger::Balances;
 use crate::inbox::ingest::{
     CallBody, Charge, CustomField, EventBody, EventRecorded, Ingested, MessageBody,
 };
 use crate::inbox::recordings::RecordingStored;
-use crate::inbox::Balances;
 
 pub const PATH: &str = "/api/v1/openapi.json";
 

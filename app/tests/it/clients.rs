@@ -54,9 +54,9 @@ async fn record_usage(
         note,
         actor: None,
     };
-    let position = add_credit_entry(&mut tx, entry).await?;
+    let balances = add_credit_entry(&mut tx, entry).await?;
     tx.commit().await?;
-    Ok(position)
+    Ok(balances.of(credit))
 }
 
 fn state(db: Db) -> AppState {
