@@ -35,6 +35,17 @@ impl Balances {
             },
         }
     }
+
+    /// These balances with one credit at `position`.
+    pub fn with(mut self, credit: super::CreditKind, position: CreditPosition) -> Balances {
+        let (balance, shortfall) = match credit {
+            super::CreditKind::Sms => (&mut self.sms, &mut self.sms_shortfall),
+            super::CreditKind::Voice => (&mut self.voice, &mut self.voice_shortfall),
+        };
+        *balance = position.balance;
+        *shortfall = position.shortfall;
+        self
+    }
 }
 
 /// What an entry did: the position after it, and how it moved each part.
@@ -71,9 +82,27 @@ impl CreditPosition {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clients::CreditKind;
 
     fn at(balance: i64, shortfall: i64) -> CreditPosition {
         CreditPosition { balance, shortfall }
+    }
+
+    #[test]
+    fn balances_set_and_give_one_credit_leaving_the_other() {
+        let balances = Balances {
+            sms: 1,
+            voice: 2,
+            sms_shortfall: 3,
+            voice_shortfall: 4,
+        };
+        let voice = balances.with(CreditKind::Voice, at(20, 0));
+        assert_eq!(voice.of(CreditKind::Voice), at(20, 0));
+        assert_eq!(voice.of(CreditKind::Sms), at(1, 3));
+        assert_eq!(
+            balances.with(CreditKind::Sms, at(0, 9)).of(CreditKind::Sms),
+            at(0, 9)
+        );
     }
 
     #[test]

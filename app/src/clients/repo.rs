@@ -5,7 +5,7 @@
 use sqlx::{Any, AnyConnection, Executor, Row};
 
 use super::directory_sql::refresh_facets;
-use crate::clients::ledger::Balances;
+use crate::clients::ledger::{Balances, CreditMove};
 use crate::clients::{CompanyInfo, CreditEntry, CreditKind, EntryType, LOW_CREDIT};
 use crate::core::voice::VoiceRule;
 use crate::core::{
@@ -374,29 +374,10 @@ pub async fn add_credit_entry(
     conn: &mut AnyConnection,
     entry: NewCreditEntry<'_>,
 ) -> Result<Balances, AppError> {
-    let (balance, shortfall) = match entry.credit {
-        CreditKind::Sms => ("sms_balance", "sms_shortfall"),
-        CreditKind::Voice => ("voice_balance", "voice_shortfall"),
+    let (before, moved, after) = match move_balance_only(conn, &entry).await? {
+        Some(moved) => moved,
+        None => move_balance_and_shortfall(conn, &entry).await?,
     };
-    // An update that changes nothing takes the row's write lock (PostgreSQL); SQLite's
-    // write transactions are serialized already (db.rs).
-    let before: Balances = sqlx::query_as(&format!(
-        "UPDATE clients SET {balance} = {balance} WHERE node_id = $1 RETURNING {BALANCES}"
-    ))
-    .bind(entry.client.0)
-    .fetch_optional(&mut *conn)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let moved = before.of(entry.credit).moved_by(entry.amount);
-    let after: Balances = sqlx::query_as(&format!(
-        "UPDATE clients SET {balance} = $1, {shortfall} = $2 WHERE node_id = $3 \
-         RETURNING {BALANCES}"
-    ))
-    .bind(moved.after.balance)
-    .bind(moved.after.shortfall)
-    .bind(entry.client.0)
-    .fetch_one(&mut *conn)
-    .await?;
     let low = |balances: &Balances| balances.sms < LOW_CREDIT || balances.voice < LOW_CREDIT;
     if low(&after) != low(&before) {
         refresh_facets(conn, entry.client).await?;
@@ -419,6 +400,71 @@ pub async fn add_credit_entry(
     .execute(&mut *conn)
     .await?;
     Ok(after)
+}
+
+fn credit_columns(credit: CreditKind) -> (&'static str, &'static str) {
+    match credit {
+        CreditKind::Sms => ("sms_balance", "sms_shortfall"),
+        CreditKind::Voice => ("voice_balance", "voice_shortfall"),
+    }
+}
+
+/// The balances before and after an entry, and how it moved its credit.
+type EntryMove = (Balances, CreditMove, Balances);
+
+/// Applies an entry that moves only the balance (usage the balance covers, or
+/// credits added while nothing is owed) in one statement; None for any other entry
+/// (or no such account), which [`move_balance_and_shortfall`] applies.
+async fn move_balance_only(
+    conn: &mut AnyConnection,
+    entry: &NewCreditEntry<'_>,
+) -> Result<Option<EntryMove>, AppError> {
+    let (balance, shortfall) = credit_columns(entry.credit);
+    let after: Option<Balances> = sqlx::query_as(&format!(
+        "UPDATE clients SET {balance} = {balance} + $1 \
+         WHERE node_id = $2 AND {shortfall} = 0 AND {balance} + $1 >= 0 RETURNING {BALANCES}"
+    ))
+    .bind(entry.amount)
+    .bind(entry.client.0)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(after.map(|after| {
+        let mut position = after.of(entry.credit);
+        position.balance -= entry.amount;
+        let before = after.with(entry.credit, position);
+        let moved = position.moved_by(entry.amount);
+        debug_assert_eq!(moved.after, after.of(entry.credit));
+        (before, moved, after)
+    }))
+}
+
+/// Applies any entry: locks the account's row, then moves both parts of its credit
+/// by [`CreditPosition::moved_by`](crate::clients::ledger::CreditPosition::moved_by).
+async fn move_balance_and_shortfall(
+    conn: &mut AnyConnection,
+    entry: &NewCreditEntry<'_>,
+) -> Result<EntryMove, AppError> {
+    let (balance, shortfall) = credit_columns(entry.credit);
+    // An update that changes nothing takes the row's write lock (PostgreSQL); SQLite's
+    // write transactions are serialized already (db.rs).
+    let before: Balances = sqlx::query_as(&format!(
+        "UPDATE clients SET {balance} = {balance} WHERE node_id = $1 RETURNING {BALANCES}"
+    ))
+    .bind(entry.client.0)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let moved = before.of(entry.credit).moved_by(entry.amount);
+    let after: Balances = sqlx::query_as(&format!(
+        "UPDATE clients SET {balance} = $1, {shortfall} = $2 WHERE node_id = $3 \
+         RETURNING {BALANCES}"
+    ))
+    .bind(moved.after.balance)
+    .bind(moved.after.shortfall)
+    .bind(entry.client.0)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((before, moved, after))
 }
 
 const BALANCES: &str = "sms_balance AS sms, voice_balance AS voice, sms_shortfall, voice_shortfall";

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use super::repo::{self, CallState, MessageState, NewEvent, VoiceBill};
+use super::repo::{self, CallState, MessageState, NewEvent, SmsBill, VoiceBill};
 use super::{moves_forward, CallStatus, Channel, Direction, EventKind, MessageStatus, Priority};
 use crate::clients::ledger::Balances;
 use crate::clients::repo::{add_credit_entry, balances, ClientRecord, NewCreditEntry};
@@ -463,7 +463,7 @@ impl NewMessage {
 /// The account's users of these email addresses; an address of nobody in the
 /// account is refused at its place in `field`.
 async fn account_users(
-    conn: &mut sqlx::AnyConnection,
+    db: &Db,
     client: &ClientRecord,
     field: &str,
     emails: &[String],
@@ -471,7 +471,7 @@ async fn account_users(
     let mut errors = FieldErrors::default();
     let mut users = Vec::with_capacity(emails.len());
     for (i, email) in emails.iter().enumerate() {
-        match repo::account_user(conn, client.id, &normalize_email(email)).await? {
+        match repo::account_user(db.pool(), client.id, &normalize_email(email)).await? {
             Some(user) => users.push(user),
             None => errors.add(
                 &format!("{field}[{i}]"),
@@ -485,7 +485,9 @@ async fn account_users(
     Ok(users)
 }
 
-/// Records a call or an update of one, and bills it at its first final status.
+/// Records a call or an update of one, and bills it at its first final status. What
+/// can be read is read before the transaction begins, so that it holds SQLite's
+/// writer turn (and, once it debits, the account's row) as briefly as it can.
 pub async fn ingest_call(
     db: &Db,
     client: &ClientRecord,
@@ -493,9 +495,8 @@ pub async fn ingest_call(
     recipient: Option<String>,
 ) -> Result<Ingested, AppError> {
     let now = now_ms();
-    let mut tx = db.begin().await?;
     if let Some(email) = recipient {
-        call.recipient = account_users(&mut tx, client, "recipient", &[email])
+        call.recipient = account_users(db, client, "recipient", &[email])
             .await
             // One address, named at its field rather than as `recipient[0]`; a fault
             // stays a fault.
@@ -509,8 +510,27 @@ pub async fn ingest_call(
             .first()
             .copied();
     }
-    let (state, created, applied) = match repo::insert_call(&mut tx, client.id, &call, now).await? {
-        Some(state) => (state, true, true),
+    let rule = match call.status.is_final() {
+        true => Some(voice_rule_of(db.pool(), client).await?),
+        false => None,
+    };
+    let bill_with = |stored_duration: Option<i64>| {
+        rule.map(|rule| {
+            let duration = call.talked_seconds(stored_duration);
+            let charge = rule.charge(duration);
+            VoiceBill {
+                units: charge.units,
+                billable_seconds: charge.billable_seconds,
+                duration_seconds: duration,
+                rule: rule.notation(),
+            }
+        })
+    };
+    let mut tx = db.begin().await?;
+    let first_bill = bill_with(None);
+    let inserted = repo::insert_call(&mut tx, client.id, &call, first_bill.as_ref(), now).await?;
+    let (state, created, applied, bill) = match inserted {
+        Some(state) => (state, true, true, first_bill),
         None => {
             let current = repo::lock_call(&mut tx, client.id, &call.external_id)
                 .await?
@@ -520,37 +540,35 @@ pub async fn ingest_call(
                 (call.status.rank(), call.sequence),
                 2,
             );
-            let state = match forward {
-                true => repo::update_call(&mut tx, current.id, &call, now).await?,
-                false => current,
-            };
-            (state, false, forward)
+            if forward {
+                let bill = match current.billed_at {
+                    None => bill_with(current.duration_seconds),
+                    Some(_) => None,
+                };
+                let state =
+                    repo::update_call(&mut tx, current.id, &call, bill.as_ref(), now).await?;
+                (state, false, true, bill)
+            } else {
+                (current, false, false, None)
+            }
         }
     };
     repo::insert_call_event(&mut tx, state.id, call.status, call.sequence, applied, now).await?;
-    let (state, debited, balances) =
-        if applied && state.status.is_final() && state.billed_at.is_none() {
-            let rule = voice_rule_of(&mut *tx, client).await?;
-            let duration = call.talked_seconds(state.duration_seconds);
-            let charge = rule.charge(duration);
-            let notation = rule.notation();
-            let bill = VoiceBill {
-                units: charge.units,
-                billable_seconds: charge.billable_seconds,
-                duration_seconds: duration,
-                rule: &notation,
-            };
-            let state = repo::bill_call(&mut tx, state.id, &bill, now).await?;
-            let note = format!("Call {}: {duration} s at {notation}", call.external_id);
+    let (debited, balances) = match bill {
+        Some(bill) => {
+            let note = format!(
+                "Call {}: {} s at {}",
+                call.external_id, bill.duration_seconds, bill.rule
+            );
             let debit = Debit {
                 credit: CreditKind::Voice,
-                units: charge.units,
+                units: bill.units,
                 note: &note,
             };
-            (state, charge.units, debit.last(&mut tx, client).await?)
-        } else {
-            (state, 0, balances(&mut *tx, client.id).await?)
-        };
+            (bill.units, debit.last(&mut tx, client).await?)
+        }
+        None => (0, balances(&mut *tx, client.id).await?),
+    };
     tx.commit().await?;
     Ok(Ingested {
         id: state.id,
@@ -583,11 +601,21 @@ pub async fn ingest_message(
     recipients: Vec<String>,
 ) -> Result<Ingested, AppError> {
     let now = now_ms();
+    message.recipients = account_users(db, client, "recipients", &recipients).await?;
+    let bill_of = |body: &str| {
+        let counted = sms::count(body);
+        // The platform's own count wins: it knows what the carrier was sent.
+        SmsBill {
+            segments: message.segments.unwrap_or(i64::from(counted.segments)),
+            encoding: message.encoding.unwrap_or(counted.encoding),
+        }
+    };
+    let bills = |channel: Channel| channel == Channel::Sms && message.status.carried();
     let mut tx = db.begin().await?;
-    message.recipients = account_users(&mut tx, client, "recipients", &recipients).await?;
-    let inserted = repo::insert_message(&mut tx, client.id, &message, now).await?;
-    let (state, created, applied) = match inserted {
-        Some(state) => (state, true, true),
+    let first_bill = bills(message.channel).then(|| bill_of(&message.text));
+    let inserted = repo::insert_message(&mut tx, client.id, &message, first_bill, now).await?;
+    let (state, created, applied, bill) = match inserted {
+        Some(state) => (state, true, true, first_bill),
         None => {
             let current = repo::lock_message(&mut tx, client.id, &message.external_id)
                 .await?
@@ -597,50 +625,45 @@ pub async fn ingest_message(
                 (message.status.rank(), message.sequence),
                 3,
             );
+            let bill = (forward && bills(current.channel) && current.billed_at.is_none())
+                .then(|| bill_of(&current.body));
             let state = match forward {
                 true => {
-                    repo::move_message(&mut tx, current.id, message.status, message.sequence, now)
-                        .await?
+                    let (status, sequence) = (message.status, message.sequence);
+                    repo::move_message(&mut tx, current.id, status, sequence, bill, now).await?
                 }
                 false => current,
             };
-            (state, false, forward)
+            let event = NewEvent {
+                message: state.id,
+                kind: "status",
+                at: now,
+                channel: "",
+                target: "",
+                detail: message.status.key(),
+                sequence: message.sequence,
+                applied: forward,
+            };
+            repo::insert_message_event(&mut tx, event, now).await?;
+            (state, false, forward, bill)
         }
     };
-    if !created {
-        let event = NewEvent {
-            message: state.id,
-            kind: "status",
-            at: now,
-            channel: "",
-            target: "",
-            detail: message.status.key(),
-            sequence: message.sequence,
-            applied,
-        };
-        repo::insert_message_event(&mut tx, event, now).await?;
-    }
-    let bills =
-        state.channel == Channel::Sms && state.status.carried() && state.billed_at.is_none();
-    let (state, debited, balances) = if applied && bills {
-        let counted = sms::count(&state.body);
-        // The platform's own count wins: it knows what the carrier was sent.
-        let segments = message.segments.unwrap_or(i64::from(counted.segments));
-        let encoding = message.encoding.unwrap_or(counted.encoding);
-        let state = repo::bill_message(&mut tx, state.id, segments, encoding.key(), now).await?;
-        let note = format!(
-            "Text {}: {segments} segment(s), {}",
-            message.external_id,
-            encoding.label()
-        );
-        let debit = Debit {
-            credit: CreditKind::Sms,
-            units: segments,
-            note: &note,
-        };
-        (state, segments, debit.last(&mut tx, client).await?)
-    } else {
-        (state, 0, balances(&mut *tx, client.id).await?)
+    let (debited, balances) = match bill {
+        Some(bill) => {
+            let note = format!(
+                "Text {}: {} segment(s), {}",
+                message.external_id,
+                bill.segments,
+                bill.encoding.label()
+            );
+            let debit = Debit {
+                credit: CreditKind::Sms,
+                units: bill.segments,
+                note: &note,
+            };
+            (bill.segments, debit.last(&mut tx, client).await?)
+        }
+        None => (0, balances(&mut *tx, client.id).await?),
     };
     tx.commit().await?;
     Ok(Ingested {

@@ -6,6 +6,7 @@ use sqlx::{Any, AnyConnection, Executor, FromRow, Row};
 
 use super::ingest::{NewCall, NewMessage};
 use super::{CallStatus, MessageStatus};
+use crate::core::sms::SmsEncoding;
 use crate::core::{NodeId, UserId};
 use crate::db::{Db, Param, SqlBuilder};
 use crate::error::AppError;
@@ -43,20 +44,38 @@ const CALL_STATE: &str = "id, status, sequence, duration_seconds, billed_at, voi
 const MESSAGE_STATE: &str = "id, channel, status, sequence, body, billed_at, segments, encoding, \
      sms_units, acknowledged_at";
 
-/// Inserts the call unless the account has one of that id already; the new call if
-/// it did.
+/// What a call cost and why, set once: with the write that makes it final.
+#[derive(Clone, Debug)]
+pub struct VoiceBill {
+    pub units: i64,
+    pub billable_seconds: i64,
+    pub duration_seconds: i64,
+    pub rule: String,
+}
+
+/// What a text cost and why, set once: with the write that sends it over the network.
+#[derive(Clone, Copy, Debug)]
+pub struct SmsBill {
+    pub segments: i64,
+    pub encoding: SmsEncoding,
+}
+
+/// Inserts the call (billed, if `bill` says so) unless the account has one of that
+/// id already; the new call if it did.
 pub async fn insert_call(
     conn: &mut AnyConnection,
     client: NodeId,
     call: &NewCall,
+    bill: Option<&VoiceBill>,
     now: i64,
 ) -> Result<Option<CallState>, AppError> {
     Ok(sqlx::query_as(&format!(
         "INSERT INTO calls (client_id, external_id, direction, from_number, to_number, \
          caller_name, status, sequence, started_at, answered_at, ended_at, duration_seconds, \
-         recipient_id, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) \
-         ON CONFLICT (client_id, external_id) DO NOTHING RETURNING {CALL_STATE}"
+         recipient_id, created_at, updated_at, voice_units, billable_seconds, voice_rule, \
+         billed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15, $16, \
+         $17, $18) ON CONFLICT (client_id, external_id) DO NOTHING RETURNING {CALL_STATE}"
     ))
     .bind(client.0)
     .bind(&call.external_id)
@@ -69,9 +88,13 @@ pub async fn insert_call(
     .bind(call.started_at)
     .bind(call.answered_at)
     .bind(call.ended_at)
-    .bind(call.duration_seconds)
+    .bind(bill.map_or(call.duration_seconds, |bill| Some(bill.duration_seconds)))
     .bind(call.recipient.map(|user| user.0))
     .bind(now)
+    .bind(bill.map(|bill| bill.units))
+    .bind(bill.map(|bill| bill.billable_seconds))
+    .bind(bill.map(|bill| bill.rule.as_str()))
+    .bind(bill.map(|_| now))
     .fetch_optional(conn)
     .await?)
 }
@@ -94,11 +117,13 @@ pub async fn lock_call(
     .await?)
 }
 
-/// Moves call `id` to what the update says; what it leaves out stays as it was.
+/// Moves call `id` to what the update says (billed, if `bill` says so); what it
+/// leaves out stays as it was.
 pub async fn update_call(
     conn: &mut AnyConnection,
     id: i64,
     call: &NewCall,
+    bill: Option<&VoiceBill>,
     now: i64,
 ) -> Result<CallState, AppError> {
     Ok(sqlx::query_as(&format!(
@@ -106,7 +131,10 @@ pub async fn update_call(
          answered_at = COALESCE($4, answered_at), ended_at = COALESCE($5, ended_at), \
          duration_seconds = COALESCE($6, duration_seconds), \
          caller_name = CASE WHEN $7 = '' THEN caller_name ELSE $7 END, \
-         recipient_id = COALESCE($8, recipient_id), updated_at = $9 \
+         recipient_id = COALESCE($8, recipient_id), updated_at = $9, \
+         voice_units = COALESCE($10, voice_units), \
+         billable_seconds = COALESCE($11, billable_seconds), \
+         voice_rule = COALESCE($12, voice_rule), billed_at = COALESCE($13, billed_at) \
          WHERE id = $1 RETURNING {CALL_STATE}"
     ))
     .bind(id)
@@ -114,10 +142,14 @@ pub async fn update_call(
     .bind(call.sequence)
     .bind(call.answered_at)
     .bind(call.ended_at)
-    .bind(call.duration_seconds)
+    .bind(bill.map_or(call.duration_seconds, |bill| Some(bill.duration_seconds)))
     .bind(&call.caller_name)
     .bind(call.recipient.map(|user| user.0))
     .bind(now)
+    .bind(bill.map(|bill| bill.units))
+    .bind(bill.map(|bill| bill.billable_seconds))
+    .bind(bill.map(|bill| bill.rule.as_str()))
+    .bind(bill.map(|_| now))
     .fetch_one(conn)
     .await?)
 }
@@ -144,49 +176,22 @@ pub async fn insert_call_event(
     Ok(())
 }
 
-/// What a call cost and why, set once.
-pub struct VoiceBill<'a> {
-    pub units: i64,
-    pub billable_seconds: i64,
-    pub duration_seconds: i64,
-    pub rule: &'a str,
-}
-
-pub async fn bill_call(
-    conn: &mut AnyConnection,
-    id: i64,
-    bill: &VoiceBill<'_>,
-    now: i64,
-) -> Result<CallState, AppError> {
-    Ok(sqlx::query_as(&format!(
-        "UPDATE calls SET voice_units = $2, billable_seconds = $3, voice_rule = $4, \
-         duration_seconds = $5, billed_at = $6 WHERE id = $1 RETURNING {CALL_STATE}"
-    ))
-    .bind(id)
-    .bind(bill.units)
-    .bind(bill.billable_seconds)
-    .bind(bill.rule)
-    .bind(bill.duration_seconds)
-    .bind(now)
-    .fetch_one(conn)
-    .await?)
-}
-
-/// Inserts the message unless the account has one of that id already; the new
-/// message if it did.
+/// Inserts the message (billed, if `bill` says so) unless the account has one of
+/// that id already; the new message if it did.
 pub async fn insert_message(
     conn: &mut AnyConnection,
     client: NodeId,
     message: &NewMessage,
+    bill: Option<SmsBill>,
     now: i64,
 ) -> Result<Option<MessageState>, AppError> {
     let fields = serde_json::to_string(&message.fields).map_err(AppError::internal)?;
     let inserted: Option<MessageState> = sqlx::query_as(&format!(
         "INSERT INTO messages (client_id, external_id, channel, direction, status, sequence, \
          priority, caller_name, callback_number, body, fields, call_external_id, taken_by, \
-         received_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15) \
-         ON CONFLICT (client_id, external_id) DO NOTHING RETURNING {MESSAGE_STATE}"
+         received_at, created_at, updated_at, segments, encoding, sms_units, billed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $15, $16, \
+         $17, $16, $18) ON CONFLICT (client_id, external_id) DO NOTHING RETURNING {MESSAGE_STATE}"
     ))
     .bind(client.0)
     .bind(&message.external_id)
@@ -203,6 +208,9 @@ pub async fn insert_message(
     .bind(&message.taken_by)
     .bind(message.received_at)
     .bind(now)
+    .bind(bill.map(|bill| bill.segments))
+    .bind(bill.map(|bill| bill.encoding.key()))
+    .bind(bill.map(|_| now))
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(inserted) = &inserted {
@@ -234,41 +242,28 @@ pub async fn lock_message(
     .await?)
 }
 
+/// Moves message `id` to `status` (billed, if `bill` says so).
 pub async fn move_message(
     conn: &mut AnyConnection,
     id: i64,
     status: MessageStatus,
     sequence: Option<i64>,
+    bill: Option<SmsBill>,
     now: i64,
 ) -> Result<MessageState, AppError> {
     Ok(sqlx::query_as(&format!(
-        "UPDATE messages SET status = $2, sequence = COALESCE($3, sequence), updated_at = $4 \
+        "UPDATE messages SET status = $2, sequence = COALESCE($3, sequence), updated_at = $4, \
+         segments = COALESCE($5, segments), encoding = COALESCE($6, encoding), \
+         sms_units = COALESCE($5, sms_units), billed_at = COALESCE($7, billed_at) \
          WHERE id = $1 RETURNING {MESSAGE_STATE}"
     ))
     .bind(id)
     .bind(status.key())
     .bind(sequence)
     .bind(now)
-    .fetch_one(conn)
-    .await?)
-}
-
-/// What a text cost and why, set once.
-pub async fn bill_message(
-    conn: &mut AnyConnection,
-    id: i64,
-    segments: i64,
-    encoding: &str,
-    now: i64,
-) -> Result<MessageState, AppError> {
-    Ok(sqlx::query_as(&format!(
-        "UPDATE messages SET segments = $2, encoding = $3, sms_units = $2, billed_at = $4 \
-         WHERE id = $1 RETURNING {MESSAGE_STATE}"
-    ))
-    .bind(id)
-    .bind(segments)
-    .bind(encoding)
-    .bind(now)
+    .bind(bill.map(|bill| bill.segments))
+    .bind(bill.map(|bill| bill.encoding.key()))
+    .bind(bill.map(|_| now))
     .fetch_one(conn)
     .await?)
 }
@@ -328,8 +323,8 @@ pub async fn insert_message_event(
 }
 
 /// The user of that email address who belongs to the account, if there is one.
-pub async fn account_user(
-    conn: &mut AnyConnection,
+pub async fn account_user<'e>(
+    db: impl Executor<'e, Database = Any>,
     client: NodeId,
     email: &str,
 ) -> Result<Option<UserId>, AppError> {
@@ -339,7 +334,7 @@ pub async fn account_user(
     )
     .bind(client.0)
     .bind(email)
-    .fetch_optional(conn)
+    .fetch_optional(db)
     .await?;
     Ok(id.map(UserId))
 }
