@@ -23,6 +23,8 @@ export const USERS = {
   kestrelAdmin: { email: 'admin@kestrel.test', name: 'Kit Kestrel', home: 'Kestrel Networks' },
   larkAdmin: { email: 'admin@lark.test', name: 'Lee Lark', home: 'Lark Telecom' },
   clientAdmin: { email: 'client.admin@harbor-dental.test', name: 'Hana Harbor', home: 'Harbor Dental' },
+  /** A Client User of Harbor Dental who has verified email and mobile already. */
+  clientUser: { email: 'reception@harbor-dental.test', name: 'Rosa Reyes', home: 'Harbor Dental' },
   messagingAgent: { email: 'messaging@northwind.test', name: 'Mia Message', home: 'East Region' },
 } as const satisfies Record<string, DemoUser>;
 
@@ -148,6 +150,7 @@ interface Fixtures {
   supportAgentPage: Page;
   partnerAdminPage: Page;
   clientAdminPage: Page;
+  clientUserPage: Page;
 }
 
 /** The test's `page`, signed in as `user`. It takes `consoleErrors` so that they are
@@ -198,4 +201,5 @@ export const test = base.extend<Fixtures>({
   supportAgentPage: signedInPage(USERS.supportAgent),
   partnerAdminPage: signedInPage(USERS.partnerAdmin),
   clientAdminPage: signedInPage(USERS.clientAdmin),
+  clientUserPage: signedInPage(USERS.clientUser),
 });

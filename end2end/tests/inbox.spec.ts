@@ -1,5 +1,7 @@
 import type { APIRequestContext, Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
+import { ClientPage } from '../pages/clients-page';
+import { LogInAsPage, SessionBanner } from '../pages/impersonation';
 import { hydrated } from '../pages/login-page';
 
 /** The demo API key of Harbor Dental, which scripts/e2e.sh reads from the seeding. */
@@ -172,4 +174,89 @@ test('a messaging agent finds a client\'s texts from its page and replies', asyn
   await expect(history).toContainText('Replied by Mia Message: Yes: the garage on Boylston Street');
   await expectNoSidewaysScroll(page);
   expect(consoleErrors).toEqual([]);
+});
+
+test('a client user sees only the messages addressed to them, and no other by its address', async ({ clientUserPage: page, consoleErrors, project, request, users }) => {
+  const stamp = `${project} ${Date.now()}`;
+  const theirs = `Tess ${stamp}`;
+  const notTheirs = `Theo ${stamp}`;
+  await postMessage(request, {
+    external_id: `e2e-${theirs}`,
+    received_at: new Date().toISOString(),
+    caller_name: theirs,
+    callback_number: '+1 617 555 0131',
+    text: 'Asks reception to move Thursday\'s cleaning to the afternoon.',
+    recipients: [users.clientUser.email],
+  });
+  const other = await postMessage(request, {
+    external_id: `e2e-${notTheirs}`,
+    received_at: new Date().toISOString(),
+    caller_name: notTheirs,
+    callback_number: '+1 617 555 0132',
+    text: 'For the practice owner only: a question about the lease.',
+    recipients: [users.clientAdmin.email],
+  });
+
+  await page.goto('/inbox');
+  await expect(page.getByRole('heading', { level: 1, name: 'Inbox' })).toBeVisible();
+  const messages = page.getByRole('list', { name: 'Messages' });
+  await expect(messages.getByRole('link', { name: new RegExp(theirs) })).toBeVisible();
+  await expect(messages.getByRole('link', { name: new RegExp(notTheirs) })).toHaveCount(0);
+  await expectNoSidewaysScroll(page);
+  await page.screenshot({ path: `screenshots/inbox-client-user-${project}.png`, fullPage: true });
+
+  // Not by its address either: it reads as a page that does not exist.
+  const response = await page.goto(`/inbox/${other.id}`);
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('alert')).toContainText('does not exist, or you do not have access to it');
+  await expect(page.getByText(notTheirs)).toHaveCount(0);
+  expect(consoleErrors).toEqual([]);
+});
+
+test('a partner admin who opens a message as the client user leaves it unread for them', async ({ partnerAdminPage: page, ownBrowser, project, request, signIn, users }) => {
+  const caller = `Ursula ${project} ${Date.now()}`;
+  await postMessage(request, {
+    external_id: `e2e-${caller}`,
+    received_at: new Date().toISOString(),
+    caller_name: caller,
+    callback_number: '+1 617 555 0133',
+    text: 'Wants to know whether the new patient forms can be sent by email.',
+    recipients: [users.clientUser.email],
+  });
+
+  // The partner's admin logs in to Harbor Dental as its Client User and reads it.
+  await page.goto('/clients?q=Harbor%20Dental');
+  await page.getByRole('link', { name: 'Harbor Dental', exact: true }).first().click();
+  await new ClientPage(page).section('Log in as').getByRole('link', { name: 'Log in as Client' }).click();
+  const logInAs = new LogInAsPage(page);
+  await logInAs.expectOpen('Harbor Dental');
+  await logInAs.logIn({
+    mode: 'Log in as Client',
+    user: `${users.clientUser.name} · Client User (${users.clientUser.email})`,
+    reason: `Checking what reception sees (${project})`,
+  });
+  const banner = new SessionBanner(page);
+  await expect(banner.banner()).toContainText(`as ${users.clientUser.name}`);
+  await page.goto('/inbox');
+  const row = page.getByRole('list', { name: 'Messages' }).getByRole('link', { name: new RegExp(caller) });
+  await expect(row).toContainText('Unread');
+  await row.click();
+  await expect(page.getByRole('heading', { level: 1, name: caller })).toBeVisible();
+  const history = page.getByRole('region', { name: 'History' });
+  await expect(history).toContainText(`Viewed by Nora North, logged in as ${users.clientUser.name}`);
+  await expect(history).not.toContainText(`Opened by ${users.clientUser.name}`);
+  await page.goto('/inbox');
+  await expect(page.getByRole('list', { name: 'Messages' }).getByRole('link', { name: new RegExp(caller) })).toContainText('Unread');
+  await banner.stop();
+
+  // The client user still finds it unread.
+  const them = await ownBrowser();
+  await signIn(them, users.clientUser);
+  await them.goto('/inbox');
+  const theirRow = them.getByRole('list', { name: 'Messages' }).getByRole('link', { name: new RegExp(caller) });
+  await expect(theirRow).toContainText('Unread');
+  await theirRow.click();
+  await expect(them.getByRole('region', { name: 'History' })).toContainText(`Opened by ${users.clientUser.name}`);
+  await them.goto('/inbox');
+  await expect(them.getByRole('list', { name: 'Messages' }).getByRole('link', { name: new RegExp(caller) })).not.toContainText('Unread');
 });

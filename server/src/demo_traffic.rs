@@ -16,6 +16,7 @@ use app::state::ServerSecret;
 use app::storage::Storage;
 
 use crate::cli::CliResult;
+use crate::seed::HARBOR_RECEPTION;
 
 const HOUR: i64 = 3_600_000;
 const MINUTE: i64 = 60_000;
@@ -32,8 +33,8 @@ struct Taken {
     text: &'static str,
     /// Seconds the call lasted (calls only).
     talked: i64,
-    /// For the Client User (the front desk), not only the admins.
-    for_front_desk: bool,
+    /// For the Client Users (the front desk and reception), not only the admins.
+    for_client_users: bool,
     acknowledged: bool,
     fields: &'static [(&'static str, &'static str)],
 }
@@ -52,7 +53,7 @@ const fn taken(
         priority: Priority::Normal,
         text,
         talked: 95,
-        for_front_desk: false,
+        for_client_users: false,
         acknowledged: false,
         fields: &[],
     }
@@ -61,7 +62,7 @@ const fn taken(
 const HARBOR_WEEK: [Taken; 14] = [
     Taken {
         priority: Priority::Urgent,
-        for_front_desk: true,
+        for_client_users: true,
         fields: &[("Patient", "Lena Ortiz"), ("Date of birth", "1988-04-12")],
         ..taken(
             1,
@@ -81,7 +82,7 @@ const HARBOR_WEEK: [Taken; 14] = [
         )
     },
     Taken {
-        for_front_desk: true,
+        for_client_users: true,
         fields: &[("Patient", "Ruth Cole"), ("Appointment", "Thursday 9:30")],
         ..taken(
             5,
@@ -123,7 +124,7 @@ const HARBOR_WEEK: [Taken; 14] = [
     Taken {
         channel: Channel::Sms,
         talked: 0,
-        for_front_desk: true,
+        for_client_users: true,
         ..taken(
             30,
             "Sofia Nguyen",
@@ -143,7 +144,7 @@ const HARBOR_WEEK: [Taken; 14] = [
     },
     Taken {
         acknowledged: true,
-        for_front_desk: true,
+        for_client_users: true,
         ..taken(
             52,
             "Ana Lima",
@@ -194,7 +195,7 @@ const HARBOR_WEEK: [Taken; 14] = [
     },
     Taken {
         acknowledged: true,
-        for_front_desk: true,
+        for_client_users: true,
         ..taken(
             150,
             "Tom Becker",
@@ -240,10 +241,10 @@ pub async fn seed_traffic(
     let now = now_ms();
     // The hour, so a second seeding within it sends the same times (and so nothing).
     let base = now - now % HOUR;
-    let front_desk = Some("front.desk@harbor-dental.test");
-    send_all(db, harbor, "harbor", &HARBOR_WEEK, base, front_desk).await?;
+    let client_users = ["front.desk@harbor-dental.test", HARBOR_RECEPTION];
+    send_all(db, harbor, "harbor", &HARBOR_WEEK, base, &client_users).await?;
     for (index, account) in others.iter().enumerate() {
-        send_all(db, *account, &format!("demo{index}"), &OTHERS, base, None).await?;
+        send_all(db, *account, &format!("demo{index}"), &OTHERS, base, &[]).await?;
     }
     let client = client_record(db.pool(), harbor)
         .await?
@@ -308,7 +309,7 @@ async fn send_all(
     prefix: &str,
     week: &[Taken],
     base: i64,
-    front_desk: Option<&str>,
+    client_users: &[&str],
 ) -> CliResult {
     let client = client_record(db.pool(), account)
         .await?
@@ -336,11 +337,11 @@ async fn send_all(
             ingest_call(db, &client, call, None).await?;
         }
         let mut recipients = Vec::new();
-        if front_desk.is_some() {
+        if !client_users.is_empty() {
             recipients.extend(admins.iter().cloned());
         }
-        if let (true, Some(desk)) = (demo.for_front_desk, front_desk) {
-            recipients.push(desk.to_string());
+        if demo.for_client_users {
+            recipients.extend(client_users.iter().map(|user| user.to_string()));
         }
         let message = NewMessage {
             external_id: external_id.clone(),

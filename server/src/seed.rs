@@ -4,6 +4,7 @@
 
 use std::time::Instant;
 
+use app::auth::repo::codes::mark_verified;
 use app::auth::repo::live_grant;
 use app::auth::repo::{find_by_email, mark_email_verified};
 use app::clients::repo::{
@@ -14,9 +15,9 @@ use app::clients::{CompanyInfo, CreditKind, EntryType, TIME_ZONES};
 use app::core::roles::{Role, RoleSet};
 use app::core::voice::VoiceRule;
 use app::core::UserStatus;
-use app::core::{ClientStatus, Feature, VerificationPolicy};
+use app::core::{ClientStatus, Feature, VerificationPolicy, VerifyChannel};
 use app::core::{NodeId, NodeKind};
-use app::db::Db;
+use app::db::{now_ms, Db};
 use app::impersonation::repo::insert_grant;
 use app::password::{generate_password, random_token, Passwords};
 use app::tenancy::repo::{ensure_child, ensure_platform, find_child, insert_node};
@@ -246,11 +247,27 @@ async fn seed_harbor(
         .version;
     set_verification(&mut *conn, harbor, VerificationPolicy::EmailAndSms, version).await?;
     seeder.users(harbor, &HARBOR_USERS).await?;
+    // Reception has proved both already, so the portal of a Client User opens at once.
+    let reception = find_by_email(&mut *seeder.conn, HARBOR_RECEPTION)
+        .await?
+        .ok_or("Harbor Dental's reception is missing")?;
+    let phone = "+16175550177";
+    mark_verified(
+        &mut seeder.conn,
+        reception.id,
+        VerifyChannel::Sms,
+        phone,
+        now_ms(),
+    )
+    .await?;
     grant_support_for_a_month(&mut seeder.conn, harbor, "client.admin@harbor-dental.test").await?;
     Ok(harbor)
 }
 
-const HARBOR_USERS: [DemoUser; 3] = [
+/// Harbor Dental's Client User who has verified email and mobile.
+pub const HARBOR_RECEPTION: &str = "reception@harbor-dental.test";
+
+const HARBOR_USERS: [DemoUser; 4] = [
     user(
         "client.admin@harbor-dental.test",
         "Hana Harbor",
@@ -269,6 +286,7 @@ const HARBOR_USERS: [DemoUser; 3] = [
             &[Role::ClientUser],
         )
     },
+    user(HARBOR_RECEPTION, "Rosa Reyes", &[Role::ClientUser]),
 ];
 
 /// Bluebird's groups, where its demo clients live.

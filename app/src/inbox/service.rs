@@ -428,7 +428,7 @@ fn trail(message: &MessageRecord, events: &[EventRecord], done: &[DoneWith]) -> 
         let who = step.actor_name.clone().unwrap_or_else(|| "someone".into());
         let what = match step.action.as_str() {
             "message.viewed" => format!(
-                "Viewed by support ({who}), for {}",
+                "Viewed by {who}, logged in as {}",
                 step.acted_as
                     .clone()
                     .unwrap_or_else(|| "the account".into())

@@ -337,7 +337,7 @@ async fn acknowledging_is_idempotent_and_an_impersonation_marks_nothing_for_the_
             .starts_with("Quinn Client"));
         let trail: Vec<&str> = page.trail.iter().map(|entry| entry.what.as_str()).collect();
         assert!(
-            trail.contains(&"Viewed by support (Pat Partner), for Quinn Client"),
+            trail.contains(&"Viewed by Pat Partner, logged in as Quinn Client"),
             "{trail:?}"
         );
         assert_eq!(
