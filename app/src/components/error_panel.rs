@@ -4,15 +4,9 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 
-/// A full-page view of an error, for error boundaries and failed page loads. Drawn
-/// by the server before the page's head is sent (a blocking resource failed), it
-/// also answers with the error's status: a record one may not see is a 404.
+/// A full-page view of an error, for error boundaries and failed page loads.
 #[component]
 pub fn ErrorPanel(error: AppError) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(error.status());
-    }
     let sign_in = matches!(error, AppError::Unauthenticated);
     view! {
         <section class="error-panel" role="alert">
