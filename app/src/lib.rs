@@ -14,6 +14,7 @@ pub mod home;
 pub mod impersonation;
 pub mod inbox;
 pub mod layout;
+pub mod oncall;
 pub mod paths;
 pub mod tenancy;
 pub mod users;

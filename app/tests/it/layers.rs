@@ -27,6 +27,7 @@ const LAYERS: &[&str] = &[
     "impersonation",
     "users",
     "clients",
+    "oncall",
     "inbox",
     "platform_api",
     "audit",
