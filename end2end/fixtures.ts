@@ -84,6 +84,8 @@ export interface ProjectData {
   billedClient: string;
   /** The mobile number a new Client User proves. */
   mobileNumber: string;
+  /** The client whose status, contacts, resources and on-call calendar are edited. */
+  briefedClient: string;
 }
 
 const PROJECT_DATA: Record<Project, ProjectData> = {
@@ -94,6 +96,7 @@ const PROJECT_DATA: Record<Project, ProjectData> = {
     contestedClient: 'Bayview Bakery',
     billedClient: 'Pioneer Accounting',
     mobileNumber: '+1 617 555 0142',
+    briefedClient: 'Lakeside Dental',
   },
   mobile: {
     rebrandedPartner: PARTNERS.lark,
@@ -102,6 +105,7 @@ const PROJECT_DATA: Record<Project, ProjectData> = {
     contestedClient: 'Cedar Family Clinic',
     billedClient: 'Summit Bakery',
     mobileNumber: '+1 617 555 0143',
+    briefedClient: 'Willow Auto Repair',
   },
 };
 

@@ -20,4 +20,5 @@ cp "$CARGO_TARGET_DIR/release/switchboard" "$CARGO_TARGET_DIR/switchboard-bench"
 SWITCHBOARD_BIN="$CARGO_TARGET_DIR/switchboard-bench" cargo bench -p server --bench directory
 SWITCHBOARD_BIN="$CARGO_TARGET_DIR/switchboard-bench" cargo bench -p server --bench presence
 SWITCHBOARD_BIN="$CARGO_TARGET_DIR/switchboard-bench" cargo bench -p server --bench inbox
+SWITCHBOARD_BIN="$CARGO_TARGET_DIR/switchboard-bench" cargo bench -p server --bench oncall
 step_done

@@ -6,6 +6,7 @@ pub mod audit;
 #[cfg(feature = "ssr")]
 pub mod audit_trail;
 pub mod auth;
+pub mod briefing;
 pub mod clients;
 pub mod components;
 pub mod core;
@@ -15,6 +16,7 @@ pub mod impersonation;
 pub mod inbox;
 pub mod layout;
 pub mod oncall;
+pub mod operator_view;
 pub mod paths;
 pub mod tenancy;
 pub mod users;
@@ -48,6 +50,9 @@ use crate::auth::link_page::{ActivationPage, ForgotPasswordPage, ResetPasswordPa
 use crate::auth::login_page::LoginPage;
 use crate::auth::password_page::ChangePasswordPage;
 use crate::auth::verify_page::VerifyPage;
+use crate::briefing::contacts_page::{ContactPage, ContactsPage, NewContactPage};
+use crate::briefing::resources_page::ResourcesPage;
+use crate::briefing::status_page::StatusPage;
 use crate::clients::client_page::ClientPage;
 use crate::clients::directory_page::DirectoryPage;
 use crate::clients::new_client_page::NewClientPage;
@@ -58,6 +63,10 @@ use crate::impersonation::support_page::SupportPage;
 use crate::inbox::inbox_page::InboxPage;
 use crate::inbox::message_page::MessagePage;
 use crate::layout::{AppShell, NotFoundPage};
+use crate::oncall::calendar_page::CalendarPage;
+use crate::oncall::override_page::{NewOverridePage, OverridePage};
+use crate::oncall::rule_page::{NewRulePage, RulePage};
+use crate::operator_view::preview_page::OperatorPreviewPage;
 use crate::tenancy::brand::BrandStylesheet;
 use crate::tenancy::groups_page::GroupsPage;
 use crate::tenancy::settings_page::PartnerSettingsPage;
@@ -150,6 +159,29 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/audit") view=AuditLogPage ssr=SsrMode::InOrder />
                     <Route path=path!("/inbox") view=InboxPage ssr=SsrMode::InOrder />
                     <Route path=path!("/inbox/:id") view=MessagePage ssr=SsrMode::InOrder />
+                    <Route path=path!("/status") view=StatusPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/contacts") view=ContactsPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/contacts/new") view=NewContactPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/contacts/:id") view=ContactPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/resources") view=ResourcesPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/on-call") view=CalendarPage ssr=SsrMode::InOrder />
+                    <Route
+                        path=path!("/operator-preview")
+                        view=OperatorPreviewPage
+                        ssr=SsrMode::InOrder
+                    />
+                    <Route path=path!("/on-call/rules/new") view=NewRulePage ssr=SsrMode::InOrder />
+                    <Route path=path!("/on-call/rules/:id") view=RulePage ssr=SsrMode::InOrder />
+                    <Route
+                        path=path!("/on-call/overrides/new")
+                        view=NewOverridePage
+                        ssr=SsrMode::InOrder
+                    />
+                    <Route
+                        path=path!("/on-call/overrides/:id")
+                        view=OverridePage
+                        ssr=SsrMode::InOrder
+                    />
                     <Route path=path!("/clients") view=DirectoryPage ssr=SsrMode::InOrder />
                     <Route path=path!("/clients/new") view=NewClientPage ssr=SsrMode::InOrder />
                     <Route path=path!("/clients/:id") view=ClientPage ssr=SsrMode::InOrder />

@@ -62,6 +62,38 @@ pub const MESSAGE_RECORDING_ROUTE: &str = "/inbox/{id}/recording";
 pub fn message_recording(id: i64) -> String {
     format!("{INBOX}/{id}/recording")
 }
+/// What operators read first about an account, and its templates.
+pub const STATUS: &str = "/status";
+/// The people operators may reach.
+pub const CONTACTS: &str = "/contacts";
+pub const NEW_CONTACT: &str = "/contacts/new";
+/// Links and notes for operators.
+pub const RESOURCES: &str = "/resources";
+/// Who is on call, the week ahead, and the rules and overrides that make it.
+pub const ON_CALL: &str = "/on-call";
+pub const NEW_RULE: &str = "/on-call/rules/new";
+pub const NEW_OVERRIDE: &str = "/on-call/overrides/new";
+/// Exactly what the platform's operators get from the API.
+pub const OPERATOR_PREVIEW: &str = "/operator-preview";
+
+pub fn contact(id: i64) -> String {
+    format!("{CONTACTS}/{id}")
+}
+
+pub fn oncall_rule(id: i64) -> String {
+    format!("{ON_CALL}/rules/{id}")
+}
+
+pub fn oncall_override(id: i64) -> String {
+    format!("{ON_CALL}/overrides/{id}")
+}
+
+/// `path` (with no query) for `account`: a portal page names the account for
+/// partner staff, who reach many (an account's own people have one, the default).
+pub fn for_account(path: &str, account: crate::core::NodeId) -> String {
+    format!("{path}?account={}", account.0)
+}
+
 /// The support agent's list of accounts that granted access.
 pub const SUPPORT: &str = "/support";
 

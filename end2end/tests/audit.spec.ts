@@ -16,20 +16,23 @@ test('a partner admin finds a change in the audit log by action and person, and 
   const client = new ClientPage(page);
   await expect(client.heading()).toContainText(clientName);
   await hydrated(page);
-  const operator = client.section('Status for operators');
-  await operator.getByLabel('What operators should know right now').fill(status);
-  await operator.getByRole('button', { name: 'Update status' }).click();
-  await expect(operator.getByLabel('What operators should know right now')).toHaveValue(status);
+  await client.section('For operators').getByRole('link', { name: 'Status for operators' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Status for operators' })).toBeVisible();
+  await hydrated(page);
+  const change = page.getByRole('region', { name: 'Change the status' });
+  await change.getByLabel('Status', { exact: true }).fill(status);
+  await change.getByRole('button', { name: 'Save status' }).click();
+  await expect(page.getByRole('region', { name: 'Operators read now' })).toContainText(status);
 
   // The log, from the navigation.
   const shell = new AppShell(page);
   await openSection('Audit log');
   await expect(shell.heading()).toHaveText('Audit log');
   await hydrated(page);
-  await page.getByLabel('Action').selectOption('client.operator_status_set');
+  await page.getByLabel('Action').selectOption('status.set');
   await page.getByLabel('Person', { exact: true }).fill('admin@northwind');
   await page.getByRole('button', { name: 'Apply' }).click();
-  await expect(page).toHaveURL(/action=client\.operator_status_set/);
+  await expect(page).toHaveURL(/action=status\.set/);
   const entry = page.getByRole('listitem').filter({ hasText: status }).first();
   await expect(entry).toBeVisible();
   await expect(entry).toContainText('Nora North <admin@northwind.test>');

@@ -29,7 +29,7 @@ use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
 
-use common::{binary, drop_postgres, fresh_postgres, time};
+use common::{binary, on_each_database, time};
 
 const PASSWORD: &str = "bench-Password-2026!";
 const PARTNER_ADMIN: &str = "admin@northwind.test";
@@ -40,14 +40,10 @@ async fn main() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(100_000);
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let sqlite = format!("sqlite://{}/bench.db?mode=rwc", dir.path().display());
-    run(&sqlite, "SQLite", clients, 3931).await;
-    if let Ok(admin_url) = std::env::var("TEST_POSTGRES_URL") {
-        let (url, name) = fresh_postgres(&admin_url).await;
-        run(&url, "PostgreSQL", clients, 3932).await;
-        drop_postgres(&admin_url, &name).await;
-    }
+    on_each_database(|url, backend, place| async move {
+        run(&url, backend, clients, 3931 + place).await
+    })
+    .await;
 }
 
 async fn run(url: &str, backend: &str, clients: usize, port: u16) {

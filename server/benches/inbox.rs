@@ -8,29 +8,22 @@
 //!
 //! Run by `scripts/bench.sh`. Figures only: nothing here can fail on a slow machine.
 
+mod accounts;
 mod common;
 
-use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use app::api_keys::repo::{insert_key, NewApiKey};
-use app::api_keys::token;
-use app::auth::actor::Actor;
+use accounts::{accounts_of, api_key, migrated, person};
 use app::auth::caller::Caller;
-use app::auth::session::SessionUser;
-use app::clients::repo::{insert_client, NewClientRecord};
-use app::clients::CompanyInfo;
-use app::core::roles::{Role, RoleSet};
-use app::core::{ClientStatus, NodeId, NodeKind, UserId, UserStatus};
+use app::core::roles::Role;
+use app::core::NodeId;
 use app::db::{now_ms, Backend, Db};
 use app::inbox::service::inbox;
 use app::inbox::InboxQuery;
 use app::password::Passwords;
 use app::state::{ApiLimit, AppState, Settings};
-use app::tenancy::repo::{ensure_platform, insert_node};
-use app::users::repo::{insert_user, set_membership, NewUser};
 use axum::body::Body;
-use common::{binary, drop_postgres, fresh_postgres, percentiles, time};
+use common::{on_each_database, percentiles, time};
 use tower::ServiceExt;
 
 const SENDERS: usize = 8;
@@ -45,28 +38,14 @@ fn env_number(name: &str, default: usize) -> usize {
 
 #[tokio::main]
 async fn main() {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let sqlite = format!("sqlite://{}/bench.db?mode=rwc", dir.path().display());
-    run(&sqlite, "SQLite").await;
-    if let Ok(admin_url) = std::env::var("TEST_POSTGRES_URL") {
-        let (url, name) = fresh_postgres(&admin_url).await;
-        run(&url, "PostgreSQL").await;
-        drop_postgres(&admin_url, &name).await;
-    }
+    on_each_database(|url, backend, _| async move { run(&url, backend).await }).await;
 }
 
 async fn run(url: &str, backend: &str) {
     let accounts = env_number("BENCH_ACCOUNTS", 10_000);
     let messages = env_number("BENCH_MESSAGES", 1_000_000);
     println!("\n== {backend}: the inbox and ingestion ==");
-    let status = Command::new(binary())
-        .arg("migrate")
-        .env("DATABASE_URL", url)
-        .stdout(Stdio::null())
-        .status()
-        .expect("run switchboard migrate");
-    assert!(status.success(), "migrating failed");
-    let db = Db::connect(url).await.expect("connect");
+    let db = migrated(url).await;
     let state = AppState {
         db,
         settings: Settings {
@@ -79,7 +58,7 @@ async fn run(url: &str, backend: &str) {
         passwords: Passwords::new(1),
     };
     let started = Instant::now();
-    let ids = accounts_of(&state.db, accounts).await;
+    let (_, ids) = accounts_of(&state.db, accounts, "UTC").await;
     let first = ids[0];
     fill(&state.db, &ids, messages).await;
     println!(
@@ -118,7 +97,15 @@ async fn run(url: &str, backend: &str) {
         .expect("credit");
     let mut keys = Vec::with_capacity(SENDERS);
     for account in &ids[..SENDERS] {
-        keys.push(api_key(&state, *account, admin.user().id).await);
+        keys.push(
+            api_key(
+                &state,
+                *account,
+                admin.user().id,
+                "ingest:calls,ingest:messages",
+            )
+            .await,
+        );
     }
     let api = app::platform_api::router(state.clone());
     let one = move |key: &str, kind: usize, n: usize| {
@@ -189,39 +176,6 @@ async fn run(url: &str, backend: &str) {
     }
 }
 
-/// `count` client accounts under one partner, their ids in order.
-async fn accounts_of(db: &Db, count: usize) -> Vec<NodeId> {
-    let mut tx = db.begin().await.expect("begin");
-    let platform = ensure_platform(&mut tx).await.expect("platform");
-    let partner = insert_node(&mut tx, Some(platform), NodeKind::Partner, "Bench Partner")
-        .await
-        .expect("partner");
-    let mut ids = Vec::with_capacity(count);
-    for n in 0..count {
-        let company = CompanyInfo {
-            name: format!("Bench Account {n:05}"),
-            contact_name: "Bench Contact".into(),
-            email: format!("office{n}@bench.test"),
-            phone: "+1 555 0100".into(),
-            address: String::new(),
-            time_zone: "UTC".into(),
-        };
-        let record = NewClientRecord {
-            group: partner,
-            partner,
-            company: &company,
-            status: ClientStatus::Active,
-            seat_limit: 5,
-            features: &[],
-            tags: &[],
-            sso_token: "bench",
-        };
-        ids.push(insert_client(&mut tx, record).await.expect("account"));
-    }
-    tx.commit().await.expect("commit");
-    ids
-}
-
 /// `count` messages spread over the accounts, newest first a second apart, in one
 /// statement per database (a recursive count on SQLite, a series on PostgreSQL).
 async fn fill(db: &Db, ids: &[NodeId], count: usize) {
@@ -255,57 +209,4 @@ async fn analyze(db: &Db) {
         .execute(db.pool())
         .await
         .expect("analyze");
-}
-
-async fn person(db: &Db, email: &str, account: NodeId, role: Role) -> Actor {
-    let id: UserId = insert_user(
-        db.pool(),
-        &NewUser {
-            email,
-            name: "Bench Person",
-            language: "en",
-            branding_domain: None,
-            status: UserStatus::Active,
-            password_hash: None,
-            must_change_password: false,
-        },
-    )
-    .await
-    .expect("user");
-    let mut conn = db.pool().acquire().await.expect("connection");
-    set_membership(&mut conn, id, account, &RoleSet::new([role]))
-        .await
-        .expect("membership");
-    let session = SessionUser {
-        id,
-        name: "Bench Person".into(),
-        email: email.into(),
-        must_change_password: false,
-        verified: Vec::new(),
-        token_hash: String::new(),
-        impersonation: None,
-        expires_at: i64::MAX,
-    };
-    Actor::of(db, session).await.expect("actor")
-}
-
-async fn api_key(state: &AppState, account: NodeId, by: UserId) -> String {
-    let generated = token::generate();
-    let mut conn = state.db.pool().acquire().await.expect("connection");
-    insert_key(
-        &mut conn,
-        NewApiKey {
-            key_id: &generated.key_id,
-            secret_hash: &state.settings.secret.sign(generated.text.as_bytes()),
-            owner: account,
-            name: "Bench",
-            scopes: "ingest:calls,ingest:messages",
-            created_by: by,
-            rotated_from: None,
-            now: now_ms(),
-        },
-    )
-    .await
-    .expect("key");
-    generated.text
 }

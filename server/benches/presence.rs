@@ -20,7 +20,7 @@ use app::impersonation::start_stop::{presence, start, StartRequest};
 use app::password::Passwords;
 use app::request::Requester;
 use app::state::{AppState, Settings};
-use common::{binary, drop_postgres, fresh_postgres, time};
+use common::{binary, on_each_database, time};
 
 const PASSWORD: &str = "bench-Password-2026!";
 const CLIENT_ADMIN: &str = "client.admin@harbor-dental.test";
@@ -29,14 +29,7 @@ const CLIENT_USER: &str = "front.desk@harbor-dental.test";
 
 #[tokio::main]
 async fn main() {
-    let dir = tempfile::tempdir().expect("temporary folder");
-    let sqlite = format!("sqlite://{}/bench.db?mode=rwc", dir.path().display());
-    run(&sqlite, "SQLite").await;
-    if let Ok(admin_url) = std::env::var("TEST_POSTGRES_URL") {
-        let (url, name) = fresh_postgres(&admin_url).await;
-        run(&url, "PostgreSQL").await;
-        drop_postgres(&admin_url, &name).await;
-    }
+    on_each_database(|url, backend, _| async move { run(&url, backend).await }).await;
 }
 
 async fn run(url: &str, backend: &str) {

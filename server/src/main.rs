@@ -3,6 +3,7 @@
 
 mod answers;
 mod cli;
+mod demo_briefing;
 mod demo_traffic;
 mod security;
 mod seed;

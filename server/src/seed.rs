@@ -29,6 +29,7 @@ use sqlx::pool::PoolConnection;
 use sqlx::{Any, AnyConnection};
 
 use crate::cli::{secret_in, CliResult, RecordingArgs};
+use crate::demo_briefing::seed_briefing;
 use crate::demo_traffic::{demo_api_key, seed_traffic};
 
 type SeedError = Box<dyn std::error::Error>;
@@ -148,6 +149,7 @@ pub async fn seed(db: &Db, passwords: &Passwords, args: SeedArgs) -> CliResult {
     let Seeder {
         password, created, ..
     } = seeder;
+    seed_briefing(db, harbor, &harbor_dental().company.time_zone).await?;
     seed_traffic(db, &args.recordings.storage()?, harbor, &busy_accounts).await?;
     let key_maker = find_by_email(db.pool(), "admin@northwind.test")
         .await?

@@ -163,7 +163,7 @@ pub async fn stale_conflict<'e>(
     node: NodeId,
     noun: &str,
 ) -> AppError {
-    latest_change_conflict(db, node, None, noun).await
+    latest_change_conflict(db, ChangedAt::Node(node), noun).await
 }
 
 /// The Conflict for a change about `subject` at `node` made since the actor loaded
@@ -174,26 +174,62 @@ pub async fn stale_conflict_about<'e>(
     subject: UserId,
     noun: &str,
 ) -> AppError {
-    latest_change_conflict(db, node, Some(subject), noun).await
+    latest_change_conflict(db, ChangedAt::Subject(node, subject), noun).await
+}
+
+/// The Conflict for a record (a `kind:id` key of [`record_key`]) changed since the
+/// actor loaded it, from the latest audit event about it.
+pub async fn stale_record_conflict<'e>(
+    db: impl Executor<'e, Database = Any>,
+    record: &str,
+    noun: &str,
+) -> AppError {
+    latest_change_conflict(db, ChangedAt::Record(record), noun).await
+}
+
+/// Where the latest change is looked for.
+enum ChangedAt<'a> {
+    Node(NodeId),
+    Subject(NodeId, UserId),
+    Record(&'a str),
 }
 
 async fn latest_change_conflict<'e>(
     db: impl Executor<'e, Database = Any>,
-    node: NodeId,
-    subject: Option<UserId>,
+    at: ChangedAt<'_>,
     noun: &str,
 ) -> AppError {
     use sqlx::Row;
-    let latest = sqlx::query(
-        "SELECT u.name, e.action, e.occurred_at FROM audit_events e \
-         JOIN users u ON u.id = e.actor_user_id \
-         WHERE e.node_id = $1 AND ($2 IS NULL OR e.subject_user_id = $2) \
-         ORDER BY e.id DESC LIMIT 1",
-    )
-    .bind(node.0)
-    .bind(subject.map(|user| user.0))
-    .fetch_optional(db)
-    .await;
+    let select = "SELECT u.name, e.action, e.occurred_at FROM audit_events e \
+                  JOIN users u ON u.id = e.actor_user_id WHERE ";
+    let latest = match at {
+        ChangedAt::Node(node) => {
+            sqlx::query(&format!(
+                "{select} e.node_id = $1 ORDER BY e.id DESC LIMIT 1"
+            ))
+            .bind(node.0)
+            .fetch_optional(db)
+            .await
+        }
+        ChangedAt::Subject(node, subject) => {
+            let sql = format!(
+                "{select} e.node_id = $1 AND e.subject_user_id = $2 ORDER BY e.id DESC LIMIT 1"
+            );
+            sqlx::query(&sql)
+                .bind(node.0)
+                .bind(subject.0)
+                .fetch_optional(db)
+                .await
+        }
+        ChangedAt::Record(record) => {
+            sqlx::query(&format!(
+                "{select} e.record = $1 ORDER BY e.id DESC LIMIT 1"
+            ))
+            .bind(record)
+            .fetch_optional(db)
+            .await
+        }
+    };
     let change = match latest {
         Ok(row) => row.and_then(|row| {
             Some(LastChange {
@@ -225,9 +261,11 @@ pub fn stale_message(change: Option<LastChange>, noun: &str, now: i64) -> String
     }
 }
 
-/// What an audited action did, as a verb: "Nora North *renamed* this group".
+/// What an audited action did, as a verb: "Nora North *renamed* this group". An
+/// action about a part of a record (`oncall.rule_updated`) reads by its last word.
 fn past_tense(action: &str) -> &'static str {
-    match action.rsplit('.').next().unwrap_or_default() {
+    let name = action.rsplit('.').next().unwrap_or_default();
+    match name {
         "renamed" => "renamed",
         "moved" => "moved",
         "activated" => "activated",
@@ -236,7 +274,12 @@ fn past_tense(action: &str) -> &'static str {
         "company_updated" => "edited the company details of",
         "operator_status_set" => "changed the operator status of",
         "roles_changed" => "changed the roles of",
-        _ => "changed",
+        _ => match name.rsplit('_').next().unwrap_or_default() {
+            "updated" => "edited",
+            "removed" => "removed",
+            "up" | "down" => "moved",
+            _ => "changed",
+        },
     }
 }
 

@@ -158,18 +158,6 @@ pub async fn set_client_voice_rule(
     back_to_client(id)
 }
 
-/// ManageAccountContent at the client.
-#[server]
-pub async fn set_operator_status(
-    id: NodeId,
-    version: i64,
-    #[server(default)] operator_status: String,
-) -> Result<(), AppError> {
-    let caller = crate::auth::caller::Caller::current().await?;
-    super::changes::set_operator_status(&caller, id, &operator_status, version).await?;
-    back_to_client(id)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

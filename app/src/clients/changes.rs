@@ -10,8 +10,7 @@ use crate::clients::repo::{
     add_credit_entry, features_of, grantable_features, seats_used, tags_of, NewCreditEntry,
 };
 use crate::clients::service::{
-    authorized_client, client_home, grantable, stale, validate_company, voice_rule_of,
-    MAX_OPERATOR_STATUS, MAX_TEXT,
+    authorized_client, client_home, grantable, stale, validate_company, voice_rule_of, MAX_TEXT,
 };
 use crate::clients::{repo, CompanyForm, CreditKind, EntryType, MAX_CREDIT_GRANT, MAX_SEATS};
 use crate::core::roles::Permission;
@@ -265,30 +264,5 @@ pub async fn set_voice_rule(
     let details =
         json!({ "before": { "voice_rule": before.notation() }, "after": { "voice_rule": after } });
     tx.commit("client.voice_rule_set", details).await?;
-    Ok(())
-}
-
-/// The client's own status text for the operators who answer its calls.
-pub async fn set_operator_status(
-    caller: &Caller,
-    id: NodeId,
-    text: &str,
-    version: i64,
-) -> Result<(), AppError> {
-    let (client, authorized) =
-        authorized_client(caller, Permission::ManageAccountContent, id).await?;
-    let text = text.trim();
-    if text.chars().count() > MAX_OPERATOR_STATUS {
-        return Err(AppError::field(
-            "operator_status",
-            format!("Use at most {MAX_OPERATOR_STATUS} characters."),
-        ));
-    }
-    let mut tx = authorized.begin(caller).await?;
-    if !repo::set_operator_status(&mut **tx, id, text, version).await? {
-        drop(tx);
-        return Err(stale(caller.db(), id).await);
-    }
-    tx.commit("client.operator_status_set", json!({ "before": { "operator_status": client.operator_status }, "after": { "operator_status": text } })).await?;
     Ok(())
 }

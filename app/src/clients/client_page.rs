@@ -1,5 +1,5 @@
 //! The client page: status, company details, features and seats, credits with their
-//! ledger, the SSO token, the operator status and the group. Every form carries the
+//! ledger, the SSO token, the way to what operators read, and the group. Every form carries the
 //! version it was drawn from; a stale save comes back as a conflict with Reload.
 
 use leptos::prelude::*;
@@ -7,7 +7,7 @@ use leptos_meta::Title;
 
 use super::api::{
     get_client, AddClientCredits, ModifyClientFeatures, MoveClient, RevealSsoToken, RotateSsoToken,
-    SetClientStatus, SetClientVerification, SetOperatorStatus, UpdateClient,
+    SetClientStatus, SetClientVerification, UpdateClient,
 };
 use crate::api_keys::keys_card::ApiKeysCard;
 use crate::clients::form::CompanyFields;
@@ -121,7 +121,7 @@ fn ClientDetail(client: ClientView) -> impl IntoView {
                             can_view_history=client.can_view_access_history
                         /> })}
                 <FeaturesCard client=client.clone() />
-                <OperatorStatusCard client=client.clone() />
+                {client.reads_briefing.then(|| view! { <OperatorsCard client=client.clone() /> })}
                 {client
                     .can_manage
                     .then(|| {
@@ -410,42 +410,23 @@ fn Ledger(entries: Vec<CreditEntry>) -> impl IntoView {
     .into_any()
 }
 
+/// Where the account's status, contacts, resources and on-call calendar for
+/// operators are kept: its portal, named for this account.
 #[component]
-fn OperatorStatusCard(client: ClientView) -> impl IntoView {
-    let revision = expect_context::<Revision>();
-    let set = ServerAction::<SetOperatorStatus>::new();
-    on_success(set, move |_: &()| revision.bump());
-    let error = action_error(set);
-    let current = client.operator_status.clone();
+fn OperatorsCard(client: ClientView) -> impl IntoView {
+    let link = move |path: &str, label: &'static str| {
+        view! { <li><a href=paths::for_account(path, client.id)>{label}</a></li> }
+    };
     view! {
         <section class="card client-card" aria-labelledby="operator-heading">
-            <h2 id="operator-heading">"Status for operators"</h2>
-            {if client.can_edit_content {
-                view! {
-                    <ActionForm action=set attr:class="stack">
-                        <ConflictAlert error on_reload=revision.reload() />
-                        <input type="hidden" name="id" value=client.id.0 />
-                        <input type="hidden" name="version" value=client.version />
-                        <TextField
-                            label="What operators should know right now"
-                            name="operator_status"
-                            value=current
-                            error=field_error(error, "operator_status")
-                        />
-                        <button type="submit" class="button" disabled=set.pending()>
-                            "Update status"
-                        </button>
-                    </ActionForm>
-                }
-                    .into_any()
-            } else {
-                let text = if current.is_empty() {
-                    "The client has not set a status.".to_string()
-                } else {
-                    current
-                };
-                view! { <p class="operator-status">{text}</p> }.into_any()
-            }}
+            <h2 id="operator-heading">"For operators"</h2>
+            <p class="muted">"What operators read when they answer for this account."</p>
+            <ul class="link-list">
+                {link(paths::STATUS, "Status for operators")}
+                {link(paths::CONTACTS, "Contacts")}
+                {link(paths::RESOURCES, "Resources")}
+                {link(paths::ON_CALL, "On-call calendar")}
+            </ul>
         </section>
     }
 }

@@ -216,14 +216,13 @@ pub struct ClientView {
     pub voice_rule: crate::core::voice::VoiceRule,
     pub voice_rule_is_own: bool,
     pub ledger: Vec<CreditEntry>,
-    pub operator_status: String,
     pub verification: VerificationPolicy,
     pub version: i64,
     pub created_at: i64,
     /// Company, status, features, credits, SSO token and group.
     pub can_manage: bool,
-    /// The operator status text.
-    pub can_edit_content: bool,
+    /// Reads what operators are told about the account.
+    pub reads_briefing: bool,
     /// Reads the account's inbox: its calls, or its texts and chat.
     pub can_read_inbox: bool,
     /// May see and manage the people of the account.

@@ -37,7 +37,6 @@ pub struct ClientRecord {
     pub voice_initial_seconds: Option<i64>,
     pub voice_increment_seconds: Option<i64>,
     pub voice_free_under_seconds: Option<i64>,
-    pub operator_status: String,
     pub verification: VerificationPolicy,
     pub version: i64,
     pub created_at: i64,
@@ -163,7 +162,7 @@ pub async fn client_record<'e>(
         "SELECT c.node_id, c.partner_id, n.parent_id, n.name, c.contact_name, c.email, c.phone, \
          c.address, c.time_zone, c.status, c.seat_limit, c.sms_balance, c.voice_balance, \
          c.sms_shortfall, c.voice_shortfall, c.voice_initial_seconds, \
-         c.voice_increment_seconds, c.voice_free_under_seconds, c.operator_status, c.verification, c.version, c.created_at \
+         c.voice_increment_seconds, c.voice_free_under_seconds, c.verification, c.version, c.created_at \
          FROM clients c JOIN nodes n ON n.id = c.node_id WHERE c.node_id = $1",
     )
     .bind(id.0)
@@ -325,15 +324,6 @@ pub async fn set_verification<'e>(
     version: i64,
 ) -> Result<bool, AppError> {
     set_if_current(db, id, version, "verification", policy.key()).await
-}
-
-pub async fn set_operator_status<'e>(
-    db: impl Executor<'e, Database = Any>,
-    id: NodeId,
-    text: &str,
-    version: i64,
-) -> Result<bool, AppError> {
-    set_if_current(db, id, version, "operator_status", text).await
 }
 
 pub async fn set_features_and_seats(

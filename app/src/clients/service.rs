@@ -36,7 +36,6 @@ pub(super) const MAX_NAME: usize = 120;
 pub(super) const MAX_TEXT: usize = 200;
 pub(super) const MAX_TAGS: usize = 10;
 pub(super) const MAX_TAG: usize = 30;
-pub(super) const MAX_OPERATOR_STATUS: usize = 280;
 pub(super) const LEDGER_SHOWN: i64 = 50;
 /// The first Client Admin's language, until the form asks for one.
 const FIRST_ADMIN_LANGUAGE: Language = Language::English;
@@ -410,7 +409,7 @@ pub async fn client_view(caller: &Caller, id: NodeId) -> Result<ClientView, AppE
     let (client, _) = authorized_client(caller, Permission::ViewNodes, id).await?;
     let held = caller.actor.permissions_at(caller.db(), id).await?;
     let can_manage = held.contains(Permission::ManageClients);
-    let can_edit_content = held.contains(Permission::ManageAccountContent);
+    let reads_briefing = held.contains(Permission::ManageAccountContent) || held.reads_inbox();
     let pool = caller.db().pool();
     let move_targets = if can_manage {
         let mut targets = group_choices(caller.db(), &[client.partner_id]).await?;
@@ -436,13 +435,12 @@ pub async fn client_view(caller: &Caller, id: NodeId) -> Result<ClientView, AppE
         voice_rule_is_own: client.own_voice_rule().is_some(),
         voice_rule: voice_rule_of(pool, &client).await?,
         ledger: ledger(pool, id, LEDGER_SHOWN).await?,
-        operator_status: client.operator_status,
         verification: client.verification,
         version: client.version,
         created_at: client.created_at,
         company: client.company,
         can_manage,
-        can_edit_content,
+        reads_briefing,
         can_read_inbox: held.reads_inbox(),
         can_manage_users: held.manages_users_at(NodeKind::Client),
         can_log_in_as: caller.actor.impersonation().is_none()

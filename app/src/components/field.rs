@@ -54,8 +54,11 @@ pub fn TextAreaField(
     #[prop(into)] error: Signal<Option<String>>,
     #[prop(into, optional)] value: String,
     #[prop(default = 3)] rows: u32,
+    /// Needed when two forms on one page have a field of the same name.
+    #[prop(into, optional)]
+    id: Option<String>,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = id.unwrap_or_else(|| format!("field-{name}"));
     let message_id = format!("{id}-message");
     view! {
         <div class="field" class:has-error=move || error.read().is_some()>

@@ -16,6 +16,8 @@ pub mod time;
 pub mod url;
 pub mod validate;
 pub mod voice;
+#[cfg(feature = "ssr")]
+pub mod zone;
 
 pub use enums::*;
 pub use ids::*;

@@ -43,6 +43,33 @@ pub async fn get_home() -> Result<HomeView, AppError> {
     }
     Ok(HomeView {
         inbox: crate::inbox::service::summary(&caller).await?,
+        operators: operators_at_home(&caller).await?,
         ..HomeView::new(places)
     })
+}
+
+/// The status and who is on call, for someone who reads the briefing of the account
+/// they work in; nothing for anyone else.
+#[cfg(feature = "ssr")]
+async fn operators_at_home(
+    caller: &crate::auth::caller::Caller,
+) -> Result<Option<super::OperatorsAtHome>, AppError> {
+    use crate::briefing::service::{operators_seen, reading, status_line};
+    if caller.actor.account().is_none() {
+        return Ok(None);
+    }
+    let access = match reading(caller, None).await {
+        Ok(access) => access,
+        Err(AppError::Forbidden(_) | AppError::NotFound) => return Ok(None),
+        Err(error) => return Err(error),
+    };
+    let (status, until) = status_line(caller.db(), &access).await?;
+    Ok(Some(super::OperatorsAtHome {
+        status,
+        until,
+        on_call: crate::oncall::service::on_call_for(caller.db(), access.account, &access.zone)
+            .await?,
+        seen: operators_seen(caller.db(), &access).await?,
+        can_edit: access.can_edit(),
+    }))
 }

@@ -2,13 +2,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::api::get_home;
-use super::{HomeView, Place};
+use super::{HomeView, OperatorsAtHome, Place};
 use crate::auth::use_current_user;
+use crate::briefing::seen::OperatorsSeenNote;
 use crate::components::error_panel::error_fallback;
 use crate::core::roles::Permission;
 use crate::core::NodeKind;
 use crate::inbox::inbox_page::Row;
 use crate::inbox::{InboxQuery, InboxSummary};
+use crate::oncall::calendar_page::OnCallNowCard;
 use crate::paths;
 use crate::tenancy::SubtreeCounts;
 
@@ -46,6 +48,7 @@ fn Home(home: HomeView) -> impl IntoView {
             <p class="eyebrow">"Welcome back, " {first_name}</p>
             <h1>{home.title.clone()}</h1>
         </header>
+        {home.operators.map(|operators| view! { <OperatorsCard operators /> })}
         {home.inbox.map(|inbox| view! { <PortalSummary inbox /> })}
         {summary.map(|(kind, counts)| view! { <StatCards kind counts /> })}
         {empty
@@ -67,6 +70,31 @@ fn Home(home: HomeView) -> impl IntoView {
                 {home.places.into_iter().map(|place| view! { <PlaceCard place /> }).collect_view()}
             </ul>
         </section>
+    }
+}
+
+/// What operators read first, and who they call now.
+#[component]
+fn OperatorsCard(operators: OperatorsAtHome) -> impl IntoView {
+    let status = if operators.status.is_empty() {
+        "No status: operators answer as usual.".to_string()
+    } else {
+        operators.status.clone()
+    };
+    view! {
+        <section class="card home-status" aria-labelledby="home-status-heading">
+            <div class="section-head">
+                <h2 id="home-status-heading">"Status for operators"</h2>
+                <a href=paths::STATUS>{if operators.can_edit { "Change" } else { "Open" }}</a>
+            </div>
+            <p class="status-showing">{status}</p>
+            {operators.until.clone().map(|until| view! { <p class="badge">{until}</p> })}
+            <OperatorsSeenNote seen=operators.seen.clone() />
+        </section>
+        <div class="home-on-call">
+            <OnCallNowCard now=operators.on_call.clone() />
+            <a class="home-on-call-link" href=paths::ON_CALL>"Open the on-call calendar"</a>
+        </div>
     }
 }
 

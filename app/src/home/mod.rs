@@ -5,9 +5,11 @@ pub mod home_page;
 
 use serde::{Deserialize, Serialize};
 
+use crate::briefing::OperatorsSeen;
 use crate::core::roles::Role;
 use crate::core::{NodeId, NodeKind};
 use crate::inbox::InboxSummary;
+use crate::oncall::OnCallNow;
 use crate::tenancy::SubtreeCounts;
 
 /// A node where the signed-in person holds roles directly.
@@ -29,6 +31,18 @@ pub struct HomeView {
     pub places: Vec<Place>,
     /// The inbox of the account the person works in, when they read it.
     pub inbox: Option<InboxSummary>,
+    /// What operators read about that account, when they may see it.
+    pub operators: Option<OperatorsAtHome>,
+}
+
+/// The status operators read first, and who is on call.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorsAtHome {
+    pub status: String,
+    pub until: Option<String>,
+    pub on_call: OnCallNow,
+    pub seen: OperatorsSeen,
+    pub can_edit: bool,
 }
 
 impl HomeView {
@@ -37,6 +51,7 @@ impl HomeView {
             title: home_title(&places),
             places,
             inbox: None,
+            operators: None,
         }
     }
 }

@@ -83,6 +83,15 @@ fn Message(message: MessageView, reloaded: RwSignal<u32>) -> impl IntoView {
                         }
                     })}
                 <span class="badge">{message.status.label()}</span>
+                {message
+                    .arrived_uncovered
+                    .then(|| {
+                        view! {
+                            <a class="badge uncovered" href=crate::paths::for_account(crate::paths::ON_CALL, message.account)>
+                                "Came while nobody was on call"
+                            </a>
+                        }
+                    })}
             </p>
         </header>
         <div class="message-grid">

@@ -404,6 +404,8 @@ pub struct MessageView {
     /// ReplyToMessages at the account.
     pub can_reply: bool,
     pub trail: Vec<TrailEntry>,
+    /// It came while nobody was on call, though the account meant someone to be.
+    pub arrived_uncovered: bool,
 }
 
 /// The longest reply, in characters (ten segments of GSM-7 at most).

@@ -216,7 +216,19 @@ pub async fn message(caller: &Caller, id: i64) -> Result<MessageView, AppError> 
     let can_acknowledge =
         message.acknowledged_at.is_none() && caller.actor.impersonation().is_none();
     let can_reply = replies_to(&access, &message).is_ok();
+    let zone = match crate::clients::repo::client_record(pool, message.client_id).await? {
+        Some(client) => crate::core::zone::zone(&client.company.time_zone),
+        None => return Err(AppError::NotFound),
+    };
+    let arrived_uncovered = crate::oncall::service::uncovered_at(
+        caller.db(),
+        message.client_id,
+        &zone,
+        message.received_at,
+    )
+    .await?;
     Ok(MessageView {
+        arrived_uncovered,
         id,
         account: message.client_id,
         account_name: node_name(pool, message.client_id)

@@ -163,6 +163,22 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
                             <span class="nav-icon" aria-hidden="true">"✉"</span>
                             "Inbox"
                         </A>
+                        <A href=paths::ON_CALL>
+                            <span class="nav-icon" aria-hidden="true">"☎"</span>
+                            "On call"
+                        </A>
+                        <A href=paths::STATUS>
+                            <span class="nav-icon" aria-hidden="true">"❖"</span>
+                            "Status"
+                        </A>
+                        <A href=paths::CONTACTS>
+                            <span class="nav-icon" aria-hidden="true">"☷"</span>
+                            "Contacts"
+                        </A>
+                        <A href=paths::RESOURCES>
+                            <span class="nav-icon" aria-hidden="true">"❏"</span>
+                            "Resources"
+                        </A>
                     }
                 })}
             {sees_groups
@@ -240,6 +256,14 @@ fn BottomNav() -> impl IntoView {
             <A href=paths::INBOX>
                 <span class="nav-icon" aria-hidden="true">"✉"</span>
                 <span>"Inbox"</span>
+            </A>
+            <A href=paths::ON_CALL>
+                <span class="nav-icon" aria-hidden="true">"☎"</span>
+                <span>"On call"</span>
+            </A>
+            <A href=paths::STATUS>
+                <span class="nav-icon" aria-hidden="true">"❖"</span>
+                <span>"Status"</span>
             </A>
         </nav>
     }

@@ -35,6 +35,8 @@ pub struct WeeklyRule {
     pub end: Time,
     /// The contacts in the order operators try them.
     pub contacts: Vec<ContactId>,
+    /// Hours the account means to leave uncovered (it has no contacts then).
+    pub closed: bool,
 }
 
 /// A range of time that adds a contact, removes one, or (both) replaces one.
@@ -59,16 +61,44 @@ pub struct Shift {
     pub starts_at: i64,
     pub ends_at: i64,
     pub contacts: Vec<ContactId>,
+    pub closed: bool,
 }
 
-/// A time nobody covers, in milliseconds, the end excluded.
+/// A time nobody covers, in milliseconds, the end excluded; intended when the
+/// account's closed hours cover it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Gap {
     pub starts_at: i64,
     pub ends_at: i64,
+    pub intended: bool,
+}
+
+/// A change of the zone's clocks: at `at`, by `minutes` (forward is positive).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClockChange {
+    pub at: i64,
+    pub minutes: i32,
+    /// The local time the clocks show as they change ("02:00").
+    pub wall: Time,
+}
+
+/// A stretch of time with the same people on call, in milliseconds, the end
+/// excluded. No contacts is a gap; `closed` when closed hours cover it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Segment {
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub contacts: Vec<ContactId>,
+    pub closed: bool,
 }
 
 impl Schedule {
+    /// Whether it has neither rules nor overrides: nobody is meant to be on call, so
+    /// nothing is a gap.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty() && self.overrides.is_empty()
+    }
+
     /// The shifts of the rules that overlap `from..to`, in order of their starts.
     pub fn shifts(&self, from: i64, to: i64) -> Vec<Shift> {
         let first = self.local_date(from).yesterday().unwrap_or(Date::MIN);
@@ -124,23 +154,86 @@ impl Schedule {
             .find(|&boundary| self.on_call_at(boundary) != now)
     }
 
-    /// The times in `from..to` that nobody covers.
-    pub fn gaps(&self, from: i64, to: i64) -> Vec<Gap> {
+    /// `from..to` cut where who is on call (or whether the account is closed)
+    /// changes.
+    pub fn timeline(&self, from: i64, to: i64) -> Vec<Segment> {
         let mut edges = vec![from];
         edges.extend(self.boundaries(from, to));
         edges.push(to);
-        let mut gaps: Vec<Gap> = Vec::new();
+        let mut segments: Vec<Segment> = Vec::new();
         for pair in edges.windows(2) {
             let (starts_at, ends_at) = (pair[0], pair[1]);
-            if starts_at == ends_at || !self.on_call_at(starts_at).is_empty() {
+            if starts_at == ends_at {
+                continue;
+            }
+            let contacts = self.on_call_at(starts_at);
+            let closed = self.closed_at(starts_at);
+            match segments.last_mut() {
+                Some(last) if last.contacts == contacts && last.closed == closed => {
+                    last.ends_at = ends_at;
+                }
+                _ => segments.push(Segment {
+                    starts_at,
+                    ends_at,
+                    contacts,
+                    closed,
+                }),
+            }
+        }
+        segments
+    }
+
+    /// The times in `from..to` that nobody covers (none, when nobody is meant to be).
+    pub fn gaps(&self, from: i64, to: i64) -> Vec<Gap> {
+        let mut gaps: Vec<Gap> = Vec::new();
+        if self.is_empty() {
+            return gaps;
+        }
+        for segment in self.timeline(from, to) {
+            if !segment.contacts.is_empty() {
                 continue;
             }
             match gaps.last_mut() {
-                Some(last) if last.ends_at == starts_at => last.ends_at = ends_at,
-                _ => gaps.push(Gap { starts_at, ends_at }),
+                Some(last)
+                    if last.ends_at == segment.starts_at && last.intended == segment.closed =>
+                {
+                    last.ends_at = segment.ends_at;
+                }
+                _ => gaps.push(Gap {
+                    starts_at: segment.starts_at,
+                    ends_at: segment.ends_at,
+                    intended: segment.closed,
+                }),
             }
         }
         gaps
+    }
+
+    /// The zone's clock changes in `from..to`: when, and by how many minutes the
+    /// clocks move (forward is positive).
+    pub fn clock_changes(&self, from: i64, to: i64) -> Vec<ClockChange> {
+        let start = Timestamp::from_millisecond(from).unwrap_or(Timestamp::UNIX_EPOCH);
+        self.zone
+            .following(start)
+            .map(|transition| {
+                let at = transition.timestamp().as_millisecond();
+                let before = self
+                    .zone
+                    .to_offset(transition.timestamp() - jiff::SignedDuration::from_millis(1));
+                ClockChange {
+                    at,
+                    minutes: (transition.offset().seconds() - before.seconds()) / 60,
+                    wall: before.to_datetime(transition.timestamp()).time(),
+                }
+            })
+            .take_while(|change| change.at < to)
+            .filter(|change| change.minutes != 0)
+            .collect()
+    }
+
+    /// Whether closed hours cover `at`.
+    fn closed_at(&self, at: i64) -> bool {
+        self.shifts(at, at + 1).iter().any(|shift| shift.closed)
     }
 
     /// Every shift and override edge strictly inside `from..to`, in order.
@@ -180,6 +273,7 @@ impl Schedule {
             starts_at: starts.compatible().ok()?.as_millisecond(),
             ends_at: ends.later().ok()?.as_millisecond(),
             contacts: rule.contacts.clone(),
+            closed: rule.closed,
         })
     }
 
@@ -215,6 +309,7 @@ mod tests {
             start: time(start.0, start.1, 0, 0),
             end: time(end.0, end.1, 0, 0),
             contacts: contacts.to_vec(),
+            closed: false,
         }
     }
 
@@ -356,9 +451,92 @@ mod tests {
             gaps[1],
             Gap {
                 starts_at: at(name, 2026, 10, 30, 18, 0),
-                ends_at: next_monday
+                ends_at: next_monday,
+                intended: false,
             }
         );
         assert_eq!(gaps[0].ends_at, at(name, 2026, 10, 30, 8, 0));
+    }
+
+    #[test]
+    fn clock_changes_are_found_with_their_direction() {
+        let name = "Australia/Sydney";
+        let sydney = schedule(name, vec![]);
+        let year = sydney.clock_changes(at(name, 2026, 1, 1, 0, 0), at(name, 2027, 1, 1, 0, 0));
+        assert_eq!(
+            year,
+            vec![
+                // 03:00 summer time, the first 02:00 plus an hour.
+                ClockChange {
+                    at: at(name, 2026, 4, 5, 2, 0) + HOUR,
+                    minutes: -60,
+                    wall: time(3, 0, 0, 0)
+                },
+                ClockChange {
+                    at: at(name, 2026, 10, 4, 3, 0),
+                    minutes: 60,
+                    wall: time(2, 0, 0, 0)
+                },
+            ]
+        );
+        let kolkata = schedule("Asia/Kolkata", vec![]);
+        assert!(kolkata
+            .clock_changes(0, at("Asia/Kolkata", 2027, 1, 1, 0, 0))
+            .is_empty());
+    }
+
+    #[test]
+    fn closed_hours_make_a_gap_intended_and_the_timeline_cuts_where_people_change() {
+        let name = "America/New_York";
+        let mut days = rule(Weekdays::MONDAY_TO_FRIDAY, (8, 0), (18, 0), &[1]);
+        let mut lunch = rule(Weekdays::MONDAY_TO_FRIDAY, (12, 0), (13, 0), &[]);
+        lunch.closed = true;
+        days.end = time(12, 0, 0, 0);
+        let afternoons = rule(Weekdays::MONDAY_TO_FRIDAY, (13, 0), (18, 0), &[2]);
+        let week = schedule(name, vec![days, lunch, afternoons]);
+        // Monday 2026-11-02, the day after the clocks went back.
+        let monday = |h, m| at(name, 2026, 11, 2, h, m);
+        let gaps = week.gaps(monday(7, 0), monday(19, 0));
+        assert_eq!(
+            gaps,
+            vec![
+                Gap {
+                    starts_at: monday(7, 0),
+                    ends_at: monday(8, 0),
+                    intended: false
+                },
+                Gap {
+                    starts_at: monday(12, 0),
+                    ends_at: monday(13, 0),
+                    intended: true
+                },
+                Gap {
+                    starts_at: monday(18, 0),
+                    ends_at: monday(19, 0),
+                    intended: false
+                },
+            ]
+        );
+        let timeline = week.timeline(monday(7, 0), monday(19, 0));
+        let cuts: Vec<(i64, Vec<i64>, bool)> = timeline
+            .into_iter()
+            .map(|segment| {
+                (
+                    (segment.starts_at - monday(7, 0)) / HOUR,
+                    segment.contacts,
+                    segment.closed,
+                )
+            })
+            .collect();
+        assert_eq!(
+            cuts,
+            vec![
+                (0, vec![], false),
+                (1, vec![1], false),
+                (5, vec![], true),
+                (6, vec![2], false),
+                (11, vec![], false),
+            ]
+        );
     }
 }

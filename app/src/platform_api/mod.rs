@@ -36,6 +36,8 @@ use crate::inbox::ingest::{
     self, CallBody, EventBody, EventRecorded, Ingested, MessageBody, NewCall, NewMessage,
 };
 use crate::inbox::recordings::{store_recording, RecordingStored};
+use crate::operator_view::document::OperatorView;
+use crate::operator_view::service::{fetch, Fetched};
 use crate::request::Requester;
 use crate::state::AppState;
 
@@ -47,6 +49,7 @@ pub const MESSAGES: &str = "/api/v1/messages";
 pub const MESSAGE_EVENTS: &str = "/api/v1/messages/{external_id}/events";
 pub const BALANCE: &str = "/api/v1/balance";
 pub const RECORDING: &str = "/api/v1/calls/{external_id}/recording";
+pub const OPERATOR_VIEW: &str = "/api/v1/operator-view";
 
 #[derive(Clone)]
 struct Api {
@@ -73,6 +76,7 @@ pub fn router(state: AppState) -> Router {
         .route(MESSAGES, post(post_message))
         .route(MESSAGE_EVENTS, post(post_message_event))
         .route(BALANCE, get(get_balance))
+        .route(OPERATOR_VIEW, get(get_operator_view))
         .route(RECORDING, put(put_recording))
         .route(openapi::PATH, get(openapi_document))
         .route("/api/v1/{*rest}", any(unknown_route))
@@ -240,6 +244,65 @@ async fn get_balance(State(api): State<Api>, request: Request) -> Response {
         },
     )
     .await
+}
+
+/// What operators should know about the account: its status, who is on call now
+/// and next with how to reach them, its contacts and resources. Send the ETag of the
+/// copy you hold in `If-None-Match` to get 304 while it is current. Every fetch is
+/// recorded, so the client sees when operators last had the latest version.
+#[utoipa::path(
+    get,
+    path = "/api/v1/operator-view",
+    tag = "operators",
+    params(AccountParam, IfNoneMatchParam),
+    responses(
+        (status = 200, description = "The document, with its ETag", body = OperatorView,
+            headers(("ETag" = String, description = "The document's entity tag"))),
+        (status = 304, description = "The copy with the ETag sent is current"),
+        Refusals
+    )
+)]
+async fn get_operator_view(State(api): State<Api>, request: Request) -> Response {
+    let (parts, _) = request.into_parts();
+    let (credential, client) = match api.admit(&parts, ApiScope::ReadOperatorView).await {
+        Ok(admitted) => admitted,
+        Err(answer) => return answer.into_response(),
+    };
+    let held = parts
+        .headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok());
+    let facts = (
+        client.company.name.as_str(),
+        client.company.time_zone.as_str(),
+    );
+    let fetched = fetch(&api.state.db, credential.key, client.id, facts, held).await;
+    let no_cache = (header::CACHE_CONTROL, "private, no-cache".to_string());
+    match fetched {
+        Ok(Fetched::Changed(rendered)) => (
+            StatusCode::OK,
+            [
+                (header::CONTENT_TYPE, "application/json".to_string()),
+                (header::ETAG, rendered.etag),
+                no_cache,
+            ],
+            rendered.body,
+        )
+            .into_response(),
+        Ok(Fetched::NotModified(etag)) => {
+            (StatusCode::NOT_MODIFIED, [(header::ETAG, etag), no_cache]).into_response()
+        }
+        Err(error) => Answer::error(error).into_response(),
+    }
+}
+
+/// The ETag of the copy the caller holds.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IfNoneMatchParam {
+    /// The `ETag` of an earlier answer: 304 while it is current.
+    #[param(rename = "If-None-Match")]
+    pub if_none_match: Option<String>,
 }
 
 /// What `GET /api/v1/balance` answers.

@@ -12,6 +12,9 @@ use crate::inbox::ingest::{
     CallBody, Charge, CustomField, EventBody, EventRecorded, Ingested, MessageBody,
 };
 use crate::inbox::recordings::RecordingStored;
+use crate::operator_view::document::{
+    AccountFacts, ContactFacts, MethodFacts, OnCallFacts, OperatorView, ResourceFacts, StatusFacts,
+};
 
 pub const PATH: &str = "/api/v1/openapi.json";
 
@@ -31,11 +34,13 @@ pub const PATH: &str = "/api/v1/openapi.json";
         super::post_message,
         super::post_message_event,
         super::put_recording,
-        super::get_balance
+        super::get_balance,
+        super::get_operator_view
     ),
     components(schemas(
         CallBody, MessageBody, EventBody, CustomField, Ingested, Charge, Balances,
-        EventRecorded, RecordingStored, BalanceAnswer, ErrorBody
+        EventRecorded, RecordingStored, BalanceAnswer, ErrorBody, OperatorView, AccountFacts,
+        StatusFacts, OnCallFacts, ContactFacts, MethodFacts, ResourceFacts
     )),
     modifiers(&BearerKey),
     security(("api_key" = []))

@@ -13,8 +13,8 @@ use app::auth::repo::sso_token;
 use app::auth::sso::{redeem, SsoLink};
 use app::auth::LinkPurpose;
 use app::clients::changes::{
-    modify_features, move_client, reveal_sso_token, rotate_sso_token, set_operator_status,
-    set_status, set_voice_rule, top_up, update_company,
+    modify_features, move_client, reveal_sso_token, rotate_sso_token, set_status, set_voice_rule,
+    top_up, update_company,
 };
 use app::clients::directory::{DirectoryQuery, SortKey};
 use app::clients::directory_sql::{directory_rows, directory_rows_driven, Driver, Scope};
@@ -1050,23 +1050,6 @@ async fn stale_saves_are_refused_naming_who_changed_what() {
             .await,
             Err(AppError::Conflict(_))
         ));
-        let client_admin = actor_with(
-            &state.db,
-            "boss@harbor.test",
-            tree.client,
-            &[Role::ClientAdmin],
-        )
-        .await;
-        assert!(matches!(
-            set_operator_status(
-                &caller(&state, &client_admin),
-                tree.client,
-                "Closed today",
-                stale
-            )
-            .await,
-            Err(AppError::Conflict(_))
-        ));
 
         let fresh = client_view(&caller(&state, &second), tree.client)
             .await
@@ -1187,7 +1170,8 @@ async fn every_client_function_checks_the_actors_rights_at_the_client() {
                 outcome(&rotate_sso_token(&caller(&state, &actor), tree.client, false).await),
                 outcome(&move_client(&caller(&state, &actor), tree.client, &tree.sub_group.0.to_string(), version + 100).await),
             ];
-            let content = outcome(&set_operator_status(&caller(&state, &actor), tree.client, "", version + 100).await);
+            let status = app::briefing::service::StatusForm { text: "", until: "", default_text: "" };
+            let content = outcome(&app::briefing::service::set_status(&caller(&state, &actor), Some(tree.client), &status, version + 100).await);
             let mut form = new_client("", tree.sub_group, "");
             form.company = CompanyForm::default();
             let create = outcome(&create_client(&caller(&state, &actor), &form).await);

@@ -13,7 +13,7 @@ use app::auth::actor::Actor;
 use app::auth::repo::{find_by_id, mark_email_verified};
 use app::auth::repo::{find_impersonation as find, ImpersonationRecord};
 use app::auth::session::{close_session, open_session, resolve, SignInMethod};
-use app::clients::changes::set_operator_status;
+use app::briefing::service::{set_status as set_operator_status, StatusForm};
 use app::clients::repo::client_record;
 use app::core::roles::{Permission, PermissionSet, Role, RoleSet};
 use app::core::ClientStatus;
@@ -112,13 +112,17 @@ async fn change_operator_status(
     actor: &Actor,
     client: NodeId,
 ) -> Result<(), AppError> {
-    let version = client_record(state.db.pool(), client)
+    let version = app::briefing::repo::status(state.db.pool(), client)
         .await
-        .unwrap()
         .unwrap()
         .version;
     let text = format!("Closed for training until 2pm ({version})");
-    set_operator_status(&caller(state, actor), client, &text, version).await
+    let form = StatusForm {
+        text: &text,
+        until: "",
+        default_text: "",
+    };
+    set_operator_status(&caller(state, actor), Some(client), &form, version).await
 }
 
 /// (actor_user_id, impersonation_id) of each audit event named `action`, in order.
@@ -306,7 +310,7 @@ async fn the_effective_rights_are_the_targets_and_changes_name_the_real_person()
             .await
             .unwrap();
         assert_eq!(
-            audited(&state.db, "client.operator_status_set").await,
+            audited(&state.db, "status.set").await,
             vec![(Some(pat.id.0), Some(as_cara.id.0))],
             "the real person, through the impersonation"
         );
@@ -848,7 +852,7 @@ async fn the_account_sees_who_came_in_why_and_what_they_changed() {
         assert_eq!(visit.mode, Mode::Client);
         assert!(visit.ended.starts_with("Stopped at"), "{}", visit.ended);
         let changes: Vec<&str> = visit.changes.iter().map(|c| c.action.as_str()).collect();
-        assert_eq!(changes, ["client.operator_status_set"]);
+        assert_eq!(changes, ["status.set"]);
 
         let quinn_actor = actor(&state, &quinn.token).await.unwrap();
         assert!(is_forbidden(
@@ -982,11 +986,7 @@ async fn the_audit_chain_holds_through_a_start_a_change_and_a_stop() {
         .unwrap();
         assert_eq!(
             through,
-            [
-                "impersonation.started",
-                "client.operator_status_set",
-                "impersonation.ended"
-            ]
+            ["impersonation.started", "status.set", "impersonation.ended"]
         );
         let report = verify(&state.db).await.unwrap();
         assert!(matches!(report, ChainReport::Intact { .. }), "{report:?}");

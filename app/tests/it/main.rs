@@ -10,6 +10,7 @@ mod tree_counts;
 
 mod audit;
 mod audit_log;
+mod briefing;
 mod clients;
 mod foundation;
 mod groups;
@@ -18,6 +19,7 @@ mod inbox;
 mod ingestion;
 mod layers;
 mod mail;
+mod oncall;
 mod sign_in;
 mod users;
 mod verification;

@@ -1,5 +1,5 @@
 //! What the benchmarks share: the release binary under test, timing with percentiles,
-//! and a PostgreSQL database of their own.
+//! and the databases they run on.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -41,7 +41,7 @@ where
 }
 
 /// A new database on the server of `admin_url`: its URL and name.
-pub async fn fresh_postgres(admin_url: &str) -> (String, String) {
+async fn fresh_postgres(admin_url: &str) -> (String, String) {
     let admin = Db::connect(admin_url)
         .await
         .expect("reach TEST_POSTGRES_URL");
@@ -58,7 +58,7 @@ pub async fn fresh_postgres(admin_url: &str) -> (String, String) {
     (format!("{base}/{name}"), name)
 }
 
-pub async fn drop_postgres(admin_url: &str, name: &str) {
+async fn drop_postgres(admin_url: &str, name: &str) {
     let admin = Db::connect(admin_url)
         .await
         .expect("reach TEST_POSTGRES_URL");
@@ -66,4 +66,21 @@ pub async fn drop_postgres(admin_url: &str, name: &str) {
         .execute(admin.pool())
         .await;
     admin.close().await;
+}
+
+/// Runs `run` on a new SQLite database, then (when `TEST_POSTGRES_URL` is set) on a
+/// new PostgreSQL database: with its URL, its backend's name and its place (0, 1).
+pub async fn on_each_database<F, Fut>(run: F)
+where
+    F: Fn(String, &'static str, u16) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let sqlite = format!("sqlite://{}/bench.db?mode=rwc", dir.path().display());
+    run(sqlite, "SQLite", 0).await;
+    if let Ok(admin_url) = std::env::var("TEST_POSTGRES_URL") {
+        let (url, name) = fresh_postgres(&admin_url).await;
+        run(url, "PostgreSQL", 1).await;
+        drop_postgres(&admin_url, &name).await;
+    }
 }

@@ -1,0 +1,200 @@
+//! Adding or editing an override: a range of time (the account's local times) that
+//! brings someone on call, takes someone off, or both (a swap), with a note.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map};
+
+use super::api::{get_override_form, AddOverride, RemoveOverride, UpdateOverride};
+use super::{ContactChoice, OverrideView, ScheduleForm};
+use crate::briefing::use_account_query;
+use crate::components::error_panel::error_fallback;
+use crate::components::field::{
+    action_error, field_error, ConflictAlert, FormAlert, SelectField, TextField,
+};
+use crate::components::revision::{on_success, Revision};
+use crate::core::NodeId;
+use crate::error::AppError;
+use crate::paths;
+
+#[component]
+pub fn NewOverridePage() -> impl IntoView {
+    let account = use_account_query();
+    let form = Resource::new(
+        move || account.get(),
+        |account| get_override_form(account, None),
+    );
+    view! {
+        <Title text="Add an override" />
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <ErrorBoundary fallback=error_fallback>
+                {move || Suspend::new(async move { form.await.map(|form| view! { <OverrideEditor form /> }) })}
+            </ErrorBoundary>
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn OverridePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    });
+    let revision = Revision::new();
+    provide_context(revision);
+    let form = Resource::new(
+        move || (id.get(), revision.0.get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_override_form(None, Some(id)).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Title text="Override" />
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <ErrorBoundary fallback=error_fallback>
+                {move || Suspend::new(async move {
+                    form.await.map(|form| revision.draw(form, |form| view! { <OverrideEditor form /> }))
+                })}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+fn to_calendar(account: NodeId) -> impl Fn(&()) + 'static {
+    let navigate = use_navigate();
+    move |_| {
+        navigate(
+            &paths::for_account(paths::ON_CALL, account),
+            Default::default(),
+        )
+    }
+}
+
+#[component]
+fn OverrideEditor(form: ScheduleForm<OverrideView>) -> impl IntoView {
+    let account = form.account;
+    let add = ServerAction::<AddOverride>::new();
+    let update = ServerAction::<UpdateOverride>::new();
+    let remove = ServerAction::<RemoveOverride>::new();
+    on_success(add, to_calendar(account));
+    on_success(update, to_calendar(account));
+    on_success(remove, to_calendar(account));
+    let heading = if form.record.is_some() {
+        "Edit override"
+    } else {
+        "Add an override"
+    };
+    let (record, contacts) = (form.record.clone(), form.contacts.clone());
+    let fields = move |error| {
+        view! { <OverrideFields change=record.clone() contacts=contacts.clone() error /> }
+    };
+    let notes = form.clock_changes.clone();
+    view! {
+        <a class="back-link" href=paths::for_account(paths::ON_CALL, account)>"← On call"</a>
+        <header class="page-header">
+            <h1>{heading}</h1>
+            <p class="muted">{format!("Local times of {}.", form.zone)}</p>
+        </header>
+        {(!notes.is_empty())
+            .then(|| {
+                view! {
+                    <aside class="notice clock-changes" aria-label="Clock changes ahead">
+                        <p>"Clock changes ahead: a night across one is an hour longer or shorter."</p>
+                        <ul>{notes.into_iter().map(|note| view! { <li>{note}</li> }).collect_view()}</ul>
+                    </aside>
+                }
+            })}
+        {match (form.can_edit, form.record.clone()) {
+            (false, _) => view! { <p class="muted">"Your roles here do not include changing the calendar."</p> }.into_any(),
+            (true, None) => {
+                let error = action_error(add);
+                view! {
+                    <ActionForm action=add attr:class="card form-card stack">
+                        <FormAlert error />
+                        <input type="hidden" name="account" value=account.0 />
+                        {fields(error)}
+                        <div class="form-actions">
+                            <button type="submit" class="button primary" disabled=add.pending()>"Add override"</button>
+                        </div>
+                    </ActionForm>
+                }
+                    .into_any()
+            }
+            (true, Some(change)) => {
+                let revision = expect_context::<Revision>();
+                let error = action_error(update);
+                let remove_error = action_error(remove);
+                view! {
+                    <ActionForm action=update attr:class="card form-card stack">
+                        <ConflictAlert error on_reload=revision.reload() />
+                        <input type="hidden" name="id" value=change.id />
+                        <input type="hidden" name="version" value=change.version />
+                        {fields(error)}
+                        <div class="form-actions">
+                            <button type="submit" class="button primary" disabled=update.pending()>"Save override"</button>
+                        </div>
+                    </ActionForm>
+                    <ActionForm action=remove attr:class="card form-card stack">
+                        <ConflictAlert error=remove_error on_reload=revision.reload() />
+                        <input type="hidden" name="id" value=change.id />
+                        <input type="hidden" name="version" value=change.version />
+                        <button type="submit" class="button danger" disabled=remove.pending()>"Remove override"</button>
+                    </ActionForm>
+                }
+                    .into_any()
+            }
+        }}
+    }
+}
+
+#[component]
+fn OverrideFields(
+    change: Option<OverrideView>,
+    contacts: Vec<ContactChoice>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let options: Vec<(String, String)> = contacts
+        .iter()
+        .map(|contact| (contact.id.to_string(), contact.name.clone()))
+        .collect();
+    let (starts, ends) = change
+        .as_ref()
+        .map(|change| (change.starts_input.clone(), change.ends_input.clone()))
+        .unwrap_or_default();
+    view! {
+        <div class="form-grid">
+            <TextField label="Starts" name="starts" input_type="datetime-local" value=starts error=field_error(error, "starts") />
+            <TextField label="Ends" name="ends" input_type="datetime-local" value=ends error=field_error(error, "ends") />
+        </div>
+        <SelectField
+            label="Comes on call (first to try)"
+            name="on_call"
+            options=options.clone()
+            selected=change.as_ref().and_then(|change| change.add.as_ref()).map(|c| c.id.to_string())
+            placeholder="Nobody"
+            error=field_error(error, "on_call")
+        />
+        <SelectField
+            label="Goes off call"
+            name="off_call"
+            options=options
+            selected=change.as_ref().and_then(|change| change.remove.as_ref()).map(|c| c.id.to_string())
+            placeholder="Nobody"
+            error=field_error(error, "off_call")
+        />
+        <p class="muted">"Both: the first takes the second's place."</p>
+        <TextField
+            label="Note"
+            name="note"
+            value=change.as_ref().map(|change| change.note.clone()).unwrap_or_default()
+            hint="Why, for the record: “Dr Kim at a conference”."
+            error=field_error(error, "note")
+        />
+    }
+}
