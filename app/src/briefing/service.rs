@@ -563,6 +563,7 @@ pub fn resource_fields(form: &ResourceForm<'_>) -> Result<ResourceFields, AppErr
             "Give a web address starting with https:// or http://.",
         );
     }
+    errors.limit("url", url, MAX_NOTE);
     if url.is_empty() && note.is_empty() {
         errors.add("note", "Give a web address, a note, or both.");
     }

@@ -29,10 +29,7 @@ pub fn OperatorPreviewPage() -> impl IntoView {
 
 #[component]
 fn Preview(preview: OperatorPreview) -> impl IntoView {
-    let command = format!(
-        "curl -H 'Authorization: Bearer sbk_…' '{}/api/v1/operator-view?account={}'",
-        "https://your-switchboard", preview.account.0
-    );
+    let request = format!("GET /api/v1/operator-view?account={}", preview.account.0);
     view! {
         <a class="back-link" href=paths::for_account(paths::STATUS, preview.account)>"← Status for operators"</a>
         <header class="page-header">
@@ -49,7 +46,11 @@ fn Preview(preview: OperatorPreview) -> impl IntoView {
             <h2 id="document-heading">"The document"</h2>
             <p class="muted">"ETag " <code class="etag">{preview.etag.clone()}</code></p>
             <pre class="operator-document" tabindex="0" aria-label="Operator view document">{preview.body.clone()}</pre>
-            <p class="muted">"To fetch it yourself: " <code class="command">{command}</code></p>
+            <p class="muted">
+                "To fetch it yourself: " <code class="command">{request}</code>
+                " with the header " <code>"Authorization: Bearer sbk_…"</code>
+                " and a key of this account's (or its partner's) that may read it."
+            </p>
         </section>
     }
 }

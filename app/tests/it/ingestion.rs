@@ -708,6 +708,7 @@ async fn the_openapi_document_describes_exactly_the_routes_served() {
             app::platform_api::MESSAGE_EVENTS,
             app::platform_api::RECORDING,
             app::platform_api::BALANCE,
+            app::platform_api::OPERATOR_VIEW,
         ];
         served.sort();
         assert_eq!(documented, served);
