@@ -415,6 +415,23 @@ impl RowUpdate {
     }
 }
 
+/// Deletes row `id` of `table` (the caller's constant) while it is still at
+/// `version`: false when it has changed since or is gone.
+pub async fn delete_if_at(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    id: i64,
+    version: i64,
+) -> Result<bool, AppError> {
+    let sql = format!("DELETE FROM {table} WHERE id = $1 AND version = $2");
+    let deleted = sqlx::query(&sql)
+        .bind(id)
+        .bind(version)
+        .execute(conn)
+        .await?;
+    Ok(deleted.rows_affected() == 1)
+}
+
 /// `text` as a LIKE pattern matching it anywhere, with its own `%`, `_` and `\` taken
 /// literally (the query says `ESCAPE '\'`).
 pub fn contains_pattern(text: &str) -> String {

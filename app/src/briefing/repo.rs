@@ -297,16 +297,7 @@ pub async fn delete_versioned(
     id: i64,
     version: i64,
 ) -> Result<bool, AppError> {
-    let sql = format!(
-        "DELETE FROM {} WHERE id = $1 AND version = $2",
-        table.name()
-    );
-    let deleted = sqlx::query(&sql)
-        .bind(id)
-        .bind(version)
-        .execute(conn)
-        .await?;
-    Ok(deleted.rows_affected() == 1)
+    crate::db::delete_if_at(conn, table.name(), id, version).await
 }
 
 /// What names the contact in the on-call calendar, if anything: a contact operators

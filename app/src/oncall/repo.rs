@@ -190,17 +190,7 @@ pub async fn delete_versioned(
     id: i64,
     version: i64,
 ) -> Result<bool, AppError> {
-    let sql = format!(
-        "DELETE FROM {} WHERE id = $1 AND version = $2",
-        table.name()
-    );
-    Ok(sqlx::query(&sql)
-        .bind(id)
-        .bind(version)
-        .execute(conn)
-        .await?
-        .rows_affected()
-        == 1)
+    crate::db::delete_if_at(conn, table.name(), id, version).await
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -6,7 +6,7 @@ use super::document::{
 };
 use super::OperatorPreview;
 use crate::auth::caller::Caller;
-use crate::briefing::repo::{contacts, record_fetch, resources, status, view_version};
+use crate::briefing::repo::{record_fetch, resources, status, view_version};
 use crate::briefing::service::{operators_seen, reading};
 use crate::briefing::Contact;
 use crate::core::zone::{rfc3339, zone};
@@ -28,7 +28,7 @@ pub async fn operator_view(
     let status = status(db.pool(), account).await?;
     let loaded = load(db, account, &zone, now).await?;
     let resolved = resolve(&loaded.schedule, now);
-    let contacts = contacts(db, account).await?;
+    let contacts = &loaded.contacts;
     let facts = |ids: &[i64]| -> Vec<ContactFacts> {
         ids.iter()
             .filter_map(|id| contacts.iter().find(|contact| contact.id == *id))
