@@ -18,6 +18,7 @@ pub mod layout;
 pub mod oncall;
 pub mod operator_view;
 pub mod paths;
+pub mod tasks;
 pub mod tenancy;
 pub mod users;
 
@@ -67,6 +68,9 @@ use crate::oncall::calendar_page::CalendarPage;
 use crate::oncall::override_page::{NewOverridePage, OverridePage};
 use crate::oncall::rule_page::{NewRulePage, RulePage};
 use crate::operator_view::preview_page::OperatorPreviewPage;
+use crate::tasks::new_task_page::NewTaskPage;
+use crate::tasks::task_page::TaskPage;
+use crate::tasks::tasks_page::TasksPage;
 use crate::tenancy::brand::BrandStylesheet;
 use crate::tenancy::groups_page::GroupsPage;
 use crate::tenancy::settings_page::PartnerSettingsPage;
@@ -164,6 +168,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/contacts/new") view=NewContactPage ssr=SsrMode::InOrder />
                     <Route path=path!("/contacts/:id") view=ContactPage ssr=SsrMode::InOrder />
                     <Route path=path!("/resources") view=ResourcesPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/tasks") view=TasksPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/tasks/new") view=NewTaskPage ssr=SsrMode::InOrder />
+                    <Route path=path!("/tasks/:id") view=TaskPage ssr=SsrMode::InOrder />
                     <Route path=path!("/on-call") view=CalendarPage ssr=SsrMode::InOrder />
                     <Route
                         path=path!("/operator-preview")

@@ -76,6 +76,14 @@ pub const NEW_OVERRIDE: &str = "/on-call/overrides/new";
 /// Exactly what the platform's operators get from the API.
 pub const OPERATOR_PREVIEW: &str = "/operator-preview";
 
+/// Things to do for the account, by its people or the answering service.
+pub const TASKS: &str = "/tasks";
+pub const NEW_TASK: &str = "/tasks/new";
+
+pub fn task(id: i64) -> String {
+    format!("{TASKS}/{id}")
+}
+
 pub fn contact(id: i64) -> String {
     format!("{CONTACTS}/{id}")
 }

@@ -4,6 +4,7 @@
 mod answers;
 mod cli;
 mod demo_briefing;
+mod demo_tasks;
 mod demo_traffic;
 mod security;
 mod seed;

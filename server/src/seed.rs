@@ -30,6 +30,7 @@ use sqlx::{Any, AnyConnection};
 
 use crate::cli::{secret_in, CliResult, RecordingArgs};
 use crate::demo_briefing::seed_briefing;
+use crate::demo_tasks::seed_tasks;
 use crate::demo_traffic::{demo_api_key, seed_traffic};
 
 type SeedError = Box<dyn std::error::Error>;
@@ -151,6 +152,7 @@ pub async fn seed(db: &Db, passwords: &Passwords, args: SeedArgs) -> CliResult {
     } = seeder;
     seed_briefing(db, harbor, &harbor_dental().company.time_zone).await?;
     seed_traffic(db, &args.recordings.storage()?, harbor, &busy_accounts).await?;
+    seed_tasks(db, harbor, &harbor_dental().company.time_zone).await?;
     let key_maker = find_by_email(db.pool(), "admin@northwind.test")
         .await?
         .ok_or("the Northwind admin is missing")?;

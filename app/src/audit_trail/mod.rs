@@ -187,6 +187,56 @@ pub async fn stale_record_conflict<'e>(
     latest_change_conflict(db, ChangedAt::Record(record), noun).await
 }
 
+/// What someone did with a record, from the audit chain: when, what, who, and for
+/// whom when they acted through an impersonation.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RecordEvent {
+    pub occurred_at: i64,
+    pub action: String,
+    pub actor_name: Option<String>,
+    /// What the event says (JSON text).
+    pub details: String,
+    /// The impersonation it was done through, if any.
+    pub impersonation_id: Option<i64>,
+    /// Whom the impersonation acted as; none in partner mode.
+    pub acted_as: Option<String>,
+}
+
+impl RecordEvent {
+    /// Who did it, as a history says it: "Sam Support (logged in as Jane Doe)".
+    pub fn by(&self) -> String {
+        let who = self.actor_name.as_deref().unwrap_or("someone");
+        match (self.impersonation_id, &self.acted_as) {
+            (None, _) => who.to_string(),
+            (Some(_), Some(target)) => format!("{who} (logged in as {target})"),
+            (Some(_), None) => format!("{who} (logged in as the partner)"),
+        }
+    }
+}
+
+/// The latest `limit` events about `record` (a [`record_key`]), oldest first.
+pub async fn record_events<'e>(
+    db: impl Executor<'e, Database = Any>,
+    record: &str,
+    limit: i64,
+) -> Result<Vec<RecordEvent>, AppError> {
+    let mut events: Vec<RecordEvent> = sqlx::query_as(
+        "SELECT e.occurred_at, e.action, a.name AS actor_name, e.details, e.impersonation_id, \
+                t.name AS acted_as \
+         FROM audit_events e \
+         LEFT JOIN users a ON a.id = e.actor_user_id \
+         LEFT JOIN impersonations i ON i.id = e.impersonation_id \
+         LEFT JOIN users t ON t.id = i.target_id \
+         WHERE e.record = $1 ORDER BY e.id DESC LIMIT $2",
+    )
+    .bind(record)
+    .bind(limit)
+    .fetch_all(db)
+    .await?;
+    events.reverse();
+    Ok(events)
+}
+
 /// Where the latest change is looked for.
 enum ChangedAt<'a> {
     Node(NodeId),

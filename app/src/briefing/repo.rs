@@ -525,29 +525,3 @@ pub async fn record_fetch<'e>(
     .await?;
     Ok(())
 }
-
-/// The latest changes of a record from the audit trail: when, who, and the details.
-pub async fn record_history<'e>(
-    db: impl Executor<'e, Database = Any>,
-    record: &str,
-    limit: i64,
-) -> Result<Vec<(i64, String, String)>, AppError> {
-    let rows = sqlx::query(
-        "SELECT e.occurred_at, COALESCE(u.name, '') AS who, e.details FROM audit_events e \
-         LEFT JOIN users u ON u.id = e.actor_user_id \
-         WHERE e.record = $1 ORDER BY e.id DESC LIMIT $2",
-    )
-    .bind(record)
-    .bind(limit)
-    .fetch_all(db)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok((
-                row.try_get("occurred_at")?,
-                row.try_get("who")?,
-                row.try_get("details")?,
-            ))
-        })
-        .collect()
-}

@@ -11,7 +11,7 @@ use super::{
     Reorder, ResourcesView, StatusChange, StatusView, MAX_METHODS, MAX_NAME, MAX_NOTE, MAX_STATUS,
     MAX_TEMPLATES,
 };
-use crate::audit_trail::{record_key, stale_record_conflict};
+use crate::audit_trail::{record_events, record_key, stale_record_conflict};
 use crate::auth::authorized::{AuditedChange, Authorized};
 use crate::auth::caller::Caller;
 use crate::clients::repo::client_record;
@@ -154,13 +154,15 @@ pub async fn status_view(caller: &Caller, account: Option<NodeId>) -> Result<Sta
     let db = caller.db();
     let status = repo::status(db.pool(), access.account).await?;
     let now = now_ms();
-    let history = repo::record_history(db.pool(), &status_record(access.account), 10)
+    let history = record_events(db.pool(), &status_record(access.account), 10)
         .await?
         .into_iter()
-        .map(|(at, who, details)| StatusChange {
-            at: day_and_clock(at, now, &access.zone),
-            who,
-            text: status_text_of(&details),
+        .rev()
+        .filter(|event| event.action == "status.set")
+        .map(|event| StatusChange {
+            at: day_and_clock(event.occurred_at, now, &access.zone),
+            who: event.actor_name.unwrap_or_default(),
+            text: status_text_of(&event.details),
         })
         .collect();
     Ok(StatusView {

@@ -44,6 +44,7 @@ pub async fn get_home() -> Result<HomeView, AppError> {
     Ok(HomeView {
         inbox: crate::inbox::service::summary(&caller).await?,
         operators: operators_at_home(&caller).await?,
+        tasks: crate::tasks::service::at_home(&caller).await?,
         ..HomeView::new(places)
     })
 }

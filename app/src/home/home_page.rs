@@ -12,6 +12,8 @@ use crate::inbox::inbox_page::Row;
 use crate::inbox::{InboxQuery, InboxSummary};
 use crate::oncall::calendar_page::OnCallNowCard;
 use crate::paths;
+use crate::tasks::tasks_page::TaskItem;
+use crate::tasks::TasksAtHome;
 use crate::tenancy::SubtreeCounts;
 
 #[component]
@@ -50,6 +52,7 @@ fn Home(home: HomeView) -> impl IntoView {
         </header>
         {home.operators.map(|operators| view! { <OperatorsCard operators /> })}
         {home.inbox.map(|inbox| view! { <PortalSummary inbox /> })}
+        {home.tasks.map(|tasks| view! { <TasksCard tasks /> })}
         {summary.map(|(kind, counts)| view! { <StatCards kind counts /> })}
         {empty
             .then(|| {
@@ -151,6 +154,35 @@ fn PortalSummary(inbox: InboxSummary) -> impl IntoView {
                 }
                     .into_any()
             }}
+        </section>
+    }
+}
+
+/// The open tasks: how many, how many overdue, and those due soonest.
+#[component]
+fn TasksCard(tasks: TasksAtHome) -> impl IntoView {
+    let count = match (tasks.open, tasks.overdue) {
+        (0, _) => "Nothing open.".to_string(),
+        (1, 0) => "1 open.".to_string(),
+        (open, 0) => format!("{open} open."),
+        (open, overdue) => format!("{open} open, {overdue} overdue."),
+    };
+    let overdue = tasks.overdue > 0;
+    view! {
+        <section class="home-tasks" aria-labelledby="home-tasks-heading">
+            <div class="section-head">
+                <h2 id="home-tasks-heading" class="section-title">{tasks.heading.clone()}</h2>
+                <a href=paths::for_account(paths::TASKS, tasks.account)>"All tasks"</a>
+            </div>
+            <p class="muted" class:alert-text=overdue>{count}</p>
+            {(!tasks.soonest.is_empty())
+                .then(|| {
+                    view! {
+                        <ul class="task-list">
+                            {tasks.soonest.into_iter().map(|row| view! { <TaskItem row /> }).collect_view()}
+                        </ul>
+                    }
+                })}
         </section>
     }
 }

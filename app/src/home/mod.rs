@@ -33,6 +33,8 @@ pub struct HomeView {
     pub inbox: Option<InboxSummary>,
     /// What operators read about that account, when they may see it.
     pub operators: Option<OperatorsAtHome>,
+    /// The open tasks there: the person's own, or all when they see all.
+    pub tasks: Option<crate::tasks::TasksAtHome>,
 }
 
 /// The status operators read first, and who is on call.
@@ -52,6 +54,7 @@ impl HomeView {
             places,
             inbox: None,
             operators: None,
+            tasks: None,
         }
     }
 }

@@ -41,3 +41,16 @@ pub async fn reply_to_message(id: i64, text: String) -> Result<(), AppError> {
     super::service::reply(&caller, id, &text).await?;
     crate::request::redirect_plain_form(&crate::paths::inbox_message(id))
 }
+
+/// Whoever sees the message and may make tasks at its account (a Client User for
+/// themselves). The form's fields are `task[title]` and so on.
+#[server]
+pub async fn add_task_from_message(
+    id: i64,
+    task: crate::tasks::TaskInput,
+) -> Result<i64, AppError> {
+    let caller = crate::auth::caller::Caller::current().await?;
+    let task = super::service::task_from_message(&caller, id, &task).await?;
+    crate::request::redirect_plain_form(&crate::paths::inbox_message(id))?;
+    Ok(task)
+}

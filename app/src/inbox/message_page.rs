@@ -5,12 +5,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::api::{get_message, AcknowledgeMessage, ReplyToMessage};
+use super::api::{get_message, AcknowledgeMessage, AddTaskFromMessage, ReplyToMessage};
 use super::{Channel, InboxQuery, LinkedCall, MessageView, Priority};
 use crate::components::error_panel::error_fallback;
 use crate::components::field::{action_error, field_error, FormAlert, TextAreaField};
 use crate::components::revision::on_success;
 use crate::error::AppError;
+use crate::tasks::fields::TaskFields;
+use crate::tasks::tasks_page::TaskItem;
+use crate::tasks::{TaskEditor, TaskInput, TaskRow};
 
 #[component]
 pub fn MessagePage() -> impl IntoView {
@@ -128,6 +131,7 @@ fn Message(message: MessageView, reloaded: RwSignal<u32>) -> impl IntoView {
             </section>
             <div class="message-side">
                 {message.call.clone().map(|call| view! { <CallCard call /> })}
+                <MessageTasks id=message.id tasks=message.tasks.clone() new_task=message.new_task.clone() reloaded />
                 <section class="card" aria-labelledby="trail-heading">
                     <h2 id="trail-heading">"History"</h2>
                     <ol class="trail">
@@ -198,6 +202,53 @@ fn ReplyForm(id: i64, reloaded: RwSignal<u32>) -> impl IntoView {
             </button>
         </ActionForm>
     }
+}
+
+/// The tasks made from the message, and the form for another, filled in from it.
+#[component]
+fn MessageTasks(
+    id: i64,
+    tasks: Vec<TaskRow>,
+    new_task: Option<(TaskEditor, TaskInput)>,
+    reloaded: RwSignal<u32>,
+) -> impl IntoView {
+    let add = ServerAction::<AddTaskFromMessage>::new();
+    on_success(add, move |_: &i64| reloaded.update(|n| *n += 1));
+    let error = action_error(add);
+    // A refused task keeps its form open, with what was typed and why.
+    let open = Signal::derive(move || error.get().is_some());
+    let none = tasks.is_empty();
+    (!none || new_task.is_some()).then(move || {
+        view! {
+            <section class="card" aria-labelledby="tasks-heading">
+                <h2 id="tasks-heading">"Tasks"</h2>
+                {(!none)
+                    .then(|| {
+                        view! {
+                            <ul class="task-list compact" aria-label="Tasks from this message">
+                                {tasks.into_iter().map(|row| view! { <TaskItem row /> }).collect_view()}
+                            </ul>
+                        }
+                    })}
+                {new_task
+                    .map(|(editor, input)| {
+                        view! {
+                            <details class="new-task" open=open>
+                                <summary class="button">"Make a task from this message"</summary>
+                                <ActionForm action=add attr:class="stack">
+                                    <FormAlert error />
+                                    <input type="hidden" name="id" value=id />
+                                    <TaskFields input editor error />
+                                    <button type="submit" class="button primary" disabled=add.pending()>
+                                        "Add task"
+                                    </button>
+                                </ActionForm>
+                            </details>
+                        }
+                    })}
+            </section>
+        }
+    })
 }
 
 #[component]

@@ -406,6 +406,25 @@ pub struct MessageView {
     pub trail: Vec<TrailEntry>,
     /// It came while nobody was on call, though the account meant someone to be.
     pub arrived_uncovered: bool,
+    /// The tasks made from it that the caller sees.
+    pub tasks: Vec<crate::tasks::TaskRow>,
+    /// The form for a task from it, filled in from it, when the caller may make one.
+    pub new_task: Option<(crate::tasks::TaskEditor, crate::tasks::TaskInput)>,
+}
+
+/// A task from a message, as its form first suggests it: call the caller back when
+/// there is a number, with what they said as the notes.
+pub fn suggested_task(caller_name: &str, callback_number: &str, text: &str) -> (String, String) {
+    let who = [caller_name, callback_number]
+        .into_iter()
+        .find(|text| !text.is_empty());
+    let title = match (who, callback_number.is_empty()) {
+        (Some(who), false) => format!("Call back {who}"),
+        (Some(who), true) => format!("Follow up with {who}"),
+        (None, _) => "Follow up on a message".to_string(),
+    };
+    let notes = text.chars().take(crate::tasks::MAX_NOTES).collect();
+    (title, notes)
 }
 
 /// The longest reply, in characters (ten segments of GSM-7 at most).

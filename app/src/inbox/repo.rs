@@ -609,36 +609,6 @@ pub async fn events_of<'e>(
     .await?)
 }
 
-/// What people did with a record, from the audit chain: when, what, who, and for
-/// whom when they acted through an impersonation.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct DoneWith {
-    pub occurred_at: i64,
-    pub action: String,
-    pub actor_name: Option<String>,
-    /// What the event says (JSON text).
-    pub details: String,
-    /// Whom the impersonation acted as; none in partner mode.
-    pub acted_as: Option<String>,
-}
-
-pub async fn done_with<'e>(
-    db: impl Executor<'e, Database = Any>,
-    record: &str,
-) -> Result<Vec<DoneWith>, AppError> {
-    Ok(sqlx::query_as(
-        "SELECT e.occurred_at, e.action, a.name AS actor_name, e.details, t.name AS acted_as \
-         FROM audit_events e \
-         LEFT JOIN users a ON a.id = e.actor_user_id \
-         LEFT JOIN impersonations i ON i.id = e.impersonation_id \
-         LEFT JOIN users t ON t.id = i.target_id \
-         WHERE e.record = $1 ORDER BY e.id",
-    )
-    .bind(record)
-    .fetch_all(db)
-    .await?)
-}
-
 /// Marks message `id` read by `user`; false if they had read it.
 pub async fn mark_read(
     conn: &mut AnyConnection,

@@ -5,12 +5,12 @@
 
 use serde_json::json;
 
-use super::repo::{self, DoneWith, EventRecord, InboxFilter, ListedMessage, MessageRecord};
+use super::repo::{self, EventRecord, InboxFilter, ListedMessage, MessageRecord};
 use super::{
-    cursor_of, parse_cursor, Channel, InboxQuery, InboxRow, InboxScope, InboxSummary, InboxView,
-    LinkedCall, MessageView, TrailEntry, INBOX_PAGE, MAX_REPLY,
+    cursor_of, parse_cursor, suggested_task, Channel, InboxQuery, InboxRow, InboxScope,
+    InboxSummary, InboxView, LinkedCall, MessageView, TrailEntry, INBOX_PAGE, MAX_REPLY,
 };
-use crate::audit_trail::record_key;
+use crate::audit_trail::{record_events, record_key, RecordEvent};
 use crate::auth::authorized::Authorized;
 use crate::auth::caller::Caller;
 use crate::auth::repo::{node_kind, node_name};
@@ -27,6 +27,8 @@ use crate::mail::sms::Sms;
 
 const DAY_MS: i64 = 86_400_000;
 const FIRST_LINE: usize = 120;
+/// The most events of people a message's history shows: its latest.
+const MESSAGE_TRAIL: i64 = 200;
 
 /// An account the caller reads the inbox of, and how much of it they see.
 pub(super) struct InboxAccess<'a> {
@@ -210,7 +212,7 @@ pub async fn message(caller: &Caller, id: i64) -> Result<MessageView, AppError> 
         .await?
         .contains(&crate::core::Feature::CallRecording);
     let events = repo::events_of(pool, id).await?;
-    let done = repo::done_with(pool, &record_key("message", id)).await?;
+    let done = record_events(pool, &record_key("message", id), MESSAGE_TRAIL).await?;
     let fields: Vec<super::ingest::CustomField> =
         serde_json::from_str(&message.fields).unwrap_or_default();
     let can_acknowledge =
@@ -227,8 +229,20 @@ pub async fn message(caller: &Caller, id: i64) -> Result<MessageView, AppError> 
         message.received_at,
     )
     .await?;
+    let (tasks, editor) = crate::tasks::service::of_message(caller, message.client_id, id).await?;
+    let new_task = editor.map(|editor| {
+        let (title, notes) = suggested_task(
+            &message.caller_name,
+            &message.callback_number,
+            &message.body,
+        );
+        let input = crate::tasks::TaskInput::blank(&editor, title, notes);
+        (editor, input)
+    });
     Ok(MessageView {
         arrived_uncovered,
+        tasks,
+        new_task,
         id,
         account: message.client_id,
         account_name: node_name(pool, message.client_id)
@@ -307,6 +321,17 @@ async fn note_the_view(
         tx.commit("message.opened", json!({})).await?;
     }
     Ok(())
+}
+
+/// Makes a task from message `id`, linked to it: whoever sees the message and may
+/// make tasks at its account. The task's id.
+pub async fn task_from_message(
+    caller: &Caller,
+    id: i64,
+    task: &crate::tasks::TaskInput,
+) -> Result<i64, AppError> {
+    let (message, _, _) = visible_message(caller, id).await?;
+    crate::tasks::service::add(caller, Some(message.client_id), task, Some(id)).await
 }
 
 /// Files message `id` as dealt with. Acknowledging again changes nothing; nobody
@@ -410,7 +435,7 @@ pub async fn reply(caller: &Caller, id: i64, text: &str) -> Result<(), AppError>
 
 /// The message's history, oldest first: taken, what the platform reported, and what
 /// people did.
-fn trail(message: &MessageRecord, events: &[EventRecord], done: &[DoneWith]) -> Vec<TrailEntry> {
+fn trail(message: &MessageRecord, events: &[EventRecord], done: &[RecordEvent]) -> Vec<TrailEntry> {
     let taken = match (message.channel, message.taken_by.is_empty()) {
         (Channel::Call, false) => format!("Taken by {}", message.taken_by),
         (Channel::Call, true) => "Taken by the answering service".to_string(),

@@ -163,6 +163,10 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
                             <span class="nav-icon" aria-hidden="true">"✉"</span>
                             "Inbox"
                         </A>
+                        <A href=paths::TASKS>
+                            <span class="nav-icon" aria-hidden="true">"✓"</span>
+                            "Tasks"
+                        </A>
                         <A href=paths::ON_CALL>
                             <span class="nav-icon" aria-hidden="true">"☎"</span>
                             "On call"
@@ -256,6 +260,10 @@ fn BottomNav() -> impl IntoView {
             <A href=paths::INBOX>
                 <span class="nav-icon" aria-hidden="true">"✉"</span>
                 <span>"Inbox"</span>
+            </A>
+            <A href=paths::TASKS>
+                <span class="nav-icon" aria-hidden="true">"✓"</span>
+                <span>"Tasks"</span>
             </A>
             <A href=paths::ON_CALL>
                 <span class="nav-icon" aria-hidden="true">"☎"</span>

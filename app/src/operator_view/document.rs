@@ -16,6 +16,8 @@ pub struct OperatorView {
     /// Everyone operators may reach, in the order the client keeps them.
     pub contacts: Vec<ContactFacts>,
     pub resources: Vec<ResourceFacts>,
+    /// The open tasks for the answering service, by when they fall due.
+    pub tasks: Vec<TaskFacts>,
 }
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -82,6 +84,21 @@ pub struct ResourceFacts {
     pub title: String,
     pub url: String,
     pub note: String,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct TaskFacts {
+    pub id: i64,
+    pub title: String,
+    pub notes: String,
+    /// normal or urgent.
+    pub priority: String,
+    /// The day it is due in the account's zone (`YYYY-MM-DD`), if it has one.
+    pub due_date: Option<String>,
+    /// The local time on that day (`HH:MM`), when it has one.
+    pub due_time: Option<String>,
+    /// When it falls due (RFC 3339): the time given, or the end of the day.
+    pub due_at: Option<String>,
 }
 
 /// The document as sent, and its entity tag: a hash of exactly those bytes, so it

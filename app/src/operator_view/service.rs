@@ -3,6 +3,7 @@
 
 use super::document::{
     AccountFacts, ContactFacts, OnCallFacts, OperatorView, Rendered, ResourceFacts, StatusFacts,
+    TaskFacts,
 };
 use super::OperatorPreview;
 use crate::auth::caller::Caller;
@@ -14,6 +15,7 @@ use crate::core::NodeId;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::oncall::service::{load, resolve};
+use crate::tasks::repo::open_for_service;
 
 /// The document for `account` (whose name and zone are given) at `now`.
 pub async fn operator_view(
@@ -64,6 +66,19 @@ pub async fn operator_view(
                 note: resource.note,
             })
             .collect(),
+        tasks: open_for_service(db.pool(), account)
+            .await?
+            .into_iter()
+            .map(|task| TaskFacts {
+                id: task.id,
+                title: task.fields.title,
+                notes: task.fields.notes,
+                priority: task.fields.priority.key().to_string(),
+                due_date: task.fields.due_date,
+                due_time: task.fields.due_time,
+                due_at: task.fields.due_at.map(|at| rfc3339(at, &zone)),
+            })
+            .collect(),
     })
 }
 
@@ -105,12 +120,21 @@ pub async fn fetch(
     })
 }
 
-/// The preview: the same document, for someone who reads the account's briefing.
+/// The preview: the same document, for someone who reads the account's briefing
+/// and sees all its tasks (the document holds the answering service's).
 pub async fn preview(
     caller: &Caller,
     account: Option<NodeId>,
 ) -> Result<OperatorPreview, AppError> {
     let access = reading(caller, account).await?;
+    if !crate::tasks::service::access(caller, Some(access.account))
+        .await?
+        .sees_all()
+    {
+        return Err(AppError::forbidden(
+            "The operator preview holds all the tasks for the answering service, which your roles here do not include.",
+        ));
+    }
     let view = operator_view(
         caller.db(),
         access.account,

@@ -14,6 +14,7 @@ use crate::inbox::ingest::{
 use crate::inbox::recordings::RecordingStored;
 use crate::operator_view::document::{
     AccountFacts, ContactFacts, MethodFacts, OnCallFacts, OperatorView, ResourceFacts, StatusFacts,
+    TaskFacts,
 };
 
 pub const PATH: &str = "/api/v1/openapi.json";
@@ -40,7 +41,7 @@ pub const PATH: &str = "/api/v1/openapi.json";
     components(schemas(
         CallBody, MessageBody, EventBody, CustomField, Ingested, Charge, Balances,
         EventRecorded, RecordingStored, BalanceAnswer, ErrorBody, OperatorView, AccountFacts,
-        StatusFacts, OnCallFacts, ContactFacts, MethodFacts, ResourceFacts
+        StatusFacts, OnCallFacts, ContactFacts, MethodFacts, ResourceFacts, TaskFacts
     )),
     modifiers(&BearerKey),
     security(("api_key" = []))

@@ -21,7 +21,7 @@ use app::state::{AppState, Settings};
 
 use crate::common::{caller, on_every_database};
 use crate::fixtures::sessions::{actor, form, impersonate, person, sign_in};
-use crate::fixtures::{actor_with, build_tree, Tree};
+use crate::fixtures::{actor_with, build_tree, taken, Tree};
 
 fn state(db: Db) -> AppState {
     AppState {
@@ -29,40 +29,6 @@ fn state(db: Db) -> AppState {
         settings: Settings::default(),
         passwords: Passwords::new(1),
     }
-}
-
-/// Sends in a message of `channel` for the given recipients (emails); its id.
-async fn taken(
-    state: &AppState,
-    account: NodeId,
-    external_id: &str,
-    channel: &str,
-    priority: &str,
-    recipients: &[&str],
-) -> i64 {
-    let body = MessageBody {
-        external_id: Some(external_id.into()),
-        channel: Some(channel.into()),
-        priority: Some(priority.into()),
-        received_at: Some(format!(
-            "2026-11-{:02}T09:00:00Z",
-            1 + external_id.len() % 28
-        )),
-        caller_name: Some(format!("Caller {external_id}")),
-        callback_number: Some("+15550100".into()),
-        text: Some(format!("Please call back about {external_id}")),
-        recipients: recipients.iter().map(|email| email.to_string()).collect(),
-        ..MessageBody::default()
-    };
-    let (message, recipients) = NewMessage::from_body(&body).unwrap();
-    let client = client_record(state.db.pool(), account)
-        .await
-        .unwrap()
-        .unwrap();
-    ingest_message(&state.db, &client, message, recipients)
-        .await
-        .unwrap()
-        .id
 }
 
 fn of(account: NodeId) -> InboxQuery {

@@ -29,6 +29,7 @@ const LAYERS: &[&str] = &[
     "clients",
     "briefing",
     "oncall",
+    "tasks",
     "inbox",
     "operator_view",
     "platform_api",

@@ -21,5 +21,6 @@ mod layers;
 mod mail;
 mod oncall;
 mod sign_in;
+mod tasks;
 mod users;
 mod verification;
