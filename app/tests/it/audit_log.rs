@@ -2,7 +2,7 @@
 //! subtrees where they hold ViewAudit (the platform's also those tied to no node), and
 //! the filters and pages narrow and walk them.
 
-use crate::common::{self, caller};
+use crate::common::{self, caller, state};
 use crate::fixtures;
 
 use app::audit::service::{audit_page, PAGE_SIZE};
@@ -13,18 +13,9 @@ use app::core::roles::Role;
 use app::core::NodeId;
 use app::db::Db;
 use app::error::AppError;
-use app::password::Passwords;
-use app::state::{AppState, Settings};
+use app::state::AppState;
 use common::on_every_database;
 use fixtures::{actor_with, build_tree};
-
-fn state(db: Db) -> AppState {
-    AppState {
-        db,
-        settings: Settings::default(),
-        passwords: Passwords::new(1),
-    }
-}
 
 async fn event(db: &Db, actor: &Actor, node: Option<NodeId>, action: &str) {
     let mut tx = db.begin().await.unwrap();

@@ -16,25 +16,16 @@ use app::core::roles::Role;
 use app::core::NodeId;
 use app::db::{now_ms, Db};
 use app::error::AppError;
-use app::password::Passwords;
-use app::state::{AppState, Settings};
+use app::state::AppState;
 use axum::body::Body;
 use http::{Request, StatusCode};
 use serde_json::Value;
 use tower::ServiceExt;
 
-use crate::common::{caller, on_every_database};
+use crate::common::{caller, on_every_database, state};
 use crate::fixtures::sessions::{actor, form, impersonate, person};
 use crate::fixtures::{actor_with, build_tree, Tree};
 use crate::outcome::{outcome, Outcome};
-
-fn state(db: Db) -> AppState {
-    AppState {
-        db,
-        settings: Settings::default(),
-        passwords: Passwords::new(1),
-    }
-}
 
 struct World {
     state: AppState,

@@ -1,7 +1,7 @@
 //! The group tree's and the partner settings' functions on both databases: behaviour,
 //! stale versions, refusals, and who may call what.
 
-use crate::common::{self, caller};
+use crate::common::{self, caller, state};
 use crate::fixtures;
 use crate::tree_counts;
 
@@ -10,10 +10,8 @@ use app::auth::repo::ancestors;
 use app::core::brand::Brand;
 use app::core::roles::Role;
 use app::core::Feature;
-use app::db::Db;
 use app::error::AppError;
-use app::password::Passwords;
-use app::state::{AppState, Settings};
+use app::state::AppState;
 use app::tenancy::groups::{
     children, create_group, delete_group, group, move_group, rename_group, tree_roots,
 };
@@ -22,14 +20,6 @@ use app::tenancy::PartnerSettingsForm;
 use common::on_every_database;
 use fixtures::{actor_with, build_tree};
 use tree_counts::assert_counts_exact;
-
-fn state(db: Db) -> AppState {
-    AppState {
-        db,
-        settings: Settings::default(),
-        passwords: Passwords::new(1),
-    }
-}
 
 fn is_field_error(result: Result<impl std::fmt::Debug, AppError>, field: &str) -> bool {
     matches!(result, Err(error) if error.message_for(field).is_some())

@@ -16,20 +16,11 @@ use app::inbox::ingest::{ingest_call, ingest_message, CallBody, MessageBody, New
 use app::inbox::recordings::{serve_recording, store_recording};
 use app::inbox::service::{acknowledge, inbox, message, newer, reply, summary};
 use app::inbox::InboxQuery;
-use app::password::Passwords;
-use app::state::{AppState, Settings};
+use app::state::AppState;
 
-use crate::common::{caller, on_every_database};
+use crate::common::{caller, on_every_database, state};
 use crate::fixtures::sessions::{actor, form, impersonate, person, sign_in};
 use crate::fixtures::{actor_with, build_tree, taken, Tree};
-
-fn state(db: Db) -> AppState {
-    AppState {
-        db,
-        settings: Settings::default(),
-        passwords: Passwords::new(1),
-    }
-}
 
 fn of(account: NodeId) -> InboxQuery {
     InboxQuery {

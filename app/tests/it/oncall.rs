@@ -17,10 +17,9 @@ use app::oncall::service::{
     calendar, override_form, remove, rule_form, save_override, save_rule, OverrideForm, RuleForm,
 };
 use app::oncall::Coverage;
-use app::password::Passwords;
-use app::state::{AppState, Settings};
+use app::state::AppState;
 
-use crate::common::{caller, on_every_database};
+use crate::common::{caller, on_every_database, state};
 use crate::fixtures::{actor_with, build_tree, Tree};
 use crate::outcome::{outcome, Outcome};
 
@@ -37,11 +36,7 @@ struct World {
 
 async fn world(db: Db) -> World {
     let tree = build_tree(&db).await;
-    let state = AppState {
-        db,
-        settings: Settings::default(),
-        passwords: Passwords::new(1),
-    };
+    let state = state(db);
     let admin = actor_with(
         &state.db,
         "hana@harbor.test",

@@ -9,13 +9,12 @@ use app::db::Db;
 use app::error::AppError;
 use app::inbox::service::{message, task_from_message};
 use app::operator_view::service::preview;
-use app::password::Passwords;
-use app::state::{AppState, Settings};
+use app::state::AppState;
 use app::tasks::service::{add, list, new_task_form, set_status, task_view, update};
 use app::tasks::{Assignee, TaskInput, TaskQuery, TaskShow, TaskStatus, TaskWho};
 use serde_json::Value;
 
-use crate::common::{caller, on_every_database};
+use crate::common::{caller, on_every_database, state};
 use crate::fixtures::sessions::{actor, form, impersonate, person, Person};
 use crate::fixtures::{actor_with, build_tree, taken, Tree};
 use crate::outcome::{outcome, Outcome};
@@ -34,11 +33,7 @@ struct World {
 
 async fn world(db: Db) -> World {
     let tree = build_tree(&db).await;
-    let state = AppState {
-        db,
-        settings: Settings::default(),
-        passwords: Passwords::new(1),
-    };
+    let state = state(db);
     let admin = person(
         &state,
         "Hana Harbor",
@@ -94,6 +89,11 @@ fn task(title: &str, assignee: Assignee) -> TaskInput {
     }
 }
 
+/// Adds a task (due 24 December at 14:30, urgent) through `by`; its id.
+async fn added(by: &app::auth::caller::Caller, title: &str, assignee: Assignee) -> i64 {
+    add(by, None, &task(title, assignee), None).await.unwrap()
+}
+
 async fn as_person(world: &World, who: &Person) -> Actor {
     actor(&world.state, &who.token).await.unwrap()
 }
@@ -117,30 +117,14 @@ async fn a_client_user_sees_and_completes_only_what_is_theirs() {
     on_every_database(|db| async move {
         let world = world(db).await;
         let admin = caller(&world.state, &world.admin);
-        let for_quinn = add(
+        let for_quinn = added(&admin, "Call Lena back", Assignee::Person(world.quinn.id)).await;
+        let for_rosa = added(&admin, "Confirm bookings", Assignee::Person(world.rosa.id)).await;
+        added(
             &admin,
-            None,
-            &task("Call Lena back", Assignee::Person(world.quinn.id)),
-            None,
+            "Tell callers about parking",
+            Assignee::AnsweringService,
         )
-        .await
-        .unwrap();
-        let for_rosa = add(
-            &admin,
-            None,
-            &task("Confirm bookings", Assignee::Person(world.rosa.id)),
-            None,
-        )
-        .await
-        .unwrap();
-        add(
-            &admin,
-            None,
-            &task("Tell callers about parking", Assignee::AnsweringService),
-            None,
-        )
-        .await
-        .unwrap();
+        .await;
         let quinn = as_person(&world, &world.quinn).await;
         let as_quinn = caller(&world.state, &quinn);
 
@@ -222,14 +206,7 @@ async fn a_client_user_sees_and_completes_only_what_is_theirs() {
             panic!("{refused:?}")
         };
         assert!(errors.get("assignee").is_some());
-        add(
-            &as_quinn,
-            None,
-            &task("Order floss", Assignee::Person(world.quinn.id)),
-            None,
-        )
-        .await
-        .unwrap();
+        added(&as_quinn, "Order floss", Assignee::Person(world.quinn.id)).await;
         assert_eq!(
             titles(&world, &quinn, TaskQuery::default()).await,
             ["Order floss"]
@@ -317,9 +294,7 @@ async fn a_stale_edit_is_refused_with_who_changed_the_task() {
     on_every_database(|db| async move {
         let world = world(db).await;
         let admin = caller(&world.state, &world.admin);
-        let id = add(&admin, None, &task("Order cards", Assignee::Nobody), None)
-            .await
-            .unwrap();
+        let id = added(&admin, "Order cards", Assignee::Nobody).await;
         let other = person(
             &world.state,
             "Milo Manager",
@@ -388,19 +363,15 @@ async fn the_operator_view_holds_the_open_tasks_for_the_answering_service() {
         assert_eq!(before["tasks"], Value::Array(vec![]));
 
         // A task for someone else leaves the document as it was.
-        add(&admin, None, &task("Order cards", Assignee::Nobody), None)
-            .await
-            .unwrap();
+        added(&admin, "Order cards", Assignee::Nobody).await;
         assert_eq!(document(&world).await["version"], before["version"]);
 
-        let id = add(
+        let id = added(
             &admin,
-            None,
-            &task("Tell callers about parking", Assignee::AnsweringService),
-            None,
+            "Tell callers about parking",
+            Assignee::AnsweringService,
         )
-        .await
-        .unwrap();
+        .await;
         let with_task = document(&world).await;
         assert_ne!(with_task["version"], before["version"]);
         let facts = &with_task["tasks"][0];
@@ -425,22 +396,8 @@ async fn partner_staff_acting_as_a_client_user_see_what_she_sees_on_the_record()
         let world = world(db).await;
         let state = &world.state;
         let admin = caller(state, &world.admin);
-        let hers = add(
-            &admin,
-            None,
-            &task("Call Lena back", Assignee::Person(world.quinn.id)),
-            None,
-        )
-        .await
-        .unwrap();
-        add(
-            &admin,
-            None,
-            &task("Confirm bookings", Assignee::Person(world.rosa.id)),
-            None,
-        )
-        .await
-        .unwrap();
+        let hers = added(&admin, "Call Lena back", Assignee::Person(world.quinn.id)).await;
+        added(&admin, "Confirm bookings", Assignee::Person(world.rosa.id)).await;
         let staff = person(
             state,
             "Nora North",
@@ -498,14 +455,7 @@ async fn authorization_matrix_of_tasks() {
         let world = world(db).await;
         let tree = &world.tree;
         let admin = caller(&world.state, &world.admin);
-        let existing = add(
-            &admin,
-            None,
-            &task("Call Lena back", Assignee::Nobody),
-            None,
-        )
-        .await
-        .unwrap();
+        let existing = added(&admin, "Call Lena back", Assignee::Nobody).await;
         use Outcome::{Allowed as A, Forbidden as F, NotFound as N};
         // (role, where, lists, opens the task, makes tasks, edits, completes, previews,
         // makes one from a call message addressed to a Client User)

@@ -13,6 +13,15 @@ use app::state::AppState;
 /// The client address the tests' callers come from.
 pub const ADDRESS: &str = "198.51.100.7";
 
+/// The app's state over `db`, with default settings and the cheapest password hashing.
+pub fn state(db: Db) -> AppState {
+    AppState {
+        db,
+        settings: app::state::Settings::default(),
+        passwords: app::password::Passwords::new(1),
+    }
+}
+
 /// `actor` calling a service, as a server function would for them.
 pub fn caller(state: &AppState, actor: &Actor) -> Caller {
     Caller::new(state.clone(), actor.clone(), ADDRESS)
