@@ -151,8 +151,10 @@ test('an admin edits a task, and a second browser\'s stale save is refused', asy
   expect(consoleErrors).toEqual([]);
 });
 
-test('the task pages are accessible and fit a phone, for an admin and a client user', async ({ clientAdminPage: page, clientUserPage: rosa, consoleErrors, project }) => {
+test('the task pages are accessible and fit a phone, for an admin and a client user', async ({ clientAdminPage: page, ownBrowser, signIn, users, consoleErrors, project }) => {
   test.setTimeout(90_000);
+  const rosa = await ownBrowser();
+  await signIn(rosa, users.clientUser);
   await page.goto('/');
   await expect(page.getByRole('region', { name: 'Open tasks' })).toBeVisible();
   await page.screenshot({ path: `screenshots/${project}-home-tasks.png`, fullPage: true });
