@@ -61,7 +61,7 @@ test('a message the platform sends appears in the client admin\'s inbox, opens a
   await row.click();
   await expect(page.getByRole('heading', { level: 1, name: caller })).toBeVisible();
   await expect(page.getByRole('link', { name: '+1 617 555 0123' })).toHaveAttribute('href', 'tel:+16175550123');
-  await expect(page.getByText('Available after 2pm.')).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Message' })).toContainText('Available after 2pm.');
   const history = page.getByRole('region', { name: 'History' });
   await expect(history).toContainText('Taken by Operator Jamie');
   await expect(history).toContainText('Opened by Hana Harbor');
