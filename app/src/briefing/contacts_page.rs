@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 use super::api::{
     get_contact, get_contacts, AddContact, MoveBriefingItem, RemoveContact, UpdateContact,
@@ -17,7 +17,7 @@ use crate::components::error_panel::error_fallback;
 use crate::components::field::{
     action_error, field_error, ConflictAlert, FormAlert, SelectField, TextAreaField, TextField,
 };
-use crate::components::revision::{on_success, Revision};
+use crate::components::revision::{on_success, record_page, Revision};
 use crate::core::NodeId;
 use crate::error::AppError;
 use crate::paths;
@@ -201,43 +201,9 @@ pub fn NewContactPage() -> impl IntoView {
 
 #[component]
 pub fn ContactPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-    });
-    let revision = Revision::new();
-    provide_context(revision);
-    let contact = Resource::new(
-        move || (id.get(), revision.0.get()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => get_contact(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
-    view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            <ErrorBoundary fallback=error_fallback>
-                {move || Suspend::new(async move {
-                    contact
-                        .await
-                        .map(|(account, contact, can_edit)| {
-                            revision
-                                .draw(
-                                    (account, contact, can_edit),
-                                    |(account, contact, can_edit)| {
-                                        view! { <EditContact account contact can_edit /> }
-                                    },
-                                )
-                        })
-                })}
-            </ErrorBoundary>
-        </Transition>
-    }
+    record_page(get_contact, |(account, contact, can_edit)| {
+        view! { <EditContact account contact can_edit /> }
+    })
 }
 
 #[component]

@@ -9,4 +9,5 @@ pub mod logo;
 pub mod revision;
 pub mod secret;
 pub mod support;
+pub mod trail;
 pub mod voice_rule_fields;

@@ -1,8 +1,14 @@
 //! Pages that edit a record reload it after each change: a revision counter their
 //! resource depends on, and actions that bump it when they succeed.
 
-use leptos::prelude::*;
+use std::future::Future;
 
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::components::error_panel::error_fallback;
 use crate::error::AppError;
 
 /// Bumped after every successful change, so the page loads its record again.
@@ -41,6 +47,48 @@ impl Revision {
                 children=move |(_, record)| draw(record)
             />
         }
+    }
+}
+
+/// The page of one record, the one whose id is the `:id` of the address: loaded by
+/// `load`, drawn by `draw`, and loaded and drawn again at each revision, which it
+/// provides to what it draws. An address without a number finds nothing.
+pub fn record_page<T, Loading, V>(
+    load: impl Fn(i64) -> Loading + Copy + Send + Sync + 'static,
+    draw: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
+    Loading: Future<Output = Result<T, AppError>> + Send + 'static,
+    V: IntoView + 'static,
+{
+    let params = use_params_map();
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    });
+    let revision = Revision::new();
+    provide_context(revision);
+    let record = Resource::new(
+        move || (id.get(), revision.0.get()),
+        move |(id, _)| async move {
+            match id {
+                Some(id) => load(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <ErrorBoundary fallback=error_fallback>
+                {move || {
+                    let draw = draw.clone();
+                    Suspend::new(async move { record.await.map(|record| revision.draw(record, draw)) })
+                }}
+            </ErrorBoundary>
+        </Transition>
     }
 }
 

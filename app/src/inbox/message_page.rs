@@ -10,6 +10,7 @@ use super::{Channel, InboxQuery, LinkedCall, MessageView, Priority};
 use crate::components::error_panel::error_fallback;
 use crate::components::field::{action_error, field_error, FormAlert, TextAreaField};
 use crate::components::revision::on_success;
+use crate::components::trail::Trail;
 use crate::error::AppError;
 use crate::tasks::fields::TaskFields;
 use crate::tasks::tasks_page::TaskItem;
@@ -132,23 +133,7 @@ fn Message(message: MessageView, reloaded: RwSignal<u32>) -> impl IntoView {
             <div class="message-side">
                 {message.call.clone().map(|call| view! { <CallCard call /> })}
                 <MessageTasks id=message.id tasks=message.tasks.clone() new_task=message.new_task.clone() reloaded />
-                <section class="card" aria-labelledby="trail-heading">
-                    <h2 id="trail-heading">"History"</h2>
-                    <ol class="trail">
-                        {message
-                            .trail
-                            .into_iter()
-                            .map(|entry| {
-                                view! {
-                                    <li>
-                                        <span class="trail-what">{entry.what}</span>
-                                        <time class="muted">{entry.at}</time>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ol>
-                </section>
+                <Trail heading="History" id="trail-heading" steps=message.trail />
             </div>
         </div>
     }

@@ -17,6 +17,7 @@ pub mod service;
 use serde::{Deserialize, Serialize};
 
 use crate::clients::ledger::Balances;
+use crate::components::trail::TrailStep;
 use crate::core::roles::{Permission, PermissionSet};
 use crate::core::url::encode_query_value;
 use crate::core::{NodeId, UserId};
@@ -356,13 +357,6 @@ pub struct InboxSummary {
     pub balances: Balances,
 }
 
-/// One step of a message's history: what the platform reported, and what people did.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TrailEntry {
-    pub at: String,
-    pub what: String,
-}
-
 /// The call a message was taken on.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkedCall {
@@ -403,7 +397,7 @@ pub struct MessageView {
     /// May answer it by text: a text with a number, and the caller holds
     /// ReplyToMessages at the account.
     pub can_reply: bool,
-    pub trail: Vec<TrailEntry>,
+    pub trail: Vec<TrailStep>,
     /// It came while nobody was on call, though the account meant someone to be.
     pub arrived_uncovered: bool,
     /// The tasks made from it that the caller sees.

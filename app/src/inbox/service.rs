@@ -8,7 +8,7 @@ use serde_json::json;
 use super::repo::{self, EventRecord, InboxFilter, ListedMessage, MessageRecord};
 use super::{
     cursor_of, parse_cursor, suggested_task, Channel, InboxQuery, InboxRow, InboxScope,
-    InboxSummary, InboxView, LinkedCall, MessageView, TrailEntry, INBOX_PAGE, MAX_REPLY,
+    InboxSummary, InboxView, LinkedCall, MessageView, INBOX_PAGE, MAX_REPLY,
 };
 use crate::audit_trail::{record_events, record_key, RecordEvent};
 use crate::auth::authorized::Authorized;
@@ -16,6 +16,7 @@ use crate::auth::caller::Caller;
 use crate::auth::repo::{node_kind, node_name};
 use crate::clients::repo::{add_credit_entry, balances, NewCreditEntry};
 use crate::clients::{CreditKind, EntryType};
+use crate::components::trail::TrailStep;
 use crate::core::roles::Permission;
 use crate::core::sms;
 use crate::core::time::{day_start, short_time, timestamp};
@@ -435,7 +436,7 @@ pub async fn reply(caller: &Caller, id: i64, text: &str) -> Result<(), AppError>
 
 /// The message's history, oldest first: taken, what the platform reported, and what
 /// people did.
-fn trail(message: &MessageRecord, events: &[EventRecord], done: &[RecordEvent]) -> Vec<TrailEntry> {
+fn trail(message: &MessageRecord, events: &[EventRecord], done: &[RecordEvent]) -> Vec<TrailStep> {
     let taken = match (message.channel, message.taken_by.is_empty()) {
         (Channel::Call, false) => format!("Taken by {}", message.taken_by),
         (Channel::Call, true) => "Taken by the answering service".to_string(),
@@ -486,7 +487,7 @@ fn trail(message: &MessageRecord, events: &[EventRecord], done: &[RecordEvent]) 
     entries.sort_by_key(|(at, _)| *at);
     entries
         .into_iter()
-        .map(|(at, what)| TrailEntry {
+        .map(|(at, what)| TrailStep {
             at: timestamp(at),
             what,
         })

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 use super::api::{get_override_form, AddOverride, RemoveOverride, UpdateOverride};
 use super::{ContactChoice, OverrideView, ScheduleForm};
@@ -12,7 +12,7 @@ use crate::components::error_panel::error_fallback;
 use crate::components::field::{
     action_error, field_error, ConflictAlert, FormAlert, SelectField, TextField,
 };
-use crate::components::revision::{on_success, Revision};
+use crate::components::revision::{on_success, record_page, Revision};
 use crate::core::NodeId;
 use crate::error::AppError;
 use crate::paths;
@@ -36,33 +36,9 @@ pub fn NewOverridePage() -> impl IntoView {
 
 #[component]
 pub fn OverridePage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-    });
-    let revision = Revision::new();
-    provide_context(revision);
-    let form = Resource::new(
-        move || (id.get(), revision.0.get()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => get_override_form(None, Some(id)).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
     view! {
         <Title text="Override" />
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            <ErrorBoundary fallback=error_fallback>
-                {move || Suspend::new(async move {
-                    form.await.map(|form| revision.draw(form, |form| view! { <OverrideEditor form /> }))
-                })}
-            </ErrorBoundary>
-        </Transition>
+        {record_page(|id| get_override_form(None, Some(id)), |form| view! { <OverrideEditor form /> })}
     }
 }
 

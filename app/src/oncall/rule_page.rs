@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 
 use super::api::{get_rule_form, AddRule, RemoveRule, UpdateRule};
 use super::{ContactChoice, RuleView, ScheduleForm, MAX_RULE_CONTACTS, WEEKDAYS};
@@ -12,16 +12,10 @@ use crate::components::error_panel::error_fallback;
 use crate::components::field::{
     action_error, field_error, ConflictAlert, FormAlert, SelectField, TextField,
 };
-use crate::components::revision::{on_success, Revision};
+use crate::components::revision::{on_success, record_page, Revision};
 use crate::core::NodeId;
 use crate::error::AppError;
 use crate::paths;
-
-/// The rule id in the address, on the edit page.
-fn use_id_param() -> Memo<Option<i64>> {
-    let params = use_params_map();
-    Memo::new(move |_| params.read().get("id").and_then(|id| id.parse().ok()))
-}
 
 #[component]
 pub fn NewRulePage() -> impl IntoView {
@@ -42,27 +36,9 @@ pub fn NewRulePage() -> impl IntoView {
 
 #[component]
 pub fn RulePage() -> impl IntoView {
-    let id = use_id_param();
-    let revision = Revision::new();
-    provide_context(revision);
-    let form = Resource::new(
-        move || (id.get(), revision.0.get()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => get_rule_form(None, Some(id)).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
     view! {
         <Title text="On-call rule" />
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            <ErrorBoundary fallback=error_fallback>
-                {move || Suspend::new(async move {
-                    form.await.map(|form| revision.draw(form, |form| view! { <RuleEditor form /> }))
-                })}
-            </ErrorBoundary>
-        </Transition>
+        {record_page(|id| get_rule_form(None, Some(id)), |form| view! { <RuleEditor form /> })}
     }
 }
 

@@ -16,6 +16,7 @@ pub mod tasks_page;
 
 use serde::{Deserialize, Serialize};
 
+use crate::components::trail::TrailStep;
 use crate::core::{NodeId, UserId};
 use crate::keyed_enum;
 
@@ -222,13 +223,6 @@ pub struct SourceMessage {
     pub received: String,
 }
 
-/// One line of a task's activity, from the audit trail.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Activity {
-    pub at: String,
-    pub what: String,
-}
-
 /// A task at its own page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskView {
@@ -252,7 +246,7 @@ pub struct TaskView {
     pub editor: Option<TaskEditor>,
     /// The status changes the caller may make, in the order the page offers them.
     pub moves: Vec<TaskStatus>,
-    pub activity: Vec<Activity>,
+    pub activity: Vec<TrailStep>,
 }
 
 /// What the home page says about the caller's tasks.

@@ -8,15 +8,15 @@ use serde_json::json;
 
 use super::repo::{self, TaskFields, TaskFilter, TaskRecord};
 use super::{
-    Activity, Assignee, SourceMessage, TaskEditor, TaskInput, TaskPriority, TaskQuery, TaskRow,
-    TaskShow, TaskStatus, TaskView, TaskWho, TasksAtHome, TasksView, LIST_LIMIT, MAX_NOTES,
-    MAX_TITLE,
+    Assignee, SourceMessage, TaskEditor, TaskInput, TaskPriority, TaskQuery, TaskRow, TaskShow,
+    TaskStatus, TaskView, TaskWho, TasksAtHome, TasksView, LIST_LIMIT, MAX_NOTES, MAX_TITLE,
 };
 use crate::audit_trail::{record_events, record_key, stale_record_conflict, RecordEvent};
 use crate::auth::authorized::Authorized;
 use crate::auth::caller::Caller;
 use crate::briefing::service::commit_view_change;
 use crate::clients::repo::client_record;
+use crate::components::trail::TrailStep;
 use crate::core::roles::{Permission, PermissionSet};
 use crate::core::time::timestamp;
 use crate::core::zone::{day_and_clock, zone, zoned};
@@ -621,7 +621,7 @@ pub async fn task_view(caller: &Caller, id: i64) -> Result<TaskView, AppError> {
         moves: access.moves(&task),
         activity: events
             .iter()
-            .map(|event| Activity {
+            .map(|event| TrailStep {
                 at: day_and_clock(event.occurred_at, now, zone),
                 what: activity_line(event),
             })

@@ -3,46 +3,18 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use super::api::{get_task, SetTaskStatus, UpdateTask};
 use super::fields::TaskFields;
-use super::{move_label, Activity, TaskEditor, TaskPriority, TaskStatus, TaskView};
-use crate::components::error_panel::error_fallback;
+use super::{move_label, TaskEditor, TaskPriority, TaskStatus, TaskView};
 use crate::components::field::{action_error, ConflictAlert};
-use crate::components::revision::{on_success, Revision};
-use crate::error::AppError;
+use crate::components::revision::{on_success, record_page, Revision};
+use crate::components::trail::Trail;
 use crate::paths;
 
 #[component]
 pub fn TaskPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params
-            .read()
-            .get("id")
-            .and_then(|id| id.parse::<i64>().ok())
-    });
-    let revision = Revision::new();
-    provide_context(revision);
-    let task = Resource::new(
-        move || (id.get(), revision.0.get()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => get_task(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
-    view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            <ErrorBoundary fallback=error_fallback>
-                {move || Suspend::new(async move {
-                    task.await.map(|task| revision.draw(task, |task| view! { <Task task /> }))
-                })}
-            </ErrorBoundary>
-        </Transition>
-    }
+    record_page(get_task, |task| view! { <Task task /> })
 }
 
 #[component]
@@ -66,7 +38,7 @@ fn Task(task: TaskView) -> impl IntoView {
                 <dl class="message-facts">
                     <dt>"For"</dt>
                     <dd>{task.assignee.clone()}</dd>
-                    {task.due.clone().map(|due| view! { <dt>"Due"</dt><dd>{due}</dd> })}
+                    {task.due.clone().map(|due| view! { <dt>"When"</dt><dd>{due}</dd> })}
                     <dt>"Added"</dt>
                     <dd>{task.created.clone()}</dd>
                     {task.closed.clone().map(|closed| view! { <dt>"Closed"</dt><dd>{closed}</dd> })}
@@ -90,7 +62,7 @@ fn Task(task: TaskView) -> impl IntoView {
             </section>
             <div class="message-side">
                 {task.editor.clone().map(|editor| view! { <EditTask task=task.clone() editor /> })}
-                <ActivityLog activity=task.activity.clone() />
+                <Trail heading="Activity" id="activity-heading" steps=task.activity.clone() />
             </div>
         </div>
     }
@@ -154,28 +126,5 @@ fn EditTask(task: TaskView, editor: TaskEditor) -> impl IntoView {
                 </div>
             </ActionForm>
         </details>
-    }
-}
-
-/// What was done with the task, oldest first, from the audit trail.
-#[component]
-fn ActivityLog(activity: Vec<Activity>) -> impl IntoView {
-    view! {
-        <section class="card" aria-labelledby="activity-heading">
-            <h2 id="activity-heading">"Activity"</h2>
-            <ol class="trail">
-                {activity
-                    .into_iter()
-                    .map(|entry| {
-                        view! {
-                            <li>
-                                <span class="trail-what">{entry.what}</span>
-                                <time class="muted">{entry.at}</time>
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ol>
-        </section>
     }
 }
