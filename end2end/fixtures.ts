@@ -86,6 +86,9 @@ export interface ProjectData {
   mobileNumber: string;
   /** The client whose status, contacts, resources and on-call calendar are edited. */
   briefedClient: string;
+  /** A French-speaking Client User of Harbor Dental who has not verified yet, and
+   * the mobile number they prove. */
+  frenchClientUser: { email: string; name: string; mobileNumber: string };
 }
 
 const PROJECT_DATA: Record<Project, ProjectData> = {
@@ -97,6 +100,7 @@ const PROJECT_DATA: Record<Project, ProjectData> = {
     billedClient: 'Pioneer Accounting',
     mobileNumber: '+1 617 555 0142',
     briefedClient: 'Lakeside Dental',
+    frenchClientUser: { email: 'front.desk@harbor-dental.test', name: 'Félix Fournier', mobileNumber: '+33 6 12 34 56 78' },
   },
   mobile: {
     rebrandedPartner: PARTNERS.lark,
@@ -106,6 +110,7 @@ const PROJECT_DATA: Record<Project, ProjectData> = {
     billedClient: 'Summit Bakery',
     mobileNumber: '+1 617 555 0143',
     briefedClient: 'Willow Auto Repair',
+    frenchClientUser: { email: 'accueil@harbor-dental.test', name: 'Aurélie Aubert', mobileNumber: '+33 6 12 34 56 79' },
   },
 };
 

@@ -5,25 +5,38 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+use crate::tr;
+
+/// Its `Display` is what the person reads, in the language of whoever reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AppError {
-    #[error("Please sign in to continue.")]
     Unauthenticated,
-    #[error("{0}")]
     Forbidden(String),
-    #[error("That page or record does not exist, or you do not have access to it.")]
     NotFound,
-    #[error("{0}")]
     Conflict(String),
-    #[error("{}", .0.summary())]
     Validation(FieldErrors),
-    #[error("Too many attempts. Try again in {retry_after_minutes} minute(s).")]
     TooManyAttempts { retry_after_minutes: i64 },
-    #[error("Something went wrong on our side. Please try again.")]
     Internal,
-    #[error("Could not reach Switchboard. Check your connection and try again.")]
     Network,
 }
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Unauthenticated => f.write_str(tr!(errors.sign_in)),
+            Self::Forbidden(message) | Self::Conflict(message) => f.write_str(message),
+            Self::NotFound => f.write_str(tr!(errors.not_found)),
+            Self::Validation(errors) => f.write_str(&errors.summary()),
+            Self::TooManyAttempts {
+                retry_after_minutes,
+            } => f.write_str(&tr!(errors.too_many_attempts, count = *retry_after_minutes)),
+            Self::Internal => f.write_str(tr!(errors.internal)),
+            Self::Network => f.write_str(tr!(errors.network)),
+        }
+    }
+}
+
+impl std::error::Error for AppError {}
 
 impl AppError {
     pub fn forbidden(message: impl Into<String>) -> Self {
@@ -143,7 +156,10 @@ impl FieldErrors {
     pub fn limit(&mut self, field: &str, value: &str, max_chars: usize) {
         // A character is at most four bytes: only a long text is counted.
         if value.len() > max_chars && value.chars().count() > max_chars {
-            self.add(field, format!("Use at most {max_chars} characters."));
+            self.add(
+                field,
+                crate::tr!(errors.at_most_characters, count = max_chars),
+            );
         }
     }
 
@@ -163,7 +179,7 @@ impl FieldErrors {
             Ok(value) if range.contains(&value) => value,
             Ok(_) | Err(_) => {
                 let (from, to) = (range.start(), range.end());
-                self.add(field, format!("Enter a whole number from {from} to {to}."));
+                self.add(field, tr!(errors.whole_number, from = from, to = to));
                 0
             }
         }
@@ -208,7 +224,7 @@ impl FieldErrors {
     fn summary(&self) -> String {
         match self.0.as_slice() {
             [(_, message)] => message.clone(),
-            _ => "Please correct the highlighted fields.".to_string(),
+            _ => tr!(errors.correct_fields).to_string(),
         }
     }
 }

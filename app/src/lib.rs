@@ -15,12 +15,16 @@ pub mod home;
 pub mod impersonation;
 pub mod inbox;
 pub mod layout;
+pub mod locale;
 pub mod oncall;
 pub mod operator_view;
 pub mod paths;
 pub mod tasks;
 pub mod tenancy;
 pub mod users;
+
+// The catalogs of app/locales, made into the `i18n` module by build.rs.
+include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
 #[cfg(feature = "ssr")]
 pub mod csv_export;
@@ -64,6 +68,7 @@ use crate::impersonation::support_page::SupportPage;
 use crate::inbox::inbox_page::InboxPage;
 use crate::inbox::message_page::MessagePage;
 use crate::layout::{AppShell, NotFoundPage};
+use crate::locale::LanguageProvider;
 use crate::oncall::calendar_page::CalendarPage;
 use crate::oncall::override_page::{NewOverridePage, OverridePage};
 use crate::oncall::rule_page::{NewRulePage, RulePage};
@@ -82,7 +87,8 @@ use crate::users::users_page::UsersPage;
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        // The language provider writes `lang`, as the page's language.
+        <html>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -125,6 +131,7 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
+        <LanguageProvider>
         <Stylesheet id="leptos" href="/pkg/switchboard.css" />
         <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
         <Title formatter=move |page: String| {
@@ -222,5 +229,6 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
             </Routes>
         </Router>
+        </LanguageProvider>
     }
 }

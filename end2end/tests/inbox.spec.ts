@@ -1,27 +1,9 @@
-import type { APIRequestContext, Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
 import { ClientPage } from '../pages/clients-page';
 import { LogInAsPage, SessionBanner } from '../pages/impersonation';
 import { hydrated } from '../pages/login-page';
-
-/** The demo API key of Harbor Dental, which scripts/e2e.sh reads from the seeding. */
-const API_KEY = process.env.E2E_API_KEY ?? '';
-
-/** Posts a message as the call platform would, with curl's headers. */
-async function postMessage(request: APIRequestContext, message: Record<string, unknown>) {
-  const response = await request.post('/api/v1/messages', {
-    headers: { Authorization: `Bearer ${API_KEY}`, 'Content-Type': 'application/json' },
-    data: message,
-  });
-  expect(response.status(), await response.text()).toBe(201);
-  return response.json();
-}
-
-/** Fails if the page is wider than the screen: nothing may scroll sideways. */
-async function expectNoSidewaysScroll(page: Page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow, 'the page scrolls sideways').toBeLessThanOrEqual(0);
-}
+import { expectNoSidewaysScroll } from '../pages/operators';
+import { API_KEY, postMessage } from '../pages/platform-api';
 
 test.beforeAll(() => {
   expect(API_KEY, 'scripts/e2e.sh passes the demo API key as E2E_API_KEY').toMatch(/^sbk_/);

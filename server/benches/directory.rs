@@ -96,6 +96,7 @@ async fn actor(db: &Db, email: &str) -> Actor {
         name: user.name,
         email: user.email,
         must_change_password: false,
+        language: app::core::Language::English,
         verified: Vec::new(),
         token_hash: String::new(),
         impersonation: None,

@@ -64,7 +64,7 @@ pub async fn seed_briefing(db: &Db, harbor: NodeId, time_zone: &str) -> CliResul
     let change = StatusChange {
         text: "",
         until_at: None,
-        default_text: "Office open Mon–Fri 8:00–18:00 and Sat 8:00–20:00. Dental emergencies go to the dentist on call.",
+        default_text: "Mon–Fri 8:00–18:00 · Sat 8:00–20:00",
     };
     briefing::set_status(&mut tx, harbor, &change, 1).await?;
     for template in [
@@ -80,8 +80,8 @@ pub async fn seed_briefing(db: &Db, harbor: NodeId, time_zone: &str) -> CliResul
         "Dentist",
         "For dental emergencies: swelling, bleeding that will not stop, a knocked-out tooth. Text first at night, call if no answer in 10 minutes.",
         vec![
-            method(MethodKind::Mobile, "+1 617 555 0101", "any time for emergencies"),
-            method(MethodKind::Email, "maya.kim@harbor-dental.test", "non-urgent only"),
+            method(MethodKind::Mobile, "+1 617 555 0101", "24/7"),
+            method(MethodKind::Email, "maya.kim@harbor-dental.test", ""),
         ],
     ))
     .await?;
@@ -93,11 +93,7 @@ pub async fn seed_briefing(db: &Db, harbor: NodeId, time_zone: &str) -> CliResul
             "Dentist",
             "Covers nights and weekends with Dr Kim. Page, then call the mobile.",
             vec![
-                method(
-                    MethodKind::Pager,
-                    "+1 617 555 0190",
-                    "answers within 15 minutes",
-                ),
+                method(MethodKind::Pager, "+1 617 555 0190", "≤ 15 min"),
                 method(MethodKind::Mobile, "+1 617 555 0102", ""),
             ],
         ),

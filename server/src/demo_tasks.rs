@@ -42,15 +42,15 @@ pub async fn seed_tasks(db: &Db, harbor: NodeId, time_zone: &str) -> CliResult {
     let front_desk = person(db, "front.desk@harbor-dental.test").await?;
     let reception = person(db, crate::seed::HARBOR_RECEPTION).await?;
     let urgent_message: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM messages WHERE client_id = $1 AND external_id = 'demo-harbor-000'",
+        "SELECT id FROM messages WHERE client_id = $1 AND external_id = 'demo-harbor-fr-000'",
     )
     .bind(harbor.0)
     .fetch_optional(db.pool())
     .await?;
     let tasks = [
         DemoTask {
-            title: "Call back Lena Ortiz about the first slot tomorrow",
-            notes: "Cracked a molar last night, in pain. Offer 8:00 with Dr Kim.",
+            title: "Rappeler Élodie Marchand pour un créneau aujourd’hui",
+            notes: "Couronne descellée, elle a mal. Proposer 16 h 30 avec le Dr Kim.",
             assignee: Assignee::Person(front_desk),
             due: Some((0, Some("16:00"))),
             priority: TaskPriority::Urgent,

@@ -33,7 +33,7 @@ struct Taken {
     text: &'static str,
     /// Seconds the call lasted (calls only).
     talked: i64,
-    /// For the Client Users (the front desk and reception), not only the admins.
+    /// For the Client Users it is sent to, not only the admins.
     for_client_users: bool,
     acknowledged: bool,
     fields: &'static [(&'static str, &'static str)],
@@ -205,6 +205,61 @@ const HARBOR_WEEK: [Taken; 14] = [
     },
 ];
 
+/// What the answering service took in French for Harbor's French-speaking front desk.
+const HARBOR_WEEK_FR: [Taken; 4] = [
+    Taken {
+        priority: Priority::Urgent,
+        for_client_users: true,
+        fields: &[
+            ("Patiente", "Élodie Marchand"),
+            ("Date de naissance", "1991-06-03"),
+        ],
+        ..taken(
+            1,
+            "Élodie Marchand",
+            "+1 514 555 0142",
+            "Couronne descellée ce matin, elle a mal. Demande un rendez-vous aujourd’hui.",
+        )
+    },
+    Taken {
+        channel: Channel::Sms,
+        talked: 0,
+        for_client_users: true,
+        ..taken(
+            6,
+            "Julien Roy",
+            "+1 514 555 0177",
+            "Je serai en retard de dix minutes pour mon détartrage de 15 h, désolé.",
+        )
+    },
+    Taken {
+        for_client_users: true,
+        fields: &[("Patient", "Marc Gagnon"), ("Rendez-vous", "jeudi 9 h 30")],
+        ..taken(
+            27,
+            "Marc Gagnon",
+            "+1 514 555 0110",
+            "Souhaite déplacer son rendez-vous de jeudi à l’après-midi.",
+        )
+    },
+    Taken {
+        acknowledged: true,
+        for_client_users: true,
+        ..taken(
+            54,
+            "Chloé Tremblay",
+            "+1 514 555 0105",
+            "Confirme son rendez-vous de mercredi à 11 h.",
+        )
+    },
+];
+
+/// Harbor's Client Users who read French, and so get the French messages.
+pub const HARBOR_FRENCH_USERS: [&str; 2] = [
+    "front.desk@harbor-dental.test",
+    "accueil@harbor-dental.test",
+];
+
 /// A few messages for other demo accounts, so their inboxes are not empty.
 const OTHERS: [Taken; 3] = [
     Taken {
@@ -241,8 +296,24 @@ pub async fn seed_traffic(
     let now = now_ms();
     // The hour, so a second seeding within it sends the same times (and so nothing).
     let base = now - now % HOUR;
-    let client_users = ["front.desk@harbor-dental.test", HARBOR_RECEPTION];
-    send_all(db, harbor, "harbor", &HARBOR_WEEK, base, &client_users).await?;
+    send_all(
+        db,
+        harbor,
+        "harbor",
+        &HARBOR_WEEK,
+        base,
+        &[HARBOR_RECEPTION],
+    )
+    .await?;
+    send_all(
+        db,
+        harbor,
+        "harbor-fr",
+        &HARBOR_WEEK_FR,
+        base,
+        &HARBOR_FRENCH_USERS,
+    )
+    .await?;
     for (index, account) in others.iter().enumerate() {
         send_all(db, *account, &format!("demo{index}"), &OTHERS, base, &[]).await?;
     }

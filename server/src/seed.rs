@@ -271,7 +271,7 @@ async fn seed_harbor(
 /// Harbor Dental's Client User who has verified email and mobile.
 pub const HARBOR_RECEPTION: &str = "reception@harbor-dental.test";
 
-const HARBOR_USERS: [DemoUser; 4] = [
+const HARBOR_USERS: [DemoUser; 5] = [
     user(
         "client.admin@harbor-dental.test",
         "Hana Harbor",
@@ -287,6 +287,14 @@ const HARBOR_USERS: [DemoUser; 4] = [
         ..user(
             "front.desk@harbor-dental.test",
             "Félix Fournier",
+            &[Role::ClientUser],
+        )
+    },
+    DemoUser {
+        language: "fr",
+        ..user(
+            "accueil@harbor-dental.test",
+            "Aurélie Aubert",
             &[Role::ClientUser],
         )
     },
@@ -713,6 +721,10 @@ fn print_logins(password: &str, created: &[&str]) {
         (
             "front.desk@harbor-dental.test",
             "Client User of Harbor Dental (French; verifies a mobile number first)",
+        ),
+        (
+            "accueil@harbor-dental.test",
+            "Client User of Harbor Dental (French, like the front desk)",
         ),
         (
             "admin@bluebird.test",

@@ -60,10 +60,15 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
-        // Only the pages above: signed-out visitors are redirected before rendering.
+        // Only the pages and server functions above: signed-out visitors are redirected
+        // before rendering, and each answer's language is decided.
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             app::layout::page_gate::redirect_before_rendering,
+        ))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            app::auth::page_language::decide_language,
         ))
         .route(
             "/healthz",
@@ -152,9 +157,11 @@ pub fn router(state: AppState, leptos_options: LeptosOptions) -> Router {
 fn provide_request_context(state: &AppState) {
     provide_context(state.clone());
     app::auth::actor::provide_actor_of_request();
-    let nonce = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
-    if let Some(CspNonce(nonce)) = nonce {
+    let Some(parts) = use_context::<http::request::Parts>() else {
+        return;
+    };
+    app::locale::provide_page_language(&parts);
+    if let Some(CspNonce(nonce)) = parts.extensions.get::<CspNonce>().cloned() {
         provide_context(leptos::nonce::Nonce::from_value(nonce));
     }
 }

@@ -20,10 +20,10 @@ use crate::keyed_enum;
 keyed_enum! {
     /// What a key may do.
     pub enum ApiScope {
-        IngestCalls = ("ingest:calls", "Send calls and their recordings"),
-        IngestMessages = ("ingest:messages", "Send messages and their events"),
-        ReadOperatorView = ("read:operator-view", "Read what operators should know"),
-        ReadBalance = ("read:balance", "Read the credit balances"),
+        IngestCalls = ("ingest:calls", labels.api_scope.ingest_calls),
+        IngestMessages = ("ingest:messages", labels.api_scope.ingest_messages),
+        ReadOperatorView = ("read:operator-view", labels.api_scope.read_operator_view),
+        ReadBalance = ("read:balance", labels.api_scope.read_balance),
     }
 }
 

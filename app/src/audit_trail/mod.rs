@@ -205,11 +205,14 @@ pub struct RecordEvent {
 impl RecordEvent {
     /// Who did it, as a history says it: "Sam Support (logged in as Jane Doe)".
     pub fn by(&self) -> String {
-        let who = self.actor_name.as_deref().unwrap_or("someone");
+        let who = self
+            .actor_name
+            .as_deref()
+            .unwrap_or(crate::tr!(trail.someone));
         match (self.impersonation_id, &self.acted_as) {
             (None, _) => who.to_string(),
-            (Some(_), Some(target)) => format!("{who} (logged in as {target})"),
-            (Some(_), None) => format!("{who} (logged in as the partner)"),
+            (Some(_), Some(target)) => crate::tr!(trail.logged_in_as, who = who, target = target),
+            (Some(_), None) => crate::tr!(trail.logged_in_as_partner, who = who),
         }
     }
 }

@@ -42,7 +42,7 @@ pub async fn signed_in(state: &AppState) -> Result<Actor, AppError> {
 /// themselves (their password, their verification), never through an impersonation.
 pub async fn signed_in_as_self(state: &AppState) -> Result<Actor, AppError> {
     let actor = signed_in(state).await?;
-    actor.not_impersonating("This")?;
+    actor.not_impersonating(crate::tr!(as_yourself.this))?;
     Ok(actor)
 }
 
@@ -306,12 +306,10 @@ impl Actor {
     }
 
     /// Refuses what only a person may do as themselves (their password, their own
-    /// verification, granting access to their account).
-    pub fn not_impersonating(&self, what: &str) -> Result<(), AppError> {
+    /// verification, granting access to their account), saying `refusal`.
+    pub fn not_impersonating(&self, refusal: &str) -> Result<(), AppError> {
         match self.impersonation {
-            Some(_) => Err(AppError::forbidden(format!(
-                "{what} is not possible while you act as someone else: stop the impersonation first."
-            ))),
+            Some(_) => Err(AppError::forbidden(refusal)),
             None => Ok(()),
         }
     }

@@ -36,6 +36,35 @@ pub async fn sign_in(
     Ok(())
 }
 
+/// Public: keeps the language chosen on the sign-in page, and shows the page again in it.
+#[server]
+pub async fn choose_language(language: String, next: Option<String>) -> Result<(), AppError> {
+    let language = crate::core::Language::from_key(&language)
+        .ok_or_else(|| AppError::field("language", "Choose English or French."))?;
+    crate::request::set_cookie(&crate::locale::language_cookie(language))?;
+    leptos_axum::redirect(&crate::paths::login_then(crate::paths::safe_next(
+        next.as_deref(),
+    )));
+    Ok(())
+}
+
+/// Signed in, as themselves: changes their own language, and shows the page they were
+/// on again in it.
+#[server]
+pub async fn change_own_language(language: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::request::Requester;
+
+    let state = crate::request::state()?;
+    let actor = crate::auth::actor::signed_in_as_self(&state).await?;
+    let language = crate::core::Language::from_key(&language)
+        .ok_or_else(|| AppError::field("language", "Choose English or French."))?;
+    super::session::change_language(&state, &actor, &Requester::current(&state)?, language).await?;
+    // Kept for the sign-in page too, once they sign out.
+    crate::request::set_cookie(&crate::locale::language_cookie(language))?;
+    leptos_axum::redirect(crate::paths::safe_next(next.as_deref()));
+    Ok(())
+}
+
 /// Signed in: ends the current session.
 #[server]
 pub async fn sign_out() -> Result<(), AppError> {

@@ -39,7 +39,9 @@ impl Caller {
     /// what meets it (verifying their email or phone).
     pub async fn current_as_self() -> Result<Caller, AppError> {
         let caller = Caller::signed_in().await?;
-        caller.actor.not_impersonating("This")?;
+        caller
+            .actor
+            .not_impersonating(crate::tr!(as_yourself.this))?;
         Ok(caller)
     }
 

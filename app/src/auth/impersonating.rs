@@ -185,6 +185,7 @@ async fn going_on(
                 name: target.name.clone(),
                 email: target.email.clone(),
                 must_change_password: false,
+                language: crate::core::Language::from_code(&target.language),
                 verified: Vec::new(),
                 token_hash: real.token_hash.clone(),
                 impersonation: Some(record.id),

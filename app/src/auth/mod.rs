@@ -17,6 +17,8 @@ pub mod impersonating;
 #[cfg(feature = "ssr")]
 pub mod links;
 #[cfg(feature = "ssr")]
+pub mod page_language;
+#[cfg(feature = "ssr")]
 pub mod quota;
 #[cfg(feature = "ssr")]
 pub mod repo;
@@ -37,15 +39,16 @@ use crate::error::AppError;
 
 /// Why a signed sign-in link did not sign anyone in: one reason for
 /// every refusal, so a link's failure tells a guesser nothing.
-pub const SSO_LINK_REFUSED: &str =
-    "This sign-in link is not valid: it may have expired or been used already.";
+pub fn sso_link_refused() -> &'static str {
+    crate::tr!(sign_in.errors.link_refused)
+}
 
 crate::keyed_enum! {
     /// What a mailed single-use link is for (see `links`); the key is how the
     /// database names it.
     pub enum LinkPurpose {
-        Activation = ("activation", "A new account's first password"),
-        PasswordReset = ("password_reset", "A forgotten password"),
+        Activation = ("activation", labels.link_purpose.activation),
+        PasswordReset = ("password_reset", labels.link_purpose.password_reset),
     }
 }
 
@@ -70,8 +73,8 @@ impl Obligation {
 
     pub fn refusal(self) -> &'static str {
         match self {
-            Obligation::ChangePassword => "Choose a new password before you continue.",
-            Obligation::Verify => "Verify your account before you continue.",
+            Obligation::ChangePassword => crate::tr!(obligation.change_password),
+            Obligation::Verify => crate::tr!(obligation.verify),
         }
     }
 }

@@ -12,8 +12,8 @@ use crate::auth::actor::Actor;
 use crate::auth::impersonating::end_in;
 use crate::auth::repo::sessions;
 use crate::auth::repo::{
-    find_by_email, find_by_id, is_suspended, memberships_of, record_sign_in, set_password,
-    MembershipRecord, UserRecord,
+    find_by_email, find_by_id, is_suspended, memberships_of, record_sign_in, set_language,
+    set_password, MembershipRecord, UserRecord,
 };
 use crate::core::validate::normalize_email;
 use crate::core::{EndReason, ImpersonationId, NodeKind, UserId, UserStatus, VerifyChannel};
@@ -23,7 +23,10 @@ use crate::password::{new_password_problem, random_token};
 use crate::request::Requester;
 use crate::state::{AppState, Settings};
 
-pub const WRONG_CREDENTIALS: &str = "Email or password is incorrect.";
+/// What a failed sign-in says, whatever failed: nothing tells an address from a password.
+pub fn wrong_credentials() -> &'static str {
+    crate::tr!(sign_in.errors.wrong_credentials)
+}
 
 /// The signed-in person behind a valid session.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,6 +35,8 @@ pub struct SessionUser {
     pub name: String,
     pub email: String,
     pub must_change_password: bool,
+    /// The language they read the product and their mail in.
+    pub language: crate::core::Language,
     /// What they have proved is theirs: their address, their mobile number.
     pub verified: Vec<super::VerifyChannel>,
     pub token_hash: String,
@@ -94,10 +99,10 @@ pub async fn sign_in_with_password(
 ) -> Result<String, AppError> {
     let mut errors = FieldErrors::default();
     if email.trim().is_empty() {
-        errors.add("email", "Enter your email address.");
+        errors.add("email", crate::tr!(sign_in.errors.enter_email));
     }
     if password.is_empty() {
-        errors.add("password", "Enter your password.");
+        errors.add("password", crate::tr!(sign_in.errors.enter_password));
     }
     errors.limit("email", email, crate::core::validate::MAX_EMAIL_CHARS);
     errors.limit("password", &password, crate::password::MAX_PASSWORD_LENGTH);
@@ -153,9 +158,7 @@ pub async fn authenticate(
                 Ok(user)
             } else {
                 // Said only to someone who knows the password.
-                Err(AppError::forbidden(
-                    "This account is not active. Ask your administrator to enable it.",
-                ))
+                Err(AppError::forbidden(crate::tr!(sign_in.errors.inactive)))
             }
         }
         user => {
@@ -164,7 +167,7 @@ pub async fn authenticate(
                 .await?;
             Err(AppError::Validation(FieldErrors::one(
                 FieldErrors::FORM,
-                WRONG_CREDENTIALS,
+                wrong_credentials(),
             )))
         }
     }
@@ -182,20 +185,20 @@ pub async fn change_own_password(
 ) -> Result<(), AppError> {
     let mut errors = FieldErrors::default();
     if current_password.is_empty() {
-        errors.add("current_password", "Enter your current password.");
+        errors.add(
+            "current_password",
+            crate::tr!(password.errors.enter_current),
+        );
     }
     if let Some(problem) =
         new_password_problem(new_password, &[&actor.user().email, &actor.user().name])
     {
         errors.add("new_password", problem);
     } else if new_password == current_password {
-        errors.add(
-            "new_password",
-            "Choose a password different from the current one.",
-        );
+        errors.add("new_password", crate::tr!(password.errors.same_as_current));
     }
     if confirm_password != new_password {
-        errors.add("confirm_password", "The two new passwords do not match.");
+        errors.add("confirm_password", crate::tr!(password.errors.mismatch));
     }
     errors.into_result()?;
 
@@ -214,7 +217,7 @@ pub async fn change_own_password(
             .await?;
         return Err(AppError::field(
             "current_password",
-            "That is not your current password.",
+            crate::tr!(password.errors.not_current),
         ));
     }
     attempt.succeeded(state).await?;
@@ -244,12 +247,39 @@ pub async fn change_own_password(
     Ok(())
 }
 
+/// Changes the language `actor` reads the product and their mail in.
+pub async fn change_language(
+    state: &AppState,
+    actor: &Actor,
+    client: &Requester,
+    language: crate::core::Language,
+) -> Result<(), AppError> {
+    let me = actor.session_user();
+    if me.language == language {
+        return Ok(());
+    }
+    let mut tx = state.db.begin().await?;
+    set_language(&mut *tx, me.id, language.key()).await?;
+    record(
+        &mut tx,
+        AuditEvent::about_self(
+            me.id,
+            "auth.language_changed",
+            json!({ "from": me.language.key(), "to": language.key() }),
+            &client.address,
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 crate::keyed_enum! {
     /// How someone proved who they are at sign-in, as the audit log records it.
     pub enum SignInMethod {
-        Password = ("password", "Email and password"),
-        Link = ("link", "A mailed link"),
-        Sso = ("sso", "A signed SSO link"),
+        Password = ("password", labels.sign_in_method.password),
+        Link = ("link", labels.sign_in_method.link),
+        Sso = ("sso", labels.sign_in_method.sso),
     }
 }
 
@@ -346,6 +376,18 @@ pub async fn insert_session(
     sessions::insert(conn, &session).await
 }
 
+/// The own language of the person signed in with `client`'s session cookie, if any.
+pub async fn own_language(
+    state: &AppState,
+    client: &Requester,
+) -> Result<Option<crate::core::Language>, AppError> {
+    let Ok(token) = token_of(state, client) else {
+        return Ok(None);
+    };
+    let code = sessions::language_of(state.db.pool(), &hash_token(token)).await?;
+    Ok(code.map(|code| crate::core::Language::from_code(&code)))
+}
+
 /// The user behind `token`, if the session exists, is neither idle nor past its
 /// lifetime, and the user is active. Dead sessions are ended on sight. A request
 /// counts as activity: it keeps the session from going idle.
@@ -390,6 +432,7 @@ async fn lookup(state: &AppState, token: &str, activity: bool) -> Result<Session
         name: row.name,
         email: row.email,
         must_change_password: flag(row.must_change_password),
+        language: crate::core::Language::from_code(&row.language),
         verified,
         token_hash,
         impersonation: row.impersonation_id.map(ImpersonationId),

@@ -12,7 +12,7 @@ use http::{header, request::Parts};
 use serde::Deserialize;
 use sha2::Sha256;
 
-use super::{session, SSO_LINK_REFUSED as REFUSED};
+use super::{session, sso_link_refused};
 use crate::auth::repo::{find_by_email, memberships_of, UserRecord};
 use crate::core::{NodeId, UserStatus};
 use crate::db::{now_ms, violates};
@@ -77,7 +77,7 @@ impl SsoLink {
 
 /// Checks the link and uses up its nonce; the user it signs in.
 pub async fn redeem(state: &AppState, link: &SsoLink) -> Result<UserRecord, AppError> {
-    let refused = || AppError::forbidden(REFUSED);
+    let refused = || AppError::forbidden(sso_link_refused());
     let now_seconds = now_ms() / 1000;
     if link.expires <= now_seconds
         || link.expires > now_seconds + MAX_LIFETIME_SECONDS
@@ -130,7 +130,7 @@ pub async fn sign_in_with_link(state: AppState, parts: Parts) -> Response {
     let client = Requester::from_parts(&parts, state.settings.trust_forwarded_for);
     let link = axum::extract::Query::<SsoLink>::try_from_uri(&parts.uri).map(|query| query.0);
     let signed_in = async {
-        let link = link.map_err(|_| AppError::forbidden(REFUSED))?;
+        let link = link.map_err(|_| AppError::forbidden(sso_link_refused()))?;
         let user = redeem(&state, &link).await?;
         session::replace_session(&state, &user, &client, session::SignInMethod::Sso).await
     };

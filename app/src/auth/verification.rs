@@ -21,6 +21,7 @@ use crate::error::{AppError, FieldErrors};
 use crate::mail::outbox::enqueue;
 use crate::mail::{brand_of_user, templates};
 use crate::state::AppState;
+use crate::tr;
 
 pub const CODE_LIFETIME_MS: i64 = 10 * 60 * 1000;
 pub const MAX_ATTEMPTS: i64 = 5;
@@ -126,7 +127,7 @@ pub async fn send_code(
     if !codes::replace(&mut tx, &new_code).await? {
         return Err(AppError::field(
             FieldErrors::FORM,
-            "A code was sent less than a minute ago. Wait a moment before asking for another.",
+            tr!(verify.errors.too_soon),
         ));
     }
     // However the minutes are spaced: a person, and a number or address (which a
@@ -194,15 +195,12 @@ pub async fn check_code(
     still_due(caller, channel).await?;
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
-        return Err(AppError::field("code", "Enter the 6 digits of the code."));
+        return Err(AppError::field("code", tr!(verify.errors.enter_code)));
     }
     let now = now_ms();
     let mut tx = caller.db().begin().await?;
     let Some(tried) = codes::count_try(&mut tx, user.id, channel, now, MAX_ATTEMPTS).await? else {
-        return Err(AppError::field(
-            "code",
-            "This code has expired or was tried too many times. Send a new one.",
-        ));
+        return Err(AppError::field("code", tr!(verify.errors.expired)));
     };
     if tried.code_hash != hash_code(&caller.state, &user, channel, &code) {
         let left = MAX_ATTEMPTS - tried.attempts;
@@ -220,9 +218,9 @@ pub async fn check_code(
         return Err(AppError::field(
             "code",
             if left > 0 {
-                format!("That is not the code we sent. {left} tries left.")
+                tr!(verify.errors.wrong_code, count = left)
             } else {
-                "That is not the code we sent, and it was the last try. Send a new one.".into()
+                tr!(verify.errors.last_try).into()
             },
         ));
     }
@@ -230,10 +228,7 @@ pub async fn check_code(
     codes::delete(&mut tx, user.id, channel).await?;
     // The code proves the address it was sent to, if it is still theirs.
     if !codes::mark_verified(&mut tx, user.id, channel, &destination, now).await? {
-        return Err(AppError::field(
-            "code",
-            "Your email address changed since this code was sent. Send a new one.",
-        ));
+        return Err(AppError::field("code", tr!(verify.errors.address_changed)));
     }
     let action = match channel {
         VerifyChannel::Email => "auth.email_verified",
@@ -276,9 +271,7 @@ async fn still_due(caller: &Caller, channel: VerifyChannel) -> Result<(), AppErr
     {
         Ok(())
     } else {
-        Err(AppError::forbidden(
-            "There is nothing to verify there: your account does not ask for it, or it is done.",
-        ))
+        Err(AppError::forbidden(tr!(verify.errors.nothing_to_verify)))
     }
 }
 
@@ -287,13 +280,13 @@ async fn still_due(caller: &Caller, channel: VerifyChannel) -> Result<(), AppErr
 pub fn mobile_number(typed: &str) -> Result<String, &'static str> {
     let typed = typed.trim();
     if typed.is_empty() {
-        return Err("Enter your mobile number.");
+        return Err(tr!(verify.errors.enter_mobile));
     }
     if let Some(problem) = crate::core::validate::phone_problem(typed) {
         return Err(problem);
     }
     if !typed.starts_with('+') {
-        return Err("Start with + and the country code, like +1 617 555 0100.");
+        return Err(tr!(verify.errors.country_code));
     }
     let digits: String = typed.chars().filter(char::is_ascii_digit).collect();
     Ok(format!("+{digits}"))

@@ -14,12 +14,13 @@ use crate::components::logo::Logo;
 use crate::components::revision::{on_success, Revision};
 use crate::core::VerifyChannel;
 use crate::paths;
+use crate::tr;
 
 #[component]
 pub fn VerifyPage() -> impl IntoView {
     let user = use_current_user();
     view! {
-        <Title text="Verify your account" />
+        <Title text=tr!(verify.title) />
         <main class="auth-page">
             <Suspense>
                 {move || Suspend::new(async move {
@@ -52,11 +53,11 @@ fn VerifyCard() -> impl IntoView {
     view! {
         <div class="auth-card verify-card">
             <Logo brand=use_brand() />
-            <h1>"Verify your account"</h1>
+            <h1>{tr!(verify.title)}</h1>
             <p class="muted">
-                "Your account asks you to confirm these are yours before you first come in. We send a code to each; type it here."
+                {tr!(verify.lead)}
             </p>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <Transition fallback=|| view! { <p class="muted">{tr!(common.loading)}</p> }>
                 <ErrorBoundary fallback=error_fallback>
                     {move || Suspend::new(async move {
                         steps
@@ -82,7 +83,7 @@ fn VerifyCard() -> impl IntoView {
             </Transition>
             <ActionForm action=sign_out attr:class="back-link">
                 <button type="submit" class="link-button">
-                    "Sign out"
+                    {tr!(menu.sign_out)}
                 </button>
             </ActionForm>
         </div>
@@ -100,16 +101,16 @@ struct Wording {
 fn wording(channel: VerifyChannel) -> Wording {
     match channel {
         VerifyChannel::Email => Wording {
-            heading: "Email address",
-            done: "Email address verified",
-            code_label: "Code from the email",
-            resend_prompt: "Didn't get it?",
+            heading: tr!(verify.email.heading),
+            done: tr!(verify.email.done),
+            code_label: tr!(verify.email.code_label),
+            resend_prompt: tr!(verify.email.resend_prompt),
         },
         VerifyChannel::Sms => Wording {
-            heading: "Mobile number",
-            done: "Mobile number verified",
-            code_label: "Code from the text message",
-            resend_prompt: "Didn't get it, or wrong number?",
+            heading: tr!(verify.sms.heading),
+            done: tr!(verify.sms.done),
+            code_label: tr!(verify.sms.code_label),
+            resend_prompt: tr!(verify.sms.resend_prompt),
         },
     }
 }
@@ -123,7 +124,7 @@ fn Step(step: VerificationStep) -> impl IntoView {
                 <p class="verify-done">
                     <span aria-hidden="true">"✓ "</span>
                     {words.done}
-                    ": "
+                    {tr!(common.colon)}
                     <strong>{step.destination}</strong>
                 </p>
             </li>
@@ -159,22 +160,24 @@ fn SendForm(step: VerificationStep) -> impl IntoView {
     on_success(send, move |_: &()| revision.bump());
     let error = action_error(send);
     let (button, class) = if step.code_sent {
-        ("Send a new code", "button")
+        (tr!(verify.send_again), "button")
     } else {
-        ("Send code", "button primary")
+        (tr!(verify.send), "button primary")
     };
     let target = match step.channel {
         VerifyChannel::Email => view! {
-            <p class="muted">"We email the code to " <strong>{step.destination}</strong> "."</p>
+            <p class="muted">
+                {tr!(verify.email_to)} " " <strong>{step.destination}</strong> {tr!(common.period)}
+            </p>
         }
         .into_any(),
         VerifyChannel::Sms => view! {
             <TextField
-                label="Mobile number"
+                label=tr!(verify.sms.heading)
                 name="phone"
                 input_type="tel"
                 autocomplete="tel"
-                hint="With + and the country code, like +1 617 555 0100. We text the code to it."
+                hint=tr!(verify.phone_hint)
                 value=step.destination
                 error=field_error(error, "phone")
             />
@@ -210,11 +213,11 @@ fn CodeForm(channel: VerifyChannel, label: &'static str, destination: String) ->
                 id=format!("field-code-{}", channel.key())
                 inputmode="numeric"
                 autocomplete="one-time-code"
-                hint=format!("The 6 digits sent to {destination}. They work for 10 minutes.")
+                hint=tr!(verify.code_hint, destination = destination)
                 error=field_error(error, "code")
             />
             <button type="submit" class="button primary" disabled=verify.pending()>
-                "Verify"
+                {tr!(verify.submit)}
             </button>
         </ActionForm>
     }

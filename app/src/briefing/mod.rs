@@ -28,10 +28,10 @@ pub const MAX_TEMPLATES: usize = 20;
 keyed_enum! {
     /// How a contact is reached.
     pub enum MethodKind {
-        Phone = ("phone", "Phone"),
-        Mobile = ("mobile", "Mobile"),
-        Email = ("email", "Email"),
-        Pager = ("pager", "Pager"),
+        Phone = ("phone", labels.method_kind.phone),
+        Mobile = ("mobile", labels.method_kind.mobile),
+        Email = ("email", labels.method_kind.email),
+        Pager = ("pager", labels.method_kind.pager),
     }
 }
 
@@ -109,12 +109,12 @@ pub struct OperatorsSeen {
 impl OperatorsSeen {
     pub fn sentence(&self) -> String {
         match (&self.fetched, &self.changed, self.current) {
-            (Some(fetched), _, true) => format!("Operators last fetched this at {fetched}."),
-            (Some(fetched), Some(changed), false) => format!(
-                "Operators have not fetched the change of {changed} yet: they last fetched at {fetched}."
-            ),
-            (Some(fetched), None, false) => format!("Operators last fetched at {fetched}."),
-            (None, _, _) => "Operators have not fetched this account's information yet.".to_string(),
+            (Some(fetched), _, true) => crate::tr!(briefing.seen.current, fetched = fetched),
+            (Some(fetched), Some(changed), false) => {
+                crate::tr!(briefing.seen.pending, changed = changed, fetched = fetched)
+            }
+            (Some(fetched), None, false) => crate::tr!(briefing.seen.fetched, fetched = fetched),
+            (None, _, _) => crate::tr!(briefing.seen.never).to_string(),
         }
     }
 }

@@ -146,7 +146,7 @@ pub async fn status_line(
 fn until_label(status: &StatusRow, now: i64, zone: &TimeZone) -> Option<String> {
     status
         .runs_until(now)
-        .map(|until| format!("until {}", day_and_clock(until, now, zone)))
+        .map(|until| crate::tr!(briefing.until, time = day_and_clock(until, now, zone)))
 }
 
 pub async fn status_view(caller: &Caller, account: Option<NodeId>) -> Result<StatusView, AppError> {

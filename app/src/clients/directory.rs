@@ -12,10 +12,10 @@ use crate::{keyed_enum, paths};
 
 keyed_enum! {
     pub enum SortKey {
-        Name = ("name", "Company"),
-        Created = ("created", "Added"),
-        SmsCredit = ("sms", "SMS credits"),
-        VoiceCredit = ("voice", "Voice credits"),
+        Name = ("name", labels.sort_key.name),
+        Created = ("created", labels.sort_key.created),
+        SmsCredit = ("sms", labels.sort_key.sms_credit),
+        VoiceCredit = ("voice", labels.sort_key.voice_credit),
     }
 }
 

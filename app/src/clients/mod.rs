@@ -29,16 +29,16 @@ use crate::tenancy::MoveTarget;
 keyed_enum! {
     /// The two kinds of communication credit, each with its own ledger.
     pub enum CreditKind {
-        Sms = ("sms", "SMS credits"),
-        Voice = ("voice", "Voice credits"),
+        Sms = ("sms", labels.credit_kind.sms),
+        Voice = ("voice", labels.credit_kind.voice),
     }
 }
 
 keyed_enum! {
     pub enum EntryType {
-        Grant = ("grant", "Grant"),
-        TopUp = ("top_up", "Top-up"),
-        Usage = ("usage", "Usage"),
+        Grant = ("grant", labels.entry_type.grant),
+        TopUp = ("top_up", labels.entry_type.top_up),
+        Usage = ("usage", labels.entry_type.usage),
     }
 }
 

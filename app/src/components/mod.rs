@@ -5,6 +5,7 @@ pub mod error_panel;
 pub mod fact;
 pub mod feature_choices;
 pub mod field;
+pub mod language_switch;
 pub mod logo;
 pub mod revision;
 pub mod secret;

@@ -8,11 +8,13 @@ use crate::components::brand::BrandResource;
 #[component]
 pub fn SupportLink(
     brand: BrandResource,
-    #[prop(optional)] lead: Option<&'static str>,
+    #[prop(into, optional)] lead: Option<String>,
 ) -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
+            {move || {
+                let lead = lead.clone();
+                Suspend::new(async move {
                 let email = brand.await.ok()?.support_email;
                 if email.is_empty() {
                     return None;
@@ -23,9 +25,10 @@ pub fn SupportLink(
                         view! { <p class="muted">{lead} " " <a href=href>{email}</a></p> }
                             .into_any()
                     }
-                    None => view! { <a href=href>"Contact support"</a> }.into_any(),
+                    None => view! { <a href=href>{crate::tr!(menu.contact_support)}</a> }.into_any(),
                 })
-            })}
+                })
+            }}
         </Suspense>
     }
 }

@@ -7,13 +7,13 @@ use crate::keyed_enum;
 keyed_enum! {
     /// What a client account may use; a partner grants a subset of the catalog.
     pub enum Feature {
-        Voice = ("voice", "Voice"),
-        Sms = ("sms", "SMS"),
-        Chat = ("chat", "Chat"),
-        CallTracking = ("call_tracking", "Call tracking"),
-        CallRecording = ("call_recording", "Call recording"),
-        Transcription = ("transcription", "Transcription"),
-        ApiAccess = ("api_access", "API access"),
+        Voice = ("voice", labels.feature.voice),
+        Sms = ("sms", labels.feature.sms),
+        Chat = ("chat", labels.feature.chat),
+        CallTracking = ("call_tracking", labels.feature.call_tracking),
+        CallRecording = ("call_recording", labels.feature.call_recording),
+        Transcription = ("transcription", labels.feature.transcription),
+        ApiAccess = ("api_access", labels.feature.api_access),
     }
 }
 
@@ -35,18 +35,18 @@ pub fn features_to_stored(features: &[Feature]) -> String {
 
 keyed_enum! {
     pub enum ClientStatus {
-        Pending = ("pending", "Pending"),
-        Active = ("active", "Active"),
-        Suspended = ("suspended", "Suspended"),
+        Pending = ("pending", labels.client_status.pending),
+        Active = ("active", labels.client_status.active),
+        Suspended = ("suspended", labels.client_status.suspended),
     }
 }
 
 keyed_enum! {
     /// What a client account asks its Client Users to verify before first access.
     pub enum VerificationPolicy {
-        Email = ("email", "Email address"),
-        Sms = ("sms", "Mobile number, by SMS"),
-        EmailAndSms = ("email_and_sms", "Email address and mobile number"),
+        Email = ("email", labels.verification_policy.email),
+        Sms = ("sms", labels.verification_policy.sms),
+        EmailAndSms = ("email_and_sms", labels.verification_policy.email_and_sms),
     }
 }
 
@@ -63,8 +63,8 @@ impl VerificationPolicy {
 keyed_enum! {
     /// Where a verification code is sent, proving the address or number is theirs.
     pub enum VerifyChannel {
-        Email = ("email", "Email address"),
-        Sms = ("sms", "Mobile number"),
+        Email = ("email", labels.verify_channel.email),
+        Sms = ("sms", labels.verify_channel.sms),
     }
 }
 
@@ -98,9 +98,9 @@ impl UserStatus {
 impl UserStatus {
     pub fn label(self) -> &'static str {
         match self {
-            UserStatus::Invited => "Invited",
-            UserStatus::Active => "Active",
-            UserStatus::Disabled => "Disabled",
+            UserStatus::Invited => crate::tr!(labels.user_status.invited),
+            UserStatus::Active => crate::tr!(labels.user_status.active),
+            UserStatus::Disabled => crate::tr!(labels.user_status.disabled),
         }
     }
 }
@@ -108,8 +108,8 @@ impl UserStatus {
 keyed_enum! {
     /// The languages a user's emails and pages can be in.
     pub enum Language {
-        English = ("en", "English"),
-        French = ("fr", "Français"),
+        English = ("en", labels.language.english),
+        French = ("fr", labels.language.french),
     }
 }
 
@@ -124,19 +124,19 @@ keyed_enum! {
     /// Whose view an impersonation opens.
     pub enum Mode {
         /// Exactly what one client user sees, in their partner's brand.
-        Client = ("client", "Log in as Client"),
+        Client = ("client", labels.mode.client),
         /// The account administered as the partner, with what the white label hides.
-        Partner = ("partner", "Log in as Partner"),
+        Partner = ("partner", labels.mode.partner),
     }
 }
 
 keyed_enum! {
     /// Why an impersonation ended.
     pub enum EndReason {
-        Stopped = ("stopped", "Stopped"),
-        SignedOut = ("signed_out", "Signed out"),
-        Expired = ("expired", "Time ran out"),
-        AccessRevoked = ("access_revoked", "Access was withdrawn"),
-        TargetUnavailable = ("target_unavailable", "The user is no longer available"),
+        Stopped = ("stopped", labels.end_reason.stopped),
+        SignedOut = ("signed_out", labels.end_reason.signed_out),
+        Expired = ("expired", labels.end_reason.expired),
+        AccessRevoked = ("access_revoked", labels.end_reason.access_revoked),
+        TargetUnavailable = ("target_unavailable", labels.end_reason.target_unavailable),
     }
 }

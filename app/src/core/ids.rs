@@ -46,10 +46,10 @@ impl NodeKind {
 
     pub fn label(self) -> &'static str {
         match self {
-            NodeKind::Platform => "Platform",
-            NodeKind::Partner => "Partner",
-            NodeKind::Group => "Group",
-            NodeKind::Client => "Client account",
+            NodeKind::Platform => crate::tr!(labels.node_kind.platform),
+            NodeKind::Partner => crate::tr!(labels.node_kind.partner),
+            NodeKind::Group => crate::tr!(labels.node_kind.group),
+            NodeKind::Client => crate::tr!(labels.node_kind.client),
         }
     }
 }

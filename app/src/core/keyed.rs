@@ -1,13 +1,14 @@
 //! Enums stored and sent as stable text keys, each with a label for people.
 
 /// Declares a fieldless enum with `ALL`, `key()`, `from_key()` and `label()`: the key is
-/// what the database, URLs, forms and serde hold; the label is what people read. On
-/// the server it also reads from a text column by its key.
+/// what the database, URLs, forms and serde hold; the label, a catalog key
+/// (`labels.mode.client`), is what people read. On the server it also reads from a
+/// text column by its key.
 #[macro_export]
 macro_rules! keyed_enum {
     (
         $(#[$meta:meta])*
-        pub enum $name:ident { $( $(#[$variant_meta:meta])* $variant:ident = ($key:literal, $label:literal) ),+ $(,)? }
+        pub enum $name:ident { $( $(#[$variant_meta:meta])* $variant:ident = ($key:literal, $($label:ident).+) ),+ $(,)? }
     ) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -24,8 +25,9 @@ macro_rules! keyed_enum {
                 Self::ALL.iter().copied().find(|value| value.key() == key)
             }
 
+            /// What people read, in the language of what is being worded now.
             pub fn label(self) -> &'static str {
-                match self { $( $name::$variant => $label ),+ }
+                match self { $( $name::$variant => $crate::tr!($($label).+) ),+ }
             }
         }
 

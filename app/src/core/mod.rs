@@ -1,7 +1,8 @@
 //! The shared vocabulary at the bottom of the app: identities, roles and permissions,
 //! the small enums several features use, and pure helpers (counting SMS segments and
-//! voice units among them). It depends on nothing else in the app, and runs on the
-//! server and in the browser alike.
+//! voice units among them), and how code asks the catalogs for words. It depends on
+//! nothing else in the app but the catalogs, and runs on the server and in the browser
+//! alike.
 
 pub mod brand;
 mod enums;
@@ -16,6 +17,8 @@ pub mod time;
 pub mod url;
 pub mod validate;
 pub mod voice;
+#[macro_use]
+pub mod words;
 #[cfg(feature = "ssr")]
 pub mod zone;
 

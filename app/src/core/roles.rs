@@ -150,35 +150,27 @@ impl Role {
 
     pub fn label(self) -> &'static str {
         match self {
-            Role::PlatformAdmin => "Platform Admin",
-            Role::SupportAgent => "Support Agent",
-            Role::AccountAdmin => "Account Admin",
-            Role::AccountManager => "Account Manager",
-            Role::User => "User",
-            Role::MessagingAgent => "Messaging Agent",
-            Role::ClientAdmin => "Client Admin",
-            Role::ClientUser => "Client User",
+            Role::PlatformAdmin => crate::tr!(roles.name.platform_admin),
+            Role::SupportAgent => crate::tr!(roles.name.support_agent),
+            Role::AccountAdmin => crate::tr!(roles.name.account_admin),
+            Role::AccountManager => crate::tr!(roles.name.account_manager),
+            Role::User => crate::tr!(roles.name.user),
+            Role::MessagingAgent => crate::tr!(roles.name.messaging_agent),
+            Role::ClientAdmin => crate::tr!(roles.name.client_admin),
+            Role::ClientUser => crate::tr!(roles.name.client_user),
         }
     }
 
     pub fn description(self) -> &'static str {
         match self {
-            Role::PlatformAdmin => "Everything, everywhere on the platform.",
-            Role::SupportAgent => "Opens the client accounts that granted support access.",
-            Role::AccountAdmin => {
-                "Modifies account features and settings, creates and removes users, creates and activates accounts."
-            }
-            Role::AccountManager => {
-                "Admin-level access to the account's products and users, with no voice service of their own."
-            }
-            Role::User => "View-only access, excluding texts and chat; cannot change settings.",
-            Role::MessagingAgent => "Reads and replies to chat and text messages.",
-            Role::ClientAdmin => {
-                "Sees all calls and activity of the account; updates contacts, resources, on-call calendar, status and tasks; manages client users."
-            }
-            Role::ClientUser => {
-                "Sees only their own calls and messages; verifies email or SMS before first access."
-            }
+            Role::PlatformAdmin => crate::tr!(roles.description.platform_admin),
+            Role::SupportAgent => crate::tr!(roles.description.support_agent),
+            Role::AccountAdmin => crate::tr!(roles.description.account_admin),
+            Role::AccountManager => crate::tr!(roles.description.account_manager),
+            Role::User => crate::tr!(roles.description.user),
+            Role::MessagingAgent => crate::tr!(roles.description.messaging_agent),
+            Role::ClientAdmin => crate::tr!(roles.description.client_admin),
+            Role::ClientUser => crate::tr!(roles.description.client_user),
         }
     }
 

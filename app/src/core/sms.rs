@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 crate::keyed_enum! {
     /// How a text message's characters are encoded on the air.
     pub enum SmsEncoding {
-        Gsm7 = ("gsm7", "GSM-7"),
-        Ucs2 = ("ucs2", "UCS-2"),
+        Gsm7 = ("gsm7", labels.sms_encoding.gsm7),
+        Ucs2 = ("ucs2", labels.sms_encoding.ucs2),
     }
 }
 

@@ -26,14 +26,41 @@ pub fn short_time(ms: i64, now: i64) -> String {
     let (Some(then), Some(today)) = (at(ms), at(now)) else {
         return String::new();
     };
-    let format = if then.date() == today.date() {
-        format_description!("[hour]:[minute]")
-    } else if then.year() == today.year() {
-        format_description!("[month repr:short] [day padding:none] [hour]:[minute]")
-    } else {
-        format_description!("[year]-[month]-[day]")
+    let clock = || {
+        then.format(format_description!("[hour]:[minute]"))
+            .unwrap_or_default()
     };
-    then.format(format).unwrap_or_default()
+    if then.date() == today.date() {
+        clock()
+    } else if then.year() == today.year() {
+        crate::tr!(
+            dates.month_day_clock,
+            month = month_short(u8::from(then.month()) as i8),
+            day = then.day(),
+            clock = clock()
+        )
+    } else {
+        then.format(format_description!("[year]-[month]-[day]"))
+            .unwrap_or_default()
+    }
+}
+
+/// A month's short name (1 is January), in the language being worded: "Dec", "déc.".
+pub fn month_short(month: i8) -> &'static str {
+    match month {
+        1 => crate::tr!(dates.month.jan),
+        2 => crate::tr!(dates.month.feb),
+        3 => crate::tr!(dates.month.mar),
+        4 => crate::tr!(dates.month.apr),
+        5 => crate::tr!(dates.month.may),
+        6 => crate::tr!(dates.month.jun),
+        7 => crate::tr!(dates.month.jul),
+        8 => crate::tr!(dates.month.aug),
+        9 => crate::tr!(dates.month.sep),
+        10 => crate::tr!(dates.month.oct),
+        11 => crate::tr!(dates.month.nov),
+        _ => crate::tr!(dates.month.dec),
+    }
 }
 
 /// The start of a day given as YYYY-MM-DD (UTC), in ms, if it is a real day.
@@ -47,12 +74,10 @@ pub fn day_start(day: &str) -> Option<i64> {
 pub fn ago(elapsed_ms: i64) -> String {
     let minutes = elapsed_ms.max(0) / 60_000;
     match minutes {
-        0 => "just now".to_string(),
-        1 => "1 minute ago".to_string(),
-        2..=59 => format!("{minutes} minutes ago"),
-        60..=119 => "1 hour ago".to_string(),
-        120..=2879 => format!("{} hours ago", minutes / 60),
-        _ => format!("{} days ago", minutes / 1440),
+        0 => crate::tr!(dates.just_now).to_string(),
+        1..=59 => crate::tr!(dates.minutes_ago, count = minutes),
+        60..=2879 => crate::tr!(dates.hours_ago, count = minutes / 60),
+        _ => crate::tr!(dates.days_ago, count = minutes / 1440),
     }
 }
 

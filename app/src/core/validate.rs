@@ -15,10 +15,10 @@ pub const MAX_EMAIL_CHARS: usize = 254;
 pub fn email_problem(email: &str) -> Option<&'static str> {
     let email = email.trim();
     if email.is_empty() {
-        return Some("Enter an email address.");
+        return Some(crate::tr!(validate.enter_email));
     }
     if email.len() > MAX_EMAIL_CHARS {
-        return Some("That email address is too long.");
+        return Some(crate::tr!(validate.email_too_long));
     }
     match email.split_once('@') {
         Some((local, domain))
@@ -30,7 +30,7 @@ pub fn email_problem(email: &str) -> Option<&'static str> {
         {
             None
         }
-        _ => Some("Enter an email address like name@example.com."),
+        _ => Some(crate::tr!(validate.email_shape)),
     }
 }
 
@@ -43,9 +43,9 @@ pub fn phone_problem(phone: &str) -> Option<&'static str> {
         .enumerate()
         .all(|(i, c)| c.is_ascii_digit() || " -.()".contains(c) || (c == '+' && i == 0));
     if phone.is_empty() {
-        Some("Enter a phone number.")
+        Some(crate::tr!(validate.enter_phone))
     } else if !allowed || !(7..=15).contains(&digits) {
-        Some("Enter a phone number of 7 to 15 digits, like +1 617 555 0100.")
+        Some(crate::tr!(validate.phone_shape))
     } else {
         None
     }

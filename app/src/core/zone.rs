@@ -1,7 +1,7 @@
 //! Instants as an account reads them: in its own time zone, on the server (the
 //! time-zone database stays out of the browser's download).
 
-use jiff::civil::DateTime;
+use jiff::civil::{Date, DateTime, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ZonedDateTime};
 
@@ -25,10 +25,38 @@ pub fn clock(at: i64, zone: &TimeZone) -> String {
 /// The time alone today, with the day otherwise: "10:42", "Thu 3 Dec 10:42".
 pub fn day_and_clock(at: i64, now: i64, zone: &TimeZone) -> String {
     let then = zoned(at, zone);
+    let clock = then.strftime("%H:%M").to_string();
     if then.date() == zoned(now, zone).date() {
-        then.strftime("%H:%M").to_string()
+        clock
     } else {
-        then.strftime("%a %-d %b %H:%M").to_string()
+        crate::tr!(dates.day_and_clock, day = day(then.date()), clock = clock)
+    }
+}
+
+/// A day as people name it, in the language being worded: "Thu 3 Dec", "jeu. 3 déc.".
+pub fn day(date: Date) -> String {
+    crate::tr!(
+        dates.day,
+        weekday = weekday_short(date.weekday()),
+        day = date.day(),
+        month = super::time::month_short(date.month())
+    )
+}
+
+/// As [`day`], with the year: "Mon 4 Jan 2027".
+pub fn day_of_year(date: Date) -> String {
+    crate::tr!(dates.day_of_year, day = day(date), year = date.year())
+}
+
+pub fn weekday_short(weekday: Weekday) -> &'static str {
+    match weekday {
+        Weekday::Monday => crate::tr!(dates.weekday.mon),
+        Weekday::Tuesday => crate::tr!(dates.weekday.tue),
+        Weekday::Wednesday => crate::tr!(dates.weekday.wed),
+        Weekday::Thursday => crate::tr!(dates.weekday.thu),
+        Weekday::Friday => crate::tr!(dates.weekday.fri),
+        Weekday::Saturday => crate::tr!(dates.weekday.sat),
+        Weekday::Sunday => crate::tr!(dates.weekday.sun),
     }
 }
 

@@ -7,6 +7,7 @@ use crate::auth::use_current_user;
 use crate::briefing::seen::OperatorsSeenNote;
 use crate::components::error_panel::error_fallback;
 use crate::core::roles::Permission;
+use crate::core::words::number;
 use crate::core::NodeKind;
 use crate::inbox::inbox_page::Row;
 use crate::inbox::{InboxQuery, InboxSummary};
@@ -15,13 +16,14 @@ use crate::paths;
 use crate::tasks::tasks_page::TaskItem;
 use crate::tasks::TasksAtHome;
 use crate::tenancy::SubtreeCounts;
+use crate::tr;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     // Blocking: the tab title comes from it (see the route table).
     let home = Resource::new_blocking(|| (), |_| get_home());
     view! {
-        <Suspense fallback=|| view! { <div class="page-loading">"Loading…"</div> }>
+        <Suspense fallback=|| view! { <div class="page-loading">{tr!(common.loading)}</div> }>
             <ErrorBoundary fallback=error_fallback>
                 {move || Suspend::new(async move { home.await.map(|home| view! { <Home home /> }) })}
             </ErrorBoundary>
@@ -47,7 +49,7 @@ fn Home(home: HomeView) -> impl IntoView {
     view! {
         <Title text=home.title.clone() />
         <header class="page-header">
-            <p class="eyebrow">"Welcome back, " {first_name}</p>
+            <p class="eyebrow">{move || tr!(home.welcome_back, name = first_name())}</p>
             <h1>{home.title.clone()}</h1>
         </header>
         {home.operators.map(|operators| view! { <OperatorsCard operators /> })}
@@ -58,16 +60,14 @@ fn Home(home: HomeView) -> impl IntoView {
             .then(|| {
                 view! {
                     <section class="card empty-state">
-                        <h2>"No access yet"</h2>
-                        <p>
-                            "Your account has no roles anywhere yet. Ask your administrator to give you access."
-                        </p>
+                        <h2>{tr!(home.no_access.heading)}</h2>
+                        <p>{tr!(home.no_access.text)}</p>
                     </section>
                 }
             })}
         <section class="places" aria-labelledby="places-heading">
             <h2 id="places-heading" class="section-title" class:hidden=empty>
-                "Where you have access"
+                {tr!(home.places_heading)}
             </h2>
             <ul class="place-list">
                 {home.places.into_iter().map(|place| view! { <PlaceCard place /> }).collect_view()}
@@ -80,15 +80,15 @@ fn Home(home: HomeView) -> impl IntoView {
 #[component]
 fn OperatorsCard(operators: OperatorsAtHome) -> impl IntoView {
     let status = if operators.status.is_empty() {
-        "No status: operators answer as usual.".to_string()
+        tr!(home.operators.no_status).to_string()
     } else {
         operators.status.clone()
     };
     view! {
         <section class="card home-status" aria-labelledby="home-status-heading">
             <div class="section-head">
-                <h2 id="home-status-heading">"Status for operators"</h2>
-                <a href=paths::STATUS>{if operators.can_edit { "Change" } else { "Open" }}</a>
+                <h2 id="home-status-heading">{tr!(home.operators.heading)}</h2>
+                <a href=paths::STATUS>{if operators.can_edit { tr!(home.operators.change) } else { tr!(home.operators.open) }}</a>
             </div>
             <p class="status-showing">{status}</p>
             {operators.until.clone().map(|until| view! { <p class="badge">{until}</p> })}
@@ -96,7 +96,7 @@ fn OperatorsCard(operators: OperatorsAtHome) -> impl IntoView {
         </section>
         <div class="home-on-call">
             <OnCallNowCard now=operators.on_call.clone() />
-            <a class="home-on-call-link" href=paths::ON_CALL>"Open the on-call calendar"</a>
+            <a class="home-on-call-link" href=paths::ON_CALL>{tr!(home.operators.on_call_link)}</a>
         </div>
     }
 }
@@ -114,37 +114,37 @@ fn PortalSummary(inbox: InboxSummary) -> impl IntoView {
         .href()
     };
     let balances = inbox.balances;
-    let owed = |shortfall: i64| (shortfall > 0).then(|| format!("{shortfall} owed"));
+    let owed = |shortfall: i64| (shortfall > 0).then(|| tr!(home.inbox.owed, count = shortfall));
     let empty = inbox.latest.is_empty();
     let any_urgent = inbox.urgent > 0;
     view! {
-        <section class="stat-grid portal-stats" aria-label="Your inbox and credit">
+        <section class="stat-grid portal-stats" aria-label=tr!(home.inbox.label)>
             <a class="stat-card" href=link(true, false)>
-                <span class="stat-value">{inbox.unread}</span>
-                <span class="stat-label">"Unread"</span>
+                <span class="stat-value">{number(inbox.unread)}</span>
+                <span class="stat-label">{tr!(home.inbox.unread)}</span>
             </a>
             <a class="stat-card" class:alert=any_urgent href=link(false, true)>
-                <span class="stat-value">{inbox.urgent}</span>
-                <span class="stat-label">"Urgent, not acknowledged"</span>
+                <span class="stat-value">{number(inbox.urgent)}</span>
+                <span class="stat-label">{tr!(home.inbox.urgent)}</span>
             </a>
             <div class="stat-card">
-                <span class="stat-value">{balances.sms}</span>
-                <span class="stat-label">"SMS credits"</span>
+                <span class="stat-value">{number(balances.sms)}</span>
+                <span class="stat-label">{tr!(labels.credit_kind.sms)}</span>
                 {owed(balances.sms_shortfall).map(|owed| view! { <span class="shortfall">{owed}</span> })}
             </div>
             <div class="stat-card">
-                <span class="stat-value">{balances.voice}</span>
-                <span class="stat-label">"Voice credits"</span>
+                <span class="stat-value">{number(balances.voice)}</span>
+                <span class="stat-label">{tr!(labels.credit_kind.voice)}</span>
                 {owed(balances.voice_shortfall).map(|owed| view! { <span class="shortfall">{owed}</span> })}
             </div>
         </section>
         <section class="inbox-summary" aria-labelledby="latest-heading">
             <div class="section-head">
-                <h2 id="latest-heading" class="section-title">"Latest messages"</h2>
-                <a href=paths::INBOX>"Open the inbox"</a>
+                <h2 id="latest-heading" class="section-title">{tr!(home.inbox.latest)}</h2>
+                <a href=paths::INBOX>{tr!(home.inbox.open)}</a>
             </div>
             {if empty {
-                view! { <p class="card empty-state">"Nothing yet: what the answering service takes for you appears here."</p> }
+                view! { <p class="card empty-state">{tr!(home.inbox.empty)}</p> }
                     .into_any()
             } else {
                 view! {
@@ -162,17 +162,16 @@ fn PortalSummary(inbox: InboxSummary) -> impl IntoView {
 #[component]
 fn TasksCard(tasks: TasksAtHome) -> impl IntoView {
     let count = match (tasks.open, tasks.overdue) {
-        (0, _) => "Nothing open.".to_string(),
-        (1, 0) => "1 open.".to_string(),
-        (open, 0) => format!("{open} open."),
-        (open, overdue) => format!("{open} open, {overdue} overdue."),
+        (0, _) => tr!(home.tasks.none).to_string(),
+        (open, 0) => tr!(home.tasks.open, count = open),
+        (open, overdue) => tr!(home.tasks.open_overdue, count = open, overdue = overdue),
     };
     let overdue = tasks.overdue > 0;
     view! {
         <section class="home-tasks" aria-labelledby="home-tasks-heading">
             <div class="section-head">
                 <h2 id="home-tasks-heading" class="section-title">{tasks.heading.clone()}</h2>
-                <a href=paths::for_account(paths::TASKS, tasks.account)>"All tasks"</a>
+                <a href=paths::for_account(paths::TASKS, tasks.account)>{tr!(home.tasks.all)}</a>
             </div>
             <p class="muted" class:alert-text=overdue>{count}</p>
             {(!tasks.soonest.is_empty())
@@ -190,12 +189,20 @@ fn TasksCard(tasks: TasksAtHome) -> impl IntoView {
 #[component]
 fn StatCards(kind: NodeKind, counts: SubtreeCounts) -> impl IntoView {
     let cards = [
-        (kind == NodeKind::Platform, "Partners", counts.partners),
-        (kind != NodeKind::Client, "Groups", counts.groups),
-        (kind != NodeKind::Client, "Client accounts", counts.clients),
+        (
+            kind == NodeKind::Platform,
+            tr!(home.totals.partners),
+            counts.partners,
+        ),
+        (kind != NodeKind::Client, tr!(nav.groups), counts.groups),
+        (
+            kind != NodeKind::Client,
+            tr!(home.totals.clients),
+            counts.clients,
+        ),
     ];
     view! {
-        <section class="stat-grid" aria-label="Totals">
+        <section class="stat-grid" aria-label=tr!(home.totals.label)>
             {cards
                 .into_iter()
                 .filter(|(shown, _, _)| *shown)
@@ -235,7 +242,7 @@ fn PlaceCard(place: Place) -> impl IntoView {
                 </div>
                 <span class=format!("badge kind-{}", place.kind.key())>{place.kind.label()}</span>
             </div>
-            <ul class="role-list" aria-label="Your roles here">
+            <ul class="role-list" aria-label=tr!(home.roles_here)>
                 {place
                     .roles
                     .into_iter()

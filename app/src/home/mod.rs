@@ -61,10 +61,10 @@ impl HomeView {
 
 fn home_title(places: &[Place]) -> String {
     match places {
-        [] => "Welcome".to_string(),
-        [only] if only.kind == NodeKind::Platform => "Platform overview".to_string(),
+        [] => crate::tr!(home.title.welcome).to_string(),
+        [only] if only.kind == NodeKind::Platform => crate::tr!(home.title.platform).to_string(),
         [only] => only.name.clone(),
-        _ => "Your workspaces".to_string(),
+        _ => crate::tr!(home.title.several).to_string(),
     }
 }
 

@@ -15,6 +15,7 @@ use crate::components::revision::on_success;
 use crate::core::Mode;
 use crate::error::AppError;
 use crate::impersonation::{Presence, PresentPerson};
+use crate::tr;
 
 /// How often an open page reports itself and asks who else is there.
 const POLL_EVERY_SECONDS: i64 = 4;
@@ -56,7 +57,7 @@ fn poll_while_mounted(
                         Ok(presence) => on_poll(presence),
                         // The session itself is gone (signed out elsewhere, timed out).
                         Err(AppError::Unauthenticated) => on_poll(Presence::Ended {
-                            reason: "you are signed out".to_string(),
+                            reason: tr!(banner.signed_out).to_string(),
                         }),
                         // A missed poll is made up by the next.
                         Err(_) => {}
@@ -106,33 +107,35 @@ fn ImpersonationBanner(facts: BannerFacts) -> impl IntoView {
     );
     let who = match facts.mode {
         Mode::Client => view! {
-            " acting as " <strong>{facts.acting_as.clone()}</strong>
+            " " {tr!(banner.acting_as)} " " <strong>{facts.acting_as.clone()}</strong>
         }
         .into_any(),
-        Mode::Partner => view! { " as the partner" }.into_any(),
+        Mode::Partner => view! { " " {tr!(banner.as_partner)} }.into_any(),
     };
     view! {
-        <section class="session-banner" aria-label="Impersonation" data-mode=facts.mode.key()>
+        <section class="session-banner" aria-label=tr!(banner.label) data-mode=facts.mode.key()>
             <div class="session-banner-main">
                 <span class="session-banner-mode">{facts.mode.label()}</span>
-                <p class="session-banner-who" title=format!("Reason: {}", facts.reason)>
+                <p class="session-banner-who" title=tr!(banner.reason, reason = facts.reason.clone())>
                     <strong title=facts.real_email.clone()>{facts.real_name.clone()}</strong>
-                    " (you)"
+                    " " {tr!(banner.you)}
                     {who}
-                    " in "
+                    " " {tr!(banner.in_account)} " "
                     <strong>{facts.account_name.clone()}</strong>
-                    <span class="session-banner-since">{format!(" · since {}", facts.since)}</span>
+                    <span class="session-banner-since">
+                        " · " {tr!(banner.since, time = facts.since.clone())}
+                    </span>
                 </p>
                 <span class="session-banner-time" aria-live="off">
                     {move || match ended.get() {
-                        Some(_) => "Ended".to_string(),
-                        None => format!("{} left", clock(seconds_left.get())),
+                        Some(_) => tr!(banner.ended).to_string(),
+                        None => tr!(banner.time_left, time = clock(seconds_left.get())),
                     }}
                 </span>
                 <ActionForm action=stop attr:class="session-banner-stop">
                     <FormAlert error=action_error(stop) />
                     <button type="submit" class="button" disabled=stop.pending()>
-                        {move || if ended.get().is_some() { "Return to my account" } else { "Stop" }}
+                        {move || if ended.get().is_some() { tr!(banner.go_back) } else { tr!(banner.stop) }}
                     </button>
                 </ActionForm>
             </div>
@@ -142,7 +145,7 @@ fn ImpersonationBanner(facts: BannerFacts) -> impl IntoView {
                     .map(|reason| {
                         view! {
                             <p class="session-banner-alert" role="alert">
-                                {format!("This impersonation has ended: {reason}. Nothing more can be done in it.")}
+                                {tr!(banner.ended_because, reason = reason)}
                             </p>
                         }
                     })
@@ -154,9 +157,7 @@ fn ImpersonationBanner(facts: BannerFacts) -> impl IntoView {
                         view! {
                             <p class="session-banner-alert" role="alert">
                                 <span aria-hidden="true">"⚠ "</span>
-                                "Also in this account now: "
-                                {people(&present)}
-                                ". Edits may conflict: a save made on an outdated copy is refused, never overwritten."
+                                {tr!(banner.also_here, people = people(&present))}
                             </p>
                         }
                     })
@@ -183,9 +184,7 @@ fn SupportNotice() -> impl IntoView {
             view! {
                 <p class="support-notice" role="status">
                     <span aria-hidden="true">"ⓘ "</span>
-                    "Support is in your account: "
-                    {people(&present)}
-                    ". Changes either of you makes are checked, so neither overwrites the other."
+                    {tr!(banner.support_here, people = people(&present))}
                 </p>
             }
         })
@@ -203,11 +202,16 @@ fn people(present: &[PresentPerson]) -> String {
         .iter()
         .map(|person| {
             let seen = if person.seen_seconds_ago < 15 {
-                "active now".to_string()
+                tr!(banner.active_now).to_string()
             } else {
-                format!("seen {} s ago", person.seen_seconds_ago)
+                tr!(banner.seen_ago, seconds = person.seen_seconds_ago)
             };
-            format!("{} ({}, {seen})", person.name, person.role)
+            tr!(
+                banner.person,
+                name = person.name.clone(),
+                role = person.role.clone(),
+                seen = seen
+            )
         })
         .collect::<Vec<_>>()
         .join("; ")

@@ -103,9 +103,9 @@ pub async fn others(
                 let target: Option<String> = row.try_get("target_name")?;
                 match (mode.as_deref().and_then(Mode::from_key), target) {
                     (Some(Mode::Client), Some(target)) => {
-                        format!("Acting as {target} (impersonation)")
+                        crate::tr!(banner.presence_as_client, target = target)
                     }
-                    _ => "Administering the account as the partner".to_string(),
+                    _ => crate::tr!(banner.presence_as_partner).to_string(),
                 }
             }
         };

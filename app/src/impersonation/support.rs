@@ -34,7 +34,9 @@ pub async fn set_support_access(
     days: Option<String>,
 ) -> Result<(), AppError> {
     let authorized = caller.actor.at(caller.db(), account).await?;
-    caller.actor.not_impersonating("Granting support access")?;
+    caller
+        .actor
+        .not_impersonating(crate::tr!(as_yourself.grant_support))?;
     if !caller.actor.grants_support_to(account) {
         return Err(AppError::forbidden(
             "Support access is granted by the account's own admins.",

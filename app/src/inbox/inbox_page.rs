@@ -13,6 +13,7 @@ use super::api::{count_new_messages, list_inbox};
 use super::{Channel, InboxQuery, InboxRow, InboxView, Priority};
 use crate::components::error_panel::error_fallback;
 use crate::paths;
+use crate::tr;
 
 /// How often the inbox asks whether anything arrived.
 const NEW_EVERY: Duration = Duration::from_secs(5);
@@ -30,8 +31,8 @@ pub fn InboxPage() -> impl IntoView {
         |(query, _)| list_inbox(query),
     );
     view! {
-        <Title text="Inbox" />
-        <Transition fallback=|| view! { <p class="muted">"Loading messages…"</p> }>
+        <Title text=tr!(nav.inbox) />
+        <Transition fallback=|| view! { <p class="muted">{tr!(inbox.loading)}</p> }>
             <ErrorBoundary fallback=error_fallback>
                 {move || Suspend::new(async move {
                     page.await
@@ -51,33 +52,33 @@ fn Inbox(view: InboxView, query: InboxQuery, reloaded: RwSignal<u32>) -> impl In
     view! {
         <header class="page-header inbox-header">
             <p class="eyebrow">{view.account_name.clone()}</p>
-            <h1>"Inbox"</h1>
+            <h1>{tr!(nav.inbox)}</h1>
         </header>
         <NewPill query=query.clone() newest=view.newest reloaded />
         <Filters query=query.clone() channels=view.channels.clone() can_filter_mine=view.can_filter_mine />
         {if empty {
             let text = if filtered {
-                "Nothing matches these filters."
+                tr!(inbox.empty.filtered)
             } else {
-                "Nothing yet: what the answering service takes for you appears here."
+                tr!(inbox.empty.nothing_yet)
             };
             view! { <p class="card empty-state">{text}</p> }.into_any()
         } else {
             view! {
-                <ul class="inbox-list" aria-label="Messages">
+                <ul class="inbox-list" aria-label=tr!(inbox.list_label)>
                     {view.rows.into_iter().map(|row| view! { <Row row /> }).collect_view()}
                 </ul>
             }
                 .into_any()
         }}
-        <nav class="pager" aria-label="Pages">
+        <nav class="pager" aria-label=tr!(inbox.pages)>
             {query
                 .after
                 .is_some()
-                .then(|| view! { <a class="button" href=query.first_page().href()>"Newest"</a> })}
+                .then(|| view! { <a class="button" href=query.first_page().href()>{tr!(inbox.newest)}</a> })}
             {view
                 .next
-                .map(|next| view! { <a class="button" href=next.href()>"Older messages"</a> })}
+                .map(|next| view! { <a class="button" href=next.href()>{tr!(inbox.older)}</a> })}
         </nav>
     }
 }
@@ -88,15 +89,15 @@ pub fn Row(row: InboxRow) -> impl IntoView {
     let who = [row.caller_name.as_str(), row.callback_number.as_str()]
         .into_iter()
         .find(|text| !text.is_empty())
-        .unwrap_or("Unknown caller")
+        .unwrap_or(tr!(inbox.unknown_caller))
         .to_string();
     let urgent = row.priority == Priority::Urgent;
-    let channel = match row.channel {
-        Channel::Call => "Call",
-        Channel::Sms => "Text",
-        Channel::Chat => "Chat",
+    let channel = row.channel.label();
+    let unread_label = if row.unread {
+        format!("{} ", tr!(inbox.row.unread))
+    } else {
+        String::new()
     };
-    let unread_label = if row.unread { "Unread. " } else { "" };
     view! {
         <li class="inbox-row" class:unread=row.unread class:spam=row.priority == Priority::Spam>
             <a class="inbox-link" href=paths::inbox_message(row.id)>
@@ -108,15 +109,15 @@ pub fn Row(row: InboxRow) -> impl IntoView {
                         <time class="inbox-time">{row.received}</time>
                     </span>
                     <span class="inbox-line">
-                        {urgent.then(|| view! { <span class="badge priority-urgent">"Urgent"</span> })}
+                        {urgent.then(|| view! { <span class="badge priority-urgent">{Priority::Urgent.label()}</span> })}
                         {(row.priority == Priority::Low || row.priority == Priority::Spam)
                             .then(|| view! { <span class="badge">{row.priority.label()}</span> })}
                         <span class="inbox-channel">{channel}</span>
                         <span class="inbox-text">{row.first_line}</span>
                     </span>
                     <span class="inbox-marks">
-                        {row.has_recording.then(|| view! { <span class="mark">"Recording"</span> })}
-                        {row.acknowledged.then(|| view! { <span class="mark">"Acknowledged"</span> })}
+                        {row.has_recording.then(|| view! { <span class="mark">{tr!(inbox.row.recording)}</span> })}
+                        {row.acknowledged.then(|| view! { <span class="mark">{tr!(inbox.row.acknowledged)}</span> })}
                     </span>
                 </span>
             </a>
@@ -167,7 +168,7 @@ fn NewPill(query: InboxQuery, newest: i64, reloaded: RwSignal<u32>) -> impl Into
                     .then(|| {
                         view! {
                             <button type="button" class="new-pill" on:click=show.clone()>
-                                {format!("{count} new")}
+                                {tr!(inbox.arrived, count = count)}
                             </button>
                         }
                     })
@@ -189,8 +190,8 @@ fn Filters(query: InboxQuery, channels: Vec<Channel>, can_filter_mine: bool) -> 
     .count()
         + usize::from(!query.from.is_empty() || !query.to.is_empty());
     let summary = match active {
-        0 => "Filters".to_string(),
-        n => format!("Filters ({n})"),
+        0 => tr!(inbox.filters.title).to_string(),
+        n => tr!(inbox.filters.title_active, active = n),
     };
     let clear = InboxQuery {
         account: query.account,
@@ -211,29 +212,29 @@ fn Filters(query: InboxQuery, channels: Vec<Channel>, can_filter_mine: bool) -> 
         <Form method="GET" action=paths::INBOX attr:class="inbox-filters">
             {query.account.map(|account| view! { <input type="hidden" name="account" value=account.0 /> })}
             <div class="inbox-search">
-                <label for="inbox-q" class="visually-hidden">"Search messages"</label>
+                <label for="inbox-q" class="visually-hidden">{tr!(inbox.filters.search_label)}</label>
                 <input
                     id="inbox-q"
                     type="search"
                     name="q"
                     value=query.search.clone()
-                    placeholder="Search caller, number or text"
+                    placeholder=tr!(inbox.filters.search_placeholder)
                 />
-                <button type="submit" class="button primary">"Search"</button>
+                <button type="submit" class="button primary">{tr!(inbox.filters.search)}</button>
             </div>
             <details class="filter-more" open=open>
                 <summary>{summary}</summary>
                 <div class="filter-grid">
                     <fieldset class="field choices">
-                        <legend>"Show only"</legend>
-                        {check("unread", "Unread", query.unread)}
-                        {check("urgent", "Urgent", query.urgent)}
-                        {can_filter_mine.then(|| check("mine", "Addressed to me", query.mine))}
+                        <legend>{tr!(inbox.filters.show_only)}</legend>
+                        {check("unread", tr!(inbox.filters.unread), query.unread)}
+                        {check("urgent", tr!(inbox.filters.urgent), query.urgent)}
+                        {can_filter_mine.then(|| check("mine", tr!(inbox.filters.mine), query.mine))}
                     </fieldset>
                     <div class="field">
-                        <label for="inbox-channel">"Channel"</label>
+                        <label for="inbox-channel">{tr!(inbox.filters.channel)}</label>
                         <select id="inbox-channel" name="channel">
-                            <option value="">"All"</option>
+                            <option value="">{tr!(inbox.filters.all_channels)}</option>
                             {channels
                                 .into_iter()
                                 .map(|channel| {
@@ -247,17 +248,17 @@ fn Filters(query: InboxQuery, channels: Vec<Channel>, can_filter_mine: bool) -> 
                         </select>
                     </div>
                     <div class="field">
-                        <label for="inbox-from">"From"</label>
+                        <label for="inbox-from">{tr!(inbox.filters.from)}</label>
                         <input id="inbox-from" type="date" name="from" value=query.from.clone() />
                     </div>
                     <div class="field">
-                        <label for="inbox-to">"To"</label>
+                        <label for="inbox-to">{tr!(inbox.filters.to)}</label>
                         <input id="inbox-to" type="date" name="to" value=query.to.clone() />
                     </div>
                 </div>
                 <div class="filter-actions">
-                    <button type="submit" class="button primary">"Apply"</button>
-                    {filtered.then(|| view! { <a class="button" href=clear.clone()>"Clear"</a> })}
+                    <button type="submit" class="button primary">{tr!(inbox.filters.apply)}</button>
+                    {filtered.then(|| view! { <a class="button" href=clear.clone()>{tr!(inbox.filters.clear)}</a> })}
                 </div>
             </details>
         </Form>

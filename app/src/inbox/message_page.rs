@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::tasks::fields::TaskFields;
 use crate::tasks::tasks_page::TaskItem;
 use crate::tasks::{TaskEditor, TaskInput, TaskRow};
+use crate::tr;
 
 #[component]
 pub fn MessagePage() -> impl IntoView {
@@ -37,7 +38,7 @@ pub fn MessagePage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="muted">{tr!(common.loading)}</p> }>
             <ErrorBoundary fallback=error_fallback>
                 {move || Suspend::new(async move {
                     message.await.map(|message| view! { <Message message reloaded /> })
@@ -55,7 +56,7 @@ fn Message(message: MessageView, reloaded: RwSignal<u32>) -> impl IntoView {
     ]
     .into_iter()
     .find(|text| !text.is_empty())
-    .unwrap_or("Unknown caller")
+    .unwrap_or(tr!(inbox.unknown_caller))
     .to_string();
     let back = InboxQuery {
         account: Some(message.account),
@@ -63,9 +64,9 @@ fn Message(message: MessageView, reloaded: RwSignal<u32>) -> impl IntoView {
     }
     .href();
     let channel = match message.channel {
-        Channel::Call => "Message from a call",
-        Channel::Sms => "Text message",
-        Channel::Chat => "Chat message",
+        Channel::Call => tr!(inbox.message.from_call),
+        Channel::Sms => tr!(inbox.message.text_message),
+        Channel::Chat => tr!(inbox.message.chat_message),
     };
     let tel = format!("tel:{}", message.callback_number.replace(' ', ""));
     let has_callback = !message.callback_number.is_empty();
@@ -73,7 +74,7 @@ fn Message(message: MessageView, reloaded: RwSignal<u32>) -> impl IntoView {
     let recipients = message.recipients.join(", ");
     view! {
         <Title text=who.clone() />
-        <a class="back-link" href=back>"← Inbox"</a>
+        <a class="back-link" href=back>{tr!(inbox.message.back)}</a>
         <header class="page-header message-header">
             <p class="eyebrow">{format!("{channel} · {}", message.received)}</p>
             <h1>{who}</h1>
@@ -92,19 +93,20 @@ fn Message(message: MessageView, reloaded: RwSignal<u32>) -> impl IntoView {
                     .then(|| {
                         view! {
                             <a class="badge uncovered" href=crate::paths::for_account(crate::paths::ON_CALL, message.account)>
-                                "Came while nobody was on call"
+                                {tr!(inbox.message.uncovered)}
                             </a>
                         }
                     })}
             </p>
         </header>
         <div class="message-grid">
-            <section class="card message-card" aria-label="Message">
+            <section class="card message-card" aria-label=tr!(inbox.message.label)>
                 {has_callback
                     .then(|| {
                         view! {
                             <p class="callback">
-                                "Call back: "
+                                {tr!(inbox.message.call_back)}
+                                " "
                                 <a class="callback-number" href=tel>{message.callback_number.clone()}</a>
                             </p>
                         }
@@ -123,9 +125,9 @@ fn Message(message: MessageView, reloaded: RwSignal<u32>) -> impl IntoView {
                     })}
                 <dl class="message-facts">
                     {(!message.taken_by.is_empty())
-                        .then(|| view! { <dt>"Taken by"</dt><dd>{message.taken_by.clone()}</dd> })}
-                    {(!recipients.is_empty()).then(|| view! { <dt>"For"</dt><dd>{recipients}</dd> })}
-                    {message.charge.clone().map(|charge| view! { <dt>"Cost"</dt><dd>{charge}</dd> })}
+                        .then(|| view! { <dt>{tr!(inbox.message.taken_by)}</dt><dd>{message.taken_by.clone()}</dd> })}
+                    {(!recipients.is_empty()).then(|| view! { <dt>{tr!(inbox.message.recipients)}</dt><dd>{recipients}</dd> })}
+                    {message.charge.clone().map(|charge| view! { <dt>{tr!(inbox.message.cost)}</dt><dd>{charge}</dd> })}
                 </dl>
                 <Acknowledgement message=message.clone() reloaded />
                 {message.can_reply.then(|| view! { <ReplyForm id=message.id reloaded /> })}
@@ -133,7 +135,7 @@ fn Message(message: MessageView, reloaded: RwSignal<u32>) -> impl IntoView {
             <div class="message-side">
                 {message.call.clone().map(|call| view! { <CallCard call /> })}
                 <MessageTasks id=message.id tasks=message.tasks.clone() new_task=message.new_task.clone() reloaded />
-                <Trail heading="History" id="trail-heading" steps=message.trail />
+                <Trail heading=tr!(inbox.message.history) id="trail-heading" steps=message.trail />
             </div>
         </div>
     }
@@ -146,23 +148,23 @@ fn Acknowledgement(message: MessageView, reloaded: RwSignal<u32>) -> impl IntoVi
     let error = action_error(acknowledge);
     match (message.acknowledged, message.can_acknowledge) {
         (Some(by), _) => view! {
-            <p class="acknowledged" role="status">{format!("Acknowledged by {by}")}</p>
+            <p class="acknowledged" role="status">{tr!(inbox.acknowledged_by, name = by)}</p>
         }
-            .into_any(),
+        .into_any(),
         (None, true) => view! {
             <ActionForm action=acknowledge attr:class="acknowledge-form">
                 <FormAlert error />
                 <input type="hidden" name="id" value=message.id />
                 <button type="submit" class="button primary wide" disabled=acknowledge.pending()>
-                    "Acknowledge"
+                    {tr!(inbox.message.acknowledge)}
                 </button>
             </ActionForm>
         }
-            .into_any(),
+        .into_any(),
         (None, false) => view! {
-            <p class="muted">"Not acknowledged yet. Only the account's own people acknowledge messages."</p>
+            <p class="muted">{tr!(inbox.message.not_acknowledged)}</p>
         }
-            .into_any(),
+        .into_any(),
     }
 }
 
@@ -177,13 +179,13 @@ fn ReplyForm(id: i64, reloaded: RwSignal<u32>) -> impl IntoView {
             <FormAlert error />
             <input type="hidden" name="id" value=id />
             <TextAreaField
-                label="Reply by text"
+                label=tr!(inbox.message.reply_label)
                 name="text"
                 error=field_error(error, "text")
-                hint="Each 160 characters cost one SMS credit (70 with emoji or letters a text cannot carry plainly)."
+                hint=tr!(inbox.message.reply_hint)
             />
             <button type="submit" class="button" disabled=send.pending()>
-                "Send reply"
+                {tr!(inbox.message.send_reply)}
             </button>
         </ActionForm>
     }
@@ -206,11 +208,11 @@ fn MessageTasks(
     (!none || new_task.is_some()).then(move || {
         view! {
             <section class="card" aria-labelledby="tasks-heading">
-                <h2 id="tasks-heading">"Tasks"</h2>
+                <h2 id="tasks-heading">{tr!(nav.tasks)}</h2>
                 {(!none)
                     .then(|| {
                         view! {
-                            <ul class="task-list compact" aria-label="Tasks from this message">
+                            <ul class="task-list compact" aria-label=tr!(inbox.message.tasks_label)>
                                 {tasks.into_iter().map(|row| view! { <TaskItem row /> }).collect_view()}
                             </ul>
                         }
@@ -219,13 +221,13 @@ fn MessageTasks(
                     .map(|(editor, input)| {
                         view! {
                             <details class="new-task" open=open>
-                                <summary class="button">"Make a task from this message"</summary>
+                                <summary class="button">{tr!(inbox.message.make_task)}</summary>
                                 <ActionForm action=add attr:class="stack">
                                     <FormAlert error />
                                     <input type="hidden" name="id" value=id />
                                     <TaskFields input editor error />
                                     <button type="submit" class="button primary" disabled=add.pending()>
-                                        "Add task"
+                                        {tr!(inbox.message.add_task)}
                                     </button>
                                 </ActionForm>
                             </details>
@@ -239,30 +241,34 @@ fn MessageTasks(
 #[component]
 fn CallCard(call: LinkedCall) -> impl IntoView {
     let duration = call.duration_seconds.map(|seconds| match seconds {
-        0..=59 => format!("{seconds} s"),
-        _ => format!("{} min {} s", seconds / 60, seconds % 60),
+        0..=59 => tr!(inbox.call.duration_seconds, seconds = seconds),
+        _ => tr!(
+            inbox.call.duration_minutes,
+            minutes = seconds / 60,
+            seconds = seconds % 60
+        ),
     });
     view! {
         <section class="card" aria-labelledby="call-heading">
-            <h2 id="call-heading">"The call"</h2>
+            <h2 id="call-heading">{tr!(inbox.call.heading)}</h2>
             <dl class="message-facts">
-                <dt>"Status"</dt>
+                <dt>{tr!(inbox.call.status)}</dt>
                 <dd>{call.status.label()}</dd>
-                <dt>"From"</dt>
+                <dt>{tr!(inbox.call.from)}</dt>
                 <dd>{call.from}</dd>
-                <dt>"To"</dt>
+                <dt>{tr!(inbox.call.to)}</dt>
                 <dd>{call.to}</dd>
-                <dt>"Started"</dt>
+                <dt>{tr!(inbox.call.started)}</dt>
                 <dd>{call.started}</dd>
-                {duration.map(|duration| view! { <dt>"Length"</dt><dd>{duration}</dd> })}
-                {call.charge.map(|charge| view! { <dt>"Cost"</dt><dd>{charge}</dd> })}
+                {duration.map(|duration| view! { <dt>{tr!(inbox.call.length)}</dt><dd>{duration}</dd> })}
+                {call.charge.map(|charge| view! { <dt>{tr!(inbox.message.cost)}</dt><dd>{charge}</dd> })}
             </dl>
             {call
                 .recording
                 .map(|src| {
                     view! {
-                        <audio class="recording" controls preload="metadata" src=src aria-label="Recording of the call">
-                            <a href=src.clone()>"Download the recording"</a>
+                        <audio class="recording" controls preload="metadata" src=src aria-label=tr!(inbox.call.recording_label)>
+                            <a href=src.clone()>{tr!(inbox.call.download)}</a>
                         </audio>
                     }
                 })}

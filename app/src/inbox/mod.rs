@@ -22,24 +22,25 @@ use crate::core::roles::{Permission, PermissionSet};
 use crate::core::url::encode_query_value;
 use crate::core::{NodeId, UserId};
 use crate::keyed_enum;
+use crate::tr;
 
 keyed_enum! {
     pub enum Direction {
-        Inbound = ("inbound", "Inbound"),
-        Outbound = ("outbound", "Outbound"),
+        Inbound = ("inbound", labels.direction.inbound),
+        Outbound = ("outbound", labels.direction.outbound),
     }
 }
 
 keyed_enum! {
     /// Where a call stands. It only moves forward (see [`CallStatus::rank`]).
     pub enum CallStatus {
-        Ringing = ("ringing", "Ringing"),
-        InProgress = ("in_progress", "In progress"),
-        Completed = ("completed", "Completed"),
-        Missed = ("missed", "Missed"),
-        Busy = ("busy", "Busy"),
-        Failed = ("failed", "Failed"),
-        Voicemail = ("voicemail", "Voicemail"),
+        Ringing = ("ringing", labels.call_status.ringing),
+        InProgress = ("in_progress", labels.call_status.in_progress),
+        Completed = ("completed", labels.call_status.completed),
+        Missed = ("missed", labels.call_status.missed),
+        Busy = ("busy", labels.call_status.busy),
+        Failed = ("failed", labels.call_status.failed),
+        Voicemail = ("voicemail", labels.call_status.voicemail),
     }
 }
 
@@ -69,22 +70,22 @@ keyed_enum! {
     /// How a message reached the account: taken by an operator on a call, or a text
     /// or chat message.
     pub enum Channel {
-        Call = ("call", "Call"),
-        Sms = ("sms", "Text"),
-        Chat = ("chat", "Chat"),
+        Call = ("call", labels.channel.call),
+        Sms = ("sms", labels.channel.sms),
+        Chat = ("chat", labels.channel.chat),
     }
 }
 
 keyed_enum! {
     /// Where a message stands. It only moves forward (see [`MessageStatus::rank`]).
     pub enum MessageStatus {
-        Received = ("received", "Received"),
-        Queued = ("queued", "Queued"),
-        Sending = ("sending", "Sending"),
-        Sent = ("sent", "Sent"),
-        Delivered = ("delivered", "Delivered"),
-        Undelivered = ("undelivered", "Undelivered"),
-        Failed = ("failed", "Failed"),
+        Received = ("received", labels.message_status.received),
+        Queued = ("queued", labels.message_status.queued),
+        Sending = ("sending", labels.message_status.sending),
+        Sent = ("sent", labels.message_status.sent),
+        Delivered = ("delivered", labels.message_status.delivered),
+        Undelivered = ("undelivered", labels.message_status.undelivered),
+        Failed = ("failed", labels.message_status.failed),
     }
 }
 
@@ -114,22 +115,22 @@ impl MessageStatus {
 
 keyed_enum! {
     pub enum Priority {
-        Urgent = ("urgent", "Urgent"),
-        Normal = ("normal", "Normal"),
-        Low = ("low", "Low"),
-        Spam = ("spam", "Spam"),
+        Urgent = ("urgent", labels.priority.urgent),
+        Normal = ("normal", labels.priority.normal),
+        Low = ("low", labels.priority.low),
+        Spam = ("spam", labels.priority.spam),
     }
 }
 
 keyed_enum! {
     /// What happened to a message after it was taken, as the platform reports it.
     pub enum EventKind {
-        Dispatched = ("dispatched", "Dispatched"),
-        Delivered = ("delivered", "Delivered"),
-        Failed = ("failed", "Failed"),
-        Viewed = ("viewed", "Viewed"),
-        Acknowledged = ("acknowledged", "Acknowledged"),
-        Escalated = ("escalated", "Escalated"),
+        Dispatched = ("dispatched", labels.event_kind.dispatched),
+        Delivered = ("delivered", labels.event_kind.delivered),
+        Failed = ("failed", labels.event_kind.failed),
+        Viewed = ("viewed", labels.event_kind.viewed),
+        Acknowledged = ("acknowledged", labels.event_kind.acknowledged),
+        Escalated = ("escalated", labels.event_kind.escalated),
     }
 }
 
@@ -413,9 +414,9 @@ pub fn suggested_task(caller_name: &str, callback_number: &str, text: &str) -> (
         .into_iter()
         .find(|text| !text.is_empty());
     let title = match (who, callback_number.is_empty()) {
-        (Some(who), false) => format!("Call back {who}"),
-        (Some(who), true) => format!("Follow up with {who}"),
-        (None, _) => "Follow up on a message".to_string(),
+        (Some(who), false) => tr!(inbox.task.call_back, name = who),
+        (Some(who), true) => tr!(inbox.task.follow_up_with, name = who),
+        (None, _) => tr!(inbox.task.follow_up).to_string(),
     };
     let notes = text.chars().take(crate::tasks::MAX_NOTES).collect();
     (title, notes)

@@ -25,6 +25,7 @@ use crate::error::AppError;
 use crate::request::Requester;
 use crate::state::AppState;
 use crate::storage::Storage;
+use crate::tr;
 
 /// The audio types taken, by what the platform sends as `Content-Type`.
 const AUDIO_TYPES: &[(&str, &str)] = &[
@@ -72,9 +73,7 @@ async fn refuse_without_recording(db: &Db, account: NodeId) -> Result<(), AppErr
     {
         Ok(())
     } else {
-        Err(AppError::forbidden(
-            "This account does not have the call-recording feature.",
-        ))
+        Err(AppError::forbidden(tr!(inbox.errors.no_recording_feature)))
     }
 }
 

@@ -25,6 +25,7 @@ use crate::db::now_ms;
 use crate::error::AppError;
 use crate::mail::outbox::enqueue;
 use crate::mail::sms::Sms;
+use crate::tr;
 
 const DAY_MS: i64 = 86_400_000;
 const FIRST_LINE: usize = 120;
@@ -52,10 +53,8 @@ async fn inbox_access(
     if node_kind(caller.db().pool(), account).await? != Some(NodeKind::Client) {
         return Err(AppError::NotFound);
     }
-    let scope =
-        InboxScope::of(authorized.permissions(), caller.actor.user().id).ok_or_else(|| {
-            AppError::forbidden("Your roles here do not include reading the account's messages.")
-        })?;
+    let scope = InboxScope::of(authorized.permissions(), caller.actor.user().id)
+        .ok_or_else(|| AppError::forbidden(tr!(inbox.errors.no_reading)))?;
     Ok(InboxAccess {
         account,
         scope,
@@ -266,12 +265,12 @@ pub async fn message(caller: &Caller, id: i64) -> Result<MessageView, AppError> 
         recipients: recipients.into_iter().map(|(_, name)| name).collect(),
         call: call.map(|call| LinkedCall {
             charge: call.billed_at.map(|_| {
-                let units = call.voice_units.unwrap_or(0);
-                format!(
-                    "{units} voice unit(s): {} s billed as {} s at {}",
-                    call.duration_seconds.unwrap_or(0),
-                    call.billable_seconds.unwrap_or(0),
-                    call.voice_rule.clone().unwrap_or_default()
+                tr!(
+                    inbox.call.charge,
+                    count = call.voice_units.unwrap_or(0),
+                    seconds = call.duration_seconds.unwrap_or(0),
+                    billed = call.billable_seconds.unwrap_or(0),
+                    rule = call.voice_rule.clone().unwrap_or_default()
                 )
             }),
             recording: (call.recording_key.is_some() && records_calls)
@@ -288,17 +287,21 @@ pub async fn message(caller: &Caller, id: i64) -> Result<MessageView, AppError> 
                 .as_deref()
                 .and_then(crate::core::sms::SmsEncoding::from_key)
                 .map_or("", |encoding| encoding.label());
-            format!(
-                "{} SMS credit(s): {} segment(s), {encoding}",
-                message.sms_units.unwrap_or(0),
-                message.segments.unwrap_or(0)
+            tr!(
+                inbox.message.sms_charge,
+                count = message.sms_units.unwrap_or(0),
+                segments = tr!(
+                    inbox.message.segments,
+                    count = message.segments.unwrap_or(0)
+                ),
+                encoding = encoding
             )
         }),
         acknowledged: message.acknowledged_at.map(|at| {
             let by = message
                 .acknowledged_by_name
                 .clone()
-                .unwrap_or_else(|| "the answering service".into());
+                .unwrap_or_else(|| tr!(inbox.message.answering_service).into());
             format!("{by}, {}", timestamp(at))
         }),
         can_acknowledge,
@@ -341,7 +344,7 @@ pub async fn acknowledge(caller: &Caller, id: i64) -> Result<(), AppError> {
     let (message, _, access) = visible_message(caller, id).await?;
     caller
         .actor
-        .not_impersonating("Acknowledging a message for the client")?;
+        .not_impersonating(crate::tr!(as_yourself.acknowledge))?;
     let tx = access.authorized.begin(caller).await?;
     let mut tx = tx.about_record(record_key("message", message.id));
     let user = caller.actor.user().id;
@@ -359,12 +362,10 @@ fn replies_to(access: &InboxAccess<'_>, message: &MessageRecord) -> Result<Strin
         .permissions()
         .contains(Permission::ReplyToMessages)
     {
-        return Err(AppError::forbidden(
-            "Your roles here do not include replying to messages.",
-        ));
+        return Err(AppError::forbidden(tr!(inbox.errors.no_replying)));
     }
     if message.channel != Channel::Sms {
-        return Err(AppError::forbidden("Only text messages are answered here."));
+        return Err(AppError::forbidden(tr!(inbox.errors.only_texts)));
     }
     let digits: String = message
         .callback_number
@@ -372,10 +373,7 @@ fn replies_to(access: &InboxAccess<'_>, message: &MessageRecord) -> Result<Strin
         .filter(char::is_ascii_digit)
         .collect();
     if digits.len() < 7 {
-        return Err(AppError::field(
-            "text",
-            "This message has no number to reply to.",
-        ));
+        return Err(AppError::field("text", tr!(inbox.errors.no_number)));
     }
     Ok(format!("+{digits}"))
 }
@@ -388,12 +386,12 @@ pub async fn reply(caller: &Caller, id: i64, text: &str) -> Result<(), AppError>
     let number = replies_to(&access, &message)?;
     let text = text.trim();
     if text.is_empty() {
-        return Err(AppError::field("text", "Write the reply first."));
+        return Err(AppError::field("text", tr!(inbox.errors.empty_reply)));
     }
     if text.chars().count() > MAX_REPLY {
         return Err(AppError::field(
             "text",
-            format!("Use at most {MAX_REPLY} characters."),
+            tr!(errors.at_most_characters, count = MAX_REPLY),
         ));
     }
     let counted = sms::count(text);
@@ -438,49 +436,69 @@ pub async fn reply(caller: &Caller, id: i64, text: &str) -> Result<(), AppError>
 /// people did.
 fn trail(message: &MessageRecord, events: &[EventRecord], done: &[RecordEvent]) -> Vec<TrailStep> {
     let taken = match (message.channel, message.taken_by.is_empty()) {
-        (Channel::Call, false) => format!("Taken by {}", message.taken_by),
-        (Channel::Call, true) => "Taken by the answering service".to_string(),
-        _ => "Received".to_string(),
+        (Channel::Call, false) => tr!(inbox.history.taken_by, name = &message.taken_by),
+        (Channel::Call, true) => tr!(inbox.history.taken_by_service).to_string(),
+        _ => tr!(inbox.history.received).to_string(),
     };
     let mut entries = vec![(message.received_at, taken)];
     for event in events {
-        let mut what = match event.kind.as_str() {
-            "status" => format!("Status: {}", event.detail),
+        let what = match event.kind.as_str() {
+            "status" => tr!(inbox.history.status, status = &event.detail),
             kind => super::EventKind::from_key(kind).map_or(kind.to_string(), |k| k.label().into()),
         };
-        if !event.channel.is_empty() {
-            what.push_str(&format!(" by {}", event.channel));
-        }
-        if !event.target.is_empty() {
-            what.push_str(&format!(" to {}", event.target));
-        }
+        let channel = match event.channel.as_str() {
+            "email" => tr!(inbox.history.channel_email),
+            "sms" => tr!(inbox.history.channel_sms),
+            other => other,
+        };
+        let target = &event.target;
+        let mut what = match (channel.is_empty(), target.is_empty()) {
+            (true, true) => what,
+            (false, true) => tr!(inbox.history.event_by, event = what, channel = channel),
+            (true, false) => tr!(inbox.history.event_to, event = what, target = target),
+            (false, false) => tr!(
+                inbox.history.event_by_to,
+                event = what,
+                channel = channel,
+                target = target
+            ),
+        };
         if event.kind != "status" && !event.detail.is_empty() {
-            what.push_str(&format!(": {}", event.detail));
+            what = tr!(
+                inbox.history.event_detail,
+                event = what,
+                detail = &event.detail
+            );
         }
         if event.applied == 0 {
-            what.push_str(" (reported again; changed nothing)");
+            what = tr!(inbox.history.reported_again, event = what);
         }
         entries.push((event.at, what));
     }
     for step in done {
-        let who = step.actor_name.clone().unwrap_or_else(|| "someone".into());
+        let who = step
+            .actor_name
+            .clone()
+            .unwrap_or_else(|| tr!(inbox.history.someone).into());
         let what = match step.action.as_str() {
-            "message.viewed" => format!(
-                "Viewed by {who}, logged in as {}",
-                step.acted_as
+            "message.viewed" => tr!(
+                inbox.history.viewed,
+                name = &who,
+                account = step
+                    .acted_as
                     .clone()
-                    .unwrap_or_else(|| "the account".into())
+                    .unwrap_or_else(|| tr!(inbox.history.the_account).into())
             ),
-            "message.opened" => format!("Opened by {who}"),
-            "message.acknowledged" => format!("Acknowledged by {who}"),
-            "message.recording_played" => format!("Recording played by {who}"),
+            "message.opened" => tr!(inbox.history.opened, name = &who),
+            "message.acknowledged" => tr!(inbox.acknowledged_by, name = &who),
+            "message.recording_played" => tr!(inbox.history.recording_played, name = &who),
             "message.replied" => {
                 let details: serde_json::Value =
                     serde_json::from_str(&step.details).unwrap_or_default();
                 let text = details["after"]["text"].as_str().unwrap_or_default();
-                format!("Replied by {who}: {text}")
+                tr!(inbox.history.replied, name = &who, text = text)
             }
-            other => format!("{other} by {who}"),
+            other => tr!(inbox.history.other, action = other, name = &who),
         };
         entries.push((step.occurred_at, what));
     }

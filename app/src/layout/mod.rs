@@ -7,17 +7,20 @@ pub mod page_gate;
 
 use leptos::html::Details;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::use_location;
 
-use crate::auth::api::SignOut;
+use crate::auth::api::{ChangeOwnLanguage, SignOut};
 use crate::auth::{use_current_user, CurrentUser};
 use crate::components::brand::use_brand;
+use crate::components::language_switch::LanguageSwitch;
 use crate::components::logo::Logo;
 use crate::components::support::SupportLink;
 use crate::impersonation::banner::SessionBanner;
 use crate::paths;
+use crate::tr;
 
 /// Wraps every signed-in page; sends everyone else to the sign-in page.
 ///
@@ -63,7 +66,7 @@ pub fn AppShell() -> impl IntoView {
                     node_ref=nav_menu
                     on:toggle=move |_| keep_one_open(nav_menu, user_menu)
                 >
-                    <summary role="button" aria-label="Menu">
+                    <summary role="button" aria-label=tr!(nav.menu)>
                         <span class="hamburger" aria-hidden="true"></span>
                     </summary>
                     // Following a link closes the menu, whenever the page itself changes.
@@ -151,37 +154,37 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
         ..
     } = user;
     view! {
-        <nav class="main-nav" aria-label="Main">
+        <nav class="main-nav" aria-label=tr!(nav.main)>
             <A href=paths::HOME exact=true>
                 <span class="nav-icon" aria-hidden="true">"⌂"</span>
-                "Home"
+                {tr!(nav.home)}
             </A>
             {inbox_of
                 .map(|_| {
                     view! {
                         <A href=paths::INBOX>
                             <span class="nav-icon" aria-hidden="true">"✉"</span>
-                            "Inbox"
+                            {tr!(nav.inbox)}
                         </A>
                         <A href=paths::TASKS>
                             <span class="nav-icon" aria-hidden="true">"✓"</span>
-                            "Tasks"
+                            {tr!(nav.tasks)}
                         </A>
                         <A href=paths::ON_CALL>
                             <span class="nav-icon" aria-hidden="true">"☎"</span>
-                            "On call"
+                            {tr!(nav.on_call)}
                         </A>
                         <A href=paths::STATUS>
                             <span class="nav-icon" aria-hidden="true">"❖"</span>
-                            "Status"
+                            {tr!(nav.status)}
                         </A>
                         <A href=paths::CONTACTS>
                             <span class="nav-icon" aria-hidden="true">"☷"</span>
-                            "Contacts"
+                            {tr!(nav.contacts)}
                         </A>
                         <A href=paths::RESOURCES>
                             <span class="nav-icon" aria-hidden="true">"❏"</span>
-                            "Resources"
+                            {tr!(nav.resources)}
                         </A>
                     }
                 })}
@@ -190,11 +193,11 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
                     view! {
                         <A href=paths::CLIENTS>
                             <span class="nav-icon" aria-hidden="true">"☰"</span>
-                            "Clients"
+                            {tr!(nav.clients)}
                         </A>
                         <A href=paths::GROUPS>
                             <span class="nav-icon" aria-hidden="true">"⋔"</span>
-                            "Groups"
+                            {tr!(nav.groups)}
                         </A>
                     }
                 })}
@@ -203,7 +206,7 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
                     view! {
                         <A href=paths::node_users(node)>
                             <span class="nav-icon" aria-hidden="true">"☺"</span>
-                            "Users"
+                            {tr!(nav.users)}
                         </A>
                     }
                 })}
@@ -212,7 +215,7 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
                     view! {
                         <A href=paths::partner_settings(partner)>
                             <span class="nav-icon" aria-hidden="true">"⚙"</span>
-                            "Settings"
+                            {tr!(nav.settings)}
                         </A>
                     }
                 })}
@@ -221,7 +224,7 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
                     view! {
                         <A href=paths::access_history(account)>
                             <span class="nav-icon" aria-hidden="true">"◷"</span>
-                            "Access history"
+                            {tr!(nav.access_history)}
                         </A>
                     }
                 })}
@@ -230,7 +233,7 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
                     view! {
                         <A href=paths::SUPPORT>
                             <span class="nav-icon" aria-hidden="true">"✚"</span>
-                            "Support"
+                            {tr!(nav.support)}
                         </A>
                     }
                 })}
@@ -239,7 +242,7 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
                     view! {
                         <A href=paths::AUDIT>
                             <span class="nav-icon" aria-hidden="true">"≡"</span>
-                            "Audit log"
+                            {tr!(nav.audit)}
                         </A>
                     }
                 })}
@@ -252,26 +255,26 @@ fn MainNav(user: CurrentUser) -> impl IntoView {
 #[component]
 fn BottomNav() -> impl IntoView {
     view! {
-        <nav class="bottom-nav" aria-label="Portal">
+        <nav class="bottom-nav" aria-label=tr!(nav.portal)>
             <A href=paths::HOME exact=true>
                 <span class="nav-icon" aria-hidden="true">"⌂"</span>
-                <span>"Home"</span>
+                <span>{tr!(nav.home)}</span>
             </A>
             <A href=paths::INBOX>
                 <span class="nav-icon" aria-hidden="true">"✉"</span>
-                <span>"Inbox"</span>
+                <span>{tr!(nav.inbox)}</span>
             </A>
             <A href=paths::TASKS>
                 <span class="nav-icon" aria-hidden="true">"✓"</span>
-                <span>"Tasks"</span>
+                <span>{tr!(nav.tasks)}</span>
             </A>
             <A href=paths::ON_CALL>
                 <span class="nav-icon" aria-hidden="true">"☎"</span>
-                <span>"On call"</span>
+                <span>{tr!(nav.on_call)}</span>
             </A>
             <A href=paths::STATUS>
                 <span class="nav-icon" aria-hidden="true">"❖"</span>
-                <span>"Status"</span>
+                <span>{tr!(nav.status)}</span>
             </A>
         </nav>
     }
@@ -288,6 +291,8 @@ fn close(menu: NodeRef<Details>) {
 #[component]
 fn UserMenu(menu: NodeRef<Details>, on_toggle: impl Fn() + 'static) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
+    let location = use_location();
+    let here = move || format!("{}{}", location.pathname.get(), location.search.get());
     view! {
         <details class="user-menu" node_ref=menu on:toggle=move |_| on_toggle()>
             <summary role="button" aria-haspopup="menu">
@@ -311,11 +316,17 @@ fn UserMenu(menu: NodeRef<Details>, on_toggle: impl Fn() + 'static) -> impl Into
                 <WithUser view=|user| {
                     user.impersonation
                         .is_none()
-                        .then(|| view! { <a href=paths::CHANGE_PASSWORD>"Change password"</a> })
+                        .then(|| view! { <a href=paths::CHANGE_PASSWORD>{tr!(menu.change_password)}</a> })
+                } />
+                // As themselves only: an impersonator changes their own language first.
+                <WithUser view=move |user| {
+                    user.impersonation
+                        .is_none()
+                        .then(|| view! { <LanguageSwitch action=ChangeOwnLanguage::PATH next=here /> })
                 } />
                 <SupportLink brand=use_brand() />
                 <ActionForm action=sign_out>
-                    <button type="submit" class="link-button">"Sign out"</button>
+                    <button type="submit" class="link-button">{tr!(menu.sign_out)}</button>
                 </ActionForm>
             </div>
         </details>
@@ -330,13 +341,13 @@ pub fn NotFoundPage() -> impl IntoView {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text="Page not found" />
+        <Title text=tr!(not_found.title) />
         <main class="auth-page">
             <div class="auth-card">
                 <Logo brand=use_brand() />
-                <h1>"Page not found"</h1>
-                <p class="muted">"There is nothing at this address. It may have moved, or the link may be mistyped."</p>
-                <a class="button primary wide" href=paths::HOME>"Go to your home page"</a>
+                <h1>{tr!(not_found.title)}</h1>
+                <p class="muted">{tr!(not_found.text)}</p>
+                <a class="button primary wide" href=paths::HOME>{tr!(not_found.home)}</a>
             </div>
         </main>
     }

@@ -12,6 +12,7 @@ use crate::briefing::seen::OperatorsSeenNote;
 use crate::briefing::use_account_query;
 use crate::components::error_panel::error_fallback;
 use crate::paths;
+use crate::tr;
 
 #[component]
 pub fn CalendarPage() -> impl IntoView {
@@ -78,13 +79,9 @@ pub fn OnCallNowCard(now: OnCallNow) -> impl IntoView {
     let summary = now.summary();
     view! {
         <section class=class aria-labelledby="on-call-now-heading">
-            <h2 id="on-call-now-heading">"On call now"</h2>
+            <h2 id="on-call-now-heading">{tr!(oncall.now.heading)}</h2>
             {if now.people.is_empty() {
-                let text = if now.closed {
-                    "Nobody: the account is closed now."
-                } else {
-                    "Nobody is on call now."
-                };
+                let text = if now.closed { tr!(oncall.now.closed) } else { tr!(oncall.now.nobody) };
                 view! { <p class="on-call-nobody">{text}</p> }.into_any()
             } else {
                 view! {

@@ -161,15 +161,18 @@ pub struct OnCallNow {
 }
 
 impl OnCallNow {
-    /// "On call until 18:00, then Dr Lee" and the like.
+    /// "until 18:00, then Dr Lee" and the like, in the language being worded.
     pub fn summary(&self) -> String {
-        let then = match self.then.as_slice() {
-            [] => "nobody".to_string(),
-            names => names.join(", "),
-        };
-        match &self.until {
-            Some(until) => format!("until {until}, then {then}"),
-            None => "with no change in the coming week".to_string(),
+        match (&self.until, self.then.as_slice()) {
+            (Some(until), []) => crate::tr!(oncall.now.until_then_nobody, until = until),
+            (Some(until), names) => {
+                crate::tr!(
+                    oncall.now.until_then,
+                    until = until,
+                    then = names.join(", ")
+                )
+            }
+            (None, _) => crate::tr!(oncall.now.no_change).to_string(),
         }
     }
 }

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use super::{TaskEditor, TaskInput, TaskPriority};
 use crate::components::field::{field_error, SelectField, TextAreaField, TextField};
 use crate::error::AppError;
+use crate::tr;
 
 #[component]
 pub fn TaskFields(
@@ -20,14 +21,14 @@ pub fn TaskFields(
     let only_for_themselves = editor.choices.len() == 1;
     view! {
         <TextField
-            label="What is to be done"
+            label=tr!(tasks.fields.title)
             name="task[title]"
             id="task-title"
             value=input.title
             error=field_error(error, "title")
         />
         <TextAreaField
-            label="Notes"
+            label=tr!(tasks.fields.notes)
             name="task[notes]"
             id="task-notes"
             value=input.notes
@@ -36,7 +37,7 @@ pub fn TaskFields(
         />
         <div class="form-grid">
             <SelectField
-                label="For"
+                label=tr!(tasks.fields.assignee)
                 name="task[assignee]"
                 id="task-assignee"
                 options=editor.choices
@@ -44,7 +45,7 @@ pub fn TaskFields(
                 error=field_error(error, "assignee")
             />
             <SelectField
-                label="Priority"
+                label=tr!(tasks.fields.priority)
                 name="task[priority]"
                 id="task-priority"
                 options=priorities
@@ -52,25 +53,25 @@ pub fn TaskFields(
                 error=field_error(error, "priority")
             />
             <TextField
-                label="Due day (optional)"
+                label=tr!(tasks.fields.due_date)
                 name="task[due_date]"
                 id="task-due-date"
                 input_type="date"
                 value=input.due_date
-                hint=format!("In the account's time, {}.", editor.zone)
+                hint=tr!(tasks.fields.due_date_hint, zone = editor.zone.clone())
                 error=field_error(error, "due_date")
             />
             <TextField
-                label="Due time (optional)"
+                label=tr!(tasks.fields.due_time)
                 name="task[due_time]"
                 id="task-due-time"
                 input_type="time"
                 value=input.due_time
-                hint="Empty: any time that day."
+                hint=tr!(tasks.fields.due_time_hint)
                 error=field_error(error, "due_time")
             />
         </div>
         {only_for_themselves
-            .then(|| view! { <p class="muted">"Tasks you make are for you; the account's admins assign tasks to others."</p> })}
+            .then(|| view! { <p class="muted">{tr!(tasks.fields.only_yours)}</p> })}
     }
 }

@@ -27,34 +27,34 @@ pub const LIST_LIMIT: usize = 200;
 
 keyed_enum! {
     pub enum TaskStatus {
-        Open = ("open", "Open"),
-        Done = ("done", "Done"),
-        Cancelled = ("cancelled", "Cancelled"),
+        Open = ("open", labels.task_status.open),
+        Done = ("done", labels.task_status.done),
+        Cancelled = ("cancelled", labels.task_status.cancelled),
     }
 }
 
 keyed_enum! {
     pub enum TaskPriority {
-        Normal = ("normal", "Normal"),
-        Urgent = ("urgent", "Urgent"),
+        Normal = ("normal", labels.task_priority.normal),
+        Urgent = ("urgent", labels.task_priority.urgent),
     }
 }
 
 keyed_enum! {
     /// Which tasks a list shows: the open ones, or the closed ones latest first.
     pub enum TaskShow {
-        Open = ("open", "Open"),
-        Closed = ("closed", "Done or cancelled"),
+        Open = ("open", labels.task_show.open),
+        Closed = ("closed", labels.task_show.closed),
     }
 }
 
 keyed_enum! {
     /// Whose tasks a list shows, for someone who sees them all.
     pub enum TaskWho {
-        Anyone = ("anyone", "Everyone's"),
-        Mine = ("mine", "Mine"),
-        Service = ("service", "The answering service's"),
-        Nobody = ("nobody", "Nobody's yet"),
+        Anyone = ("anyone", labels.task_who.anyone),
+        Mine = ("mine", labels.task_who.mine),
+        Service = ("service", labels.task_who.service),
+        Nobody = ("nobody", labels.task_who.nobody),
     }
 }
 
@@ -263,9 +263,9 @@ pub struct TasksAtHome {
 /// The button that moves a task to `status`.
 pub fn move_label(status: TaskStatus) -> &'static str {
     match status {
-        TaskStatus::Done => "Mark done",
-        TaskStatus::Cancelled => "Cancel task",
-        TaskStatus::Open => "Reopen",
+        TaskStatus::Done => crate::tr!(tasks.moves.done),
+        TaskStatus::Cancelled => crate::tr!(tasks.moves.cancel),
+        TaskStatus::Open => crate::tr!(tasks.moves.reopen),
     }
 }
 

@@ -114,10 +114,8 @@ pub async fn access(caller: &Caller, account: Option<NodeId>) -> Result<TaskAcce
         .or(caller.actor.account())
         .ok_or(AppError::NotFound)?;
     let authorized = caller.actor.at(caller.db(), account).await?;
-    let scope =
-        TaskScope::of(authorized.permissions(), caller.actor.user().id).ok_or_else(|| {
-            AppError::forbidden("Your roles here do not include the account's tasks.")
-        })?;
+    let scope = TaskScope::of(authorized.permissions(), caller.actor.user().id)
+        .ok_or_else(|| AppError::forbidden(crate::tr!(tasks.errors.no_tasks)))?;
     let client = client_record(caller.db().pool(), account)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -149,8 +147,8 @@ async fn visible_task(caller: &Caller, id: i64) -> Result<(TaskRecord, TaskAcces
 fn assignee_label(task: &TaskRecord) -> String {
     match task.fields.assignee {
         Assignee::Person(_) => task.assignee_name.clone().unwrap_or_default(),
-        Assignee::AnsweringService => "The answering service".to_string(),
-        Assignee::Nobody => "Nobody yet".to_string(),
+        Assignee::AnsweringService => crate::tr!(due.answering_service).to_string(),
+        Assignee::Nobody => crate::tr!(due.nobody_yet).to_string(),
     }
 }
 
@@ -165,17 +163,17 @@ pub fn due_label(
     let date: Date = date?.parse().ok()?;
     let today = zoned(now, zone).date();
     let day = if date == today {
-        "today".to_string()
+        crate::tr!(due.today).to_string()
     } else if today.tomorrow().ok() == Some(date) {
-        "tomorrow".to_string()
+        crate::tr!(due.tomorrow).to_string()
     } else if date.year() == today.year() {
-        date.strftime("%a %-d %b").to_string()
+        crate::core::zone::day(date)
     } else {
-        date.strftime("%a %-d %b %Y").to_string()
+        crate::core::zone::day_of_year(date)
     };
     Some(match time {
-        Some(time) => format!("Due {day} {time}"),
-        None => format!("Due {day}"),
+        Some(time) => crate::tr!(due.on_at, day = day, time = time),
+        None => crate::tr!(due.on, day = day),
     })
 }
 
@@ -186,12 +184,15 @@ fn is_overdue(task: &TaskRecord, now: i64) -> bool {
 /// "Done by Dana Diaz, 10:42", for a closed task.
 fn closed_label(task: &TaskRecord, now: i64, zone: &TimeZone) -> Option<String> {
     let at = task.closed_at?;
-    let by = task.closed_by_name.as_deref().unwrap_or("someone");
-    let how = match task.status {
-        TaskStatus::Cancelled => "Cancelled",
-        _ => "Done",
-    };
-    Some(format!("{how} by {by}, {}", day_and_clock(at, now, zone)))
+    let by = task
+        .closed_by_name
+        .as_deref()
+        .unwrap_or(crate::tr!(trail.someone));
+    let at = day_and_clock(at, now, zone);
+    Some(match task.status {
+        TaskStatus::Cancelled => crate::tr!(tasks.closed.cancelled, by = by, at = at),
+        _ => crate::tr!(tasks.closed.done, by = by, at = at),
+    })
 }
 
 fn task_row(task: &TaskRecord, now: i64, zone: &TimeZone) -> TaskRow {
@@ -292,10 +293,13 @@ async fn editor(
         TaskScope::Own(person) => vec![(Assignee::Person(person).key(), me.name.clone())],
         TaskScope::All { .. } => {
             let mut choices = vec![
-                (Assignee::Nobody.key(), "Nobody yet".to_string()),
+                (
+                    Assignee::Nobody.key(),
+                    crate::tr!(due.nobody_yet).to_string(),
+                ),
                 (
                     Assignee::AnsweringService.key(),
-                    "The answering service".to_string(),
+                    crate::tr!(due.answering_service).to_string(),
                 ),
             ];
             let people = repo::assignable(caller.db().pool(), access.account).await?;
@@ -333,9 +337,7 @@ pub async fn new_task_form(
 fn adding(access: &TaskAccess<'_>) -> Result<(), AppError> {
     match access.can_add() {
         true => Ok(()),
-        false => Err(AppError::forbidden(
-            "Your roles here do not include making tasks.",
-        )),
+        false => Err(AppError::forbidden(crate::tr!(tasks.errors.no_adding))),
     }
 }
 
@@ -351,7 +353,7 @@ pub fn task_fields(
     let mut errors = FieldErrors::default();
     let title = input.title.trim();
     if title.is_empty() {
-        errors.add("title", "Say what is to be done.");
+        errors.add("title", crate::tr!(tasks.errors.title));
     }
     errors.limit("title", title, MAX_TITLE);
     let notes = input.notes.trim();
@@ -364,14 +366,14 @@ pub fn task_fields(
                 .any(|(value, _)| *value == assignee.key())
     });
     if assignee.is_none() {
-        errors.add("assignee", "Choose whom the task is for from the list.");
+        errors.add("assignee", crate::tr!(tasks.errors.assignee));
     }
     let priority = match input.priority.trim() {
         "" => Some(TaskPriority::Normal),
         key => TaskPriority::from_key(key),
     };
     if priority.is_none() {
-        errors.add("priority", "Choose normal or urgent.");
+        errors.add("priority", crate::tr!(tasks.errors.priority));
     }
     let (date_text, time_text) = (input.due_date.trim(), input.due_time.trim());
     let date = match date_text {
@@ -382,10 +384,7 @@ pub fn task_fields(
                 .ok()
                 .filter(|date| (2000..=2100).contains(&date.year()));
             if date.is_none() {
-                errors.add(
-                    "due_date",
-                    "Give a date such as 2026-12-24, or leave it empty.",
-                );
+                errors.add("due_date", crate::tr!(tasks.errors.due_date));
             }
             date
         }
@@ -395,9 +394,9 @@ pub fn task_fields(
         text => {
             let minutes = minutes_of(text);
             if minutes.is_none() {
-                errors.add("due_time", "Give a time such as 14:30, or leave it empty.");
+                errors.add("due_time", crate::tr!(tasks.errors.due_time));
             } else if date_text.is_empty() {
-                errors.add("due_time", "Give the day too, or leave the time empty.");
+                errors.add("due_time", crate::tr!(tasks.errors.due_time_without_day));
             }
             minutes
         }
@@ -499,9 +498,7 @@ pub async fn update(
 ) -> Result<(), AppError> {
     let (task, access) = visible_task(caller, id).await?;
     if !access.can_edit() {
-        return Err(AppError::forbidden(
-            "Your roles here do not include editing tasks.",
-        ));
+        return Err(AppError::forbidden(crate::tr!(tasks.errors.no_editing)));
     }
     let editor = editor(caller, &access, Some(&task)).await?;
     let fields = task_fields(input, &editor, &access.zone, Some(task.fields.assignee))?;
@@ -539,17 +536,13 @@ pub async fn set_status(
     let (task, access) = visible_task(caller, id).await?;
     let moves = access.moves(&task);
     if moves.is_empty() && !access.can_edit() {
-        return Err(AppError::forbidden(
-            "Only the person the task is for, or the account's admins, complete it.",
-        ));
+        return Err(AppError::forbidden(crate::tr!(tasks.errors.no_completing)));
     }
     if status == task.status {
         return Ok(());
     }
     if !moves.contains(&status) {
-        return Err(AppError::forbidden(
-            "A cancelled task is reopened by the account's admins.",
-        ));
+        return Err(AppError::forbidden(crate::tr!(tasks.errors.no_reopening)));
     }
     let record = record_key("task", id);
     let mut change = access.authorized.begin(caller).await?;
@@ -635,25 +628,40 @@ fn activity_line(event: &RecordEvent) -> String {
     let by = event.by();
     let details: serde_json::Value = serde_json::from_str(&event.details).unwrap_or_default();
     match event.action.as_str() {
-        "task.added" if details["message"].is_i64() => format!("Made from a message by {by}"),
-        "task.added" => format!("Added by {by}"),
+        "task.added" if details["message"].is_i64() => {
+            crate::tr!(tasks.activity.made_from_message, by = by)
+        }
+        "task.added" => crate::tr!(tasks.activity.added, by = by),
         "task.updated" => {
             let (before, after) = (&details["before"], &details["after"]);
-            let changed: Vec<&str> = ["title", "notes", "for", "due", "priority"]
-                .into_iter()
-                .filter(|field| before[field] != after[field])
-                .collect();
+            let changed: Vec<(&str, &str)> = [
+                ("title", crate::tr!(tasks.activity.field_title)),
+                ("notes", crate::tr!(tasks.activity.field_notes)),
+                ("for", crate::tr!(tasks.activity.field_for)),
+                ("due", crate::tr!(tasks.activity.field_due)),
+                ("priority", crate::tr!(tasks.activity.field_priority)),
+            ]
+            .into_iter()
+            .filter(|(field, _)| before[field] != after[field])
+            .collect();
             let what = match changed.as_slice() {
-                [] => "nothing".to_string(),
-                ["for"] => format!("now for {}", after["for"].as_str().unwrap_or_default()),
-                fields => fields.join(", "),
+                [] => crate::tr!(tasks.activity.nothing).to_string(),
+                [("for", _)] => crate::tr!(
+                    tasks.activity.now_for,
+                    who = after["for"].as_str().unwrap_or_default()
+                ),
+                fields => fields
+                    .iter()
+                    .map(|(_, word)| *word)
+                    .collect::<Vec<_>>()
+                    .join(", "),
             };
-            format!("Edited by {by}: {what}")
+            crate::tr!(tasks.activity.edited, by = by, what = what)
         }
-        "task.completed" => format!("Marked done by {by}"),
-        "task.cancelled" => format!("Cancelled by {by}"),
-        "task.reopened" => format!("Reopened by {by}"),
-        other => format!("{other} by {by}"),
+        "task.completed" => crate::tr!(tasks.activity.completed, by = by),
+        "task.cancelled" => crate::tr!(tasks.activity.cancelled, by = by),
+        "task.reopened" => crate::tr!(tasks.activity.reopened, by = by),
+        other => crate::tr!(tasks.activity.other, what = other, by = by),
     }
 }
 
@@ -669,8 +677,12 @@ pub async fn at_home(caller: &Caller) -> Result<Option<TasksAtHome>, AppError> {
         Err(other) => return Err(other),
     };
     let (heading, who, mine) = match access.scope {
-        TaskScope::Own(person) => ("Your open tasks", TaskWho::Mine, Some(person)),
-        TaskScope::All { .. } => ("Open tasks", TaskWho::Anyone, None),
+        TaskScope::Own(person) => (
+            crate::tr!(tasks.home.your_open),
+            TaskWho::Mine,
+            Some(person),
+        ),
+        TaskScope::All { .. } => (crate::tr!(tasks.home.all_open), TaskWho::Anyone, None),
     };
     let now = now_ms();
     let (open, overdue) = repo::open_counts(caller.db().pool(), access.account, mine, now).await?;

@@ -11,6 +11,7 @@ use crate::components::field::{action_error, ConflictAlert};
 use crate::components::revision::{on_success, record_page, Revision};
 use crate::components::trail::Trail;
 use crate::paths;
+use crate::tr;
 
 #[component]
 pub fn TaskPage() -> impl IntoView {
@@ -23,34 +24,34 @@ fn Task(task: TaskView) -> impl IntoView {
     let closed = task.status != TaskStatus::Open;
     view! {
         <Title text=task.title.clone() />
-        <a class="back-link" href=list>"← Tasks"</a>
+        <a class="back-link" href=list>{tr!(tasks.page.back)}</a>
         <header class="page-header task-header">
             <h1>{task.title.clone()}</h1>
             <p class="message-badges">
                 <span class="badge" class:done=closed>{task.status.label()}</span>
                 {(task.priority == TaskPriority::Urgent)
-                    .then(|| view! { <span class="badge priority-urgent">"Urgent"</span> })}
-                {task.overdue.then(|| view! { <span class="badge overdue">"Overdue"</span> })}
+                    .then(|| view! { <span class="badge priority-urgent">{tr!(tasks.page.urgent)}</span> })}
+                {task.overdue.then(|| view! { <span class="badge overdue">{tr!(tasks.overdue)}</span> })}
             </p>
         </header>
         <div class="message-grid">
-            <section class="card task-card" aria-label="Task">
+            <section class="card task-card" aria-label=tr!(tasks.page.label)>
                 <dl class="message-facts">
-                    <dt>"For"</dt>
+                    <dt>{tr!(tasks.page.assignee)}</dt>
                     <dd>{task.assignee.clone()}</dd>
-                    {task.due.clone().map(|due| view! { <dt>"When"</dt><dd>{due}</dd> })}
-                    <dt>"Added"</dt>
+                    {task.due.clone().map(|due| view! { <dt>{tr!(tasks.page.when)}</dt><dd>{due}</dd> })}
+                    <dt>{tr!(tasks.page.added)}</dt>
                     <dd>{task.created.clone()}</dd>
-                    {task.closed.clone().map(|closed| view! { <dt>"Closed"</dt><dd>{closed}</dd> })}
+                    {task.closed.clone().map(|closed| view! { <dt>{tr!(tasks.page.closed)}</dt><dd>{closed}</dd> })}
                     {task
                         .source
                         .clone()
                         .map(|source| {
                             view! {
-                                <dt>"From"</dt>
+                                <dt>{tr!(tasks.page.from)}</dt>
                                 <dd>
                                     <a href=paths::inbox_message(source.id)>
-                                        {format!("The message of {}", source.who)}
+                                        {tr!(tasks.page.message_of, who = &source.who)}
                                     </a>
                                     <span class="muted">{format!(" · {}", source.received)}</span>
                                 </dd>
@@ -62,7 +63,7 @@ fn Task(task: TaskView) -> impl IntoView {
             </section>
             <div class="message-side">
                 {task.editor.clone().map(|editor| view! { <EditTask task=task.clone() editor /> })}
-                <Trail heading="Activity" id="activity-heading" steps=task.activity.clone() />
+                <Trail heading=tr!(tasks.page.activity) id="activity-heading" steps=task.activity.clone() />
             </div>
         </div>
     }
@@ -115,14 +116,14 @@ fn EditTask(task: TaskView, editor: TaskEditor) -> impl IntoView {
     let open = Signal::derive(move || error.get().is_some());
     view! {
         <details class="card edit-task" open=open>
-            <summary>"Edit task"</summary>
+            <summary>{tr!(tasks.page.edit)}</summary>
             <ActionForm action=update attr:class="stack">
                 <ConflictAlert error on_reload=revision.reload() />
                 <input type="hidden" name="id" value=task.id />
                 <input type="hidden" name="version" value=task.version />
                 <TaskFields input=task.input.clone() editor error />
                 <div class="form-actions">
-                    <button type="submit" class="button primary" disabled=update.pending()>"Save task"</button>
+                    <button type="submit" class="button primary" disabled=update.pending()>{tr!(tasks.page.save)}</button>
                 </div>
             </ActionForm>
         </details>

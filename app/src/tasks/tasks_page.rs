@@ -9,6 +9,7 @@ use super::api::list_tasks;
 use super::{TaskPriority, TaskQuery, TaskRow, TaskShow, TaskStatus, TaskWho, TasksView};
 use crate::components::error_panel::error_fallback;
 use crate::paths;
+use crate::tr;
 
 #[component]
 pub fn TasksPage() -> impl IntoView {
@@ -16,8 +17,8 @@ pub fn TasksPage() -> impl IntoView {
     let query = Memo::new(move |_| TaskQuery::from_query(&params.read()));
     let tasks = Resource::new(move || query.get(), list_tasks);
     view! {
-        <Title text="Tasks" />
-        <Transition fallback=|| view! { <p class="muted">"Loading tasks…"</p> }>
+        <Title text=tr!(nav.tasks) />
+        <Transition fallback=|| view! { <p class="muted">{tr!(tasks.loading)}</p> }>
             <ErrorBoundary fallback=error_fallback>
                 {move || Suspend::new(async move { tasks.await.map(|view| view! { <TaskList view /> }) })}
             </ErrorBoundary>
@@ -29,19 +30,15 @@ pub fn TasksPage() -> impl IntoView {
 fn TaskList(view: TasksView) -> impl IntoView {
     let query = view.query.clone();
     let empty = match query.show {
-        TaskShow::Open => "No open tasks here.",
-        TaskShow::Closed => "Nothing done or cancelled here yet.",
+        TaskShow::Open => tr!(tasks.list.empty_open),
+        TaskShow::Closed => tr!(tasks.list.empty_closed),
     };
     view! {
         <header class="page-header with-actions">
             <div>
-                <h1>"Tasks"</h1>
+                <h1>{tr!(nav.tasks)}</h1>
                 <p class="muted">
-                    {if view.sees_all {
-                        "What is to be done for the account, by its people or the answering service."
-                    } else {
-                        "The tasks for you, and those you made."
-                    }}
+                    {if view.sees_all { tr!(tasks.list.lead_all) } else { tr!(tasks.list.lead_own) }}
                 </p>
             </div>
             {view
@@ -49,14 +46,14 @@ fn TaskList(view: TasksView) -> impl IntoView {
                 .then(|| {
                     view! {
                         <a class="button primary" href=paths::for_account(paths::NEW_TASK, view.account)>
-                            "Add task"
+                            {tr!(tasks.list.add)}
                         </a>
                     }
                 })}
         </header>
-        <nav class="task-filters" aria-label="Which tasks">
+        <nav class="task-filters" aria-label=tr!(tasks.list.filters)>
             <FilterLinks
-                label="Show"
+                label=tr!(tasks.list.show)
                 links=TaskShow::ALL
                     .iter()
                     .map(|show| (show.label(), TaskQuery { show: *show, ..query.clone() }, *show == query.show))
@@ -67,7 +64,7 @@ fn TaskList(view: TasksView) -> impl IntoView {
                 .then(|| {
                     view! {
                         <FilterLinks
-                            label="Whose"
+                            label=tr!(tasks.list.whose)
                             links=TaskWho::ALL
                                 .iter()
                                 .map(|who| (who.label(), TaskQuery { who: *who, ..query.clone() }, *who == query.who))
@@ -80,7 +77,7 @@ fn TaskList(view: TasksView) -> impl IntoView {
             view! { <p class="card empty-state">{empty}</p> }.into_any()
         } else {
             view! {
-                <ul class="task-list" aria-label="Tasks">
+                <ul class="task-list" aria-label=tr!(nav.tasks)>
                     {view.rows.into_iter().map(|row| view! { <TaskItem row /> }).collect_view()}
                 </ul>
             }
@@ -91,7 +88,7 @@ fn TaskList(view: TasksView) -> impl IntoView {
             .then(|| {
                 view! {
                     <p class="muted">
-                        {format!("Showing the first {}. Close some to see the rest.", super::LIST_LIMIT)}
+                        {tr!(tasks.list.more, limit = super::LIST_LIMIT)}
                     </p>
                 }
             })}
@@ -128,17 +125,17 @@ pub fn TaskItem(row: TaskRow) -> impl IntoView {
                 <span class="task-top">
                     <strong class="task-title">{row.title}</strong>
                     {(row.priority == TaskPriority::Urgent)
-                        .then(|| view! { <span class="badge priority-urgent">"Urgent"</span> })}
-                    {row.overdue.then(|| view! { <span class="badge overdue">"Overdue"</span> })}
+                        .then(|| view! { <span class="badge priority-urgent">{tr!(labels.task_priority.urgent)}</span> })}
+                    {row.overdue.then(|| view! { <span class="badge overdue">{tr!(tasks.overdue)}</span> })}
                     {closed.then(|| view! { <span class="badge">{row.status.label()}</span> })}
                 </span>
                 <span class="task-facts">
                     <span class="task-for">
-                        <span class="visually-hidden">"For: "</span>
+                        <span class="visually-hidden">{tr!(tasks.item.assignee_label)}</span>
                         {row.assignee}
                     </span>
                     {row.due.map(|due| view! { <span>{due}</span> })}
-                    {row.from_message.then(|| view! { <span class="mark">"From a message"</span> })}
+                    {row.from_message.then(|| view! { <span class="mark">{tr!(tasks.item.from_message)}</span> })}
                     {row.closed.map(|closed| view! { <span>{closed}</span> })}
                 </span>
             </a>

@@ -174,7 +174,7 @@ pub async fn set_generated_password(
     // A password shown to an impersonator would let them in after the visit ends.
     caller
         .actor
-        .not_impersonating("Setting a password you would see")?;
+        .not_impersonating(crate::tr!(as_yourself.set_password))?;
     if record_before.status == UserStatus::Disabled {
         return Err(AppError::forbidden(
             "Enable the account before giving it a password.",

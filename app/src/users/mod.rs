@@ -26,8 +26,8 @@ use crate::keyed_enum;
 keyed_enum! {
     /// How a new user gets their first password.
     pub enum PasswordChoice {
-        ActivationLink = ("activation_link", "They choose it with a single-use activation link"),
-        TemporaryPassword = ("temporary_password", "A generated temporary password, to be changed at first sign-in"),
+        ActivationLink = ("activation_link", labels.password_choice.activation_link),
+        TemporaryPassword = ("temporary_password", labels.password_choice.temporary_password),
     }
 }
 

@@ -5,10 +5,11 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-/// From the bottom up. `core` is the shared vocabulary; then the platform (errors,
+/// From the bottom up. `i18n` is made from the catalogs; `core` is the shared vocabulary; then the platform (errors,
 /// database, state, the request, URLs, components, mail, the audit trail); then the
 /// features, each built on those below it; then the shell and the app itself.
 const LAYERS: &[&str] = &[
+    "i18n",
     "core",
     "error",
     "db",
@@ -16,6 +17,7 @@ const LAYERS: &[&str] = &[
     "password",
     "state",
     "request",
+    "locale",
     "paths",
     "components",
     "mail",
@@ -40,7 +42,7 @@ const LAYERS: &[&str] = &[
 ];
 
 /// Macros exported at the crate root, and the module that defines each.
-const ROOT_MACROS: &[(&str, &str)] = &[("keyed_enum", "core")];
+const ROOT_MACROS: &[(&str, &str)] = &[("keyed_enum", "core"), ("tr", "core")];
 
 #[test]
 fn modules_import_only_the_layers_below_them() {

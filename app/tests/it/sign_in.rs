@@ -7,7 +7,7 @@ use app::auth::actor::Actor;
 use app::auth::repo::UserRecord;
 use app::auth::session::{
     authenticate, change_own_password, close_session, hash_token, open_session, resolve,
-    SignInMethod, WRONG_CREDENTIALS,
+    SignInMethod,
 };
 use app::core::UserStatus;
 use app::db::Db;
@@ -52,7 +52,10 @@ async fn signed_in_user(state: &AppState, email: &str) -> UserRecord {
 }
 
 fn wrong_credentials() -> AppError {
-    AppError::Validation(app::error::FieldErrors::one("", WRONG_CREDENTIALS))
+    AppError::Validation(app::error::FieldErrors::one(
+        "",
+        app::auth::session::wrong_credentials(),
+    ))
 }
 
 #[tokio::test]

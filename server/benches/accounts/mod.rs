@@ -89,6 +89,7 @@ pub async fn person(db: &Db, email: &str, account: NodeId, role: Role) -> Actor 
         name: "Bench Person".into(),
         email: email.into(),
         must_change_password: false,
+        language: app::core::Language::English,
         verified: Vec::new(),
         token_hash: String::new(),
         impersonation: None,

@@ -137,7 +137,9 @@ async fn a_refused_sign_in_link_lands_on_the_sign_in_page_saying_why() {
     )
     .await;
     assert_eq!(page.status(), StatusCode::OK);
-    assert!(body_text(page).await.contains(app::auth::SSO_LINK_REFUSED));
+    assert!(body_text(page)
+        .await
+        .contains(app::auth::sso_link_refused()));
 }
 
 #[tokio::test]

@@ -122,6 +122,19 @@ pub async fn set_password<'e>(
         .await
 }
 
+/// Sets `user`'s language to `code`.
+pub async fn set_language<'e>(
+    db: impl Executor<'e, Database = Any>,
+    user: UserId,
+    code: &str,
+) -> Result<(), AppError> {
+    RowUpdate::of("users")
+        .set("language", code)
+        .of_row("id", user.0)
+        .apply(db)
+        .await
+}
+
 /// Records that `user` proved their address (a mailed link reached them there).
 pub async fn mark_email_verified<'e>(
     db: impl Executor<'e, Database = Any>,

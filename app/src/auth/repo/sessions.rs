@@ -45,6 +45,7 @@ pub struct SessionRow {
     pub email: String,
     pub status: String,
     pub must_change_password: i64,
+    pub language: String,
     pub email_verified_at: Option<i64>,
     pub phone_verified_at: Option<i64>,
 }
@@ -56,8 +57,23 @@ pub async fn find<'e>(
 ) -> Result<Option<SessionRow>, AppError> {
     Ok(sqlx::query_as(
         "SELECT s.user_id, s.last_seen_at, s.expires_at, s.impersonation_id, u.name, u.email, \
-         u.status, u.must_change_password, u.email_verified_at, u.phone_verified_at \
+         u.status, u.must_change_password, u.language, u.email_verified_at, u.phone_verified_at \
          FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(db)
+    .await?)
+}
+
+/// The language of the person whose session is hashed `token_hash`: the person
+/// really signed in, also when the session is an impersonation's.
+pub async fn language_of<'e>(
+    db: impl Executor<'e, Database = Any>,
+    token_hash: &str,
+) -> Result<Option<String>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT u.language FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = $1",
     )
     .bind(token_hash)

@@ -1,0 +1,162 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from '../fixtures';
+import { ClientPage } from '../pages/clients-page';
+import { LogInAsPage, SessionBanner } from '../pages/impersonation';
+import { expectNoEnglish, pageLanguage } from '../pages/language';
+import { hydrated, LoginPage } from '../pages/login-page';
+import { textTo } from '../pages/mail';
+import { expectNoSidewaysScroll } from '../pages/operators';
+
+/** Takes a screenshot of `page` at its size and at the narrowest phones' 320 px, and
+ * fails if anything makes it scroll sideways at either. */
+async function lookAtNarrowScreens(page: Page, name: string) {
+  await expectNoSidewaysScroll(page);
+  await page.screenshot({ path: `screenshots/${name}.png`, fullPage: true });
+  const size = page.viewportSize()!;
+  if (size.width > 390) {
+    return;
+  }
+  await page.setViewportSize({ width: 320, height: size.height });
+  await expectNoSidewaysScroll(page);
+  await page.screenshot({ path: `screenshots/${name}-320.png`, fullPage: true });
+  await page.setViewportSize(size);
+}
+
+test('a visitor whose browser asks for French gets the sign-in page in French, and can switch', async ({ browser, project }) => {
+  const context = await browser.newContext({ locale: 'fr-FR' });
+  const page = await context.newPage();
+  await page.goto('/login');
+  await expect(pageLanguage(page)).toHaveAttribute('lang', 'fr');
+  await expect(page.getByRole('heading', { level: 1, name: 'Connexion' })).toBeVisible();
+  await expect(page).toHaveTitle(/^Connexion/);
+  await expectNoEnglish(page);
+  await hydrated(page);
+  await lookAtNarrowScreens(page, `${project}-fr-sign-in`);
+
+  // A failed sign-in is answered in French, at the fields and for the form.
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await expect(page.getByText('Saisissez votre adresse e-mail.')).toBeVisible();
+  await page.getByLabel('Adresse e-mail').fill(`nobody.${project}@example.test`);
+  await page.getByLabel('Mot de passe').fill('not the password');
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await expect(page.getByRole('alert')).toContainText('Adresse e-mail ou mot de passe incorrect.');
+
+  // The switch keeps English for this browser, across visits.
+  await page.getByRole('button', { name: 'Read in English' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+  await expect(pageLanguage(page)).toHaveAttribute('lang', 'en');
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+  await page.getByRole('button', { name: 'Lire en français' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Connexion' })).toBeVisible();
+  await expect(pageLanguage(page)).toHaveAttribute('lang', 'fr');
+  await context.close();
+});
+
+test('a French client user verifies her mobile, then reads home and inbox in French', async ({ ownBrowser, password, project, projectData }) => {
+  const french = projectData.frenchClientUser;
+  // Her browser asks for English: her own language wins once she is known.
+  const page = await ownBrowser();
+  const login = new LoginPage(page);
+  await login.open();
+  await login.signIn(french.email, password);
+
+  await expect(page).toHaveURL('/verify');
+  await expect(pageLanguage(page)).toHaveAttribute('lang', 'fr');
+  await expect(page.getByRole('heading', { level: 1, name: 'Vérifiez votre compte' })).toBeVisible();
+  await hydrated(page);
+  await expectNoEnglish(page);
+  const mobile = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Numéro de mobile' }) });
+  await mobile.getByLabel('Numéro de mobile').fill('06 12 34 56 78');
+  await mobile.getByRole('button', { name: 'Envoyer le code' }).click();
+  await expect(mobile.getByText('Commencez par + et l’indicatif du pays')).toBeVisible();
+  await expectNoEnglish(page);
+  await lookAtNarrowScreens(page, `${project}-fr-verify`);
+  await mobile.getByLabel('Numéro de mobile').fill(french.mobileNumber);
+  await mobile.getByRole('button', { name: 'Envoyer le code' }).click();
+  const texted = await textTo(french.mobileNumber.replace(/ /g, ''));
+  const code = texted.body.slice(0, 6);
+  expect(texted.body).toContain('est votre code de vérification');
+  await mobile.getByLabel('Code reçu par SMS').fill(code);
+  await mobile.getByRole('button', { name: 'Vérifier' }).click();
+
+  // Home: what came in, her tasks, who is on call — all in French.
+  await expect(page).toHaveURL('/');
+  await expect(page.getByRole('heading', { level: 1, name: 'Harbor Dental' })).toBeVisible();
+  await expect(page.getByText(`Bonjour, ${french.name.split(' ')[0]}`)).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Derniers messages' })).toBeVisible();
+  await hydrated(page);
+  await expectNoEnglish(page);
+  await lookAtNarrowScreens(page, `${project}-fr-home`);
+
+  // The inbox, and a message in it.
+  await page.goto('/inbox');
+  await expect(page.getByRole('heading', { level: 1, name: 'Messages' })).toBeVisible();
+  const messages = page.getByRole('list', { name: 'Messages' });
+  await expect(messages.getByRole('link', { name: /Élodie Marchand/ })).toBeVisible();
+  await expectNoEnglish(page);
+  await lookAtNarrowScreens(page, `${project}-fr-inbox`);
+  await messages.getByRole('link', { name: /Élodie Marchand/ }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Élodie Marchand' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Historique' })).toBeVisible();
+  await hydrated(page);
+  await expectNoEnglish(page);
+  await lookAtNarrowScreens(page, `${project}-fr-message`);
+
+  // She can read the product in English from her account menu, and go back.
+  const menu = () => page.getByRole('button', { name: new RegExp(`^${french.name}`) });
+  await menu().click();
+  await page.getByRole('button', { name: 'Read in English' }).click();
+  await expect(page.getByRole('region', { name: 'History' })).toBeVisible();
+  await expect(pageLanguage(page)).toHaveAttribute('lang', 'en');
+  await page.goto('/inbox');
+  await expect(page.getByRole('heading', { level: 1, name: 'Inbox' })).toBeVisible();
+  await hydrated(page);
+  await menu().click();
+  await page.getByRole('button', { name: 'Lire en français' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Messages' })).toBeVisible();
+  await expect(pageLanguage(page)).toHaveAttribute('lang', 'fr');
+
+  // Her tasks, and one she adds, mistake and all.
+  await page.goto('/tasks');
+  await expect(page.getByRole('heading', { level: 1, name: 'Tâches' })).toBeVisible();
+  await hydrated(page);
+  await expectNoEnglish(page);
+  await lookAtNarrowScreens(page, `${project}-fr-tasks`);
+  await page.getByRole('link', { name: 'Ajouter une tâche' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Ajouter une tâche' })).toBeVisible();
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Ajouter une tâche' }).click();
+  await expect(page.getByText('Dites ce qu’il y a à faire.').first()).toBeVisible();
+  await expectNoEnglish(page);
+  await page.getByLabel('À faire').fill('Rappeler Élodie Marchand demain matin');
+  await page.getByRole('button', { name: 'Ajouter une tâche' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Rappeler Élodie Marchand demain matin' })).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Historique' })).toContainText(`Ajoutée par ${french.name}`);
+  await hydrated(page);
+  await expectNoEnglish(page);
+  await lookAtNarrowScreens(page, `${project}-fr-task`);
+});
+
+test('an English impersonator of a French client user reads the product, banner included, in English', async ({ partnerAdminPage: page, project, projectData }) => {
+  const french = projectData.frenchClientUser;
+  await page.goto('/clients?q=Harbor%20Dental');
+  await page.getByRole('link', { name: 'Harbor Dental', exact: true }).first().click();
+  await new ClientPage(page).section('Log in as').getByRole('link', { name: 'Log in as Client' }).click();
+  const logInAs = new LogInAsPage(page);
+  await logInAs.expectOpen('Harbor Dental');
+  await logInAs.logIn({
+    mode: 'Log in as Client',
+    user: `${french.name} · Client User (${french.email})`,
+    reason: `Checking the French front desk's view (${project})`,
+  });
+  const banner = new SessionBanner(page);
+  await expect(banner.banner()).toContainText(`acting as ${french.name}`);
+  await expect(banner.banner()).toContainText('Log in as Client');
+  await expect(pageLanguage(page)).toHaveAttribute('lang', 'en');
+  await page.goto('/inbox');
+  await expect(page.getByRole('heading', { level: 1, name: 'Inbox' })).toBeVisible();
+  await expect(banner.banner().getByRole('button', { name: 'Stop' })).toBeVisible();
+  await banner.stop();
+  await expect(banner.banner()).toHaveCount(0);
+});
