@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import { ClientPage } from './clients-page';
 import { hydrated } from './login-page';
 
 /** The session banner shown on every page while impersonating. */
@@ -39,4 +40,20 @@ export class LogInAsPage {
     }
     await this.page.getByRole('button', { name: 'Log in', exact: true }).click();
   }
+}
+
+/** Logs in to client account `client` as its Client User `user`, from the client's
+ * page, giving `reason`. */
+export async function logInAsClientUser(
+  page: Page,
+  client: string,
+  user: { name: string; email: string },
+  reason: string,
+) {
+  await page.goto(`/clients?q=${encodeURIComponent(client)}`);
+  await page.getByRole('link', { name: client, exact: true }).first().click();
+  await new ClientPage(page).section('Log in as').getByRole('link', { name: 'Log in as Client' }).click();
+  const logInAs = new LogInAsPage(page);
+  await logInAs.expectOpen(client);
+  await logInAs.logIn({ mode: 'Log in as Client', user: `${user.name} · Client User (${user.email})`, reason });
 }

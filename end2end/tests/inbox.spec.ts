@@ -1,6 +1,5 @@
 import { expect, test } from '../fixtures';
-import { ClientPage } from '../pages/clients-page';
-import { LogInAsPage, SessionBanner } from '../pages/impersonation';
+import { logInAsClientUser, SessionBanner } from '../pages/impersonation';
 import { hydrated } from '../pages/login-page';
 import { expectNoSidewaysScroll } from '../pages/operators';
 import { API_KEY, postMessage } from '../pages/platform-api';
@@ -206,16 +205,7 @@ test('a partner admin who opens a message as the client user leaves it unread fo
   });
 
   // The partner's admin logs in to Harbor Dental as its Client User and reads it.
-  await page.goto('/clients?q=Harbor%20Dental');
-  await page.getByRole('link', { name: 'Harbor Dental', exact: true }).first().click();
-  await new ClientPage(page).section('Log in as').getByRole('link', { name: 'Log in as Client' }).click();
-  const logInAs = new LogInAsPage(page);
-  await logInAs.expectOpen('Harbor Dental');
-  await logInAs.logIn({
-    mode: 'Log in as Client',
-    user: `${users.clientUser.name} · Client User (${users.clientUser.email})`,
-    reason: `Checking what reception sees (${project})`,
-  });
+  await logInAsClientUser(page, 'Harbor Dental', users.clientUser, `Checking what reception sees (${project})`);
   const banner = new SessionBanner(page);
   await expect(banner.banner()).toContainText(`as ${users.clientUser.name}`);
   await page.goto('/inbox');

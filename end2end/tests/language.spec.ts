@@ -1,7 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from '../fixtures';
-import { ClientPage } from '../pages/clients-page';
-import { LogInAsPage, SessionBanner } from '../pages/impersonation';
+import { logInAsClientUser, SessionBanner } from '../pages/impersonation';
 import { expectNoEnglish, pageLanguage } from '../pages/language';
 import { hydrated, LoginPage } from '../pages/login-page';
 import { textTo } from '../pages/mail';
@@ -140,16 +139,7 @@ test('a French client user verifies her mobile, then reads home and inbox in Fre
 
 test('an English impersonator of a French client user reads the product, banner included, in English', async ({ partnerAdminPage: page, project, projectData }) => {
   const french = projectData.frenchClientUser;
-  await page.goto('/clients?q=Harbor%20Dental');
-  await page.getByRole('link', { name: 'Harbor Dental', exact: true }).first().click();
-  await new ClientPage(page).section('Log in as').getByRole('link', { name: 'Log in as Client' }).click();
-  const logInAs = new LogInAsPage(page);
-  await logInAs.expectOpen('Harbor Dental');
-  await logInAs.logIn({
-    mode: 'Log in as Client',
-    user: `${french.name} · Client User (${french.email})`,
-    reason: `Checking the French front desk's view (${project})`,
-  });
+  await logInAsClientUser(page, 'Harbor Dental', french, `Checking the French front desk's view (${project})`);
   const banner = new SessionBanner(page);
   await expect(banner.banner()).toContainText(`acting as ${french.name}`);
   await expect(banner.banner()).toContainText('Log in as Client');

@@ -39,13 +39,19 @@ pub async fn sign_in(
 /// Public: keeps the language chosen on the sign-in page, and shows the page again in it.
 #[server]
 pub async fn choose_language(language: String, next: Option<String>) -> Result<(), AppError> {
-    let language = crate::core::Language::from_key(&language)
-        .ok_or_else(|| AppError::field("language", "Choose English or French."))?;
+    let language = chosen_language(&language)?;
     crate::request::set_cookie(&crate::locale::language_cookie(language))?;
     leptos_axum::redirect(&crate::paths::login_then(crate::paths::safe_next(
         next.as_deref(),
     )));
     Ok(())
+}
+
+/// The language a switch posted, or the field's error.
+#[cfg(feature = "ssr")]
+fn chosen_language(key: &str) -> Result<crate::core::Language, AppError> {
+    crate::core::Language::from_key(key)
+        .ok_or_else(|| AppError::field("language", crate::tr!(language.choose)))
 }
 
 /// Signed in, as themselves: changes their own language, and shows the page they were
@@ -56,8 +62,7 @@ pub async fn change_own_language(language: String, next: Option<String>) -> Resu
 
     let state = crate::request::state()?;
     let actor = crate::auth::actor::signed_in_as_self(&state).await?;
-    let language = crate::core::Language::from_key(&language)
-        .ok_or_else(|| AppError::field("language", "Choose English or French."))?;
+    let language = chosen_language(&language)?;
     super::session::change_language(&state, &actor, &Requester::current(&state)?, language).await?;
     // Kept for the sign-in page too, once they sign out.
     crate::request::set_cookie(&crate::locale::language_cookie(language))?;
