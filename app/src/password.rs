@@ -89,17 +89,17 @@ const GUESSABILITY_PREFIX: usize = 64;
 pub fn new_password_problem(password: &str, user_inputs: &[&str]) -> Option<String> {
     let length = password.chars().count();
     if length < MIN_PASSWORD_LENGTH {
-        Some(format!(
-            "Use at least {MIN_PASSWORD_LENGTH} characters; a few words make a good passphrase."
+        Some(crate::tr!(
+            password.errors.too_short,
+            least = MIN_PASSWORD_LENGTH
         ))
     } else if length > MAX_PASSWORD_LENGTH {
-        Some(format!("Use at most {MAX_PASSWORD_LENGTH} characters."))
+        Some(crate::tr!(
+            errors.at_most_characters,
+            count = MAX_PASSWORD_LENGTH
+        ))
     } else if is_easily_guessed(password, user_inputs) {
-        Some(
-            "This password is among the first ones guessed (too common, or close to your name or email). \
-             Try a few unrelated words."
-                .to_string(),
-        )
+        Some(crate::tr!(password.errors.guessable).to_string())
     } else {
         None
     }

@@ -13,6 +13,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{action_error, field_error, FormAlert, TextField};
 use crate::components::logo::Logo;
 use crate::paths;
+use crate::tr;
 
 #[component]
 pub fn ActivationPage() -> impl IntoView {
@@ -28,14 +29,14 @@ pub fn ResetPasswordPage() -> impl IntoView {
 fn wording(purpose: LinkPurpose) -> (&'static str, &'static str, &'static str) {
     match purpose {
         LinkPurpose::Activation => (
-            "Activate your account",
-            "Choose the password you will sign in with as ",
-            "Activate and sign in",
+            tr!(password.activate.title),
+            tr!(password.activate.lead),
+            tr!(password.activate.submit),
         ),
         LinkPurpose::PasswordReset => (
-            "Choose a new password",
-            "Choose a new password for ",
-            "Save and sign in",
+            tr!(password.reset.title),
+            tr!(password.reset.lead),
+            tr!(password.reset.submit),
         ),
     }
 }
@@ -73,10 +74,10 @@ fn LinkForm(purpose: LinkPurpose, email: String, token: String) -> impl IntoView
     let error = action_error(follow);
     let (_, lead, button) = wording(purpose);
     view! {
-        <p class="muted">{lead} <strong>{email}</strong> "."</p>
+        <p class="muted">{lead} <strong>{email}</strong> {tr!(common.period)}</p>
         {(purpose == LinkPurpose::PasswordReset)
             .then(|| {
-                view! { <p class="muted">"You will be signed out everywhere else."</p> }
+                view! { <p class="muted">{tr!(password.reset.signed_out)}</p> }
             })}
         <ActionForm action=follow attr:class="stack">
             <FormAlert error />
@@ -98,22 +99,22 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let error = action_error(request);
     let sent = move || matches!(request.value().get(), Some(Ok(())));
     view! {
-        <Title text="Forgot your password" />
+        <Title text=tr!(password.forgot.title) />
         <main class="auth-page">
             <div class="auth-card">
                 <Logo brand=use_brand() />
-                <h1>"Forgot your password?"</h1>
+                <h1>{tr!(sign_in.forgot)}</h1>
                 <Show
                     when=sent
                     fallback=move || {
                         view! {
                             <p class="muted">
-                                "Enter the email address you sign in with: we will send you a link to choose a new password."
+                                {tr!(password.forgot.lead)}
                             </p>
                             <ActionForm action=request attr:class="stack">
                                 <FormAlert error />
                                 <TextField
-                                    label="Email"
+                                    label=tr!(sign_in.email)
                                     name="email"
                                     input_type="email"
                                     autocomplete="username"
@@ -125,17 +126,17 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                                     class="button primary wide"
                                     disabled=request.pending()
                                 >
-                                    "Send me a link"
+                                    {tr!(password.forgot.submit)}
                                 </button>
                             </ActionForm>
                         }
                     }
                 >
                     <p role="status">
-                        "If an account uses that address, a link to choose a new password is on its way. It works once, within an hour."
+                        {tr!(password.forgot.sent)}
                     </p>
                 </Show>
-                <a href=paths::LOGIN>"Back to sign in"</a>
+                <a href=paths::LOGIN>{tr!(password.forgot.back)}</a>
             </div>
         </main>
     }

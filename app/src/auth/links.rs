@@ -31,12 +31,8 @@ impl LinkPurpose {
 
     fn dead_link(self) -> &'static str {
         match self {
-            LinkPurpose::Activation => {
-                "This activation link has expired or was already used. Ask your administrator for a new one."
-            }
-            LinkPurpose::PasswordReset => {
-                "This reset link has expired or was already used. Ask for a new one from the sign-in page."
-            }
+            LinkPurpose::Activation => crate::tr!(password.errors.activation_dead),
+            LinkPurpose::PasswordReset => crate::tr!(password.errors.reset_dead),
         }
     }
 
@@ -117,7 +113,10 @@ pub async fn follow(
         errors.add("new_password", problem);
     }
     if confirm_password != new_password {
-        errors.add("confirm_password", "The two passwords do not match.");
+        errors.add(
+            "confirm_password",
+            crate::tr!(password.errors.passwords_differ),
+        );
     }
     errors.into_result()?;
     let hash = state.passwords.hash(new_password).await?;

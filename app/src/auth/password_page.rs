@@ -9,12 +9,13 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{action_error, field_error, FormAlert, TextField};
 use crate::components::logo::Logo;
 use crate::paths;
+use crate::tr;
 
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
     let user = use_current_user();
     view! {
-        <Title text="Change password" />
+        <Title text=tr!(menu.change_password) />
         <main class="auth-page">
             <Suspense>
                 {move || Suspend::new(async move {
@@ -40,21 +41,21 @@ fn ChangePasswordForm(user: CurrentUser) -> impl IntoView {
     view! {
         <div class="auth-card">
             <Logo brand=use_brand() />
-            <h1>"Change your password"</h1>
+            <h1>{tr!(password.change.title)}</h1>
             {if forced {
                 view! {
                     <p class="notice">
-                        "You signed in with a temporary password. Choose your own to continue."
+                        {tr!(password.change.forced)}
                     </p>
                 }
                     .into_any()
             } else {
-                view! { <p class="muted">"Signed in as " {user.email.clone()}</p> }.into_any()
+                view! { <p class="muted">{tr!(password.change.signed_in_as)} {user.email.clone()}</p> }.into_any()
             }}
             <ActionForm action=change attr:class="stack">
                 <FormAlert error />
                 <TextField
-                    label="Current password"
+                    label=tr!(password.change.current)
                     name="current_password"
                     input_type="password"
                     autocomplete="current-password"
@@ -62,10 +63,10 @@ fn ChangePasswordForm(user: CurrentUser) -> impl IntoView {
                 />
                 <NewPasswordFields error />
                 <button type="submit" class="button primary wide" disabled=change.pending()>
-                    "Change password"
+                    {tr!(menu.change_password)}
                 </button>
             </ActionForm>
-            {(!forced).then(|| view! { <a class="back-link" href=paths::HOME>"Back to Switchboard"</a> })}
+            {(!forced).then(|| view! { <a class="back-link" href=paths::HOME>{tr!(password.change.back)}</a> })}
         </div>
     }
 }
@@ -76,15 +77,15 @@ fn ChangePasswordForm(user: CurrentUser) -> impl IntoView {
 pub fn NewPasswordFields(error: Signal<Option<crate::error::AppError>>) -> impl IntoView {
     view! {
         <TextField
-            label="New password"
+            label=tr!(password.new_password)
             name="new_password"
             input_type="password"
             autocomplete="new-password"
-            hint="At least 10 characters. A few unrelated words make a strong passphrase."
+            hint=tr!(password.new_hint)
             error=field_error(error, "new_password")
         />
         <TextField
-            label="Confirm new password"
+            label=tr!(password.confirm)
             name="confirm_password"
             input_type="password"
             autocomplete="new-password"

@@ -21,6 +21,7 @@ use crate::components::revision::{on_success, record_page, Revision};
 use crate::core::NodeId;
 use crate::error::AppError;
 use crate::paths;
+use crate::tr;
 
 #[component]
 pub fn ContactsPage() -> impl IntoView {
@@ -32,8 +33,8 @@ pub fn ContactsPage() -> impl IntoView {
         |(account, _)| get_contacts(account),
     );
     view! {
-        <Title text="Contacts" />
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Title text=tr!(briefing.contacts.title) />
+        <Transition fallback=|| view! { <p class="muted">{tr!(common.loading)}</p> }>
             <ErrorBoundary fallback=error_fallback>
                 {move || Suspend::new(async move {
                     contacts.await.map(|view| view! { <ContactList view /> })
@@ -55,14 +56,14 @@ fn ContactList(view: ContactsView) -> impl IntoView {
     view! {
         <header class="page-header with-actions">
             <div>
-                <h1>"Contacts"</h1>
-                <p class="muted">"The people operators may reach, in the order they try them."</p>
+                <h1>{tr!(briefing.contacts.title)}</h1>
+                <p class="muted">{tr!(briefing.contacts.lead)}</p>
             </div>
             {can_edit
                 .then(|| {
                     view! {
                         <a class="button primary" href=paths::for_account(paths::NEW_CONTACT, account)>
-                            "Add contact"
+                            {tr!(briefing.contacts.add)}
                         </a>
                     }
                 })}
@@ -70,7 +71,7 @@ fn ContactList(view: ContactsView) -> impl IntoView {
         <OperatorsSeenNote seen=view.seen.clone() />
         <FormAlert error />
         {if view.contacts.is_empty() {
-            view! { <p class="empty-state">"No contacts yet."</p> }.into_any()
+            view! { <p class="empty-state">{tr!(briefing.contacts.empty)}</p> }.into_any()
         } else {
             view! {
                 <ol class="contact-list">
@@ -169,12 +170,12 @@ pub fn NewContactPage() -> impl IntoView {
     let error = action_error(add);
     let contacts = Resource::new(move || account.get(), get_contacts);
     view! {
-        <Title text="Add contact" />
-        <a class="back-link" href=paths::CONTACTS>"← Contacts"</a>
+        <Title text=tr!(briefing.contacts.add) />
+        <a class="back-link" href=paths::CONTACTS>{tr!(briefing.contacts.back)}</a>
         <header class="page-header">
-            <h1>"Add contact"</h1>
+            <h1>{tr!(briefing.contacts.add)}</h1>
         </header>
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="muted">{tr!(common.loading)}</p> }>
             <ErrorBoundary fallback=error_fallback>
                 {move || Suspend::new(async move {
                     contacts
@@ -187,7 +188,7 @@ pub fn NewContactPage() -> impl IntoView {
                                     <ContactFields contact=None error />
                                     <div class="form-actions">
                                         <button type="submit" class="button primary" disabled=add.pending()>
-                                            "Add contact"
+                                            {tr!(briefing.contacts.add)}
                                         </button>
                                     </div>
                                 </ActionForm>
@@ -226,7 +227,7 @@ fn EditContact(account: NodeId, contact: Contact, can_edit: bool) -> impl IntoVi
     let (id, version) = (contact.id, contact.version);
     view! {
         <Title text=title.clone() />
-        <a class="back-link" href=list>"← Contacts"</a>
+        <a class="back-link" href=list>{tr!(briefing.contacts.back)}</a>
         <header class="page-header">
             <h1>{title}</h1>
         </header>
@@ -239,18 +240,18 @@ fn EditContact(account: NodeId, contact: Contact, can_edit: bool) -> impl IntoVi
                     <ContactFields contact=Some(contact.clone()) error />
                     <div class="form-actions">
                         <button type="submit" class="button primary" disabled=update.pending()>
-                            "Save contact"
+                            {tr!(briefing.contacts.save)}
                         </button>
                     </div>
                 </ActionForm>
                 <ActionForm action=remove attr:class="card form-card stack danger-zone">
-                    <h2>"Remove"</h2>
+                    <h2>{tr!(briefing.remove)}</h2>
                     <ConflictAlert error=remove_error on_reload=revision.reload() />
                     <input type="hidden" name="id" value=id />
                     <input type="hidden" name="version" value=version />
-                    <p class="muted">"Operators stop seeing this contact at their next fetch."</p>
+                    <p class="muted">{tr!(briefing.contacts.remove_note)}</p>
                     <button type="submit" class="button danger" disabled=remove.pending()>
-                        "Remove contact"
+                        {tr!(briefing.contacts.remove)}
                     </button>
                 </ActionForm>
             }
@@ -285,16 +286,16 @@ fn ContactFields(contact: Option<Contact>, error: Signal<Option<AppError>>) -> i
         .map(|kind| (kind.key().to_string(), kind.label().to_string()))
         .collect();
     view! {
-        <TextField label="Name" name="name" value=contact.name.clone() error=field_error(error, "name") />
+        <TextField label=tr!(briefing.contacts.name) name="name" value=contact.name.clone() error=field_error(error, "name") />
         <TextField
-            label="Role"
+            label=tr!(briefing.contacts.role)
             name="role"
             value=contact.role.clone()
-            hint="Optional: “Dentist”, “Office manager”."
+            hint=tr!(briefing.contacts.role_hint)
             error=field_error(error, "role")
         />
         <fieldset class="method-rows">
-            <legend>"Ways to reach them, in the order to try"</legend>
+            <legend>{tr!(briefing.contacts.methods)}</legend>
             {(0..rows)
                 .map(|row| {
                     let method = contact.methods.get(row).cloned();
@@ -305,7 +306,7 @@ fn ContactFields(contact: Option<Contact>, error: Signal<Option<AppError>>) -> i
                     view! {
                         <div class="method-row">
                             <SelectField
-                                label=format!("Way {}", row + 1)
+                                label=tr!(briefing.contacts.way, number = row + 1)
                                 name=method_field(row, "kind")
                                 id=format!("method-{row}-kind")
                                 options=kinds.clone()
@@ -313,14 +314,14 @@ fn ContactFields(contact: Option<Contact>, error: Signal<Option<AppError>>) -> i
                                 error=message("kind")
                             />
                             <TextField
-                                label="Number or address"
+                                label=tr!(briefing.contacts.value)
                                 name=method_field(row, "value")
                                 id=format!("method-{row}-value")
                                 value=method.as_ref().map(|m| m.value.clone()).unwrap_or_default()
                                 error=message("value")
                             />
                             <TextField
-                                label="Note"
+                                label=tr!(briefing.note)
                                 name=method_field(row, "note")
                                 id=format!("method-{row}-note")
                                 value=method.as_ref().map(|m| m.note.clone()).unwrap_or_default()
@@ -333,10 +334,10 @@ fn ContactFields(contact: Option<Contact>, error: Signal<Option<AppError>>) -> i
             <p class="field-message">{move || error.get().and_then(|error| error.message_for("methods"))}</p>
         </fieldset>
         <TextAreaField
-            label="Instructions"
+            label=tr!(briefing.contacts.instructions)
             name="instructions"
             value=contact.instructions.clone()
-            hint="When to call them, what to say, what not to do."
+            hint=tr!(briefing.contacts.instructions_hint)
             error=field_error(error, "instructions")
         />
     }

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use super::api::MoveBriefingItem;
+use crate::tr;
 
 /// The up and down buttons of row `id` of `list` ("contacts" or "resources"), named
 /// for people who hear them by the row's `name`.
@@ -33,8 +34,8 @@ pub fn ReorderButtons(
     };
     view! {
         <div class="reorder">
-            {button("up", "↑", format!("Move {name} up"), first)}
-            {button("down", "↓", format!("Move {name} down"), last)}
+            {button("up", "↑", tr!(briefing.move_up, name = name.clone()), first)}
+            {button("down", "↓", tr!(briefing.move_down, name = name.clone()), last)}
         </div>
     }
 }

@@ -14,6 +14,7 @@ use crate::components::field::{
 };
 use crate::components::revision::{on_success, Revision};
 use crate::error::AppError;
+use crate::tr;
 
 #[component]
 pub fn ResourcesPage() -> impl IntoView {
@@ -25,8 +26,8 @@ pub fn ResourcesPage() -> impl IntoView {
         |(account, _)| get_resources(account),
     );
     view! {
-        <Title text="Resources" />
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Title text=tr!(briefing.resources.title) />
+        <Transition fallback=|| view! { <p class="muted">{tr!(common.loading)}</p> }>
             <ErrorBoundary fallback=error_fallback>
                 {move || Suspend::new(async move {
                     resources
@@ -48,13 +49,13 @@ fn ResourceList(view: ResourcesView) -> impl IntoView {
     let can_edit = view.can_edit;
     view! {
         <header class="page-header">
-            <h1>"Resources"</h1>
-            <p class="muted">"Procedures, directions and links operators may need, in order."</p>
+            <h1>{tr!(briefing.resources.title)}</h1>
+            <p class="muted">{tr!(briefing.resources.lead)}</p>
         </header>
         <OperatorsSeenNote seen=view.seen.clone() />
         <FormAlert error=reorder_error />
         {if view.resources.is_empty() {
-            view! { <p class="empty-state">"No resources yet."</p> }.into_any()
+            view! { <p class="empty-state">{tr!(briefing.resources.empty)}</p> }.into_any()
         } else {
             view! {
                 <ol class="resource-list">
@@ -125,7 +126,7 @@ fn ResourceCard(
                     view! {
                         <ReorderButtons list="resources" id name=title.clone() first last action=reorder />
                         <details class="edit-details" open=open>
-                            <summary>{format!("Edit {title}")}</summary>
+                            <summary>{tr!(briefing.resources.edit_named, title = title.clone())}</summary>
                             <ActionForm action=update attr:class="stack">
                                 <ConflictAlert error on_reload=revision.reload() />
                                 <input type="hidden" name="id" value=id />
@@ -133,7 +134,7 @@ fn ResourceCard(
                                 <ResourceFields resource=Some(editing.clone()) prefix=prefix.clone() error />
                                 <div class="form-actions">
                                     <button type="submit" class="button primary" disabled=update.pending()>
-                                        "Save resource"
+                                        {tr!(briefing.resources.save)}
                                     </button>
                                 </div>
                             </ActionForm>
@@ -142,7 +143,7 @@ fn ResourceCard(
                                 <input type="hidden" name="id" value=id />
                                 <input type="hidden" name="version" value=version />
                                 <button type="submit" class="link-button danger">
-                                    {format!("Remove {title}")}
+                                    {tr!(briefing.resources.remove_named, title = title.clone())}
                                 </button>
                             </ActionForm>
                         </details>
@@ -160,14 +161,14 @@ fn NewResource(account: crate::core::NodeId) -> impl IntoView {
     let error = action_error(add);
     view! {
         <section class="card form-card" aria-labelledby="new-resource-heading">
-            <h2 id="new-resource-heading">"Add a resource"</h2>
+            <h2 id="new-resource-heading">{tr!(briefing.resources.add_heading)}</h2>
             <ActionForm action=add attr:class="stack">
                 <FormAlert error />
                 <input type="hidden" name="account" value=account.0 />
                 <ResourceFields resource=None prefix="new-resource".to_string() error />
                 <div class="form-actions">
                     <button type="submit" class="button primary" disabled=add.pending()>
-                        "Add resource"
+                        {tr!(briefing.resources.add)}
                     </button>
                 </div>
             </ActionForm>
@@ -185,18 +186,18 @@ fn ResourceFields(
         .map(|resource| (resource.title, resource.url, resource.note))
         .unwrap_or_default();
     view! {
-        <TextField label="Title" name="title" id=format!("{prefix}-title") value=title error=field_error(error, "title") />
+        <TextField label=tr!(briefing.resources.title_field) name="title" id=format!("{prefix}-title") value=title error=field_error(error, "title") />
         <TextField
-            label="Web address"
+            label=tr!(briefing.resources.url)
             name="url"
             id=format!("{prefix}-url")
             input_type="url"
             value=url
-            hint="Optional: https://…"
+            hint=tr!(briefing.resources.url_hint)
             error=field_error(error, "url")
         />
         <TextAreaField
-            label="Note"
+            label=tr!(briefing.note)
             name="note"
             id=format!("{prefix}-note")
             value=note

@@ -43,11 +43,7 @@ impl<'a> AccountAccess<'a> {
     pub fn editing(&self) -> Result<Authorized<'a>, AppError> {
         self.authorized
             .requiring(Permission::ManageAccountContent)
-            .map_err(|_| {
-                AppError::forbidden(
-                    "Your roles here do not include changing what operators are told.",
-                )
-            })
+            .map_err(|_| AppError::forbidden(crate::tr!(briefing.errors.no_editing)))
     }
 }
 
@@ -64,9 +60,7 @@ pub async fn reading(
     let authorized = caller.actor.at(caller.db(), account).await?;
     let held = authorized.permissions();
     if !held.contains(Permission::ManageAccountContent) && !held.reads_inbox() {
-        return Err(AppError::forbidden(
-            "Your roles here do not include what operators are told about this account.",
-        ));
+        return Err(AppError::forbidden(crate::tr!(briefing.errors.no_reading)));
     }
     let client = client_record(caller.db().pool(), account)
         .await?
@@ -191,8 +185,10 @@ fn status_text_of(details: &str) -> String {
     let after = &details["after"];
     let text = after["operator_status"].as_str().unwrap_or_default();
     match after["until"].as_str() {
-        Some(until) if !text.is_empty() => format!("{text} (until {until})"),
-        _ if text.is_empty() => "Back to the default".to_string(),
+        Some(until) if !text.is_empty() => {
+            crate::tr!(briefing.status.until_note, text = text, until = until)
+        }
+        _ if text.is_empty() => crate::tr!(briefing.status.back_to_default).to_string(),
         _ => text.to_string(),
     }
 }
@@ -217,24 +213,22 @@ pub async fn set_status(
     let text = form.text.trim();
     let default_text = form.default_text.trim();
     for (field, value) in [("operator_status", text), ("default_status", default_text)] {
-        if value.chars().count() > MAX_STATUS {
-            errors.add(field, format!("Use at most {MAX_STATUS} characters."));
-        }
+        errors.limit(field, value, MAX_STATUS);
     }
     let now = now_ms();
     let until_at = match form.until.trim() {
         "" => None,
         until => match parse_input(until, &access.zone) {
             None => {
-                errors.add("until", "Give a date and a time, or leave it empty.");
+                errors.add("until", crate::tr!(briefing.errors.until));
                 None
             }
             Some(at) if at <= now => {
-                errors.add("until", "Choose a time still to come.");
+                errors.add("until", crate::tr!(briefing.errors.until_past));
                 None
             }
             Some(at) if text.is_empty() => {
-                errors.add("until", "An end needs a status to end: write one above.");
+                errors.add("until", crate::tr!(briefing.errors.until_without_status));
                 Some(at)
             }
             Some(at) => Some(at),
@@ -277,25 +271,23 @@ pub async fn add_template(
     let access = editing(caller, account).await?;
     let text = text.trim();
     if text.is_empty() {
-        return Err(AppError::field("template", "Write the status to keep."));
-    }
-    if text.chars().count() > MAX_STATUS {
         return Err(AppError::field(
             "template",
-            format!("Use at most {MAX_STATUS} characters."),
+            crate::tr!(briefing.errors.template_empty),
         ));
     }
+    FieldErrors::within_limits(&[("template", text, MAX_STATUS)])?;
     if repo::template_count(caller.db().pool(), access.account).await? >= MAX_TEMPLATES as i64 {
         return Err(AppError::field(
             "template",
-            format!("An account keeps at most {MAX_TEMPLATES} templates: remove one first."),
+            crate::tr!(briefing.errors.too_many_templates, most = MAX_TEMPLATES),
         ));
     }
     let mut change = begin_change(caller, &access, status_record(access.account)).await?;
     if !repo::add_template(&mut change, access.account, text).await? {
         return Err(AppError::field(
             "template",
-            "The account already has this template.",
+            crate::tr!(briefing.errors.template_exists),
         ));
     }
     change
@@ -354,16 +346,14 @@ pub fn contact_fields(form: &ContactForm<'_>) -> Result<ContactFields, AppError>
     let mut errors = FieldErrors::default();
     let name = form.name.trim();
     if name.is_empty() {
-        errors.add("name", "Give the contact's name.");
+        errors.add("name", crate::tr!(briefing.errors.contact_name));
     }
     for (field, value, max) in [
         ("name", name, MAX_NAME),
         ("role", form.role.trim(), MAX_NAME),
         ("instructions", form.instructions.trim(), MAX_NOTE),
     ] {
-        if value.chars().count() > max {
-            errors.add(field, format!("Use at most {max} characters."));
-        }
+        errors.limit(field, value, max);
     }
     let mut methods = Vec::new();
     for (row, input) in form.methods.iter().enumerate() {
@@ -372,7 +362,7 @@ pub fn contact_fields(form: &ContactForm<'_>) -> Result<ContactFields, AppError>
             if !note.is_empty() {
                 errors.add(
                     &method_field(row, "value"),
-                    "Give the number or address this note is about.",
+                    crate::tr!(briefing.errors.note_without_value),
                 );
             }
             continue;
@@ -385,12 +375,7 @@ pub fn contact_fields(form: &ContactForm<'_>) -> Result<ContactFields, AppError>
         if let Some(problem) = problem {
             errors.add(&method_field(row, "value"), problem);
         }
-        if note.chars().count() > MAX_NAME {
-            errors.add(
-                &method_field(row, "note"),
-                format!("Use at most {MAX_NAME} characters."),
-            );
-        }
+        errors.limit(&method_field(row, "note"), note, MAX_NAME);
         methods.push(ContactMethod {
             kind,
             value: value.to_string(),
@@ -400,7 +385,7 @@ pub fn contact_fields(form: &ContactForm<'_>) -> Result<ContactFields, AppError>
     if methods.len() > MAX_METHODS {
         errors.add(
             "methods",
-            format!("A contact has at most {MAX_METHODS} ways to reach them."),
+            crate::tr!(briefing.errors.too_many_methods, most = MAX_METHODS),
         );
     }
     errors.into_result()?;
@@ -475,9 +460,9 @@ pub async fn remove_contact(caller: &Caller, id: i64, version: i64) -> Result<No
         .ok_or(AppError::NotFound)?;
     let access = editing(caller, Some(account)).await?;
     if repo::contact_in_use(caller.db().pool(), id).await? {
-        return Err(AppError::Conflict(format!(
-            "{} is on the on-call calendar: take them off its rules and overrides first.",
-            contact.name
+        return Err(AppError::Conflict(crate::tr!(
+            briefing.errors.on_call,
+            name = contact.name
         )));
     }
     let record = record_key("contact", id);
@@ -555,23 +540,17 @@ pub fn resource_fields(form: &ResourceForm<'_>) -> Result<ResourceFields, AppErr
     let mut errors = FieldErrors::default();
     let (title, url, note) = (form.title.trim(), form.url.trim(), form.note.trim());
     if title.is_empty() {
-        errors.add("title", "Give the resource a title.");
-    } else if title.chars().count() > MAX_NAME {
-        errors.add("title", format!("Use at most {MAX_NAME} characters."));
+        errors.add("title", crate::tr!(briefing.errors.resource_title));
     }
+    errors.limit("title", title, MAX_NAME);
     if !url.is_empty() && !is_web_address(url) {
-        errors.add(
-            "url",
-            "Give a web address starting with https:// or http://.",
-        );
+        errors.add("url", crate::tr!(briefing.errors.url));
     }
     errors.limit("url", url, MAX_NOTE);
     if url.is_empty() && note.is_empty() {
-        errors.add("note", "Give a web address, a note, or both.");
+        errors.add("note", crate::tr!(briefing.errors.url_or_note));
     }
-    if note.chars().count() > MAX_NOTE {
-        errors.add("note", format!("Use at most {MAX_NOTE} characters."));
-    }
+    errors.limit("note", note, MAX_NOTE);
     errors.into_result()?;
     Ok(ResourceFields {
         title: title.to_string(),

@@ -11,6 +11,7 @@ use crate::components::error_panel::error_fallback;
 use crate::components::field::{action_error, field_error, ConflictAlert, FormAlert, TextField};
 use crate::components::revision::{on_success, Revision};
 use crate::paths;
+use crate::tr;
 
 #[component]
 pub fn StatusPage() -> impl IntoView {
@@ -22,8 +23,8 @@ pub fn StatusPage() -> impl IntoView {
         |(account, _)| get_status(account),
     );
     view! {
-        <Title text="Status for operators" />
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Title text=tr!(home.operators.heading) />
+        <Transition fallback=|| view! { <p class="muted">{tr!(common.loading)}</p> }>
             <ErrorBoundary fallback=error_fallback>
                 {move || Suspend::new(async move {
                     status
@@ -41,14 +42,14 @@ fn Status(status: StatusView) -> impl IntoView {
     view! {
         <header class="page-header">
             <p class="eyebrow">{status.account_name.clone()}</p>
-            <h1>"Status for operators"</h1>
+            <h1>{tr!(home.operators.heading)}</h1>
         </header>
         <div class="briefing-grid">
             <section class="card briefing-card" aria-labelledby="showing-heading">
-                <h2 id="showing-heading">"Operators read now"</h2>
+                <h2 id="showing-heading">{tr!(briefing.status.reading_now)}</h2>
                 <p class="status-showing">
                     {if status.showing.is_empty() {
-                        "No status: operators answer as usual.".to_string()
+                        tr!(home.operators.no_status).to_string()
                     } else {
                         status.showing.clone()
                     }}
@@ -57,14 +58,14 @@ fn Status(status: StatusView) -> impl IntoView {
                 <OperatorsSeenNote seen=status.seen.clone() />
                 {status
                     .can_edit
-                    .then(|| view! { <a href=preview>"See exactly what operators get"</a> })}
+                    .then(|| view! { <a href=preview>{tr!(briefing.status.preview)}</a> })}
             </section>
             {status.can_edit.then(|| view! { <StatusForm status=status.clone() /> })}
             <Templates status=status.clone() />
             <section class="card briefing-card" aria-labelledby="history-heading">
-                <h2 id="history-heading">"History"</h2>
+                <h2 id="history-heading">{tr!(briefing.status.history)}</h2>
                 {if status.history.is_empty() {
-                    view! { <p class="muted">"No changes yet."</p> }.into_any()
+                    view! { <p class="muted">{tr!(briefing.status.no_changes)}</p> }.into_any()
                 } else {
                     view! {
                         <ol class="history-list">
@@ -99,36 +100,36 @@ fn StatusForm(status: StatusView) -> impl IntoView {
     let error = action_error(set);
     view! {
         <section class="card briefing-card" aria-labelledby="change-heading">
-            <h2 id="change-heading">"Change the status"</h2>
+            <h2 id="change-heading">{tr!(briefing.status.change)}</h2>
             <ActionForm action=set attr:class="stack">
                 <ConflictAlert error on_reload=revision.reload() />
                 <input type="hidden" name="account" value=status.account.0 />
                 <input type="hidden" name="version" value=status.version />
                 <TextField
-                    label="Status"
+                    label=tr!(briefing.status.status)
                     name="operator_status"
                     value=status.text.clone()
-                    hint="What operators should know right now. Empty: the default."
+                    hint=tr!(briefing.status.status_hint)
                     error=field_error(error, "operator_status")
                 />
                 <TextField
-                    label="Until"
+                    label=tr!(briefing.status.until)
                     name="until"
                     input_type="datetime-local"
                     value=status.until_input.clone()
-                    hint=format!("Optional. Then the default returns. Time in {}.", status.zone)
+                    hint=tr!(briefing.status.until_hint, zone = status.zone.clone())
                     error=field_error(error, "until")
                 />
                 <TextField
-                    label="Default status"
+                    label=tr!(briefing.status.default)
                     name="default_status"
                     value=status.default_text.clone()
-                    hint="What operators read when no status is set, or once it ends."
+                    hint=tr!(briefing.status.default_hint)
                     error=field_error(error, "default_status")
                 />
                 <div class="form-actions">
                     <button type="submit" class="button primary" disabled=set.pending()>
-                        "Save status"
+                        {tr!(briefing.status.save)}
                     </button>
                 </div>
             </ActionForm>
@@ -158,11 +159,11 @@ fn Templates(status: StatusView) -> impl IntoView {
         .collect_view();
     view! {
         <section class="card briefing-card" aria-labelledby="templates-heading">
-            <h2 id="templates-heading">"Templates"</h2>
+            <h2 id="templates-heading">{tr!(briefing.status.templates)}</h2>
             <ConflictAlert error=set_error on_reload=revision.reload() />
             <FormAlert error=remove_error />
             {if status.templates.is_empty() {
-                view! { <p class="muted">"No templates yet."</p> }.into_any()
+                view! { <p class="muted">{tr!(briefing.status.no_templates)}</p> }.into_any()
             } else {
                 view! { <ul class="template-list">{rows}</ul> }.into_any()
             }}
@@ -172,12 +173,12 @@ fn Templates(status: StatusView) -> impl IntoView {
                         <ActionForm action=add attr:class="inline-form">
                             <input type="hidden" name="account" value=status.account.0 />
                             <TextField
-                                label="New template"
+                                label=tr!(briefing.status.new_template)
                                 name="template"
                                 error=field_error(add_error, "template")
                             />
                             <button type="submit" class="button" disabled=add.pending()>
-                                "Add template"
+                                {tr!(briefing.status.add_template)}
                             </button>
                         </ActionForm>
                     }
@@ -195,8 +196,8 @@ fn TemplateRow(
 ) -> impl IntoView {
     let in_use = template.text == status.text && status.until.is_none();
     let (use_label, remove_label) = (
-        format!("Use “{}”", template.text),
-        format!("Remove “{}”", template.text),
+        tr!(briefing.status.use_named, text = template.text.clone()),
+        tr!(briefing.status.remove_named, text = template.text.clone()),
     );
     let text = template.text.clone();
     view! {
@@ -217,7 +218,7 @@ fn TemplateRow(
                                 disabled=in_use
                                 aria-label=use_label.clone()
                             >
-                                {if in_use { "In use" } else { "Use" }}
+                                {if in_use { tr!(briefing.status.in_use) } else { tr!(briefing.status.apply) }}
                             </button>
                         </ActionForm>
                         <ActionForm action=remove>
@@ -228,7 +229,7 @@ fn TemplateRow(
                                 class="link-button danger"
                                 aria-label=remove_label.clone()
                             >
-                                "Remove"
+                                {tr!(briefing.remove)}
                             </button>
                         </ActionForm>
                     }

@@ -45,6 +45,19 @@ pub fn short_time(ms: i64, now: i64) -> String {
     }
 }
 
+/// A weekday's short name (0 is Monday), in the language being worded: "Thu", "jeu.".
+pub fn weekday_short(monday_first: usize) -> &'static str {
+    match monday_first {
+        0 => crate::tr!(dates.weekday.mon),
+        1 => crate::tr!(dates.weekday.tue),
+        2 => crate::tr!(dates.weekday.wed),
+        3 => crate::tr!(dates.weekday.thu),
+        4 => crate::tr!(dates.weekday.fri),
+        5 => crate::tr!(dates.weekday.sat),
+        _ => crate::tr!(dates.weekday.sun),
+    }
+}
+
 /// A month's short name (1 is January), in the language being worded: "Dec", "déc.".
 pub fn month_short(month: i8) -> &'static str {
     match month {

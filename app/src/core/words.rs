@@ -47,19 +47,19 @@ pub fn number(count: i64) -> String {
     leptos_i18n::td_format_string!(current(), count, formatter: number)
 }
 
+/// What `word` says when worded in `language`: for tests of the words themselves.
+#[cfg(test)]
+pub fn in_language<T>(language: Language, word: impl FnOnce() -> T) -> T {
+    let owner = leptos::prelude::Owner::new();
+    owner.with(|| {
+        leptos::prelude::provide_context(PageLanguage(language));
+        word()
+    })
+}
+
 #[cfg(test)]
 mod tests {
-    use leptos::prelude::{provide_context, Owner};
-
     use super::*;
-
-    fn in_language<T>(language: Language, word: impl FnOnce() -> T) -> T {
-        let owner = Owner::new();
-        owner.with(|| {
-            provide_context(PageLanguage(language));
-            word()
-        })
-    }
 
     #[test]
     fn numbers_are_grouped_as_each_language_writes_them() {

@@ -1,7 +1,7 @@
 //! Instants as an account reads them: in its own time zone, on the server (the
 //! time-zone database stays out of the browser's download).
 
-use jiff::civil::{Date, DateTime, Weekday};
+use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 use jiff::{Timestamp, ZonedDateTime};
 
@@ -37,7 +37,7 @@ pub fn day_and_clock(at: i64, now: i64, zone: &TimeZone) -> String {
 pub fn day(date: Date) -> String {
     crate::tr!(
         dates.day,
-        weekday = weekday_short(date.weekday()),
+        weekday = super::time::weekday_short(date.weekday().to_monday_zero_offset() as usize),
         day = date.day(),
         month = super::time::month_short(date.month())
     )
@@ -46,18 +46,6 @@ pub fn day(date: Date) -> String {
 /// As [`day`], with the year: "Mon 4 Jan 2027".
 pub fn day_of_year(date: Date) -> String {
     crate::tr!(dates.day_of_year, day = day(date), year = date.year())
-}
-
-pub fn weekday_short(weekday: Weekday) -> &'static str {
-    match weekday {
-        Weekday::Monday => crate::tr!(dates.weekday.mon),
-        Weekday::Tuesday => crate::tr!(dates.weekday.tue),
-        Weekday::Wednesday => crate::tr!(dates.weekday.wed),
-        Weekday::Thursday => crate::tr!(dates.weekday.thu),
-        Weekday::Friday => crate::tr!(dates.weekday.fri),
-        Weekday::Saturday => crate::tr!(dates.weekday.sat),
-        Weekday::Sunday => crate::tr!(dates.weekday.sun),
-    }
 }
 
 /// RFC 3339 with the zone's offset, for machines: "2026-12-02T18:00:00-05:00".

@@ -19,8 +19,8 @@ pub fn CalendarPage() -> impl IntoView {
     let account = use_account_query();
     let calendar = Resource::new(move || account.get(), get_calendar);
     view! {
-        <Title text="On call" />
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Title text=tr!(oncall.title) />
+        <Suspense fallback=|| view! { <p class="muted">{tr!(common.loading)}</p> }>
             <ErrorBoundary fallback=error_fallback>
                 {move || Suspend::new(async move {
                     calendar.await.map(|calendar| view! { <Calendar calendar /> })
@@ -37,17 +37,17 @@ fn Calendar(calendar: CalendarView) -> impl IntoView {
         <header class="page-header with-actions">
             <div>
                 <p class="eyebrow">{calendar.account_name.clone()}</p>
-                <h1>"On call"</h1>
-                <p class="muted">{format!("Times in {}.", calendar.zone)}</p>
+                <h1>{tr!(oncall.title)}</h1>
+                <p class="muted">{tr!(oncall.times_in, zone = calendar.zone.clone())}</p>
             </div>
             {calendar
                 .can_edit
                 .then(|| {
                     view! {
                         <div class="header-actions">
-                            <a class="button" href=paths::for_account(paths::NEW_RULE, account)>"Add rule"</a>
+                            <a class="button" href=paths::for_account(paths::NEW_RULE, account)>{tr!(oncall.add_rule)}</a>
                             <a class="button" href=paths::for_account(paths::NEW_OVERRIDE, account)>
-                                "Add override"
+                                {tr!(oncall.add_override)}
                             </a>
                         </div>
                     }
@@ -56,7 +56,7 @@ fn Calendar(calendar: CalendarView) -> impl IntoView {
         <OnCallNowCard now=calendar.now.clone() />
         <OperatorsSeenNote seen=calendar.seen.clone() />
         <section aria-labelledby="week-heading">
-            <h2 class="section-title" id="week-heading">"The week ahead"</h2>
+            <h2 class="section-title" id="week-heading">{tr!(oncall.week)}</h2>
             <ol class="agenda">
                 {calendar.days.iter().cloned().map(|day| view! { <Day day /> }).collect_view()}
             </ol>
@@ -116,7 +116,7 @@ fn Day(day: AgendaDay) -> impl IntoView {
     };
     view! {
         <li class=class>
-            <h3>{if day.today { format!("Today, {}", day.date) } else { day.date.clone() }}</h3>
+            <h3>{if day.today { tr!(oncall.today, day = day.date.clone()) } else { day.date.clone() }}</h3>
             {day.clock_change.clone().map(|note| view! { <p class="clock-change">{note}</p> })}
             <ul class="agenda-entries">
                 {day
@@ -125,8 +125,8 @@ fn Day(day: AgendaDay) -> impl IntoView {
                     .map(|entry| {
                         let (class, who) = match entry.coverage {
                             Coverage::Covered => ("agenda-entry", entry.names.join(", ")),
-                            Coverage::Closed => ("agenda-entry closed", "Closed".to_string()),
-                            Coverage::Gap => ("agenda-entry gap", "Nobody on call".to_string()),
+                            Coverage::Closed => ("agenda-entry closed", tr!(oncall.closed).to_string()),
+                            Coverage::Gap => ("agenda-entry gap", tr!(oncall.nobody_on_call).to_string()),
                         };
                         view! {
                             <li class=class>
@@ -146,9 +146,9 @@ fn Gaps(gaps: Vec<GapView>) -> impl IntoView {
     let (unintended, intended): (Vec<_>, Vec<_>) = gaps.into_iter().partition(|gap| !gap.intended);
     view! {
         <section class="card" aria-labelledby="gaps-heading">
-            <h2 id="gaps-heading">"Coverage gaps, next 7 days"</h2>
+            <h2 id="gaps-heading">{tr!(oncall.gaps.heading)}</h2>
             {if unintended.is_empty() {
-                view! { <p class="muted">"Someone is on call at every time the account is open."</p> }.into_any()
+                view! { <p class="muted">{tr!(oncall.gaps.none)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="gap-list">
@@ -163,7 +163,7 @@ fn Gaps(gaps: Vec<GapView>) -> impl IntoView {
             {(!intended.is_empty())
                 .then(|| {
                     view! {
-                        <h3>"Closed hours"</h3>
+                        <h3>{tr!(oncall.gaps.closed_hours)}</h3>
                         <ul class="gap-list">
                             {intended
                                 .iter()
@@ -180,7 +180,7 @@ fn Gaps(gaps: Vec<GapView>) -> impl IntoView {
 fn Missed(missed: Vec<GapView>) -> impl IntoView {
     view! {
         <section class="card missed" aria-labelledby="missed-heading">
-            <h2 id="missed-heading">"Messages while nobody was on call, past 7 days"</h2>
+            <h2 id="missed-heading">{tr!(oncall.missed)}</h2>
             <ul class="gap-list">
                 {missed
                     .into_iter()
@@ -214,9 +214,9 @@ fn Missed(missed: Vec<GapView>) -> impl IntoView {
 fn Rules(rules: Vec<RuleView>, can_edit: bool) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="rules-heading">
-            <h2 id="rules-heading">"Weekly rules"</h2>
+            <h2 id="rules-heading">{tr!(oncall.rules.heading)}</h2>
             {if rules.is_empty() {
-                view! { <p class="muted">"No rules yet: nobody is on call unless an override says so."</p> }
+                view! { <p class="muted">{tr!(oncall.rules.none)}</p> }
                     .into_any()
             } else {
                 view! {
@@ -225,12 +225,17 @@ fn Rules(rules: Vec<RuleView>, can_edit: bool) -> impl IntoView {
                             .into_iter()
                             .map(|rule| {
                                 let times = match (rule.start == rule.end, rule.overnight) {
-                                    (true, _) => format!("{}, all day", rule.days),
-                                    (false, true) => format!("{} {}–{} (overnight)", rule.days, rule.start, rule.end),
+                                    (true, _) => tr!(oncall.rules.all_day, days = rule.days.clone()),
+                                    (false, true) => tr!(
+                                        oncall.rules.overnight,
+                                        days = rule.days.clone(),
+                                        start = rule.start.clone(),
+                                        end = rule.end.clone()
+                                    ),
                                     (false, false) => format!("{} {}–{}", rule.days, rule.start, rule.end),
                                 };
                                 let who = if rule.closed {
-                                    "Closed".to_string()
+                                    tr!(oncall.closed).to_string()
                                 } else {
                                     rule.contacts
                                         .iter()
@@ -267,9 +272,9 @@ fn Rules(rules: Vec<RuleView>, can_edit: bool) -> impl IntoView {
 fn Overrides(overrides: Vec<OverrideView>, can_edit: bool) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="overrides-heading">
-            <h2 id="overrides-heading">"Overrides"</h2>
+            <h2 id="overrides-heading">{tr!(oncall.overrides.heading)}</h2>
             {if overrides.is_empty() {
-                view! { <p class="muted">"No overrides now or ahead."</p> }.into_any()
+                view! { <p class="muted">{tr!(oncall.overrides.none)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="rule-list">

@@ -23,39 +23,29 @@ pub const MAX_RULE_NOTE: usize = 200;
 /// How far ahead the calendar shows shifts and gaps.
 pub const DAYS_AHEAD: usize = 7;
 
-/// Monday first, as the weekday bit set counts them.
-pub const WEEKDAYS: [(&str, &str); 7] = [
-    ("mon", "Mon"),
-    ("tue", "Tue"),
-    ("wed", "Wed"),
-    ("thu", "Thu"),
-    ("fri", "Fri"),
-    ("sat", "Sat"),
-    ("sun", "Sun"),
-];
+/// The keys of the days, Monday first, as the weekday bit set counts them.
+pub const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 /// The weekday bit set of the keys given (unknown keys count for nothing).
 pub fn weekday_bits(keys: &[String]) -> u8 {
     WEEKDAYS
         .iter()
         .enumerate()
-        .filter(|(_, (key, _))| keys.iter().any(|given| given == key))
+        .filter(|(_, key)| keys.iter().any(|given| given == *key))
         .fold(0, |bits, (bit, _)| bits | 1 << bit)
 }
 
 /// The days of a bit set as people say them: "Mon–Fri", "Sat, Sun", "Every day".
 pub fn weekdays_label(bits: u8) -> String {
     match bits & 0x7f {
-        0x7f => return "Every day".to_string(),
-        0x1f => return "Mon–Fri".to_string(),
-        0x60 => return "Sat, Sun".to_string(),
+        0x7f => return crate::tr!(oncall.days.every_day).to_string(),
+        0x1f => return crate::tr!(oncall.days.weekdays).to_string(),
+        0x60 => return crate::tr!(oncall.days.weekend).to_string(),
         _ => {}
     }
-    WEEKDAYS
-        .iter()
-        .enumerate()
-        .filter(|(bit, _)| bits & (1 << bit) != 0)
-        .map(|(_, (_, label))| *label)
+    (0..WEEKDAYS.len())
+        .filter(|bit| bits & (1 << bit) != 0)
+        .map(crate::core::time::weekday_short)
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -131,9 +121,13 @@ impl OverrideView {
     /// What it does, as a sentence: "Dr Lee instead of Dr Kim".
     pub fn change(&self) -> String {
         match (&self.add, &self.remove) {
-            (Some(add), Some(remove)) => format!("{} instead of {}", add.name, remove.name),
-            (Some(add), None) => format!("{} on call too, first", add.name),
-            (None, Some(remove)) => format!("{} off call", remove.name),
+            (Some(add), Some(remove)) => crate::tr!(
+                oncall.overrides.instead,
+                add = add.name.clone(),
+                remove = remove.name.clone()
+            ),
+            (Some(add), None) => crate::tr!(oncall.overrides.also, add = add.name.clone()),
+            (None, Some(remove)) => crate::tr!(oncall.overrides.off, remove = remove.name.clone()),
             (None, None) => String::new(),
         }
     }
@@ -266,6 +260,11 @@ mod tests {
             weekdays_label(weekday_bits(&keys(&["mon", "wed", "sunday"]))),
             "Mon, Wed"
         );
+        let in_french = |bits| {
+            crate::core::words::in_language(crate::core::Language::French, || weekdays_label(bits))
+        };
+        assert_eq!(in_french(0x1f), "lun.–ven.");
+        assert_eq!(in_french(0x05), "lun., mer.");
     }
 
     #[test]

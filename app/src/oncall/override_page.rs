@@ -16,6 +16,7 @@ use crate::components::revision::{on_success, record_page, Revision};
 use crate::core::NodeId;
 use crate::error::AppError;
 use crate::paths;
+use crate::tr;
 
 #[component]
 pub fn NewOverridePage() -> impl IntoView {
@@ -25,8 +26,8 @@ pub fn NewOverridePage() -> impl IntoView {
         |account| get_override_form(account, None),
     );
     view! {
-        <Title text="Add an override" />
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Title text=tr!(oncall.exception.add_title) />
+        <Suspense fallback=|| view! { <p class="muted">{tr!(common.loading)}</p> }>
             <ErrorBoundary fallback=error_fallback>
                 {move || Suspend::new(async move { form.await.map(|form| view! { <OverrideEditor form /> }) })}
             </ErrorBoundary>
@@ -37,7 +38,7 @@ pub fn NewOverridePage() -> impl IntoView {
 #[component]
 pub fn OverridePage() -> impl IntoView {
     view! {
-        <Title text="Override" />
+        <Title text=tr!(oncall.exception.title) />
         {record_page(|id| get_override_form(None, Some(id)), |form| view! { <OverrideEditor form /> })}
     }
 }
@@ -62,9 +63,9 @@ fn OverrideEditor(form: ScheduleForm<OverrideView>) -> impl IntoView {
     on_success(update, to_calendar(account));
     on_success(remove, to_calendar(account));
     let heading = if form.record.is_some() {
-        "Edit override"
+        tr!(oncall.exception.edit_title)
     } else {
-        "Add an override"
+        tr!(oncall.exception.add_title)
     };
     let (record, contacts) = (form.record.clone(), form.contacts.clone());
     let fields = move |error| {
@@ -72,22 +73,22 @@ fn OverrideEditor(form: ScheduleForm<OverrideView>) -> impl IntoView {
     };
     let notes = form.clock_changes.clone();
     view! {
-        <a class="back-link" href=paths::for_account(paths::ON_CALL, account)>"← On call"</a>
+        <a class="back-link" href=paths::for_account(paths::ON_CALL, account)>{tr!(oncall.back)}</a>
         <header class="page-header">
             <h1>{heading}</h1>
-            <p class="muted">{format!("Local times of {}.", form.zone)}</p>
+            <p class="muted">{tr!(oncall.local_times, zone = form.zone.clone())}</p>
         </header>
         {(!notes.is_empty())
             .then(|| {
                 view! {
-                    <aside class="notice clock-changes" aria-label="Clock changes ahead">
-                        <p>"Clock changes ahead: a night across one is an hour longer or shorter."</p>
+                    <aside class="notice clock-changes" aria-label=tr!(oncall.clocks.label)>
+                        <p>{tr!(oncall.clocks.override_note)}</p>
                         <ul>{notes.into_iter().map(|note| view! { <li>{note}</li> }).collect_view()}</ul>
                     </aside>
                 }
             })}
         {match (form.can_edit, form.record.clone()) {
-            (false, _) => view! { <p class="muted">"Your roles here do not include changing the calendar."</p> }.into_any(),
+            (false, _) => view! { <p class="muted">{tr!(oncall.no_editing)}</p> }.into_any(),
             (true, None) => {
                 let error = action_error(add);
                 view! {
@@ -96,7 +97,7 @@ fn OverrideEditor(form: ScheduleForm<OverrideView>) -> impl IntoView {
                         <input type="hidden" name="account" value=account.0 />
                         {fields(error)}
                         <div class="form-actions">
-                            <button type="submit" class="button primary" disabled=add.pending()>"Add override"</button>
+                            <button type="submit" class="button primary" disabled=add.pending()>{tr!(oncall.add_override)}</button>
                         </div>
                     </ActionForm>
                 }
@@ -113,14 +114,14 @@ fn OverrideEditor(form: ScheduleForm<OverrideView>) -> impl IntoView {
                         <input type="hidden" name="version" value=change.version />
                         {fields(error)}
                         <div class="form-actions">
-                            <button type="submit" class="button primary" disabled=update.pending()>"Save override"</button>
+                            <button type="submit" class="button primary" disabled=update.pending()>{tr!(oncall.exception.save)}</button>
                         </div>
                     </ActionForm>
                     <ActionForm action=remove attr:class="card form-card stack">
                         <ConflictAlert error=remove_error on_reload=revision.reload() />
                         <input type="hidden" name="id" value=change.id />
                         <input type="hidden" name="version" value=change.version />
-                        <button type="submit" class="button danger" disabled=remove.pending()>"Remove override"</button>
+                        <button type="submit" class="button danger" disabled=remove.pending()>{tr!(oncall.exception.remove)}</button>
                     </ActionForm>
                 }
                     .into_any()
@@ -145,31 +146,31 @@ fn OverrideFields(
         .unwrap_or_default();
     view! {
         <div class="form-grid">
-            <TextField label="Starts" name="starts" input_type="datetime-local" value=starts error=field_error(error, "starts") />
-            <TextField label="Ends" name="ends" input_type="datetime-local" value=ends error=field_error(error, "ends") />
+            <TextField label=tr!(oncall.rule.starts) name="starts" input_type="datetime-local" value=starts error=field_error(error, "starts") />
+            <TextField label=tr!(oncall.rule.ends) name="ends" input_type="datetime-local" value=ends error=field_error(error, "ends") />
         </div>
         <SelectField
-            label="Comes on call (first to try)"
+            label=tr!(oncall.exception.on_call)
             name="on_call"
             options=options.clone()
             selected=change.as_ref().and_then(|change| change.add.as_ref()).map(|c| c.id.to_string())
-            placeholder="Nobody"
+            placeholder=tr!(oncall.nobody)
             error=field_error(error, "on_call")
         />
         <SelectField
-            label="Goes off call"
+            label=tr!(oncall.exception.off_call)
             name="off_call"
             options=options
             selected=change.as_ref().and_then(|change| change.remove.as_ref()).map(|c| c.id.to_string())
-            placeholder="Nobody"
+            placeholder=tr!(oncall.nobody)
             error=field_error(error, "off_call")
         />
-        <p class="muted">"Both: the first takes the second's place."</p>
+        <p class="muted">{tr!(oncall.exception.both)}</p>
         <TextField
-            label="Note"
+            label=tr!(oncall.note)
             name="note"
             value=change.as_ref().map(|change| change.note.clone()).unwrap_or_default()
-            hint="Why, for the record: “Dr Kim at a conference”."
+            hint=tr!(oncall.exception.note_hint)
             error=field_error(error, "note")
         />
     }

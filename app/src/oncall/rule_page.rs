@@ -16,6 +16,7 @@ use crate::components::revision::{on_success, record_page, Revision};
 use crate::core::NodeId;
 use crate::error::AppError;
 use crate::paths;
+use crate::tr;
 
 #[component]
 pub fn NewRulePage() -> impl IntoView {
@@ -25,8 +26,8 @@ pub fn NewRulePage() -> impl IntoView {
         |account| get_rule_form(account, None),
     );
     view! {
-        <Title text="Add an on-call rule" />
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Title text=tr!(oncall.rule.add_title) />
+        <Suspense fallback=|| view! { <p class="muted">{tr!(common.loading)}</p> }>
             <ErrorBoundary fallback=error_fallback>
                 {move || Suspend::new(async move { form.await.map(|form| view! { <RuleEditor form /> }) })}
             </ErrorBoundary>
@@ -37,7 +38,7 @@ pub fn NewRulePage() -> impl IntoView {
 #[component]
 pub fn RulePage() -> impl IntoView {
     view! {
-        <Title text="On-call rule" />
+        <Title text=tr!(oncall.rule.title) />
         {record_page(|id| get_rule_form(None, Some(id)), |form| view! { <RuleEditor form /> })}
     }
 }
@@ -64,9 +65,9 @@ fn RuleEditor(form: ScheduleForm<RuleView>) -> impl IntoView {
     on_success(update, to_calendar(account));
     on_success(remove, to_calendar(account));
     let heading = if form.record.is_some() {
-        "Edit on-call rule"
+        tr!(oncall.rule.edit_title)
     } else {
-        "Add an on-call rule"
+        tr!(oncall.rule.add_title)
     };
     let (record, contacts) = (form.record.clone(), form.contacts.clone());
     let fields = move |error| {
@@ -74,22 +75,22 @@ fn RuleEditor(form: ScheduleForm<RuleView>) -> impl IntoView {
     };
     let notes = form.clock_changes.clone();
     view! {
-        <a class="back-link" href=calendar>"← On call"</a>
+        <a class="back-link" href=calendar>{tr!(oncall.back)}</a>
         <header class="page-header">
             <h1>{heading}</h1>
-            <p class="muted">{format!("Local times of {}.", form.zone)}</p>
+            <p class="muted">{tr!(oncall.local_times, zone = form.zone.clone())}</p>
         </header>
         {(!notes.is_empty())
             .then(|| {
                 view! {
-                    <aside class="notice clock-changes" aria-label="Clock changes ahead">
-                        <p>"Clock changes ahead: shifts keep their local times, so they lengthen or shorten."</p>
+                    <aside class="notice clock-changes" aria-label=tr!(oncall.clocks.label)>
+                        <p>{tr!(oncall.clocks.rules_note)}</p>
                         <ul>{notes.into_iter().map(|note| view! { <li>{note}</li> }).collect_view()}</ul>
                     </aside>
                 }
             })}
         {match (form.can_edit, form.record.clone()) {
-            (false, _) => view! { <p class="muted">"Your roles here do not include changing the calendar."</p> }.into_any(),
+            (false, _) => view! { <p class="muted">{tr!(oncall.no_editing)}</p> }.into_any(),
             (true, None) => {
                 let error = action_error(add);
                 view! {
@@ -98,7 +99,7 @@ fn RuleEditor(form: ScheduleForm<RuleView>) -> impl IntoView {
                         <input type="hidden" name="account" value=account.0 />
                         {fields(error)}
                         <div class="form-actions">
-                            <button type="submit" class="button primary" disabled=add.pending()>"Add rule"</button>
+                            <button type="submit" class="button primary" disabled=add.pending()>{tr!(oncall.add_rule)}</button>
                         </div>
                     </ActionForm>
                 }
@@ -115,14 +116,14 @@ fn RuleEditor(form: ScheduleForm<RuleView>) -> impl IntoView {
                         <input type="hidden" name="version" value=rule.version />
                         {fields(error)}
                         <div class="form-actions">
-                            <button type="submit" class="button primary" disabled=update.pending()>"Save rule"</button>
+                            <button type="submit" class="button primary" disabled=update.pending()>{tr!(oncall.rule.save)}</button>
                         </div>
                     </ActionForm>
                     <ActionForm action=remove attr:class="card form-card stack">
                         <ConflictAlert error=remove_error on_reload=revision.reload() />
                         <input type="hidden" name="id" value=rule.id />
                         <input type="hidden" name="version" value=rule.version />
-                        <button type="submit" class="button danger" disabled=remove.pending()>"Remove rule"</button>
+                        <button type="submit" class="button danger" disabled=remove.pending()>{tr!(oncall.rule.remove)}</button>
                     </ActionForm>
                 }
                     .into_any()
@@ -149,15 +150,15 @@ fn RuleFields(
     let days_error = field_error(error, "weekdays");
     view! {
         <fieldset class="field choices weekday-choices" class:has-error=move || days_error.read().is_some()>
-            <legend>"Days"</legend>
+            <legend>{tr!(oncall.rule.days)}</legend>
             {WEEKDAYS
                 .iter()
                 .enumerate()
-                .map(|(bit, (key, label))| {
+                .map(|(bit, key)| {
                     view! {
                         <label class="checkbox">
                             <input type="checkbox" name="rule[weekdays][]" value=*key checked=weekdays & (1 << bit) != 0 />
-                            {*label}
+                            {crate::core::time::weekday_short(bit)}
                         </label>
                     }
                 })
@@ -166,7 +167,7 @@ fn RuleFields(
         </fieldset>
         <div class="form-grid">
             <TextField
-                label="Starts"
+                label=tr!(oncall.rule.starts)
                 name="rule[start]"
                 id="rule-start"
                 input_type="time"
@@ -174,26 +175,26 @@ fn RuleFields(
                 error=field_error(error, "start")
             />
             <TextField
-                label="Ends"
+                label=tr!(oncall.rule.ends)
                 name="rule[end]"
                 id="rule-end"
                 input_type="time"
                 value=rule.as_ref().map_or("18:00".to_string(), |rule| rule.end.clone())
-                hint="At or before the start: overnight, into the next day."
+                hint=tr!(oncall.rule.ends_hint)
                 error=field_error(error, "end")
             />
         </div>
         <label class="checkbox">
             <input type="checkbox" name="rule[closed]" value="on" checked=rule.as_ref().is_some_and(|rule| rule.closed) />
-            "Closed hours: nobody on call, on purpose"
+            {tr!(oncall.rule.closed)}
         </label>
         <fieldset class="field">
-            <legend>"Who is on call, in the order operators try them"</legend>
+            <legend>{tr!(oncall.rule.who)}</legend>
             {(0..MAX_RULE_CONTACTS)
                 .map(|rank| {
                     let label = match rank {
-                        0 => "First".to_string(),
-                        _ => format!("Then ({})", rank + 1),
+                        0 => tr!(oncall.rule.first).to_string(),
+                        _ => tr!(oncall.rule.then, rank = rank + 1),
                     };
                     let field = format!("contact[{rank}]");
                     view! {
@@ -203,16 +204,16 @@ fn RuleFields(
                             id=format!("rule-contact-{rank}")
                             options=options.clone()
                             selected=chosen.get(rank).map(|contact| contact.id.to_string())
-                            placeholder="Nobody"
+                            placeholder=tr!(oncall.nobody)
                             error=Signal::derive(move || error.get().and_then(|error| error.message_for(&field)))
                         />
                     }
                 })
                 .collect_view()}
-            {contacts.is_empty().then(|| view! { <p class="muted">"Add the account's contacts first."</p> })}
+            {contacts.is_empty().then(|| view! { <p class="muted">{tr!(oncall.rule.no_contacts)}</p> })}
         </fieldset>
         <TextField
-            label="Note"
+            label=tr!(oncall.note)
             name="rule[note]"
             id="rule-note"
             value=rule.as_ref().map(|rule| rule.note.clone()).unwrap_or_default()

@@ -21,10 +21,11 @@ use crate::briefing::service::{
 };
 use crate::briefing::Contact;
 use crate::core::roles::Permission;
-use crate::core::zone::{clock, day_and_clock, input_value, parse_input, zoned};
+use crate::core::zone::{clock, day, day_and_clock, input_value, parse_input, zoned};
 use crate::core::NodeId;
 use crate::db::{now_ms, Db};
 use crate::error::{AppError, FieldErrors};
+use crate::tr;
 
 const DAY_MS: i64 = 86_400_000;
 /// How far back the calendar looks for messages that came while nobody was on call.
@@ -270,7 +271,7 @@ async fn missed_messages(
                         "{} · {}",
                         day_and_clock(at, now, &access.zone),
                         if caller.is_empty() {
-                            "Unknown caller".to_string()
+                            tr!(inbox.unknown_caller).to_string()
                         } else {
                             caller
                         }
@@ -322,7 +323,7 @@ fn agenda_day(loaded: &Loaded, date: Date, today: Date) -> AgendaDay {
         .first()
         .map(|change| clock_change_note(schedule, change, to - from));
     AgendaDay {
-        date: date.strftime("%a %-d %b").to_string(),
+        date: day(date),
         today: date == today,
         clock_change,
         entries,
@@ -332,47 +333,64 @@ fn agenda_day(loaded: &Loaded, date: Date, today: Date) -> AgendaDay {
 /// "Clocks go back 1 hour at 02:00: this day is 25 hours, and the 22:00–07:00 shift
 /// is 10 hours."
 fn clock_change_note(schedule: &Schedule, change: &ClockChange, day_length: i64) -> String {
-    let direction = if change.minutes > 0 {
-        "forward"
+    let (amount, time) = clock_change_words(change);
+    let length = hours_label(day_length);
+    let mut note = if change.minutes > 0 {
+        tr!(
+            oncall.clocks.forward,
+            amount = amount,
+            time = time,
+            length = length
+        )
     } else {
-        "back"
+        tr!(
+            oncall.clocks.back,
+            amount = amount,
+            time = time,
+            length = length
+        )
     };
-    let amount = hours_label(i64::from(change.minutes.abs()) * 60_000);
-    let mut note = format!(
-        "Clocks go {direction} {amount} at {}: this day is {}",
-        change.wall.strftime("%H:%M"),
-        hours_label(day_length)
-    );
     let across: Vec<String> = schedule
         .shifts(change.at - 1, change.at + 1)
         .into_iter()
         .filter(|shift| !shift.closed && shift.starts_at < change.at && change.at < shift.ends_at)
         .map(|shift| {
-            format!(
-                "the {}–{} shift is {}",
-                clock(shift.starts_at, &schedule.zone),
-                clock(shift.ends_at, &schedule.zone),
-                hours_label(shift.ends_at - shift.starts_at)
+            tr!(
+                oncall.clocks.shift,
+                from = clock(shift.starts_at, &schedule.zone),
+                to = clock(shift.ends_at, &schedule.zone),
+                length = hours_label(shift.ends_at - shift.starts_at)
             )
         })
         .collect();
     if !across.is_empty() {
-        note.push_str(", and ");
+        note.push_str(tr!(oncall.clocks.and));
         note.push_str(&across.join(", "));
     }
     note.push('.');
     note
 }
 
+/// How much the clocks move ("1 hour"), and the wall time they move at ("02:00").
+fn clock_change_words(change: &ClockChange) -> (String, String) {
+    (
+        hours_label(i64::from(change.minutes.abs()) * 60_000),
+        change.wall.strftime("%H:%M").to_string(),
+    )
+}
+
 /// "25 hours", "1 hour", "30 minutes", "9½ hours".
 fn hours_label(ms: i64) -> String {
     let minutes = ms / 60_000;
     match (minutes / 60, minutes % 60) {
-        (0, minutes) => format!("{minutes} minutes"),
-        (1, 0) => "1 hour".to_string(),
-        (hours, 0) => format!("{hours} hours"),
-        (hours, 30) => format!("{hours}½ hours"),
-        (hours, minutes) => format!("{hours} h {minutes} min"),
+        (0, minutes) => tr!(oncall.length.minutes, count = minutes),
+        (hours, 0) => tr!(oncall.length.hours, count = hours),
+        (hours, 30) => tr!(oncall.length.and_a_half, hours = hours),
+        (hours, minutes) => tr!(
+            oncall.length.hours_minutes,
+            hours = hours,
+            minutes = minutes
+        ),
     }
 }
 
@@ -416,18 +434,23 @@ fn clock_changes_ahead(schedule: &Schedule, now: i64) -> Vec<String> {
         .clock_changes(now, now + 90 * DAY_MS)
         .iter()
         .map(|change| {
-            let local = zoned(change.at, &schedule.zone);
-            let direction = if change.minutes > 0 {
-                "forward"
+            let day = day(zoned(change.at, &schedule.zone).date());
+            let (amount, time) = clock_change_words(change);
+            if change.minutes > 0 {
+                tr!(
+                    oncall.clocks.ahead_forward,
+                    day = day,
+                    amount = amount,
+                    time = time
+                )
             } else {
-                "back"
-            };
-            format!(
-                "{}: clocks go {direction} {} at {}.",
-                local.strftime("%a %-d %b"),
-                hours_label(i64::from(change.minutes.abs()) * 60_000),
-                change.wall.strftime("%H:%M")
-            )
+                tr!(
+                    oncall.clocks.ahead_back,
+                    day = day,
+                    amount = amount,
+                    time = time
+                )
+            }
         })
         .collect()
 }
@@ -540,7 +563,7 @@ fn one_contact(
     match value.parse::<i64>() {
         Ok(id) if known.iter().any(|contact| contact.id == id) => Some(id),
         _ => {
-            errors.add(field, "Choose one of the account's contacts.");
+            errors.add(field, tr!(oncall.errors.contact));
             None
         }
     }
@@ -552,7 +575,7 @@ fn chosen_contacts(chosen: &[String], known: &[Contact], errors: &mut FieldError
     for (rank, value) in chosen.iter().enumerate() {
         let field = format!("contact[{rank}]");
         match one_contact(value, known, errors, &field) {
-            Some(id) if ids.contains(&id) => errors.add(&field, "This contact is already above."),
+            Some(id) if ids.contains(&id) => errors.add(&field, tr!(oncall.errors.contact_twice)),
             Some(id) => ids.push(id),
             None => {}
         }
@@ -567,37 +590,32 @@ pub fn rule_fields(
     let mut errors = FieldErrors::default();
     let weekdays = weekday_bits(form.weekdays);
     if weekdays == 0 {
-        errors.add("weekdays", "Choose at least one day.");
+        errors.add("weekdays", tr!(oncall.errors.weekdays));
     }
     let start = minutes_of(form.start);
     if start.is_none() {
-        errors.add("start", "Give a time like 08:00.");
+        errors.add("start", tr!(oncall.errors.start));
     }
     let end = minutes_of(form.end);
     if end.is_none() {
-        errors.add("end", "Give a time like 18:00.");
+        errors.add("end", tr!(oncall.errors.end));
     }
     let contacts = chosen_contacts(form.contacts, account_contacts, &mut errors);
     match (form.closed, contacts.is_empty()) {
-        (true, false) => errors.add(
-            "contact[0]",
-            "Closed hours have nobody on call: leave the contacts empty.",
-        ),
+        (true, false) => errors.add("contact[0]", tr!(oncall.errors.closed_with_contacts)),
         (false, true) if errors.get("contact[0]").is_none() => {
-            errors.add("contact[0]", "Choose who is on call.")
+            errors.add("contact[0]", tr!(oncall.errors.who))
         }
         _ => {}
     }
     if contacts.len() > MAX_RULE_CONTACTS {
         errors.add(
             "contact[0]",
-            format!("A rule has at most {MAX_RULE_CONTACTS} contacts."),
+            tr!(oncall.errors.too_many_contacts, most = MAX_RULE_CONTACTS),
         );
     }
     let note = form.note.trim();
-    if note.chars().count() > MAX_RULE_NOTE {
-        errors.add("note", format!("Use at most {MAX_RULE_NOTE} characters."));
-    }
+    errors.limit("note", note, MAX_RULE_NOTE);
     errors.into_result()?;
     Ok(RuleFields {
         weekdays,
@@ -741,43 +759,37 @@ pub fn override_fields(
     let mut errors = FieldErrors::default();
     let starts_at = parse_input(form.starts, zone);
     if starts_at.is_none() {
-        errors.add("starts", "Give the date and time it starts.");
+        errors.add("starts", tr!(oncall.errors.starts));
     }
     let ends_at = parse_input(form.ends, zone);
     if ends_at.is_none() {
-        errors.add("ends", "Give the date and time it ends.");
+        errors.add("ends", tr!(oncall.errors.ends));
     }
     if let (Some(starts_at), Some(ends_at)) = (starts_at, ends_at) {
         if ends_at <= starts_at {
-            errors.add("ends", "The end comes after the start.");
+            errors.add("ends", tr!(oncall.errors.end_before_start));
         } else if ends_at - starts_at > MAX_OVERRIDE_DAYS * DAY_MS {
             errors.add(
                 "ends",
-                format!("An override runs at most {MAX_OVERRIDE_DAYS} days."),
+                tr!(oncall.errors.too_long, most = MAX_OVERRIDE_DAYS),
             );
         } else if is_new && ends_at <= now {
-            errors.add(
-                "ends",
-                "This time is already over: choose an end still to come.",
-            );
+            errors.add("ends", tr!(oncall.errors.over));
         }
     }
     let add = one_contact(form.add, account_contacts, &mut errors, "on_call");
     let remove = one_contact(form.remove, account_contacts, &mut errors, "off_call");
     match (add, remove) {
-        (None, None) if errors.get("on_call").is_none() => errors.add(
-            "on_call",
-            "Choose who comes on call, who goes off, or both.",
-        ),
+        (None, None) if errors.get("on_call").is_none() => {
+            errors.add("on_call", tr!(oncall.errors.change))
+        }
         (Some(add), Some(remove)) if add == remove => {
-            errors.add("off_call", "Choose someone other than who comes on call.")
+            errors.add("off_call", tr!(oncall.errors.same_person))
         }
         _ => {}
     }
     let note = form.note.trim();
-    if note.chars().count() > MAX_RULE_NOTE {
-        errors.add("note", format!("Use at most {MAX_RULE_NOTE} characters."));
-    }
+    errors.limit("note", note, MAX_RULE_NOTE);
     errors.into_result()?;
     Ok(OverrideFields {
         starts_at: starts_at.unwrap_or_default(),
@@ -872,6 +884,8 @@ pub async fn save_override(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::words::in_language;
+    use crate::core::Language;
 
     const HOUR_MS: i64 = 3_600_000;
 
@@ -908,6 +922,13 @@ mod tests {
             assert_eq!(changes.len(), 1, "{date}");
             assert_eq!(clock_change_note(&schedule, &changes[0], to - from), expected);
         }
+        let autumn = day("2026-11-01T00:00");
+        let change = &schedule.clock_changes(autumn, day("2026-11-02T00:00"))[0];
+        assert_eq!(
+            in_language(Language::French, || clock_change_note(&schedule, change, 25 * HOUR_MS)),
+            "Les horloges reculent de 1\u{a0}heure à 02:00\u{a0}: cette journée dure 25\u{a0}heures, \
+             et la garde 22:00–07:00 dure 10\u{a0}heures."
+        );
         assert!(schedule
             .clock_changes(day("2026-11-02T00:00"), day("2026-11-03T00:00"))
             .is_empty());
@@ -919,6 +940,10 @@ mod tests {
         assert_eq!(hours_label(HOUR_MS), "1 hour");
         assert_eq!(hours_label(HOUR_MS / 2), "30 minutes");
         assert_eq!(hours_label(9 * HOUR_MS + HOUR_MS / 2), "9½ hours");
+        let in_french = |ms| in_language(Language::French, || hours_label(ms));
+        assert_eq!(in_french(HOUR_MS), "1\u{a0}heure");
+        assert_eq!(in_french(25 * HOUR_MS), "25\u{a0}heures");
+        assert_eq!(in_french(9 * HOUR_MS + HOUR_MS / 2), "9\u{a0}h\u{a0}30");
     }
 
     fn contact(id: i64) -> Contact {
