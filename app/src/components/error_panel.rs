@@ -10,9 +10,9 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
     let sign_in = matches!(error, AppError::Unauthenticated);
     view! {
         <section class="error-panel" role="alert">
-            <h2>"We could not show this page"</h2>
+            <h2>{crate::tr!(errors.page_failed)}</h2>
             <p>{error.to_string()}</p>
-            {sign_in.then(|| view! { <a class="button" href=crate::paths::LOGIN>"Sign in"</a> })}
+            {sign_in.then(|| view! { <a class="button" href=crate::paths::LOGIN>{crate::tr!(sign_in.submit)}</a> })}
         </section>
     }
 }

@@ -227,7 +227,7 @@ pub fn ConflictAlert(
                 .then(|| {
                     view! {
                         <button type="button" class="button" on:click=move |_| on_reload.run(())>
-                            "Reload"
+                            {crate::tr!(common.reload)}
                         </button>
                     }
                 })

@@ -81,7 +81,7 @@ where
         },
     );
     view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="muted">{crate::tr!(common.loading)}</p> }>
             <ErrorBoundary fallback=error_fallback>
                 {move || {
                     let draw = draw.clone();

@@ -131,9 +131,7 @@ pub async fn preview(
         .await?
         .sees_all()
     {
-        return Err(AppError::forbidden(
-            "The operator preview holds all the tasks for the answering service, which your roles here do not include.",
-        ));
+        return Err(AppError::forbidden(crate::tr!(operator_preview.no_tasks)));
     }
     let view = operator_view(
         caller.db(),
