@@ -13,24 +13,34 @@ const ENGLISH_WORDS = [
   'password', 'left', 'hours', 'ago', 'now', 'back', 'all', 'owed', 'until',
   'nobody', 'call', 'text', 'overdue', 'where', 'access', 'roles', 'apply', 'clear',
   'older', 'newest', 'recording', 'unknown', 'caller', 'taken', 'help', 'write',
+  'rules', 'week', 'ahead', 'weekly', 'overrides', 'gaps', 'closed', 'operators',
+  'resources', 'templates', 'default', 'fetched', 'clocks', 'shift', 'every', 'day',
+  'first', 'then', 'none', 'way', 'address', 'instructions', 'preview',
 ];
 
 /** All the text a person can meet on `page`: what it shows, its title, and what
- * assistive technology reads (labels, titles, placeholders). */
-async function wordsOn(page: Page): Promise<string> {
-  return page.evaluate(() => {
+ * assistive technology reads (labels, titles, placeholders); less the text of the
+ * elements `accountWords` selects, which the account wrote in its own language. */
+async function wordsOn(page: Page, accountWords: string[]): Promise<string> {
+  return page.evaluate((accountWords) => {
     const attributes = ['aria-label', 'title', 'placeholder', 'alt'];
     const labelled = Array.from(document.querySelectorAll(attributes.map((name) => `[${name}]`).join(',')));
     const said = labelled.flatMap((element) =>
       attributes.map((name) => element.getAttribute(name) ?? '').filter((value) => value !== ''),
     );
-    return [document.title, document.body.innerText, ...said].join('\n');
-  });
+    const written = accountWords.flatMap((selector) =>
+      Array.from(document.querySelectorAll<HTMLElement>(selector)).map((element) => element.innerText),
+    );
+    const shown = written.reduce((text, words) => text.split(words).join(' '), document.body.innerText);
+    return [document.title, shown, ...said].join('\n');
+  }, accountWords);
 }
 
-/** Fails, naming the words, if `page` shows any English word of the product. */
-export async function expectNoEnglish(page: Page) {
-  const text = await wordsOn(page);
+/** Fails, naming the words, if `page` shows any English word of the product. The
+ * elements `accountWords` selects hold what the account wrote (a contact's notes,
+ * a status), which stays in the language it was written in. */
+export async function expectNoEnglish(page: Page, accountWords: string[] = []) {
+  const text = await wordsOn(page, accountWords);
   // A word inside a time zone's name (America/New_York) is an identifier, not English.
   const found = ENGLISH_WORDS.filter((word) => new RegExp(`(^|[^\\p{L}_/-])${word}($|[^\\p{L}_/-])`, 'iu').test(text));
   expect(found, `English on ${page.url()}:\n${text}`).toEqual([]);

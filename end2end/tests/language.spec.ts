@@ -135,6 +135,36 @@ test('a French client user verifies her mobile, then reads home and inbox in Fre
   await hydrated(page);
   await expectNoEnglish(page);
   await lookAtNarrowScreens(page, `${project}-fr-task`);
+
+  // What operators are told about the account, in her language around the account's own words.
+  await page.goto('/status');
+  await expect(page.getByRole('heading', { level: 1, name: 'Statut pour les opérateurs' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Ce que lisent les opérateurs' })).toBeVisible();
+  await hydrated(page);
+  await expectNoEnglish(page, ['.status-showing', '.template-text', '.history-text']);
+  await lookAtNarrowScreens(page, `${project}-fr-status`);
+
+  await page.goto('/contacts');
+  await expect(page.getByRole('heading', { level: 1, name: 'Contacts' })).toBeVisible();
+  await expect(page.getByText('Les personnes que les opérateurs peuvent joindre')).toBeVisible();
+  await hydrated(page);
+  await expectNoEnglish(page, ['.contact-head', '.method-list .muted', '.contact-instructions']);
+  await lookAtNarrowScreens(page, `${project}-fr-contacts`);
+
+  await page.goto('/resources');
+  await expect(page.getByRole('heading', { level: 1, name: 'Ressources' })).toBeVisible();
+  await hydrated(page);
+  await expectNoEnglish(page, ['.resource-card h2', '.resource-note']);
+  await lookAtNarrowScreens(page, `${project}-fr-resources`);
+
+  await page.goto('/on-call');
+  await expect(page.getByRole('heading', { level: 1, name: 'Astreinte' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'La semaine à venir' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Règles hebdomadaires' })).toBeVisible();
+  await expect(page.getByText('lun.–ven.').first()).toBeVisible();
+  await hydrated(page);
+  await expectNoEnglish(page, ['.rule-row .muted', '.method-list .muted']);
+  await lookAtNarrowScreens(page, `${project}-fr-on-call`);
 });
 
 test('an English impersonator of a French client user reads the product, banner included, in English', async ({ partnerAdminPage: page, project, projectData }) => {
