@@ -42,6 +42,16 @@ macro_rules! tr {
     };
 }
 
+/// A catalog's text in `language`, whoever is reading the page: what is sent to
+/// someone (an email, a text message) is in their language.
+/// `tr_in!(language, mail.hello, name = name)`.
+#[macro_export]
+macro_rules! tr_in {
+    ($language:expr, $($key_and_arguments:tt)*) => {
+        $crate::i18n::td_string!($crate::core::Language::locale($language), $($key_and_arguments)*)
+    };
+}
+
 /// `count` as the [`current`] language writes it: 12,500 in English, 12 500 in French.
 pub fn number(count: i64) -> String {
     leptos_i18n::td_format_string!(current(), count, formatter: number)

@@ -3,6 +3,7 @@
 
 use super::sms::Sms;
 use crate::paths;
+use crate::tr_in;
 
 /// A message ready for the outbox.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,49 +47,26 @@ pub enum FirstAccess<'a> {
 }
 
 pub fn welcome(brand: &MailBrand, language: Language, welcome: &Welcome) -> Email {
-    let product = &brand.product_name;
-    let (subject, greeting, created, username_label) = match language {
-        Language::English => (
-            format!("Your {product} account"),
-            format!("Hello {},", welcome.name),
-            format!("An account has been opened for you on {product}."),
-            "Username:",
-        ),
-        Language::French => (
-            format!("Votre compte {product}"),
-            format!("Bonjour {},", welcome.name),
-            format!("Un compte a été ouvert pour vous sur {product}."),
-            // French sets a (non-breaking) space before a colon.
-            "Identifiant\u{a0}:",
-        ),
-    };
-    let (instruction, button, link, password) = match (&welcome.first_access, language) {
-        (FirstAccess::ActivationLink(token), Language::English) => (
-            "Choose your password with this link. It works once, within 7 days.",
-            "Choose my password",
+    let product = brand.product_name.as_str();
+    let (instruction, button, link, password) = match &welcome.first_access {
+        FirstAccess::ActivationLink(token) => (
+            tr_in!(language, mail.welcome.link_instruction),
+            tr_in!(language, mail.welcome.link_button),
             paths::activation(token),
             None,
         ),
-        (FirstAccess::ActivationLink(token), Language::French) => (
-            "Choisissez votre mot de passe avec ce lien. Il ne sert qu'une fois, pendant 7 jours.",
-            "Choisir mon mot de passe",
-            paths::activation(token),
-            None,
-        ),
-        (FirstAccess::TemporaryPassword(password), Language::English) => (
-            "Sign in with this temporary password; you will choose your own right after.",
-            "Sign in",
+        FirstAccess::TemporaryPassword(password) => (
+            tr_in!(language, mail.welcome.password_instruction),
+            tr_in!(language, sign_in.submit),
             paths::LOGIN.to_string(),
-            Some(("Temporary password:", *password)),
-        ),
-        (FirstAccess::TemporaryPassword(password), Language::French) => (
-            "Connectez-vous avec ce mot de passe temporaire ; vous choisirez le vôtre juste après.",
-            "Se connecter",
-            paths::LOGIN.to_string(),
-            Some(("Mot de passe temporaire\u{a0}:", *password)),
+            Some((tr_in!(language, mail.welcome.password_label), *password)),
         ),
     };
-    let mut details = vec![(username_label, welcome.email, false)];
+    let mut details = vec![(
+        tr_in!(language, mail.welcome.username),
+        welcome.email,
+        false,
+    )];
     details.extend(password.map(|(label, password)| (label, password, true)));
     compose(
         brand,
@@ -96,8 +74,11 @@ pub fn welcome(brand: &MailBrand, language: Language, welcome: &Welcome) -> Emai
         Message {
             recipient: welcome.email,
             recipient_name: welcome.name,
-            subject,
-            paragraphs: vec![greeting, created],
+            subject: tr_in!(language, mail.welcome.subject, product = product),
+            paragraphs: vec![
+                tr_in!(language, mail.hello, name = welcome.name),
+                tr_in!(language, mail.welcome.created, product = product),
+            ],
             details,
             instruction: instruction.to_string(),
             button,
@@ -115,34 +96,21 @@ pub fn password_reset(
     email: &str,
     token: &str,
 ) -> Email {
-    let product = &brand.product_name;
-    let (subject, greeting, asked, instruction, button) = match language {
-        Language::English => (
-            format!("Reset your {product} password"),
-            format!("Hello {name},"),
-            "Someone asked to reset the password of your account. If it was not you, ignore this message: your password stays as it is.".to_string(),
-            "Choose a new password with this link. It works once, within 1 hour.",
-            "Choose a new password",
-        ),
-        Language::French => (
-            format!("Réinitialisez votre mot de passe {product}"),
-            format!("Bonjour {name},"),
-            "Quelqu'un a demandé à réinitialiser le mot de passe de votre compte. Si ce n'était pas vous, ignorez ce message\u{a0}: votre mot de passe reste le même.".to_string(),
-            "Choisissez un nouveau mot de passe avec ce lien. Il ne sert qu'une fois, pendant 1 heure.",
-            "Choisir un nouveau mot de passe",
-        ),
-    };
+    let product = brand.product_name.as_str();
     compose(
         brand,
         language,
         Message {
             recipient: email,
             recipient_name: name,
-            subject,
-            paragraphs: vec![greeting, asked],
+            subject: tr_in!(language, mail.reset.subject, product = product),
+            paragraphs: vec![
+                tr_in!(language, mail.hello, name = name),
+                tr_in!(language, mail.reset.asked).to_string(),
+            ],
             details: Vec::new(),
-            instruction: instruction.to_string(),
-            button,
+            instruction: tr_in!(language, mail.reset.instruction).to_string(),
+            button: tr_in!(language, mail.reset.button),
             link: paths::password_reset(token),
             purpose: "password_reset",
         },
@@ -157,36 +125,21 @@ pub fn verification_code(
     email: &str,
     code: &str,
 ) -> Email {
-    let product = &brand.product_name;
-    let (subject, greeting, why, label, instruction, button) = match language {
-        Language::English => (
-            format!("Your {product} verification code: {code}"),
-            format!("Hello {name},"),
-            format!("Here is the code that confirms this address is yours on {product}."),
-            "Code:",
-            "Type it on the verification page. It works once, within 10 minutes.",
-            "Open the verification page",
-        ),
-        Language::French => (
-            format!("Votre code de vérification {product}\u{a0}: {code}"),
-            format!("Bonjour {name},"),
-            format!("Voici le code qui confirme que cette adresse est la vôtre sur {product}."),
-            "Code\u{a0}:",
-            "Saisissez-le sur la page de vérification. Il ne sert qu'une fois, pendant 10 minutes.",
-            "Ouvrir la page de vérification",
-        ),
-    };
+    let product = brand.product_name.as_str();
     compose(
         brand,
         language,
         Message {
             recipient: email,
             recipient_name: name,
-            subject,
-            paragraphs: vec![greeting, why],
-            details: vec![(label, code, true)],
-            instruction: instruction.to_string(),
-            button,
+            subject: tr_in!(language, mail.code.subject, product = product, code = code),
+            paragraphs: vec![
+                tr_in!(language, mail.hello, name = name),
+                tr_in!(language, mail.code.why, product = product),
+            ],
+            details: vec![(tr_in!(language, mail.code.label), code, true)],
+            instruction: tr_in!(language, mail.code.instruction).to_string(),
+            button: tr_in!(language, mail.code.button),
             link: paths::VERIFY.to_string(),
             purpose: "verification_code",
         },
@@ -201,20 +154,12 @@ pub fn verification_text(
     phone: &str,
     code: &str,
 ) -> Sms {
-    let product = &brand.product_name;
-    let text = match language {
-        Language::English => {
-            format!("{code} is your {product} verification code. It expires in 10 minutes.")
-        }
-        Language::French => {
-            format!("{code} est votre code de vérification {product}. Il expire dans 10 minutes.")
-        }
-    };
+    let product = brand.product_name.as_str();
     Sms {
         recipient: phone.to_string(),
         recipient_name: name.to_string(),
-        sender_name: product.clone(),
-        text,
+        sender_name: product.to_string(),
+        text: tr_in!(language, mail.code.text, code = code, product = product),
         purpose: "verification_code".into(),
     }
 }
@@ -295,10 +240,7 @@ fn compose(brand: &MailBrand, language: Language, message: Message) -> Email {
 
 fn support_line(brand: &MailBrand, language: Language) -> Option<String> {
     let email = &brand.support_email;
-    (!email.is_empty()).then(|| match language {
-        Language::English => format!("Questions? Write to {email}."),
-        Language::French => format!("Une question ? Écrivez à {email}."),
-    })
+    (!email.is_empty()).then(|| tr_in!(language, mail.support, email = email))
 }
 
 fn button_html(brand: &MailBrand, label: &str, url: &str) -> String {
@@ -314,10 +256,7 @@ fn button_html(brand: &MailBrand, label: &str, url: &str) -> String {
 }
 
 fn page(brand: &MailBrand, language: Language, content: &str) -> String {
-    let lang = match language {
-        Language::English => "en",
-        Language::French => "fr",
-    };
+    let lang = language.key();
     format!(
         "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"></head>\
          <body style=\"margin:0;padding:24px;background:#f5f6f8;font-family:sans-serif;\
@@ -431,6 +370,17 @@ mod tests {
             "042917 is your Northwind <Connect> verification code. It expires in 10 minutes."
         );
         assert_eq!(sms.recipient, "+33612345678");
+        let in_french = verification_text(
+            &brand("#112233"),
+            Language::French,
+            "Zoé",
+            "+33612345678",
+            "042917",
+        );
+        assert_eq!(
+            in_french.text,
+            "042917 est votre code de vérification Northwind <Connect>. Il expire dans 10\u{a0}minutes."
+        );
     }
 
     #[test]
