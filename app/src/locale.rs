@@ -287,10 +287,6 @@ mod views {
         "tenancy/group_tree.rs",
         "tenancy/groups_page.rs",
         "tenancy/settings_page.rs",
-        "users/form.rs",
-        "users/invite_page.rs",
-        "users/user_page.rs",
-        "users/users_page.rs",
     ];
 
     /// Texts in views that are not words in a language: code shown as code.

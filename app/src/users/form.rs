@@ -50,9 +50,9 @@ pub fn RoleCheckboxes(
                                             .then(|| {
                                                 view! {
                                                     <span class="role-inherited">
-                                                        {format!(
-                                                            " Also given from above by {}.",
-                                                            choice.inherited_from.join(", "),
+                                                        {crate::tr!(
+                                                            users.also_from_above,
+                                                            nodes = choice.inherited_from.join(", ")
                                                         )}
                                                     </span>
                                                 }

@@ -13,6 +13,7 @@ use crate::core::Language;
 use crate::error::AppError;
 use crate::paths;
 use crate::tenancy::use_node_id_param;
+use crate::tr;
 use crate::users::{InviteOptions, Invited};
 
 #[component]
@@ -36,12 +37,12 @@ pub fn InvitePage() -> impl IntoView {
         }
     });
     view! {
-        <Title text="Invite a user" />
+        <Title text=tr!(users.invite) />
         {move || match invited.get() {
             Some(invited) => view! { <InviteSent invited /> }.into_any(),
             None => {
                 view! {
-                    <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                    <Suspense fallback=|| view! { <p class="muted">{tr!(common.loading)}</p> }>
                         <ErrorBoundary fallback=error_fallback>
                             {move || Suspend::new(async move {
                                 options.await.map(|options| view! { <InviteForm options invite /> })
@@ -71,19 +72,15 @@ fn InviteForm(options: InviteOptions, invite: ServerAction<InviteUser>) -> impl 
     view! {
         <header class="page-header">
             <p class="muted breadcrumb">
-                <a href=paths::node_users(node.id)>{format!("Users of {}", node.name)}</a>
+                <a href=paths::node_users(node.id)>{tr!(users.of_node, node = node.name.clone())}</a>
                 " › Invite"
             </p>
-            <h1>"Invite a user"</h1>
+            <h1>{tr!(users.invite)}</h1>
             <p class="muted">
-                {format!("They get access to {} and everything below it.", node.name)}
+                {tr!(users.invite_page.gets_access, node = node.name.clone())}
                 {seats
                     .map(|seats| {
-                        format!(
-                            " {} of {} seats are used; an Account Manager takes none.",
-                            seats.used,
-                            seats.limit,
-                        )
+                        tr!(users.invite_page.seats, used = seats.used, limit = seats.limit)
                     })}
             </p>
         </header>
@@ -92,16 +89,16 @@ fn InviteForm(options: InviteOptions, invite: ServerAction<InviteUser>) -> impl 
             <input type="hidden" name="node" value=node.id.0 />
             <div class="form-grid">
                 <TextField
-                    label="Email"
+                    label=tr!(users.invite_page.email)
                     name="email"
                     input_type="email"
                     autocomplete="off"
-                    hint="Their username. One address is one person: someone on your staff already gets the roles added."
+                    hint=tr!(users.invite_page.email_hint)
                     error=field_error(error, "email")
                 />
-                <TextField label="Name" name="name" error=field_error(error, "name") />
+                <TextField label=tr!(users.invite_page.name) name="name" error=field_error(error, "name") />
                 <SelectField
-                    label="Language"
+                    label=tr!(users.invite_page.language)
                     name="language"
                     options=languages
                     selected=Some("en".to_string())
@@ -111,18 +108,18 @@ fn InviteForm(options: InviteOptions, invite: ServerAction<InviteUser>) -> impl 
             </div>
             <RoleCheckboxes
                 choices=roles
-                legend="Roles (several can be held)"
+                legend=tr!(users.invite_page.roles)
                 error=field_error(error, "roles")
             />
             <PasswordChoices
-                legend="How do they get their first password?"
+                legend=tr!(users.invite_page.first_password)
                 error=field_error(error, "password_choice")
             />
             <div class="form-actions">
                 <button type="submit" class="button primary" disabled=invite.pending()>
-                    "Send invite"
+                    {tr!(users.invite_page.send)}
                 </button>
-                <a class="button" href=paths::node_users(node.id)>"Cancel"</a>
+                <a class="button" href=paths::node_users(node.id)>{tr!(users.invite_page.cancel)}</a>
             </div>
         </ActionForm>
     }
@@ -146,7 +143,7 @@ fn DomainChoice(domains: Vec<String>, error: Signal<Option<String>>) -> impl Int
             Some(
                 view! {
                     <SelectField
-                        label="Branding domain"
+                        label=tr!(users.invite_page.branding_domain)
                         name="branding_domain"
                         options
                         selected=domains.first().cloned()
@@ -166,19 +163,19 @@ fn InviteSent(invited: Invited) -> impl IntoView {
         <section class="card form-card stack" role="status">
             {if invited.existing_account {
                 view! {
-                    <h2>"Roles added"</h2>
+                    <h2>{tr!(users.invite_page.roles_added)}</h2>
                     <p>
                         <strong>{invited.email.clone()}</strong>
-                        " already had an account: they have the new roles at their next click."
+                        {tr!(users.invite_page.already_had)}
                     </p>
                 }
                     .into_any()
             } else {
                 view! {
-                    <h2>"Invite sent"</h2>
+                    <h2>{tr!(users.invite_page.sent)}</h2>
                     <p>
-                        "An email with their username and the way in is on its way to "
-                        <strong>{invited.email.clone()}</strong> "."
+                        {tr!(users.invite_page.sent_to)}
+                        <strong>{invited.email.clone()}</strong> {tr!(common.period)}
                     </p>
                 }
                     .into_any()
@@ -188,20 +185,20 @@ fn InviteSent(invited: Invited) -> impl IntoView {
                 .map(|password| {
                     view! {
                         <Secret
-                            lead="Their temporary password, to be changed at first sign-in:"
+                            lead=tr!(users.invite_page.temporary_lead)
                             value=password
                         />
-                        <p class="muted">"This is shown only once: copy it now if you want to pass it on yourself."</p>
+                        <p class="muted">{tr!(users.invite_page.shown_once)}</p>
                     }
                 })}
             <div class="form-actions">
                 <a class="button primary" href=paths::node_user(invited.node, invited.user)>
-                    "Open their roles"
+                    {tr!(users.invite_page.open_roles)}
                 </a>
                 <a class="button" href=paths::invite_at(invited.node) rel="external">
-                    "Invite another"
+                    {tr!(users.invite_page.another)}
                 </a>
-                <a class="button" href=paths::node_users(invited.node)>"All users"</a>
+                <a class="button" href=paths::node_users(invited.node)>{tr!(users.invite_page.all_users)}</a>
             </div>
         </section>
     }

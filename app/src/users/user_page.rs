@@ -19,6 +19,7 @@ use crate::core::{NodeId, UserId, UserStatus};
 use crate::error::AppError;
 use crate::paths;
 use crate::tenancy::use_node_id_param;
+use crate::tr;
 use crate::users::{UserAtNode, PASSWORD_NEEDS_MORE_AUTHORITY};
 
 #[component]
@@ -48,7 +49,7 @@ pub fn UserPage() -> impl IntoView {
         },
     );
     view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="muted">{tr!(common.loading)}</p> }>
             <ErrorBoundary fallback=error_fallback>
                 {move || Suspend::new(async move {
                     record
@@ -69,7 +70,7 @@ fn UserDetail(record: UserAtNode) -> impl IntoView {
         <header class="page-header">
             <p class="muted breadcrumb">
                 <a href=paths::node_users(record.node.id)>
-                    {format!("Users of {}", record.node.name)}
+                    {tr!(users.of_node, node = record.node.name.clone())}
                 </a>
                 {format!(" › {}", user.name)}
             </p>
@@ -80,11 +81,11 @@ fn UserDetail(record: UserAtNode) -> impl IntoView {
                 </span>
                 {user
                     .is_account_manager()
-                    .then(|| view! { <span class="badge account-manager">"Account Manager"</span> })}
+                    .then(|| view! { <span class="badge account-manager">{tr!(roles.name.account_manager)}</span> })}
             </h1>
             <p class="muted">
                 {user.email.clone()}
-                {user.last_sign_in.clone().map(|ago| format!(" · last signed in {ago}"))}
+                {user.last_sign_in.clone().map(|ago| tr!(users.page.last_signed_in, ago = ago))}
             </p>
         </header>
         <div class="client-grid">
@@ -110,9 +111,9 @@ fn RoleEditor(record: UserAtNode) -> impl IntoView {
     let error = action_error(save);
     view! {
         <section class="card client-card" aria-labelledby="roles-heading">
-            <h2 id="roles-heading">{format!("Roles at {}", record.node.name)}</h2>
+            <h2 id="roles-heading">{tr!(users.page.roles_at, node = record.node.name.clone())}</h2>
             <p class="muted">
-                "Changes take effect at their next click. You can give only roles whose permissions you hold here."
+                {tr!(users.page.roles_note)}
             </p>
             <ActionForm action=save attr:class="stack">
                 <ConflictAlert error on_reload=revision.reload() />
@@ -121,15 +122,15 @@ fn RoleEditor(record: UserAtNode) -> impl IntoView {
                 <input type="hidden" name="version" value=record.version />
                 <RoleCheckboxes
                     choices=record.choices.clone()
-                    legend="Roles held here"
+                    legend=tr!(users.page.roles_held)
                     error=field_error(error, "roles")
                 />
                 <div class="form-actions">
                     <button type="submit" class="button primary" disabled=save.pending()>
-                        "Save roles"
+                        {tr!(users.page.save_roles)}
                     </button>
                     <p class="muted" role="status">
-                        {move || is_saved().then_some("Roles saved.")}
+                        {move || is_saved().then_some(tr!(users.page.roles_saved))}
                     </p>
                 </div>
             </ActionForm>
@@ -143,13 +144,13 @@ fn InheritedCard(record: UserAtNode) -> impl IntoView {
     let inherited = record.user.inherited;
     view! {
         <section class="card client-card" aria-labelledby="inherited-heading">
-            <h2 id="inherited-heading">"Inherited from above"</h2>
+            <h2 id="inherited-heading">{tr!(users.page.inherited)}</h2>
             {if inherited.is_empty() {
-                view! { <p class="muted">"None: every role they have here is given here."</p> }
+                view! { <p class="muted">{tr!(users.page.inherited_none)}</p> }
                     .into_any()
             } else {
                 view! {
-                    <p class="muted">"Read-only here: change them where they are given."</p>
+                    <p class="muted">{tr!(users.page.inherited_read_only)}</p>
                     <ul class="inherited-list">
                         {inherited
                             .into_iter()
@@ -179,14 +180,14 @@ fn AccountCard(record: UserAtNode) -> impl IntoView {
     let disabled = record.user.status == UserStatus::Disabled;
     view! {
         <section class="card client-card account-actions" aria-labelledby="account-heading">
-            <h2 id="account-heading">"Account"</h2>
+            <h2 id="account-heading">{tr!(users.page.account)}</h2>
             <dl class="facts">
                 <Fact
-                    term="Email address"
-                    value=if record.email_verified { "Verified" } else { "Not verified yet" }
+                    term=tr!(users.page.email)
+                    value=if record.email_verified { tr!(users.page.verified) } else { tr!(users.page.not_verified) }
                         .to_string()
                 />
-                <Fact term="Verified mobile number" value=record.verified_phone.clone() />
+                <Fact term=tr!(users.page.mobile) value=record.verified_phone.clone() />
             </dl>
             {record.user.invite_pending.then(|| view! { <ResendForm node user /> })}
             <EnableForm node user enable=disabled />
@@ -215,13 +216,13 @@ fn ResendForm(node: NodeId, user: UserId) -> impl IntoView {
             <input type="hidden" name="node" value=node.0 />
             <input type="hidden" name="user" value=user.0 />
             <p class="muted">
-                "They have not come in yet. A new invite replaces the old link or temporary password."
+                {tr!(users.page.not_in_yet)}
             </p>
             <button type="submit" class="button" disabled=resend.pending()>
-                "Resend invite"
+                {tr!(users.page.resend)}
             </button>
             <p class="muted" role="status">
-                {move || sent().then_some("A new invite is on its way.")}
+                {move || sent().then_some(tr!(users.page.resent))}
             </p>
         </ActionForm>
     }
@@ -235,15 +236,15 @@ fn EnableForm(node: NodeId, user: UserId, enable: bool) -> impl IntoView {
     let error = action_error(toggle);
     let (label, class, note) = if enable {
         (
-            "Enable account",
+            tr!(users.page.enable),
             "button primary",
-            "Disabled: they cannot sign in.",
+            tr!(users.page.disabled_note),
         )
     } else {
         (
-            "Disable account",
+            tr!(users.page.disable),
             "button danger",
-            "Disabling signs them out everywhere at once; their roles are kept.",
+            tr!(users.page.disable_note),
         )
     };
     view! {
@@ -282,10 +283,10 @@ fn PasswordForm(node: NodeId, user: UserId) -> impl IntoView {
             <input type="hidden" name="node" value=node.0 />
             <input type="hidden" name="user" value=user.0 />
             <p class="muted">
-                "Set a generated strong password: they are signed out and must choose their own at next sign-in."
+                {tr!(users.page.password_note)}
             </p>
             <button type="submit" class="button" disabled=set.pending()>
-                "Set a generated password"
+                {tr!(users.page.set_password)}
             </button>
             {move || {
                 password()
@@ -293,9 +294,9 @@ fn PasswordForm(node: NodeId, user: UserId) -> impl IntoView {
                         view! {
                             <div role="status">
                                 <Secret
-                                    lead="Their new temporary password, shown only once:"
+                                    lead=tr!(users.page.new_password_lead)
                                     value=password
-                                    label="Generated password"
+                                    label=tr!(users.page.generated_password)
                                 />
                             </div>
                         }
@@ -316,20 +317,14 @@ fn AccessCard(record: UserAtNode) -> impl IntoView {
         navigate(&paths::node_users(node), Default::default())
     });
     let (label, note) = if record.user.invite_pending {
-        (
-            "Revoke invite",
-            "The invite link stops working and they lose the roles given here.",
-        )
+        (tr!(users.page.revoke), tr!(users.page.revoke_note))
     } else {
-        (
-            "Remove access here",
-            "They lose the roles given here at their next click; roles from above stay.",
-        )
+        (tr!(users.page.remove), tr!(users.page.remove_note))
     };
     (!record.user.roles.is_empty()).then(|| {
         view! {
             <section class="card client-card stack" aria-labelledby="access-heading">
-                <h2 id="access-heading">"Access here"</h2>
+                <h2 id="access-heading">{tr!(users.page.access)}</h2>
                 <ActionForm action=remove attr:class="stack">
                     <FormAlert error />
                     <input type="hidden" name="node" value=node.0 />

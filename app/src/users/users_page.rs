@@ -14,6 +14,7 @@ use crate::core::{NodeKind, UserStatus};
 use crate::error::AppError;
 use crate::paths;
 use crate::tenancy::use_node_id_param;
+use crate::tr;
 use crate::users::{NodeSummary, NodeUser, NodeUsers, Seats, UserQuery};
 
 #[component]
@@ -37,8 +38,8 @@ pub fn UsersPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="Users" />
-        <Transition fallback=|| view! { <p class="muted">"Loading users…"</p> }>
+        <Title text=tr!(users.title) />
+        <Transition fallback=|| view! { <p class="muted">{tr!(users.loading)}</p> }>
             <ErrorBoundary fallback=error_fallback>
                 {move || Suspend::new(async move {
                     users
@@ -65,13 +66,13 @@ fn UsersView(users: NodeUsers, query: UserQuery) -> impl IntoView {
             <header class="page-header with-actions">
                 <div>
                     <p class="eyebrow">{format!("{} · {}", node.kind.label(), node.name)}</p>
-                    <h1>"Users"</h1>
+                    <h1>{tr!(users.title)}</h1>
                     <p class="muted">{scope_note(&node)}</p>
                 </div>
                 <div class="header-actions">
                     {node_link(&node)}
                     <a class="button primary" href=paths::invite_at(node.id)>
-                        "Invite a user"
+                        {tr!(users.invite)}
                     </a>
                 </div>
             </header>
@@ -79,13 +80,12 @@ fn UsersView(users: NodeUsers, query: UserQuery) -> impl IntoView {
             <UserFilters node=node.clone() query=query.clone() />
             <p class="muted" role="status">
                 {match (filtered, total) {
-                    (true, _) => format!("{} of {total} match.", users.len()),
-                    (false, 1) => "1 person has access here.".to_string(),
-                    (false, _) => format!("{total} people have access here."),
+                    (true, _) => tr!(users.matching, shown = users.len(), total = total),
+                    (false, _) => tr!(users.with_access, count = total as i64),
                 }}
             </p>
             {if users.is_empty() {
-                view! { <p class="card empty-state">"Nobody matches these filters."</p> }.into_any()
+                view! { <p class="card empty-state">{tr!(users.none_match)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="user-list">
@@ -106,8 +106,8 @@ fn UsersView(users: NodeUsers, query: UserQuery) -> impl IntoView {
 
 fn scope_note(node: &NodeSummary) -> &'static str {
     match node.kind {
-        NodeKind::Client => "People of this client account, and those who reach it from above.",
-        _ => "People given roles here reach everything below; those above reach it too.",
+        NodeKind::Client => tr!(users.scope_client),
+        _ => tr!(users.scope_other),
     }
 }
 
@@ -116,7 +116,7 @@ fn node_link(node: &NodeSummary) -> Option<impl IntoView> {
     (node.kind == NodeKind::Client).then(|| {
         view! {
             <a class="button" href=paths::client(node.id)>
-                "Client account"
+                {tr!(users.client_account)}
             </a>
         }
     })
@@ -126,8 +126,8 @@ fn node_link(node: &NodeSummary) -> Option<impl IntoView> {
 fn SeatMeter(seats: Seats) -> impl IntoView {
     view! {
         <p class="seat-meter">
-            {format!("{} of {} seats used", seats.used, seats.limit)}
-            <span class="muted">" · Account Managers take no seat."</span>
+            {tr!(users.seats, used = seats.used, limit = seats.limit)}
+            <span class="muted">{tr!(users.seats_note)}</span>
         </p>
     }
 }
@@ -138,16 +138,16 @@ fn UserFilters(node: NodeSummary, query: UserQuery) -> impl IntoView {
     view! {
         <Form method="get" action=paths::node_users(node.id) attr:class="card filters" attr:role="search">
             <SearchField
-                label="Search"
+                label=tr!(users.search)
                 name="search"
                 value=query.search.clone()
-                placeholder="Name or email"
+                placeholder=tr!(users.search_placeholder)
             />
             <FilterSelect
                 id="users-status"
-                label="Status"
+                label=tr!(users.status)
                 name="status"
-                any="Any status"
+                any=tr!(users.any_status)
                 choices=choices(
                     &[UserStatus::Invited, UserStatus::Active, UserStatus::Disabled],
                     UserStatus::key,
@@ -156,11 +156,11 @@ fn UserFilters(node: NodeSummary, query: UserQuery) -> impl IntoView {
                 selected=query.status.clone()
             />
             <div class="filter-actions">
-                <button type="submit" class="button primary">"Apply"</button>
+                <button type="submit" class="button primary">{tr!(users.apply)}</button>
                 {has_filters
                     .then(|| {
                         view! {
-                            <a class="button" href=paths::node_users(node.id)>"Clear filters"</a>
+                            <a class="button" href=paths::node_users(node.id)>{tr!(users.clear)}</a>
                         }
                     })}
             </div>
@@ -172,9 +172,9 @@ fn UserFilters(node: NodeSummary, query: UserQuery) -> impl IntoView {
 fn UserRow(user: NodeUser, node: NodeSummary, log_in_as: bool) -> impl IntoView {
     let account_manager = user.is_account_manager();
     let last_sign_in = match (&user.last_sign_in, user.invite_pending) {
-        (_, true) => "Invite not taken up yet".to_string(),
-        (Some(ago), false) => format!("Last signed in {ago}"),
-        (None, false) => "Never signed in".to_string(),
+        (_, true) => tr!(users.invite_pending).to_string(),
+        (Some(ago), false) => tr!(users.last_signed_in, ago = ago.clone()),
+        (None, false) => tr!(users.never_signed_in).to_string(),
     };
     view! {
         <li class="card user-row">
@@ -191,8 +191,8 @@ fn UserRow(user: NodeUser, node: NodeSummary, log_in_as: bool) -> impl IntoView 
                 {account_manager
                     .then(|| {
                         view! {
-                            <span class="badge account-manager" title="Admin of the account, no voice line">
-                                "Account Manager"
+                            <span class="badge account-manager" title=tr!(users.account_manager_title)>
+                                {tr!(roles.name.account_manager)}
                             </span>
                         }
                     })}
@@ -202,7 +202,7 @@ fn UserRow(user: NodeUser, node: NodeSummary, log_in_as: bool) -> impl IntoView 
                     .then(|| {
                         view! {
                             <p>
-                                <span class="muted">"Here: "</span>
+                                <span class="muted">{tr!(users.here)}</span>
                                 <RoleChips roles=user.roles.clone() />
                             </p>
                         }
@@ -213,7 +213,7 @@ fn UserRow(user: NodeUser, node: NodeSummary, log_in_as: bool) -> impl IntoView 
                     .map(|inherited| {
                         view! {
                             <p class="inherited">
-                                <span class="muted">{format!("From {}: ", inherited.node_name)}</span>
+                                <span class="muted">{tr!(users.from_node, node = inherited.node_name.clone())}</span>
                                 <RoleChips roles=inherited.roles.clone() />
                             </p>
                         }
@@ -227,7 +227,7 @@ fn UserRow(user: NodeUser, node: NodeSummary, log_in_as: bool) -> impl IntoView 
                         let here = paths::node_users(node.id);
                         view! {
                             <a class="log-in-as-link" href=paths::log_in_as_user(node.id, user.id, &here)>
-                                "Log in as"
+                                {tr!(users.log_in_as)}
                             </a>
                         }
                     })}
