@@ -39,9 +39,9 @@ async fn managed_account<'a>(
 pub async fn resend_invite(caller: &Caller, node: NodeId, user: UserId) -> Result<(), AppError> {
     let (node, person, record_before) = managed_account(caller, node, user, Reach::Manage).await?;
     if !person.invite_pending {
-        return Err(AppError::forbidden(
-            "They have already signed in: there is no invite to resend.",
-        ));
+        return Err(AppError::forbidden(crate::tr!(
+            users.errors.no_invite_to_resend
+        )));
     }
     let partner = partner_of(caller.db().pool(), node.summary.id).await?;
     let plan = FirstAccessPlan::prepare(&caller.state, PasswordChoice::ActivationLink).await?;
@@ -68,15 +68,15 @@ pub async fn remove_access(caller: &Caller, node: NodeId, user: UserId) -> Resul
     let node = managed_node(caller, node).await?;
     let person = person_at(caller, &node, user).await?;
     if person.roles.is_empty() {
-        return Err(AppError::forbidden(
-            "Their access comes from above this node: remove it where it is given.",
-        ));
+        return Err(AppError::forbidden(crate::tr!(
+            users.errors.access_from_above
+        )));
     }
     let mut errors = FieldErrors::default();
     check_changes(&mut errors, &node, &person.roles, &RoleSet::default());
     errors
         .into_result()
-        .map_err(|_| AppError::forbidden("They hold roles here that you cannot take away."))?;
+        .map_err(|_| AppError::forbidden(crate::tr!(users.errors.roles_you_cannot_remove)))?;
     let mut tx = node.authorized.begin(caller).await?;
     let change = (&person.roles, &RoleSet::default());
     keep_last_admin(
@@ -176,9 +176,7 @@ pub async fn set_generated_password(
         .actor
         .not_impersonating(crate::tr!(as_yourself.set_password))?;
     if record_before.status == UserStatus::Disabled {
-        return Err(AppError::forbidden(
-            "Enable the account before giving it a password.",
-        ));
+        return Err(AppError::forbidden(crate::tr!(users.errors.enable_first)));
     }
     let password = generate_password();
     let hash = caller.state.passwords.hash(password.clone()).await?;

@@ -158,8 +158,6 @@ impl FirstAccessPlan {
     }
 }
 
-const ALREADY_HERE: &str = "They already have roles here: change them on their page.";
-
 /// Whom an invited address belongs to.
 enum Invitee {
     /// Nobody yet.
@@ -185,7 +183,7 @@ async fn invitee(
         return Ok(Ok(Invitee::Returning(existing.id)));
     }
     if memberships.iter().any(|m| m.node_id == node.summary.id) {
-        return Ok(Err(ALREADY_HERE));
+        return Ok(Err(crate::tr!(users.errors.already_here)));
     }
     let staff = node.summary.kind != NodeKind::Client
         && memberships.iter().all(|m| m.node_kind != NodeKind::Client);
@@ -225,7 +223,10 @@ pub async fn invite(caller: &Caller, form: &InviteForm) -> Result<Invited, AppEr
         Invitee::Colleague(user) => (user, "user.access_granted"),
     };
     if !replace_roles(&mut tx, user, node.summary.id, &roles, 0).await? {
-        return Err(AppError::field("email", ALREADY_HERE));
+        return Err(AppError::field(
+            "email",
+            crate::tr!(users.errors.already_here),
+        ));
     }
     let is_new_account = action == "user.invited";
     if is_new_account {
@@ -275,13 +276,12 @@ async fn checked_invite<'f>(
     }
     let name = form.name.trim();
     if name.is_empty() {
-        errors.add("name", "Enter the person's name.");
-    } else if name.chars().count() > MAX_NAME_LENGTH {
-        errors.add("name", format!("Use at most {MAX_NAME_LENGTH} characters."));
+        errors.add("name", crate::tr!(users.errors.name));
     }
+    errors.limit("name", name, MAX_NAME_LENGTH);
     let language = Language::from_key(&form.language);
     if language.is_none() {
-        errors.add("language", "Choose English or French.");
+        errors.add("language", crate::tr!(users.errors.language));
     }
     let domain = form.branding_domain.trim();
     let branding_domain = if domain.is_empty() {
@@ -289,15 +289,12 @@ async fn checked_invite<'f>(
     } else if domains.iter().any(|known| known == domain) {
         Some(domain)
     } else {
-        errors.add(
-            "branding_domain",
-            "Choose one of the partner's branding domains.",
-        );
+        errors.add("branding_domain", crate::tr!(users.errors.branding_domain));
         None
     };
     let roles = chosen_roles(&mut errors, &form.roles);
     if roles.is_empty() && errors.get("roles").is_none() {
-        errors.add("roles", "Choose at least one role.");
+        errors.add("roles", crate::tr!(users.errors.roles));
     }
     check_changes(&mut errors, node, &RoleSet::default(), &roles);
     let choice = password_choice(caller, &mut errors, &form.password_choice);
@@ -327,17 +324,14 @@ async fn checked_invite<'f>(
 fn password_choice(caller: &Caller, errors: &mut FieldErrors, key: &str) -> Option<PasswordChoice> {
     let choice = PasswordChoice::from_key(key);
     if choice.is_none() {
-        errors.add(
-            "password_choice",
-            "Choose how they get their first password.",
-        );
+        errors.add("password_choice", crate::tr!(users.errors.first_password));
     } else if choice == Some(PasswordChoice::TemporaryPassword)
         && caller.actor.impersonation().is_some()
     {
         // A password shown to an impersonator would let them in after the visit ends.
         errors.add(
             "password_choice",
-            "While acting as someone else, send an activation link: a password shown to you would outlast your visit.",
+            crate::tr!(users.errors.link_while_acting),
         );
     }
     choice

@@ -170,4 +170,6 @@ pub struct Invited {
 /// A readable reason why `email` cannot be an address, if it cannot.
 /// Why someone may act on a person's account but not give it a password: a password
 /// they would know lets them sign in as that person, so it takes strictly more.
-pub const PASSWORD_NEEDS_MORE_AUTHORITY: &str = "Only someone with more authority than them can set their password; they can reset it themselves from the sign-in page.";
+pub fn password_needs_more_authority() -> &'static str {
+    crate::tr!(users.errors.password_needs_authority)
+}

@@ -22,7 +22,7 @@ pub(super) fn chosen_roles(errors: &mut FieldErrors, keys: &[String]) -> RoleSet
     for key in keys {
         match Role::from_key(key) {
             Some(role) => roles.push(role),
-            None => errors.add("roles", "Choose roles from the list."),
+            None => errors.add("roles", crate::tr!(users.errors.roles_from_list)),
         }
     }
     RoleSet::new(roles)
@@ -60,10 +60,7 @@ pub(super) async fn keep_last_admin(
     {
         return Err(AppError::field(
             field,
-            format!(
-                "You are the last Account Admin of {}: make someone else one first.",
-                node.name
-            ),
+            crate::tr!(users.errors.last_admin, node = node.name.clone()),
         ));
     }
     Ok(())
@@ -87,10 +84,6 @@ pub(super) async fn claim_seat(tx: &mut Tx, node: &NodeSummary) -> Result<(), Ap
     }
     Ok(())
 }
-
-/// One address is one place: a client account's roles are for its own people, never
-/// for partner staff whose access comes from above it.
-const NOT_THE_ACCOUNTS_OWN: &str = "They have access from outside this account: roles here are for the account's own people. Give them roles where their access comes from.";
 
 async fn holds_roles_elsewhere(
     state: &AppState,
@@ -120,7 +113,9 @@ pub async fn set_roles(
         && !after.is_empty()
         && holds_roles_elsewhere(&caller.state, user, node.summary.id).await?
     {
-        errors.add("roles", NOT_THE_ACCOUNTS_OWN);
+        // One address is one place: a client account's roles are for its own people,
+        // never for partner staff whose access comes from above it.
+        errors.add("roles", crate::tr!(users.errors.not_the_accounts_own));
     }
     errors.into_result()?;
     if before == after {

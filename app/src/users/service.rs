@@ -45,9 +45,7 @@ pub(super) async fn managed_node<'a>(
         .await?
         .ok_or(AppError::NotFound)?;
     if !held.manages_users_at(node.kind) {
-        return Err(AppError::forbidden(
-            "You do not have permission to manage users here.",
-        ));
+        return Err(AppError::forbidden(crate::tr!(users.errors.no_managing)));
     }
     Ok(ManagedNode {
         summary: NodeSummary {
@@ -244,15 +242,11 @@ pub(super) async fn require_account(
     if reaches_account(caller, user, reach).await? {
         Ok(())
     } else if user == caller.actor.user().id {
-        Err(AppError::forbidden(
-            "You cannot do this to your own account; use your own account menu.",
-        ))
+        Err(AppError::forbidden(crate::tr!(users.errors.own_account)))
     } else if reach == Reach::TakeOver && reaches_account(caller, user, Reach::Manage).await? {
-        Err(AppError::forbidden(super::PASSWORD_NEEDS_MORE_AUTHORITY))
+        Err(AppError::forbidden(super::password_needs_more_authority()))
     } else {
-        Err(AppError::forbidden(
-            "This person holds roles where you do not manage users, or with permissions you do not hold: ask an administrator above you.",
-        ))
+        Err(AppError::forbidden(crate::tr!(users.errors.more_authority)))
     }
 }
 

@@ -20,7 +20,7 @@ use crate::error::AppError;
 use crate::paths;
 use crate::tenancy::use_node_id_param;
 use crate::tr;
-use crate::users::{UserAtNode, PASSWORD_NEEDS_MORE_AUTHORITY};
+use crate::users::{password_needs_more_authority, UserAtNode};
 
 #[component]
 pub fn UserPage() -> impl IntoView {
@@ -196,7 +196,7 @@ fn AccountCard(record: UserAtNode) -> impl IntoView {
                 (false, true) => Some(view! { <PasswordForm node user /> }.into_any()),
                 (false, false) => Some(
                     view! {
-                        <p class="muted">{PASSWORD_NEEDS_MORE_AUTHORITY}</p>
+                        <p class="muted">{password_needs_more_authority()}</p>
                     }
                         .into_any(),
                 ),
