@@ -45,6 +45,19 @@ pub fn short_time(ms: i64, now: i64) -> String {
     }
 }
 
+/// A length of time in minutes as people say it: "25 hours", "1 hour", "30 minutes",
+/// "9½ hours" ("9 h 30" in French).
+pub fn length_of(minutes: i64) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, minutes) => crate::tr!(dates.length.minutes, count = minutes),
+        (hours, 0) => crate::tr!(dates.length.hours, count = hours),
+        (hours, 30) => crate::tr!(dates.length.and_a_half, hours = hours),
+        (hours, minutes) => {
+            crate::tr!(dates.length.hours_minutes, hours = hours, minutes = minutes)
+        }
+    }
+}
+
 /// A weekday's short name (0 is Monday), in the language being worded: "Thu", "jeu.".
 pub fn weekday_short(monday_first: usize) -> &'static str {
     match monday_first {

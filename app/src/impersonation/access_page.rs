@@ -11,6 +11,7 @@ use crate::error::AppError;
 use crate::impersonation::{AccessHistory, Visit};
 use crate::paths;
 use crate::tenancy::use_node_id_param;
+use crate::tr;
 
 #[component]
 pub fn AccessHistoryPage() -> impl IntoView {
@@ -25,8 +26,8 @@ pub fn AccessHistoryPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="Access history" />
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Title text=tr!(support.access.title) />
+        <Suspense fallback=|| view! { <p class="muted">{tr!(common.loading)}</p> }>
             <ErrorBoundary fallback=error_fallback>
                 {move || Suspend::new(async move {
                     history
@@ -48,19 +49,19 @@ fn History(history: AccessHistory, back: Option<String>) -> impl IntoView {
         <header class="page-header">
             <p class="muted breadcrumb">
                 <a href=back.unwrap_or_else(|| paths::HOME.to_string())>{history.account_name.clone()}</a>
-                " › Access history"
+                {tr!(support.access.breadcrumb)}
             </p>
-            <h1>"Access history"</h1>
+            <h1>{tr!(support.access.title)}</h1>
             <p class="muted">
-                "Everyone who came into this account on someone else's behalf: who, as whom, why, and what they changed."
+                {tr!(support.access.lead)}
             </p>
         </header>
         {empty
             .then(|| {
                 view! {
                     <section class="card empty-state">
-                        <h2>"Nobody has come in"</h2>
-                        <p>"No one has logged in to this account as one of its users or as the partner."</p>
+                        <h2>{tr!(support.access.none)}</h2>
+                        <p>{tr!(support.access.none_text)}</p>
                     </section>
                 }
             })}
@@ -73,8 +74,8 @@ fn History(history: AccessHistory, back: Option<String>) -> impl IntoView {
 #[component]
 fn VisitCard(visit: Visit) -> impl IntoView {
     let as_whom = match visit.mode {
-        Mode::Client => format!("as {}", visit.acting_as),
-        Mode::Partner => "as the partner".to_string(),
+        Mode::Client => tr!(support.access.as_user, who = visit.acting_as.clone()),
+        Mode::Partner => tr!(support.access.as_partner).to_string(),
     };
     let changes = visit.changes;
     let no_changes = changes.is_empty();
@@ -87,17 +88,17 @@ fn VisitCard(visit: Visit) -> impl IntoView {
                 <span class="badge">{visit.mode.label()}</span>
             </div>
             <p class="visit-reason">
-                <span class="muted">"Reason: "</span>
+                <span class="muted">{tr!(support.access.reason)}</span>
                 {visit.reason}
             </p>
             <p class="muted visit-times">
-                {format!("Came in {} · {}", visit.started, visit.ended)}
+                {tr!(support.access.came_in, started = visit.started.clone(), ended = visit.ended.clone())}
             </p>
             {if no_changes {
-                view! { <p class="muted">"Changed nothing."</p> }.into_any()
+                view! { <p class="muted">{tr!(support.access.nothing_changed)}</p> }.into_any()
             } else {
                 view! {
-                    <ul class="visit-changes" aria-label="Changes">
+                    <ul class="visit-changes" aria-label=tr!(support.access.changes)>
                         {changes
                             .into_iter()
                             .map(|change| {

@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::impersonation::{LogInAsOptions, DEFAULT_DURATION_MINUTES, DURATION_CHOICES};
 use crate::paths;
 use crate::tenancy::use_node_id_param;
+use crate::tr;
 
 #[component]
 pub fn LogInAsPage() -> impl IntoView {
@@ -31,8 +32,8 @@ pub fn LogInAsPage() -> impl IntoView {
     let start = ServerAction::<StartImpersonation>::new();
     on_success(start, |landing: &String| load_afresh(landing));
     view! {
-        <Title text="Log in as" />
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Title text=tr!(support.log_in_as) />
+        <Suspense fallback=|| view! { <p class="muted">{tr!(common.loading)}</p> }>
             <ErrorBoundary fallback=error_fallback>
                 {move || Suspend::new(async move {
                     options.await.map(|options| view! { <LogInAsForm options start /> })
@@ -70,17 +71,17 @@ fn LogInAsForm(options: LogInAsOptions, start: ServerAction<StartImpersonation>)
         .collect();
     let durations = DURATION_CHOICES
         .iter()
-        .map(|minutes| (minutes.to_string(), duration_label(*minutes)))
+        .map(|minutes| (minutes.to_string(), crate::core::time::length_of(*minutes)))
         .collect();
     view! {
         <header class="page-header">
             <p class="muted breadcrumb">
                 <a href=paths::client(options.account)>{options.account_name.clone()}</a>
-                " › Log in as"
+                {tr!(support.breadcrumb)}
             </p>
-            <h1>{format!("Log in to {}", options.account_name)}</h1>
+            <h1>{tr!(support.log_in_to, account = options.account_name.clone())}</h1>
             <p class="muted">
-                "You will act in this account in a session of your own, under a banner, until you stop or the time runs out. The account's admins see who came in, when, why and what changed."
+                {tr!(support.lead)}
             </p>
         </header>
         <ActionForm action=start attr:class="card form-card stack log-in-as-form">
@@ -90,13 +91,13 @@ fn LogInAsForm(options: LogInAsOptions, start: ServerAction<StartImpersonation>)
             <ModeChoices initial=initial_mode mode error=field_error(error, "mode") />
             <TargetChoice mode targets chosen_user error=field_error(error, "target") />
             <TextAreaField
-                label="Reason"
+                label=tr!(support.reason)
                 name="reason"
-                hint="Required. Recorded in the audit log and shown to the account's admins."
+                hint=tr!(support.reason_hint)
                 error=field_error(error, "reason")
             />
             <SelectField
-                label="For"
+                label=tr!(support.duration)
                 name="minutes"
                 options=durations
                 selected=Some(DEFAULT_DURATION_MINUTES.to_string())
@@ -104,9 +105,9 @@ fn LogInAsForm(options: LogInAsOptions, start: ServerAction<StartImpersonation>)
             />
             <div class="form-actions">
                 <button type="submit" class="button primary" disabled=start.pending()>
-                    "Log in"
+                    {tr!(support.submit)}
                 </button>
-                <a class="button" href=paths::client(options.account)>"Cancel"</a>
+                <a class="button" href=paths::client(options.account)>{tr!(support.cancel)}</a>
             </div>
         </ActionForm>
     }
@@ -121,7 +122,7 @@ fn ModeChoices(
 ) -> impl IntoView {
     view! {
         <fieldset class="field choices" class:has-error=move || error.read().is_some()>
-            <legend>"How"</legend>
+            <legend>{tr!(support.how)}</legend>
             {Mode::ALL
                 .iter()
                 .map(|choice| {
@@ -161,18 +162,18 @@ fn TargetChoice(
             {if targets.is_empty() {
                 view! {
                     <p class="muted">
-                        "No user here can be acted as: only active users of this account with less authority than yours."
+                        {tr!(support.no_targets)}
                     </p>
                 }
                     .into_any()
             } else {
                 view! {
                     <SelectField
-                        label="Act as"
+                        label=tr!(support.act_as)
                         name="target"
                         options=targets
                         selected=chosen_user
-                        placeholder="Choose a user…"
+                        placeholder=tr!(support.choose_user)
                         error
                     />
                 }
@@ -184,15 +185,7 @@ fn TargetChoice(
 
 fn mode_hint(mode: Mode) -> &'static str {
     match mode {
-        Mode::Client => "See and act exactly as one of the account's users, in their brand.",
-        Mode::Partner => "Administer the account as the partner, with what clients do not see.",
-    }
-}
-
-fn duration_label(minutes: i64) -> String {
-    match minutes {
-        60 => "1 hour".to_string(),
-        m if m > 60 => format!("{} hours", m / 60),
-        m => format!("{m} minutes"),
+        Mode::Client => tr!(support.hint_client),
+        Mode::Partner => tr!(support.hint_partner),
     }
 }

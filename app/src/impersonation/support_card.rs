@@ -9,6 +9,7 @@ use crate::components::field::{action_error, field_error, FormAlert, SelectField
 use crate::components::revision::{on_success, Revision};
 use crate::core::NodeId;
 use crate::paths;
+use crate::tr;
 
 /// Support access to `account`: the grant in force (`support_access`, a sentence
 /// saying until when), the form to grant or end it for those who may (`can_grant`),
@@ -29,23 +30,16 @@ pub fn SupportAccessCard(
     let revoke_error = action_error(revoke);
     let days = GRANT_DAYS
         .iter()
-        .map(|days| {
-            let label = if *days == 1 {
-                "1 day".to_string()
-            } else {
-                format!("{days} days")
-            };
-            (days.to_string(), label)
-        })
+        .map(|days| (days.to_string(), tr!(support.card.days, count = *days)))
         .collect();
     let granted = support_access.is_some();
     view! {
         <section class="card client-card" aria-labelledby="support-heading">
-            <h2 id="support-heading">"Support access"</h2>
+            <h2 id="support-heading">{tr!(support.card.heading)}</h2>
             <p class="support-state" class:granted=granted>
                 {support_access
                     .clone()
-                    .unwrap_or_else(|| "Support staff cannot open this account.".to_string())}
+                    .unwrap_or_else(|| tr!(support.card.closed).to_string())}
             </p>
             {can_grant
                 .then(|| {
@@ -54,14 +48,14 @@ pub fn SupportAccessCard(
                             <FormAlert error=grant_error />
                             <input type="hidden" name="account" value=account.0 />
                             <SelectField
-                                label=if granted { "Extend or shorten to" } else { "Let support in for" }
+                                label=if granted { tr!(support.card.extend) } else { tr!(support.card.let_in) }
                                 name="days"
                                 options=days
                                 selected=Some("7".to_string())
                                 error=field_error(grant_error, "days")
                             />
                             <button type="submit" class="button" disabled=grant.pending()>
-                                {if granted { "Change access" } else { "Grant support access" }}
+                                {if granted { tr!(support.card.change) } else { tr!(support.card.grant) }}
                             </button>
                         </ActionForm>
                         {granted
@@ -75,7 +69,7 @@ pub fn SupportAccessCard(
                                             class="button danger"
                                             disabled=revoke.pending()
                                         >
-                                            "Revoke support access"
+                                            {tr!(support.card.revoke)}
                                         </button>
                                     </ActionForm>
                                 }
@@ -86,7 +80,7 @@ pub fn SupportAccessCard(
                 .then(|| {
                     view! {
                         <a class="card-link" href=paths::access_history(account)>
-                            "Access history: who came in, and why →"
+                            {tr!(support.card.history)}
                         </a>
                     }
                 })}
@@ -100,16 +94,16 @@ pub fn LogInAsCard(account: NodeId) -> impl IntoView {
     let here = paths::client(account);
     view! {
         <section class="card client-card" aria-labelledby="log-in-as-heading">
-            <h2 id="log-in-as-heading">"Log in as"</h2>
+            <h2 id="log-in-as-heading">{tr!(support.log_in_as)}</h2>
             <p class="muted">
-                "Act in this account for a while, with a reason, under a banner; everything is recorded."
+                {tr!(support.card.log_in_lead)}
             </p>
             <div class="button-row">
                 <a class="button" href=paths::log_in_as(account, "client", &here)>
-                    "Log in as Client"
+                    {tr!(labels.mode.client)}
                 </a>
                 <a class="button" href=paths::log_in_as(account, "partner", &here)>
-                    "Log in as Partner"
+                    {tr!(labels.mode.partner)}
                 </a>
             </div>
         </section>

@@ -8,19 +8,20 @@ use super::api::list_granted_accounts;
 use super::GrantedAccount;
 use crate::components::error_panel::error_fallback;
 use crate::paths;
+use crate::tr;
 
 #[component]
 pub fn SupportPage() -> impl IntoView {
     let accounts = Resource::new(|| (), |_| list_granted_accounts());
     view! {
-        <Title text="Support" />
+        <Title text=tr!(nav.support) />
         <header class="page-header">
-            <h1>"Support"</h1>
+            <h1>{tr!(nav.support)}</h1>
             <p class="muted">
-                "The client accounts that have granted you access. Click a user's id to log in as them; the account sees who came in and why."
+                {tr!(support.page.lead)}
             </p>
         </header>
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="muted">{tr!(common.loading)}</p> }>
             <ErrorBoundary fallback=error_fallback>
                 {move || Suspend::new(async move {
                     accounts.await.map(|accounts| view! { <GrantedAccounts accounts /> })
@@ -35,8 +36,8 @@ fn GrantedAccounts(accounts: Vec<GrantedAccount>) -> impl IntoView {
     if accounts.is_empty() {
         return view! {
             <section class="card empty-state">
-                <h2>"No account has granted access"</h2>
-                <p>"A client admin grants support access from their account's page; it appears here until it expires or is revoked."</p>
+                <h2>{tr!(support.page.none)}</h2>
+                <p>{tr!(support.page.none_text)}</p>
             </section>
         }
         .into_any();
@@ -46,10 +47,10 @@ fn GrantedAccounts(accounts: Vec<GrantedAccount>) -> impl IntoView {
             <table class="data-table support-table">
                 <thead>
                     <tr>
-                        <th scope="col">"Account"</th>
-                        <th scope="col">"Partner"</th>
-                        <th scope="col">"Access until"</th>
-                        <th scope="col">"User"</th>
+                        <th scope="col">{tr!(support.page.account)}</th>
+                        <th scope="col">{tr!(support.page.partner)}</th>
+                        <th scope="col">{tr!(support.page.until)}</th>
+                        <th scope="col">{tr!(support.page.user)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -70,13 +71,13 @@ fn GrantedRow(account: GrantedAccount) -> impl IntoView {
     let partner_view = paths::log_in_as(id, "partner", paths::SUPPORT);
     view! {
         <tr>
-            <td data-label="Account">
+            <td data-label=tr!(support.page.account)>
                 <strong>{account.name}</strong>
-                <a class="muted small-link" href=partner_view>"Administer"</a>
+                <a class="muted small-link" href=partner_view>{tr!(support.page.administer)}</a>
             </td>
-            <td data-label="Partner">{account.partner}</td>
-            <td data-label="Access until">{account.until}</td>
-            <td data-label="User">
+            <td data-label=tr!(support.page.partner)>{account.partner}</td>
+            <td data-label=tr!(support.page.until)>{account.until}</td>
+            <td data-label=tr!(support.page.user)>
                 <ul class="user-ids">
                     {account
                         .users
@@ -86,7 +87,7 @@ fn GrantedRow(account: GrantedAccount) -> impl IntoView {
                                 <li>
                                     <a
                                         href=paths::log_in_as_user(id, user.id, paths::SUPPORT)
-                                        title=format!("Log in as {}", user.name)
+                                        title=tr!(support.page.log_in_as_named, name = user.name.clone())
                                     >
                                         {format!("#{}", user.id.0)}
                                     </a>

@@ -381,17 +381,7 @@ fn clock_change_words(change: &ClockChange) -> (String, String) {
 
 /// "25 hours", "1 hour", "30 minutes", "9½ hours".
 fn hours_label(ms: i64) -> String {
-    let minutes = ms / 60_000;
-    match (minutes / 60, minutes % 60) {
-        (0, minutes) => tr!(oncall.length.minutes, count = minutes),
-        (hours, 0) => tr!(oncall.length.hours, count = hours),
-        (hours, 30) => tr!(oncall.length.and_a_half, hours = hours),
-        (hours, minutes) => tr!(
-            oncall.length.hours_minutes,
-            hours = hours,
-            minutes = minutes
-        ),
-    }
+    crate::core::time::length_of(ms / 60_000)
 }
 
 fn rule_view(loaded: &Loaded, rule: &RuleRecord) -> RuleView {
