@@ -280,9 +280,6 @@ mod views {
         "clients/voice_rule_card.rs",
         "components/feature_choices.rs",
         "components/voice_rule_fields.rs",
-        "tenancy/group_tree.rs",
-        "tenancy/groups_page.rs",
-        "tenancy/settings_page.rs",
     ];
 
     /// Texts in views that are not words in a language: code shown as code.

@@ -17,6 +17,7 @@ use crate::components::error_panel::error_fallback;
 use crate::core::url::format_path;
 use crate::core::NodeId;
 use crate::tenancy::TreeNode;
+use crate::tr;
 
 /// Shared by the tree and the panels beside it.
 #[derive(Clone, Copy)]
@@ -122,7 +123,7 @@ pub fn GroupTree() -> impl IntoView {
         }
     });
     view! {
-        <Transition fallback=|| view! { <p class="muted tree-loading">"Loading groups…"</p> }>
+        <Transition fallback=|| view! { <p class="muted tree-loading">{tr!(groups.loading)}</p> }>
             <ErrorBoundary fallback=error_fallback>
                 {move || Suspend::new(async move {
                     snapshot
@@ -137,7 +138,7 @@ pub fn GroupTree() -> impl IntoView {
                                 <ul
                                     class="tree"
                                     role="tree"
-                                    aria-label="Groups"
+                                    aria-label=tr!(groups.title)
                                     tabindex=move || {
                                         tree.roving(
                                             if tree.selected_path.read().is_empty() { "0" } else { "-1" },
@@ -154,7 +155,7 @@ pub fn GroupTree() -> impl IntoView {
                                 {empty
                                     .then(|| {
                                         view! {
-                                            <p class="muted">"You have no groups to look after."</p>
+                                            <p class="muted">{tr!(groups.none)}</p>
                                         }
                                     })}
                             }
@@ -214,7 +215,7 @@ fn tree_item(
                 ></a>
                 <a class="tree-link" href=href tabindex=move || tree.roving("-1")>
                     <span class="tree-name">{node.name}</span>
-                    <span class="tree-count" title="Client accounts">
+                    <span class="tree-count" title=tr!(groups.client_accounts)>
                         {node.clients}
                     </span>
                 </a>

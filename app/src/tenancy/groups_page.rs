@@ -13,6 +13,7 @@ use crate::core::NodeKind;
 use crate::paths;
 use crate::tenancy::group_tree::{GroupTree, TreeState};
 use crate::tenancy::{GroupView, MoveTarget, TreeNode};
+use crate::tr;
 
 #[component]
 pub fn GroupsPage() -> impl IntoView {
@@ -26,15 +27,15 @@ pub fn GroupsPage() -> impl IntoView {
     let selected = Memo::new(move |_| selected_path.get().last().copied());
 
     view! {
-        <Title text="Groups" />
+        <Title text=tr!(groups.title) />
         <header class="page-header">
-            <h1>"Groups"</h1>
+            <h1>{tr!(groups.title)}</h1>
             <p class="muted">
-                "Partners, groups and sub-groups. Access given at a group holds for everything below it."
+                {tr!(groups.lead)}
             </p>
         </header>
         <div class="split">
-            <section class="card tree-panel" aria-label="Group tree">
+            <section class="card tree-panel" aria-label=tr!(groups.tree)>
                 <GroupTree />
             </section>
             <section class="card detail-panel" aria-live="polite">
@@ -43,7 +44,7 @@ pub fn GroupsPage() -> impl IntoView {
                     None => {
                         view! {
                             <p class="muted empty-detail">
-                                "Select a group to see it, add sub-groups, rename, move or delete it."
+                                {tr!(groups.select)}
                             </p>
                         }
                             .into_any()
@@ -62,7 +63,7 @@ fn GroupDetail(node: super::NodeId) -> impl IntoView {
         move |_| super::api::get_group(node),
     );
     view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="muted">{tr!(common.loading)}</p> }>
             <ErrorBoundary fallback=error_fallback>
                 {move || Suspend::new(async move {
                     group.await.map(|view| view! { <GroupPanel view /> })
@@ -92,28 +93,28 @@ fn GroupPanel(view: GroupView) -> impl IntoView {
         </div>
         <dl class="facts">
             <div>
-                <dt>"Sub-groups"</dt>
+                <dt>{tr!(groups.sub_groups)}</dt>
                 <dd>{node.child_groups}</dd>
             </div>
             <div>
-                <dt>"Client accounts below"</dt>
+                <dt>{tr!(groups.clients_below)}</dt>
                 <dd>{node.clients}</dd>
             </div>
         </dl>
         {(!can_manage)
-            .then(|| view! { <p class="muted">"You can look at this group but not change it."</p> })}
+            .then(|| view! { <p class="muted">{tr!(groups.read_only)}</p> })}
         {can_manage
             .then(|| {
                 view! {
                     <div class="header-actions">
                         <a class="button" href=crate::paths::node_users(node.id)>
-                            "Users"
+                            {tr!(groups.users)}
                         </a>
                         {(node.kind == NodeKind::Partner)
                             .then(|| {
                                 view! {
                                     <a class="button" href=crate::paths::partner_settings(node.id)>
-                                        "Partner settings"
+                                        {tr!(groups.partner_settings)}
                                     </a>
                                 }
                             })}
@@ -163,17 +164,17 @@ fn AddSubGroup(parent: TreeNode) -> impl IntoView {
     let error = action_error(create);
     view! {
         <ActionForm action=create attr:class="detail-form">
-            <h3>"Add a sub-group"</h3>
+            <h3>{tr!(groups.add_heading)}</h3>
             <FormAlert error />
             <input type="hidden" name="parent" value=parent.id.0 />
             <TextField
-                label="Sub-group name"
+                label=tr!(groups.sub_group_name)
                 name="name"
                 id="new-group-name"
                 error=field_error(error, "name")
             />
             <button type="submit" class="button primary" disabled=create.pending()>
-                "Add sub-group"
+                {tr!(groups.add)}
             </button>
         </ActionForm>
     }
@@ -186,19 +187,19 @@ fn RenameGroupForm(group: TreeNode) -> impl IntoView {
     let error = action_error(rename);
     view! {
         <ActionForm action=rename attr:class="detail-form">
-            <h3>"Rename"</h3>
+            <h3>{tr!(groups.rename_heading)}</h3>
             <ConflictAlert error />
             <input type="hidden" name="node" value=group.id.0 />
             <input type="hidden" name="version" value=group.version />
             <TextField
-                label="Group name"
+                label=tr!(groups.group_name)
                 name="name"
                 id="group-name"
                 value=group.name
                 error=field_error(error, "name")
             />
             <button type="submit" class="button" disabled=rename.pending()>
-                "Rename group"
+                {tr!(groups.rename)}
             </button>
         </ActionForm>
     }
@@ -212,12 +213,12 @@ fn MoveGroupForm(group: TreeNode, targets: Vec<MoveTarget>) -> impl IntoView {
     let message = field_error(error, "new_parent");
     view! {
         <ActionForm action=move_action attr:class="detail-form">
-            <h3>"Move"</h3>
+            <h3>{tr!(groups.move_heading)}</h3>
             <ConflictAlert error />
             <input type="hidden" name="node" value=group.id.0 />
             <input type="hidden" name="version" value=group.version />
             <div class="field" class:has-error=move || message.read().is_some()>
-                <label for="field-new_parent">"Move into"</label>
+                <label for="field-new_parent">{tr!(groups.move_into)}</label>
                 <select
                     id="field-new_parent"
                     name="new_parent"
@@ -231,7 +232,7 @@ fn MoveGroupForm(group: TreeNode, targets: Vec<MoveTarget>) -> impl IntoView {
                 <p class="field-message" id="field-new_parent-message">{move || message.get()}</p>
             </div>
             <button type="submit" class="button" disabled=move_action.pending()>
-                "Move group"
+                {tr!(groups.move_group)}
             </button>
         </ActionForm>
     }
@@ -249,13 +250,13 @@ fn DeleteGroupForm(group: TreeNode) -> impl IntoView {
     let error = action_error(delete);
     view! {
         <ActionForm action=delete attr:class="detail-form danger-zone">
-            <h3>"Delete"</h3>
-            <p class="muted">"Only an empty group can be deleted: nothing is ever deleted along with it."</p>
+            <h3>{tr!(groups.delete_heading)}</h3>
+            <p class="muted">{tr!(groups.delete_note)}</p>
             <ConflictAlert error />
             <input type="hidden" name="node" value=group.id.0 />
             <input type="hidden" name="version" value=group.version />
             <button type="submit" class="button danger" disabled=delete.pending()>
-                "Delete group"
+                {tr!(groups.delete)}
             </button>
         </ActionForm>
     }

@@ -17,6 +17,7 @@ use crate::components::voice_rule_fields::VoiceRuleFields;
 use crate::core::voice::VoiceRule;
 use crate::core::Feature;
 use crate::error::AppError;
+use crate::tr;
 
 #[component]
 pub fn PartnerSettingsPage() -> impl IntoView {
@@ -34,8 +35,8 @@ pub fn PartnerSettingsPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="Partner settings" />
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Title text=tr!(settings.title) />
+        <Transition fallback=|| view! { <p class="muted">{tr!(common.loading)}</p> }>
             <ErrorBoundary fallback=error_fallback>
                 {move || Suspend::new(async move {
                     settings
@@ -63,9 +64,9 @@ fn SettingsForm(view: PartnerSettingsView, saved: SavedAt) -> impl IntoView {
     view! {
         <header class="page-header">
             <p class="eyebrow">{view.partner_name}</p>
-            <h1>"Partner settings"</h1>
+            <h1>{tr!(settings.title)}</h1>
             <p class="muted">
-                "Your clients see your brand on every page, and on the addresses below."
+                {tr!(settings.lead)}
             </p>
         </header>
         <ActionForm action=update attr:class="settings-form stack">
@@ -74,24 +75,24 @@ fn SettingsForm(view: PartnerSettingsView, saved: SavedAt) -> impl IntoView {
             <input type="hidden" name="version" value=version />
             <BrandSection settings error />
             <section class="card stack" aria-labelledby="features-heading">
-                <h2 id="features-heading">"Features for clients"</h2>
+                <h2 id="features-heading">{tr!(settings.features)}</h2>
                 <p class="muted">
-                    "Clients can be given only these. Taking one away leaves it on for the clients that have it."
+                    {tr!(settings.features_note)}
                 </p>
                 <FeatureChoices
                     offered=Feature::ALL.to_vec()
                     checked=features
-                    legend="Features you may grant"
+                    legend=tr!(settings.features_legend)
                     error=field_error(error, "features")
                 />
             </section>
             <VoiceRuleSection rule=voice_rule error />
             <div class="form-actions">
                 <button type="submit" class="button primary" disabled=update.pending()>
-                    "Save settings"
+                    {tr!(settings.save)}
                 </button>
                 <p class="muted" role="status">
-                    {move || is_saved().then_some("Settings saved.")}
+                    {move || is_saved().then_some(tr!(settings.saved))}
                 </p>
             </div>
         </ActionForm>
@@ -107,40 +108,40 @@ fn SettingsForm(view: PartnerSettingsView, saved: SavedAt) -> impl IntoView {
 fn BrandSection(settings: PartnerSettings, error: Signal<Option<AppError>>) -> impl IntoView {
     view! {
         <section class="card stack" aria-labelledby="brand-heading">
-            <h2 id="brand-heading">"Brand"</h2>
+            <h2 id="brand-heading">{tr!(settings.brand)}</h2>
             <div class="form-grid">
                 <TextField
-                    label="Product name"
+                    label=tr!(settings.product_name)
                     name="product_name"
                     value=settings.product_name
-                    hint="Shown in the header and the browser tab, instead of Switchboard."
+                    hint=tr!(settings.product_name_hint)
                     error=field_error(error, "product_name")
                 />
                 <TextField
-                    label="Support email"
+                    label=tr!(settings.support_email)
                     name="support_email"
                     input_type="email"
                     value=settings.support_email
                     error=field_error(error, "support_email")
                 />
                 <TextField
-                    label="Logo address"
+                    label=tr!(settings.logo)
                     name="logo_url"
                     input_type="url"
                     value=settings.logo_url
-                    hint="An https:// address of an image; empty shows the product mark."
+                    hint=tr!(settings.logo_hint)
                     error=field_error(error, "logo_url")
                 />
                 <div class="colour-pair">
                     <TextField
-                        label="Primary colour"
+                        label=tr!(settings.primary)
                         name="primary_colour"
                         input_type="color"
                         value=settings.primary_colour
                         error=field_error(error, "primary_colour")
                     />
                     <TextField
-                        label="Accent colour"
+                        label=tr!(settings.accent)
                         name="accent_colour"
                         input_type="color"
                         value=settings.accent_colour
@@ -149,12 +150,10 @@ fn BrandSection(settings: PartnerSettings, error: Signal<Option<AppError>>) -> i
                 </div>
             </div>
             <TextAreaField
-                label="Branding domains"
+                label=tr!(settings.domains)
                 name="domains"
                 value=settings.domains.join("\n")
-                hint=format!(
-                    "One host name per line, up to {MAX_DOMAINS}, like portal.example.com. Pages opened there show your brand.",
-                )
+                hint=tr!(settings.domains_hint, most = MAX_DOMAINS)
                 error=field_error(error, "domains")
             />
         </section>
@@ -166,9 +165,9 @@ fn BrandSection(settings: PartnerSettings, error: Signal<Option<AppError>>) -> i
 fn VoiceRuleSection(rule: VoiceRule, error: Signal<Option<AppError>>) -> impl IntoView {
     view! {
         <section class="card stack" aria-labelledby="voice-heading">
-            <h2 id="voice-heading">"Voice billing"</h2>
+            <h2 id="voice-heading">{tr!(settings.voice)}</h2>
             <p class="muted">
-                "A call costs one voice credit for its first increment and one more for each increment begun after it: at 60 and 60 seconds, a 61-second call costs 2."
+                {tr!(settings.voice_note)}
             </p>
             <div class="form-grid">
                 <VoiceRuleFields rule error id_prefix="partner" />
