@@ -12,6 +12,7 @@ use crate::components::field::{action_error, field_error, FormAlert, TextField};
 use crate::components::revision::on_success;
 use crate::components::secret::Secret;
 use crate::core::NodeId;
+use crate::tr;
 
 #[component]
 pub fn ApiKeysCard(owner: NodeId) -> impl IntoView {
@@ -34,24 +35,21 @@ pub fn ApiKeysCard(owner: NodeId) -> impl IntoView {
     let actions = KeyActions { rotate, revoke };
     view! {
         <section class="card client-card api-keys" aria-labelledby="api-keys-heading">
-            <h2 id="api-keys-heading">"API keys"</h2>
+            <h2 id="api-keys-heading">{tr!(api_keys.heading)}</h2>
             {move || {
                 issued
                     .get()
                     .map(|key| {
                         view! {
                             <Secret
-                                lead=format!(
-                                    "Copy key {} now: it is shown only this once, and cannot be seen again.",
-                                    key.key_id,
-                                )
+                                lead=tr!(api_keys.copy_now, key = key.key_id.clone())
                                 value=key.text
-                                label="New API key"
+                                label=tr!(api_keys.new_key_label)
                             />
                         }
                     })
             }}
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            <Transition fallback=|| view! { <p class="muted">{tr!(common.loading)}</p> }>
                 {move || Suspend::new(async move {
                     match keys.await {
                         Ok(view) => view! { <KeyList view actions /> }.into_any(),
@@ -73,15 +71,15 @@ struct KeyActions {
 #[component]
 fn KeyList(view: ApiKeysView, actions: KeyActions) -> impl IntoView {
     let lead = if view.for_partner {
-        "The call platform sends calls and messages of any client account below this partner with one of these, naming the account in each request."
+        tr!(api_keys.lead_partner)
     } else {
-        "The call platform sends this account's calls and messages with one of these."
+        tr!(api_keys.lead_account)
     };
     let owner = view.owner;
     let empty = view.keys.is_empty();
     view! {
         <p class="muted">{lead}</p>
-        {empty.then(|| view! { <p class="muted">"No keys yet."</p> })}
+        {empty.then(|| view! { <p class="muted">{tr!(api_keys.none)}</p> })}
         <ul class="key-list">
             {view
                 .keys
@@ -97,20 +95,26 @@ fn KeyList(view: ApiKeysView, actions: KeyActions) -> impl IntoView {
 #[component]
 fn KeyRow(owner: NodeId, key: ApiKeyView, actions: KeyActions) -> impl IntoView {
     let (state, state_class) = match &key.state {
-        KeyState::Working => ("Working".to_string(), "badge status-active"),
-        KeyState::Expiring(at) => (format!("Stops {at}"), "badge status-pending"),
-        KeyState::Expired => ("Expired".to_string(), "badge status-suspended"),
-        KeyState::Revoked => ("Revoked".to_string(), "badge status-suspended"),
+        KeyState::Working => (tr!(api_keys.working).to_string(), "badge status-active"),
+        KeyState::Expiring(at) => (tr!(api_keys.stops, at = at.clone()), "badge status-pending"),
+        KeyState::Expired => (tr!(api_keys.expired).to_string(), "badge status-suspended"),
+        KeyState::Revoked => (tr!(api_keys.revoked).to_string(), "badge status-suspended"),
     };
     let scopes: Vec<&str> = key.scopes.iter().map(|scope| scope.label()).collect();
     let made = match &key.created_by {
-        Some(name) => format!("Made {} by {name}", key.created),
-        None => format!("Made {}", key.created),
+        Some(name) => tr!(
+            api_keys.made_by,
+            at = key.created.clone(),
+            name = name.clone()
+        ),
+        None => tr!(api_keys.made, at = key.created.clone()),
     };
     let used = key
         .last_used
         .clone()
-        .map_or("never used".to_string(), |used| format!("last used {used}"));
+        .map_or(tr!(api_keys.never_used).to_string(), |used| {
+            tr!(api_keys.last_used, at = used)
+        });
     let works = key.works();
     let rotatable = key.state == KeyState::Working;
     let id = key.id;
@@ -125,12 +129,12 @@ fn KeyRow(owner: NodeId, key: ApiKeyView, actions: KeyActions) -> impl IntoView 
                 <span class=state_class>{state}</span>
             </p>
             <p class="muted small">{scopes.join(" · ")}</p>
-            <p class="muted small">{format!("{made}; {used}.")}</p>
+            <p class="muted small">{tr!(api_keys.made_and_used, made = made, used = used)}</p>
             {works
                 .then(|| {
                     view! {
                         <details class="key-actions">
-                            <summary>{format!("Rotate or revoke {}", key.name)}</summary>
+                            <summary>{tr!(api_keys.rotate_or_revoke, name = key.name.clone())}</summary>
                             {rotatable
                                 .then(|| {
                                     view! {
@@ -140,14 +144,14 @@ fn KeyRow(owner: NodeId, key: ApiKeyView, actions: KeyActions) -> impl IntoView 
                                             <div class="field">
                                                 <label for=format!(
                                                     "overlap-{id}",
-                                                )>"The old key stops"</label>
+                                                )>{tr!(api_keys.old_key_stops)}</label>
                                                 <select id=format!("overlap-{id}") name="overlap">
                                                     {ROTATION_OVERLAPS
                                                         .iter()
-                                                        .map(|(value, label, _)| {
+                                                        .map(|(value, _, _)| {
                                                             view! {
                                                                 <option value=*value selected=*value == DEFAULT_OVERLAP>
-                                                                    {*label}
+                                                                    {overlap_label(value)}
                                                                 </option>
                                                             }
                                                         })
@@ -159,7 +163,7 @@ fn KeyRow(owner: NodeId, key: ApiKeyView, actions: KeyActions) -> impl IntoView 
                                                 class="button"
                                                 disabled=move || !hydrated.get() || actions.rotate.pending().get()
                                             >
-                                                "Rotate"
+                                                {tr!(api_keys.rotate)}
                                             </button>
                                         </ActionForm>
                                     }
@@ -172,7 +176,7 @@ fn KeyRow(owner: NodeId, key: ApiKeyView, actions: KeyActions) -> impl IntoView 
                                     class="button danger"
                                     disabled=actions.revoke.pending()
                                 >
-                                    "Revoke now"
+                                    {tr!(api_keys.revoke)}
                                 </button>
                             </ActionForm>
                         </details>
@@ -188,19 +192,19 @@ fn NewKeyForm(owner: NodeId, create: ServerAction<CreateApiKey>) -> impl IntoVie
     let hydrated = hydrated();
     view! {
         <details class="new-key">
-            <summary>"New key"</summary>
+            <summary>{tr!(api_keys.new_key)}</summary>
             <ActionForm action=create attr:class="stack">
                 <FormAlert error />
                 <input type="hidden" name="owner" value=owner.0 />
                 <TextField
-                    label="Name"
+                    label=tr!(api_keys.name)
                     name="name"
                     id=format!("api-key-name-{}", owner.0)
-                    hint="What uses it, e.g. “Call platform”."
+                    hint=tr!(api_keys.name_hint)
                     error=field_error(error, "name")
                 />
                 <fieldset class="field choices" class:has-error=move || field_error(error, "scopes").read().is_some()>
-                    <legend>"It may"</legend>
+                    <legend>{tr!(api_keys.it_may)}</legend>
                     {ApiScope::ALL
                         .iter()
                         .map(|scope| {
@@ -219,13 +223,23 @@ fn NewKeyForm(owner: NodeId, create: ServerAction<CreateApiKey>) -> impl IntoVie
                     class="button primary"
                     disabled=move || !hydrated.get() || create.pending().get()
                 >
-                    "Make key"
+                    {tr!(api_keys.make)}
                 </button>
                 <p class="muted small" hidden=hydrated>
-                    "A key is shown only once, so making one needs JavaScript."
+                    {tr!(api_keys.needs_js)}
                 </p>
             </ActionForm>
         </details>
+    }
+}
+
+/// A rotation overlap's choice, by its key in [`ROTATION_OVERLAPS`].
+fn overlap_label(key: &str) -> &'static str {
+    match key {
+        "now" => tr!(api_keys.overlap_now),
+        "1h" => tr!(api_keys.overlap_hour),
+        "24h" => tr!(api_keys.overlap_day),
+        _ => tr!(api_keys.overlap_week),
     }
 }
 

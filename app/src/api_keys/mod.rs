@@ -27,7 +27,8 @@ keyed_enum! {
     }
 }
 
-/// How long a rotated key keeps working beside the new one.
+/// How long a rotated key keeps working beside the new one, with the words the
+/// audit record keeps (the form words each choice in the reader's language).
 pub const ROTATION_OVERLAPS: &[(&str, &str, i64)] = &[
     ("now", "Stop it now", 0),
     ("1h", "In 1 hour", 60 * 60 * 1000),

@@ -90,24 +90,20 @@ pub async fn create(
     let mut errors = FieldErrors::default();
     let name = name.trim();
     if name.is_empty() {
-        errors.add(
-            "name",
-            "Name the key after what uses it, e.g. “Call platform”.",
-        );
-    } else if name.chars().count() > MAX_KEY_NAME {
-        errors.add("name", format!("Use at most {MAX_KEY_NAME} characters."));
+        errors.add("name", crate::tr!(api_keys.errors.name));
     }
+    errors.limit("name", name, MAX_KEY_NAME);
     let mut chosen: Vec<ApiScope> = Vec::new();
     for key in scopes {
         match ApiScope::from_key(key) {
             Some(scope) => chosen.push(scope),
-            None => errors.add("scopes", "Choose among the scopes listed."),
+            None => errors.add("scopes", crate::tr!(api_keys.errors.scope_unknown)),
         }
     }
     chosen.sort();
     chosen.dedup();
     if chosen.is_empty() {
-        errors.add("scopes", "Choose at least one thing the key may do.");
+        errors.add("scopes", crate::tr!(api_keys.errors.scopes));
     }
     errors.into_result()?;
     let now = now_ms();
@@ -131,7 +127,7 @@ async fn refuse_past_limit(
     if repo::working_keys(&mut *conn, owner, now).await? >= MAX_WORKING_KEYS {
         return Err(AppError::field(
             FieldErrors::FORM,
-            format!("At most {MAX_WORKING_KEYS} keys can work at once here: revoke one that is no longer used."),
+            crate::tr!(api_keys.errors.too_many, most = MAX_WORKING_KEYS),
         ));
     }
     Ok(())
@@ -183,7 +179,7 @@ pub async fn rotate(
     else {
         return Err(AppError::field(
             "overlap",
-            "Choose when the old key stops working.",
+            crate::tr!(api_keys.errors.overlap),
         ));
     };
     let now = now_ms();
@@ -192,19 +188,19 @@ pub async fn rotate(
         .ok_or(AppError::NotFound)?;
     if !key.works_at(now) {
         return Err(AppError::Conflict(
-            "This key no longer works, so there is nothing to rotate: make a new one.".into(),
+            crate::tr!(api_keys.errors.not_working).into(),
         ));
     }
     if key.expires_at.is_some() {
         return Err(AppError::Conflict(
-            "This key was rotated already: rotate the key that replaced it.".into(),
+            crate::tr!(api_keys.errors.rotated).into(),
         ));
     }
     let mut tx = authorized.begin(caller).await?;
     let expires_at = now + overlap_ms;
     if !repo::end_after_rotation(&mut **tx, id, expires_at).await? {
         return Err(AppError::Conflict(
-            "This key changed meanwhile: reload to see it.".into(),
+            crate::tr!(api_keys.errors.changed).into(),
         ));
     }
     let issued = issue(
