@@ -12,6 +12,7 @@ use crate::components::error_panel::ErrorPanel;
 use crate::components::field::{SearchField, SelectField};
 use crate::error::AppError;
 use crate::paths;
+use crate::tr;
 
 #[component]
 pub fn AuditLogPage() -> impl IntoView {
@@ -22,15 +23,15 @@ pub fn AuditLogPage() -> impl IntoView {
     });
     let page = Resource::new(move || query.get(), list_audit);
     view! {
-        <Title text="Audit log" />
+        <Title text=tr!(audit.title) />
         <div class="audit-page">
             <header class="page-header">
-                <h1>"Audit log"</h1>
+                <h1>{tr!(audit.title)}</h1>
                 <p class="muted">
-                    "Every change, sign-in and reveal, with who made it, where and from which address. Entries cannot be changed or removed."
+                    {tr!(audit.lead)}
                 </p>
             </header>
-            <Transition fallback=|| view! { <p class="muted">"Loading the log…"</p> }>
+            <Transition fallback=|| view! { <p class="muted">{tr!(audit.loading)}</p> }>
                 {move || Suspend::new(async move {
                     let query = query.get_untracked();
                     match page.await {
@@ -65,7 +66,7 @@ fn AuditView(page: AuditPage, query: AuditQuery) -> impl IntoView {
     view! {
         <AuditFilters query scopes actions error=None />
         {if entries.is_empty() {
-            view! { <p class="card empty-state">"No events match these filters."</p> }.into_any()
+            view! { <p class="card empty-state">{tr!(audit.none)}</p> }.into_any()
         } else {
             view! {
                 <ol class="audit-list">
@@ -78,7 +79,7 @@ fn AuditView(page: AuditPage, query: AuditQuery) -> impl IntoView {
             .map(|older| {
                 view! {
                     <a class="button" href=older.href()>
-                        "Older events"
+                        {tr!(audit.older)}
                     </a>
                 }
             })}
@@ -100,60 +101,60 @@ fn AuditFilters(
     view! {
         <Form method="get" action=paths::AUDIT attr:class="card filters audit-filters" attr:role="search">
             <SelectField
-                label="Place"
+                label=tr!(audit.place)
                 name="under"
-                placeholder="Everywhere you can see"
+                placeholder=tr!(audit.everywhere)
                 options=scopes.into_iter().map(|scope| (scope.id.0.to_string(), scope.label)).collect()
                 selected=Some(query.under.clone())
                 error=Signal::stored(message("under"))
             />
             <SearchField
-                label="Person"
+                label=tr!(audit.person)
                 name="actor"
                 value=query.actor.clone()
-                placeholder="Name or email of who acted"
+                placeholder=tr!(audit.person_placeholder)
             />
             <SearchField
-                label="About"
+                label=tr!(audit.about)
                 name="subject"
                 value=query.subject.clone()
-                placeholder="Whom it was about, or who was acted as"
+                placeholder=tr!(audit.about_placeholder)
             />
             <SelectField
-                label="Action"
+                label=tr!(audit.action)
                 name="action"
-                placeholder="Any action"
+                placeholder=tr!(audit.any_action)
                 options=actions.into_iter().map(|action| (action.clone(), action)).collect()
                 selected=Some(query.action.clone())
                 error=Signal::stored(message("action"))
             />
             <SearchField
-                label="Impersonation"
+                label=tr!(audit.impersonation)
                 name="impersonation"
                 value=query.impersonation.clone()
-                placeholder="Its number"
+                placeholder=tr!(audit.impersonation_placeholder)
                 inputmode="numeric"
                 error=message("impersonation")
             />
             <div class="field">
-                <label for="audit-from">"From"</label>
+                <label for="audit-from">{tr!(audit.from)}</label>
                 <input id="audit-from" type="date" name="from" value=query.from.clone() />
                 <p class="field-message">{message("from")}</p>
             </div>
             <div class="field">
-                <label for="audit-to">"To"</label>
+                <label for="audit-to">{tr!(audit.to)}</label>
                 <input id="audit-to" type="date" name="to" value=query.to.clone() />
                 <p class="field-message">{message("to")}</p>
             </div>
             <div class="filter-actions">
                 <button type="submit" class="button primary">
-                    "Apply"
+                    {tr!(audit.apply)}
                 </button>
                 <a class="button" href=query.export_href() rel="external" download>
-                    "Export CSV"
+                    {tr!(audit.export)}
                 </a>
                 {has_filters
-                    .then(|| view! { <a class="button" href=paths::AUDIT>"Clear filters"</a> })}
+                    .then(|| view! { <a class="button" href=paths::AUDIT>{tr!(audit.clear)}</a> })}
             </div>
         </Form>
     }
@@ -174,7 +175,7 @@ fn Entry(entry: AuditEntry) -> impl IntoView {
         ..
     } = entry;
     let actor = if actor.is_empty() {
-        "The system".to_string()
+        tr!(audit.system).to_string()
     } else {
         actor
     };
@@ -186,14 +187,14 @@ fn Entry(entry: AuditEntry) -> impl IntoView {
             </p>
             <p>
                 <strong>{actor}</strong>
-                {(!acting_as.is_empty()).then(|| format!(" as {acting_as}"))}
+                {(!acting_as.is_empty()).then(|| tr!(audit.acting_as, who = acting_as.clone()))}
                 {(!subject.is_empty() && subject != acting_as)
-                    .then(|| format!(" about {subject}"))}
-                {(!node.is_empty()).then(|| format!(" at {node}"))}
+                    .then(|| tr!(audit.about_whom, whom = subject.clone()))}
+                {(!node.is_empty()).then(|| tr!(audit.at, node = node.clone()))}
             </p>
             {(details != "{}").then(|| view! { <code class="audit-details">{details}</code> })}
             {(!address.is_empty())
-                .then(|| view! { <p class="muted">{format!("From {address}")}</p> })}
+                .then(|| view! { <p class="muted">{tr!(audit.from_address, address = address.clone())}</p> })}
             {impersonation
                 .map(|id| {
                     let timeline = AuditQuery {
@@ -203,7 +204,7 @@ fn Entry(entry: AuditEntry) -> impl IntoView {
                     view! {
                         <p class="audit-impersonation">
                             <a href=timeline.href()>
-                                {format!("Through impersonation #{id}: all it did")}
+                                {tr!(audit.through, id = id)}
                             </a>
                         </p>
                     }
