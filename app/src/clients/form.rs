@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::clients::{CompanyInfo, TIME_ZONES};
 use crate::components::field::{field_error, SelectField, TextField};
 use crate::error::AppError;
+use crate::tr;
 
 /// Company name, contact, email, phone, address, time zone and tags.
 #[component]
@@ -28,22 +29,22 @@ pub fn CompanyFields(
     view! {
         <div class="form-grid">
             <TextField
-                label="Company name"
+                label=tr!(clients.form.company)
                 name="name"
                 value=company.name
                 autocomplete="organization"
                 error=field_error(error, "name")
             />
             <TextField
-                label="Contact name"
+                label=tr!(clients.form.contact)
                 name="contact_name"
                 value=company.contact_name
                 autocomplete="name"
-                hint=if new_account { "Becomes the account's first Client Admin." } else { "" }
+                hint=if new_account { tr!(clients.form.contact_hint) } else { "" }
                 error=field_error(error, "contact_name")
             />
             <TextField
-                label="Email"
+                label=tr!(clients.form.email)
                 name="email"
                 input_type="email"
                 value=company.email
@@ -51,7 +52,7 @@ pub fn CompanyFields(
                 error=field_error(error, "email")
             />
             <TextField
-                label="Phone"
+                label=tr!(clients.form.phone)
                 name="phone"
                 input_type="tel"
                 value=company.phone
@@ -59,24 +60,24 @@ pub fn CompanyFields(
                 error=field_error(error, "phone")
             />
             <TextField
-                label="Address"
+                label=tr!(clients.form.address)
                 name="address"
                 value=company.address
                 autocomplete="street-address"
                 error=field_error(error, "address")
             />
             <SelectField
-                label="Time zone"
+                label=tr!(clients.form.time_zone)
                 name="time_zone"
                 options=time_zones
                 selected=Some(time_zone)
                 error=field_error(error, "time_zone")
             />
             <TextField
-                label="Tags"
+                label=tr!(clients.form.tags)
                 name="tags"
                 value=tags.join(", ")
-                hint="Separate tags with commas, like: dental, vip."
+                hint=tr!(clients.form.tags_hint)
                 error=field_error(error, "tags")
             />
         </div>

@@ -8,6 +8,7 @@ use crate::clients::ClientView;
 use crate::components::field::{action_error, ConflictAlert};
 use crate::components::revision::{on_success, Revision};
 use crate::components::voice_rule_fields::VoiceRuleFields;
+use crate::tr;
 
 #[component]
 pub fn VoiceRuleCard(client: ClientView) -> impl IntoView {
@@ -17,22 +18,22 @@ pub fn VoiceRuleCard(client: ClientView) -> impl IntoView {
     let error = action_error(set);
     let rule = client.voice_rule;
     let whose = if client.voice_rule_is_own {
-        "this account's own rule"
+        tr!(clients.voice.own)
     } else {
-        "the partner's rule"
+        tr!(clients.voice.partners)
     };
     view! {
         <section class="card client-card" aria-labelledby="voice-rule-heading">
-            <h2 id="voice-rule-heading">"Voice billing"</h2>
+            <h2 id="voice-rule-heading">{tr!(clients.voice.heading)}</h2>
             <p class="muted">
-                {format!("Calls here are billed at {}, {whose}.", rule.notation())}
+                {tr!(clients.voice.billed_at, rule = rule.notation(), whose = whose)}
             </p>
             <ActionForm action=set attr:class="stack">
                 <ConflictAlert error on_reload=revision.reload() />
                 <input type="hidden" name="id" value=client.id.0 />
                 <input type="hidden" name="version" value=client.version />
                 <fieldset class="field choices">
-                    <legend>"Rule"</legend>
+                    <legend>{tr!(clients.voice.rule)}</legend>
                     <label class="radio">
                         <input
                             type="radio"
@@ -40,7 +41,7 @@ pub fn VoiceRuleCard(client: ClientView) -> impl IntoView {
                             value="partner"
                             checked=!client.voice_rule_is_own
                         />
-                        <span>"The partner's rule"</span>
+                        <span>{tr!(clients.voice.partner_rule)}</span>
                     </label>
                     <label class="radio">
                         <input
@@ -49,12 +50,12 @@ pub fn VoiceRuleCard(client: ClientView) -> impl IntoView {
                             value="own"
                             checked=client.voice_rule_is_own
                         />
-                        <span>"A rule of its own, below"</span>
+                        <span>{tr!(clients.voice.own_rule)}</span>
                     </label>
                 </fieldset>
                 <VoiceRuleFields rule error id_prefix="client" />
                 <button type="submit" class="button" disabled=set.pending()>
-                    "Save voice billing"
+                    {tr!(clients.voice.save)}
                 </button>
             </ActionForm>
         </section>

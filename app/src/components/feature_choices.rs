@@ -8,12 +8,12 @@ pub fn FeatureChoices(
     offered: Vec<Feature>,
     checked: Vec<Feature>,
     error: Signal<Option<String>>,
-    #[prop(into, default = "Enabled features".into())] legend: String,
+    #[prop(optional, into)] legend: Option<String>,
 ) -> impl IntoView {
     let empty = offered.is_empty();
     view! {
         <fieldset class="field choices" class:has-error=move || error.read().is_some()>
-            <legend>{legend}</legend>
+            <legend>{legend.unwrap_or_else(|| crate::tr!(clients.features.legend).to_string())}</legend>
             {offered
                 .into_iter()
                 .map(|feature| {
@@ -30,7 +30,7 @@ pub fn FeatureChoices(
                     }
                 })
                 .collect_view()}
-            {empty.then(|| view! { <p class="muted">"This partner grants no features yet."</p> })}
+            {empty.then(|| view! { <p class="muted">{crate::tr!(clients.features.none)}</p> })}
             <p class="field-message">{move || error.get()}</p>
         </fieldset>
     }

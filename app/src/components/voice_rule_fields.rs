@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::components::field::{field_error, TextField};
 use crate::core::voice::VoiceRule;
 use crate::error::AppError;
+use crate::tr;
 
 /// `rule`'s seconds in fields named `voice_initial`, `voice_increment` and
 /// `voice_free_under`; ids start with `id_prefix`, so two forms may share a page.
@@ -17,7 +18,7 @@ pub fn VoiceRuleFields(
 ) -> impl IntoView {
     view! {
         <TextField
-            label="First increment (seconds)"
+            label=tr!(clients.voice.first)
             name="voice_initial"
             id=format!("{id_prefix}-voice-initial")
             input_type="number"
@@ -25,7 +26,7 @@ pub fn VoiceRuleFields(
             error=field_error(error, "voice_initial")
         />
         <TextField
-            label="Then every (seconds)"
+            label=tr!(clients.voice.then)
             name="voice_increment"
             id=format!("{id_prefix}-voice-increment")
             input_type="number"
@@ -33,12 +34,12 @@ pub fn VoiceRuleFields(
             error=field_error(error, "voice_increment")
         />
         <TextField
-            label="Free under (seconds)"
+            label=tr!(clients.voice.free)
             name="voice_free_under"
             id=format!("{id_prefix}-voice-free-under")
             input_type="number"
             value=rule.free_under_seconds.to_string()
-            hint="Shorter calls cost nothing; 0 charges every answered call."
+            hint=tr!(clients.voice.free_hint)
             error=field_error(error, "voice_free_under")
         />
     }
