@@ -13,6 +13,7 @@ use crate::components::feature_choices::FeatureChoices;
 use crate::components::field::{action_error, field_error, FormAlert, SelectField, TextField};
 use crate::components::secret::Secret;
 use crate::paths;
+use crate::tr;
 use crate::users::form::PasswordChoices;
 
 #[component]
@@ -31,19 +32,19 @@ pub fn NewClientPage() -> impl IntoView {
         }
     });
     view! {
-        <Title text="Add client" />
+        <Title text=tr!(clients.adding.title) />
         <header class="page-header">
             <p class="muted breadcrumb">
-                <a href=paths::CLIENTS>"Clients"</a>
-                " › Add client"
+                <a href=paths::CLIENTS>{tr!(nav.clients)}</a>
+                {tr!(clients.adding.breadcrumb)}
             </p>
-            <h1>"Add a client account"</h1>
+            <h1>{tr!(clients.adding.heading)}</h1>
         </header>
         {move || match created.get() {
             Some(created) => view! { <Created created /> }.into_any(),
             None => {
                 view! {
-                    <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                    <Suspense fallback=|| view! { <p class="muted">{tr!(common.loading)}</p> }>
                         <ErrorBoundary fallback=error_fallback>
                             {move || Suspend::new(async move {
                                 let group = query.read_untracked().get("group");
@@ -74,39 +75,39 @@ fn NewClientForm(
         <ActionForm action=create attr:class="card form-card stack">
             <FormAlert error />
             <section class="form-section">
-                <h2>"Company"</h2>
+                <h2>{tr!(clients.adding.company)}</h2>
                 <CompanyFields company=CompanyInfo::default() tags=Vec::new() error new_account=true />
             </section>
             <section class="form-section">
-                <h2>"Account"</h2>
+                <h2>{tr!(clients.adding.account)}</h2>
                 <div class="wide-field">
                     <SelectField
-                        label="Group"
+                        label=tr!(clients.adding.group)
                         name="group"
                         options=groups
                         selected=group
-                        placeholder="Choose a group"
+                        placeholder=tr!(clients.adding.choose_group)
                         error=field_error(error, "group")
                     />
                 </div>
                 <div class="form-grid">
                     <TextField
-                        label="User seats"
+                        label=tr!(clients.adding.seats)
                         name="seat_limit"
                         input_type="number"
                         value="5"
-                        hint="How many users the account may have."
+                        hint=tr!(clients.adding.seats_hint)
                         error=field_error(error, "seat_limit")
                     />
                     <TextField
-                        label="Initial SMS credits"
+                        label=tr!(clients.adding.sms)
                         name="sms_credits"
                         input_type="number"
                         value="0"
                         error=field_error(error, "sms_credits")
                     />
                     <TextField
-                        label="Initial voice credits"
+                        label=tr!(clients.adding.voice)
                         name="voice_credits"
                         input_type="number"
                         value="0"
@@ -120,17 +121,17 @@ fn NewClientForm(
                 />
             </section>
             <section class="form-section">
-                <h2>"First sign-in"</h2>
+                <h2>{tr!(clients.adding.first_sign_in)}</h2>
                 <PasswordChoices
-                    legend="How does the Client Admin get a password?"
+                    legend=tr!(clients.adding.password_legend)
                     error=field_error(error, "password_choice")
                 />
             </section>
             <div class="form-actions">
                 <button type="submit" class="button primary" disabled=create.pending()>
-                    "Add client"
+                    {tr!(clients.adding.submit)}
                 </button>
-                <a class="button" href=paths::CLIENTS>"Cancel"</a>
+                <a class="button" href=paths::CLIENTS>{tr!(clients.adding.cancel)}</a>
             </div>
         </ActionForm>
     }
@@ -142,17 +143,17 @@ fn Created(created: CreatedClient) -> impl IntoView {
     let origin = window().location().origin().unwrap_or_default();
     view! {
         <section class="card form-card stack" role="status">
-            <h2>"Client account added"</h2>
+            <h2>{tr!(clients.adding.added)}</h2>
             <p>
-                "The first Client Admin signs in as " <strong>{created.admin_email.clone()}</strong>
-                ". An email with their username and the way in below is on its way to them."
+                {tr!(clients.adding.signs_in_as)} <strong>{created.admin_email.clone()}</strong>
+                {tr!(clients.adding.email_on_way)}
             </p>
             {created
                 .activation_link
                 .map(|link| {
                     view! {
                         <Secret
-                            lead="Send them this activation link (valid for 7 days, single use):"
+                            lead=tr!(clients.adding.activation_lead)
                             value=format!("{origin}{link}")
                         />
                     }
@@ -162,15 +163,15 @@ fn Created(created: CreatedClient) -> impl IntoView {
                 .map(|password| {
                     view! {
                         <Secret
-                            lead="Their temporary password, to be changed at first sign-in:"
+                            lead=tr!(users.invite_page.temporary_lead)
                             value=password
                         />
                     }
                 })}
-            <p class="muted">"This is shown only once: copy it now if you want to pass it on yourself."</p>
+            <p class="muted">{tr!(users.invite_page.shown_once)}</p>
             <div class="form-actions">
-                <a class="button primary" href=paths::client(created.id)>"Open the client account"</a>
-                <a class="button" href=paths::NEW_CLIENT rel="external">"Add another"</a>
+                <a class="button primary" href=paths::client(created.id)>{tr!(clients.adding.open)}</a>
+                <a class="button" href=paths::NEW_CLIENT rel="external">{tr!(clients.adding.another)}</a>
             </div>
         </section>
     }
