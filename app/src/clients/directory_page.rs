@@ -15,6 +15,7 @@ use crate::core::time::format_date;
 use crate::core::{ClientStatus, Feature};
 use crate::paths;
 use crate::tenancy::group_tree::{GroupTree, TreeState};
+use crate::tr;
 
 #[component]
 pub fn DirectoryPage() -> impl IntoView {
@@ -38,9 +39,9 @@ pub fn DirectoryPage() -> impl IntoView {
     provide_context(tree);
 
     view! {
-        <Title text="Clients" />
+        <Title text=tr!(nav.clients) />
         <div class="directory">
-            <aside class="card tree-panel directory-tree" aria-label="Filter by group">
+            <aside class="card tree-panel directory-tree" aria-label=tr!(clients.directory.filter_by_group)>
                 <a
                     class="tree-all"
                     class:selected=move || query.read().under.is_empty()
@@ -52,13 +53,13 @@ pub fn DirectoryPage() -> impl IntoView {
                         .href()
                     }
                 >
-                    "All client accounts"
+                    {tr!(clients.directory.all)}
                 </a>
                 <GroupTree />
             </aside>
             <section class="directory-main">
                 <Transition fallback=|| {
-                    view! { <p class="muted">"Loading client accounts…"</p> }
+                    view! { <p class="muted">{tr!(clients.directory.loading)}</p> }
                 }>
                     <ErrorBoundary fallback=error_fallback>
                         {move || Suspend::new(async move {
@@ -91,14 +92,14 @@ fn DirectoryView(page: DirectoryPage, query: DirectoryQuery) -> impl IntoView {
     view! {
         <header class="page-header with-actions">
             <div>
-                <h1>"Clients"</h1>
+                <h1>{tr!(nav.clients)}</h1>
                 <p class="muted">{scope}</p>
             </div>
             <div class="header-actions">
                 <a class="button" href=query.export_href() download="clients.csv">
-                    "Export CSV"
+                    {tr!(clients.directory.export)}
                 </a>
-                {can_add.then(|| view! { <a class="button primary" href=add_href>"Add client"</a> })}
+                {can_add.then(|| view! { <a class="button primary" href=add_href>{tr!(clients.directory.add)}</a> })}
             </div>
         </header>
         <Filters query=query.clone() />
@@ -107,12 +108,12 @@ fn DirectoryView(page: DirectoryPage, query: DirectoryQuery) -> impl IntoView {
         } else {
             view! { <ClientTable rows query=query.clone() /> }.into_any()
         }}
-        <nav class="pager" aria-label="Pages">
+        <nav class="pager" aria-label=tr!(clients.directory.pages)>
             {(previous.is_some() || query.after.is_some() || query.before.is_some())
                 .then(|| {
                     view! {
                         <a class="button" href=query.first_page().href()>
-                            "First page"
+                            {tr!(clients.directory.first_page)}
                         </a>
                     }
                 })}
@@ -120,7 +121,7 @@ fn DirectoryView(page: DirectoryPage, query: DirectoryQuery) -> impl IntoView {
                 .map(|cursor| {
                     view! {
                         <a class="button" rel="prev" href=query.page_before(&cursor).href()>
-                            "← Previous"
+                            {tr!(clients.directory.previous)}
                         </a>
                     }
                 })}
@@ -128,7 +129,7 @@ fn DirectoryView(page: DirectoryPage, query: DirectoryQuery) -> impl IntoView {
                 .map(|cursor| {
                     view! {
                         <a class="button" rel="next" href=query.page_after(&cursor).href()>
-                            "Next →"
+                            {tr!(clients.directory.next)}
                         </a>
                     }
                 })}
@@ -147,34 +148,34 @@ fn Filters(query: DirectoryQuery) -> impl IntoView {
     view! {
         <Form method="get" action=paths::CLIENTS attr:class="card filters" attr:role="search">
             <SearchField
-                label="Search"
+                label=tr!(clients.directory.search)
                 name="q"
                 value=query.search.clone()
-                placeholder="Company, contact, email, phone or id"
+                placeholder=tr!(clients.directory.search_placeholder)
             />
             <FilterSelect
                 id="filter-status"
-                label="Status"
+                label=tr!(clients.directory.status)
                 name="status"
-                any="Any status"
+                any=tr!(clients.directory.any_status)
                 choices=choices(ClientStatus::ALL, ClientStatus::key, ClientStatus::label)
                 selected=query.status.map_or("", ClientStatus::key)
             />
             <FilterSelect
                 id="filter-feature"
-                label="Feature"
+                label=tr!(clients.directory.feature)
                 name="feature"
-                any="Any feature"
+                any=tr!(clients.directory.any_feature)
                 choices=choices(Feature::ALL, Feature::key, Feature::label)
                 selected=query.feature.map_or("", Feature::key)
             />
             <div class="field">
-                <label for="filter-tag">"Tag"</label>
+                <label for="filter-tag">{tr!(clients.directory.tag)}</label>
                 <input id="filter-tag" name="tag" value=query.tag.clone() />
             </div>
             <label class="checkbox">
                 <input type="checkbox" name="low" value="1" checked=query.low_credit />
-                {format!("Low credit (under {LOW_CREDIT})")}
+                {tr!(clients.directory.low_credit, least = LOW_CREDIT)}
             </label>
             {(!query.under.is_empty())
                 .then(|| {
@@ -189,7 +190,7 @@ fn Filters(query: DirectoryQuery) -> impl IntoView {
             // Column headers sort on a desktop; a phone shows no header row, so these.
             <FilterSelect
                 id="filter-sort"
-                label="Sort by"
+                label=tr!(clients.directory.sort_by)
                 name="sort"
                 class="sort-controls"
                 choices=choices(SortKey::ALL, SortKey::key, SortKey::label)
@@ -197,14 +198,14 @@ fn Filters(query: DirectoryQuery) -> impl IntoView {
             />
             <label class="checkbox sort-controls">
                 <input type="checkbox" name="desc" value="1" checked=query.descending />
-                "Reverse order"
+                {tr!(clients.directory.reverse)}
             </label>
             <div class="filter-actions">
-                <button type="submit" class="button primary">"Apply"</button>
+                <button type="submit" class="button primary">{tr!(clients.directory.apply)}</button>
                 {has_filters
                     .then(|| {
                         view! {
-                            <a class="button" href=cleared.href()>"Clear filters"</a>
+                            <a class="button" href=cleared.href()>{tr!(clients.directory.clear)}</a>
                         }
                     })}
             </div>
@@ -221,26 +222,26 @@ fn EmptyState(query: DirectoryQuery, can_add: bool) -> impl IntoView {
         };
         view! {
             <div class="card empty-state">
-                <h2>"No client accounts match"</h2>
-                <p class="muted">"Nothing here matches these filters. Try fewer or different ones."</p>
-                <a class="button" href=cleared.href()>"Clear filters"</a>
+                <h2>{tr!(clients.directory.no_match)}</h2>
+                <p class="muted">{tr!(clients.directory.no_match_text)}</p>
+                <a class="button" href=cleared.href()>{tr!(clients.directory.clear)}</a>
             </div>
         }
         .into_any()
     } else if query.after.is_some() || query.before.is_some() {
         view! {
             <div class="card empty-state">
-                <h2>"No more client accounts"</h2>
-                <a class="button" href=query.first_page().href()>"First page"</a>
+                <h2>{tr!(clients.directory.no_more)}</h2>
+                <a class="button" href=query.first_page().href()>{tr!(clients.directory.first_page)}</a>
             </div>
         }
         .into_any()
     } else {
         view! {
             <div class="card empty-state">
-                <h2>"No client accounts here yet"</h2>
-                <p class="muted">"Client accounts added to this group or below it will be listed here."</p>
-                {can_add.then(|| view! { <a class="button primary" href=paths::NEW_CLIENT>"Add client"</a> })}
+                <h2>{tr!(clients.directory.none_yet)}</h2>
+                <p class="muted">{tr!(clients.directory.none_yet_text)}</p>
+                {can_add.then(|| view! { <a class="button primary" href=paths::NEW_CLIENT>{tr!(clients.directory.add)}</a> })}
             </div>
         }
         .into_any()
@@ -268,9 +269,9 @@ fn ClientTable(rows: Vec<ClientRow>, query: DirectoryQuery) -> impl IntoView {
                 <thead>
                     <tr>
                         {header(SortKey::Name, "")}
-                        <th scope="col">"Contact"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Tags"</th>
+                        <th scope="col">{tr!(clients.directory.contact)}</th>
+                        <th scope="col">{tr!(clients.directory.status)}</th>
+                        <th scope="col">{tr!(clients.directory.tags)}</th>
                         {header(SortKey::SmsCredit, "numeric")}
                         {header(SortKey::VoiceCredit, "numeric")}
                         {header(SortKey::Created, "numeric")}
@@ -292,28 +293,28 @@ fn client_row(row: ClientRow) -> impl IntoView {
     };
     view! {
         <tr>
-            <td data-label="Company">
+            <td data-label=tr!(clients.directory.company)>
                 <a class="row-title" href=paths::client(row.id)>{row.name}</a>
                 <span class="muted small">{row.group_name} " · #" {row.id.0}</span>
             </td>
-            <td data-label="Contact">
+            <td data-label=tr!(clients.directory.contact)>
                 {row.contact_name}
                 <span class="muted small">{row.email}</span>
                 <span class="muted small">{row.phone}</span>
             </td>
-            <td data-label="Status">
+            <td data-label=tr!(clients.directory.status)>
                 <span class=format!("badge status-{}", row.status.key())>{row.status.label()}</span>
             </td>
-            <td data-label="Tags">
+            <td data-label=tr!(clients.directory.tags)>
                 {row
                     .tags
                     .into_iter()
                     .map(|tag| view! { <span class="tag">{tag}</span> })
                     .collect_view()}
             </td>
-            <td data-label="SMS" class=low(row.sms_balance)>{row.sms_balance}</td>
-            <td data-label="Voice" class=low(row.voice_balance)>{row.voice_balance}</td>
-            <td data-label="Added" class="numeric">{format_date(row.created_at)}</td>
+            <td data-label=tr!(clients.directory.sms) class=low(row.sms_balance)>{row.sms_balance}</td>
+            <td data-label=tr!(clients.directory.voice) class=low(row.voice_balance)>{row.voice_balance}</td>
+            <td data-label=tr!(clients.directory.added) class="numeric">{format_date(row.created_at)}</td>
         </tr>
     }
 }
