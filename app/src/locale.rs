@@ -268,10 +268,6 @@ mod catalogs {
 mod views {
     use std::path::{Path, PathBuf};
 
-    /// Files whose views still hold their own English, while they move to the
-    /// catalogs. A file that no longer does must leave this list.
-    const NOT_YET_IN_CATALOGS: &[&str] = &["clients/client_page.rs"];
-
     /// Texts in views that are not words in a language: code shown as code.
     const NOT_WORDS: &[&str] = &[
         "GET /api/v1/operator-view",
@@ -413,7 +409,6 @@ mod views {
         sources_ending(&root, "rs", &mut files);
         let styles = stylesheets();
         let mut spelled_out = Vec::new();
-        let mut moved = Vec::new();
         for file in files {
             let name = file
                 .strip_prefix(&root)
@@ -425,22 +420,13 @@ mod views {
                 .into_iter()
                 .flat_map(|block| readable_literals(block, &styles))
                 .collect();
-            match (
-                NOT_YET_IN_CATALOGS.contains(&name.as_str()),
-                literals.is_empty(),
-            ) {
-                (false, false) => spelled_out.push(format!("{name}: {literals:?}")),
-                (true, true) => moved.push(name),
-                _ => {}
+            if !literals.is_empty() {
+                spelled_out.push(format!("{name}: {literals:?}"));
             }
         }
         assert!(
             spelled_out.is_empty(),
             "take these from the catalogs: {spelled_out:#?}"
-        );
-        assert!(
-            moved.is_empty(),
-            "take these off NOT_YET_IN_CATALOGS: {moved:?}"
         );
     }
 }

@@ -26,6 +26,7 @@ use crate::error::AppError;
 use crate::impersonation::support_card::{LogInAsCard, SupportAccessCard};
 use crate::paths;
 use crate::tenancy::use_node_id_param;
+use crate::tr;
 
 #[component]
 pub fn ClientPage() -> impl IntoView {
@@ -43,7 +44,7 @@ pub fn ClientPage() -> impl IntoView {
         },
     );
     view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+        <Transition fallback=|| view! { <p class="muted">{tr!(common.loading)}</p> }>
             <ErrorBoundary fallback=error_fallback>
                 {move || Suspend::new(async move {
                     client
@@ -65,7 +66,7 @@ fn ClientDetail(client: ClientView) -> impl IntoView {
         <header class="page-header with-actions">
             <div>
                 <p class="muted breadcrumb">
-                    <a href=paths::CLIENTS>"Clients"</a>
+                    <a href=paths::CLIENTS>{tr!(nav.clients)}</a>
                     {client.path.iter().skip(1).map(|name| format!(" › {name}")).collect::<String>()}
                 </p>
                 <h1>
@@ -76,10 +77,10 @@ fn ClientDetail(client: ClientView) -> impl IntoView {
                     )>{client.status.label()}</span>
                 </h1>
                 <p class="muted">
-                    {format!(
-                        "Client #{} · added {}",
-                        client.id.0,
-                        format_date(client.created_at),
+                    {tr!(
+                        clients.page.number_added,
+                        id = client.id.0,
+                        day = format_date(client.created_at)
                     )}
                 </p>
             </div>
@@ -90,7 +91,7 @@ fn ClientDetail(client: ClientView) -> impl IntoView {
                         let inbox = paths::with_query(paths::INBOX, &format!("account={}", client.id.0));
                         view! {
                             <a class="button" href=inbox>
-                                "Inbox"
+                                {tr!(clients.page.inbox)}
                             </a>
                         }
                     })}
@@ -99,7 +100,7 @@ fn ClientDetail(client: ClientView) -> impl IntoView {
                     .then(|| {
                         view! {
                             <a class="button" href=paths::node_users(client.id)>
-                                "Users"
+                                {tr!(clients.page.users)}
                             </a>
                         }
                     })}
@@ -146,10 +147,16 @@ fn StatusForm(client: ClientView) -> impl IntoView {
     on_success(set_status, move |_: &()| revision.bump());
     let error = action_error(set_status);
     let (target, label, class) = match client.status {
-        ClientStatus::Active => (ClientStatus::Suspended, "Suspend account", "button danger"),
-        ClientStatus::Pending | ClientStatus::Suspended => {
-            (ClientStatus::Active, "Activate account", "button primary")
-        }
+        ClientStatus::Active => (
+            ClientStatus::Suspended,
+            tr!(clients.page.suspend),
+            "button danger",
+        ),
+        ClientStatus::Pending | ClientStatus::Suspended => (
+            ClientStatus::Active,
+            tr!(clients.page.activate),
+            "button primary",
+        ),
     };
     view! {
         <ActionForm action=set_status attr:class="header-actions status-form">
@@ -173,7 +180,7 @@ fn CompanyCard(client: ClientView) -> impl IntoView {
     let company = client.company.clone();
     view! {
         <section class="card client-card" aria-labelledby="company-heading">
-            <h2 id="company-heading">"Company"</h2>
+            <h2 id="company-heading">{tr!(clients.page.company)}</h2>
             {if client.can_manage {
                 view! {
                     <ActionForm action=update attr:class="stack">
@@ -183,7 +190,7 @@ fn CompanyCard(client: ClientView) -> impl IntoView {
                         <CompanyFields company tags=client.tags.clone() error />
                         <div class="form-actions">
                             <button type="submit" class="button primary" disabled=update.pending()>
-                                "Save company details"
+                                {tr!(clients.page.save_company)}
                             </button>
                         </div>
                     </ActionForm>
@@ -192,12 +199,12 @@ fn CompanyCard(client: ClientView) -> impl IntoView {
             } else {
                 view! {
                     <dl class="facts">
-                        <Fact term="Contact" value=company.contact_name />
-                        <Fact term="Email" value=company.email />
-                        <Fact term="Phone" value=company.phone />
-                        <Fact term="Address" value=company.address />
-                        <Fact term="Time zone" value=company.time_zone />
-                        <Fact term="Tags" value=client.tags.join(", ") />
+                        <Fact term=tr!(clients.form.contact) value=company.contact_name />
+                        <Fact term=tr!(clients.form.email) value=company.email />
+                        <Fact term=tr!(clients.form.phone) value=company.phone />
+                        <Fact term=tr!(clients.form.address) value=company.address />
+                        <Fact term=tr!(clients.form.time_zone) value=company.time_zone />
+                        <Fact term=tr!(clients.form.tags) value=client.tags.join(", ") />
                     </dl>
                 }
                     .into_any()
@@ -212,10 +219,14 @@ fn FeaturesCard(client: ClientView) -> impl IntoView {
     let modify = ServerAction::<ModifyClientFeatures>::new();
     on_success(modify, move |_: &()| revision.bump());
     let error = action_error(modify);
-    let seats = format!("{} of {} seats used", client.seats_used, client.seat_limit);
+    let seats = tr!(
+        clients.page.seats,
+        used = client.seats_used,
+        limit = client.seat_limit
+    );
     view! {
         <section class="card client-card" aria-labelledby="features-heading">
-            <h2 id="features-heading">"Features and seats"</h2>
+            <h2 id="features-heading">{tr!(clients.page.features)}</h2>
             <p class="seat-meter">{seats}</p>
             {if client.can_manage {
                 view! {
@@ -229,7 +240,7 @@ fn FeaturesCard(client: ClientView) -> impl IntoView {
                             error=field_error(error, "features")
                         />
                         <TextField
-                            label="User seats"
+                            label=tr!(clients.page.user_seats)
                             name="seat_limit"
                             input_type="number"
                             value=client.seat_limit.to_string()
@@ -237,7 +248,7 @@ fn FeaturesCard(client: ClientView) -> impl IntoView {
                             error=field_error(error, "seat_limit")
                         />
                         <button type="submit" class="button" disabled=modify.pending()>
-                            "Save features and seats"
+                            {tr!(clients.page.save_features)}
                         </button>
                     </ActionForm>
                 }
@@ -260,9 +271,8 @@ fn FeaturesCard(client: ClientView) -> impl IntoView {
 
 fn seat_hint(used: i64) -> String {
     match used {
-        0 => "How many users the account may have.".to_string(),
-        1 => "1 user holds a seat now: the limit cannot go lower.".to_string(),
-        _ => format!("{used} users hold seats now: the limit cannot go lower."),
+        0 => tr!(clients.page.seat_hint_none).to_string(),
+        _ => tr!(clients.page.seat_hint, count = used),
     }
 }
 
@@ -278,15 +288,15 @@ fn CreditsCard(client: ClientView) -> impl IntoView {
         .collect();
     view! {
         <section class="card client-card" aria-labelledby="credits-heading">
-            <h2 id="credits-heading">"Credits"</h2>
+            <h2 id="credits-heading">{tr!(clients.page.credits)}</h2>
             <div class="balances">
                 <Balance
-                    label="SMS credits"
+                    label=tr!(labels.credit_kind.sms)
                     amount=client.sms_balance
                     shortfall=client.sms_shortfall
                 />
                 <Balance
-                    label="Voice credits"
+                    label=tr!(labels.credit_kind.voice)
                     amount=client.voice_balance
                     shortfall=client.voice_shortfall
                 />
@@ -299,27 +309,27 @@ fn CreditsCard(client: ClientView) -> impl IntoView {
                             <FormAlert error />
                             <input type="hidden" name="id" value=client.id.0 />
                             <SelectField
-                                label="Credit"
+                                label=tr!(clients.page.credit)
                                 name="credit"
                                 id="top-up-credit"
                                 options=credit_options
                                 error=field_error(error, "credit")
                             />
                             <TextField
-                                label="Amount"
+                                label=tr!(clients.page.amount)
                                 name="amount"
                                 id="top-up-amount"
                                 input_type="number"
                                 error=field_error(error, "amount")
                             />
                             <TextField
-                                label="Note"
+                                label=tr!(clients.page.note)
                                 name="note"
                                 id="top-up-note"
                                 error=field_error(error, "note")
                             />
                             <button type="submit" class="button" disabled=top_up.pending()>
-                                "Add credits"
+                                {tr!(clients.page.add_credits)}
                             </button>
                         </ActionForm>
                     }
@@ -340,7 +350,7 @@ fn Balance(label: &'static str, amount: i64, shortfall: i64) -> impl IntoView {
                 .then(|| {
                     view! {
                         <span class="shortfall">
-                            {format!("{shortfall} owed: the next top-up pays it first")}
+                            {tr!(clients.page.owed_first, owed = shortfall)}
                         </span>
                     }
                 })}
@@ -352,28 +362,28 @@ fn Balance(label: &'static str, amount: i64, shortfall: i64) -> impl IntoView {
 fn shortfall_note(change: i64) -> Option<String> {
     match change {
         0 => None,
-        owed if owed > 0 => Some(format!("{owed} not covered, owed")),
-        paid => Some(format!("{} paid what was owed", -paid)),
+        owed if owed > 0 => Some(tr!(clients.page.not_covered, owed = owed)),
+        paid => Some(tr!(clients.page.paid_owed, paid = -paid)),
     }
 }
 
 #[component]
 fn Ledger(entries: Vec<CreditEntry>) -> impl IntoView {
     if entries.is_empty() {
-        return view! { <p class="muted">"No credit movements yet."</p> }.into_any();
+        return view! { <p class="muted">{tr!(clients.page.no_movements)}</p> }.into_any();
     }
     view! {
         <div class="table-scroll">
             <table class="data-table ledger">
-                <caption class="muted">"Latest movements"</caption>
+                <caption class="muted">{tr!(clients.page.latest)}</caption>
                 <thead>
                     <tr>
-                        <th scope="col">"Date"</th>
-                        <th scope="col">"Credit"</th>
-                        <th scope="col">"Entry"</th>
-                        <th scope="col" class="numeric">"Amount"</th>
-                        <th scope="col" class="numeric">"Balance"</th>
-                        <th scope="col">"Note"</th>
+                        <th scope="col">{tr!(clients.page.date)}</th>
+                        <th scope="col">{tr!(clients.page.credit)}</th>
+                        <th scope="col">{tr!(clients.page.entry)}</th>
+                        <th scope="col" class="numeric">{tr!(clients.page.amount)}</th>
+                        <th scope="col" class="numeric">{tr!(clients.page.balance)}</th>
+                        <th scope="col">{tr!(clients.page.note)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -388,12 +398,12 @@ fn Ledger(entries: Vec<CreditEntry>) -> impl IntoView {
                             let by = entry.actor_name.map(|name| format!(" · {name}")).unwrap_or_default();
                             view! {
                                 <tr>
-                                    <td data-label="Date" class="date">{format_date(entry.created_at)}</td>
-                                    <td data-label="Credit">{entry.credit.label()}</td>
-                                    <td data-label="Entry">{entry.entry_type.label()}</td>
-                                    <td data-label="Amount" class="numeric">{amount}</td>
-                                    <td data-label="Balance" class="numeric">{entry.balance_after}</td>
-                                    <td data-label="Note">
+                                    <td data-label=tr!(clients.page.date) class="date">{format_date(entry.created_at)}</td>
+                                    <td data-label=tr!(clients.page.credit)>{entry.credit.label()}</td>
+                                    <td data-label=tr!(clients.page.entry)>{entry.entry_type.label()}</td>
+                                    <td data-label=tr!(clients.page.amount) class="numeric">{amount}</td>
+                                    <td data-label=tr!(clients.page.balance) class="numeric">{entry.balance_after}</td>
+                                    <td data-label=tr!(clients.page.note)>
                                         {entry.note}
                                         <span class="muted">{by}</span>
                                         {shortfall_note(entry.shortfall_change)
@@ -419,13 +429,13 @@ fn OperatorsCard(client: ClientView) -> impl IntoView {
     };
     view! {
         <section class="card client-card" aria-labelledby="operator-heading">
-            <h2 id="operator-heading">"For operators"</h2>
-            <p class="muted">"What operators read when they answer for this account."</p>
+            <h2 id="operator-heading">{tr!(clients.page.operators)}</h2>
+            <p class="muted">{tr!(clients.page.operators_lead)}</p>
             <ul class="link-list">
-                {link(paths::STATUS, "Status for operators")}
-                {link(paths::CONTACTS, "Contacts")}
-                {link(paths::RESOURCES, "Resources")}
-                {link(paths::ON_CALL, "On-call calendar")}
+                {link(paths::STATUS, tr!(home.operators.heading))}
+                {link(paths::CONTACTS, tr!(briefing.contacts.title))}
+                {link(paths::RESOURCES, tr!(briefing.resources.title))}
+                {link(paths::ON_CALL, tr!(clients.page.on_call_calendar))}
             </ul>
         </section>
     }
@@ -444,23 +454,23 @@ fn VerificationCard(client: ClientView) -> impl IntoView {
         .collect();
     view! {
         <section class="card client-card" aria-labelledby="verification-heading">
-            <h2 id="verification-heading">"Client User verification"</h2>
+            <h2 id="verification-heading">{tr!(clients.page.verification)}</h2>
             <p class="muted">
-                "What Client Users of this account confirm with a code before they first come in."
+                {tr!(clients.page.verification_lead)}
             </p>
             <ActionForm action=set attr:class="stack">
                 <ConflictAlert error on_reload=revision.reload() />
                 <input type="hidden" name="id" value=client.id.0 />
                 <input type="hidden" name="version" value=client.version />
                 <SelectField
-                    label="Verify"
+                    label=tr!(clients.page.verify)
                     name="verification"
                     options
                     selected=Some(client.verification.key().to_string())
                     error=field_error(error, "verification")
                 />
                 <button type="submit" class="button" disabled=set.pending()>
-                    "Save verification"
+                    {tr!(clients.page.save_verification)}
                 </button>
             </ActionForm>
         </section>
@@ -478,18 +488,18 @@ fn SsoTokenCard(id: NodeId) -> impl IntoView {
     let rotate_error = action_error(rotate);
     view! {
         <section class="card client-card" aria-labelledby="sso-heading">
-            <h2 id="sso-heading">"SSO token"</h2>
+            <h2 id="sso-heading">{tr!(clients.page.sso)}</h2>
             <p class="muted">
-                "The partner's systems sign login links with this token. Revealing and rotating it are recorded."
+                {tr!(clients.page.sso_lead)}
             </p>
-            <code class="secret-value" aria-label="SSO token">
+            <code class="secret-value" aria-label=tr!(clients.page.sso)>
                 {move || shown.get().unwrap_or_else(|| "•".repeat(24))}
             </code>
             <ActionForm action=reveal attr:class="stack">
                 <FormAlert error=reveal_error />
                 <input type="hidden" name="id" value=id.0 />
                 <button type="submit" class="button" disabled=reveal.pending()>
-                    "Reveal token"
+                    {tr!(clients.page.reveal)}
                 </button>
             </ActionForm>
             <ActionForm action=rotate attr:class="stack rotate-form">
@@ -503,12 +513,12 @@ fn SsoTokenCard(id: NodeId) -> impl IntoView {
                 >
                     <label class="checkbox">
                         <input type="checkbox" name="confirm" value="yes" />
-                        "Replace the token: links signed with the current one stop working"
+                        {tr!(clients.page.replace_confirm)}
                     </label>
                     <p class="field-message">{move || field_error(rotate_error, "confirm").get()}</p>
                 </div>
                 <button type="submit" class="button danger" disabled=rotate.pending()>
-                    "Rotate token"
+                    {tr!(clients.page.rotate)}
                 </button>
             </ActionForm>
         </section>
@@ -528,21 +538,21 @@ fn MoveCard(client: ClientView) -> impl IntoView {
         .collect();
     view! {
         <section class="card client-card" aria-labelledby="move-heading">
-            <h2 id="move-heading">"Group"</h2>
+            <h2 id="move-heading">{tr!(clients.page.group)}</h2>
             <ActionForm action=move_action attr:class="stack">
                 <ConflictAlert error on_reload=revision.reload() />
                 <input type="hidden" name="id" value=client.id.0 />
                 <input type="hidden" name="version" value=client.version />
                 <SelectField
-                    label="Move to"
+                    label=tr!(clients.page.move_to)
                     name="group"
                     id="move-client-group"
                     options=targets
-                    placeholder="Choose a group"
+                    placeholder=tr!(clients.adding.choose_group)
                     error=field_error(error, "group")
                 />
                 <button type="submit" class="button" disabled=move_action.pending()>
-                    "Move client"
+                    {tr!(clients.page.move_client)}
                 </button>
             </ActionForm>
         </section>
