@@ -42,7 +42,7 @@ const LAYERS: &[&str] = &[
 ];
 
 /// Macros exported at the crate root, and the module that defines each.
-const ROOT_MACROS: &[(&str, &str)] = &[("keyed_enum", "core"), ("tr", "core")];
+const ROOT_MACROS: &[(&str, &str)] = &[("keyed_enum", "core"), ("tr", "core"), ("tr_in", "core")];
 
 #[test]
 fn modules_import_only_the_layers_below_them() {
