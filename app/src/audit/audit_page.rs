@@ -148,13 +148,13 @@ fn AuditFilters(
             </div>
             <div class="filter-actions">
                 <button type="submit" class="button primary">
-                    {tr!(audit.apply)}
+                    {tr!(common.apply)}
                 </button>
                 <a class="button" href=query.export_href() rel="external" download>
-                    {tr!(audit.export)}
+                    {tr!(common.export_csv)}
                 </a>
                 {has_filters
-                    .then(|| view! { <a class="button" href=paths::AUDIT>{tr!(audit.clear)}</a> })}
+                    .then(|| view! { <a class="button" href=paths::AUDIT>{tr!(common.clear_filters)}</a> })}
             </div>
         </Form>
     }

@@ -321,7 +321,7 @@ fn ContactFields(contact: Option<Contact>, error: Signal<Option<AppError>>) -> i
                                 error=message("value")
                             />
                             <TextField
-                                label=tr!(briefing.note)
+                                label=tr!(common.note)
                                 name=method_field(row, "note")
                                 id=format!("method-{row}-note")
                                 value=method.as_ref().map(|m| m.note.clone()).unwrap_or_default()

@@ -197,7 +197,7 @@ fn ResourceFields(
             error=field_error(error, "url")
         />
         <TextAreaField
-            label=tr!(briefing.note)
+            label=tr!(common.note)
             name="note"
             id=format!("{prefix}-note")
             value=note

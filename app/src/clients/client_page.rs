@@ -323,7 +323,7 @@ fn CreditsCard(client: ClientView) -> impl IntoView {
                                 error=field_error(error, "amount")
                             />
                             <TextField
-                                label=tr!(clients.page.note)
+                                label=tr!(common.note)
                                 name="note"
                                 id="top-up-note"
                                 error=field_error(error, "note")
@@ -383,7 +383,7 @@ fn Ledger(entries: Vec<CreditEntry>) -> impl IntoView {
                         <th scope="col">{tr!(clients.page.entry)}</th>
                         <th scope="col" class="numeric">{tr!(clients.page.amount)}</th>
                         <th scope="col" class="numeric">{tr!(clients.page.balance)}</th>
-                        <th scope="col">{tr!(clients.page.note)}</th>
+                        <th scope="col">{tr!(common.note)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -403,7 +403,7 @@ fn Ledger(entries: Vec<CreditEntry>) -> impl IntoView {
                                     <td data-label=tr!(clients.page.entry)>{entry.entry_type.label()}</td>
                                     <td data-label=tr!(clients.page.amount) class="numeric">{amount}</td>
                                     <td data-label=tr!(clients.page.balance) class="numeric">{entry.balance_after}</td>
-                                    <td data-label=tr!(clients.page.note)>
+                                    <td data-label=tr!(common.note)>
                                         {entry.note}
                                         <span class="muted">{by}</span>
                                         {shortfall_note(entry.shortfall_change)

@@ -97,7 +97,7 @@ fn DirectoryView(page: DirectoryPage, query: DirectoryQuery) -> impl IntoView {
             </div>
             <div class="header-actions">
                 <a class="button" href=query.export_href() download="clients.csv">
-                    {tr!(clients.directory.export)}
+                    {tr!(common.export_csv)}
                 </a>
                 {can_add.then(|| view! { <a class="button primary" href=add_href>{tr!(clients.directory.add)}</a> })}
             </div>
@@ -201,11 +201,11 @@ fn Filters(query: DirectoryQuery) -> impl IntoView {
                 {tr!(clients.directory.reverse)}
             </label>
             <div class="filter-actions">
-                <button type="submit" class="button primary">{tr!(clients.directory.apply)}</button>
+                <button type="submit" class="button primary">{tr!(common.apply)}</button>
                 {has_filters
                     .then(|| {
                         view! {
-                            <a class="button" href=cleared.href()>{tr!(clients.directory.clear)}</a>
+                            <a class="button" href=cleared.href()>{tr!(common.clear_filters)}</a>
                         }
                     })}
             </div>
@@ -224,7 +224,7 @@ fn EmptyState(query: DirectoryQuery, can_add: bool) -> impl IntoView {
             <div class="card empty-state">
                 <h2>{tr!(clients.directory.no_match)}</h2>
                 <p class="muted">{tr!(clients.directory.no_match_text)}</p>
-                <a class="button" href=cleared.href()>{tr!(clients.directory.clear)}</a>
+                <a class="button" href=cleared.href()>{tr!(common.clear_filters)}</a>
             </div>
         }
         .into_any()

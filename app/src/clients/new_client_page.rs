@@ -131,7 +131,7 @@ fn NewClientForm(
                 <button type="submit" class="button primary" disabled=create.pending()>
                     {tr!(clients.adding.submit)}
                 </button>
-                <a class="button" href=paths::CLIENTS>{tr!(clients.adding.cancel)}</a>
+                <a class="button" href=paths::CLIENTS>{tr!(common.cancel)}</a>
             </div>
         </ActionForm>
     }

@@ -107,7 +107,7 @@ fn LogInAsForm(options: LogInAsOptions, start: ServerAction<StartImpersonation>)
                 <button type="submit" class="button primary" disabled=start.pending()>
                     {tr!(support.submit)}
                 </button>
-                <a class="button" href=paths::client(options.account)>{tr!(support.cancel)}</a>
+                <a class="button" href=paths::client(options.account)>{tr!(common.cancel)}</a>
             </div>
         </ActionForm>
     }

@@ -167,7 +167,7 @@ fn OverrideFields(
         />
         <p class="muted">{tr!(oncall.exception.both)}</p>
         <TextField
-            label=tr!(oncall.note)
+            label=tr!(common.note)
             name="note"
             value=change.as_ref().map(|change| change.note.clone()).unwrap_or_default()
             hint=tr!(oncall.exception.note_hint)

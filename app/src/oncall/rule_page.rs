@@ -213,7 +213,7 @@ fn RuleFields(
             {contacts.is_empty().then(|| view! { <p class="muted">{tr!(oncall.rule.no_contacts)}</p> })}
         </fieldset>
         <TextField
-            label=tr!(oncall.note)
+            label=tr!(common.note)
             name="rule[note]"
             id="rule-note"
             value=rule.as_ref().map(|rule| rule.note.clone()).unwrap_or_default()

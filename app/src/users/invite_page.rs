@@ -119,7 +119,7 @@ fn InviteForm(options: InviteOptions, invite: ServerAction<InviteUser>) -> impl 
                 <button type="submit" class="button primary" disabled=invite.pending()>
                     {tr!(users.invite_page.send)}
                 </button>
-                <a class="button" href=paths::node_users(node.id)>{tr!(users.invite_page.cancel)}</a>
+                <a class="button" href=paths::node_users(node.id)>{tr!(common.cancel)}</a>
             </div>
         </ActionForm>
     }

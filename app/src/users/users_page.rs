@@ -156,11 +156,11 @@ fn UserFilters(node: NodeSummary, query: UserQuery) -> impl IntoView {
                 selected=query.status.clone()
             />
             <div class="filter-actions">
-                <button type="submit" class="button primary">{tr!(users.apply)}</button>
+                <button type="submit" class="button primary">{tr!(common.apply)}</button>
                 {has_filters
                     .then(|| {
                         view! {
-                            <a class="button" href=paths::node_users(node.id)>{tr!(users.clear)}</a>
+                            <a class="button" href=paths::node_users(node.id)>{tr!(common.clear_filters)}</a>
                         }
                     })}
             </div>
