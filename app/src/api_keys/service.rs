@@ -66,7 +66,7 @@ fn key_view(listed: ListedKey, now: i64) -> ApiKeyView {
         created_by: listed.creator_name,
         last_used: key.last_used_at.map(|at| {
             let from = key.last_used_address.unwrap_or_default();
-            format!("{} from {from}", ago(now - at))
+            crate::tr!(api_keys.last_used_from, ago = ago(now - at), address = from)
         }),
     }
 }

@@ -82,9 +82,7 @@ pub async fn audit_page(caller: &Caller, query: &AuditQuery) -> Result<AuditPage
 pub async fn checked_filters(caller: &Caller, query: &AuditQuery) -> Result<Filters, AppError> {
     let roots = audit_roots(&caller.actor);
     if roots.is_empty() {
-        return Err(AppError::forbidden(
-            "You do not have permission to read the audit log.",
-        ));
+        return Err(AppError::forbidden(crate::tr!(audit.errors.no_permission)));
     }
     check(caller, &roots, query).await
 }
@@ -99,7 +97,7 @@ async fn check(
     let until_ms = day_start(&mut errors, "to", &query.to).map(|start| start + DAY_MS);
     if let (Some(from), Some(until)) = (from_ms, until_ms) {
         if until <= from {
-            errors.add("to", "The last day comes before the first.");
+            errors.add("to", crate::tr!(audit.errors.last_before_first));
         }
     }
     let under = match query.under.trim() {
@@ -107,7 +105,7 @@ async fn check(
         typed => match typed.parse::<i64>() {
             Ok(id) => Some(NodeId(id)),
             Err(_) => {
-                errors.add("under", "Choose a place from the list.");
+                errors.add("under", crate::tr!(audit.errors.choose_place));
                 None
             }
         },
@@ -119,7 +117,7 @@ async fn check(
             if id.is_none() {
                 errors.add(
                     "impersonation",
-                    "Use the number of an impersonation, like 12.",
+                    crate::tr!(audit.errors.impersonation_number),
                 );
             }
             id
@@ -164,7 +162,7 @@ fn day_start(errors: &mut FieldErrors, field: &str, typed: &str) -> Option<i64> 
     match Date::parse(typed, format_description!("[year]-[month]-[day]")) {
         Ok(date) => Some(date.midnight().assume_utc().unix_timestamp() * 1000),
         Err(_) => {
-            errors.add(field, "Enter a date like 2026-11-29.");
+            errors.add(field, crate::tr!(audit.errors.date_shape));
             None
         }
     }

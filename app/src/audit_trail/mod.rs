@@ -161,9 +161,9 @@ pub async fn record(conn: &mut AnyConnection, event: AuditEvent<'_>) -> Result<(
 pub async fn stale_conflict<'e>(
     db: impl Executor<'e, Database = Any>,
     node: NodeId,
-    noun: &str,
+    changed: Changed,
 ) -> AppError {
-    latest_change_conflict(db, ChangedAt::Node(node), noun).await
+    latest_change_conflict(db, ChangedAt::Node(node), changed).await
 }
 
 /// The Conflict for a change about `subject` at `node` made since the actor loaded
@@ -172,9 +172,9 @@ pub async fn stale_conflict_about<'e>(
     db: impl Executor<'e, Database = Any>,
     node: NodeId,
     subject: UserId,
-    noun: &str,
+    changed: Changed,
 ) -> AppError {
-    latest_change_conflict(db, ChangedAt::Subject(node, subject), noun).await
+    latest_change_conflict(db, ChangedAt::Subject(node, subject), changed).await
 }
 
 /// The Conflict for a record (a `kind:id` key of [`record_key`]) changed since the
@@ -182,9 +182,9 @@ pub async fn stale_conflict_about<'e>(
 pub async fn stale_record_conflict<'e>(
     db: impl Executor<'e, Database = Any>,
     record: &str,
-    noun: &str,
+    changed: Changed,
 ) -> AppError {
-    latest_change_conflict(db, ChangedAt::Record(record), noun).await
+    latest_change_conflict(db, ChangedAt::Record(record), changed).await
 }
 
 /// What someone did with a record, from the audit chain: when, what, who, and for
@@ -250,7 +250,7 @@ enum ChangedAt<'a> {
 async fn latest_change_conflict<'e>(
     db: impl Executor<'e, Database = Any>,
     at: ChangedAt<'_>,
-    noun: &str,
+    changed: Changed,
 ) -> AppError {
     use sqlx::Row;
     let select = "SELECT u.name, e.action, e.occurred_at FROM audit_events e \
@@ -293,7 +293,7 @@ async fn latest_change_conflict<'e>(
         }),
         Err(error) => return error.into(),
     };
-    AppError::Conflict(stale_message(change, noun, now_ms()))
+    AppError::Conflict(stale_message(change, changed, now_ms()))
 }
 
 pub struct LastChange {
@@ -302,16 +302,60 @@ pub struct LastChange {
     pub at: i64,
 }
 
-pub fn stale_message(change: Option<LastChange>, noun: &str, now: i64) -> String {
-    let reload = "Reload to see the current version.";
-    match change {
-        Some(LastChange { who, action, at }) => format!(
-            "{who} {} this {noun} {}, after you opened it. {reload}",
-            past_tense(&action),
-            ago(now - at)
-        ),
-        None => format!("This {noun} changed since you opened it. {reload}"),
+/// What kind of record changed under someone, as a stale message names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Changed {
+    Group,
+    ClientAccount,
+    PartnerSettings,
+    User,
+    Task,
+    Rule,
+    Override,
+    Status,
+    Contact,
+    Resource,
+}
+
+impl Changed {
+    /// "this group", "ce groupe": French chooses the demonstrative by the noun.
+    fn this(self) -> String {
+        match self {
+            Changed::Group => crate::tr!(trail.this.group),
+            Changed::ClientAccount => crate::tr!(trail.this.client_account),
+            Changed::PartnerSettings => crate::tr!(trail.this.partner_settings),
+            Changed::User => crate::tr!(trail.this.user),
+            Changed::Task => crate::tr!(trail.this.task),
+            Changed::Rule => crate::tr!(trail.this.rule),
+            Changed::Override => crate::tr!(trail.this.override_),
+            Changed::Status => crate::tr!(trail.this.status),
+            Changed::Contact => crate::tr!(trail.this.contact),
+            Changed::Resource => crate::tr!(trail.this.resource),
+        }
+        .to_string()
     }
+}
+
+pub fn stale_message(change: Option<LastChange>, changed: Changed, now: i64) -> String {
+    let this = changed.this();
+    match change {
+        Some(LastChange { who, action, at }) => crate::tr!(
+            trail.stale.by,
+            who = who,
+            did = past_tense(&action),
+            this = this,
+            ago = ago(now - at)
+        ),
+        None => crate::tr!(trail.stale.since, this = capitalized(&this)),
+    }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut letters = text.chars();
+    letters
+        .next()
+        .map(|first| first.to_uppercase().chain(letters).collect())
+        .unwrap_or_default()
 }
 
 /// What an audited action did, as a verb: "Nora North *renamed* this group". An
@@ -319,19 +363,19 @@ pub fn stale_message(change: Option<LastChange>, noun: &str, now: i64) -> String
 fn past_tense(action: &str) -> &'static str {
     let name = action.rsplit('.').next().unwrap_or_default();
     match name {
-        "renamed" => "renamed",
-        "moved" => "moved",
-        "activated" => "activated",
-        "suspended" => "suspended",
-        "features_changed" => "changed the features and seats of",
-        "company_updated" => "edited the company details of",
-        "operator_status_set" => "changed the operator status of",
-        "roles_changed" => "changed the roles of",
+        "renamed" => crate::tr!(trail.did.renamed),
+        "moved" => crate::tr!(trail.did.moved),
+        "activated" => crate::tr!(trail.did.activated),
+        "suspended" => crate::tr!(trail.did.suspended),
+        "features_changed" => crate::tr!(trail.did.features_changed),
+        "company_updated" => crate::tr!(trail.did.company_updated),
+        "operator_status_set" => crate::tr!(trail.did.operator_status_set),
+        "roles_changed" => crate::tr!(trail.did.roles_changed),
         _ => match name.rsplit('_').next().unwrap_or_default() {
-            "updated" => "edited",
-            "removed" => "removed",
-            "up" | "down" => "moved",
-            _ => "changed",
+            "updated" => crate::tr!(trail.did.edited),
+            "removed" => crate::tr!(trail.did.removed),
+            "up" | "down" => crate::tr!(trail.did.moved),
+            _ => crate::tr!(trail.did.changed),
         },
     }
 }
@@ -348,9 +392,29 @@ mod tests {
             at: 1_000,
         };
         assert_eq!(
-            stale_message(Some(change), "group", 1_000 + 3 * 60_000),
+            stale_message(Some(change), Changed::Group, 1_000 + 3 * 60_000),
             "Nora North moved this group 3 minutes ago, after you opened it. Reload to see the current version."
         );
-        assert!(stale_message(None, "client account", 0).starts_with("This client account changed"));
+        assert!(stale_message(None, Changed::ClientAccount, 0)
+            .starts_with("This client account changed"));
+    }
+
+    #[test]
+    fn stale_copies_are_named_with_the_demonstrative_french_gives_each_record() {
+        use crate::core::words::in_language;
+        use crate::core::Language::French;
+        let change = LastChange {
+            who: "Nora North".into(),
+            action: "contact.moved_up".into(),
+            at: 0,
+        };
+        assert_eq!(
+            in_language(French, || stale_message(Some(change), Changed::User, 60_000)),
+            "Nora North a déplacé cet utilisateur il y a 1 minute, après l’ouverture de la page. Rechargez-la pour voir la version actuelle."
+        );
+        assert!(
+            in_language(French, || stale_message(None, Changed::Task, 0))
+                .starts_with("Cette tâche a changé")
+        );
     }
 }

@@ -80,11 +80,9 @@ pub enum Ineligible {
 impl Ineligible {
     pub fn refusal(self) -> &'static str {
         match self {
-            Ineligible::Elsewhere => "Choose one of this account's users.",
-            Ineligible::Inactive => "This user is not active: only active users can be acted as.",
-            Ineligible::Equal => {
-                "You cannot act as someone with as much authority as you, or more."
-            }
+            Ineligible::Elsewhere => crate::tr!(support.errors.elsewhere),
+            Ineligible::Inactive => crate::tr!(support.errors.inactive),
+            Ineligible::Equal => crate::tr!(support.errors.equal),
         }
     }
 

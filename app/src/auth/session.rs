@@ -348,9 +348,7 @@ pub async fn suspended_account(
 }
 
 pub fn suspended_refusal(account: &str) -> String {
-    format!(
-        "{account} is suspended, so its users cannot sign in. Ask your provider to reactivate it."
-    )
+    crate::tr!(sign_in.suspended, account = account)
 }
 
 /// Stores a new session of `user` behind `token`; one opened for an impersonation

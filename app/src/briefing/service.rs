@@ -11,7 +11,7 @@ use super::{
     Reorder, ResourcesView, StatusChange, StatusView, MAX_METHODS, MAX_NAME, MAX_NOTE, MAX_STATUS,
     MAX_TEMPLATES,
 };
-use crate::audit_trail::{record_events, record_key, stale_record_conflict};
+use crate::audit_trail::{record_events, record_key, stale_record_conflict, Changed};
 use crate::auth::authorized::{AuditedChange, Authorized};
 use crate::auth::caller::Caller;
 use crate::clients::repo::client_record;
@@ -245,7 +245,7 @@ pub async fn set_status(
     };
     if !repo::set_status(&mut change, access.account, &changed, version).await? {
         drop(change);
-        return Err(stale_record_conflict(caller.db().pool(), &record, "status").await);
+        return Err(stale_record_conflict(caller.db().pool(), &record, Changed::Status).await);
     }
     let until = until_at.map(|at| day_and_clock(at, now, &access.zone));
     let details = json!({
@@ -442,7 +442,7 @@ pub async fn update_contact(
     let mut change = begin_change(caller, &access, record.clone()).await?;
     if !repo::update_contact(&mut change, id, &fields, version).await? {
         drop(change);
-        return Err(stale_record_conflict(caller.db().pool(), &record, "contact").await);
+        return Err(stale_record_conflict(caller.db().pool(), &record, Changed::Contact).await);
     }
     let before = ContactFields {
         name: before.name,
@@ -469,7 +469,7 @@ pub async fn remove_contact(caller: &Caller, id: i64, version: i64) -> Result<No
     let mut change = begin_change(caller, &access, record.clone()).await?;
     if !repo::delete_versioned(&mut change, ListTable::Contacts, id, version).await? {
         drop(change);
-        return Err(stale_record_conflict(caller.db().pool(), &record, "contact").await);
+        return Err(stale_record_conflict(caller.db().pool(), &record, Changed::Contact).await);
     }
     commit_view_change(
         change,
@@ -611,7 +611,7 @@ pub async fn update_resource(
     let mut change = begin_change(caller, &access, record.clone()).await?;
     if !repo::update_resource(&mut change, id, &fields, version).await? {
         drop(change);
-        return Err(stale_record_conflict(caller.db().pool(), &record, "resource").await);
+        return Err(stale_record_conflict(caller.db().pool(), &record, Changed::Resource).await);
     }
     let before = ResourceFields {
         title: before.title,
@@ -633,7 +633,7 @@ pub async fn remove_resource(caller: &Caller, id: i64, version: i64) -> Result<N
     let mut change = begin_change(caller, &access, record.clone()).await?;
     if !repo::delete_versioned(&mut change, ListTable::Resources, id, version).await? {
         drop(change);
-        return Err(stale_record_conflict(caller.db().pool(), &record, "resource").await);
+        return Err(stale_record_conflict(caller.db().pool(), &record, Changed::Resource).await);
     }
     commit_view_change(
         change,

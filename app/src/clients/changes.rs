@@ -55,9 +55,9 @@ pub async fn set_status(
 ) -> Result<(), AppError> {
     let (client, authorized) = authorized_client(caller, Permission::ManageClients, id).await?;
     if status == ClientStatus::Pending {
-        return Err(AppError::forbidden(
-            "An account can be activated or suspended, not made pending again.",
-        ));
+        return Err(AppError::forbidden(crate::tr!(
+            clients.errors.not_pending_again
+        )));
     }
     let mut tx = authorized.begin(caller).await?;
     if !repo::set_status(&mut tx, id, status, version).await? {
@@ -97,7 +97,7 @@ pub async fn modify_features(
     if seats < used {
         return Err(AppError::field(
             "seat_limit",
-            format!("{used} users already hold seats here: the limit cannot go below {used}."),
+            crate::tr!(clients.errors.seats_below_used, count = used),
         ));
     }
     if !repo::set_features_and_seats(&mut tx, id, &features, seats, version).await? {
@@ -126,9 +126,7 @@ pub async fn top_up(
     let mut errors = FieldErrors::default();
     let amount = errors.whole_number("amount", amount, 1..=MAX_CREDIT_GRANT);
     let note = note.trim();
-    if note.chars().count() > MAX_TEXT {
-        errors.add("note", format!("Use at most {MAX_TEXT} characters."));
-    }
+    errors.limit("note", note, MAX_TEXT);
     errors.into_result()?;
     let mut tx = authorized.begin(caller).await?;
     let balances = add_credit_entry(
@@ -173,7 +171,7 @@ pub async fn rotate_sso_token(
     if !confirmed {
         return Err(AppError::field(
             "confirm",
-            "Tick the box to confirm: links signed with the current token stop working.",
+            crate::tr!(clients.errors.confirm_rotation),
         ));
     }
     let token = random_token();

@@ -73,7 +73,10 @@ impl DirectoryQuery {
     pub fn check_bounds(&self) -> Result<(), crate::error::AppError> {
         use crate::error::{AppError, FieldErrors};
         if self.under.len() > MAX_GROUP_DEPTH {
-            return Err(AppError::field("under", "Choose a group from the tree."));
+            return Err(AppError::field(
+                "under",
+                crate::tr!(clients.errors.choose_tree_group),
+            ));
         }
         FieldErrors::within_limits(&[
             ("q", &self.search, MAX_SEARCH_CHARS),

@@ -5,7 +5,7 @@ use serde_json::json;
 use sqlx::{Any, Executor};
 
 use super::directory::{cursor_of, DirectoryQuery, PAGE_SIZE};
-use crate::audit_trail::stale_conflict;
+use crate::audit_trail::{stale_conflict, Changed};
 use crate::auth::actor::Actor;
 use crate::auth::authorized::Authorized;
 use crate::auth::caller::Caller;
@@ -61,9 +61,7 @@ pub async fn directory_scopes(
             // cost a scan of the subtree on every page.
             let roots = root_memberships(caller).await?;
             if roots.is_empty() {
-                return Err(AppError::forbidden(
-                    "You do not have access to any client accounts.",
-                ));
+                return Err(AppError::forbidden(crate::tr!(clients.errors.no_access)));
             }
             let label = roots
                 .iter()
@@ -111,9 +109,7 @@ fn manageable_roots(actor: &Actor) -> Vec<NodeId> {
 pub async fn form_options(caller: &Caller) -> Result<ClientFormOptions, AppError> {
     let roots = manageable_roots(&caller.actor);
     if roots.is_empty() {
-        return Err(AppError::forbidden(
-            "You do not have permission to add client accounts.",
-        ));
+        return Err(AppError::forbidden(crate::tr!(clients.errors.no_adding)));
     }
     let mut partners = Vec::new();
     let mut holds_no_clients = Vec::new();
@@ -146,18 +142,18 @@ pub async fn form_options(caller: &Caller) -> Result<ClientFormOptions, AppError
     Ok(ClientFormOptions { groups, features })
 }
 
+/// Refuses a blank or over-long text at its field, `blank` saying what to enter.
 pub(super) fn check_length(
     errors: &mut FieldErrors,
     field: &str,
     value: &str,
-    label: &str,
+    blank: &str,
     max: usize,
 ) {
-    let length = value.chars().count();
-    if length == 0 {
-        errors.add(field, format!("Enter the {label}."));
-    } else if length > max {
-        errors.add(field, format!("Use at most {max} characters."));
+    if value.is_empty() {
+        errors.add(field, blank);
+    } else {
+        errors.limit(field, value, max);
     }
 }
 
@@ -174,12 +170,18 @@ pub fn validate_company(
         address: form.address.trim().to_string(),
         time_zone: form.time_zone.trim().to_string(),
     };
-    check_length(errors, "name", &company.name, "company name", MAX_NAME);
+    check_length(
+        errors,
+        "name",
+        &company.name,
+        crate::tr!(clients.errors.enter_company_name),
+        MAX_NAME,
+    );
     check_length(
         errors,
         "contact_name",
         &company.contact_name,
-        "contact's name",
+        crate::tr!(clients.errors.enter_contact_name),
         MAX_NAME,
     );
     if let Some(problem) = email_problem(&company.email) {
@@ -188,17 +190,21 @@ pub fn validate_company(
     if let Some(problem) = phone_problem(&company.phone) {
         errors.add("phone", problem);
     }
-    if company.address.chars().count() > MAX_TEXT {
-        errors.add("address", format!("Use at most {MAX_TEXT} characters."));
-    }
+    errors.limit("address", &company.address, MAX_TEXT);
     if !TIME_ZONES.contains(&company.time_zone.as_str()) {
-        errors.add("time_zone", "Choose a time zone from the list.");
+        errors.add("time_zone", crate::tr!(clients.errors.time_zone));
     }
     let tags = parse_tags(&form.tags);
     if tags.len() > MAX_TAGS {
-        errors.add("tags", format!("Use at most {MAX_TAGS} tags."));
+        errors.add(
+            "tags",
+            crate::tr!(clients.errors.at_most_tags, count = MAX_TAGS),
+        );
     } else if tags.iter().any(|tag| tag.chars().count() > MAX_TAG) {
-        errors.add("tags", format!("Keep each tag under {MAX_TAG} characters."));
+        errors.add(
+            "tags",
+            crate::tr!(clients.errors.tag_length, count = MAX_TAG),
+        );
     }
     (company, tags)
 }
@@ -215,12 +221,9 @@ pub(super) fn grantable(
             Some(feature) if allowed.contains(&feature) => features.push(feature),
             Some(feature) => errors.add(
                 "features",
-                format!(
-                    "{} is not among the features this partner may grant.",
-                    feature.label()
-                ),
+                crate::tr!(clients.errors.not_grantable, feature = feature.label()),
             ),
-            None => errors.add("features", "Choose features from the list."),
+            None => errors.add("features", crate::tr!(validate.choose_features)),
         }
     }
     features.sort();
@@ -237,7 +240,7 @@ pub(super) async fn client_home<'a>(
         .trim()
         .parse()
         .map(NodeId)
-        .map_err(|_| AppError::field("group", "Choose a group for the client."))?;
+        .map_err(|_| AppError::field("group", crate::tr!(clients.errors.choose_group)))?;
     let authorized = caller
         .actor
         .require(caller.db(), Permission::ManageClients, group)
@@ -248,12 +251,12 @@ pub(super) async fn client_home<'a>(
     if !matches!(node.kind, NodeKind::Partner | NodeKind::Group) {
         return Err(AppError::field(
             "group",
-            "Client accounts belong in a partner or one of its groups.",
+            crate::tr!(clients.errors.belongs_in_partner),
         ));
     }
     let partner = partner_of(caller.db().pool(), group)
         .await?
-        .ok_or_else(|| AppError::field("group", "Choose a group for the client."))?;
+        .ok_or_else(|| AppError::field("group", crate::tr!(clients.errors.choose_group)))?;
     Ok((authorized, partner))
 }
 
@@ -307,7 +310,7 @@ pub async fn create_client(
                     credit,
                     entry_type: EntryType::Grant,
                     amount,
-                    note: "Initial credits",
+                    note: crate::tr!(clients.errors.initial_credits),
                     actor: Some(caller.actor.acting().user),
                 },
             )
@@ -359,7 +362,7 @@ fn checked_new_client(form: &NewClientForm, allowed: &[Feature]) -> Result<NewCl
     if choice.is_none() {
         errors.add(
             "password_choice",
-            "Choose how the client's first user gets a password.",
+            crate::tr!(clients.errors.password_choice),
         );
     }
     errors.into_result()?;
@@ -402,7 +405,7 @@ pub(super) async fn authorized_client<'a>(
 }
 
 pub(super) async fn stale(db: &Db, id: NodeId) -> AppError {
-    stale_conflict(db.pool(), id, "client account").await
+    stale_conflict(db.pool(), id, Changed::ClientAccount).await
 }
 
 pub async fn client_view(caller: &Caller, id: NodeId) -> Result<ClientView, AppError> {

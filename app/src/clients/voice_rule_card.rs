@@ -26,7 +26,7 @@ pub fn VoiceRuleCard(client: ClientView) -> impl IntoView {
         <section class="card client-card" aria-labelledby="voice-rule-heading">
             <h2 id="voice-rule-heading">{tr!(clients.voice.heading)}</h2>
             <p class="muted">
-                {tr!(clients.voice.billed_at, rule = rule.notation(), whose = whose)}
+                {tr!(clients.voice.billed_at, rule = rule.described(), whose = whose)}
             </p>
             <ActionForm action=set attr:class="stack">
                 <ConflictAlert error on_reload=revision.reload() />

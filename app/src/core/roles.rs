@@ -190,13 +190,13 @@ impl Role {
     /// Where the role can be held, said to someone who cannot give it at a node.
     pub fn where_it_fits(self) -> &'static str {
         match self {
-            Role::PlatformAdmin => "Held at the platform only.",
-            Role::SupportAgent => "Held at the platform or a partner.",
+            Role::PlatformAdmin => crate::tr!(users.errors.fits_platform),
+            Role::SupportAgent => crate::tr!(users.errors.fits_platform_or_partner),
             Role::AccountAdmin | Role::User | Role::MessagingAgent => {
-                "Held at a partner, a group or a client account."
+                crate::tr!(users.errors.fits_anywhere_below)
             }
             Role::AccountManager | Role::ClientAdmin | Role::ClientUser => {
-                "Held at a client account only."
+                crate::tr!(users.errors.fits_client)
             }
         }
     }
@@ -322,7 +322,7 @@ pub fn grant_problem(role: Role, kind: NodeKind, held: PermissionSet) -> Option<
     if !role.fits(kind) {
         Some(role.where_it_fits())
     } else if !held.covers(role.permissions().authority()) {
-        Some("You cannot grant a role with permissions you do not hold.")
+        Some(crate::tr!(users.errors.no_higher_grant))
     } else {
         None
     }

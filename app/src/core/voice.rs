@@ -49,12 +49,27 @@ impl VoiceRule {
         }
     }
 
-    /// The rule as carriers write it: "60/60", or "30/6, free under 3 s".
+    /// The rule as carriers write it, the same in every record: "60/60", or
+    /// "30/6, free under 3 s".
     pub fn notation(&self) -> String {
+        self.worded(crate::i18n::Locale::en)
+    }
+
+    /// [`Self::notation`] in the language of the page: "30/6, gratuit sous 3 s".
+    pub fn described(&self) -> String {
+        self.worded(crate::core::words::current())
+    }
+
+    fn worded(&self, locale: crate::i18n::Locale) -> String {
         let rule = format!("{}/{}", self.initial_seconds, self.increment_seconds);
         match self.free_under_seconds {
             0 => rule,
-            free => format!("{rule}, free under {free} s"),
+            free => crate::i18n::td_string!(
+                locale,
+                clients.voice.free_under,
+                rule = rule,
+                seconds = free
+            ),
         }
     }
 }

@@ -57,6 +57,15 @@ pub fn number(count: i64) -> String {
     leptos_i18n::td_format_string!(current(), count, formatter: number)
 }
 
+/// Items as a sentence lists them: "A", "A and B", "A, B and C" ("A, B et C").
+pub fn list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [only] => only.clone(),
+        [head @ .., last] => crate::tr!(common.list_and, head = head.join(", "), last = last),
+    }
+}
+
 /// What `word` says when worded in `language`: for tests of the words themselves.
 #[cfg(test)]
 pub fn in_language<T>(language: Language, word: impl FnOnce() -> T) -> T {
@@ -79,6 +88,21 @@ mod tests {
             "12\u{202f}500"
         );
         assert_eq!(in_language(Language::French, || number(999)), "999");
+    }
+
+    #[test]
+    fn lists_join_their_last_item_with_and() {
+        let items = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        assert_eq!(in_language(Language::English, || list(&items(&[]))), "");
+        assert_eq!(in_language(Language::English, || list(&items(&["A"]))), "A");
+        assert_eq!(
+            in_language(Language::English, || list(&items(&["A", "B", "C"]))),
+            "A, B and C"
+        );
+        assert_eq!(
+            in_language(Language::French, || list(&items(&["A", "B"]))),
+            "A et B"
+        );
     }
 
     #[test]

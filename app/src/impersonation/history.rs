@@ -51,9 +51,13 @@ async fn visit(
         None => String::new(),
     };
     let ended = match (record.ended_at, record.end_reason) {
-        (Some(at), Some(reason)) => format!("{} at {}", reason.label(), timestamp(at)),
-        _ if now >= record.expires_at => "Time ran out".to_string(),
-        _ => "In the account now".to_string(),
+        (Some(at), Some(reason)) => crate::tr!(
+            support.access.ended_at,
+            reason = reason.label(),
+            at = timestamp(at)
+        ),
+        _ if now >= record.expires_at => crate::tr!(support.access.time_ran_out).to_string(),
+        _ => crate::tr!(support.access.in_now).to_string(),
     };
     let changes = repo::changes_through(state.db.pool(), record.id)
         .await?

@@ -123,7 +123,7 @@ pub async fn others(
 fn role_labels(roles: &RoleSet) -> String {
     let labels: Vec<&str> = roles.roles().iter().map(|role| role.label()).collect();
     if labels.is_empty() {
-        "No roles here".to_string()
+        crate::tr!(banner.no_roles).to_string()
     } else {
         labels.join(", ")
     }

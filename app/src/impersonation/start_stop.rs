@@ -19,6 +19,7 @@ use crate::auth::repo::{ancestors, find_impersonation, is_suspended, leave_prese
 use crate::auth::session;
 use crate::auth::session::hash_token;
 use crate::core::roles::{Permission, PermissionSet};
+use crate::core::time::length_of;
 use crate::core::{EndReason, Mode, NodeId, NodeKind, UserId};
 use crate::db::now_ms;
 use crate::error::{AppError, FieldErrors};
@@ -38,9 +39,9 @@ async fn impersonator_in(
     account: NodeId,
 ) -> Result<(crate::tenancy::Node, PermissionSet), AppError> {
     if caller.actor.impersonation().is_some() {
-        return Err(AppError::forbidden(
-            "You are already acting as someone else. Stop that impersonation first.",
-        ));
+        return Err(AppError::forbidden(crate::tr!(
+            support.errors.already_acting
+        )));
     }
     let path = ancestors(caller.db().pool(), account).await?;
     let own = caller.actor.permissions_along(&path);
@@ -49,16 +50,16 @@ async fn impersonator_in(
     match node {
         Some(node) if node.kind == NodeKind::Client && own != PermissionSet::NONE => {
             if is_suspended(caller.db().pool(), account).await? {
-                return Err(AppError::forbidden(format!(
-                    "{} is suspended: nobody can log in to it until it is reactivated.",
-                    node.name
+                return Err(AppError::forbidden(crate::tr!(
+                    support.errors.suspended,
+                    account = node.name
                 )));
             }
             if bound == PermissionSet::NONE {
                 let refusal = if own.contains(Permission::OpenGrantedAccounts) {
-                    "This account has not granted support access, or the access has ended."
+                    crate::tr!(support.errors.not_granted)
                 } else {
-                    "You may not log in to this account."
+                    crate::tr!(support.errors.may_not)
                 };
                 return Err(AppError::forbidden(refusal));
             }
@@ -221,21 +222,25 @@ async fn checked_visit<'r>(
     let mut errors = FieldErrors::default();
     let mode = Mode::from_key(&request.mode);
     if mode.is_none() {
-        errors.add("mode", "Choose how to log in.");
+        errors.add("mode", crate::tr!(support.errors.choose_mode));
     }
     let reason = request.reason.trim();
     if reason.is_empty() {
-        errors.add(
-            "reason",
-            "Say why you need to log in; the account's admins will see it.",
-        );
-    } else if reason.chars().count() > MAX_REASON {
-        errors.add("reason", format!("Use at most {MAX_REASON} characters."));
+        errors.add("reason", crate::tr!(support.errors.say_why));
     }
+    errors.limit("reason", reason, MAX_REASON);
     let minutes = request.minutes.trim().parse::<i64>().ok();
     let minutes = minutes.filter(|minutes| DURATION_CHOICES.contains(minutes));
     if minutes.is_none() {
-        errors.add("minutes", "Choose how long, from 15 minutes to 4 hours.");
+        let length = |minutes: Option<&i64>| length_of(minutes.copied().unwrap_or_default());
+        errors.add(
+            "minutes",
+            crate::tr!(
+                support.errors.choose_length,
+                from = length(DURATION_CHOICES.first()),
+                to = length(DURATION_CHOICES.last())
+            ),
+        );
     }
     let target = match mode {
         Some(Mode::Client) => {
@@ -263,11 +268,11 @@ async fn checked_target(
     errors: &mut FieldErrors,
 ) -> Result<Option<UserId>, AppError> {
     let Ok(id) = typed.trim().parse::<i64>().map(UserId) else {
-        errors.add("target", "Choose the user to act as.");
+        errors.add("target", crate::tr!(support.errors.choose_target));
         return Ok(None);
     };
     let problem = if id == caller.actor.user().id {
-        Some("You cannot log in as yourself.")
+        Some(crate::tr!(support.errors.yourself))
     } else {
         eligible_target(caller.db(), account, bound, id)
             .await?
@@ -293,7 +298,7 @@ pub async fn stop(
 ) -> Result<(String, String), AppError> {
     let session = session::peek(state, token).await?;
     let Some(id) = session.impersonation else {
-        return Err(AppError::forbidden("You are not acting as anyone."));
+        return Err(AppError::forbidden(crate::tr!(support.errors.not_acting)));
     };
     let record = find_impersonation(state.db.pool(), id)
         .await?

@@ -18,10 +18,10 @@ use crate::impersonation::{repo, GrantedAccount, GRANT_DAYS};
 pub async fn support_access(db: &Db, account: NodeId) -> Result<Option<String>, AppError> {
     let grant = live_grant(db.pool(), account, now_ms()).await?;
     Ok(grant.map(|grant| {
-        format!(
-            "Granted by {} until {}",
-            grant.granted_by,
-            timestamp(grant.expires_at)
+        crate::tr!(
+            support.card.granted_by,
+            who = grant.granted_by,
+            until = timestamp(grant.expires_at)
         )
     }))
 }
@@ -38,9 +38,9 @@ pub async fn set_support_access(
         .actor
         .not_impersonating(crate::tr!(as_yourself.grant_support))?;
     if !caller.actor.grants_support_to(account) {
-        return Err(AppError::forbidden(
-            "Support access is granted by the account's own admins.",
-        ));
+        return Err(AppError::forbidden(crate::tr!(
+            support.errors.grant_by_admins
+        )));
     }
     let days = match days {
         Some(days) => Some(
@@ -48,7 +48,7 @@ pub async fn set_support_access(
                 .parse::<i64>()
                 .ok()
                 .filter(|days| GRANT_DAYS.contains(days))
-                .ok_or_else(|| AppError::field("days", "Choose for how long."))?,
+                .ok_or_else(|| AppError::field("days", crate::tr!(support.errors.choose_days)))?,
         ),
         None => None,
     };
@@ -81,9 +81,7 @@ pub async fn granted_accounts(caller: &Caller) -> Result<Vec<GrantedAccount>, Ap
         .map(|m| m.node_id)
         .collect();
     if roots.is_empty() {
-        return Err(AppError::forbidden(
-            "Only support staff have a list of accounts that granted support access.",
-        ));
+        return Err(AppError::forbidden(crate::tr!(support.errors.staff_only)));
     }
     let now = now_ms();
     let mut accounts = Vec::new();

@@ -13,7 +13,7 @@ use super::{
     ContactChoice, Coverage, GapMessage, GapView, OnCallNow, OnCallPerson, OverrideView, RuleView,
     ScheduleForm, DAYS_AHEAD, MAX_RULE_CONTACTS, MAX_RULE_NOTE,
 };
-use crate::audit_trail::{record_key, stale_record_conflict};
+use crate::audit_trail::{record_key, stale_record_conflict, Changed};
 use crate::auth::caller::Caller;
 use crate::briefing::repo::contacts;
 use crate::briefing::service::{
@@ -47,7 +47,7 @@ impl Loaded {
             .iter()
             .find(|contact| contact.id == id)
             .map(|contact| contact.name.clone())
-            .unwrap_or_else(|| "a removed contact".to_string())
+            .unwrap_or_else(|| crate::tr!(oncall.removed_contact).to_string())
     }
 
     fn choice(&self, id: i64) -> ContactChoice {
@@ -683,7 +683,9 @@ pub async fn save_rule(
             let mut change = begin_change(caller, &access, record.clone()).await?;
             if !repo::update_rule(&mut change, before.id, &fields, version).await? {
                 drop(change);
-                return Err(stale_record_conflict(caller.db().pool(), &record, "rule").await);
+                return Err(
+                    stale_record_conflict(caller.db().pool(), &record, Changed::Rule).await,
+                );
             }
             let details = json!({
                 "before": rule_details(&fields_of(&before), names),
@@ -702,20 +704,20 @@ pub async fn remove(
     id: i64,
     version: i64,
 ) -> Result<NodeId, AppError> {
-    let (account, kind) = match table {
+    let (account, (kind, changed)) = match table {
         ScheduleTable::Rules => (
             repo::rule(caller.db(), id)
                 .await?
                 .ok_or(AppError::NotFound)?
                 .0,
-            "rule",
+            ("rule", Changed::Rule),
         ),
         ScheduleTable::Overrides => (
             repo::override_record(caller.db().pool(), id)
                 .await?
                 .ok_or(AppError::NotFound)?
                 .0,
-            "override",
+            ("override", Changed::Override),
         ),
     };
     let access = editing(caller, Some(account)).await?;
@@ -723,7 +725,7 @@ pub async fn remove(
     let mut change = begin_change(caller, &access, record.clone()).await?;
     if !repo::delete_versioned(&mut change, table, id, version).await? {
         drop(change);
-        return Err(stale_record_conflict(caller.db().pool(), &record, kind).await);
+        return Err(stale_record_conflict(caller.db().pool(), &record, changed).await);
     }
     let action = format!("oncall.{kind}_removed");
     commit_view_change(change, account, &action, json!({ "id": id })).await?;
@@ -852,7 +854,9 @@ pub async fn save_override(
             let mut change = begin_change(caller, &access, record.clone()).await?;
             if !repo::update_override(&mut change, before.id, &fields, version).await? {
                 drop(change);
-                return Err(stale_record_conflict(caller.db().pool(), &record, "override").await);
+                return Err(
+                    stale_record_conflict(caller.db().pool(), &record, Changed::Override).await,
+                );
             }
             let before_fields = OverrideFields {
                 starts_at: before.starts_at,

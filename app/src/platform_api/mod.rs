@@ -2,7 +2,9 @@
 //! the balances read, with an API key. JSON over HTTPS; no cookies are read, so the
 //! cross-site rule of the pages does not apply. Each request is authenticated, limited
 //! per key, checked for its scope and account, then run at most once per
-//! Idempotency-Key.
+//! Idempotency-Key. Its answers are in English whatever the account's language: a
+//! program and its developer read them, beside the English OpenAPI document (no page
+//! language is set here, so the catalogs word them in English too).
 
 pub mod answer;
 pub mod idempotency;

@@ -49,7 +49,7 @@ pub async fn update_task(id: i64, version: i64, task: TaskInput) -> Result<(), A
 #[server]
 pub async fn set_task_status(id: i64, version: i64, status: String) -> Result<(), AppError> {
     let status = super::TaskStatus::from_key(&status)
-        .ok_or_else(|| AppError::field("status", "Choose done, cancelled or open."))?;
+        .ok_or_else(|| AppError::field("status", crate::tr!(tasks.errors.choose_status)))?;
     super::service::set_status(&caller().await?, id, status, version).await?;
     crate::request::redirect_plain_form(&crate::paths::task(id))
 }

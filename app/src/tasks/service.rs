@@ -11,7 +11,7 @@ use super::{
     Assignee, SourceMessage, TaskEditor, TaskInput, TaskPriority, TaskQuery, TaskRow, TaskShow,
     TaskStatus, TaskView, TaskWho, TasksAtHome, TasksView, LIST_LIMIT, MAX_NOTES, MAX_TITLE,
 };
-use crate::audit_trail::{record_events, record_key, stale_record_conflict, RecordEvent};
+use crate::audit_trail::{record_events, record_key, stale_record_conflict, Changed, RecordEvent};
 use crate::auth::authorized::Authorized;
 use crate::auth::caller::Caller;
 use crate::briefing::service::commit_view_change;
@@ -506,7 +506,7 @@ pub async fn update(
     let mut change = access.authorized.begin(caller).await?;
     if !repo::update(&mut change, id, &fields, version).await? {
         drop(change);
-        return Err(stale_record_conflict(caller.db().pool(), &record, "task").await);
+        return Err(stale_record_conflict(caller.db().pool(), &record, Changed::Task).await);
     }
     let change = change.about_record(record);
     let details = json!({
@@ -549,7 +549,7 @@ pub async fn set_status(
     let by = caller.actor.acting().user;
     if !repo::set_status(&mut change, id, status, by, version).await? {
         drop(change);
-        return Err(stale_record_conflict(caller.db().pool(), &record, "task").await);
+        return Err(stale_record_conflict(caller.db().pool(), &record, Changed::Task).await);
     }
     let change = change.about_record(record);
     let action = match status {

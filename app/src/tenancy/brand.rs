@@ -55,7 +55,7 @@ pub fn colour_problem(colour: &str) -> Option<&'static str> {
     let valid = colour.len() == 7
         && colour.starts_with('#')
         && colour[1..].chars().all(|c| c.is_ascii_hexdigit());
-    (!valid).then_some("Use a colour like #0f766e: # and six hexadecimal digits.")
+    (!valid).then_some(crate::tr!(settings.errors.colour))
 }
 
 /// Why `url` cannot be a logo address, if it cannot. Only https: the page may not
@@ -65,16 +65,14 @@ pub fn logo_problem(url: &str) -> Option<String> {
         return None;
     }
     if url.chars().count() > MAX_LOGO_URL {
-        return Some(format!(
-            "Use an address of at most {MAX_LOGO_URL} characters."
-        ));
+        return Some(crate::tr!(errors.at_most_characters, count = MAX_LOGO_URL));
     }
     let host = url
         .strip_prefix("https://")
         .map(|rest| rest.split(['/', '?', '#']).next().unwrap_or_default());
     match host {
         Some(host) if !host.is_empty() && !url.chars().any(char::is_whitespace) => None,
-        _ => Some("Use an https:// address of an image, or leave it empty.".into()),
+        _ => Some(crate::tr!(settings.errors.logo_https).to_string()),
     }
 }
 
@@ -108,15 +106,11 @@ pub fn domain_problem(domain: &str) -> Option<String> {
     };
     let top = labels.last().copied().unwrap_or_default();
     if domain.len() > 253 || labels.len() < 2 || !labels.iter().all(label_ok) {
-        Some(format!(
-            "“{domain}” is not a host name like portal.example.com (no https://, no path)."
-        ))
+        Some(crate::tr!(settings.errors.not_host, domain = domain))
     } else if top.chars().all(|c| c.is_ascii_digit()) {
-        Some(format!("“{domain}” is an IP address: use a domain name."))
+        Some(crate::tr!(settings.errors.ip_address, domain = domain))
     } else if top == "localhost" {
-        Some(format!(
-            "“{domain}” is this machine's own name, not a domain of yours."
-        ))
+        Some(crate::tr!(settings.errors.localhost, domain = domain))
     } else {
         None
     }

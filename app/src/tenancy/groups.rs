@@ -10,11 +10,12 @@ use super::repo::{
     bump_version, child_tree_nodes, delete_node, dependents, groups_below, insert_node, is_within,
     move_subtree, partner_of, path_names, rename_node, sibling_has_name, tree_node,
 };
-use crate::audit_trail::stale_conflict;
+use crate::audit_trail::{stale_conflict, Changed};
 use crate::auth::authorized::Authorized;
 use crate::auth::caller::Caller;
 use crate::auth::repo::MembershipRecord;
 use crate::core::roles::Permission;
+use crate::core::words::list;
 use crate::core::{NodeId, NodeKind};
 use crate::db::Db;
 use crate::error::AppError;
@@ -68,7 +69,7 @@ pub async fn tree_snapshot(
     if open.len() > MAX_TREE_IDS || closed.len() > MAX_TREE_IDS {
         return Err(AppError::field(
             "open",
-            format!("At most {MAX_TREE_IDS} groups can be open or closed at once."),
+            crate::tr!(groups.errors.open_at_most, count = MAX_TREE_IDS),
         ));
     }
     let roots = tree_roots(caller).await?;
@@ -201,7 +202,7 @@ async fn refuse_duplicate_name(
     if sibling_has_name(db.pool(), parent, name, except).await? {
         Err(AppError::field(
             "name",
-            "Another group here already has that name.",
+            crate::tr!(groups.errors.name_taken),
         ))
     } else {
         Ok(())
@@ -219,13 +220,13 @@ async fn managed_group<'a>(
         .await?;
     match tree_node(caller.db().pool(), node).await? {
         Some(group) if group.kind == NodeKind::Group => Ok((group, authorized)),
-        Some(_) => Err(AppError::forbidden("Only groups can be changed here.")),
+        Some(_) => Err(AppError::forbidden(crate::tr!(groups.errors.only_groups))),
         None => Err(AppError::NotFound),
     }
 }
 
 async fn stale(db: &Db, node: NodeId) -> AppError {
-    stale_conflict(db.pool(), node, "group").await
+    stale_conflict(db.pool(), node, Changed::Group).await
 }
 
 pub async fn create_group(
@@ -242,9 +243,7 @@ pub async fn create_group(
         .await?
         .ok_or(AppError::NotFound)?;
     if !matches!(parent_node.kind, NodeKind::Partner | NodeKind::Group) {
-        return Err(AppError::forbidden(
-            "Groups belong under a partner or another group.",
-        ));
+        return Err(AppError::forbidden(crate::tr!(groups.errors.belongs_under)));
     }
     refuse_duplicate_name(caller.db(), parent, &name, None).await?;
 
@@ -304,13 +303,13 @@ pub async fn move_group(
     if !matches!(target.kind, NodeKind::Partner | NodeKind::Group) {
         return Err(AppError::field(
             "new_parent",
-            "Choose a partner or a group to move into.",
+            crate::tr!(groups.errors.move_target),
         ));
     }
     if is_within(caller.db().pool(), new_parent, node).await? {
         return Err(AppError::field(
             "new_parent",
-            "A group cannot move into itself or into one of its own sub-groups.",
+            crate::tr!(groups.errors.into_itself),
         ));
     }
     if partner_of(caller.db().pool(), new_parent).await?
@@ -318,7 +317,7 @@ pub async fn move_group(
     {
         return Err(AppError::field(
             "new_parent",
-            "Groups can only move within their partner.",
+            crate::tr!(groups.errors.within_partner),
         ));
     }
     refuse_duplicate_name(caller.db(), new_parent, &group.name, Some(node)).await?;
@@ -363,23 +362,17 @@ pub async fn delete_group(caller: &Caller, node: NodeId, version: i64) -> Result
 
 /// Why a group with these dependents cannot be deleted, if it cannot.
 pub fn deletion_refusal(groups: i64, clients: i64, members: i64) -> Option<String> {
-    let plural = |n: i64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut holds = Vec::new();
     if groups > 0 {
-        holds.push(plural(groups, "sub-group", "sub-groups"));
+        holds.push(crate::tr!(groups.errors.holds.sub_groups, count = groups));
     }
     if clients > 0 {
-        holds.push(plural(clients, "client account", "client accounts"));
+        holds.push(crate::tr!(groups.errors.holds.clients, count = clients));
     }
     if members > 0 {
-        holds.push(plural(members, "user with access", "users with access"));
+        holds.push(crate::tr!(groups.errors.holds.members, count = members));
     }
-    (!holds.is_empty()).then(|| {
-        format!(
-            "This group still holds {}. Move or remove them first: nothing is deleted along with a group.",
-            holds.join(" and ")
-        )
-    })
+    (!holds.is_empty()).then(|| crate::tr!(groups.errors.still_holds, what = list(&holds)))
 }
 
 #[cfg(test)]
@@ -396,5 +389,12 @@ mod tests {
         assert!(deletion_refusal(0, 0, 2)
             .unwrap()
             .contains("2 users with access"));
+        let french = crate::core::words::in_language(crate::core::Language::French, || {
+            deletion_refusal(2, 1, 3).unwrap()
+        });
+        assert!(
+            french.starts_with("Ce groupe contient encore 2 sous-groupes, 1 compte client et 3 utilisateurs ayant accès."),
+            "{french}"
+        );
     }
 }

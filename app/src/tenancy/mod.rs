@@ -135,9 +135,12 @@ pub const MAX_GROUP_NAME: usize = 80;
 pub fn group_name_problem(name: &str) -> Option<String> {
     let length = name.trim().chars().count();
     if length == 0 {
-        Some("Enter a name for the group.".into())
+        Some(crate::tr!(groups.errors.enter_name).to_string())
     } else if length > MAX_GROUP_NAME {
-        Some(format!("Use at most {MAX_GROUP_NAME} characters."))
+        Some(crate::tr!(
+            errors.at_most_characters,
+            count = MAX_GROUP_NAME
+        ))
     } else {
         None
     }

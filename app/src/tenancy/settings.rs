@@ -6,7 +6,7 @@ use http::{header, StatusCode};
 
 use serde_json::json;
 
-use crate::audit_trail::stale_conflict;
+use crate::audit_trail::{stale_conflict, Changed};
 use crate::auth::actor::Actor;
 use crate::auth::caller::Caller;
 use crate::core::brand::Brand;
@@ -100,15 +100,13 @@ pub fn validate_settings(
         ),
         version: 0,
     };
-    let name_length = settings.product_name.chars().count();
-    if name_length == 0 {
-        errors.add("product_name", "Enter the product name your clients see.");
-    } else if name_length > MAX_PRODUCT_NAME {
+    if settings.product_name.is_empty() {
         errors.add(
             "product_name",
-            format!("Use at most {MAX_PRODUCT_NAME} characters."),
+            crate::tr!(settings.errors.enter_product_name),
         );
     }
+    errors.limit("product_name", &settings.product_name, MAX_PRODUCT_NAME);
     if let Some(problem) = logo_problem(&settings.logo_url) {
         errors.add("logo_url", problem);
     }
@@ -124,13 +122,16 @@ pub fn validate_settings(
         errors.add("support_email", problem);
     }
     if settings.domains.len() > MAX_DOMAINS {
-        errors.add("domains", format!("Use at most {MAX_DOMAINS} domains."));
+        errors.add(
+            "domains",
+            crate::tr!(settings.errors.at_most_domains, count = MAX_DOMAINS),
+        );
     } else if let Some(problem) = settings.domains.iter().find_map(|d| domain_problem(d)) {
         errors.add("domains", problem);
     } else if let Some(own) = settings.domains.iter().find(|d| **d == platform_host) {
         errors.add(
             "domains",
-            format!("{own} is the platform's own address: use a domain of yours."),
+            crate::tr!(settings.errors.platform_domain, domain = own),
         );
     }
     let mut features = Vec::new();
@@ -138,7 +139,7 @@ pub fn validate_settings(
         match Feature::from_key(key) {
             Some(feature) if !features.contains(&feature) => features.push(feature),
             Some(_) => {}
-            None => errors.add("features", "Choose features from the list."),
+            None => errors.add("features", crate::tr!(validate.choose_features)),
         }
     }
     features.sort();
@@ -179,12 +180,12 @@ pub async fn update_settings(
     if let Some(domain) = taken.first() {
         return Err(AppError::field(
             "domains",
-            format!("{domain} already brands another partner."),
+            crate::tr!(settings.errors.domain_taken, domain = domain),
         ));
     }
     if !update_partner_settings(&mut tx, &settings, version).await? {
         drop(tx);
-        return Err(stale_conflict(caller.db().pool(), partner, "partner's settings").await);
+        return Err(stale_conflict(caller.db().pool(), partner, Changed::PartnerSettings).await);
     }
     tx.commit(
         "partner.settings_changed",

@@ -190,7 +190,7 @@ async fn invitee(
     if staff && reaches_account(caller, existing.id, Reach::Manage).await? {
         Ok(Ok(Invitee::Colleague(existing.id)))
     } else {
-        Ok(Err(super::repo::EMAIL_TAKEN))
+        Ok(Err(super::repo::email_taken()))
     }
 }
 

@@ -44,14 +44,15 @@ pub async fn insert_user<'e>(
     match inserted {
         Ok(id) => Ok(UserId(id)),
         Err(error) if violates_unique(&error, "users_email_unique", "users.email_normalized") => {
-            Err(AppError::field("email", EMAIL_TAKEN))
+            Err(AppError::field("email", email_taken()))
         }
         Err(error) => Err(error.into()),
     }
 }
 
-pub const EMAIL_TAKEN: &str =
-    "That email address already belongs to a user. One address is one person on the whole platform.";
+pub fn email_taken() -> &'static str {
+    crate::tr!(users.errors.email_taken)
+}
 
 /// Gives `user` exactly `roles` at `node`, creating the membership if needed.
 pub async fn set_membership(

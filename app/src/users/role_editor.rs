@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::audit_trail::stale_conflict_about;
+use crate::audit_trail::{stale_conflict_about, Changed};
 use crate::auth::actor::Actor;
 use crate::auth::caller::Caller;
 use crate::auth::repo::memberships_of;
@@ -36,7 +36,14 @@ pub(super) fn check_changes(
 ) {
     for role in before.changed(after) {
         if let Some(problem) = grant_problem(role, node.summary.kind, node.held()) {
-            errors.add("roles", format!("{}: {problem}", role.label()));
+            errors.add(
+                "roles",
+                crate::tr!(
+                    users.errors.role_problem,
+                    role = role.label(),
+                    problem = problem
+                ),
+            );
             return;
         }
     }
@@ -137,7 +144,9 @@ pub async fn set_roles(
     }
     if !replace_roles(&mut tx, user, node.summary.id, &after, version).await? {
         drop(tx);
-        return Err(stale_conflict_about(caller.db().pool(), node.summary.id, user, "user").await);
+        return Err(
+            stale_conflict_about(caller.db().pool(), node.summary.id, user, Changed::User).await,
+        );
     }
     tx.commit_about(
         user,

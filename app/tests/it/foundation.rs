@@ -126,7 +126,7 @@ async fn emails_are_unique_across_the_platform_ignoring_case() {
         .await;
         assert_eq!(
             clash.unwrap_err().message_for("email").as_deref(),
-            Some(app::users::repo::EMAIL_TAKEN)
+            Some(app::users::repo::email_taken())
         );
         let found = find_by_email(db.pool(), "NORA.north@northwind.TEST")
             .await
