@@ -19,6 +19,8 @@ export const USERS = {
   platformAdmin: { email: 'admin@switchboard.test', name: 'Paula Platform', home: 'Platform overview' },
   supportAgent: { email: 'support@switchboard.test', name: 'Sam Support', home: 'Platform overview' },
   partnerAdmin: { email: 'admin@northwind.test', name: 'Nora North', home: 'Northwind Telecom' },
+  /** An Account Admin of Northwind who reads the product in French. */
+  frenchPartnerAdmin: { email: 'gestion@northwind.test', name: 'Gaëlle Garnier', home: 'Northwind Telecom' },
   otherPartnerAdmin: { email: 'admin@bluebird.test', name: 'Blake Bird', home: 'Bluebird Voice' },
   kestrelAdmin: { email: 'admin@kestrel.test', name: 'Kit Kestrel', home: 'Kestrel Networks' },
   larkAdmin: { email: 'admin@lark.test', name: 'Lee Lark', home: 'Lark Telecom' },

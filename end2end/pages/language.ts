@@ -15,7 +15,9 @@ const ENGLISH_WORDS = [
   'older', 'newest', 'recording', 'unknown', 'caller', 'taken', 'help', 'write',
   'rules', 'week', 'ahead', 'weekly', 'overrides', 'gaps', 'closed', 'operators',
   'resources', 'templates', 'default', 'fetched', 'clocks', 'shift', 'every', 'day',
-  'first', 'then', 'none', 'way', 'address', 'instructions', 'preview',
+  'first', 'then', 'none', 'way', 'address', 'instructions', 'preview', 'users',
+  'groups', 'partner', 'seats', 'features', 'suspended', 'pending', 'save', 'add',
+  'delete', 'rename', 'move', 'keys', 'name', 'tags', 'company', 'balance',
 ];
 
 /** All the text a person can meet on `page`: what it shows, its title, and what
@@ -28,10 +30,16 @@ async function wordsOn(page: Page, accountWords: string[]): Promise<string> {
     const said = labelled.flatMap((element) =>
       attributes.map((name) => element.getAttribute(name) ?? '').filter((value) => value !== ''),
     );
+    // Spaces as they fall in the layout: an option's text may wrap in the page's.
+    const spaced = (text: string) => text.replace(/\s+/g, ' ').trim();
     const written = accountWords.flatMap((selector) =>
-      Array.from(document.querySelectorAll<HTMLElement>(selector)).map((element) => element.innerText),
+      Array.from(document.querySelectorAll<HTMLElement>(selector)).map((element) => spaced(element.textContent ?? '')),
     );
-    const shown = written.reduce((text, words) => text.split(words).join(' '), document.body.innerText);
+    const shown = written
+      .filter((words) => words !== '')
+      // The longest first: a short one (a partner's name) may be part of a long one.
+      .sort((a, b) => b.length - a.length)
+      .reduce((text, words) => text.split(words).join(' '), spaced(document.body.innerText));
     return [document.title, shown, ...said].join('\n');
   }, accountWords);
 }
@@ -41,8 +49,9 @@ async function wordsOn(page: Page, accountWords: string[]): Promise<string> {
  * a status), which stays in the language it was written in. */
 export async function expectNoEnglish(page: Page, accountWords: string[] = []) {
   const text = await wordsOn(page, accountWords);
-  // A word inside a time zone's name (America/New_York) is an identifier, not English.
-  const found = ENGLISH_WORDS.filter((word) => new RegExp(`(^|[^\\p{L}_/-])${word}($|[^\\p{L}_/-])`, 'iu').test(text));
+  // A word inside a time zone's name (America/New_York) or after a dot (an audit
+  // action, message.opened) is an identifier, not English.
+  const found = ENGLISH_WORDS.filter((word) => new RegExp(`(^|[^\\p{L}_/.-])${word}($|[^\\p{L}_/-])`, 'iu').test(text));
   expect(found, `English on ${page.url()}:\n${text}`).toEqual([]);
 }
 

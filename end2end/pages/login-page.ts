@@ -48,7 +48,8 @@ export class AppShell {
   }
 
   mainNavigation() {
-    return this.page.getByRole('navigation', { name: 'Main' });
+    // Named in the reader's language: English or French.
+    return this.page.getByRole('navigation', { name: /^(Main|Principale)$/ });
   }
 
   /** Follows a link of the main navigation: in the sidebar on a desktop, through the

@@ -6,6 +6,14 @@ import { hydrated, LoginPage } from '../pages/login-page';
 import { textTo } from '../pages/mail';
 import { expectNoSidewaysScroll } from '../pages/operators';
 
+/** What the partner's own records say on its pages (names of groups, clients, tags,
+ * audit details), which stays in the words it was written in. */
+const PARTNER_WORDS = [
+  '.tree-name', '.row-title', 'td .muted.small', '.breadcrumb', '.ledger-note', '.key-title strong',
+  'select[name="group"] option', 'select[name="new_parent"] option', 'select[name="under"] option',
+  '.audit-details',
+];
+
 /** Takes a screenshot of `page` at its size and at the narrowest phones' 320 px, and
  * fails if anything makes it scroll sideways at either. */
 async function lookAtNarrowScreens(page: Page, name: string) {
@@ -180,4 +188,61 @@ test('an English impersonator of a French client user reads the product, banner 
   await expect(banner.banner().getByRole('button', { name: 'Stop' })).toBeVisible();
   await banner.stop();
   await expect(banner.banner()).toHaveCount(0);
+});
+
+test('a French partner admin runs her clients, groups, people and settings in French', async ({ page, signIn, openSection, project, users }) => {
+  await signIn(page, users.frenchPartnerAdmin);
+  await expect(pageLanguage(page)).toHaveAttribute('lang', 'fr');
+  await expect(page.getByRole('heading', { level: 1, name: 'Northwind Telecom' })).toBeVisible();
+  await hydrated(page);
+  await expectNoEnglish(page, PARTNER_WORDS);
+  await lookAtNarrowScreens(page, `${project}-fr-partner-home`);
+
+  await openSection('Clients');
+  await expect(page.getByRole('heading', { level: 1, name: 'Clients' })).toBeVisible();
+  await hydrated(page);
+  await expectNoEnglish(page, PARTNER_WORDS);
+  await lookAtNarrowScreens(page, `${project}-fr-clients`);
+  await page.getByRole('link', { name: 'Harbor Dental', exact: true }).first().click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Harbor Dental' })).toBeVisible();
+  await hydrated(page);
+  await expectNoEnglish(page, PARTNER_WORDS);
+  await lookAtNarrowScreens(page, `${project}-fr-client`);
+
+  // A new client sent empty is refused in French, at each field.
+  await page.goto('/clients/new');
+  await expect(page.getByRole('heading', { level: 1, name: 'Ajouter un compte client' })).toBeVisible();
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Ajouter le client' }).click();
+  await expect(page.getByText('Choisissez un groupe pour le client.')).toBeVisible();
+  await page.getByLabel('Groupe', { exact: true }).selectOption({ label: 'Northwind Telecom › West Region' });
+  await page.getByRole('button', { name: 'Ajouter le client' }).click();
+  await expect(page.getByText('Saisissez le nom de l’entreprise.')).toBeVisible();
+  await expect(page.getByText('Saisissez le nom du contact.')).toBeVisible();
+  await expectNoEnglish(page, PARTNER_WORDS);
+  await lookAtNarrowScreens(page, `${project}-fr-new-client`);
+
+  await openSection('Groupes');
+  await expect(page.getByRole('heading', { level: 1, name: 'Groupes' })).toBeVisible();
+  await hydrated(page);
+  await expectNoEnglish(page, PARTNER_WORDS);
+  await lookAtNarrowScreens(page, `${project}-fr-groups`);
+
+  await openSection('Utilisateurs');
+  await expect(page.getByRole('heading', { level: 1, name: 'Utilisateurs' })).toBeVisible();
+  await hydrated(page);
+  await expectNoEnglish(page, PARTNER_WORDS);
+  await lookAtNarrowScreens(page, `${project}-fr-users`);
+
+  await openSection('Réglages');
+  await expect(page.getByRole('heading', { level: 1, name: 'Réglages du partenaire' })).toBeVisible();
+  await hydrated(page);
+  await expectNoEnglish(page, PARTNER_WORDS);
+  await lookAtNarrowScreens(page, `${project}-fr-settings`);
+
+  await openSection('Journal d’audit');
+  await expect(page.getByRole('heading', { level: 1, name: 'Journal d’audit' })).toBeVisible();
+  await hydrated(page);
+  await expectNoEnglish(page, PARTNER_WORDS);
+  await lookAtNarrowScreens(page, `${project}-fr-audit`);
 });

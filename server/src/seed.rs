@@ -204,6 +204,19 @@ struct Northwind {
 
 async fn seed_northwind(seeder: &mut Seeder<'_>, platform: NodeId) -> Result<Northwind, SeedError> {
     let partner = seeder.partner(platform, &NORTHWIND).await?;
+    seeder
+        .user(
+            partner,
+            &DemoUser {
+                language: "fr",
+                ..user(
+                    "gestion@northwind.test",
+                    "Gaëlle Garnier",
+                    &[Role::AccountAdmin],
+                )
+            },
+        )
+        .await?;
     let east = ensure_child(&mut seeder.conn, partner, NodeKind::Group, "East Region").await?;
     seeder
         .user(
@@ -707,6 +720,10 @@ fn print_logins(password: &str, created: &[&str]) {
         (
             "admin@northwind.test",
             "Account Admin of partner Northwind Telecom",
+        ),
+        (
+            "gestion@northwind.test",
+            "Account Admin of Northwind Telecom (French)",
         ),
         ("messaging@northwind.test", "Messaging Agent, East Region"),
         ("viewer@northwind.test", "User (view only), West Region"),

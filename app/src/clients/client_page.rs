@@ -21,6 +21,7 @@ use crate::components::field::{
 };
 use crate::components::revision::{on_success, Revision};
 use crate::core::time::format_date;
+use crate::core::words::number;
 use crate::core::{ClientStatus, NodeId, VerificationPolicy};
 use crate::error::AppError;
 use crate::impersonation::support_card::{LogInAsCard, SupportAccessCard};
@@ -345,7 +346,7 @@ fn Balance(label: &'static str, amount: i64, shortfall: i64) -> impl IntoView {
     view! {
         <div class="balance" class:low=amount < super::LOW_CREDIT>
             <span class="muted">{label}</span>
-            <strong>{amount}</strong>
+            <strong>{number(amount)}</strong>
             {(shortfall > 0)
                 .then(|| {
                     view! {
@@ -391,9 +392,9 @@ fn Ledger(entries: Vec<CreditEntry>) -> impl IntoView {
                         .into_iter()
                         .map(|entry| {
                             let amount = if entry.amount > 0 {
-                                format!("+{}", entry.amount)
+                                format!("+{}", number(entry.amount))
                             } else {
-                                entry.amount.to_string()
+                                number(entry.amount)
                             };
                             let by = entry.actor_name.map(|name| format!(" · {name}")).unwrap_or_default();
                             view! {
@@ -402,9 +403,9 @@ fn Ledger(entries: Vec<CreditEntry>) -> impl IntoView {
                                     <td data-label=tr!(clients.page.credit)>{entry.credit.label()}</td>
                                     <td data-label=tr!(clients.page.entry)>{entry.entry_type.label()}</td>
                                     <td data-label=tr!(clients.page.amount) class="numeric">{amount}</td>
-                                    <td data-label=tr!(clients.page.balance) class="numeric">{entry.balance_after}</td>
+                                    <td data-label=tr!(clients.page.balance) class="numeric">{number(entry.balance_after)}</td>
                                     <td data-label=tr!(common.note)>
-                                        {entry.note}
+                                        <span class="ledger-note">{entry.note}</span>
                                         <span class="muted">{by}</span>
                                         {shortfall_note(entry.shortfall_change)
                                             .map(|note| view! { <span class="shortfall">{note}</span> })}

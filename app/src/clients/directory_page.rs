@@ -12,6 +12,7 @@ use crate::clients::{ClientRow, DirectoryPage, LOW_CREDIT};
 use crate::components::error_panel::error_fallback;
 use crate::components::field::{choices, FilterSelect, SearchField};
 use crate::core::time::format_date;
+use crate::core::words::number;
 use crate::core::{ClientStatus, Feature};
 use crate::paths;
 use crate::tenancy::group_tree::{GroupTree, TreeState};
@@ -312,8 +313,8 @@ fn client_row(row: ClientRow) -> impl IntoView {
                     .map(|tag| view! { <span class="tag">{tag}</span> })
                     .collect_view()}
             </td>
-            <td data-label=tr!(clients.directory.sms) class=low(row.sms_balance)>{row.sms_balance}</td>
-            <td data-label=tr!(clients.directory.voice) class=low(row.voice_balance)>{row.voice_balance}</td>
+            <td data-label=tr!(clients.directory.sms) class=low(row.sms_balance)>{number(row.sms_balance)}</td>
+            <td data-label=tr!(clients.directory.voice) class=low(row.voice_balance)>{number(row.voice_balance)}</td>
             <td data-label=tr!(clients.directory.added) class="numeric">{format_date(row.created_at)}</td>
         </tr>
     }

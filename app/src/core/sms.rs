@@ -14,6 +14,12 @@ crate::keyed_enum! {
     }
 }
 
+/// The ledger's note for what a text cost, in a notation the same in every language
+/// ("M7 · 2 × GSM-7"): the entry's credit and type beside it are worded for the reader.
+pub fn ledger_note(about: &str, segments: i64, encoding: SmsEncoding) -> String {
+    format!("{about} · {segments} × {}", encoding.label())
+}
+
 /// What a text costs and why.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SmsCount {

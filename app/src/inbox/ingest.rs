@@ -13,7 +13,7 @@ use crate::clients::ledger::Balances;
 use crate::clients::repo::{add_credit_entry, balances, ClientRecord, NewCreditEntry};
 use crate::clients::service::voice_rule_of;
 use crate::clients::{CreditKind, EntryType};
-use crate::core::sms::{self, SmsEncoding};
+use crate::core::sms::{self, ledger_note, SmsEncoding};
 use crate::core::validate::normalize_email;
 use crate::core::UserId;
 use crate::db::{now_ms, Db, Tx};
@@ -556,8 +556,9 @@ pub async fn ingest_call(
     repo::insert_call_event(&mut tx, state.id, call.status, call.sequence, applied, now).await?;
     let (debited, balances) = match bill {
         Some(bill) => {
+            // A notation the same in every language, as the texts' notes.
             let note = format!(
-                "Call {}: {} s at {}",
+                "{} · {} s · {}",
                 call.external_id, bill.duration_seconds, bill.rule
             );
             let debit = Debit {
@@ -650,12 +651,7 @@ pub async fn ingest_message(
     };
     let (debited, balances) = match bill {
         Some(bill) => {
-            let note = format!(
-                "Text {}: {} segment(s), {}",
-                message.external_id,
-                bill.segments,
-                bill.encoding.label()
-            );
+            let note = ledger_note(&message.external_id, bill.segments, bill.encoding);
             let debit = Debit {
                 credit: CreditKind::Sms,
                 units: bill.segments,

@@ -18,7 +18,7 @@ use crate::clients::repo::{add_credit_entry, balances, NewCreditEntry};
 use crate::clients::{CreditKind, EntryType};
 use crate::components::trail::TrailStep;
 use crate::core::roles::Permission;
-use crate::core::sms;
+use crate::core::sms::{self, ledger_note};
 use crate::core::time::{day_start, short_time, timestamp};
 use crate::core::{NodeId, NodeKind};
 use crate::db::now_ms;
@@ -401,11 +401,7 @@ pub async fn reply(caller: &Caller, id: i64, text: &str) -> Result<(), AppError>
         .unwrap_or_default();
     let tx = access.authorized.begin(caller).await?;
     let mut tx = tx.about_record(record_key("message", id));
-    let note = format!(
-        "Reply to {}: {segments} segment(s), {}",
-        number,
-        counted.encoding.label()
-    );
+    let note = ledger_note(&format!("→ {number}"), segments, counted.encoding);
     add_credit_entry(
         &mut tx,
         NewCreditEntry {
