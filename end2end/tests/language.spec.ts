@@ -191,23 +191,21 @@ test('an English impersonator of a French client user reads the product, banner 
 });
 
 test('a French partner admin runs her clients, groups, people and settings in French', async ({ page, signIn, openSection, project, users }) => {
+  /** Waits for the page headed `heading`, then checks it holds no English and fits. */
+  const readInFrench = async (heading: string, screenshot: string) => {
+    await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
+    await hydrated(page);
+    await expectNoEnglish(page, PARTNER_WORDS);
+    await lookAtNarrowScreens(page, `${project}-fr-${screenshot}`);
+  };
   await signIn(page, users.frenchPartnerAdmin);
   await expect(pageLanguage(page)).toHaveAttribute('lang', 'fr');
-  await expect(page.getByRole('heading', { level: 1, name: 'Northwind Telecom' })).toBeVisible();
-  await hydrated(page);
-  await expectNoEnglish(page, PARTNER_WORDS);
-  await lookAtNarrowScreens(page, `${project}-fr-partner-home`);
+  await readInFrench('Northwind Telecom', 'partner-home');
 
   await openSection('Clients');
-  await expect(page.getByRole('heading', { level: 1, name: 'Clients' })).toBeVisible();
-  await hydrated(page);
-  await expectNoEnglish(page, PARTNER_WORDS);
-  await lookAtNarrowScreens(page, `${project}-fr-clients`);
+  await readInFrench('Clients', 'clients');
   await page.getByRole('link', { name: 'Harbor Dental', exact: true }).first().click();
-  await expect(page.getByRole('heading', { level: 1, name: 'Harbor Dental' })).toBeVisible();
-  await hydrated(page);
-  await expectNoEnglish(page, PARTNER_WORDS);
-  await lookAtNarrowScreens(page, `${project}-fr-client`);
+  await readInFrench('Harbor Dental', 'client');
 
   // A new client sent empty is refused in French, at each field.
   await page.goto('/clients/new');
@@ -219,30 +217,15 @@ test('a French partner admin runs her clients, groups, people and settings in Fr
   await page.getByRole('button', { name: 'Ajouter le client' }).click();
   await expect(page.getByText('Saisissez le nom de l’entreprise.')).toBeVisible();
   await expect(page.getByText('Saisissez le nom du contact.')).toBeVisible();
-  await expectNoEnglish(page, PARTNER_WORDS);
-  await lookAtNarrowScreens(page, `${project}-fr-new-client`);
+  await readInFrench('Ajouter un compte client', 'new-client');
 
-  await openSection('Groupes');
-  await expect(page.getByRole('heading', { level: 1, name: 'Groupes' })).toBeVisible();
-  await hydrated(page);
-  await expectNoEnglish(page, PARTNER_WORDS);
-  await lookAtNarrowScreens(page, `${project}-fr-groups`);
-
-  await openSection('Utilisateurs');
-  await expect(page.getByRole('heading', { level: 1, name: 'Utilisateurs' })).toBeVisible();
-  await hydrated(page);
-  await expectNoEnglish(page, PARTNER_WORDS);
-  await lookAtNarrowScreens(page, `${project}-fr-users`);
-
-  await openSection('Réglages');
-  await expect(page.getByRole('heading', { level: 1, name: 'Réglages du partenaire' })).toBeVisible();
-  await hydrated(page);
-  await expectNoEnglish(page, PARTNER_WORDS);
-  await lookAtNarrowScreens(page, `${project}-fr-settings`);
-
-  await openSection('Journal d’audit');
-  await expect(page.getByRole('heading', { level: 1, name: 'Journal d’audit' })).toBeVisible();
-  await hydrated(page);
-  await expectNoEnglish(page, PARTNER_WORDS);
-  await lookAtNarrowScreens(page, `${project}-fr-audit`);
+  for (const [section, heading, screenshot] of [
+    ['Groupes', 'Groupes', 'groups'],
+    ['Utilisateurs', 'Utilisateurs', 'users'],
+    ['Réglages', 'Réglages du partenaire', 'settings'],
+    ['Journal d’audit', 'Journal d’audit', 'audit'],
+  ]) {
+    await openSection(section);
+    await readInFrench(heading, screenshot);
+  }
 });
