@@ -61,6 +61,8 @@ test('a visitor whose browser asks for French gets the sign-in page in French, a
 });
 
 test('a French client user verifies her mobile, then reads home and inbox in French', async ({ ownBrowser, password, project, projectData }) => {
+  // A long walk, each page also looked at on the narrowest phones.
+  test.slow();
   const french = projectData.frenchClientUser;
   // Her browser asks for English: her own language wins once she is known.
   const page = await ownBrowser();
@@ -191,6 +193,8 @@ test('an English impersonator of a French client user reads the product, banner 
 });
 
 test('a French partner admin runs her clients, groups, people and settings in French', async ({ page, signIn, openSection, project, users }) => {
+  // A long walk, each page also looked at on the narrowest phones.
+  test.slow();
   /** Waits for the page headed `heading`, then checks it holds no English and fits. */
   const readInFrench = async (heading: string, screenshot: string) => {
     await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
